@@ -1,0 +1,73 @@
+/*
+ * Copyright 2026 The djl-odyssey authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package org.mlodyssey.djl.examples.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code odyssey} command line: the entry point of {@code examples/target/odyssey.jar}. */
+@Command(
+        name = "odyssey",
+        mixinStandardHelpOptions = true,
+        versionProvider = OdysseyCommand.VersionProvider.class,
+        description = "Datasets, checkpoints and exact resume for the Deep Java Library.",
+        subcommands = {CommandLine.HelpCommand.class})
+public final class OdysseyCommand implements Runnable {
+
+    @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
+
+    /**
+     * Runs the command line and exits the JVM with its exit code.
+     *
+     * @param args the command-line arguments
+     */
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /**
+     * Runs the command line without exiting the JVM.
+     *
+     * @param args the command-line arguments
+     * @return the exit code
+     */
+    public static int execute(String... args) {
+        return new CommandLine(new OdysseyCommand()).execute(args);
+    }
+
+    /** Prints the usage when no subcommand is given. */
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Reads the version written into the jar by the build. */
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+
+        /** {@inheritDoc} */
+        @Override
+        public String[] getVersion() {
+            Properties properties = new Properties();
+            try (InputStream in = OdysseyCommand.class.getResourceAsStream("version.properties")) {
+                if (in == null) {
+                    throw new IllegalStateException(
+                            "version.properties is missing from the odyssey jar");
+                }
+                properties.load(in);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read version.properties", e);
+            }
+            return new String[] {
+                "odyssey " + properties.getProperty("version"),
+                "DJL " + properties.getProperty("djl.version"),
+                "Java " + System.getProperty("java.version")
+            };
+        }
+    }
+}

@@ -1,0 +1,45 @@
+/*
+ * Copyright 2026 The djl-odyssey authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package org.mlodyssey.djl.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class OdysseyCommandTest {
+
+    private static String run(String... args) {
+        StringWriter out = new StringWriter();
+        CommandLine commandLine = new CommandLine(new OdysseyCommand());
+        commandLine.setOut(new PrintWriter(out));
+        int exit = commandLine.execute(args);
+        assertEquals(0, exit, "exit code of odyssey " + String.join(" ", args));
+        return out.toString();
+    }
+
+    @Test
+    void versionNamesTheBuiltVersion() {
+        String out = run("--version");
+        assertTrue(out.matches("(?s)odyssey \\d+\\.\\d+\\.\\d+.*"), out);
+        assertTrue(out.contains("DJL 0.36.0"), out);
+    }
+
+    @Test
+    void helpShowsUsage() {
+        String out = run("--help");
+        assertTrue(out.contains("Usage: odyssey"), out);
+    }
+
+    @Test
+    void unknownOptionIsAUsageError() {
+        CommandLine commandLine = new CommandLine(new OdysseyCommand());
+        commandLine.setErr(new PrintWriter(new StringWriter()));
+        assertEquals(2, commandLine.execute("--no-such-option"));
+    }
+}
