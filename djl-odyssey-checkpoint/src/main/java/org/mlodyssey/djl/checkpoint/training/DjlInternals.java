@@ -1,0 +1,197 @@
+/*
+ * Copyright 2026 The djl-odyssey authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package org.mlodyssey.djl.checkpoint.training;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.training.LocalParameterServer;
+import ai.djl.training.ParameterServer;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.RandomAccessDataset;
+import ai.djl.training.dataset.Sampler;
+import ai.djl.training.optimizer.Optimizer;
+import java.lang.reflect.Field;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The only place that reaches into DJL's private fields.
+ *
+ * <p>DJL 0.36 keeps everything a resume needs out of its public API: the optimizer state, the
+ * update counters, the trainer's parameter replicas and the dataset's sampler. Every access goes
+ * through {@link #read} and {@link #write}, which fail with an {@link IllegalStateException} naming
+ * the DJL class and field when DJL changes shape, rather than silently capturing nothing. {@code
+ * DjlInternalsTest} pins every field used here.
+ */
+final class DjlInternals {
+
+    private DjlInternals() {}
+
+    /**
+     * Returns the optimizer a trainer updates its parameters with.
+     *
+     * @param trainer the trainer
+     * @return its optimizer
+     * @throws IllegalStateException if the trainer does not use DJL's local parameter server
+     */
+    static Optimizer optimizerOf(Trainer trainer) {
+        ParameterStore store = parameterStoreOf(trainer);
+        ParameterServer server = read(ParameterStore.class, "parameterServer", store);
+        if (!(server instanceof LocalParameterServer)) {
+            throw new IllegalStateException(
+                    "The trainer's parameter server is "
+                            + (server == null ? "null" : server.getClass().getName())
+                            + ", not ai.djl.training.LocalParameterServer: its optimizer cannot be"
+                            + " reached for a checkpoint");
+        }
+        return read(LocalParameterServer.class, "optimizer", server);
+    }
+
+    /**
+     * Returns the arrays the trainer trains for one parameter, one per training device in the order
+     * of {@link Trainer#getDevices()}; empty before the first forward pass.
+     *
+     * @param trainer the trainer
+     * @param parameterId the parameter's id ({@link ai.djl.nn.Parameter#getId()})
+     * @return the replicas, possibly empty
+     */
+    static List<NDArray> replicasOf(Trainer trainer, String parameterId) {
+        ParameterStore store = parameterStoreOf(trainer);
+        Map<String, Object> parameterMap = read(ParameterStore.class, "parameterMap", store);
+        Object data = parameterMap.get(parameterId);
+        if (data == null) {
+            return List.of();
+        }
+        List<NDArray> list = read(data.getClass(), "list", data);
+        synchronized (list) {
+            return List.copyOf(list);
+        }
+    }
+
+    /**
+     * Returns the index each device has in the trainer's parameter store.
+     *
+     * @param trainer the trainer
+     * @return device to replica index
+     */
+    static Map<Device, Integer> replicaIndexOf(Trainer trainer) {
+        return read(ParameterStore.class, "deviceMap", parameterStoreOf(trainer));
+    }
+
+    /**
+     * Returns the live per-parameter update counters of an optimizer, keyed by parameter id.
+     *
+     * @param optimizer the optimizer
+     * @return the live map (mutations are seen by the optimizer)
+     */
+    static Map<String, Integer> updateCounts(Optimizer optimizer) {
+        return read(Optimizer.class, "updateCounts", optimizer);
+    }
+
+    /**
+     * Returns the global update count of an optimizer.
+     *
+     * @param optimizer the optimizer
+     * @return the largest update count so far
+     */
+    static int numUpdate(Optimizer optimizer) {
+        Integer value = read(Optimizer.class, "numUpdate", optimizer);
+        return value;
+    }
+
+    /**
+     * Sets the global update count of an optimizer.
+     *
+     * @param optimizer the optimizer
+     * @param numUpdate the value to set
+     */
+    static void setNumUpdate(Optimizer optimizer, int numUpdate) {
+        write(Optimizer.class, "numUpdate", optimizer, numUpdate);
+    }
+
+    /**
+     * Returns one live state map of a built-in optimizer (parameter id to device to array).
+     *
+     * @param declaringClass the optimizer class that declares the field
+     * @param fieldName the field, e.g. {@code means}
+     * @param optimizer the optimizer
+     * @return the live map
+     */
+    static Map<String, Map<Device, NDArray>> stateMap(
+            Class<? extends Optimizer> declaringClass, String fieldName, Optimizer optimizer) {
+        return read(declaringClass, fieldName, optimizer);
+    }
+
+    /**
+     * Returns the sampler a dataset was built with.
+     *
+     * @param dataset the dataset
+     * @return its sampler
+     */
+    static Sampler samplerOf(RandomAccessDataset dataset) {
+        Sampler sampler = read(RandomAccessDataset.class, "sampler", dataset);
+        if (sampler == null) {
+            throw new IllegalStateException(
+                    "Dataset " + dataset.getClass().getName() + " has no sampler");
+        }
+        return sampler;
+    }
+
+    private static ParameterStore parameterStoreOf(Trainer trainer) {
+        return read(Trainer.class, "parameterStore", trainer);
+    }
+
+    @SuppressWarnings("unchecked")
+    static <T> T read(Class<?> declaringClass, String fieldName, Object target) {
+        Field field = field(declaringClass, fieldName);
+        try {
+            return (T) field.get(target);
+        } catch (IllegalAccessException e) {
+            throw changed(declaringClass, fieldName, e);
+        }
+    }
+
+    static void write(Class<?> declaringClass, String fieldName, Object target, Object value) {
+        Field field = field(declaringClass, fieldName);
+        try {
+            field.set(target, value);
+        } catch (IllegalAccessException | IllegalArgumentException e) {
+            throw changed(declaringClass, fieldName, e);
+        }
+    }
+
+    private static Field field(Class<?> declaringClass, String fieldName) {
+        try {
+            Field field = declaringClass.getDeclaredField(fieldName);
+            field.setAccessible(true);
+            return field;
+        } catch (NoSuchFieldException | RuntimeException e) {
+            throw changed(declaringClass, fieldName, e);
+        }
+    }
+
+    private static IllegalStateException changed(
+            Class<?> declaringClass, String fieldName, Exception cause) {
+        return new IllegalStateException(
+                "Cannot access private field "
+                        + declaringClass.getName()
+                        + "."
+                        + fieldName
+                        + ": this DJL version ("
+                        + djlVersion()
+                        + ") differs from the 0.36 layout training checkpoints rely on",
+                cause);
+    }
+
+    private static String djlVersion() {
+        try {
+            return Engine.getDjlVersion();
+        } catch (RuntimeException e) {
+            return "unknown";
+        }
+    }
+}

@@ -1,0 +1,161 @@
+/*
+ * Copyright 2026 The djl-odyssey authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package org.mlodyssey.djl.checkpoint.training;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The state of an optimizer, by stable names: named integer counters and named host-memory tensors.
+ *
+ * <p>The names are the adapter's to choose; the built-in adapter uses {@code numUpdate}, {@code
+ * updateCount/<parameter>} for counters and {@code <slot>/<replica>/<parameter>} for tensors, such
+ * as {@code means/0/01Linear_weight}. A state owns its tensors: {@link #close()} frees them.
+ */
+public final class OptimizerState implements AutoCloseable {
+
+    private final String optimizerClass;
+    private final Map<String, Long> counters;
+    private final Map<String, NDArray> tensors;
+    private final NDManager owner;
+
+    /**
+     * Creates a state that takes ownership of the manager its tensors are attached to.
+     *
+     * @param optimizerClass the fully qualified class name of the optimizer
+     * @param counters named counters
+     * @param tensors named tensors, all attached to {@code owner}
+     * @param owner the manager closed with this state
+     */
+    public OptimizerState(
+            String optimizerClass,
+            Map<String, Long> counters,
+            Map<String, NDArray> tensors,
+            NDManager owner) {
+        this.optimizerClass = Objects.requireNonNull(optimizerClass, "optimizerClass");
+        this.counters = Collections.unmodifiableMap(new LinkedHashMap<>(counters));
+        this.tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
+        this.owner = Objects.requireNonNull(owner, "owner");
+    }
+
+    /**
+     * Starts a state whose tensors are copied into host memory as they are added.
+     *
+     * @param optimizerClass the fully qualified class name of the optimizer
+     * @return a builder
+     */
+    public static Builder builder(String optimizerClass) {
+        return new Builder(optimizerClass);
+    }
+
+    /**
+     * Returns the fully qualified class name of the optimizer this state belongs to.
+     *
+     * @return the class name
+     */
+    public String getOptimizerClass() {
+        return optimizerClass;
+    }
+
+    /**
+     * Returns the counters, by name.
+     *
+     * @return an unmodifiable map, in insertion order
+     */
+    public Map<String, Long> getCounters() {
+        return counters;
+    }
+
+    /**
+     * Returns the tensors, by name.
+     *
+     * @return an unmodifiable map, in insertion order
+     */
+    public Map<String, NDArray> getTensors() {
+        return tensors;
+    }
+
+    /**
+     * Returns a counter.
+     *
+     * @param name the counter's name
+     * @return its value
+     * @throws IncompatibleCheckpointException if the state has no such counter
+     */
+    public long counter(String name) {
+        Long value = counters.get(name);
+        if (value == null) {
+            throw new IncompatibleCheckpointException(
+                    "The state of optimizer " + optimizerClass + " has no counter '" + name + "'");
+        }
+        return value;
+    }
+
+    /** Frees the tensors of this state. */
+    @Override
+    public void close() {
+        owner.close();
+    }
+
+    /** Collects counters and host copies of tensors into an {@link OptimizerState}. */
+    public static final class Builder {
+
+        private final String optimizerClass;
+        private final Map<String, Long> counters = new LinkedHashMap<>();
+        private final Map<String, NDArray> tensors = new LinkedHashMap<>();
+        private final NDManager manager;
+
+        Builder(String optimizerClass) {
+            this.optimizerClass = Objects.requireNonNull(optimizerClass, "optimizerClass");
+            this.manager = NDManager.newBaseManager(Device.cpu());
+        }
+
+        /**
+         * Adds a counter.
+         *
+         * @param name a name unique among the counters
+         * @param value the value
+         * @return this builder
+         */
+        public Builder addCounter(String name, long value) {
+            if (counters.putIfAbsent(name, value) != null) {
+                throw new IllegalArgumentException("Duplicate optimizer counter '" + name + "'");
+            }
+            return this;
+        }
+
+        /**
+         * Adds a copy, in host memory, of a tensor; later changes to {@code array} do not reach the
+         * state.
+         *
+         * @param name a name unique among the tensors
+         * @param array the tensor, on any device
+         * @return this builder
+         */
+        public Builder addTensorCopy(String name, NDArray array) {
+            if (tensors.containsKey(name)) {
+                throw new IllegalArgumentException("Duplicate optimizer tensor '" + name + "'");
+            }
+            NDArray copy = HostCopies.copy(array, manager);
+            copy.setName(name);
+            tensors.put(name, copy);
+            return this;
+        }
+
+        /**
+         * Builds the state, which owns the copies.
+         *
+         * @return the state
+         */
+        public OptimizerState build() {
+            return new OptimizerState(optimizerClass, counters, tensors, manager);
+        }
+    }
+}

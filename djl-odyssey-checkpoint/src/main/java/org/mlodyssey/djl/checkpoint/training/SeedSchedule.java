@@ -1,0 +1,75 @@
+/*
+ * Copyright 2026 The djl-odyssey authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package org.mlodyssey.djl.checkpoint.training;
+
+import ai.djl.engine.Engine;
+import ai.djl.util.RandomUtils;
+
+/**
+ * Derives every random seed of a training run from one run seed, so that a resumed run draws the
+ * same random numbers as an uninterrupted one without saving any generator state.
+ *
+ * <ul>
+ *   <li>Before epoch {@code e} builds its shuffled order, {@link RandomUtils#RANDOM} (which DJL's
+ *       {@code RandomSampler} draws from) is reseeded with {@link #shuffleSeed(int)}.
+ *   <li>Before global step {@code s} fetches its batch, the engine is reseeded with {@link
+ *       #engineSeed(long)}: this sets torch's global generator (dropout) and, as a side effect of
+ *       DJL's {@code Engine.setRandomSeed}, {@link RandomUtils#RANDOM} again (random transforms).
+ * </ul>
+ *
+ * <p>The seeds are mixed with SplitMix64, so nearby steps get unrelated seeds.
+ *
+ * @param seed the run seed
+ */
+public record SeedSchedule(long seed) {
+
+    private static final long SHUFFLE_STREAM = 0x5348_5546_464C_4531L;
+    private static final long ENGINE_STREAM = 0x454E_4749_4E45_5331L;
+
+    /**
+     * Returns the seed of {@link RandomUtils#RANDOM} before epoch {@code epoch} is shuffled.
+     *
+     * @param epoch the zero-based epoch
+     * @return the seed
+     */
+    public long shuffleSeed(int epoch) {
+        return mix(mix(seed ^ SHUFFLE_STREAM) + epoch);
+    }
+
+    /**
+     * Returns the engine seed set before global step {@code globalStep} (zero-based) runs.
+     *
+     * @param globalStep the number of steps taken before this one
+     * @return a non-negative seed
+     */
+    public int engineSeed(long globalStep) {
+        return (int) (mix(mix(seed ^ ENGINE_STREAM) + globalStep) >>> 33);
+    }
+
+    /**
+     * Reseeds the shuffling generator for an epoch.
+     *
+     * @param epoch the zero-based epoch
+     */
+    public void beforeEpoch(int epoch) {
+        RandomUtils.RANDOM.setSeed(shuffleSeed(epoch));
+    }
+
+    /**
+     * Reseeds the engine (and, through DJL, the shuffling generator) for a step.
+     *
+     * @param globalStep the number of steps taken before this one
+     */
+    public void beforeStep(long globalStep) {
+        Engine.getInstance().setRandomSeed(engineSeed(globalStep));
+    }
+
+    private static long mix(long z) {
+        z += 0x9E37_79B9_7F4A_7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58_476D_1CE4_E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D0_49BB_1331_11EBL;
+        return z ^ (z >>> 31);
+    }
+}

@@ -1,0 +1,175 @@
+/*
+ * Copyright 2026 The djl-odyssey authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package org.mlodyssey.djl.checkpoint.training;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.Trainer;
+import ai.djl.training.optimizer.Optimizer;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The full state of a training run at one point, in host memory: parameter values by stable name,
+ * optimizer state and {@link TrainingProgress}.
+ *
+ * <p>A snapshot is a copy: the training thread can go on updating the model while another thread
+ * writes the snapshot out. It owns its tensors; {@link #close()} frees them.
+ */
+public final class TrainingSnapshot implements AutoCloseable {
+
+    private final TrainingProgress progress;
+    private final Map<String, NDArray> parameters;
+    private final OptimizerState optimizerState;
+    private final NDManager owner;
+
+    /**
+     * Creates a snapshot that takes ownership of its tensors.
+     *
+     * @param progress where the run stands
+     * @param parameters parameter values by stable name, attached to {@code owner}
+     * @param optimizerState the optimizer state, closed with this snapshot
+     * @param owner the manager of {@code parameters}, closed with this snapshot
+     */
+    public TrainingSnapshot(
+            TrainingProgress progress,
+            Map<String, NDArray> parameters,
+            OptimizerState optimizerState,
+            NDManager owner) {
+        this.progress = Objects.requireNonNull(progress, "progress");
+        this.parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+        this.optimizerState = Objects.requireNonNull(optimizerState, "optimizerState");
+        this.owner = Objects.requireNonNull(owner, "owner");
+    }
+
+    /**
+     * Captures the state of a trainer whose optimizer is one of DJL's built-in ones.
+     *
+     * @param trainer the trainer, between steps
+     * @param progress where the run stands
+     * @return the snapshot
+     * @throws UnsupportedOptimizerException if the optimizer's state cannot be captured
+     */
+    public static TrainingSnapshot capture(Trainer trainer, TrainingProgress progress) {
+        return capture(trainer, progress, OptimizerStateAdapters.builtIn());
+    }
+
+    /**
+     * Captures the state of a trainer.
+     *
+     * @param trainer the trainer, between steps
+     * @param progress where the run stands
+     * @param adapters the optimizer state adapters to choose from
+     * @return the snapshot
+     * @throws UnsupportedOptimizerException if no adapter supports the trainer's optimizer
+     */
+    public static TrainingSnapshot capture(
+            Trainer trainer, TrainingProgress progress, OptimizerStateAdapters adapters) {
+        Objects.requireNonNull(progress, "progress");
+        ParameterNames names = ParameterNames.of(trainer.getModel().getBlock());
+        Optimizer optimizer = DjlInternals.optimizerOf(trainer);
+        OptimizerStateAdapter adapter = adapters.forOptimizer(optimizer);
+        NDManager manager = NDManager.newBaseManager(Device.cpu());
+        try {
+            Map<String, NDArray> parameters = ParameterValues.copyToHost(names, manager);
+            OptimizerState state = adapter.capture(optimizer, names, trainer.getDevices());
+            return new TrainingSnapshot(progress, parameters, state, manager);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Restores this snapshot into a trainer built like the captured one, strictly, with the
+     * built-in optimizer adapters.
+     *
+     * @param trainer the trainer, initialized, before its first step
+     * @return the progress to resume from
+     * @throws IncompatibleCheckpointException if the snapshot does not fit the trainer
+     */
+    public TrainingProgress restoreInto(Trainer trainer) {
+        return restoreInto(trainer, OptimizerStateAdapters.builtIn(), ParameterLoadMode.STRICT);
+    }
+
+    /**
+     * Restores this snapshot into a trainer built like the captured one.
+     *
+     * <p>Everything is checked before anything is written: in strict mode a parameter mismatch or
+     * an optimizer state that does not fit leaves the trainer untouched.
+     *
+     * @param trainer the trainer, initialized
+     * @param adapters the optimizer state adapters to choose from
+     * @param mode how parameters that do not match are treated
+     * @return the progress to resume from
+     * @throws IncompatibleCheckpointException if the snapshot does not fit the trainer
+     */
+    public TrainingProgress restoreInto(
+            Trainer trainer, OptimizerStateAdapters adapters, ParameterLoadMode mode) {
+        return restoreInto(trainer, adapters, mode, "snapshot");
+    }
+
+    TrainingProgress restoreInto(
+            Trainer trainer,
+            OptimizerStateAdapters adapters,
+            ParameterLoadMode mode,
+            String source) {
+        ParameterNames names = ParameterNames.of(trainer.getModel().getBlock());
+        ParameterLoadReport report = ParameterValues.compare(names, parameters);
+        if (mode == ParameterLoadMode.STRICT && !report.isExactMatch()) {
+            throw new ParameterMismatchException(source, report);
+        }
+        Optimizer optimizer = DjlInternals.optimizerOf(trainer);
+        adapters.forOptimizer(optimizer)
+                .restore(
+                        optimizer,
+                        optimizerState,
+                        names,
+                        trainer.getDevices(),
+                        trainer.getManager());
+        ParameterValues.load(names, trainer, parameters, mode, source);
+        return progress;
+    }
+
+    /**
+     * Returns where the run stood.
+     *
+     * @return the progress
+     */
+    public TrainingProgress getProgress() {
+        return progress;
+    }
+
+    /**
+     * Returns the parameter values by stable name.
+     *
+     * @return an unmodifiable map, in the block's order
+     */
+    public Map<String, NDArray> getParameters() {
+        return parameters;
+    }
+
+    /**
+     * Returns the optimizer state.
+     *
+     * @return the state
+     */
+    public OptimizerState getOptimizerState() {
+        return optimizerState;
+    }
+
+    /** Frees the tensors of this snapshot. */
+    @Override
+    public void close() {
+        try {
+            optimizerState.close();
+        } finally {
+            owner.close();
+        }
+    }
+}

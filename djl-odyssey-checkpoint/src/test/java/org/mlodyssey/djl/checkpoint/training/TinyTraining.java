@@ -1,0 +1,191 @@
+/*
+ * Copyright 2026 The djl-odyssey authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package org.mlodyssey.djl.checkpoint.training;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.ArrayDataset;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import ai.djl.translate.TranslateException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * A small training run on the real PyTorch engine: two dense layers with dropout between them, 50
+ * generated samples shuffled in batches of 8 (7 batches per epoch, the last one short), 3 epochs,
+ * 21 steps.
+ */
+final class TinyTraining implements AutoCloseable {
+
+    static final int SAMPLES = 50;
+    static final int FEATURES = 6;
+    static final int BATCH_SIZE = 8;
+    static final int BATCHES_PER_EPOCH = 7;
+    static final int EPOCHS = 3;
+    static final long TOTAL_STEPS = (long) EPOCHS * BATCHES_PER_EPOCH;
+    static final long RUN_SEED = 20_261_128L;
+
+    /** The optimizers the exactness tests cover. */
+    enum OptimizerKind {
+        ADAM,
+        ADAMW,
+        SGD,
+        SGD_MOMENTUM
+    }
+
+    private final NDManager dataManager;
+    private final ArrayDataset dataset;
+    private final Model model;
+    private final Trainer trainer;
+    private final List<Integer> trackerUpdates = Collections.synchronizedList(new ArrayList<>());
+
+    /**
+     * Builds data, model and trainer from scratch; {@code initSeed} decides the initial weights.
+     */
+    TinyTraining(OptimizerKind kind, int initSeed) {
+        dataManager = NDManager.newBaseManager(Device.cpu());
+        Random random = new Random(7);
+        float[] x = new float[SAMPLES * FEATURES];
+        float[] y = new float[SAMPLES * 3];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) random.nextGaussian();
+        }
+        for (int i = 0; i < y.length; i++) {
+            y[i] = (float) random.nextGaussian();
+        }
+        dataset =
+                new ArrayDataset.Builder()
+                        .setData(dataManager.create(x, new Shape(SAMPLES, FEATURES)))
+                        .optLabels(dataManager.create(y, new Shape(SAMPLES, 3)))
+                        .setSampling(BATCH_SIZE, true)
+                        .build();
+        Engine.getInstance().setRandomSeed(initSeed);
+        SequentialBlock block =
+                new SequentialBlock()
+                        .add(Linear.builder().setUnits(16).build())
+                        .add(Activation::relu)
+                        .add(Dropout.builder().optRate(0.25f).build())
+                        .add(Linear.builder().setUnits(3).build());
+        model = Model.newInstance("tiny");
+        model.setBlock(block);
+        DefaultTrainingConfig config =
+                new DefaultTrainingConfig(Loss.l2Loss())
+                        .optOptimizer(optimizer(kind))
+                        .optDevices(new Device[] {Device.cpu()});
+        trainer = model.newTrainer(config);
+        trainer.initialize(new Shape(BATCH_SIZE, FEATURES));
+    }
+
+    private Optimizer optimizer(OptimizerKind kind) {
+        Tracker schedule = Tracker.factor().setBaseValue(0.05f).setFactor(0.9f).build();
+        Tracker recording =
+                numUpdate -> {
+                    trackerUpdates.add(numUpdate);
+                    return schedule.getNewValue(numUpdate);
+                };
+        switch (kind) {
+            case ADAM:
+                return Optimizer.adam().optLearningRateTracker(Tracker.fixed(0.01f)).build();
+            case ADAMW:
+                return Optimizer.adamW().optLearningRateTracker(Tracker.fixed(0.01f)).build();
+            case SGD:
+                return Optimizer.sgd().setLearningRateTracker(recording).build();
+            case SGD_MOMENTUM:
+                return Optimizer.sgd().setLearningRateTracker(recording).optMomentum(0.9f).build();
+            default:
+                throw new IllegalArgumentException(kind.name());
+        }
+    }
+
+    Trainer trainer() {
+        return trainer;
+    }
+
+    ArrayDataset dataset() {
+        return dataset;
+    }
+
+    /** Returns the update counts the learning-rate tracker was asked about, in order. */
+    List<Integer> trackerUpdates() {
+        return List.copyOf(trackerUpdates);
+    }
+
+    TrainingProgress train(TrainingProgress start, long stopAfterStep, StepListener... listeners)
+            throws IOException, TranslateException {
+        ResumableTrainingLoop.Builder builder =
+                ResumableTrainingLoop.builder().optStopAfterStep(stopAfterStep);
+        for (StepListener listener : listeners) {
+            builder.addStepListener(listener);
+        }
+        return builder.build().fit(trainer, EPOCHS, dataset, null, start);
+    }
+
+    TrainingSnapshot snapshot(TrainingProgress progress) {
+        return TrainingSnapshot.capture(trainer, progress);
+    }
+
+    @Override
+    public void close() {
+        trainer.close();
+        model.close();
+        dataManager.close();
+    }
+
+    /** Asserts two snapshots are equal byte for byte: progress, parameters, optimizer state. */
+    static void assertBitIdentical(TrainingSnapshot expected, TrainingSnapshot actual) {
+        assertEquals(expected.getProgress(), actual.getProgress(), "progress");
+        assertTensorsIdentical(expected.getParameters(), actual.getParameters(), "parameter");
+        OptimizerState expectedState = expected.getOptimizerState();
+        OptimizerState actualState = actual.getOptimizerState();
+        assertEquals(expectedState.getOptimizerClass(), actualState.getOptimizerClass());
+        assertEquals(expectedState.getCounters(), actualState.getCounters(), "counters");
+        assertTensorsIdentical(
+                expectedState.getTensors(), actualState.getTensors(), "optimizer tensor");
+    }
+
+    static void assertTensorsIdentical(
+            Map<String, NDArray> expected, Map<String, NDArray> actual, String what) {
+        assertEquals(List.copyOf(expected.keySet()), List.copyOf(actual.keySet()), what + " names");
+        for (Map.Entry<String, NDArray> entry : expected.entrySet()) {
+            NDArray other = actual.get(entry.getKey());
+            assertEquals(entry.getValue().getShape(), other.getShape(), entry.getKey());
+            assertEquals(entry.getValue().getDataType(), other.getDataType(), entry.getKey());
+            assertArrayEquals(
+                    entry.getValue().toByteArray(),
+                    other.toByteArray(),
+                    what + " " + entry.getKey() + " differs");
+        }
+    }
+
+    /** Tells whether two tensor maps differ in any byte. */
+    static boolean anyTensorDiffers(Map<String, NDArray> a, Map<String, NDArray> b) {
+        for (Map.Entry<String, NDArray> entry : a.entrySet()) {
+            if (!java.util.Arrays.equals(
+                    entry.getValue().toByteArray(), b.get(entry.getKey()).toByteArray())) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
