@@ -1,0 +1,317 @@
+/*
+ * Copyright 2026 The djl-odyssey authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package org.mlodyssey.djl.checkpoint.format;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.ErrorKind;
+
+/**
+ * An ordered set of named tensors plus string metadata, saved as a named-tensor file (a safetensors
+ * file with djl-odyssey metadata) or as a sharded set of them.
+ *
+ * <p>A loaded checkpoint reads tensor data lazily, on {@link Tensor#data()}: keep it open until the
+ * data is read, then {@link #close()} it. Metadata keys the file carries but this library does not
+ * know are kept, so a read-modify-write preserves them.
+ *
+ * <pre>{@code
+ * Checkpoint checkpoint = new Checkpoint();
+ * checkpoint.put("fc.weight", Tensor.of(TensorDType.F32, new long[] {2, 2}, buffer));
+ * checkpoint.putMetadata("epoch", "3");
+ * checkpoint.save(Path.of("model.safetensors"));
+ *
+ * try (Checkpoint loaded = Checkpoint.load(Path.of("model.safetensors"))) {
+ *     ByteBuffer weight = loaded.get("fc.weight").data();
+ * }
+ * }</pre>
+ */
+public final class Checkpoint implements Closeable {
+
+    private final Map<String, Tensor> tensors = new LinkedHashMap<>();
+    private final Map<String, String> metadata = new TreeMap<>();
+    private final List<Closeable> sources = new ArrayList<>();
+    private int formatVersion = FormatKeys.CURRENT_VERSION;
+    private Integrity integrity = Integrity.VERIFIED;
+
+    /** Creates an empty checkpoint. */
+    public Checkpoint() {}
+
+    /**
+     * Loads a checkpoint with the default options.
+     *
+     * @param path a named-tensor file, a shard index ({@code *.index.json}), or a file name whose
+     *     {@code .index.json} sibling exists
+     * @return the checkpoint, reading tensor data lazily
+     * @throws IOException if the file cannot be read, or is malformed or damaged
+     */
+    public static Checkpoint load(Path path) throws IOException {
+        return load(path, ReadOptions.defaults());
+    }
+
+    /**
+     * Loads a checkpoint.
+     *
+     * @param path a named-tensor file, a shard index ({@code *.index.json}), or a file name whose
+     *     {@code .index.json} sibling exists; a plain file takes precedence over an index
+     * @param options which tensors to load, and whether to verify
+     * @return the checkpoint, reading tensor data lazily
+     * @throws IOException if the file cannot be read, or is malformed or damaged
+     */
+    public static Checkpoint load(Path path, ReadOptions options) throws IOException {
+        Checkpoint checkpoint = new Checkpoint();
+        try {
+            Path index = ShardedCheckpoints.indexFor(path);
+            List<TensorFileReader> readers;
+            Map<String, TensorFileReader> owners = new LinkedHashMap<>();
+            if (index != null) {
+                readers = ShardedCheckpoints.open(index, options, owners);
+            } else {
+                TensorFileReader reader =
+                        TensorFileReader.open(path, options.verify(), options.maxHeaderBytes());
+                readers = List.of(reader);
+                for (TensorEntry entry : reader.header().entries()) {
+                    owners.put(entry.name(), reader);
+                }
+            }
+            checkpoint.sources.addAll(readers);
+            TensorFileReader first = readers.get(0);
+            checkpoint.formatVersion = first.formatVersion();
+            checkpoint.integrity = first.integrity();
+            for (Map.Entry<String, String> entry : first.header().metadata().entrySet()) {
+                String key = entry.getKey();
+                if (!FormatKeys.RESERVED.contains(key) && !FormatKeys.SHARD_KEYS.contains(key)) {
+                    checkpoint.metadata.put(key, entry.getValue());
+                }
+            }
+            Set<String> wanted = options.names();
+            if (wanted != null) {
+                for (String name : wanted) {
+                    if (!owners.containsKey(name)) {
+                        throw new CheckpointFormatException(
+                                ErrorKind.MISSING_TENSOR,
+                                path,
+                                name,
+                                "requested tensor is not in the checkpoint");
+                    }
+                }
+            }
+            for (Map.Entry<String, TensorFileReader> owner : owners.entrySet()) {
+                if (wanted == null || wanted.contains(owner.getKey())) {
+                    TensorFileReader reader = owner.getValue();
+                    checkpoint.tensors.put(
+                            owner.getKey(),
+                            Tensor.lazy(reader, reader.header().entry(owner.getKey())));
+                }
+            }
+            return checkpoint;
+        } catch (IOException | RuntimeException e) {
+            checkpoint.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Saves durably to one file.
+     *
+     * @param path the file to create or replace atomically
+     * @throws IOException if a tensor cannot be read or the file cannot be written
+     */
+    public void save(Path path) throws IOException {
+        save(path, WriteOptions.defaults());
+    }
+
+    /**
+     * Saves with options: to one file, or sharded when the data exceed {@link
+     * WriteOptions#maxShardBytes()}.
+     *
+     * @param path the file to create or replace atomically; for a sharded save, the base name of
+     *     the shards and of the index ({@code <path>.index.json})
+     * @param options durability and sharding
+     * @throws IOException if a tensor cannot be read or a file cannot be written
+     */
+    public void save(Path path, WriteOptions options) throws IOException {
+        long total = 0;
+        for (Tensor tensor : tensors.values()) {
+            total += tensor.byteSize();
+        }
+        if (total > options.maxShardBytes()) {
+            ShardedCheckpoints.write(path, tensors, metadata, options);
+        } else {
+            TensorFileWriter.write(path, tensors, metadata, options.durable());
+        }
+    }
+
+    /**
+     * Adds or replaces a tensor; a new name goes last in the order.
+     *
+     * @param name the tensor's name
+     * @param tensor the tensor
+     * @return this checkpoint
+     */
+    public Checkpoint put(String name, Tensor tensor) {
+        if (name == null || name.isEmpty() || TensorHeader.METADATA_KEY.equals(name)) {
+            throw new IllegalArgumentException("invalid tensor name \"" + name + "\"");
+        }
+        tensors.put(name, java.util.Objects.requireNonNull(tensor, "tensor"));
+        return this;
+    }
+
+    /**
+     * Returns a tensor.
+     *
+     * @param name the tensor's name
+     * @return the tensor
+     * @throws java.util.NoSuchElementException if there is no such tensor
+     */
+    public Tensor get(String name) {
+        Tensor tensor = tensors.get(name);
+        if (tensor == null) {
+            throw new java.util.NoSuchElementException("no tensor named " + name);
+        }
+        return tensor;
+    }
+
+    /**
+     * Tells whether a tensor is present.
+     *
+     * @param name the tensor's name
+     * @return true when present
+     */
+    public boolean contains(String name) {
+        return tensors.containsKey(name);
+    }
+
+    /**
+     * Removes a tensor.
+     *
+     * @param name the tensor's name
+     * @return the removed tensor, or {@code null} if there was none
+     */
+    public Tensor remove(String name) {
+        return tensors.remove(name);
+    }
+
+    /**
+     * Returns the tensors, in order.
+     *
+     * @return an unmodifiable view of the tensors by name
+     */
+    public Map<String, Tensor> tensors() {
+        return Collections.unmodifiableMap(tensors);
+    }
+
+    /**
+     * Returns the tensor names, in order.
+     *
+     * @return an unmodifiable view of the names
+     */
+    public Set<String> names() {
+        return Collections.unmodifiableSet(tensors.keySet());
+    }
+
+    /**
+     * Returns the metadata: the caller's entries and any unknown entries a loaded file carried.
+     *
+     * @return an unmodifiable view, sorted by key
+     */
+    public Map<String, String> metadata() {
+        return Collections.unmodifiableMap(metadata);
+    }
+
+    /**
+     * Sets a metadata entry.
+     *
+     * @param key the key; the format's own {@code odyssey.*} keys are reserved
+     * @param value the value
+     * @return this checkpoint
+     */
+    public Checkpoint putMetadata(String key, String value) {
+        if (FormatKeys.RESERVED.contains(key) || FormatKeys.SHARD_KEYS.contains(key)) {
+            throw new IllegalArgumentException("metadata key " + key + " is reserved");
+        }
+        metadata.put(key, java.util.Objects.requireNonNull(value, "value"));
+        return this;
+    }
+
+    /**
+     * Removes a metadata entry.
+     *
+     * @param key the key
+     * @return the removed value, or {@code null}
+     */
+    public String removeMetadata(String key) {
+        return metadata.remove(key);
+    }
+
+    /**
+     * Returns the format version of the loaded file.
+     *
+     * @return the version; 0 for a plain safetensors file; {@link FormatKeys#CURRENT_VERSION} for a
+     *     checkpoint built in memory
+     */
+    public int formatVersion() {
+        return formatVersion;
+    }
+
+    /**
+     * Returns how far the loaded data is checked.
+     *
+     * @return the integrity status; {@link Integrity#VERIFIED} for a checkpoint built in memory
+     */
+    public Integrity integrity() {
+        return integrity;
+    }
+
+    /**
+     * Checks every tensor of a loaded checkpoint against its checksum now, rather than on read.
+     *
+     * @throws IOException if a tensor is damaged, naming it and its file
+     */
+    public void verify() throws IOException {
+        for (Closeable source : sources) {
+            ((TensorFileReader) source).verify();
+        }
+    }
+
+    /**
+     * Tells whether a path names an existing checkpoint, single-file or sharded.
+     *
+     * @param path the path given to {@link #save(Path)}
+     * @return true when a file or shard index exists for it
+     */
+    public static boolean exists(Path path) {
+        return Files.isRegularFile(path) || ShardedCheckpoints.indexFor(path) != null;
+    }
+
+    /** Closes the files a loaded checkpoint reads from. */
+    @Override
+    public void close() throws IOException {
+        IOException failure = null;
+        for (Closeable source : sources) {
+            try {
+                source.close();
+            } catch (IOException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        sources.clear();
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}

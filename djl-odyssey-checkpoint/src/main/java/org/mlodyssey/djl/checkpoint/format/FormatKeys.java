@@ -1,0 +1,132 @@
+/*
+ * Copyright 2026 The djl-odyssey authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package org.mlodyssey.djl.checkpoint.format;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.ErrorKind;
+
+/**
+ * The {@code __metadata__} keys that djl-odyssey owns, and the version rules that go with them.
+ *
+ * <p>A file whose metadata has no {@link #FORMAT} key is a plain safetensors file: it is read as
+ * format version 0, with integrity unchecked.
+ */
+public final class FormatKeys {
+
+    /** Names the format; its value is {@link #FORMAT_NAME}. */
+    public static final String FORMAT = "odyssey.format";
+
+    /** The value of {@link #FORMAT}. */
+    public static final String FORMAT_NAME = "djl-odyssey";
+
+    /** The format version, a decimal integer. */
+    public static final String FORMAT_VERSION = "odyssey.format_version";
+
+    /** CRC32C of the header's canonical form, 8 lowercase hex digits. */
+    public static final String HEADER_CRC32C = "odyssey.header_crc32c";
+
+    /** CRC32C of each tensor's data in data order, 8 lowercase hex digits each, comma-separated. */
+    public static final String TENSOR_CRC32C = "odyssey.tensor_crc32c";
+
+    /** Identifies one sharded save; every shard and the index carry the same value. */
+    public static final String SAVE_ID = "odyssey.save_id";
+
+    /** A shard's place in its set, as {@code "<index>/<count>"}, 1-based. */
+    public static final String SHARD = "odyssey.shard";
+
+    /** The newest format version this library reads and the one it writes. */
+    public static final int CURRENT_VERSION = 1;
+
+    /** The keys the writer computes; callers cannot set them. */
+    public static final Set<String> RESERVED =
+            Set.of(FORMAT, FORMAT_VERSION, HEADER_CRC32C, TENSOR_CRC32C);
+
+    /** The keys the sharded writer adds to every shard; callers cannot set them either. */
+    public static final Set<String> SHARD_KEYS = Set.of(SAVE_ID, SHARD);
+
+    private FormatKeys() {}
+
+    /**
+     * Reads and checks the format version of a header's metadata.
+     *
+     * @param metadata the {@code __metadata__} map
+     * @param file the file, for error messages
+     * @return the version, or 0 for a plain safetensors file without odyssey metadata
+     * @throws CheckpointFormatException if the version is invalid or newer than this reader
+     */
+    public static int version(Map<String, String> metadata, Path file)
+            throws CheckpointFormatException {
+        String format = metadata.get(FORMAT);
+        if (format == null) {
+            return 0;
+        }
+        if (!FORMAT_NAME.equals(format)) {
+            throw new CheckpointFormatException(
+                    ErrorKind.INVALID_METADATA,
+                    file,
+                    FORMAT,
+                    "expected \"" + FORMAT_NAME + "\", found \"" + format + "\"");
+        }
+        String text = metadata.get(FORMAT_VERSION);
+        int version;
+        try {
+            version = text == null ? -1 : Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            version = -1;
+        }
+        if (version < 1) {
+            throw new CheckpointFormatException(
+                    ErrorKind.INVALID_METADATA,
+                    file,
+                    FORMAT_VERSION,
+                    "expected a positive integer, found " + (text == null ? "none" : text));
+        }
+        if (version > CURRENT_VERSION) {
+            throw new CheckpointFormatException(
+                    ErrorKind.UNSUPPORTED_VERSION,
+                    file,
+                    FORMAT_VERSION,
+                    "written by format version "
+                            + version
+                            + ", this reader supports up to "
+                            + CURRENT_VERSION
+                            + "; upgrade djl-odyssey");
+        }
+        return version;
+    }
+
+    /**
+     * Formats a checksum as 8 lowercase hex digits.
+     *
+     * @param crc the checksum
+     * @return the hex text
+     */
+    public static String hex(int crc) {
+        return String.format("%08x", crc);
+    }
+
+    /**
+     * Parses a checksum written by {@link #hex(int)}.
+     *
+     * @param text the hex text
+     * @param file the file, for error messages
+     * @param field the metadata key, for error messages
+     * @return the checksum
+     * @throws CheckpointFormatException if the text is not 8 hex digits
+     */
+    public static int parseHex(String text, Path file, String field)
+            throws CheckpointFormatException {
+        if (text == null || !text.matches("[0-9a-f]{8}")) {
+            throw new CheckpointFormatException(
+                    ErrorKind.INVALID_METADATA,
+                    file,
+                    field,
+                    "expected 8 lowercase hex digits, found " + text);
+        }
+        return Integer.parseUnsignedInt(text, 16);
+    }
+}

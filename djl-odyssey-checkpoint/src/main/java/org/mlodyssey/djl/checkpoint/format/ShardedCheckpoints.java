@@ -1,0 +1,325 @@
+/*
+ * Copyright 2026 The djl-odyssey authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package org.mlodyssey.djl.checkpoint.format;
+
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import com.google.gson.stream.JsonWriter;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
+import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.ErrorKind;
+
+/**
+ * Sharded checkpoints in the Hugging Face convention: {@code <stem>-00001-of-0000N.safetensors}
+ * files plus {@code <name>.index.json}, whose {@code weight_map} names each tensor's shard. The
+ * shards are written in parallel, each atomically; the index is written last and is the commit
+ * point. Every shard and the index carry one save id, so a shard left over from another save is
+ * detected on load.
+ */
+final class ShardedCheckpoints {
+
+    static final String INDEX_SUFFIX = ".index.json";
+    private static final String EXTENSION = ".safetensors";
+    private static final Pattern SHARD_NAME = Pattern.compile("[^/\\\\]+");
+
+    private ShardedCheckpoints() {}
+
+    /**
+     * Finds the shard index a path designates.
+     *
+     * @param path a file given to save or load
+     * @return the index file, or {@code null} when the path is a plain file or has no index
+     */
+    static Path indexFor(Path path) {
+        if (path.getFileName().toString().endsWith(INDEX_SUFFIX) && Files.isRegularFile(path)) {
+            return path;
+        }
+        if (Files.isRegularFile(path)) {
+            return null;
+        }
+        Path index = path.resolveSibling(path.getFileName() + INDEX_SUFFIX);
+        return Files.isRegularFile(index) ? index : null;
+    }
+
+    static void write(
+            Path path,
+            Map<String, Tensor> tensors,
+            Map<String, String> metadata,
+            WriteOptions options)
+            throws IOException {
+        List<Map<String, Tensor>> shards = split(tensors, options.maxShardBytes());
+        String name = path.getFileName().toString();
+        String stem =
+                name.endsWith(EXTENSION)
+                        ? name.substring(0, name.length() - EXTENSION.length())
+                        : name;
+        String saveId = Long.toHexString(ThreadLocalRandom.current().nextLong());
+        int count = shards.size();
+        List<String> shardNames = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            shardNames.add(String.format("%s-%05d-of-%05d%s", stem, i, count, EXTENSION));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(options.threads(), count));
+        try {
+            List<Future<Long>> results = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                Map<String, String> shardMetadata = new TreeMap<>(metadata);
+                shardMetadata.put(FormatKeys.SAVE_ID, saveId);
+                shardMetadata.put(FormatKeys.SHARD, (i + 1) + "/" + count);
+                Map<String, Tensor> shard = shards.get(i);
+                Path shardPath = path.resolveSibling(shardNames.get(i));
+                results.add(
+                        pool.submit(
+                                () ->
+                                        TensorFileWriter.write(
+                                                shardPath,
+                                                shard,
+                                                shardMetadata,
+                                                options.durable())));
+            }
+            long total = 0;
+            for (Future<Long> result : results) {
+                total += result.get();
+            }
+            Map<String, String> weightMap = new LinkedHashMap<>();
+            for (int i = 0; i < count; i++) {
+                for (String tensor : shards.get(i).keySet()) {
+                    weightMap.put(tensor, shardNames.get(i));
+                }
+            }
+            byte[] index = encodeIndex(total, saveId, weightMap);
+            Path indexPath = path.resolveSibling(name + INDEX_SUFFIX);
+            AtomicFiles.write(
+                    indexPath,
+                    channel -> TensorFileWriter.writeFully(channel, ByteBuffer.wrap(index)),
+                    options.durable());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while writing shards of " + path);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException) {
+                throw (IOException) cause;
+            }
+            if (cause instanceof RuntimeException) {
+                throw (RuntimeException) cause;
+            }
+            throw new IOException("writing a shard of " + path + " failed", cause);
+        } finally {
+            pool.shutdownNow();
+        }
+        deleteOtherShards(path.toAbsolutePath().getParent(), stem, new HashSet<>(shardNames));
+    }
+
+    private static List<Map<String, Tensor>> split(Map<String, Tensor> tensors, long max) {
+        List<Map<String, Tensor>> shards = new ArrayList<>();
+        Map<String, Tensor> current = new LinkedHashMap<>();
+        long size = 0;
+        for (Map.Entry<String, Tensor> entry : tensors.entrySet()) {
+            long bytes = entry.getValue().byteSize();
+            if (!current.isEmpty() && bytes > max - size) {
+                shards.add(current);
+                current = new LinkedHashMap<>();
+                size = 0;
+            }
+            current.put(entry.getKey(), entry.getValue());
+            size += bytes;
+        }
+        if (!current.isEmpty() || shards.isEmpty()) {
+            shards.add(current);
+        }
+        return shards;
+    }
+
+    private static byte[] encodeIndex(long totalSize, String saveId, Map<String, String> weightMap)
+            throws IOException {
+        StringWriter out = new StringWriter();
+        try (JsonWriter writer = new JsonWriter(out)) {
+            writer.setHtmlSafe(false);
+            writer.setIndent("  ");
+            writer.beginObject();
+            writer.name("metadata").beginObject();
+            writer.name("total_size").value(totalSize);
+            writer.name(FormatKeys.FORMAT).value(FormatKeys.FORMAT_NAME);
+            writer.name(FormatKeys.FORMAT_VERSION)
+                    .value(Integer.toString(FormatKeys.CURRENT_VERSION));
+            writer.name(FormatKeys.SAVE_ID).value(saveId);
+            writer.endObject();
+            writer.name("weight_map").beginObject();
+            for (Map.Entry<String, String> entry : weightMap.entrySet()) {
+                writer.name(entry.getKey()).value(entry.getValue());
+            }
+            writer.endObject();
+            writer.endObject();
+        }
+        return (out + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void deleteOtherShards(Path dir, String stem, Set<String> keep)
+            throws IOException {
+        Pattern pattern = Pattern.compile(Pattern.quote(stem) + "-\\d{5}-of-\\d{5}\\.safetensors");
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+            for (Path file : stream) {
+                String fileName = file.getFileName().toString();
+                if (pattern.matcher(fileName).matches() && !keep.contains(fileName)) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        }
+    }
+
+    /**
+     * Opens every shard of an index and checks that they belong together.
+     *
+     * @param index the index file
+     * @param options the read options
+     * @param owners receives, in index order, each tensor's name and the reader of its shard
+     * @return the readers, one per shard, in index order
+     * @throws IOException if the index or a shard is malformed, or they disagree
+     */
+    static List<TensorFileReader> open(
+            Path index, ReadOptions options, Map<String, TensorFileReader> owners)
+            throws IOException {
+        long size = Files.size(index);
+        if (size > options.maxHeaderBytes()) {
+            throw new CheckpointFormatException(
+                    ErrorKind.HEADER_TOO_LARGE,
+                    index,
+                    null,
+                    "index of " + size + " bytes exceeds the cap of " + options.maxHeaderBytes());
+        }
+        String saveId = null;
+        Map<String, String> weightMap = new LinkedHashMap<>();
+        String text = new String(Files.readAllBytes(index), StandardCharsets.UTF_8);
+        try (JsonReader reader = new JsonReader(new StringReader(text))) {
+            reader.setStrictness(Strictness.STRICT);
+            reader.beginObject();
+            while (reader.hasNext()) {
+                String key = reader.nextName();
+                if ("metadata".equals(key)) {
+                    reader.beginObject();
+                    while (reader.hasNext()) {
+                        String field = reader.nextName();
+                        if (FormatKeys.SAVE_ID.equals(field)) {
+                            saveId = reader.nextString();
+                        } else {
+                            reader.skipValue();
+                        }
+                    }
+                    reader.endObject();
+                } else if ("weight_map".equals(key)) {
+                    reader.beginObject();
+                    while (reader.hasNext()) {
+                        String tensor = reader.nextName();
+                        if (reader.peek() != JsonToken.STRING) {
+                            throw invalid(index, "weight_map." + tensor, "expected a file name");
+                        }
+                        String shard = reader.nextString();
+                        if (!SHARD_NAME.matcher(shard).matches()
+                                || shard.equals(".")
+                                || shard.equals("..")) {
+                            throw invalid(
+                                    index, "weight_map." + tensor, "invalid shard name " + shard);
+                        }
+                        if (weightMap.put(tensor, shard) != null) {
+                            throw new CheckpointFormatException(
+                                    ErrorKind.DUPLICATE_NAME,
+                                    index,
+                                    "weight_map." + tensor,
+                                    "tensor listed twice");
+                        }
+                    }
+                    reader.endObject();
+                } else {
+                    reader.skipValue();
+                }
+            }
+            reader.endObject();
+        } catch (CheckpointFormatException e) {
+            throw e;
+        } catch (IOException | IllegalStateException | NumberFormatException e) {
+            throw new CheckpointFormatException(
+                    ErrorKind.INVALID_INDEX,
+                    index,
+                    null,
+                    "index is not valid JSON: " + e.getMessage(),
+                    e);
+        }
+        if (weightMap.isEmpty()) {
+            throw invalid(index, "weight_map", "missing or empty");
+        }
+        Map<String, TensorFileReader> readers = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<String, String> entry : weightMap.entrySet()) {
+                TensorFileReader reader = readers.get(entry.getValue());
+                if (reader == null) {
+                    Path shardPath = index.resolveSibling(entry.getValue());
+                    reader =
+                            TensorFileReader.open(
+                                    shardPath, options.verify(), options.maxHeaderBytes());
+                    readers.put(entry.getValue(), reader);
+                    String shardSaveId = reader.header().metadata().get(FormatKeys.SAVE_ID);
+                    if (saveId != null && !saveId.equals(shardSaveId)) {
+                        throw invalid(
+                                shardPath,
+                                FormatKeys.SAVE_ID,
+                                "shard belongs to save "
+                                        + shardSaveId
+                                        + ", the index to save "
+                                        + saveId
+                                        + " (a sharded save was interrupted?)");
+                    }
+                }
+                if (reader.header().entry(entry.getKey()) == null) {
+                    throw new CheckpointFormatException(
+                            ErrorKind.MISSING_TENSOR,
+                            reader.file(),
+                            entry.getKey(),
+                            "the index places this tensor in this shard, which lacks it");
+                }
+                owners.put(entry.getKey(), reader);
+            }
+            for (TensorFileReader reader : readers.values()) {
+                for (TensorEntry entry : reader.header().entries()) {
+                    if (owners.get(entry.name()) != reader) {
+                        throw invalid(
+                                reader.file(), entry.name(), "tensor not listed in the index");
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            for (TensorFileReader reader : readers.values()) {
+                reader.close();
+            }
+            throw e;
+        }
+        return new ArrayList<>(readers.values());
+    }
+
+    private static CheckpointFormatException invalid(Path file, String subject, String detail) {
+        return new CheckpointFormatException(ErrorKind.INVALID_INDEX, file, subject, detail);
+    }
+}

@@ -1,0 +1,350 @@
+/*
+ * Copyright 2026 The djl-odyssey authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package org.mlodyssey.djl.checkpoint.format;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32C;
+import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.ErrorKind;
+
+/**
+ * Reads a named-tensor file: validates its header completely on open, then maps each tensor's bytes
+ * from the file on demand, checking its CRC32C when the file carries checksums and verification is
+ * on.
+ *
+ * <p>Buffers returned by {@link #read(String)} are read-only views of a memory mapping; they stay
+ * valid after {@link #close()}. A single tensor of more than {@link Integer#MAX_VALUE} bytes cannot
+ * be returned as one buffer: {@link #read(String)} fails with {@link ErrorKind#TENSOR_TOO_LARGE}
+ * for it, and {@link #readRange(String, long, int)} reads it in parts.
+ */
+public final class TensorFileReader implements Closeable {
+
+    private static final int VERIFY_CHUNK = 64 << 20;
+
+    private final Path file;
+    private final FileChannel channel;
+    private final TensorHeader header;
+    private final long dataStart;
+    private final int formatVersion;
+    private final Map<String, Integer> checksums;
+    private final boolean verify;
+
+    private TensorFileReader(
+            Path file,
+            FileChannel channel,
+            TensorHeader header,
+            long dataStart,
+            int formatVersion,
+            Map<String, Integer> checksums,
+            boolean verify) {
+        this.file = file;
+        this.channel = channel;
+        this.header = header;
+        this.dataStart = dataStart;
+        this.formatVersion = formatVersion;
+        this.checksums = checksums;
+        this.verify = verify;
+    }
+
+    /**
+     * Opens a file with verification on and the default header cap.
+     *
+     * @param file the file
+     * @return the reader
+     * @throws IOException if the file cannot be read or is malformed
+     */
+    public static TensorFileReader open(Path file) throws IOException {
+        return open(file, true, TensorHeader.DEFAULT_MAX_HEADER_BYTES);
+    }
+
+    /**
+     * Opens a file.
+     *
+     * @param file the file
+     * @param verify whether to check the header checksum now and each tensor's checksum on read
+     * @param maxHeaderBytes the largest header accepted, checked before anything is allocated
+     * @return the reader
+     * @throws IOException if the file cannot be read or is malformed
+     */
+    public static TensorFileReader open(Path file, boolean verify, long maxHeaderBytes)
+            throws IOException {
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+        try {
+            return open(file, channel, verify, maxHeaderBytes);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    private static TensorFileReader open(
+            Path file, FileChannel channel, boolean verify, long maxHeaderBytes)
+            throws IOException {
+        long size = channel.size();
+        if (size < 8) {
+            throw new CheckpointFormatException(
+                    ErrorKind.HEADER_TOO_SMALL,
+                    file,
+                    "header length",
+                    "file has " + size + " bytes, fewer than the 8-byte header length");
+        }
+        ByteBuffer prefix = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        readFully(channel, prefix, 0, file);
+        long headerLength = prefix.getLong(0);
+        long cap = Math.min(maxHeaderBytes, Integer.MAX_VALUE - 8);
+        if (headerLength < 0 || headerLength > cap) {
+            throw new CheckpointFormatException(
+                    ErrorKind.HEADER_TOO_LARGE,
+                    file,
+                    "header length",
+                    "header length "
+                            + Long.toUnsignedString(headerLength)
+                            + " exceeds the cap of "
+                            + cap
+                            + " bytes");
+        }
+        if (headerLength > size - 8) {
+            throw new CheckpointFormatException(
+                    ErrorKind.HEADER_BEYOND_FILE,
+                    file,
+                    "header length",
+                    "header length "
+                            + headerLength
+                            + " reaches beyond the end of the "
+                            + size
+                            + "-byte file");
+        }
+        ByteBuffer json = ByteBuffer.allocate((int) headerLength);
+        readFully(channel, json, 8, file);
+        long dataStart = 8 + headerLength;
+        TensorHeader header = TensorHeader.parse(json.array(), file, size - dataStart);
+        int version = FormatKeys.version(header.metadata(), file);
+        Map<String, Integer> checksums = version == 0 ? null : checksums(header, file, verify);
+        return new TensorFileReader(
+                file, channel, header, dataStart, version, checksums, verify && version > 0);
+    }
+
+    private static Map<String, Integer> checksums(TensorHeader header, Path file, boolean verify)
+            throws CheckpointFormatException {
+        Map<String, String> metadata = header.metadata();
+        if (verify) {
+            int stored =
+                    FormatKeys.parseHex(
+                            metadata.get(FormatKeys.HEADER_CRC32C), file, FormatKeys.HEADER_CRC32C);
+            int actual = header.canonicalCrc32c(java.util.Set.of(FormatKeys.HEADER_CRC32C));
+            if (stored != actual) {
+                throw new CheckpointFormatException(
+                        ErrorKind.HEADER_CHECKSUM_MISMATCH,
+                        file,
+                        "header",
+                        "header checksum is "
+                                + FormatKeys.hex(actual)
+                                + ", the file says "
+                                + FormatKeys.hex(stored));
+            }
+        }
+        String list = metadata.getOrDefault(FormatKeys.TENSOR_CRC32C, "");
+        List<TensorEntry> entries = header.entries();
+        String[] parts = list.isEmpty() ? new String[0] : list.split(",", -1);
+        if (parts.length != entries.size()) {
+            throw new CheckpointFormatException(
+                    ErrorKind.INVALID_METADATA,
+                    file,
+                    FormatKeys.TENSOR_CRC32C,
+                    parts.length + " checksums for " + entries.size() + " tensors");
+        }
+        Map<String, Integer> result = new HashMap<>();
+        for (int i = 0; i < parts.length; i++) {
+            result.put(
+                    entries.get(i).name(),
+                    FormatKeys.parseHex(parts[i], file, FormatKeys.TENSOR_CRC32C));
+        }
+        return result;
+    }
+
+    private static void readFully(FileChannel channel, ByteBuffer buffer, long position, Path file)
+            throws IOException {
+        long at = position;
+        while (buffer.hasRemaining()) {
+            int n = channel.read(buffer, at);
+            if (n < 0) {
+                throw new CheckpointFormatException(
+                        ErrorKind.TRUNCATED, file, null, "file ended at byte " + at);
+            }
+            at += n;
+        }
+        buffer.flip();
+    }
+
+    /**
+     * Returns the file this reader reads.
+     *
+     * @return the path
+     */
+    public Path file() {
+        return file;
+    }
+
+    /**
+     * Returns the validated header.
+     *
+     * @return the header
+     */
+    public TensorHeader header() {
+        return header;
+    }
+
+    /**
+     * Returns the file offset at which the data region starts.
+     *
+     * @return 8 plus the header length
+     */
+    public long dataStart() {
+        return dataStart;
+    }
+
+    /**
+     * Returns the format version of the file.
+     *
+     * @return the version, or 0 for a plain safetensors file
+     */
+    public int formatVersion() {
+        return formatVersion;
+    }
+
+    /**
+     * Returns how far the file's data is checked.
+     *
+     * @return the integrity status
+     */
+    public Integrity integrity() {
+        if (checksums == null) {
+            return Integrity.UNCHECKED;
+        }
+        return verify ? Integrity.VERIFIED : Integrity.DISABLED;
+    }
+
+    /**
+     * Returns one tensor's data, checked against its checksum when verification is on.
+     *
+     * @param name the tensor's name
+     * @return a read-only little-endian buffer over the mapped bytes
+     * @throws IOException if the tensor is missing, too large for one buffer, or damaged
+     */
+    public ByteBuffer read(String name) throws IOException {
+        TensorEntry entry = entry(name);
+        if (entry.byteSize() > Integer.MAX_VALUE) {
+            throw new CheckpointFormatException(
+                    ErrorKind.TENSOR_TOO_LARGE,
+                    file,
+                    name,
+                    entry.byteSize()
+                            + " bytes do not fit one Java buffer (at most "
+                            + Integer.MAX_VALUE
+                            + "); read it in parts with readRange");
+        }
+        ByteBuffer buffer = map(entry.begin(), (int) entry.byteSize());
+        if (verify) {
+            CRC32C crc = new CRC32C();
+            crc.update(buffer.duplicate());
+            check(entry, (int) crc.getValue());
+        }
+        return buffer;
+    }
+
+    /**
+     * Returns part of one tensor's data, unchecked. Use {@link #verify()} to check a whole file.
+     *
+     * @param name the tensor's name
+     * @param offset the first byte, relative to the tensor's data
+     * @param length the number of bytes
+     * @return a read-only little-endian buffer over the mapped bytes
+     * @throws IOException if the tensor is missing or the range lies outside its data
+     */
+    public ByteBuffer readRange(String name, long offset, int length) throws IOException {
+        TensorEntry entry = entry(name);
+        if (offset < 0 || length < 0 || offset > entry.byteSize() - length) {
+            throw new IndexOutOfBoundsException(
+                    "range ["
+                            + offset
+                            + ", "
+                            + offset
+                            + "+"
+                            + length
+                            + ") outside tensor "
+                            + name
+                            + " of "
+                            + entry.byteSize()
+                            + " bytes");
+        }
+        return map(entry.begin() + offset, length);
+    }
+
+    /**
+     * Checks every tensor against its checksum, in bounded memory, whatever the tensors' sizes.
+     *
+     * @throws IOException if a tensor is damaged, naming it
+     */
+    public void verify() throws IOException {
+        if (checksums == null) {
+            return;
+        }
+        for (TensorEntry entry : header.entries()) {
+            CRC32C crc = new CRC32C();
+            for (long done = 0; done < entry.byteSize(); done += VERIFY_CHUNK) {
+                int length = (int) Math.min(VERIFY_CHUNK, entry.byteSize() - done);
+                crc.update(map(entry.begin() + done, length));
+            }
+            check(entry, (int) crc.getValue());
+        }
+    }
+
+    private void check(TensorEntry entry, int actual) throws CheckpointFormatException {
+        int stored = checksums.get(entry.name());
+        if (stored != actual) {
+            throw new CheckpointFormatException(
+                    ErrorKind.CHECKSUM_MISMATCH,
+                    file,
+                    entry.name(),
+                    "data checksum is "
+                            + FormatKeys.hex(actual)
+                            + ", the file says "
+                            + FormatKeys.hex(stored));
+        }
+    }
+
+    private TensorEntry entry(String name) throws CheckpointFormatException {
+        TensorEntry entry = header.entry(name);
+        if (entry == null) {
+            throw new CheckpointFormatException(
+                    ErrorKind.MISSING_TENSOR, file, name, "no such tensor in the file");
+        }
+        return entry;
+    }
+
+    private ByteBuffer map(long dataOffset, int length) throws IOException {
+        if (length == 0) {
+            return ByteBuffer.allocate(0).asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        }
+        MappedByteBuffer mapped =
+                channel.map(FileChannel.MapMode.READ_ONLY, dataStart + dataOffset, length);
+        return mapped.order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** Closes the file. Buffers already returned stay valid. */
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+}

@@ -1,0 +1,138 @@
+/*
+ * Copyright 2026 The djl-odyssey authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package org.mlodyssey.djl.checkpoint.format;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.zip.CRC32C;
+
+/**
+ * Writes a named-tensor file: the header (with format version and CRC32C checksums in {@code
+ * __metadata__}), then every tensor's data contiguously in the given order. The bytes depend only
+ * on the input: the same tensors and metadata always give the same file.
+ */
+public final class TensorFileWriter {
+
+    private static final int WRITE_CHUNK = 8 << 20;
+
+    private TensorFileWriter() {}
+
+    /**
+     * Writes tensors atomically to a file.
+     *
+     * @param target the file to create or replace
+     * @param tensors the tensors by name, in the order their data is laid out
+     * @param metadata the caller's metadata; must not use {@link FormatKeys#RESERVED} keys
+     * @param durable whether to fsync the file and its directory before returning
+     * @return the number of bytes written
+     * @throws IOException if a tensor's data cannot be read or the file cannot be written
+     */
+    public static long write(
+            Path target, Map<String, Tensor> tensors, Map<String, String> metadata, boolean durable)
+            throws IOException {
+        List<ByteBuffer> data = new ArrayList<>(tensors.size());
+        for (Tensor tensor : tensors.values()) {
+            data.add(tensor.data());
+        }
+        byte[] header = encodeHeader(tensors, data, metadata);
+        long total = 8L + header.length;
+        for (ByteBuffer buffer : data) {
+            total += buffer.remaining();
+        }
+        AtomicFiles.write(
+                target,
+                channel -> {
+                    ByteBuffer prefix = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+                    prefix.putLong(0, header.length);
+                    writeFully(channel, prefix);
+                    writeFully(channel, ByteBuffer.wrap(header));
+                    for (ByteBuffer buffer : data) {
+                        writeFully(channel, buffer.duplicate());
+                    }
+                },
+                durable);
+        return total;
+    }
+
+    /**
+     * Lays out and encodes the header for tensors: offsets in the given order, checksums of each
+     * tensor's data and of the header itself.
+     *
+     * @param tensors the tensors by name, in layout order
+     * @param data each tensor's data, in the same order
+     * @param metadata the caller's metadata
+     * @return the encoded, padded header
+     * @throws IOException if the layout is invalid (e.g. a reserved metadata key is used)
+     */
+    static byte[] encodeHeader(
+            Map<String, Tensor> tensors, List<ByteBuffer> data, Map<String, String> metadata)
+            throws IOException {
+        for (String key : metadata.keySet()) {
+            if (FormatKeys.RESERVED.contains(key)) {
+                throw new IllegalArgumentException(
+                        "metadata key " + key + " is reserved for the format");
+            }
+        }
+        List<TensorEntry> entries = new ArrayList<>(tensors.size());
+        StringBuilder crcs = new StringBuilder();
+        long offset = 0;
+        int i = 0;
+        for (Map.Entry<String, Tensor> named : tensors.entrySet()) {
+            String name = named.getKey();
+            if (name.isEmpty() || TensorHeader.METADATA_KEY.equals(name)) {
+                throw new IllegalArgumentException("invalid tensor name \"" + name + "\"");
+            }
+            Tensor tensor = named.getValue();
+            ByteBuffer bytes = data.get(i++);
+            long end = Math.addExact(offset, bytes.remaining());
+            entries.add(new TensorEntry(name, tensor.dtype(), tensor.shape(), offset, end));
+            offset = end;
+            CRC32C crc = new CRC32C();
+            crc.update(bytes.duplicate());
+            if (crcs.length() > 0) {
+                crcs.append(',');
+            }
+            crcs.append(FormatKeys.hex((int) crc.getValue()));
+        }
+        Map<String, String> all = new TreeMap<>(metadata);
+        all.put(FormatKeys.FORMAT, FormatKeys.FORMAT_NAME);
+        all.put(FormatKeys.FORMAT_VERSION, Integer.toString(FormatKeys.CURRENT_VERSION));
+        all.put(FormatKeys.TENSOR_CRC32C, crcs.toString());
+        TensorHeader unsigned = TensorHeader.of(entries, all, offset);
+        all.put(
+                FormatKeys.HEADER_CRC32C,
+                FormatKeys.hex(
+                        unsigned.canonicalCrc32c(java.util.Set.of(FormatKeys.HEADER_CRC32C))));
+        return TensorHeader.of(entries, all, offset).encode();
+    }
+
+    /**
+     * Writes a whole buffer to a channel, in bounded chunks for heap buffers (so that the JDK's
+     * temporary direct buffer stays small).
+     *
+     * @param channel the channel
+     * @param buffer the bytes from position to limit
+     * @throws IOException if writing fails
+     */
+    static void writeFully(FileChannel channel, ByteBuffer buffer) throws IOException {
+        while (buffer.hasRemaining()) {
+            if (buffer.isDirect() || buffer.remaining() <= WRITE_CHUNK) {
+                channel.write(buffer);
+            } else {
+                ByteBuffer chunk = buffer.slice();
+                chunk.limit(WRITE_CHUNK);
+                int n = channel.write(chunk);
+                buffer.position(buffer.position() + n);
+            }
+        }
+    }
+}

@@ -1,0 +1,124 @@
+/*
+ * Copyright 2026 The djl-odyssey authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package org.mlodyssey.djl.checkpoint.format;
+
+/** How {@link Checkpoint#save(java.nio.file.Path, WriteOptions)} writes a checkpoint. */
+public final class WriteOptions {
+
+    private final boolean durable;
+    private final long maxShardBytes;
+    private final int threads;
+
+    private WriteOptions(Builder builder) {
+        this.durable = builder.durable;
+        this.maxShardBytes = builder.maxShardBytes;
+        this.threads = builder.threads;
+    }
+
+    /**
+     * Returns the default options: durable, one file, no sharding.
+     *
+     * @return the defaults
+     */
+    public static WriteOptions defaults() {
+        return builder().build();
+    }
+
+    /**
+     * Creates a builder.
+     *
+     * @return a new builder with the defaults
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Tells whether files and their directory are fsynced before save returns.
+     *
+     * @return true when durable
+     */
+    public boolean durable() {
+        return durable;
+    }
+
+    /**
+     * Returns the largest data size of one shard.
+     *
+     * @return the shard size in bytes; {@link Long#MAX_VALUE} for a single file
+     */
+    public long maxShardBytes() {
+        return maxShardBytes;
+    }
+
+    /**
+     * Returns how many shards are written at once.
+     *
+     * @return the number of writer threads
+     */
+    public int threads() {
+        return threads;
+    }
+
+    /** Builds {@link WriteOptions}. */
+    public static final class Builder {
+
+        private boolean durable = true;
+        private long maxShardBytes = Long.MAX_VALUE;
+        private int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+
+        private Builder() {}
+
+        /**
+         * Turns fsync on or off (on by default). Off is faster; a power loss may then lose the new
+         * file, though never leave a torn one.
+         *
+         * @param durable whether to fsync
+         * @return this builder
+         */
+        public Builder optDurable(boolean durable) {
+            this.durable = durable;
+            return this;
+        }
+
+        /**
+         * Splits the checkpoint into shards of at most this many data bytes each (a tensor larger
+         * than this gets a shard of its own), with a Hugging Face style index file.
+         *
+         * @param maxShardBytes the shard size in bytes
+         * @return this builder
+         */
+        public Builder optMaxShardBytes(long maxShardBytes) {
+            if (maxShardBytes < 1) {
+                throw new IllegalArgumentException("maxShardBytes must be positive");
+            }
+            this.maxShardBytes = maxShardBytes;
+            return this;
+        }
+
+        /**
+         * Sets how many shards are written in parallel.
+         *
+         * @param threads the number of writer threads, at least 1
+         * @return this builder
+         */
+        public Builder optThreads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be at least 1");
+            }
+            this.threads = threads;
+            return this;
+        }
+
+        /**
+         * Builds the options.
+         *
+         * @return the options
+         */
+        public WriteOptions build() {
+            return new WriteOptions(this);
+        }
+    }
+}

@@ -1,0 +1,279 @@
+/*
+ * Copyright 2026 The djl-odyssey authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package org.mlodyssey.djl.checkpoint.ndarray;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.mlodyssey.djl.checkpoint.format.Checkpoint;
+import org.mlodyssey.djl.checkpoint.format.ReadOptions;
+import org.mlodyssey.djl.checkpoint.format.Tensor;
+import org.mlodyssey.djl.checkpoint.format.TensorDType;
+import org.mlodyssey.djl.checkpoint.format.WriteOptions;
+
+/**
+ * Translates DJL {@link NDArray}s to and from named-tensor checkpoints.
+ *
+ * <p>Saving works from arrays on any device: a GPU array is copied to host memory, nothing else
+ * about it changes. Loading copies each tensor's bytes once, from the memory-mapped file straight
+ * into memory the engine owns (no whole-file heap copy, and the arrays never alias the file, so
+ * they stay valid whatever later happens to it), then moves the array to the requested device.
+ * Dtypes the PyTorch engine cannot hold never reach it: see {@link UnsafeDTypes}.
+ */
+public final class NDArrayCheckpoints {
+
+    private NDArrayCheckpoints() {}
+
+    /**
+     * Wraps an array's data as a tensor.
+     *
+     * @param name the array's name, for error messages
+     * @param array the array, on any device
+     * @param copy whether to copy the data; without a copy, a CPU array's tensor is a view of the
+     *     array's memory, valid only while the array is neither changed nor closed
+     * @return the tensor
+     * @throws EngineDTypeException if the array's dtype cannot be stored
+     */
+    public static Tensor toTensor(String name, NDArray array, boolean copy) {
+        DataType type = array.getDataType();
+        TensorDType dtype =
+                DataTypes.toTensorDType(type)
+                        .orElseThrow(
+                                () ->
+                                        new EngineDTypeException(
+                                                name, "dtype " + type + " cannot be stored"));
+        ByteBuffer bytes;
+        if (array.getDevice().isGpu()) {
+            bytes = array.toByteBuffer(); // a host copy in any case
+        } else if (copy) {
+            ByteBuffer view = array.toByteBuffer(true);
+            bytes = ByteBuffer.allocate(view.remaining());
+            bytes.put(view.duplicate()).flip();
+        } else {
+            bytes = array.toByteBuffer(true);
+        }
+        return Tensor.of(dtype, array.getShape().getShape(), bytes.order(ByteOrder.LITTLE_ENDIAN));
+    }
+
+    /**
+     * Builds a checkpoint from named arrays, without copying CPU data.
+     *
+     * @param arrays the arrays by name, in order
+     * @return the checkpoint
+     */
+    public static Checkpoint toCheckpoint(Map<String, NDArray> arrays) {
+        Checkpoint checkpoint = new Checkpoint();
+        for (Map.Entry<String, NDArray> entry : arrays.entrySet()) {
+            checkpoint.put(entry.getKey(), toTensor(entry.getKey(), entry.getValue(), false));
+        }
+        return checkpoint;
+    }
+
+    /**
+     * Saves named arrays durably and atomically.
+     *
+     * @param file the file to create or replace
+     * @param arrays the arrays by name, in order
+     * @param metadata metadata to store with them
+     * @throws IOException if the file cannot be written
+     */
+    public static void save(Path file, Map<String, NDArray> arrays, Map<String, String> metadata)
+            throws IOException {
+        save(file, arrays, metadata, WriteOptions.defaults());
+    }
+
+    /**
+     * Saves named arrays atomically.
+     *
+     * @param file the file to create or replace
+     * @param arrays the arrays by name, in order
+     * @param metadata metadata to store with them
+     * @param options durability and sharding
+     * @throws IOException if the file cannot be written
+     */
+    public static void save(
+            Path file,
+            Map<String, NDArray> arrays,
+            Map<String, String> metadata,
+            WriteOptions options)
+            throws IOException {
+        Checkpoint checkpoint = toCheckpoint(arrays);
+        for (Map.Entry<String, String> entry : metadata.entrySet()) {
+            checkpoint.putMetadata(entry.getKey(), entry.getValue());
+        }
+        checkpoint.save(file, options);
+    }
+
+    /**
+     * Loads every tensor of a file as arrays on a device, verifying checksums.
+     *
+     * @param file the checkpoint
+     * @param manager the manager the arrays are attached to
+     * @param device the device to place them on
+     * @return the arrays by name, in file order
+     * @throws IOException if the file is unreadable, malformed or damaged
+     */
+    public static Map<String, NDArray> load(Path file, NDManager manager, Device device)
+            throws IOException {
+        return load(file, manager, device, ReadOptions.defaults(), UnsafeDTypes.FAIL);
+    }
+
+    /**
+     * Loads tensors of a file as arrays on a device.
+     *
+     * @param file the checkpoint
+     * @param manager the manager the arrays are attached to
+     * @param device the device to place them on
+     * @param options which tensors, and whether to verify
+     * @param unsafe what to do with dtypes the engine cannot hold
+     * @return the arrays by name, in file order
+     * @throws IOException if the file is unreadable, malformed or damaged
+     */
+    public static Map<String, NDArray> load(
+            Path file, NDManager manager, Device device, ReadOptions options, UnsafeDTypes unsafe)
+            throws IOException {
+        Map<String, NDArray> arrays = new LinkedHashMap<>();
+        try (Checkpoint checkpoint = Checkpoint.load(file, options)) {
+            for (Map.Entry<String, Tensor> entry : checkpoint.tensors().entrySet()) {
+                arrays.put(
+                        entry.getKey(),
+                        toNDArray(entry.getKey(), entry.getValue(), manager, device, unsafe));
+            }
+        } catch (IOException | RuntimeException e) {
+            arrays.values().forEach(NDArray::close);
+            throw e;
+        }
+        return arrays;
+    }
+
+    /**
+     * Turns a tensor into an array on a device.
+     *
+     * @param name the tensor's name, given to the array
+     * @param tensor the tensor
+     * @param manager the manager the array is attached to
+     * @param device the device to place it on
+     * @param unsafe what to do when the engine cannot hold the tensor's dtype
+     * @return the array
+     * @throws IOException if the tensor's data cannot be read or are damaged
+     * @throws EngineDTypeException if the dtype cannot be handed to the engine
+     */
+    public static NDArray toNDArray(
+            String name, Tensor tensor, NDManager manager, Device device, UnsafeDTypes unsafe)
+            throws IOException {
+        TensorDType dtype = tensor.dtype();
+        TensorDType target = dtype;
+        if (!DataTypes.isEngineSafe(dtype)) {
+            target =
+                    unsafe == UnsafeDTypes.WIDEN
+                            ? DataTypes.exactWidening(dtype).orElse(null)
+                            : null;
+            if (target == null) {
+                throw new EngineDTypeException(
+                        name,
+                        "dtype "
+                                + dtype
+                                + " cannot be handed to the PyTorch engine (it aborts the JVM); "
+                                + (DataTypes.exactWidening(dtype).isPresent()
+                                        ? "load with UnsafeDTypes.WIDEN to get "
+                                                + DataTypes.exactWidening(dtype).get()
+                                                + " exactly, or read the raw bytes"
+                                        : "no exact widening exists; read the raw bytes")
+                                + " with Checkpoint.get(name).data()");
+            }
+        }
+        ByteBuffer data = tensor.data();
+        Shape shape = new Shape(tensor.shape());
+        NDArray host = manager.create(shape, DataTypes.toDataType(target), Device.cpu());
+        try {
+            ByteBuffer memory = host.toByteBuffer(true).order(ByteOrder.LITTLE_ENDIAN);
+            if (!memory.isDirect() || memory.isReadOnly()) {
+                throw new IllegalStateException(
+                        "the engine did not expose the memory of a new CPU array");
+            }
+            if (target == dtype) {
+                memory.put(data);
+            } else {
+                Widening.widen(dtype, data, memory);
+            }
+        } catch (RuntimeException e) {
+            host.close();
+            throw e;
+        }
+        host.setName(name);
+        if (device.equals(host.getDevice())) {
+            return host;
+        }
+        NDArray placed = host.toDevice(device, false);
+        placed.setName(name);
+        host.close();
+        return placed;
+    }
+
+    /**
+     * Loads tensors of a file into existing arrays, in place: each array keeps its identity, device
+     * and gradient attachment. Every target must be in the file with the same dtype and shape;
+     * tensors of the file that are not targets are left alone.
+     *
+     * @param file the checkpoint
+     * @param targets the arrays to fill, by tensor name
+     * @throws IOException if the file is unreadable, malformed or damaged
+     * @throws IllegalArgumentException if a target's dtype or shape differ from the file's
+     */
+    public static void loadInto(Path file, Map<String, NDArray> targets) throws IOException {
+        ReadOptions options = ReadOptions.builder().optNames(targets.keySet()).build();
+        try (Checkpoint checkpoint = Checkpoint.load(file, options)) {
+            for (Map.Entry<String, NDArray> entry : targets.entrySet()) {
+                copyInto(entry.getKey(), checkpoint.get(entry.getKey()), entry.getValue());
+            }
+        }
+    }
+
+    /**
+     * Copies a tensor's data into an existing array, in place.
+     *
+     * @param name the tensor's name, for error messages
+     * @param tensor the tensor
+     * @param target the array to fill; keeps its identity, device and gradient attachment
+     * @throws IOException if the tensor's data cannot be read or are damaged
+     * @throws IllegalArgumentException if the array's dtype or shape differ from the tensor's
+     */
+    public static void copyInto(String name, Tensor tensor, NDArray target) throws IOException {
+        DataType fileType = DataTypes.toDataType(tensor.dtype());
+        if (!DataTypes.isEngineSafe(tensor.dtype())) {
+            throw new EngineDTypeException(
+                    name, "dtype " + tensor.dtype() + " cannot be handed to the PyTorch engine");
+        }
+        if (target.getDataType() != fileType) {
+            throw new IllegalArgumentException(
+                    name
+                            + ": the array is "
+                            + target.getDataType()
+                            + ", the checkpoint holds "
+                            + fileType);
+        }
+        if (!Arrays.equals(target.getShape().getShape(), tensor.shape())) {
+            throw new IllegalArgumentException(
+                    name
+                            + ": the array has shape "
+                            + target.getShape()
+                            + ", the checkpoint holds "
+                            + new Shape(tensor.shape()));
+        }
+        ByteBuffer data = tensor.data();
+        ByteBuffer direct = target.getManager().allocateDirect(data.remaining());
+        direct.order(ByteOrder.LITTLE_ENDIAN).put(data).flip();
+        target.set(direct);
+    }
+}
