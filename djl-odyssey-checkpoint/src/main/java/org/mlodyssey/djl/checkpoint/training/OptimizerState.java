@@ -121,10 +121,14 @@ public final class OptimizerState implements AutoCloseable {
          * Adds a counter.
          *
          * @param name a name unique among the counters
-         * @param value the value
+         * @param value the value, not negative
          * @return this builder
          */
         public Builder addCounter(String name, long value) {
+            if (value < 0) {
+                throw new IllegalArgumentException(
+                        "Optimizer counter '" + name + "' is negative: " + value);
+            }
             if (counters.putIfAbsent(name, value) != null) {
                 throw new IllegalArgumentException("Duplicate optimizer counter '" + name + "'");
             }

@@ -1,0 +1,108 @@
+/*
+ * Copyright 2026 The djl-odyssey authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package org.mlodyssey.djl.checkpoint.training;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Thrown when a training checkpoint directory must not be loaded: no manifest (never committed, or
+ * half-written), a malformed manifest, or a file that is missing, of the wrong size or with the
+ * wrong checksum. The message names the directory and the file at fault.
+ */
+public class InvalidTrainingCheckpointException extends IOException {
+
+    private static final long serialVersionUID = 1L;
+
+    /** One constant per way a checkpoint directory can be unusable. */
+    public enum Reason {
+        /** The directory has no manifest: it was never committed. */
+        MISSING_MANIFEST,
+        /** The manifest is not valid JSON or lacks or mistypes a field. */
+        MALFORMED_MANIFEST,
+        /** The manifest is of a newer format version than this reader supports. */
+        UNSUPPORTED_VERSION,
+        /** A file listed in the manifest is absent. */
+        MISSING_FILE,
+        /** A file's size differs from the manifest's (truncated or extended). */
+        SIZE_MISMATCH,
+        /** A file's CRC32C differs from the manifest's. */
+        CHECKSUM_MISMATCH,
+        /** The trainer state file is malformed or disagrees with the manifest. */
+        MALFORMED_TRAINER_STATE
+    }
+
+    private final Reason reason;
+    private final transient Path directory;
+    private final String file;
+
+    /**
+     * Creates an exception.
+     *
+     * @param reason why the checkpoint is unusable
+     * @param directory the checkpoint directory
+     * @param file the file at fault, relative to the directory
+     * @param detail what exactly is wrong
+     */
+    public InvalidTrainingCheckpointException(
+            Reason reason, Path directory, String file, String detail) {
+        this(reason, directory, file, detail, null);
+    }
+
+    /**
+     * Creates an exception with a cause.
+     *
+     * @param reason why the checkpoint is unusable
+     * @param directory the checkpoint directory
+     * @param file the file at fault, relative to the directory
+     * @param detail what exactly is wrong
+     * @param cause the underlying error, or null
+     */
+    public InvalidTrainingCheckpointException(
+            Reason reason, Path directory, String file, String detail, Throwable cause) {
+        super(
+                "Training checkpoint "
+                        + directory
+                        + ": "
+                        + file
+                        + ": "
+                        + detail
+                        + " ("
+                        + reason
+                        + ")",
+                cause);
+        this.reason = Objects.requireNonNull(reason, "reason");
+        this.directory = directory;
+        this.file = file;
+    }
+
+    /**
+     * Returns why the checkpoint is unusable.
+     *
+     * @return the reason
+     */
+    public Reason getReason() {
+        return reason;
+    }
+
+    /**
+     * Returns the checkpoint directory.
+     *
+     * @return the directory
+     */
+    public Path getDirectory() {
+        return directory;
+    }
+
+    /**
+     * Returns the file at fault, relative to the checkpoint directory.
+     *
+     * @return the file name
+     */
+    public String getFile() {
+        return file;
+    }
+}

@@ -1,0 +1,254 @@
+/*
+ * Copyright 2026 The djl-odyssey authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package org.mlodyssey.djl.checkpoint.training;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.Trainer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32C;
+import org.mlodyssey.djl.checkpoint.ndarray.NDArrayCheckpoints;
+import org.mlodyssey.djl.checkpoint.training.InvalidTrainingCheckpointException.Reason;
+import org.mlodyssey.djl.checkpoint.training.TrainingCheckpointManifest.FileEntry;
+
+/**
+ * A committed training checkpoint directory whose manifest and files have been verified.
+ *
+ * <p>Layout (see {@code docs/training-checkpoints.md}): {@value #PARAMETERS_FILE} (parameters by
+ * stable name), {@value #OPTIMIZER_FILE} (optimizer tensors), {@code trainer-state.json} (progress,
+ * seed, metric history, optimizer counters) and {@code manifest.json}, written last.
+ */
+public final class TrainingCheckpoint {
+
+    /** The parameters file, in the named-tensor format. */
+    public static final String PARAMETERS_FILE = "parameters.safetensors";
+
+    /** The optimizer tensors file, in the named-tensor format. */
+    public static final String OPTIMIZER_FILE = "optimizer.safetensors";
+
+    static final List<String> REQUIRED_FILES =
+            List.of(PARAMETERS_FILE, OPTIMIZER_FILE, TrainingStateJson.FILE_NAME);
+
+    private final Path directory;
+    private final TrainingCheckpointManifest manifest;
+    private final TrainingStateJson.Content state;
+
+    private TrainingCheckpoint(
+            Path directory, TrainingCheckpointManifest manifest, TrainingStateJson.Content state) {
+        this.directory = directory;
+        this.manifest = manifest;
+        this.state = state;
+    }
+
+    /**
+     * Opens a checkpoint directory, verifying the manifest and the size and CRC32C of every file it
+     * lists.
+     *
+     * @param directory the checkpoint directory
+     * @return the verified checkpoint
+     * @throws InvalidTrainingCheckpointException if the directory must not be loaded, saying why
+     * @throws IOException if a file cannot be read
+     */
+    public static TrainingCheckpoint open(Path directory) throws IOException {
+        Path manifestFile = directory.resolve(TrainingCheckpointManifest.FILE_NAME);
+        String json;
+        try {
+            json = Files.readString(manifestFile, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new InvalidTrainingCheckpointException(
+                    Reason.MISSING_MANIFEST,
+                    directory,
+                    TrainingCheckpointManifest.FILE_NAME,
+                    "no manifest: the checkpoint was never committed",
+                    e);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new InvalidTrainingCheckpointException(
+                    Reason.MALFORMED_MANIFEST,
+                    directory,
+                    TrainingCheckpointManifest.FILE_NAME,
+                    "not valid UTF-8",
+                    e);
+        }
+        TrainingCheckpointManifest manifest = TrainingCheckpointManifest.parse(directory, json);
+        for (String required : REQUIRED_FILES) {
+            if (!manifest.files().containsKey(required)) {
+                throw new InvalidTrainingCheckpointException(
+                        Reason.MALFORMED_MANIFEST,
+                        directory,
+                        TrainingCheckpointManifest.FILE_NAME,
+                        "does not list the required file " + required);
+            }
+        }
+        for (Map.Entry<String, FileEntry> entry : manifest.files().entrySet()) {
+            verifyFile(directory, entry.getKey(), entry.getValue());
+        }
+        String stateJson =
+                Files.readString(
+                        directory.resolve(TrainingStateJson.FILE_NAME), StandardCharsets.UTF_8);
+        TrainingStateJson.Content state = TrainingStateJson.parse(directory, stateJson);
+        TrainingProgress p = state.progress();
+        if (p.globalStep() != manifest.globalStep()
+                || p.epoch() != manifest.epoch()
+                || p.batchInEpoch() != manifest.batchInEpoch()) {
+            throw new InvalidTrainingCheckpointException(
+                    Reason.MALFORMED_TRAINER_STATE,
+                    directory,
+                    TrainingStateJson.FILE_NAME,
+                    "position (step "
+                            + p.globalStep()
+                            + ", epoch "
+                            + p.epoch()
+                            + ", batch "
+                            + p.batchInEpoch()
+                            + ") disagrees with the manifest's (step "
+                            + manifest.globalStep()
+                            + ", epoch "
+                            + manifest.epoch()
+                            + ", batch "
+                            + manifest.batchInEpoch()
+                            + ")");
+        }
+        return new TrainingCheckpoint(directory, manifest, state);
+    }
+
+    static FileEntry describe(Path file) throws IOException {
+        CRC32C crc = new CRC32C();
+        long size = 0;
+        byte[] buffer = new byte[1 << 16];
+        try (InputStream in = Files.newInputStream(file)) {
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                crc.update(buffer, 0, n);
+                size += n;
+            }
+        }
+        return new FileEntry(size, (int) crc.getValue());
+    }
+
+    private static void verifyFile(Path directory, String name, FileEntry expected)
+            throws IOException {
+        Path file = directory.resolve(name);
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidTrainingCheckpointException(
+                    Reason.MISSING_FILE, directory, name, "listed in the manifest but absent");
+        }
+        long size = Files.size(file);
+        if (size != expected.size()) {
+            throw new InvalidTrainingCheckpointException(
+                    Reason.SIZE_MISMATCH,
+                    directory,
+                    name,
+                    "is " + size + " bytes, the manifest records " + expected.size());
+        }
+        FileEntry actual = describe(file);
+        if (actual.crc32c() != expected.crc32c()) {
+            throw new InvalidTrainingCheckpointException(
+                    Reason.CHECKSUM_MISMATCH,
+                    directory,
+                    name,
+                    String.format(
+                            "CRC32C is %08x, the manifest records %08x",
+                            actual.crc32c(), expected.crc32c()));
+        }
+    }
+
+    /**
+     * Returns the checkpoint directory.
+     *
+     * @return the directory
+     */
+    public Path getDirectory() {
+        return directory;
+    }
+
+    /**
+     * Returns the verified manifest.
+     *
+     * @return the manifest
+     */
+    public TrainingCheckpointManifest getManifest() {
+        return manifest;
+    }
+
+    /**
+     * Returns where the run stood when the checkpoint was taken.
+     *
+     * @return the progress
+     */
+    public TrainingProgress getProgress() {
+        return state.progress();
+    }
+
+    /**
+     * Loads the checkpoint into host memory.
+     *
+     * @return the snapshot, which the caller closes
+     * @throws IOException if a tensor file is unreadable or damaged
+     */
+    public TrainingSnapshot loadSnapshot() throws IOException {
+        NDManager parameterManager = NDManager.newBaseManager(Device.cpu());
+        NDManager optimizerManager = NDManager.newBaseManager(Device.cpu());
+        try {
+            Map<String, NDArray> parameters =
+                    NDArrayCheckpoints.load(
+                            directory.resolve(PARAMETERS_FILE), parameterManager, Device.cpu());
+            Map<String, NDArray> optimizerTensors =
+                    NDArrayCheckpoints.load(
+                            directory.resolve(OPTIMIZER_FILE), optimizerManager, Device.cpu());
+            OptimizerState optimizerState =
+                    new OptimizerState(
+                            state.optimizerClass(),
+                            state.counters(),
+                            optimizerTensors,
+                            optimizerManager);
+            return new TrainingSnapshot(
+                    state.progress(), parameters, optimizerState, parameterManager);
+        } catch (IOException | RuntimeException e) {
+            optimizerManager.close();
+            parameterManager.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Restores this checkpoint into a trainer built like the one that was saved: parameters
+     * (strictly), optimizer state (built-in adapters) and returns the progress to resume from.
+     *
+     * @param trainer the trainer, initialized, before its first step
+     * @return the progress to pass to {@link ResumableTrainingLoop#fit}
+     * @throws IOException if a tensor file is unreadable or damaged
+     * @throws IncompatibleCheckpointException if the checkpoint does not fit the trainer
+     */
+    public TrainingProgress restoreInto(Trainer trainer) throws IOException {
+        return restoreInto(trainer, OptimizerStateAdapters.builtIn(), ParameterLoadMode.STRICT);
+    }
+
+    /**
+     * Restores this checkpoint into a trainer built like the one that was saved.
+     *
+     * @param trainer the trainer, initialized, before its first step
+     * @param adapters the optimizer state adapters to choose from
+     * @param mode how parameters that do not match are treated
+     * @return the progress to pass to {@link ResumableTrainingLoop#fit}
+     * @throws IOException if a tensor file is unreadable or damaged
+     * @throws IncompatibleCheckpointException if the checkpoint does not fit the trainer
+     */
+    public TrainingProgress restoreInto(
+            Trainer trainer, OptimizerStateAdapters adapters, ParameterLoadMode mode)
+            throws IOException {
+        try (TrainingSnapshot snapshot = loadSnapshot()) {
+            return snapshot.restoreInto(
+                    trainer, adapters, mode, directory.resolve(PARAMETERS_FILE).toString());
+        }
+    }
+}

@@ -1,0 +1,279 @@
+/*
+ * Copyright 2026 The djl-odyssey authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package org.mlodyssey.djl.checkpoint.training;
+
+import ai.djl.engine.Engine;
+import ai.djl.training.Trainer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.mlodyssey.djl.checkpoint.format.AtomicFiles;
+import org.mlodyssey.djl.checkpoint.ndarray.NDArrayCheckpoints;
+import org.mlodyssey.djl.checkpoint.training.TrainingCheckpointManifest.FileEntry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Saves training checkpoints into a directory of checkpoints, finds the newest valid one and
+ * resumes from it.
+ *
+ * <p>Each checkpoint is a subdirectory named {@code step-<step>-epoch-<epoch>-batch-<batch>}
+ * (zero-padded, so names sort by position), committed atomically: its files are written into a
+ * temporary directory ({@code .<name>.<pid>-<random>.tmp}), each fsynced, the manifest last; the
+ * temporary directory is fsynced and renamed into place, and the parent fsynced. A directory
+ * without a valid manifest is never loaded.
+ */
+public final class TrainingCheckpoints {
+
+    private static final Logger logger = LoggerFactory.getLogger(TrainingCheckpoints.class);
+
+    private static final Pattern NAME =
+            Pattern.compile("step-(\\d{12})-epoch-(\\d{6})-batch-(\\d{9})");
+
+    private TrainingCheckpoints() {}
+
+    /**
+     * Returns the directory name of the checkpoint at a position.
+     *
+     * @param progress the position
+     * @return e.g. {@code step-000000000010-epoch-000001-batch-000000003}
+     */
+    public static String directoryName(TrainingProgress progress) {
+        return String.format(
+                "step-%012d-epoch-%06d-batch-%09d",
+                progress.globalStep(), progress.epoch(), progress.batchInEpoch());
+    }
+
+    /**
+     * Captures a trainer and saves the capture as a checkpoint, on the calling thread.
+     *
+     * @param root the directory of checkpoints, created if absent
+     * @param trainer the trainer, between steps
+     * @param progress where the run stands
+     * @param metadata user metadata to record in the manifest
+     * @return the committed checkpoint directory
+     * @throws IOException if the checkpoint cannot be written; nothing is then committed
+     */
+    public static Path save(
+            Path root, Trainer trainer, TrainingProgress progress, Map<String, String> metadata)
+            throws IOException {
+        try (TrainingSnapshot snapshot = TrainingSnapshot.capture(trainer, progress)) {
+            return save(root, snapshot, metadata);
+        }
+    }
+
+    /**
+     * Saves a snapshot as a checkpoint, committed atomically; safe to call from a thread other than
+     * the training thread.
+     *
+     * @param root the directory of checkpoints, created if absent
+     * @param snapshot the snapshot to save
+     * @param metadata user metadata to record in the manifest
+     * @return the committed checkpoint directory
+     * @throws FileAlreadyExistsException if a checkpoint of the same position exists
+     * @throws IOException if the checkpoint cannot be written; nothing is then committed
+     */
+    public static Path save(Path root, TrainingSnapshot snapshot, Map<String, String> metadata)
+            throws IOException {
+        Objects.requireNonNull(snapshot, "snapshot");
+        Objects.requireNonNull(metadata, "metadata");
+        Files.createDirectories(root);
+        AtomicFiles.deleteStaleTemporaries(root, null);
+        TrainingProgress progress = snapshot.getProgress();
+        String name = directoryName(progress);
+        Path target = root.resolve(name);
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new FileAlreadyExistsException(
+                    target.toString(), null, "a checkpoint of this position exists");
+        }
+        Path temp = root.resolve(AtomicFiles.temporaryName(name));
+        Files.createDirectory(temp);
+        boolean committed = false;
+        try {
+            NDArrayCheckpoints.save(
+                    temp.resolve(TrainingCheckpoint.PARAMETERS_FILE),
+                    snapshot.getParameters(),
+                    Map.of("training.content", "parameters"));
+            OptimizerState optimizerState = snapshot.getOptimizerState();
+            NDArrayCheckpoints.save(
+                    temp.resolve(TrainingCheckpoint.OPTIMIZER_FILE),
+                    optimizerState.getTensors(),
+                    Map.of(
+                            "training.content",
+                            "optimizer",
+                            "training.optimizer_class",
+                            optimizerState.getOptimizerClass()));
+            byte[] state =
+                    TrainingStateJson.render(progress, optimizerState)
+                            .getBytes(StandardCharsets.UTF_8);
+            AtomicFiles.write(
+                    temp.resolve(TrainingStateJson.FILE_NAME),
+                    channel -> channel.write(java.nio.ByteBuffer.wrap(state)),
+                    true);
+            Map<String, FileEntry> files = new LinkedHashMap<>();
+            for (String file : TrainingCheckpoint.REQUIRED_FILES) {
+                files.put(file, TrainingCheckpoint.describe(temp.resolve(file)));
+            }
+            Engine engine = Engine.getInstance();
+            TrainingCheckpointManifest manifest =
+                    new TrainingCheckpointManifest(
+                            TrainingCheckpointManifest.FORMAT_VERSION,
+                            progress.globalStep(),
+                            progress.epoch(),
+                            progress.batchInEpoch(),
+                            Instant.now(),
+                            Engine.getDjlVersion(),
+                            engine.getEngineName(),
+                            engine.getVersion(),
+                            metadata,
+                            files);
+            byte[] manifestBytes = manifest.toJson().getBytes(StandardCharsets.UTF_8);
+            AtomicFiles.write(
+                    temp.resolve(TrainingCheckpointManifest.FILE_NAME),
+                    channel -> channel.write(java.nio.ByteBuffer.wrap(manifestBytes)),
+                    true);
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            committed = true;
+        } finally {
+            if (!committed) {
+                deleteRecursively(temp);
+            }
+        }
+        AtomicFiles.fsyncDirectory(root);
+        return target;
+    }
+
+    /**
+     * Finds the newest valid checkpoint, logging a warning for each newer one skipped and why.
+     *
+     * @param root the directory of checkpoints
+     * @return the newest valid checkpoint, or empty if there is none (or no directory)
+     * @throws IOException if the directory cannot be listed
+     */
+    public static Optional<TrainingCheckpoint> findLatestValid(Path root) throws IOException {
+        return findLatestValid(
+                root, e -> logger.warn("Skipping training checkpoint: {}", e.getMessage()));
+    }
+
+    /**
+     * Finds the newest valid checkpoint, reporting each newer one skipped.
+     *
+     * <p>Candidates are the subdirectories named like {@link #directoryName}, newest position
+     * first. Temporary directories of saves in progress or interrupted are reported as skipped
+     * (never committed); other entries of the directory are ignored.
+     *
+     * @param root the directory of checkpoints
+     * @param onSkipped told about each checkpoint skipped, with the reason
+     * @return the newest valid checkpoint, or empty if there is none (or no directory)
+     * @throws IOException if the directory cannot be listed
+     */
+    public static Optional<TrainingCheckpoint> findLatestValid(
+            Path root, Consumer<InvalidTrainingCheckpointException> onSkipped) throws IOException {
+        if (!Files.isDirectory(root)) {
+            return Optional.empty();
+        }
+        List<Path> candidates = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(root)) {
+            for (Path path : stream) {
+                String fileName = path.getFileName().toString();
+                if (!Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                if (NAME.matcher(fileName).matches()) {
+                    candidates.add(path);
+                } else if (AtomicFiles.isTemporaryName(fileName)) {
+                    onSkipped.accept(
+                            new InvalidTrainingCheckpointException(
+                                    InvalidTrainingCheckpointException.Reason.MISSING_MANIFEST,
+                                    path,
+                                    TrainingCheckpointManifest.FILE_NAME,
+                                    "a temporary directory: the save was interrupted or is in"
+                                            + " progress"));
+                }
+            }
+        }
+        candidates.sort(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed());
+        for (Path candidate : candidates) {
+            try {
+                TrainingCheckpoint checkpoint = TrainingCheckpoint.open(candidate);
+                Matcher m = NAME.matcher(candidate.getFileName().toString());
+                if (m.matches() && !directoryName(checkpoint.getProgress()).equals(m.group())) {
+                    throw new InvalidTrainingCheckpointException(
+                            InvalidTrainingCheckpointException.Reason.MALFORMED_MANIFEST,
+                            candidate,
+                            TrainingCheckpointManifest.FILE_NAME,
+                            "records "
+                                    + directoryName(checkpoint.getProgress())
+                                    + ", not the directory's position");
+                }
+                return Optional.of(checkpoint);
+            } catch (InvalidTrainingCheckpointException e) {
+                onSkipped.accept(e);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Resumes in one call: restores the newest valid checkpoint of a directory into a trainer, or
+     * starts a new run when there is none.
+     *
+     * <p>Pass the result to {@link ResumableTrainingLoop#fit} as its start.
+     *
+     * @param root the directory of checkpoints
+     * @param trainer the trainer, built as for the saved run and initialized
+     * @param seed the run seed for a new run (a resumed run keeps its saved seed)
+     * @return the restored progress, or {@link TrainingProgress#start(long)} with {@code seed}
+     * @throws IOException if the directory cannot be listed or a verified file cannot be read
+     * @throws IncompatibleCheckpointException if the checkpoint does not fit the trainer
+     */
+    public static TrainingProgress restoreLatestOrStart(Path root, Trainer trainer, long seed)
+            throws IOException {
+        Optional<TrainingCheckpoint> latest = findLatestValid(root);
+        if (latest.isEmpty()) {
+            logger.info("No valid training checkpoint in {}: starting a new run", root);
+            return TrainingProgress.start(seed);
+        }
+        TrainingCheckpoint checkpoint = latest.get();
+        TrainingProgress progress = checkpoint.restoreInto(trainer);
+        logger.info(
+                "Resumed from {} (step {}, epoch {}, batch {})",
+                checkpoint.getDirectory(),
+                progress.globalStep(),
+                progress.epoch(),
+                progress.batchInEpoch());
+        return progress;
+    }
+
+    private static void deleteRecursively(Path path) throws IOException {
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+            try (DirectoryStream<Path> children = Files.newDirectoryStream(path)) {
+                for (Path child : children) {
+                    deleteRecursively(child);
+                }
+            }
+        }
+        Files.deleteIfExists(path);
+    }
+}

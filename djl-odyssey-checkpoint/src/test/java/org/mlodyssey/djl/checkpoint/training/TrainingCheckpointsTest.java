@@ -1,0 +1,274 @@
+/*
+ * Copyright 2026 The djl-odyssey authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package org.mlodyssey.djl.checkpoint.training;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mlodyssey.djl.checkpoint.training.TinyTraining.RUN_SEED;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.mlodyssey.djl.checkpoint.format.AtomicFiles;
+import org.mlodyssey.djl.checkpoint.training.InvalidTrainingCheckpointException.Reason;
+import org.mlodyssey.djl.checkpoint.training.TinyTraining.OptimizerKind;
+
+/** Training checkpoints on disk: commit, verification, choice of the newest valid one, resume. */
+class TrainingCheckpointsTest {
+
+    private static final String STEP_5 = "step-000000000005-epoch-000000-batch-000000005";
+    private static final String STEP_10 = "step-000000000010-epoch-000001-batch-000000003";
+
+    @TempDir static Path shared;
+    private static Path pristine;
+
+    /** Saves checkpoints at steps 5 and 10 of the same run once; tests copy them. */
+    @BeforeAll
+    static void saveTwoCheckpoints() throws Exception {
+        pristine = shared.resolve("pristine");
+        try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 1)) {
+            StepListener saver =
+                    (trainer, progress) -> {
+                        if (progress.globalStep() == 5 || progress.globalStep() == 10) {
+                            try {
+                                TrainingCheckpoints.save(
+                                        pristine, trainer, progress, Map.of("run", "test"));
+                            } catch (IOException e) {
+                                throw new IllegalStateException(e);
+                            }
+                        }
+                    };
+            run.train(TrainingProgress.start(RUN_SEED), 10, saver);
+        }
+    }
+
+    private static Path copyOfPristine(Path dir) throws IOException {
+        Path root = dir.resolve("checkpoints");
+        for (String name : List.of(STEP_5, STEP_10)) {
+            Files.createDirectories(root.resolve(name));
+            try (var files = Files.list(pristine.resolve(name))) {
+                for (Path file : (Iterable<Path>) files::iterator) {
+                    Files.copy(file, root.resolve(name).resolve(file.getFileName()));
+                }
+            }
+        }
+        return root;
+    }
+
+    @Test
+    void committedCheckpointHasTheDocumentedLayoutAndManifest() throws Exception {
+        Path dir = pristine.resolve(STEP_10);
+        try (var files = Files.list(dir)) {
+            assertEquals(
+                    List.of(
+                            "manifest.json",
+                            "optimizer.safetensors",
+                            "parameters.safetensors",
+                            "trainer-state.json"),
+                    files.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+        TrainingCheckpoint checkpoint = TrainingCheckpoint.open(dir);
+        TrainingCheckpointManifest manifest = checkpoint.getManifest();
+        assertEquals(10, manifest.globalStep());
+        assertEquals(1, manifest.epoch());
+        assertEquals(3, manifest.batchInEpoch());
+        assertEquals("PyTorch", manifest.engineName());
+        assertEquals("2.7.1", manifest.engineVersion());
+        assertEquals("0.36.0", manifest.djlVersion());
+        assertEquals(Map.of("run", "test"), manifest.metadata());
+        assertEquals(
+                Files.size(dir.resolve("parameters.safetensors")),
+                manifest.files().get("parameters.safetensors").size());
+        assertEquals(RUN_SEED, checkpoint.getProgress().seed());
+        try (var entries = Files.list(pristine)) {
+            assertTrue(
+                    entries.noneMatch(p -> AtomicFiles.isTemporaryName(p.getFileName().toString())),
+                    "no temporary directory is left behind");
+        }
+    }
+
+    @Test
+    void resumeFromDiskEndsBitIdenticalToTheUninterruptedRun(@TempDir Path dir) throws Exception {
+        Path root = copyOfPristine(dir);
+        try (TinyTraining straight = new TinyTraining(OptimizerKind.ADAM, 1);
+                TinyTraining resumed = new TinyTraining(OptimizerKind.ADAM, 99)) {
+            TrainingProgress end = straight.train(TrainingProgress.start(RUN_SEED), Long.MAX_VALUE);
+            TrainingProgress from =
+                    TrainingCheckpoints.restoreLatestOrStart(root, resumed.trainer(), 12345);
+            assertEquals(10, from.globalStep());
+            TrainingProgress resumedEnd = resumed.train(from, Long.MAX_VALUE);
+            try (TrainingSnapshot expected = straight.snapshot(end);
+                    TrainingSnapshot actual = resumed.snapshot(resumedEnd)) {
+                TinyTraining.assertBitIdentical(expected, actual);
+            }
+        }
+    }
+
+    @Test
+    void snapshotRoundTripsThroughDiskExactly(@TempDir Path dir) throws Exception {
+        try (TinyTraining run = new TinyTraining(OptimizerKind.SGD_MOMENTUM, 1)) {
+            TrainingProgress progress = run.train(TrainingProgress.start(3), 9);
+            try (TrainingSnapshot snapshot = run.snapshot(progress)) {
+                Path saved = TrainingCheckpoints.save(dir, snapshot, Map.of());
+                try (TrainingSnapshot loaded = TrainingCheckpoint.open(saved).loadSnapshot()) {
+                    TinyTraining.assertBitIdentical(snapshot, loaded);
+                }
+            }
+        }
+    }
+
+    @Test
+    void emptyOrAbsentDirectoryStartsANewRun(@TempDir Path dir) throws Exception {
+        try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 1)) {
+            assertEquals(
+                    TrainingProgress.start(77),
+                    TrainingCheckpoints.restoreLatestOrStart(
+                            dir.resolve("absent"), run.trainer(), 77));
+            assertEquals(
+                    TrainingProgress.start(77),
+                    TrainingCheckpoints.restoreLatestOrStart(dir, run.trainer(), 77));
+        }
+    }
+
+    @Test
+    void aCheckpointOfTheSamePositionIsNotOverwritten(@TempDir Path dir) throws Exception {
+        Path root = copyOfPristine(dir);
+        try (TrainingSnapshot snapshot =
+                TrainingCheckpoint.open(root.resolve(STEP_10)).loadSnapshot()) {
+            assertThrows(
+                    FileAlreadyExistsException.class,
+                    () -> TrainingCheckpoints.save(root, snapshot, Map.of()));
+        }
+    }
+
+    /** The ways the newer checkpoint is damaged, and what verification must say. */
+    enum Damage {
+        MISSING_OPTIMIZER_FILE(Reason.MISSING_FILE, "optimizer.safetensors"),
+        TRUNCATED_PARAMETERS(Reason.SIZE_MISMATCH, "parameters.safetensors"),
+        FLIPPED_BIT_IN_PARAMETERS(Reason.CHECKSUM_MISMATCH, "parameters.safetensors"),
+        FLIPPED_BIT_IN_OPTIMIZER(Reason.CHECKSUM_MISMATCH, "optimizer.safetensors"),
+        FLIPPED_BIT_IN_TRAINER_STATE(Reason.CHECKSUM_MISMATCH, "trainer-state.json"),
+        FLIPPED_BIT_IN_MANIFEST(Reason.CHECKSUM_MISMATCH, "manifest.json"),
+        MISSING_MANIFEST(Reason.MISSING_MANIFEST, "manifest.json"),
+        NEWER_FORMAT_VERSION(Reason.UNSUPPORTED_VERSION, "manifest.json");
+
+        final Reason reason;
+        final String file;
+
+        Damage(Reason reason, String file) {
+            this.reason = reason;
+            this.file = file;
+        }
+    }
+
+    private static void damage(Path checkpoint, Damage damage) throws IOException {
+        Path file = checkpoint.resolve(damage.file);
+        switch (damage) {
+            case MISSING_OPTIMIZER_FILE:
+            case MISSING_MANIFEST:
+                Files.delete(file);
+                break;
+            case TRUNCATED_PARAMETERS:
+                try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                    channel.truncate(channel.size() - 3);
+                }
+                break;
+            case NEWER_FORMAT_VERSION:
+                TrainingCheckpointManifest m =
+                        TrainingCheckpointManifest.parse(
+                                checkpoint, Files.readString(file, StandardCharsets.UTF_8));
+                TrainingCheckpointManifest newer =
+                        new TrainingCheckpointManifest(
+                                2,
+                                m.globalStep(),
+                                m.epoch(),
+                                m.batchInEpoch(),
+                                m.createdAt(),
+                                m.djlVersion(),
+                                m.engineName(),
+                                m.engineVersion(),
+                                m.metadata(),
+                                m.files());
+                Files.writeString(file, newer.toJson(), StandardCharsets.UTF_8);
+                break;
+            default:
+                byte[] bytes = Files.readAllBytes(file);
+                // A bit in the last third: tensor data for the tensor files, a value in JSON.
+                int at = bytes.length - bytes.length / 3;
+                bytes[at] ^= 0x04;
+                Files.write(file, bytes);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Damage.class)
+    void damagedCheckpointIsRefusedPreciselyAndThePreviousOneChosen(
+            Damage damage, @TempDir Path dir) throws Exception {
+        Path root = copyOfPristine(dir);
+        Path newer = root.resolve(STEP_10);
+        damage(newer, damage);
+
+        InvalidTrainingCheckpointException e =
+                assertThrows(
+                        InvalidTrainingCheckpointException.class,
+                        () -> TrainingCheckpoint.open(newer));
+        assertEquals(damage.reason, e.getReason(), e.getMessage());
+        assertEquals(damage.file, e.getFile());
+        assertEquals(newer, e.getDirectory());
+        assertTrue(e.getMessage().contains(newer.toString()), e.getMessage());
+        assertTrue(e.getMessage().contains(damage.file), e.getMessage());
+
+        List<InvalidTrainingCheckpointException> skipped = new ArrayList<>();
+        Optional<TrainingCheckpoint> chosen =
+                TrainingCheckpoints.findLatestValid(root, skipped::add);
+        assertEquals(root.resolve(STEP_5), chosen.orElseThrow().getDirectory());
+        assertEquals(1, skipped.size());
+        assertEquals(damage.reason, skipped.get(0).getReason());
+    }
+
+    @Test
+    void halfWrittenTemporaryDirectoryIsSkippedAndTheCommittedOneChosen(@TempDir Path dir)
+            throws Exception {
+        Path root = copyOfPristine(dir);
+        Path half = root.resolve(".step-000000000015-epoch-000002-batch-000000001.1-abc.tmp");
+        Files.createDirectory(half);
+        Files.copy(
+                root.resolve(STEP_10).resolve("parameters.safetensors"),
+                half.resolve("parameters.safetensors"));
+        List<InvalidTrainingCheckpointException> skipped = new ArrayList<>();
+        Optional<TrainingCheckpoint> chosen =
+                TrainingCheckpoints.findLatestValid(root, skipped::add);
+        assertEquals(root.resolve(STEP_10), chosen.orElseThrow().getDirectory());
+        assertEquals(1, skipped.size());
+        assertEquals(Reason.MISSING_MANIFEST, skipped.get(0).getReason());
+        assertEquals(half, skipped.get(0).getDirectory());
+    }
+
+    @Test
+    void noValidCheckpointGivesEmpty(@TempDir Path dir) throws Exception {
+        Path root = copyOfPristine(dir);
+        Files.delete(root.resolve(STEP_5).resolve("manifest.json"));
+        Files.delete(root.resolve(STEP_10).resolve("trainer-state.json"));
+        List<InvalidTrainingCheckpointException> skipped = new ArrayList<>();
+        assertTrue(TrainingCheckpoints.findLatestValid(root, skipped::add).isEmpty());
+        assertEquals(
+                List.of(Reason.MISSING_FILE, Reason.MISSING_MANIFEST),
+                skipped.stream().map(InvalidTrainingCheckpointException::getReason).toList());
+    }
+}
