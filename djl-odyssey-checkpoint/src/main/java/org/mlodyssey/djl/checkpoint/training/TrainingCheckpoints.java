@@ -106,7 +106,6 @@ public final class TrainingCheckpoints {
         }
         Path temp = root.resolve(AtomicFiles.temporaryName(name));
         Files.createDirectory(temp);
-        boolean committed = false;
         try {
             NDArrayCheckpoints.save(
                     temp.resolve(TrainingCheckpoint.PARAMETERS_FILE),
@@ -151,11 +150,13 @@ public final class TrainingCheckpoints {
                     channel -> channel.write(java.nio.ByteBuffer.wrap(manifestBytes)),
                     true);
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-            committed = true;
-        } finally {
-            if (!committed) {
+        } catch (IOException | RuntimeException e) {
+            try {
                 deleteRecursively(temp);
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
             }
+            throw e;
         }
         AtomicFiles.fsyncDirectory(root);
         return target;
