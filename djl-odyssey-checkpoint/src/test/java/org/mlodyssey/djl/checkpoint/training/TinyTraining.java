@@ -64,6 +64,11 @@ final class TinyTraining implements AutoCloseable {
      * Builds data, model and trainer from scratch; {@code initSeed} decides the initial weights.
      */
     TinyTraining(OptimizerKind kind, int initSeed) {
+        this(kind, initSeed, new Device[] {Device.cpu()});
+    }
+
+    /** Builds data, model and trainer on given training devices; the model lives on the first. */
+    TinyTraining(OptimizerKind kind, int initSeed, Device[] devices) {
         dataManager = NDManager.newBaseManager(Device.cpu());
         Random random = new Random(7);
         float[] x = new float[SAMPLES * FEATURES];
@@ -87,12 +92,12 @@ final class TinyTraining implements AutoCloseable {
                         .add(Activation::relu)
                         .add(Dropout.builder().optRate(0.25f).build())
                         .add(Linear.builder().setUnits(3).build());
-        model = Model.newInstance("tiny");
+        model = Model.newInstance("tiny", devices[0]);
         model.setBlock(block);
         DefaultTrainingConfig config =
                 new DefaultTrainingConfig(Loss.l2Loss())
                         .optOptimizer(optimizer(kind))
-                        .optDevices(new Device[] {Device.cpu()});
+                        .optDevices(devices);
         trainer = model.newTrainer(config);
         trainer.initialize(new Shape(BATCH_SIZE, FEATURES));
     }
