@@ -166,6 +166,18 @@ class NDArrayCheckpointsTest {
     }
 
     @Test
+    void loadIntoANonContiguousArrayStillLoadsEveryValue() throws IOException {
+        Path file = dir.resolve("t.safetensors");
+        NDArray values = manager.arange(6f).reshape(new Shape(2, 3));
+        NDArrayCheckpoints.save(file, Map.of("t", values), Map.of());
+        // A transposed view is not contiguous: the engine hands out a copy of its memory, so the
+        // in-place path must notice and fall back.
+        NDArray target = manager.zeros(new Shape(3, 2)).transpose();
+        NDArrayCheckpoints.loadInto(file, Map.of("t", target));
+        assertArrayEquals(values.toFloatArray(), target.toFloatArray());
+    }
+
+    @Test
     void loadIntoRejectsShapeAndDtypeMismatchesNamingTheTensor() throws IOException {
         Path file = dir.resolve("w.safetensors");
         NDArrayCheckpoints.save(
