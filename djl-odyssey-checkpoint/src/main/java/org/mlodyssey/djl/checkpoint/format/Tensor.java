@@ -124,6 +124,21 @@ public final class Tensor {
         return source.read(sourceName);
     }
 
+    /**
+     * Copies the data into a buffer, reading a lazily loaded tensor straight from its file (and
+     * checking it, when verification is on) without an intermediate copy.
+     *
+     * @param target receives the bytes from its position, which advances past them
+     * @throws IOException if the file cannot be read, or the data fail their checksum
+     */
+    public void copyTo(ByteBuffer target) throws IOException {
+        if (data != null) {
+            target.put(data.duplicate());
+        } else {
+            source.readInto(sourceName, target);
+        }
+    }
+
     /** {@inheritDoc} */
     @Override
     public String toString() {

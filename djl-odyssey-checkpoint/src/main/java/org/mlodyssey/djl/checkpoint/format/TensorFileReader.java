@@ -264,6 +264,45 @@ public final class TensorFileReader implements Closeable {
     }
 
     /**
+     * Reads one tensor's data into a buffer with positional reads (no memory mapping, so no page
+     * faults on a mapping: the fastest way into memory that is already allocated), then checks it
+     * against its checksum when verification is on.
+     *
+     * @param name the tensor's name
+     * @param target receives the bytes from its position; must have room for all of them
+     * @throws IOException if the tensor is missing, the file ends early, or the data are damaged
+     */
+    public void readInto(String name, ByteBuffer target) throws IOException {
+        TensorEntry entry = entry(name);
+        if (target.remaining() < entry.byteSize()) {
+            throw new IllegalArgumentException(
+                    name
+                            + ": the target has room for "
+                            + target.remaining()
+                            + " bytes, the tensor holds "
+                            + entry.byteSize());
+        }
+        ByteBuffer region = target.slice();
+        region.limit((int) entry.byteSize());
+        long position = dataStart + entry.begin();
+        while (region.hasRemaining()) {
+            int n = channel.read(region, position);
+            if (n < 0) {
+                throw new CheckpointFormatException(
+                        ErrorKind.TRUNCATED, file, name, "file ended at byte " + position);
+            }
+            position += n;
+        }
+        if (verify) {
+            region.flip();
+            CRC32C crc = new CRC32C();
+            crc.update(region);
+            check(entry, (int) crc.getValue());
+        }
+        target.position(target.position() + (int) entry.byteSize());
+    }
+
+    /**
      * Returns part of one tensor's data, unchecked. Use {@link #verify()} to check a whole file.
      *
      * @param name the tensor's name

@@ -26,10 +26,11 @@ import org.mlodyssey.djl.checkpoint.format.WriteOptions;
  * Translates DJL {@link NDArray}s to and from named-tensor checkpoints.
  *
  * <p>Saving works from arrays on any device: a GPU array is copied to host memory, nothing else
- * about it changes. Loading copies each tensor's bytes once, from the memory-mapped file straight
- * into memory the engine owns (no whole-file heap copy, and the arrays never alias the file, so
- * they stay valid whatever later happens to it), then moves the array to the requested device.
- * Dtypes the PyTorch engine cannot hold never reach it: see {@link UnsafeDTypes}.
+ * about it changes. Loading copies each tensor's bytes once, with positional reads from the file
+ * straight into memory the engine owns, and checks them there (no heap copy, no page faults on a
+ * mapping, and the arrays never alias the file, so they stay valid whatever later happens to it),
+ * then moves the array to the requested device. In-place loads write into the target's own memory
+ * on CPU. Dtypes the PyTorch engine cannot hold never reach it: see {@link UnsafeDTypes}.
  */
 public final class NDArrayCheckpoints {
 
@@ -193,21 +194,21 @@ public final class NDArrayCheckpoints {
                                 + " with Checkpoint.get(name).data()");
             }
         }
-        ByteBuffer data = tensor.data();
-        Shape shape = new Shape(tensor.shape());
-        NDArray host = manager.create(shape, DataTypes.toDataType(target), Device.cpu());
+        NDArray host =
+                manager.create(
+                        new Shape(tensor.shape()), DataTypes.toDataType(target), Device.cpu());
         try {
-            ByteBuffer memory = host.toByteBuffer(true).order(ByteOrder.LITTLE_ENDIAN);
-            if (!memory.isDirect() || memory.isReadOnly()) {
+            ByteBuffer memory = memoryOf(host);
+            if (memory == null) {
                 throw new IllegalStateException(
-                        "the engine did not expose the memory of a new CPU array");
+                        name + ": the engine did not expose the memory of a new CPU array");
             }
             if (target == dtype) {
-                memory.put(data);
+                tensor.copyTo(memory);
             } else {
-                Widening.widen(dtype, data, memory);
+                Widening.widen(dtype, tensor.data(), memory);
             }
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             host.close();
             throw e;
         }
@@ -271,9 +272,45 @@ public final class NDArrayCheckpoints {
                             + ", the checkpoint holds "
                             + new Shape(tensor.shape()));
         }
-        ByteBuffer data = tensor.data();
-        ByteBuffer direct = target.getManager().allocateDirect(data.remaining());
-        direct.order(ByteOrder.LITTLE_ENDIAN).put(data).flip();
+        if (tensor.byteSize() == 0) {
+            return;
+        }
+        ByteBuffer memory = target.getDevice().isGpu() ? null : memoryOf(target);
+        if (memory != null) {
+            tensor.copyTo(memory);
+            return;
+        }
+        // A GPU array, or a CPU one whose memory the engine does not expose: hand the engine a
+        // direct buffer of our own, as DJL's own set(float[]) does. On CPU the array keeps that
+        // buffer as its storage (and a reference to it), on GPU the engine copies it.
+        ByteBuffer direct = target.getManager().allocateDirect(Math.toIntExact(tensor.byteSize()));
+        tensor.copyTo(direct.order(ByteOrder.LITTLE_ENDIAN));
+        direct.flip();
         target.set(direct);
+    }
+
+    /**
+     * Returns a writable view of a CPU array's own memory, or {@code null} when the engine hands
+     * out a copy instead (a non-contiguous or sparse array). Two views that see each other's writes
+     * are views of the array itself, since every copy would be a fresh one.
+     */
+    private static ByteBuffer memoryOf(NDArray array) {
+        if (array.getDevice().isGpu() || array.isSparse()) {
+            return null;
+        }
+        ByteBuffer first = array.toByteBuffer(true);
+        if (!first.isDirect() || first.isReadOnly()) {
+            return null;
+        }
+        first.order(ByteOrder.LITTLE_ENDIAN);
+        if (!first.hasRemaining()) {
+            return first;
+        }
+        ByteBuffer second = array.toByteBuffer(true);
+        byte original = first.get(0);
+        first.put(0, (byte) ~original);
+        boolean aliased = second.get(0) == (byte) ~original;
+        first.put(0, original);
+        return aliased ? first : null;
     }
 }
