@@ -29,7 +29,14 @@ import java.util.concurrent.ExecutorService;
  * starting one are skipped by index: their data is never loaded and never reaches the model. Per
  * step it reseeds the engine ({@link SeedSchedule#beforeStep}), loads the batch, runs {@link
  * EasyTrain#trainBatch} and {@link Trainer#step()}, then calls the {@link StepListener}s. At the
- * end of an epoch it validates and notifies {@code onEpoch}, as {@code EasyTrain.fit} does.
+ * end of an epoch it reseeds ({@link SeedSchedule#beforeEpochEnd}), validates and notifies {@code
+ * onEpoch}, as {@code EasyTrain.fit} does, and records the trainer's evaluations in the metric
+ * history of {@link TrainingProgress}.
+ *
+ * <p>What is not restored: the accumulators of DJL's evaluator listeners. After a resume in the
+ * middle of an epoch, that epoch's training metrics cover only the batches run after the resume
+ * (parameters and optimizer state are exact all the same). Listeners with state of their own, such
+ * as {@code EpochTrainingListener}'s epoch counter, start over.
  *
  * <p>An uninterrupted run and a run stopped after any step, captured ({@link TrainingSnapshot}),
  * rebuilt and resumed from the captured {@link TrainingProgress} take the same steps on the same
@@ -116,6 +123,7 @@ public final class ResumableTrainingLoop {
                     return progress;
                 }
             }
+            seeds.beforeEpochEnd(epoch);
             EasyTrain.evaluateDataset(trainer, validateDataset);
             trainer.notifyListeners(listener -> listener.onEpoch(trainer));
             progress = progress.afterEpoch(epochMetrics(trainer));

@@ -17,6 +17,8 @@ import ai.djl.util.RandomUtils;
  *   <li>Before global step {@code s} fetches its batch, the engine is reseeded with {@link
  *       #engineSeed(long)}: this sets torch's global generator (dropout) and, as a side effect of
  *       DJL's {@code Engine.setRandomSeed}, {@link RandomUtils#RANDOM} again (random transforms).
+ *   <li>Before epoch {@code e} ends (validation, {@code onEpoch}), the engine is reseeded with
+ *       {@link #epochEndSeed(int)}.
  * </ul>
  *
  * <p>The seeds are mixed with SplitMix64, so nearby steps get unrelated seeds.
@@ -27,6 +29,7 @@ public record SeedSchedule(long seed) {
 
     private static final long SHUFFLE_STREAM = 0x5348_5546_464C_4531L;
     private static final long ENGINE_STREAM = 0x454E_4749_4E45_5331L;
+    private static final long EPOCH_END_STREAM = 0x4550_4F43_4845_4E44L;
 
     /**
      * Returns the seed of {@link RandomUtils#RANDOM} before epoch {@code epoch} is shuffled.
@@ -46,6 +49,27 @@ public record SeedSchedule(long seed) {
      */
     public int engineSeed(long globalStep) {
         return (int) (mix(mix(seed ^ ENGINE_STREAM) + globalStep) >>> 33);
+    }
+
+    /**
+     * Returns the engine seed set before the end of epoch {@code epoch} (validation, {@code
+     * onEpoch}).
+     *
+     * @param epoch the zero-based epoch
+     * @return a non-negative seed
+     */
+    public int epochEndSeed(int epoch) {
+        return (int) (mix(mix(seed ^ EPOCH_END_STREAM) + epoch) >>> 33);
+    }
+
+    /**
+     * Reseeds the engine (and the shuffling generator) before an epoch's end, so that validation
+     * draws the same random numbers whether or not the run was resumed in that epoch.
+     *
+     * @param epoch the zero-based epoch
+     */
+    public void beforeEpochEnd(int epoch) {
+        Engine.getInstance().setRandomSeed(epochEndSeed(epoch));
     }
 
     /**

@@ -133,6 +133,44 @@ class ResumeExactnessTest {
     }
 
     @Test
+    void metricHistoryIsSavedAndContinuedExactlyFromAnEpochBoundary() throws Exception {
+        ai.djl.Device[] cpu = {ai.djl.Device.cpu()};
+        AtomicReference<TrainingSnapshot> atBoundary = new AtomicReference<>();
+        StepListener captureAfterFirstEpoch =
+                new StepListener() {
+                    @Override
+                    public void afterStep(Trainer trainer, TrainingProgress progress) {}
+
+                    @Override
+                    public void afterEpoch(Trainer trainer, TrainingProgress progress) {
+                        if (progress.epoch() == 1) {
+                            atBoundary.set(TrainingSnapshot.capture(trainer, progress));
+                        }
+                    }
+                };
+        try (TinyTraining straight = new TinyTraining(ADAM, 1, cpu, true);
+                TinyTraining resumed = new TinyTraining(ADAM, 99, cpu, true)) {
+            TrainingProgress end =
+                    straight.train(
+                            TrainingProgress.start(RUN_SEED),
+                            Long.MAX_VALUE,
+                            captureAfterFirstEpoch);
+            assertEquals(TinyTraining.EPOCHS, end.epochMetrics().size());
+            assertTrue(
+                    end.epochMetrics().get(0).containsKey("validate_loss"),
+                    end.epochMetrics().toString());
+            try (TrainingSnapshot saved = atBoundary.get()) {
+                assertEquals(
+                        List.of(end.epochMetrics().get(0)), saved.getProgress().epochMetrics());
+                TrainingProgress resumedEnd =
+                        resumed.train(saved.restoreInto(resumed.trainer()), Long.MAX_VALUE);
+                assertEquals(end.epochMetrics(), resumedEnd.epochMetrics());
+                assertEquals(end, resumedEnd);
+            }
+        }
+    }
+
+    @Test
     void restoringUpdateCountsRestoresTheLearningRateSchedule() throws Exception {
         long stopStep = 9;
         straight(SGD_MOMENTUM);

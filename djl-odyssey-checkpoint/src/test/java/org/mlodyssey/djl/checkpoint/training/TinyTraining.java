@@ -20,6 +20,8 @@ import ai.djl.nn.norm.Dropout;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.ArrayDataset;
+import ai.djl.training.listener.EpochTrainingListener;
+import ai.djl.training.listener.EvaluatorTrainingListener;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
@@ -56,6 +58,7 @@ final class TinyTraining implements AutoCloseable {
 
     private final NDManager dataManager;
     private final ArrayDataset dataset;
+    private final ArrayDataset validation;
     private final Model model;
     private final Trainer trainer;
     private final List<Integer> trackerUpdates = Collections.synchronizedList(new ArrayList<>());
@@ -69,6 +72,14 @@ final class TinyTraining implements AutoCloseable {
 
     /** Builds data, model and trainer on given training devices; the model lives on the first. */
     TinyTraining(OptimizerKind kind, int initSeed, Device[] devices) {
+        this(kind, initSeed, devices, false);
+    }
+
+    /**
+     * Builds data, model and trainer; with {@code metrics}, also a shuffled validation set and
+     * DJL's epoch and evaluator listeners, so that the run records a metric history.
+     */
+    TinyTraining(OptimizerKind kind, int initSeed, Device[] devices, boolean metrics) {
         dataManager = NDManager.newBaseManager(Device.cpu());
         Random random = new Random(7);
         float[] x = new float[SAMPLES * FEATURES];
@@ -85,6 +96,14 @@ final class TinyTraining implements AutoCloseable {
                         .optLabels(dataManager.create(y, new Shape(SAMPLES, 3)))
                         .setSampling(BATCH_SIZE, true)
                         .build();
+        validation =
+                metrics
+                        ? new ArrayDataset.Builder()
+                                .setData(gaussian(random, new Shape(12, FEATURES)))
+                                .optLabels(gaussian(random, new Shape(12, 3)))
+                                .setSampling(5, true)
+                                .build()
+                        : null;
         Engine.getInstance().setRandomSeed(initSeed);
         SequentialBlock block =
                 new SequentialBlock()
@@ -98,8 +117,20 @@ final class TinyTraining implements AutoCloseable {
                 new DefaultTrainingConfig(Loss.l2Loss())
                         .optOptimizer(optimizer(kind))
                         .optDevices(devices);
+        if (metrics) {
+            config.addTrainingListeners(
+                    new EpochTrainingListener(), new EvaluatorTrainingListener());
+        }
         trainer = model.newTrainer(config);
         trainer.initialize(new Shape(BATCH_SIZE, FEATURES));
+    }
+
+    private NDArray gaussian(Random random, Shape shape) {
+        float[] values = new float[(int) shape.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) random.nextGaussian();
+        }
+        return dataManager.create(values, shape);
     }
 
     private Optimizer optimizer(OptimizerKind kind) {
@@ -143,7 +174,7 @@ final class TinyTraining implements AutoCloseable {
         for (StepListener listener : listeners) {
             builder.addStepListener(listener);
         }
-        return builder.build().fit(trainer, EPOCHS, dataset, null, start);
+        return builder.build().fit(trainer, EPOCHS, dataset, validation, start);
     }
 
     TrainingSnapshot snapshot(TrainingProgress progress) {
