@@ -52,8 +52,9 @@ final class DjlInternals {
     }
 
     /**
-     * Returns the arrays the trainer trains for one parameter, one per training device in the order
-     * of {@link Trainer#getDevices()}; empty before the first forward pass.
+     * Returns the arrays the trainer trains for one parameter, one per training device (in the
+     * store's own order, which DJL fills by iterating a hash map); empty before the first forward
+     * pass.
      *
      * @param trainer the trainer
      * @param parameterId the parameter's id ({@link ai.djl.nn.Parameter#getId()})
@@ -70,16 +71,6 @@ final class DjlInternals {
         synchronized (list) {
             return List.copyOf(list);
         }
-    }
-
-    /**
-     * Returns the index each device has in the trainer's parameter store.
-     *
-     * @param trainer the trainer
-     * @return device to replica index
-     */
-    static Map<Device, Integer> replicaIndexOf(Trainer trainer) {
-        return read(ParameterStore.class, "deviceMap", parameterStoreOf(trainer));
     }
 
     /**

@@ -35,8 +35,13 @@ public class InvalidTrainingCheckpointException extends IOException {
         MALFORMED_TRAINER_STATE
     }
 
+    /** Why the checkpoint is unusable. */
     private final Reason reason;
+
+    /** The checkpoint directory (not serialized). */
     private final transient Path directory;
+
+    /** The file at fault, relative to the directory. */
     private final String file;
 
     /**

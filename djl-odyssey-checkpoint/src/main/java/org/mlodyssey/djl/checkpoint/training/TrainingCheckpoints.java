@@ -159,6 +159,7 @@ public final class TrainingCheckpoints {
             throw e;
         }
         AtomicFiles.fsyncDirectory(root);
+        logger.debug("Committed training checkpoint {}", target);
         return target;
     }
 

@@ -101,7 +101,10 @@ public final class TrainingSnapshot implements AutoCloseable {
      * Restores this snapshot into a trainer built like the captured one.
      *
      * <p>Everything is checked before anything is written: in strict mode a parameter mismatch or
-     * an optimizer state that does not fit leaves the trainer untouched.
+     * an optimizer state that does not fit leaves the trainer untouched. The mode applies to
+     * parameters only; the optimizer state is always restored strictly, so a lenient load of a
+     * snapshot with parameters the model lacks fails on their optimizer state: load the parameters
+     * alone with {@link ParameterValues#load} in that case.
      *
      * @param trainer the trainer, initialized
      * @param adapters the optimizer state adapters to choose from

@@ -14,6 +14,7 @@ public class UnsupportedOptimizerException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The fully qualified name of the unsupported optimizer class. */
     private final String optimizerClass;
 
     /**
