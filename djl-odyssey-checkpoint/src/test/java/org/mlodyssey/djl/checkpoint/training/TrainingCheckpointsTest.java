@@ -120,9 +120,11 @@ class TrainingCheckpointsTest {
         }
     }
 
-    @Test
-    void snapshotRoundTripsThroughDiskExactly(@TempDir Path dir) throws Exception {
-        try (TinyTraining run = new TinyTraining(OptimizerKind.SGD_MOMENTUM, 1)) {
+    @ParameterizedTest
+    @EnumSource(OptimizerKind.class)
+    void snapshotRoundTripsThroughDiskExactly(OptimizerKind kind, @TempDir Path dir)
+            throws Exception {
+        try (TinyTraining run = new TinyTraining(kind, 1)) {
             TrainingProgress progress = run.train(TrainingProgress.start(3), 9);
             try (TrainingSnapshot snapshot = run.snapshot(progress)) {
                 Path saved = TrainingCheckpoints.save(dir, snapshot, Map.of());
