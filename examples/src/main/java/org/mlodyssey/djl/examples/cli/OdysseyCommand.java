@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = OdysseyCommand.VersionProvider.class,
         description = "Datasets, checkpoints and exact resume for the Deep Java Library.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {InspectCommand.class, VerifyCommand.class, CommandLine.HelpCommand.class})
 public final class OdysseyCommand implements Runnable {
 
     @CommandLine.Spec private CommandLine.Model.CommandSpec spec;

@@ -1,0 +1,150 @@
+/*
+ * Copyright 2026 The djl-odyssey authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package org.mlodyssey.djl.examples.cli;
+
+import com.google.gson.GsonBuilder;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.mlodyssey.djl.checkpoint.format.Checkpoint;
+import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException;
+import org.mlodyssey.djl.checkpoint.format.Integrity;
+import org.mlodyssey.djl.checkpoint.format.Tensor;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code odyssey inspect PATH [--json]}: what a checkpoint or safetensors file holds. */
+@Command(
+        name = "inspect",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Show a checkpoint's (or any safetensors file's) tensors, metadata, format version "
+                    + "and integrity status.",
+            "Exit status: 0 when readable and intact, 1 when damaged or malformed."
+        })
+public final class InspectCommand implements Callable<Integer> {
+
+    @Spec private picocli.CommandLine.Model.CommandSpec spec;
+
+    @Parameters(
+            index = "0",
+            paramLabel = "PATH",
+            description = "a .safetensors file, or a shard index (*.index.json)")
+    private Path path;
+
+    @Option(names = "--json", description = "print one JSON object instead of text")
+    private boolean json;
+
+    /** {@inheritDoc} */
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Map<String, Object> report;
+        try {
+            report = inspect(path);
+        } catch (IOException e) {
+            err.println("odyssey inspect: " + e.getMessage());
+            return 1;
+        }
+        if (json) {
+            out.println(new GsonBuilder().disableHtmlEscaping().create().toJson(report));
+        } else {
+            printText(report, out);
+        }
+        out.flush();
+        return "damaged".equals(report.get("integrity")) ? 1 : 0;
+    }
+
+    /**
+     * Reads a file's structure and checks its integrity.
+     *
+     * @param path the file
+     * @return the report: path, format, format_version, integrity, integrity_detail, metadata,
+     *     tensors (name, dtype, shape, bytes), total_bytes
+     * @throws IOException if the file cannot be opened or its header is malformed
+     */
+    static Map<String, Object> inspect(Path path) throws IOException {
+        Map<String, Object> report = new LinkedHashMap<>();
+        try (Checkpoint checkpoint = Checkpoint.load(path)) {
+            report.put("path", path.toString());
+            report.put("format", checkpoint.formatVersion() == 0 ? "safetensors" : "djl-odyssey");
+            report.put("format_version", checkpoint.formatVersion());
+            String integrity;
+            String detail;
+            if (checkpoint.integrity() == Integrity.UNCHECKED) {
+                integrity = "unchecked";
+                detail = "plain safetensors file: it carries no checksums";
+            } else {
+                try {
+                    checkpoint.verify();
+                    integrity = "intact";
+                    detail = "header and every tensor match their CRC32C checksums";
+                } catch (CheckpointFormatException e) {
+                    integrity = "damaged";
+                    detail = e.getMessage();
+                }
+            }
+            report.put("integrity", integrity);
+            report.put("integrity_detail", detail);
+            report.put("metadata", checkpoint.metadata());
+            List<Map<String, Object>> tensors = new java.util.ArrayList<>();
+            long total = 0;
+            for (Map.Entry<String, Tensor> entry : checkpoint.tensors().entrySet()) {
+                Tensor tensor = entry.getValue();
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("name", entry.getKey());
+                row.put("dtype", tensor.dtype().safetensorsName());
+                row.put("shape", tensor.shape());
+                row.put("bytes", tensor.byteSize());
+                tensors.add(row);
+                total += tensor.byteSize();
+            }
+            report.put("tensors", tensors);
+            report.put("total_bytes", total);
+        }
+        return report;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void printText(Map<String, Object> report, PrintWriter out) {
+        out.printf("file:       %s%n", report.get("path"));
+        int version = (Integer) report.get("format_version");
+        out.printf(
+                "format:     %s%n",
+                version == 0
+                        ? "plain safetensors (no djl-odyssey metadata)"
+                        : "djl-odyssey v" + version);
+        out.printf(
+                "integrity:  %s (%s)%n", report.get("integrity"), report.get("integrity_detail"));
+        Map<String, String> metadata = (Map<String, String>) report.get("metadata");
+        out.printf("metadata:   %d entries%n", metadata.size());
+        for (Map.Entry<String, String> entry : metadata.entrySet()) {
+            out.printf("  %s = %s%n", entry.getKey(), entry.getValue());
+        }
+        List<Map<String, Object>> tensors = (List<Map<String, Object>>) report.get("tensors");
+        out.printf("tensors:    %d, %d bytes%n", tensors.size(), (Long) report.get("total_bytes"));
+        int width = 4;
+        for (Map<String, Object> row : tensors) {
+            width = Math.max(width, row.get("name").toString().length());
+        }
+        out.printf("  %-" + width + "s  %-5s  %-20s  %s%n", "name", "dtype", "shape", "bytes");
+        for (Map<String, Object> row : tensors) {
+            out.printf(
+                    "  %-" + width + "s  %-5s  %-20s  %d%n",
+                    row.get("name"),
+                    row.get("dtype"),
+                    Arrays.toString((long[]) row.get("shape")),
+                    (Long) row.get("bytes"));
+        }
+    }
+}
