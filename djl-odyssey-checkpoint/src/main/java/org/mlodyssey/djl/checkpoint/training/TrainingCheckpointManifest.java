@@ -114,9 +114,27 @@ public record TrainingCheckpointManifest(
         }
         root.add("files", fileObject);
         root.addProperty(SELF_CHECKSUM, CRC_PLACEHOLDER);
-        String text = TrainingStateJson.GSON.toJson(root) + "\n";
+        return seal(TrainingStateJson.GSON.toJson(root) + "\n");
+    }
+
+    /**
+     * Fills in the self-checksum of a manifest text whose {@code manifestCrc32c} field, the last
+     * one, holds {@code 00000000}.
+     *
+     * @param text the manifest text with the placeholder
+     * @return the text with its CRC32C in place of the placeholder
+     */
+    static String seal(String text) {
+        // The field is the last one written: replace its last occurrence, not a look-alike in
+        // the user's metadata.
         String crc = String.format("%08x", crc32c(text));
-        return text.replace(quotedChecksum(CRC_PLACEHOLDER), quotedChecksum(crc));
+        int at = text.lastIndexOf(quotedChecksum(CRC_PLACEHOLDER));
+        if (at < 0) {
+            throw new IllegalArgumentException("no " + SELF_CHECKSUM + " placeholder");
+        }
+        return text.substring(0, at)
+                + quotedChecksum(crc)
+                + text.substring(at + quotedChecksum(CRC_PLACEHOLDER).length());
     }
 
     private static final String SELF_CHECKSUM = "manifestCrc32c";
@@ -137,18 +155,23 @@ public record TrainingCheckpointManifest(
     private static void checkSelfChecksum(Path directory, String json)
             throws InvalidTrainingCheckpointException {
         Matcher m = SELF_CHECKSUM_PATTERN.matcher(json);
-        if (!m.find()) {
+        int start = -1;
+        int end = -1;
+        String stored = null;
+        while (m.find()) {
+            start = m.start();
+            end = m.end();
+            stored = m.group(1);
+        }
+        if (stored == null) {
             throw new InvalidTrainingCheckpointException(
                     Reason.MALFORMED_MANIFEST,
                     directory,
                     FILE_NAME,
                     "field '" + SELF_CHECKSUM + "' is missing");
         }
-        String stored = m.group(1);
         String canonical =
-                json.substring(0, m.start())
-                        + quotedChecksum(CRC_PLACEHOLDER)
-                        + json.substring(m.end());
+                json.substring(0, start) + quotedChecksum(CRC_PLACEHOLDER) + json.substring(end);
         String actual = String.format("%08x", crc32c(canonical));
         if (!actual.equals(stored)) {
             throw new InvalidTrainingCheckpointException(
