@@ -386,6 +386,12 @@ class MalformedFileTest {
                 "odyssey.format",
                 odyssey(Map.of("odyssey.format", "other-format"), true),
                 EIGHT);
+        // the format key damaged: must not pass as a plain safetensors file
+        assertKind(
+                ErrorKind.INVALID_METADATA,
+                "odyssey.format",
+                odyssey(Map.of(), true).replace("\"odyssey.format\":", "\"odyssey.formau\":"),
+                EIGHT);
         String crc = Fixtures.crcHex(EIGHT);
         assertKind(
                 ErrorKind.INVALID_METADATA,
