@@ -127,8 +127,13 @@ public final class AtomicFiles {
                 if (!m.matches() || (targetName != null && !m.group(1).equals(targetName))) {
                     continue;
                 }
-                long pid = Long.parseLong(m.group(2));
-                boolean alive = ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+                boolean alive;
+                try {
+                    long pid = Long.parseLong(m.group(2));
+                    alive = ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+                } catch (NumberFormatException e) {
+                    alive = false; // no process has a pid beyond the long range
+                }
                 if (!alive && deleteRecursively(path)) {
                     deleted++;
                 }
