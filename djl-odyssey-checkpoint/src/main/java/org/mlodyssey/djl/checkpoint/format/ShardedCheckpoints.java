@@ -100,9 +100,13 @@ final class ShardedCheckpoints {
                                                 shardMetadata,
                                                 options.durable())));
             }
-            long total = 0;
             for (Future<Long> result : results) {
-                total += result.get();
+                result.get();
+            }
+            // Hugging Face's total_size counts tensor data bytes only, not shard headers.
+            long total = 0;
+            for (Tensor tensor : tensors.values()) {
+                total = Math.addExact(total, tensor.byteSize());
             }
             Map<String, String> weightMap = new LinkedHashMap<>();
             for (int i = 0; i < count; i++) {
