@@ -72,10 +72,7 @@ final class ShardedCheckpoints {
             throws IOException {
         List<Map<String, Tensor>> shards = split(tensors, options.maxShardBytes());
         String name = path.getFileName().toString();
-        String stem =
-                name.endsWith(EXTENSION)
-                        ? name.substring(0, name.length() - EXTENSION.length())
-                        : name;
+        String stem = stem(name);
         String saveId = Long.toHexString(ThreadLocalRandom.current().nextLong());
         int count = shards.size();
         List<String> shardNames = new ArrayList<>();
@@ -135,7 +132,36 @@ final class ShardedCheckpoints {
         } finally {
             pool.shutdownNow();
         }
+        // The index is committed: a single file of an earlier save at the same path would take
+        // precedence over it on load, so it goes too.
+        if (Files.isRegularFile(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            Files.delete(path);
+            if (options.durable()) {
+                AtomicFiles.fsyncDirectory(path.toAbsolutePath().getParent());
+            }
+        }
         deleteOtherShards(path.toAbsolutePath().getParent(), stem, new HashSet<>(shardNames));
+    }
+
+    /**
+     * Deletes the index and shards of an earlier sharded save at a path, once a single file has
+     * been saved there. The single file takes precedence on load, so a crash midway still leaves
+     * the new save loadable.
+     *
+     * @param path the path given to save
+     * @throws IOException if a file cannot be deleted
+     */
+    static void deleteShards(Path path) throws IOException {
+        String name = path.getFileName().toString();
+        if (Files.deleteIfExists(path.resolveSibling(name + INDEX_SUFFIX))) {
+            deleteOtherShards(path.toAbsolutePath().getParent(), stem(name), Set.of());
+        }
+    }
+
+    private static String stem(String name) {
+        return name.endsWith(EXTENSION)
+                ? name.substring(0, name.length() - EXTENSION.length())
+                : name;
     }
 
     private static List<Map<String, Tensor>> split(Map<String, Tensor> tensors, long max) {
