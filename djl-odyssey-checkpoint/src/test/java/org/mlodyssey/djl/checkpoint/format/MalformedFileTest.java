@@ -91,29 +91,29 @@ class MalformedFileTest {
     @Test
     void headerTooSmall() throws IOException {
         Path path = fixture(new byte[] {2, 0, 0, 0, 0, 0, 0});
-        assertFormatError(ErrorKind.HEADER_TOO_SMALL, path, null, () -> load(path));
+        assertFormatError(ErrorKind.HEADER_TOO_SMALL, path, "header length", () -> load(path));
     }
 
     @Test
     void headerTooLarge() throws IOException {
         // 2^40 in a 20-byte file: must fail on the cap, before allocating anything
         Path huge = fixture(file(1L << 40, utf8("{}"), new byte[10]));
-        assertFormatError(ErrorKind.HEADER_TOO_LARGE, huge, null, () -> load(huge));
+        assertFormatError(ErrorKind.HEADER_TOO_LARGE, huge, "header length", () -> load(huge));
         Path topBit = fixture(file(0x8000_0000_0000_0002L, utf8("{}"), new byte[0]));
-        assertFormatError(ErrorKind.HEADER_TOO_LARGE, topBit, null, () -> load(topBit));
+        assertFormatError(ErrorKind.HEADER_TOO_LARGE, topBit, "header length", () -> load(topBit));
         Path overCap = fixture(file(utf8("{}    "), new byte[0]));
         ReadOptions small = ReadOptions.builder().optMaxHeaderBytes(4).build();
         assertFormatError(
                 ErrorKind.HEADER_TOO_LARGE,
                 overCap,
-                null,
+                "header length",
                 () -> Checkpoint.load(overCap, small).close());
     }
 
     @Test
     void headerBeyondFile() throws IOException {
         Path path = fixture(file(100, utf8("{}"), new byte[0]));
-        assertFormatError(ErrorKind.HEADER_BEYOND_FILE, path, null, () -> load(path));
+        assertFormatError(ErrorKind.HEADER_BEYOND_FILE, path, "header length", () -> load(path));
     }
 
     @Test

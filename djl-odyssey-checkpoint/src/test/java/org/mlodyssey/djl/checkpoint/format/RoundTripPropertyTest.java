@@ -107,6 +107,33 @@ class RoundTripPropertyTest {
     }
 
     @Test
+    void randomCheckpointsRoundTripSharded() throws IOException {
+        for (long seed = 100; seed < 110; seed++) {
+            Random random = new Random(seed);
+            Checkpoint original = randomCheckpoint(random);
+            Path path = dir.resolve("sharded" + seed + ".safetensors");
+            long maxShardBytes = 1 + random.nextInt(64);
+            original.save(
+                    path,
+                    WriteOptions.builder()
+                            .optDurable(false)
+                            .optMaxShardBytes(maxShardBytes)
+                            .optThreads(1 + random.nextInt(3))
+                            .build());
+            try (Checkpoint loaded = Checkpoint.load(path)) {
+                assertSameTensors(original, loaded);
+                assertEquals(original.metadata(), loaded.metadata(), "seed " + seed);
+                loaded.verify();
+            }
+            ReadOptions off = ReadOptions.builder().optVerify(false).build();
+            try (Checkpoint loaded = Checkpoint.load(path, off)) {
+                assertEquals(Integrity.DISABLED, loaded.integrity());
+                assertSameTensors(original, loaded);
+            }
+        }
+    }
+
+    @Test
     void emptyCheckpointRoundTrips() throws IOException {
         Path path = dir.resolve("empty.safetensors");
         new Checkpoint().putMetadata("k", "v").save(path, FAST);
