@@ -73,6 +73,13 @@ class ShardingTest {
         assertEquals(expected.metadata(), actual.metadata());
     }
 
+    /** Asserts that a failed load left no file of the directory open. */
+    private void assertNothingOpen() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            files.forEach(Fixtures::assertNotOpen);
+        }
+    }
+
     private JsonObject index(Path path) throws IOException {
         return JsonParser.parseString(Files.readString(path)).getAsJsonObject();
     }
@@ -191,6 +198,7 @@ class ShardingTest {
                 shard,
                 FormatKeys.SAVE_ID,
                 () -> Checkpoint.load(path).close());
+        assertNothingOpen();
     }
 
     private Path rewriteIndex(String from, String to) throws IOException {
@@ -214,6 +222,7 @@ class ShardingTest {
                 dir.resolve("model-00001-of-00004.safetensors"),
                 "ghost",
                 () -> Checkpoint.load(path).close());
+        assertNothingOpen();
     }
 
     @Test
@@ -229,12 +238,14 @@ class ShardingTest {
                 index,
                 "weight_map.x",
                 () -> Checkpoint.load(path).close());
+        assertNothingOpen();
         rewriteIndex("\"../model-00004-of-00004.safetensors\"", "\"..\"");
         assertFormatError(
                 ErrorKind.INVALID_INDEX,
                 index,
                 "weight_map.x",
                 () -> Checkpoint.load(path).close());
+        assertNothingOpen();
         assertFalse(Files.exists(dir.resolve("..").resolve("model-00004-of-00004.safetensors")));
     }
 
@@ -245,5 +256,6 @@ class ShardingTest {
         Path index = rewriteIndex("\"weight_map\": {", "\"weight_map\": [");
         assertFormatError(
                 ErrorKind.INVALID_INDEX, index, null, () -> Checkpoint.load(path).close());
+        assertNothingOpen();
     }
 }
