@@ -307,6 +307,12 @@ final class ShardedCheckpoints {
                 TensorFileReader reader = readers.get(entry.getValue());
                 if (reader == null) {
                     Path shardPath = index.resolveSibling(entry.getValue());
+                    if (!Files.isRegularFile(shardPath)) {
+                        throw invalid(
+                                index,
+                                "weight_map." + entry.getKey(),
+                                "shard " + shardPath + " does not exist");
+                    }
                     reader =
                             TensorFileReader.open(
                                     shardPath, options.verify(), options.maxHeaderBytes());
