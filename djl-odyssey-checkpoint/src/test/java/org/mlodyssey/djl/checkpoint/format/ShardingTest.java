@@ -250,6 +250,19 @@ class ShardingTest {
     }
 
     @Test
+    void aMissingShardIsATypedError() throws IOException {
+        Path path = dir.resolve("model.safetensors");
+        checkpoint(13).save(path, shards(100));
+        Files.delete(dir.resolve("model-00003-of-00004.safetensors"));
+        assertFormatError(
+                ErrorKind.INVALID_INDEX,
+                dir.resolve("model.safetensors.index.json"),
+                "weight_map.c",
+                () -> Checkpoint.load(path).close());
+        assertNothingOpen();
+    }
+
+    @Test
     void anIndexThatIsNotJsonIsRejected() throws IOException {
         Path path = dir.resolve("model.safetensors");
         checkpoint(12).save(path, shards(100));
