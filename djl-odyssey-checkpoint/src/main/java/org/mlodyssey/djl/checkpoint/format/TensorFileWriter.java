@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,11 +77,14 @@ public final class TensorFileWriter {
     static byte[] encodeHeader(
             Map<String, Tensor> tensors, List<ByteBuffer> data, Map<String, String> metadata)
             throws IOException {
-        for (String key : metadata.keySet()) {
+        for (Map.Entry<String, String> entry : metadata.entrySet()) {
+            String key = entry.getKey();
             if (FormatKeys.RESERVED.contains(key)) {
                 throw new IllegalArgumentException(
                         "metadata key " + key + " is reserved for the format");
             }
+            requireUtf8("metadata key", key);
+            requireUtf8("value of metadata key " + key, entry.getValue());
         }
         List<TensorEntry> entries = new ArrayList<>(tensors.size());
         StringBuilder crcs = new StringBuilder();
@@ -91,6 +95,7 @@ public final class TensorFileWriter {
             if (name.isEmpty() || TensorHeader.METADATA_KEY.equals(name)) {
                 throw new IllegalArgumentException("invalid tensor name \"" + name + "\"");
             }
+            requireUtf8("tensor name", name);
             Tensor tensor = named.getValue();
             ByteBuffer bytes = data.get(i++);
             long end = Math.addExact(offset, bytes.remaining());
@@ -113,6 +118,16 @@ public final class TensorFileWriter {
                 FormatKeys.hex(
                         unsigned.canonicalCrc32c(java.util.Set.of(FormatKeys.HEADER_CRC32C))));
         return TensorHeader.of(entries, all, offset).encode();
+    }
+
+    /**
+     * Rejects text that UTF-8 cannot encode (an unpaired surrogate), which would otherwise be
+     * written as {@code ?} and come back as a different name or value.
+     */
+    private static void requireUtf8(String what, String text) {
+        if (!StandardCharsets.UTF_8.newEncoder().canEncode(text)) {
+            throw new IllegalArgumentException(what + " is not valid Unicode: " + text);
+        }
     }
 
     /**
