@@ -254,4 +254,27 @@ class RoundTripPropertyTest {
             assertTrue(loaded.metadata().isEmpty());
         }
     }
+
+    @Test
+    void textThatUtf8CannotHoldIsRefusedNotAltered() throws IOException {
+        // a lone surrogate would otherwise be written as '?', silently renaming the tensor
+        Tensor scalar = Tensor.of(TensorDType.U8, new long[0], ByteBuffer.wrap(new byte[1]));
+        Path path = dir.resolve("surrogate.safetensors");
+        Checkpoint badName = new Checkpoint().put("w\uD800", scalar);
+        org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> badName.save(path, FAST));
+        Checkpoint badValue = new Checkpoint().put("w", scalar).putMetadata("k", "\uDC00x");
+        org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> badValue.save(path, FAST));
+        Checkpoint badKey = new Checkpoint().put("w", scalar).putMetadata("\uD83Dk", "v");
+        org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> badKey.save(path, FAST));
+        assertFalse(java.nio.file.Files.exists(path));
+        // a proper pair is fine
+        Checkpoint good = new Checkpoint().put("w\uD83D\uDE00", scalar);
+        good.save(path, FAST);
+        try (Checkpoint loaded = Checkpoint.load(path)) {
+            assertEquals(List.of("w\uD83D\uDE00"), new ArrayList<>(loaded.names()));
+        }
+    }
 }
