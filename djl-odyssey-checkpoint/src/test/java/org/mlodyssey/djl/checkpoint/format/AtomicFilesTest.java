@@ -217,4 +217,23 @@ class AtomicFilesTest {
             assertEquals(3, again.get("x").data().get(15));
         }
     }
+
+    @Test
+    void durableSavesSingleAndShardedSucceed() throws IOException {
+        Path target = dir.resolve("model.safetensors");
+        oneTensor((byte) 1, 8).put("y", oneTensor((byte) 2, 8).get("x")).save(target);
+        oneTensor((byte) 3, 8)
+                .put("y", oneTensor((byte) 4, 8).get("x"))
+                .save(target, WriteOptions.builder().optMaxShardBytes(8).build());
+        assertEquals(
+                List.of(
+                        "model-00001-of-00002.safetensors",
+                        "model-00002-of-00002.safetensors",
+                        "model.safetensors.index.json"),
+                listing());
+        try (Checkpoint loaded = Checkpoint.load(target)) {
+            assertEquals(3, loaded.get("x").data().get(0));
+            assertEquals(4, loaded.get("y").data().get(7));
+        }
+    }
 }
