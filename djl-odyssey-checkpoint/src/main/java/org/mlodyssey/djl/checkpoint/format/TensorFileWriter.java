@@ -40,28 +40,53 @@ public final class TensorFileWriter {
     public static long write(
             Path target, Map<String, Tensor> tensors, Map<String, String> metadata, boolean durable)
             throws IOException {
-        List<ByteBuffer> data = new ArrayList<>(tensors.size());
-        for (Tensor tensor : tensors.values()) {
-            data.add(tensor.data());
-        }
+        List<ByteBuffer> data = data(tensors);
         byte[] header = encodeHeader(tensors, data, metadata);
         long total = 8L + header.length;
         for (ByteBuffer buffer : data) {
             total += buffer.remaining();
         }
-        AtomicFiles.write(
-                target,
-                channel -> {
-                    ByteBuffer prefix = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-                    prefix.putLong(0, header.length);
-                    writeFully(channel, prefix);
-                    writeFully(channel, ByteBuffer.wrap(header));
-                    for (ByteBuffer buffer : data) {
-                        writeFully(channel, buffer.duplicate());
-                    }
-                },
-                durable);
+        AtomicFiles.write(target, content(header, data), durable);
         return total;
+    }
+
+    /**
+     * Writes tensors into a temporary file next to a target, leaving the target as it is; see
+     * {@link AtomicFiles#writeTemporary}.
+     *
+     * @param target the file the tensors are for
+     * @param tensors the tensors by name, in the order their data is laid out
+     * @param metadata the caller's metadata
+     * @param durable whether to fsync the temporary file
+     * @return the temporary file, to be committed with {@link AtomicFiles#commit} or deleted
+     * @throws IOException if a tensor's data cannot be read or the file cannot be written
+     */
+    static Path writeTemporary(
+            Path target, Map<String, Tensor> tensors, Map<String, String> metadata, boolean durable)
+            throws IOException {
+        List<ByteBuffer> data = data(tensors);
+        byte[] header = encodeHeader(tensors, data, metadata);
+        return AtomicFiles.writeTemporary(target, content(header, data), durable);
+    }
+
+    private static List<ByteBuffer> data(Map<String, Tensor> tensors) throws IOException {
+        List<ByteBuffer> data = new ArrayList<>(tensors.size());
+        for (Tensor tensor : tensors.values()) {
+            data.add(tensor.data());
+        }
+        return data;
+    }
+
+    private static AtomicFiles.ContentWriter content(byte[] header, List<ByteBuffer> data) {
+        return channel -> {
+            ByteBuffer prefix = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            prefix.putLong(0, header.length);
+            writeFully(channel, prefix);
+            writeFully(channel, ByteBuffer.wrap(header));
+            for (ByteBuffer buffer : data) {
+                writeFully(channel, buffer.duplicate());
+            }
+        };
     }
 
     /**
