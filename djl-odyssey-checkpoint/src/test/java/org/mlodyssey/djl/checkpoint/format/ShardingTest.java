@@ -271,4 +271,32 @@ class ShardingTest {
                 ErrorKind.INVALID_INDEX, index, null, () -> Checkpoint.load(path).close());
         assertNothingOpen();
     }
+
+    @Test
+    void aFailedShardedSaveLeavesThePreviousSaveLoadable() throws IOException {
+        Path path = dir.resolve("model.safetensors");
+        Checkpoint previous = checkpoint(14);
+        previous.save(path, shards(100));
+        // a tensor whose data cannot be read: lazy, from a checkpoint already closed
+        Path elsewhere = dir.resolve("elsewhere");
+        Files.createDirectory(elsewhere);
+        checkpoint(15).save(elsewhere.resolve("e.safetensors"), shards(Long.MAX_VALUE));
+        Checkpoint closed = Checkpoint.load(elsewhere.resolve("e.safetensors"));
+        closed.close();
+        List<String> before = listing();
+        Checkpoint failing = checkpoint(16);
+        failing.put("x", closed.get("x")); // last, so in the last shard
+        WriteOptions oneThread =
+                WriteOptions.builder()
+                        .optDurable(false)
+                        .optMaxShardBytes(100)
+                        .optThreads(1)
+                        .build();
+        org.junit.jupiter.api.Assertions.assertThrows(
+                IOException.class, () -> failing.save(path, oneThread));
+        assertEquals(before, listing());
+        try (Checkpoint loaded = Checkpoint.load(path)) {
+            assertSame(previous, loaded);
+        }
+    }
 }
