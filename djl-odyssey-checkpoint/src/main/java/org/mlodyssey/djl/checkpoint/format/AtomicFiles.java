@@ -54,12 +54,40 @@ public final class AtomicFiles {
      */
     public static void write(Path target, ContentWriter content, boolean durable)
             throws IOException {
+        Path temp = writeTemporary(target, content, durable);
+        boolean committed = false;
+        try {
+            commit(temp, target);
+            committed = true;
+        } finally {
+            if (!committed) {
+                Files.deleteIfExists(temp);
+            }
+        }
+        if (durable) {
+            fsyncDirectory(target.toAbsolutePath().getParent());
+        }
+    }
+
+    /**
+     * Writes the content of a target into a fresh temporary file next to it, without replacing the
+     * target: the first half of {@link #write}, for callers that commit several files together.
+     * Stale temporaries of the target are deleted first.
+     *
+     * @param target the file the content is for
+     * @param content writes the content
+     * @param durable whether to fsync the temporary file
+     * @return the temporary file; the caller commits it with {@link #commit} or deletes it
+     * @throws IOException if writing fails; the temporary file is then removed
+     */
+    static Path writeTemporary(Path target, ContentWriter content, boolean durable)
+            throws IOException {
         Path absolute = target.toAbsolutePath();
         Path dir = absolute.getParent();
         String name = absolute.getFileName().toString();
         deleteStaleTemporaries(dir, name);
         Path temp = dir.resolve(temporaryName(name));
-        boolean committed = false;
+        boolean written = false;
         try {
             try (FileChannel channel =
                     FileChannel.open(
@@ -69,20 +97,29 @@ public final class AtomicFiles {
                     channel.force(true);
                 }
             }
-            Files.move(
-                    temp,
-                    absolute,
-                    StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
-            committed = true;
+            written = true;
         } finally {
-            if (!committed) {
+            if (!written) {
                 Files.deleteIfExists(temp);
             }
         }
-        if (durable) {
-            fsyncDirectory(dir);
-        }
+        return temp;
+    }
+
+    /**
+     * Renames a temporary file written by {@link #writeTemporary} over its target, atomically. The
+     * directory is not fsynced.
+     *
+     * @param temp the temporary file
+     * @param target the file to create or replace
+     * @throws IOException if the rename fails
+     */
+    static void commit(Path temp, Path target) throws IOException {
+        Files.move(
+                temp,
+                target.toAbsolutePath(),
+                StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
     }
 
     /**
@@ -127,8 +164,13 @@ public final class AtomicFiles {
                 if (!m.matches() || (targetName != null && !m.group(1).equals(targetName))) {
                     continue;
                 }
-                long pid = Long.parseLong(m.group(2));
-                boolean alive = ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+                boolean alive;
+                try {
+                    long pid = Long.parseLong(m.group(2));
+                    alive = ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+                } catch (NumberFormatException e) {
+                    alive = false; // no process has a pid beyond the long range
+                }
                 if (!alive && deleteRecursively(path)) {
                     deleted++;
                 }

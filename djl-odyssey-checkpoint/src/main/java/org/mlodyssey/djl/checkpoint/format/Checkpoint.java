@@ -133,7 +133,8 @@ public final class Checkpoint implements Closeable {
 
     /**
      * Saves with options: to one file, or sharded when the data exceed {@link
-     * WriteOptions#maxShardBytes()}.
+     * WriteOptions#maxShardBytes()}. Either replaces an earlier save at the same path, single-file
+     * or sharded.
      *
      * @param path the file to create or replace atomically; for a sharded save, the base name of
      *     the shards and of the index ({@code <path>.index.json})
@@ -149,6 +150,7 @@ public final class Checkpoint implements Closeable {
             ShardedCheckpoints.write(path, tensors, metadata, options);
         } else {
             TensorFileWriter.write(path, tensors, metadata, options.durable());
+            ShardedCheckpoints.deleteShards(path);
         }
     }
 

@@ -12,8 +12,8 @@ import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.ErrorKind;
 /**
  * The {@code __metadata__} keys that djl-odyssey owns, and the version rules that go with them.
  *
- * <p>A file whose metadata has no {@link #FORMAT} key is a plain safetensors file: it is read as
- * format version 0, with integrity unchecked.
+ * <p>A file whose metadata has no {@link #FORMAT} key, nor any other of these keys, is a plain
+ * safetensors file: it is read as format version 0, with integrity unchecked.
  */
 public final class FormatKeys {
 
@@ -56,12 +56,25 @@ public final class FormatKeys {
      * @param metadata the {@code __metadata__} map
      * @param file the file, for error messages
      * @return the version, or 0 for a plain safetensors file without odyssey metadata
-     * @throws CheckpointFormatException if the version is invalid or newer than this reader
+     * @throws CheckpointFormatException if the version is invalid or newer than this reader, or if
+     *     {@link #FORMAT} is missing while other keys of this class are present
      */
     public static int version(Map<String, String> metadata, Path file)
             throws CheckpointFormatException {
         String format = metadata.get(FORMAT);
         if (format == null) {
+            // A plain safetensors file has none of our keys. One that has some but lacks this one
+            // is an odyssey file whose format key was damaged: reading it as plain would skip
+            // every check and hand the damaged key to the caller as user metadata.
+            for (String key : metadata.keySet()) {
+                if (RESERVED.contains(key) || SHARD_KEYS.contains(key)) {
+                    throw new CheckpointFormatException(
+                            ErrorKind.INVALID_METADATA,
+                            file,
+                            FORMAT,
+                            "missing, though the file carries " + key);
+                }
+            }
             return 0;
         }
         if (!FORMAT_NAME.equals(format)) {

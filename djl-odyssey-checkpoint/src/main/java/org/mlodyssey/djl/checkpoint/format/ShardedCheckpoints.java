@@ -35,9 +35,10 @@ import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.ErrorKind;
 /**
  * Sharded checkpoints in the Hugging Face convention: {@code <stem>-00001-of-0000N.safetensors}
  * files plus {@code <name>.index.json}, whose {@code weight_map} names each tensor's shard. The
- * shards are written in parallel, each atomically; the index is written last and is the commit
- * point. Every shard and the index carry one save id, so a shard left over from another save is
- * detected on load.
+ * shards are written in parallel to temporary files, renamed into place only once all of them are
+ * written (so a failed save leaves an earlier one intact), and the index is written last. Every
+ * shard and the index carry one save id, so a shard left over from another save (a crash while the
+ * shards were being renamed) is detected on load.
  */
 final class ShardedCheckpoints {
 
@@ -72,19 +73,20 @@ final class ShardedCheckpoints {
             throws IOException {
         List<Map<String, Tensor>> shards = split(tensors, options.maxShardBytes());
         String name = path.getFileName().toString();
-        String stem =
-                name.endsWith(EXTENSION)
-                        ? name.substring(0, name.length() - EXTENSION.length())
-                        : name;
+        String stem = stem(name);
         String saveId = Long.toHexString(ThreadLocalRandom.current().nextLong());
         int count = shards.size();
         List<String> shardNames = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
             shardNames.add(String.format("%s-%05d-of-%05d%s", stem, i, count, EXTENSION));
         }
+        // Every shard goes to a temporary file first; only when all are written are they renamed
+        // over the shards of an earlier save, so a failed save leaves that one intact.
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(options.threads(), count));
+        List<Future<Path>> results = new ArrayList<>();
+        List<Path> temps = new ArrayList<>();
+        boolean committed = false;
         try {
-            List<Future<Long>> results = new ArrayList<>();
             for (int i = 0; i < count; i++) {
                 Map<String, String> shardMetadata = new TreeMap<>(metadata);
                 shardMetadata.put(FormatKeys.SAVE_ID, saveId);
@@ -94,15 +96,33 @@ final class ShardedCheckpoints {
                 results.add(
                         pool.submit(
                                 () ->
-                                        TensorFileWriter.write(
+                                        TensorFileWriter.writeTemporary(
                                                 shardPath,
                                                 shard,
                                                 shardMetadata,
                                                 options.durable())));
             }
+            ExecutionException failure = null;
+            for (Future<Path> result : results) {
+                try {
+                    temps.add(result.get());
+                } catch (ExecutionException e) {
+                    if (failure == null) {
+                        failure = e;
+                    }
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+            for (int i = 0; i < count; i++) {
+                AtomicFiles.commit(temps.get(i), path.resolveSibling(shardNames.get(i)));
+            }
+            committed = true;
+            // Hugging Face's total_size counts tensor data bytes only, not shard headers.
             long total = 0;
-            for (Future<Long> result : results) {
-                total += result.get();
+            for (Tensor tensor : tensors.values()) {
+                total = Math.addExact(total, tensor.byteSize());
             }
             Map<String, String> weightMap = new LinkedHashMap<>();
             for (int i = 0; i < count; i++) {
@@ -130,8 +150,55 @@ final class ShardedCheckpoints {
             throw new IOException("writing a shard of " + path + " failed", cause);
         } finally {
             pool.shutdownNow();
+            if (!committed) {
+                deleteTemporaries(results);
+            }
+        }
+        // The index is committed: a single file of an earlier save at the same path would take
+        // precedence over it on load, so it goes too.
+        if (Files.isRegularFile(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            Files.delete(path);
+            if (options.durable()) {
+                AtomicFiles.fsyncDirectory(path.toAbsolutePath().getParent());
+            }
         }
         deleteOtherShards(path.toAbsolutePath().getParent(), stem, new HashSet<>(shardNames));
+    }
+
+    /**
+     * Deletes the index and shards of an earlier sharded save at a path, once a single file has
+     * been saved there. The single file takes precedence on load, so a crash midway still leaves
+     * the new save loadable.
+     *
+     * @param path the path given to save
+     * @throws IOException if a file cannot be deleted
+     */
+    static void deleteShards(Path path) throws IOException {
+        String name = path.getFileName().toString();
+        if (Files.deleteIfExists(path.resolveSibling(name + INDEX_SUFFIX))) {
+            deleteOtherShards(path.toAbsolutePath().getParent(), stem(name), Set.of());
+        }
+    }
+
+    private static String stem(String name) {
+        return name.endsWith(EXTENSION)
+                ? name.substring(0, name.length() - EXTENSION.length())
+                : name;
+    }
+
+    /** Deletes the temporary shards that finished writing, once a save has failed. */
+    private static void deleteTemporaries(List<Future<Path>> results) throws IOException {
+        for (Future<Path> result : results) {
+            if (result.isDone() && !result.isCancelled()) {
+                try {
+                    Files.deleteIfExists(result.get());
+                } catch (ExecutionException e) {
+                    // that shard failed and removed its own temporary file
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt(); // a done future does not wait
+                }
+            }
+        }
     }
 
     private static List<Map<String, Tensor>> split(Map<String, Tensor> tensors, long max) {
@@ -277,6 +344,12 @@ final class ShardedCheckpoints {
                 TensorFileReader reader = readers.get(entry.getValue());
                 if (reader == null) {
                     Path shardPath = index.resolveSibling(entry.getValue());
+                    if (!Files.isRegularFile(shardPath)) {
+                        throw invalid(
+                                index,
+                                "weight_map." + entry.getKey(),
+                                "shard " + shardPath + " does not exist");
+                    }
                     reader =
                             TensorFileReader.open(
                                     shardPath, options.verify(), options.maxHeaderBytes());

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,28 +40,53 @@ public final class TensorFileWriter {
     public static long write(
             Path target, Map<String, Tensor> tensors, Map<String, String> metadata, boolean durable)
             throws IOException {
-        List<ByteBuffer> data = new ArrayList<>(tensors.size());
-        for (Tensor tensor : tensors.values()) {
-            data.add(tensor.data());
-        }
+        List<ByteBuffer> data = data(tensors);
         byte[] header = encodeHeader(tensors, data, metadata);
         long total = 8L + header.length;
         for (ByteBuffer buffer : data) {
             total += buffer.remaining();
         }
-        AtomicFiles.write(
-                target,
-                channel -> {
-                    ByteBuffer prefix = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-                    prefix.putLong(0, header.length);
-                    writeFully(channel, prefix);
-                    writeFully(channel, ByteBuffer.wrap(header));
-                    for (ByteBuffer buffer : data) {
-                        writeFully(channel, buffer.duplicate());
-                    }
-                },
-                durable);
+        AtomicFiles.write(target, content(header, data), durable);
         return total;
+    }
+
+    /**
+     * Writes tensors into a temporary file next to a target, leaving the target as it is; see
+     * {@link AtomicFiles#writeTemporary}.
+     *
+     * @param target the file the tensors are for
+     * @param tensors the tensors by name, in the order their data is laid out
+     * @param metadata the caller's metadata
+     * @param durable whether to fsync the temporary file
+     * @return the temporary file, to be committed with {@link AtomicFiles#commit} or deleted
+     * @throws IOException if a tensor's data cannot be read or the file cannot be written
+     */
+    static Path writeTemporary(
+            Path target, Map<String, Tensor> tensors, Map<String, String> metadata, boolean durable)
+            throws IOException {
+        List<ByteBuffer> data = data(tensors);
+        byte[] header = encodeHeader(tensors, data, metadata);
+        return AtomicFiles.writeTemporary(target, content(header, data), durable);
+    }
+
+    private static List<ByteBuffer> data(Map<String, Tensor> tensors) throws IOException {
+        List<ByteBuffer> data = new ArrayList<>(tensors.size());
+        for (Tensor tensor : tensors.values()) {
+            data.add(tensor.data());
+        }
+        return data;
+    }
+
+    private static AtomicFiles.ContentWriter content(byte[] header, List<ByteBuffer> data) {
+        return channel -> {
+            ByteBuffer prefix = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            prefix.putLong(0, header.length);
+            writeFully(channel, prefix);
+            writeFully(channel, ByteBuffer.wrap(header));
+            for (ByteBuffer buffer : data) {
+                writeFully(channel, buffer.duplicate());
+            }
+        };
     }
 
     /**
@@ -76,11 +102,14 @@ public final class TensorFileWriter {
     static byte[] encodeHeader(
             Map<String, Tensor> tensors, List<ByteBuffer> data, Map<String, String> metadata)
             throws IOException {
-        for (String key : metadata.keySet()) {
+        for (Map.Entry<String, String> entry : metadata.entrySet()) {
+            String key = entry.getKey();
             if (FormatKeys.RESERVED.contains(key)) {
                 throw new IllegalArgumentException(
                         "metadata key " + key + " is reserved for the format");
             }
+            requireUtf8("metadata key", key);
+            requireUtf8("value of metadata key " + key, entry.getValue());
         }
         List<TensorEntry> entries = new ArrayList<>(tensors.size());
         StringBuilder crcs = new StringBuilder();
@@ -91,6 +120,7 @@ public final class TensorFileWriter {
             if (name.isEmpty() || TensorHeader.METADATA_KEY.equals(name)) {
                 throw new IllegalArgumentException("invalid tensor name \"" + name + "\"");
             }
+            requireUtf8("tensor name", name);
             Tensor tensor = named.getValue();
             ByteBuffer bytes = data.get(i++);
             long end = Math.addExact(offset, bytes.remaining());
@@ -113,6 +143,16 @@ public final class TensorFileWriter {
                 FormatKeys.hex(
                         unsigned.canonicalCrc32c(java.util.Set.of(FormatKeys.HEADER_CRC32C))));
         return TensorHeader.of(entries, all, offset).encode();
+    }
+
+    /**
+     * Rejects text that UTF-8 cannot encode (an unpaired surrogate), which would otherwise be
+     * written as {@code ?} and come back as a different name or value.
+     */
+    private static void requireUtf8(String what, String text) {
+        if (!StandardCharsets.UTF_8.newEncoder().canEncode(text)) {
+            throw new IllegalArgumentException(what + " is not valid Unicode: " + text);
+        }
     }
 
     /**
