@@ -49,7 +49,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>{@link #get(NDManager, long)} returns one image (C, H, W), normalised, without augmentation or
  * transforms, for DJL code that reads records one by one.
  */
-public abstract sealed class CompactImageDataset extends RandomAccessDataset permits Emnist {
+public abstract sealed class CompactImageDataset extends RandomAccessDataset
+        permits Emnist, Cifar10, Cifar100 {
 
     /** Seed of the validation split when none is given. */
     public static final long DEFAULT_SPLIT_SEED = 20_260_101L;

@@ -116,4 +116,41 @@ class EasyTrainIntegrationTest {
             executor.shutdownNow();
         }
     }
+
+    @Test
+    void augmentedCifar10TrainsForTwoBatches() throws Exception {
+        CifarFixture.extract(dir, CifarFixture.cifar10Members(4, 6));
+        Cifar10 train =
+                Cifar10.builder()
+                        .optDataDir(dir)
+                        .optAugmentation(true)
+                        .setSampling(10, true)
+                        .build();
+        Cifar10 test =
+                Cifar10.builder()
+                        .optDataDir(dir)
+                        .optUsage(Usage.TEST)
+                        .setSampling(6, false)
+                        .build();
+        assertEquals(2, fit(train, test, new Shape(1, 3, 32, 32), 10, null));
+    }
+
+    @Test
+    void cifar100TrainsOnCoarseLabels() throws Exception {
+        CifarFixture.extract(dir, CifarFixture.cifar100Members(16, 4));
+        Cifar100 train =
+                Cifar100.builder()
+                        .optDataDir(dir)
+                        .optLabels(Cifar100.Labels.COARSE)
+                        .setSampling(8, true)
+                        .build();
+        Cifar100 test =
+                Cifar100.builder()
+                        .optDataDir(dir)
+                        .optLabels(Cifar100.Labels.COARSE)
+                        .optUsage(Usage.TEST)
+                        .setSampling(4, false)
+                        .build();
+        assertEquals(2, fit(train, test, new Shape(1, 3, 32, 32), 20, null));
+    }
 }

@@ -62,6 +62,12 @@ class EmnistTest {
 
     static Content readBatches(CompactImageDataset dataset, int expectedBatchSize)
             throws Exception {
+        return readBatches(manager, dataset, expectedBatchSize);
+    }
+
+    static Content readBatches(
+            NDManager manager, CompactImageDataset dataset, int expectedBatchSize)
+            throws Exception {
         Content c = new Content();
         for (Batch batch : dataset.getData(manager)) {
             try (batch) {
