@@ -7,11 +7,8 @@ package org.mlodyssey.djl.datasets.download;
 import ai.djl.util.Progress;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.io.OutputStream;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.HttpURLConnection;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -20,7 +17,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.Optional;
 
 /**
  * Downloads a {@link RemoteFile} into a local file, resuming partial downloads, verifying size and
@@ -31,21 +27,27 @@ import java.util.Optional;
  * range (status 200) restarts it from the beginning. A transfer that is cut keeps the {@code .part}
  * file for the next attempt. Once all bytes are there, the size and MD5 are checked: on a mismatch
  * the {@code .part} file is deleted; on success it is moved onto the target in one atomic rename,
- * so the target either does not exist or is complete and verified.
+ * so the target either does not exist or is complete and verified. Redirects are followed within
+ * the same protocol (as {@link HttpURLConnection} does).
  */
 public final class FileDownloader {
 
     private static final int BUFFER_SIZE = 1 << 16;
 
-    private final HttpClient client;
+    private final int timeoutMillis;
 
-    /** Creates a downloader that follows redirects and gives up connecting after 30 seconds. */
+    /** Creates a downloader that gives up when connecting or a read stalls for 60 seconds. */
     public FileDownloader() {
-        client =
-                HttpClient.newBuilder()
-                        .followRedirects(HttpClient.Redirect.NORMAL)
-                        .connectTimeout(Duration.ofSeconds(30))
-                        .build();
+        this(Duration.ofSeconds(60));
+    }
+
+    /**
+     * Creates a downloader with a given connect and read timeout.
+     *
+     * @param timeout how long connecting, or waiting for the next bytes, may take
+     */
+    public FileDownloader(Duration timeout) {
+        this.timeoutMillis = Math.toIntExact(Math.max(1, timeout.toMillis()));
     }
 
     /**
@@ -70,20 +72,20 @@ public final class FileDownloader {
             Files.delete(part);
             have = 0;
         }
+        Transfer transfer = Transfer.NONE;
         if (expected < 0 || have < expected) {
-            transfer(remote, part, have, progress);
+            transfer = transfer(remote, part, have, progress);
         }
         long got = Files.size(part);
-        if (expected >= 0 && got < expected) {
+        if (transfer == Transfer.CUT
+                || (transfer == Transfer.UNANNOUNCED && expected >= 0 && got < expected)) {
             throw new DownloadException(
                     DownloadException.Reason.TRUNCATED,
                     "the transfer of "
                             + remote.getUrl()
                             + " ended after "
                             + got
-                            + " of "
-                            + expected
-                            + " bytes; "
+                            + " bytes, short of what the server or the publisher announced; "
                             + part
                             + " is kept and the next attempt resumes it",
                     null);
@@ -109,73 +111,90 @@ public final class FileDownloader {
         Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    private void transfer(RemoteFile remote, Path part, long have, Progress progress)
+    /** How a transfer ended. */
+    private enum Transfer {
+        /** Nothing was transferred: the partial file was already complete. */
+        NONE,
+        /** The server sent all the bytes its Content-Length announced. */
+        COMPLETE,
+        /** The server announced no length; the stream ended. */
+        UNANNOUNCED,
+        /** The stream ended before the announced length. */
+        CUT
+    }
+
+    /** Transfers the bytes and says whether the server sent all it announced. */
+    private Transfer transfer(RemoteFile remote, Path part, long have, Progress progress)
             throws IOException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(remote.getUrl()).GET();
-        if (have > 0) {
-            request.header("Range", "bytes=" + have + "-");
-        }
-        HttpResponse<InputStream> response;
+        HttpURLConnection connection = (HttpURLConnection) remote.getUrl().toURL().openConnection();
         try {
-            response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while downloading " + remote.getUrl());
-        }
-        int status = response.statusCode();
-        boolean append = status == 206 && have > 0 && rangeStartsAt(response, have);
-        if (!append && status != 200) {
-            response.body().close();
-            throw new DownloadException(
-                    DownloadException.Reason.HTTP_STATUS,
-                    "the server answered HTTP " + status + " for " + remote.getUrl(),
-                    null);
-        }
-        long start = append ? have : 0;
-        long total =
-                remote.getSize() >= 0
-                        ? remote.getSize()
-                        : start + response.headers().firstValueAsLong("Content-Length").orElse(0);
-        if (progress != null) {
-            progress.reset("Downloading " + remote.getFileName(), total);
-            progress.start(start);
-        }
-        long received = start;
-        try (InputStream in = response.body();
-                OutputStream out =
-                        append
-                                ? Files.newOutputStream(part, StandardOpenOption.APPEND)
-                                : Files.newOutputStream(part)) {
-            byte[] buffer = new byte[BUFFER_SIZE];
-            int n;
-            while ((n = in.read(buffer)) >= 0) {
-                out.write(buffer, 0, n);
-                received += n;
+            connection.setConnectTimeout(timeoutMillis);
+            connection.setReadTimeout(timeoutMillis);
+            connection.setInstanceFollowRedirects(true);
+            if (have > 0) {
+                connection.setRequestProperty("Range", "bytes=" + have + "-");
+            }
+            int status = connection.getResponseCode();
+            boolean append = status == 206 && have > 0 && rangeStartsAt(connection, have);
+            if (!append && status != 200) {
+                throw new DownloadException(
+                        DownloadException.Reason.HTTP_STATUS,
+                        "the server answered HTTP " + status + " for " + remote.getUrl(),
+                        null);
+            }
+            long start = append ? have : 0;
+            long total =
+                    remote.getSize() >= 0
+                            ? remote.getSize()
+                            : start + Math.max(0, connection.getContentLengthLong());
+            if (progress != null) {
+                progress.reset("Downloading " + remote.getFileName(), total);
+                progress.start(start);
+            }
+            long received = start;
+            try (InputStream in = connection.getInputStream();
+                    OutputStream out =
+                            append
+                                    ? Files.newOutputStream(part, StandardOpenOption.APPEND)
+                                    : Files.newOutputStream(part)) {
+                byte[] buffer = new byte[BUFFER_SIZE];
+                int n;
+                while ((n = in.read(buffer)) >= 0) {
+                    out.write(buffer, 0, n);
+                    received += n;
+                    if (progress != null) {
+                        progress.increment(n);
+                    }
+                }
+            } catch (IOException e) {
+                throw new DownloadException(
+                        DownloadException.Reason.TRUNCATED,
+                        "the transfer of "
+                                + remote.getUrl()
+                                + " was cut after "
+                                + received
+                                + " bytes; "
+                                + part
+                                + " is kept and the next attempt resumes it",
+                        e);
+            } finally {
                 if (progress != null) {
-                    progress.increment(n);
+                    progress.end();
                 }
             }
-        } catch (IOException e) {
-            throw new DownloadException(
-                    DownloadException.Reason.TRUNCATED,
-                    "the transfer of "
-                            + remote.getUrl()
-                            + " was cut after "
-                            + received
-                            + " bytes; "
-                            + part
-                            + " is kept and the next attempt resumes it",
-                    e);
-        } finally {
-            if (progress != null) {
-                progress.end();
+            long announced = connection.getContentLengthLong();
+            if (announced < 0) {
+                return Transfer.UNANNOUNCED;
             }
+            return received - start == announced ? Transfer.COMPLETE : Transfer.CUT;
+        } finally {
+            connection.disconnect();
         }
     }
 
-    private static boolean rangeStartsAt(HttpResponse<?> response, long offset) {
-        Optional<String> range = response.headers().firstValue("Content-Range");
-        return range.isPresent() && range.get().trim().startsWith("bytes " + offset + "-");
+    private static boolean rangeStartsAt(HttpURLConnection connection, long offset) {
+        String range = connection.getHeaderField("Content-Range");
+        return range != null && range.trim().startsWith("bytes " + offset + "-");
     }
 
     /**
