@@ -52,6 +52,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public abstract sealed class CompactImageDataset extends RandomAccessDataset
         permits Emnist, Cifar10, Cifar100 {
 
+    private static final byte[] ZEROS = new byte[3 * 32 * 32];
+
     /** Seed of the validation split when none is given. */
     public static final long DEFAULT_SPLIT_SEED = 20_260_101L;
 
@@ -71,6 +73,7 @@ public abstract sealed class CompactImageDataset extends RandomAccessDataset
     private final boolean shuffle;
     private final boolean dropLast;
     private final AtomicInteger epoch = new AtomicInteger();
+    private final ThreadLocal<ByteBuffer> scratch = new ThreadLocal<>();
     private volatile ImageStore store;
 
     CompactImageDataset(ImageBuilder<?> builder) {
@@ -218,9 +221,21 @@ public abstract sealed class CompactImageDataset extends RandomAccessDataset
         int row = checkIndex(index);
         ByteBuffer buffer = manager.allocateDirect(s.rowBytes);
         buffer.put(0, s.pixels, row * s.rowBytes, s.rowBytes);
-        NDArray u8 =
-                manager.create(buffer, new Shape(s.channels, s.height, s.width), DataType.UINT8);
-        NDArray data = toFloat(manager, u8, new Shape(s.channels, 1, 1));
+        NDArray x;
+        try (NDArray u8 =
+                manager.create(
+                        buffer, new Shape(1, s.channels, s.height, s.width), DataType.UINT8)) {
+            x = u8.toType(DataType.FLOAT32, true);
+        }
+        NDList normalization = normalization(manager);
+        if (normalization == null) {
+            x.muli(1f / 255f);
+        } else {
+            x.muli(normalization.get(0).toDevice(x.getDevice(), false))
+                    .subi(normalization.get(1).toDevice(x.getDevice(), false));
+            normalization.close();
+        }
+        NDArray data = x.reshape(s.channels, s.height, s.width);
         NDArray label = manager.create((float) (s.labels[row] & 0xff));
         return new Record(new NDList(data), new NDList(label));
     }
@@ -319,16 +334,45 @@ public abstract sealed class CompactImageDataset extends RandomAccessDataset
     }
 
     /**
-     * Builds one batch: gathers the images' bytes (augmenting them if configured) into one direct
-     * buffer, makes one uint8 array and converts it on the engine.
+     * Creates the per-channel normalisation constants once for an epoch: the arrays {@code scale}
+     * and {@code shift} of shape (1, C, 1, 1) such that {@code x * scale - shift} is the normalised
+     * batch, or {@code null} when normalisation is off.
      */
-    Batch makeBatch(NDManager parent, int[] indices, long progress, int epochNumber) {
+    NDList normalization(NDManager manager) {
+        if (!normalize) {
+            return null;
+        }
+        int c = mean.length;
+        float[] scale = new float[c];
+        float[] shift = new float[c];
+        for (int i = 0; i < c; i++) {
+            scale[i] = 1f / (255f * std[i]);
+            shift[i] = mean[i] / std[i];
+        }
+        Shape shape = new Shape(1, c, 1, 1);
+        NDList list = new NDList(manager.create(scale, shape), manager.create(shift, shape));
+        return device != null ? list.toDevice(device, false) : list;
+    }
+
+    /**
+     * Builds one batch: gathers the images' bytes (augmenting them if configured) into one direct
+     * buffer, makes one uint8 array of it and converts that on the engine.
+     *
+     * <p>The buffer is this thread's scratch buffer: the uint8 array that wraps it is closed before
+     * this method returns (the engine has copied it into the float32 array by then), so the next
+     * batch of this thread can reuse it.
+     */
+    Batch makeBatch(
+            NDManager parent, int[] indices, long progress, int epochNumber, NDList normalization) {
         ImageStore s = store();
         int n = indices.length;
-        NDManager manager = parent.newSubManager();
-        manager.setName("compactImageBatch");
-        // A fresh direct buffer is zero-filled, which the padding of the random crop relies on.
-        ByteBuffer buffer = manager.allocateDirect(Math.multiplyExact(n, s.rowBytes));
+        int bytes = Math.multiplyExact(n, s.rowBytes);
+        ByteBuffer buffer = scratch.get();
+        if (buffer == null || buffer.capacity() < bytes) {
+            buffer = parent.allocateDirect(bytes);
+            scratch.set(buffer);
+        }
+        buffer.clear().limit(bytes);
         float[] labels = new float[n];
         List<Long> indexList = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -341,14 +385,26 @@ public abstract sealed class CompactImageDataset extends RandomAccessDataset
             labels[i] = s.labels[row] & 0xff;
             indexList.add((long) row);
         }
-        NDArray u8 =
-                manager.create(buffer, new Shape(n, s.channels, s.height, s.width), DataType.UINT8);
-        if (device != null && !device.equals(u8.getDevice())) {
-            NDArray moved = u8.toDevice(device, false);
-            u8.close();
-            u8 = moved;
+        NDManager manager = parent.newSubManager();
+        manager.setName("compactImageBatch");
+        NDArray x;
+        try (NDArray u8 =
+                manager.create(
+                        buffer, new Shape(n, s.channels, s.height, s.width), DataType.UINT8)) {
+            if (device != null && !device.equals(u8.getDevice())) {
+                try (NDArray moved = u8.toDevice(device, true)) {
+                    x = moved.toType(DataType.FLOAT32, true);
+                }
+            } else {
+                x = u8.toType(DataType.FLOAT32, true);
+            }
         }
-        NDList data = new NDList(toFloat(manager, u8, new Shape(1, s.channels, 1, 1)));
+        if (normalization == null) {
+            x.muli(1f / 255f);
+        } else {
+            x.muli(normalization.get(0)).subi(normalization.get(1));
+        }
+        NDList data = new NDList(x);
         NDArray labelArray = manager.create(labels);
         if (device != null) {
             labelArray = labelArray.toDevice(device, false);
@@ -372,28 +428,6 @@ public abstract sealed class CompactImageDataset extends RandomAccessDataset
                 indexList);
     }
 
-    /** Converts uint8 pixels to float32 on the engine and normalises them; closes the input. */
-    private NDArray toFloat(NDManager manager, NDArray u8, Shape channelShape) {
-        NDArray x = u8.toType(DataType.FLOAT32, false);
-        u8.close();
-        if (!normalize) {
-            return x.muli(1f / 255f);
-        }
-        int c = mean.length;
-        float[] scale = new float[c];
-        float[] shift = new float[c];
-        for (int i = 0; i < c; i++) {
-            scale[i] = 1f / (255f * std[i]);
-            shift[i] = mean[i] / std[i];
-        }
-        try (NDArray scaleArray =
-                        manager.create(scale, channelShape).toDevice(x.getDevice(), false);
-                NDArray shiftArray =
-                        manager.create(shift, channelShape).toDevice(x.getDevice(), false)) {
-            return x.muli(scaleArray).subi(shiftArray);
-        }
-    }
-
     /**
      * Writes one image, randomly cropped after zero padding and randomly flipped left-right (in
      * that order, as torchvision's {@code RandomCrop(padding)} then {@code RandomHorizontalFlip}),
@@ -409,6 +443,10 @@ public abstract sealed class CompactImageDataset extends RandomAccessDataset
         int ht = s.height;
         int plane = ht * w;
         int src = row * s.rowBytes;
+        // the scratch buffer holds the previous batch: clear this image's region for the padding
+        for (int z = 0; z < s.rowBytes; z += ZEROS.length) {
+            out.put(outOff + z, ZEROS, 0, Math.min(ZEROS.length, s.rowBytes - z));
+        }
         for (int c = 0; c < s.channels; c++) {
             for (int y = 0; y < ht; y++) {
                 int sy = y + dy;

@@ -4,6 +4,7 @@
  */
 package org.mlodyssey.djl.datasets;
 
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.dataset.Batch;
 import java.util.ArrayDeque;
@@ -30,6 +31,7 @@ final class ImageBatches implements Iterable<Batch>, Iterator<Batch> {
     private final ExecutorService executor;
     private final Queue<Future<Batch>> queue = new ArrayDeque<>();
     private final int epoch;
+    private final NDList normalization;
     private final boolean autoClose;
     private long progress;
 
@@ -46,6 +48,7 @@ final class ImageBatches implements Iterable<Batch>, Iterator<Batch> {
         this.plan = plan;
         this.executor = executor;
         this.epoch = epoch;
+        this.normalization = dataset.normalization(this.manager);
         this.autoClose =
                 Boolean.parseBoolean(System.getProperty("ai.djl.dataiterator.autoclose", "true"));
         if (executor != null) {
@@ -80,7 +83,7 @@ final class ImageBatches implements Iterable<Batch>, Iterator<Batch> {
             }
             int[] indices = plan.next();
             progress += indices.length;
-            return dataset.makeBatch(manager, indices, progress, epoch);
+            return dataset.makeBatch(manager, indices, progress, epoch, normalization);
         }
         submitNext();
         Future<Batch> future = queue.poll();
@@ -105,6 +108,9 @@ final class ImageBatches implements Iterable<Batch>, Iterator<Batch> {
         progress += indices.length;
         long batchProgress = progress;
         queue.offer(
-                executor.submit(() -> dataset.makeBatch(manager, indices, batchProgress, epoch)));
+                executor.submit(
+                        () ->
+                                dataset.makeBatch(
+                                        manager, indices, batchProgress, epoch, normalization)));
     }
 }
