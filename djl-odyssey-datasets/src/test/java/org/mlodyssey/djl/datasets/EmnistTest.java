@@ -439,4 +439,26 @@ class EmnistTest {
         assertArrayEquals(
                 new int[] {8}, new int[] {new HashSet<>(ids(c)).size()}, "no image repeats");
     }
+
+    @Test
+    void heldBatchesStayIntactWhileLaterBatchesAreBuilt() throws Exception {
+        EmnistFixture.write(dir, Emnist.Split.DIGITS, true, 12, EmnistFixture.Layout.FLAT_GZ);
+        Emnist emnist = unnormalized(dir, Emnist.Split.DIGITS).setSampling(4, false).build();
+        List<Batch> held = new ArrayList<>();
+        // next() only: the epoch's end (hasNext() false) would close the epoch's batches
+        java.util.Iterator<Batch> it = emnist.getData(manager).iterator();
+        for (int b = 0; b < 3; b++) {
+            held.add(it.next()); // not closed: the next batch reuses the gather buffer
+        }
+        assertEquals(3, held.size());
+        for (int b = 0; b < 3; b++) {
+            float[] data = held.get(b).getData().singletonOrThrow().toFloatArray();
+            for (int i = 0; i < 4; i++) {
+                assertEquals(b * 4 + i, EmnistFixture.imageId(data, i * 784));
+            }
+            assertEquals(
+                    List.of(4L * b, 4L * b + 1, 4L * b + 2, 4L * b + 3), held.get(b).getIndices());
+            held.get(b).close();
+        }
+    }
 }
