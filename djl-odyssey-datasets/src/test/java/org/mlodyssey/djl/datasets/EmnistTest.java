@@ -18,8 +18,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.Batch;
+import ai.djl.training.dataset.BatchSampler;
 import ai.djl.training.dataset.Dataset.Usage;
+import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.dataset.Record;
+import ai.djl.training.dataset.SequenceSampler;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -460,5 +463,54 @@ class EmnistTest {
                     List.of(4L * b, 4L * b + 1, 4L * b + 2, 4L * b + 3), held.get(b).getIndices());
             held.get(b).close();
         }
+    }
+
+    @Test
+    void customSamplerIsUsedAsItIs() throws Exception {
+        EmnistFixture.write(dir, Emnist.Split.DIGITS, true, 10, EmnistFixture.Layout.FLAT_GZ);
+        Emnist emnist =
+                unnormalized(dir, Emnist.Split.DIGITS)
+                        .setSampling(new BatchSampler(new SequenceSampler(), 3, false))
+                        .build();
+        Content c = readBatches(emnist, 3);
+        assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), ids(c));
+        Content viaArgument = new Content();
+        for (Batch batch :
+                emnist.getData(manager, new BatchSampler(new SequenceSampler(), 4, true))) {
+            try (batch) {
+                assertEquals(4, batch.getSize());
+                viaArgument.labels.add(batch.getSize());
+            }
+        }
+        assertEquals(2, viaArgument.labels.size(), "the sampler given to getData wins");
+    }
+
+    @Test
+    void djlRandomSplitOfThisDatasetReadsTheRightRows() throws Exception {
+        EmnistFixture.write(dir, Emnist.Split.DIGITS, true, 20, EmnistFixture.Layout.FLAT_GZ);
+        Emnist emnist = unnormalized(dir, Emnist.Split.DIGITS).setSampling(20, false).build();
+        RandomAccessDataset[] parts = emnist.randomSplit(3, 1);
+        Set<Integer> seen = new HashSet<>();
+        for (RandomAccessDataset part : parts) {
+            List<Integer> expected = new ArrayList<>();
+            try (NDManager m = manager.newSubManager()) {
+                for (int i = 0; i < part.size(); i++) {
+                    float[] img = part.get(m, i).getData().singletonOrThrow().toFloatArray();
+                    expected.add(EmnistFixture.imageId(img, 0));
+                }
+            }
+            List<Integer> iterated = new ArrayList<>();
+            for (Batch batch : part.getData(manager)) {
+                try (batch) {
+                    float[] data = batch.getData().singletonOrThrow().toFloatArray();
+                    for (int i = 0; i < batch.getSize(); i++) {
+                        iterated.add(EmnistFixture.imageId(data, i * 784));
+                    }
+                }
+            }
+            assertEquals(expected, iterated, "a DJL split iterates its own rows");
+            seen.addAll(iterated);
+        }
+        assertEquals(20, seen.size());
     }
 }
