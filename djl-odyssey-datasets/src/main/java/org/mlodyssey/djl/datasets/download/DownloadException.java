@@ -22,6 +22,7 @@ public final class DownloadException extends IOException {
         CHECKSUM_MISMATCH
     }
 
+    /** How the download failed. */
     private final Reason reason;
 
     /**

@@ -50,7 +50,9 @@ public final class DatasetFormatException extends IOException {
         BAD_ARCHIVE
     }
 
+    /** The way the file is malformed. */
     private final Kind kind;
+    /** The malformed file (not serialised: {@link Path} is not serialisable). */
     private final transient Path file;
 
     /**
