@@ -52,6 +52,7 @@ public final class DatasetFormatException extends IOException {
 
     /** The way the file is malformed. */
     private final Kind kind;
+
     /** The malformed file (not serialised: {@link Path} is not serialisable). */
     private final transient Path file;
 
