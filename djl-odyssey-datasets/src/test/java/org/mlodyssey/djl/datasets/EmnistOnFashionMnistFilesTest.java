@@ -6,9 +6,12 @@ package org.mlodyssey.djl.datasets;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.dataset.Dataset.Usage;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,5 +94,48 @@ class EmnistOnFashionMnistFilesTest {
             System.arraycopy(raw.getData(), 9_999 * 784, expected, 0, 784);
             assertArrayEquals(expected, last);
         }
+    }
+
+    private static long heapUsedAfterGc() throws InterruptedException {
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        long used = Long.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(20);
+            used = Math.min(used, memory.getHeapMemoryUsage().getUsed());
+        }
+        return used;
+    }
+
+    @Test
+    void retainsAtMostOnePointOneTimesTheRawPixelBytes() throws Exception {
+        Path images = DIR.resolve("train-images-idx3-ubyte.gz");
+        if (!"true".equals(System.getenv("CI"))) {
+            Assumptions.assumeTrue(Files.isRegularFile(images), "dataset-fashion-mnist absent");
+        }
+        List<String> names = Emnist.fileNames(Emnist.Split.MNIST, true);
+        Path gz = Files.createDirectories(dataDir.resolve("gzip"));
+        Files.copy(images, gz.resolve(names.get(0)));
+        Files.copy(DIR.resolve("train-labels-idx1-ubyte.gz"), gz.resolve(names.get(1)));
+        StringBuilder mapping = new StringBuilder();
+        for (int c = 0; c < 10; c++) {
+            mapping.append(c).append(' ').append(48 + c).append('\n');
+        }
+        Files.writeString(gz.resolve(names.get(2)), mapping, StandardCharsets.US_ASCII);
+        Emnist emnist =
+                Emnist.builder()
+                        .optDataDir(dataDir)
+                        .optSplit(Emnist.Split.MNIST)
+                        .setSampling(128, true)
+                        .build();
+        long before = heapUsedAfterGc();
+        emnist.prepare();
+        long retained = heapUsedAfterGc() - before;
+        long raw = 60_000L * 784;
+        assertEquals(60_000, emnist.size());
+        assertTrue(
+                retained <= raw * 11 / 10,
+                "retained " + retained + " bytes for " + raw + " raw pixel bytes");
+        assertTrue(retained >= raw * 9 / 10, "the measurement sees the pixels: " + retained);
     }
 }
