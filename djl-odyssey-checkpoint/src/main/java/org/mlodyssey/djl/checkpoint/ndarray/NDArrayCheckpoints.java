@@ -198,7 +198,7 @@ public final class NDArrayCheckpoints {
                 manager.create(
                         new Shape(tensor.shape()), DataTypes.toDataType(target), Device.cpu());
         try {
-            ByteBuffer memory = memoryOf(host);
+            ByteBuffer memory = writableMemoryOf(host);
             if (memory == null) {
                 throw new IllegalStateException(
                         name + ": the engine did not expose the memory of a new CPU array");
@@ -275,7 +275,7 @@ public final class NDArrayCheckpoints {
         if (tensor.byteSize() == 0) {
             return;
         }
-        ByteBuffer memory = target.getDevice().isGpu() ? null : memoryOf(target);
+        ByteBuffer memory = writableMemoryOf(target);
         if (memory != null) {
             tensor.copyTo(memory);
             return;
@@ -290,11 +290,15 @@ public final class NDArrayCheckpoints {
     }
 
     /**
-     * Returns a writable view of a CPU array's own memory, or {@code null} when the engine hands
-     * out a copy instead (a non-contiguous or sparse array). Two views that see each other's writes
-     * are views of the array itself, since every copy would be a fresh one.
+     * Returns a writable view of a CPU array's own memory, in little-endian order, or {@code null}
+     * when the engine hands out a copy instead (a GPU, non-contiguous or sparse array). Two views
+     * that see each other's writes are views of the array itself, since every copy would be a fresh
+     * one.
+     *
+     * @param array the array
+     * @return a view of its memory, valid while the array is open, or {@code null}
      */
-    private static ByteBuffer memoryOf(NDArray array) {
+    public static ByteBuffer writableMemoryOf(NDArray array) {
         if (array.getDevice().isGpu() || array.isSparse()) {
             return null;
         }

@@ -47,8 +47,15 @@ final class BuiltInOptimizerStateAdapter implements OptimizerStateAdapter {
     /** {@inheritDoc} */
     @Override
     public OptimizerState capture(Optimizer optimizer, ParameterNames names, Device[] devices) {
+        return capture(optimizer, names, devices, null);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public OptimizerState capture(
+            Optimizer optimizer, ParameterNames names, Device[] devices, HostArrayPool pool) {
         Class<? extends Optimizer> type = checkedType(optimizer);
-        OptimizerState.Builder builder = OptimizerState.builder(type.getName());
+        OptimizerState.Builder builder = OptimizerState.builder(type.getName(), pool);
         builder.addCounter(NUM_UPDATE, DjlInternals.numUpdate(optimizer));
         Map<String, Integer> counts = DjlInternals.updateCounts(optimizer);
         for (Map.Entry<String, Parameter> entry : names.parameters().entrySet()) {

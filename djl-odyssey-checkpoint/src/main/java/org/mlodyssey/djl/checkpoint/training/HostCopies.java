@@ -24,6 +24,25 @@ final class HostCopies {
      * @return the copy
      */
     static NDArray copy(NDArray array, NDManager manager) {
+        return copy(array, manager, null);
+    }
+
+    /**
+     * Copies an array into host memory, into a pooled array where the pool can hold it.
+     *
+     * @param array the array, on any device
+     * @param manager the CPU manager a copy that is not pooled is attached to
+     * @param pool the pool to take the copy from, or {@code null}
+     * @return the copy; a pooled copy is returned to {@code pool} with {@link
+     *     HostArrayPool#release}, any other belongs to {@code manager}
+     */
+    static NDArray copy(NDArray array, NDManager manager, HostArrayPool pool) {
+        if (pool != null) {
+            NDArray pooled = pool.copy(array);
+            if (pooled != null) {
+                return pooled;
+            }
+        }
         try (NDManager scratch = array.getManager().newSubManager()) {
             NDArray detached = array.stopGradient();
             detached.attach(scratch);

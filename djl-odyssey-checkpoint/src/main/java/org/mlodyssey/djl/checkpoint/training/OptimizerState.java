@@ -25,6 +25,7 @@ public final class OptimizerState implements AutoCloseable {
     private final Map<String, Long> counters;
     private final Map<String, NDArray> tensors;
     private final NDManager owner;
+    private final HostArrayPool pool;
 
     /**
      * Creates a state that takes ownership of the manager its tensors are attached to.
@@ -39,10 +40,20 @@ public final class OptimizerState implements AutoCloseable {
             Map<String, Long> counters,
             Map<String, NDArray> tensors,
             NDManager owner) {
+        this(optimizerClass, counters, tensors, owner, null);
+    }
+
+    private OptimizerState(
+            String optimizerClass,
+            Map<String, Long> counters,
+            Map<String, NDArray> tensors,
+            NDManager owner,
+            HostArrayPool pool) {
         this.optimizerClass = Objects.requireNonNull(optimizerClass, "optimizerClass");
         this.counters = Collections.unmodifiableMap(new LinkedHashMap<>(counters));
         this.tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
         this.owner = Objects.requireNonNull(owner, "owner");
+        this.pool = pool;
     }
 
     /**
@@ -52,7 +63,19 @@ public final class OptimizerState implements AutoCloseable {
      * @return a builder
      */
     public static Builder builder(String optimizerClass) {
-        return new Builder(optimizerClass);
+        return new Builder(optimizerClass, null);
+    }
+
+    /**
+     * Starts a state whose tensors are copied into arrays of a pool where it can hold them; closing
+     * the snapshot the state belongs to returns them.
+     *
+     * @param optimizerClass the fully qualified class name of the optimizer
+     * @param pool the pool to copy into, or {@code null} for fresh copies
+     * @return a builder
+     */
+    public static Builder builder(String optimizerClass, HostArrayPool pool) {
+        return new Builder(optimizerClass, pool);
     }
 
     /**
@@ -98,10 +121,16 @@ public final class OptimizerState implements AutoCloseable {
         return value;
     }
 
-    /** Frees the tensors of this state. */
+    /** Frees the tensors of this state, returning those taken from a pool to it. */
     @Override
     public void close() {
-        owner.close();
+        try {
+            if (pool != null) {
+                tensors.values().forEach(pool::release);
+            }
+        } finally {
+            owner.close();
+        }
     }
 
     /** Collects counters and host copies of tensors into an {@link OptimizerState}. */
@@ -111,10 +140,12 @@ public final class OptimizerState implements AutoCloseable {
         private final Map<String, Long> counters = new LinkedHashMap<>();
         private final Map<String, NDArray> tensors = new LinkedHashMap<>();
         private final NDManager manager;
+        private final HostArrayPool pool;
 
-        Builder(String optimizerClass) {
+        Builder(String optimizerClass, HostArrayPool pool) {
             this.optimizerClass = Objects.requireNonNull(optimizerClass, "optimizerClass");
             this.manager = NDManager.newBaseManager(Device.cpu());
+            this.pool = pool;
         }
 
         /**
@@ -147,7 +178,7 @@ public final class OptimizerState implements AutoCloseable {
             if (tensors.containsKey(name)) {
                 throw new IllegalArgumentException("Duplicate optimizer tensor '" + name + "'");
             }
-            NDArray copy = HostCopies.copy(array, manager);
+            NDArray copy = HostCopies.copy(array, manager, pool);
             copy.setName(name);
             tensors.put(name, copy);
             return this;
@@ -159,7 +190,7 @@ public final class OptimizerState implements AutoCloseable {
          * @return the state
          */
         public OptimizerState build() {
-            return new OptimizerState(optimizerClass, counters, tensors, manager);
+            return new OptimizerState(optimizerClass, counters, tensors, manager, pool);
         }
     }
 }

@@ -37,6 +37,22 @@ public interface OptimizerStateAdapter {
     OptimizerState capture(Optimizer optimizer, ParameterNames names, Device[] devices);
 
     /**
+     * Captures the state of an optimizer as host-memory copies, taking them from a pool where it
+     * can hold them ({@link OptimizerState#builder(String, HostArrayPool)}). The default ignores
+     * the pool and makes fresh copies.
+     *
+     * @param optimizer the optimizer
+     * @param names the stable names of the model's parameters
+     * @param devices the trainer's devices; a tensor kept per device is named by its index here
+     * @param pool the pool of reusable host arrays
+     * @return the state, which the caller closes
+     */
+    default OptimizerState capture(
+            Optimizer optimizer, ParameterNames names, Device[] devices, HostArrayPool pool) {
+        return capture(optimizer, names, devices);
+    }
+
+    /**
      * Replaces the state of an optimizer with a captured one.
      *
      * @param optimizer the optimizer, freshly built with the same settings

@@ -34,6 +34,11 @@ public final class ParameterValues {
      * @return copies by name, in the block's order
      */
     public static Map<String, NDArray> copyToHost(ParameterNames names, NDManager manager) {
+        return copyToHost(names, manager, null);
+    }
+
+    static Map<String, NDArray> copyToHost(
+            ParameterNames names, NDManager manager, HostArrayPool pool) {
         Map<String, NDArray> copies = new LinkedHashMap<>();
         for (Map.Entry<String, Parameter> entry : names.parameters().entrySet()) {
             Parameter parameter = entry.getValue();
@@ -41,7 +46,7 @@ public final class ParameterValues {
                 throw new IllegalStateException(
                         "Parameter '" + entry.getKey() + "' is not initialized");
             }
-            NDArray copy = HostCopies.copy(parameter.getArray(), manager);
+            NDArray copy = HostCopies.copy(parameter.getArray(), manager, pool);
             copy.setName(entry.getKey());
             copies.put(entry.getKey(), copy);
         }

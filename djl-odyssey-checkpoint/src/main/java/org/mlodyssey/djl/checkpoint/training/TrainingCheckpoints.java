@@ -265,6 +265,29 @@ public final class TrainingCheckpoints {
         return progress;
     }
 
+    /**
+     * Deletes a committed checkpoint of a directory of checkpoints. The checkpoint is first renamed
+     * to a temporary name, atomically, so that it stops being a candidate at once; a crash during
+     * the deletion leaves a temporary directory that the next save removes.
+     *
+     * @param checkpoint the checkpoint directory, named like {@link #directoryName}
+     * @throws IllegalArgumentException if the directory is not named like a checkpoint
+     * @throws java.nio.file.NoSuchFileException if it does not exist
+     * @throws IOException if it cannot be renamed or deleted
+     */
+    public static void delete(Path checkpoint) throws IOException {
+        String name = checkpoint.getFileName().toString();
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException(
+                    checkpoint + " is not named like a training checkpoint");
+        }
+        Path root = checkpoint.toAbsolutePath().getParent();
+        Path doomed = root.resolve(AtomicFiles.temporaryName(name));
+        Files.move(checkpoint, doomed, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.fsyncDirectory(root);
+        deleteRecursively(doomed);
+    }
+
     private static void deleteRecursively(Path path) throws IOException {
         if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             return;

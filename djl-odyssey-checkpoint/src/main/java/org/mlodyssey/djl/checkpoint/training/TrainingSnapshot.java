@@ -27,6 +27,7 @@ public final class TrainingSnapshot implements AutoCloseable {
     private final Map<String, NDArray> parameters;
     private final OptimizerState optimizerState;
     private final NDManager owner;
+    private final HostArrayPool pool;
 
     /**
      * Creates a snapshot that takes ownership of its tensors.
@@ -41,10 +42,20 @@ public final class TrainingSnapshot implements AutoCloseable {
             Map<String, NDArray> parameters,
             OptimizerState optimizerState,
             NDManager owner) {
+        this(progress, parameters, optimizerState, owner, null);
+    }
+
+    private TrainingSnapshot(
+            TrainingProgress progress,
+            Map<String, NDArray> parameters,
+            OptimizerState optimizerState,
+            NDManager owner,
+            HostArrayPool pool) {
         this.progress = Objects.requireNonNull(progress, "progress");
         this.parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
         this.optimizerState = Objects.requireNonNull(optimizerState, "optimizerState");
         this.owner = Objects.requireNonNull(owner, "owner");
+        this.pool = pool;
     }
 
     /**
@@ -70,16 +81,42 @@ public final class TrainingSnapshot implements AutoCloseable {
      */
     public static TrainingSnapshot capture(
             Trainer trainer, TrainingProgress progress, OptimizerStateAdapters adapters) {
+        return capture(trainer, progress, adapters, null);
+    }
+
+    /**
+     * Captures the state of a trainer into reusable host memory: each CPU tensor costs one memory
+     * copy into an array of the pool, which {@link #close()} returns to the pool.
+     *
+     * <p>Use it to take snapshots repeatedly with little time spent on the training thread; the
+     * pool then holds about as much memory as the snapshots alive at the same time.
+     *
+     * @param trainer the trainer, between steps
+     * @param progress where the run stands
+     * @param adapters the optimizer state adapters to choose from
+     * @param pool the pool of host arrays, or {@code null} for fresh copies
+     * @return the snapshot
+     * @throws UnsupportedOptimizerException if no adapter supports the trainer's optimizer
+     */
+    public static TrainingSnapshot capture(
+            Trainer trainer,
+            TrainingProgress progress,
+            OptimizerStateAdapters adapters,
+            HostArrayPool pool) {
         Objects.requireNonNull(progress, "progress");
         ParameterNames names = ParameterNames.of(trainer.getModel().getBlock());
         Optimizer optimizer = DjlInternals.optimizerOf(trainer);
         OptimizerStateAdapter adapter = adapters.forOptimizer(optimizer);
         NDManager manager = NDManager.newBaseManager(Device.cpu());
+        Map<String, NDArray> parameters = Map.of();
         try {
-            Map<String, NDArray> parameters = ParameterValues.copyToHost(names, manager);
-            OptimizerState state = adapter.capture(optimizer, names, trainer.getDevices());
-            return new TrainingSnapshot(progress, parameters, state, manager);
+            parameters = ParameterValues.copyToHost(names, manager, pool);
+            OptimizerState state = adapter.capture(optimizer, names, trainer.getDevices(), pool);
+            return new TrainingSnapshot(progress, parameters, state, manager, pool);
         } catch (RuntimeException e) {
+            if (pool != null) {
+                parameters.values().forEach(pool::release);
+            }
             manager.close();
             throw e;
         }
@@ -166,13 +203,19 @@ public final class TrainingSnapshot implements AutoCloseable {
         return optimizerState;
     }
 
-    /** Frees the tensors of this snapshot. */
+    /** Frees the tensors of this snapshot, returning those taken from a pool to it. */
     @Override
     public void close() {
         try {
             optimizerState.close();
         } finally {
-            owner.close();
+            try {
+                if (pool != null) {
+                    parameters.values().forEach(pool::release);
+                }
+            } finally {
+                owner.close();
+            }
         }
     }
 }

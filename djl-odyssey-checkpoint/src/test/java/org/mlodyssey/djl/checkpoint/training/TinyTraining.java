@@ -22,6 +22,7 @@ import ai.djl.training.Trainer;
 import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.listener.EpochTrainingListener;
 import ai.djl.training.listener.EvaluatorTrainingListener;
+import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
@@ -38,18 +39,18 @@ import java.util.Random;
  * generated samples shuffled in batches of 8 (7 batches per epoch, the last one short), 3 epochs,
  * 21 steps.
  */
-final class TinyTraining implements AutoCloseable {
+public final class TinyTraining implements AutoCloseable {
 
-    static final int SAMPLES = 50;
-    static final int FEATURES = 6;
-    static final int BATCH_SIZE = 8;
-    static final int BATCHES_PER_EPOCH = 7;
-    static final int EPOCHS = 3;
-    static final long TOTAL_STEPS = (long) EPOCHS * BATCHES_PER_EPOCH;
-    static final long RUN_SEED = 20_261_128L;
+    public static final int SAMPLES = 50;
+    public static final int FEATURES = 6;
+    public static final int BATCH_SIZE = 8;
+    public static final int BATCHES_PER_EPOCH = 7;
+    public static final int EPOCHS = 3;
+    public static final long TOTAL_STEPS = (long) EPOCHS * BATCHES_PER_EPOCH;
+    public static final long RUN_SEED = 20_261_128L;
 
     /** The optimizers the exactness tests cover. */
-    enum OptimizerKind {
+    public enum OptimizerKind {
         ADAM,
         ADAMW,
         SGD,
@@ -66,7 +67,7 @@ final class TinyTraining implements AutoCloseable {
     /**
      * Builds data, model and trainer from scratch; {@code initSeed} decides the initial weights.
      */
-    TinyTraining(OptimizerKind kind, int initSeed) {
+    public TinyTraining(OptimizerKind kind, int initSeed) {
         this(kind, initSeed, new Device[] {Device.cpu()});
     }
 
@@ -80,6 +81,24 @@ final class TinyTraining implements AutoCloseable {
      * DJL's epoch and evaluator listeners, so that the run records a metric history.
      */
     TinyTraining(OptimizerKind kind, int initSeed, Device[] devices, boolean metrics) {
+        this(kind, initSeed, devices, metrics, new TrainingListener[0]);
+    }
+
+    /**
+     * Builds data, model and trainer on the CPU, with or without metrics, with extra training
+     * listeners added to the configuration after DJL's.
+     */
+    public TinyTraining(
+            OptimizerKind kind, int initSeed, boolean metrics, TrainingListener... listeners) {
+        this(kind, initSeed, new Device[] {Device.cpu()}, metrics, listeners);
+    }
+
+    private TinyTraining(
+            OptimizerKind kind,
+            int initSeed,
+            Device[] devices,
+            boolean metrics,
+            TrainingListener[] listeners) {
         dataManager = NDManager.newBaseManager(Device.cpu());
         Random random = new Random(7);
         float[] x = new float[SAMPLES * FEATURES];
@@ -121,6 +140,7 @@ final class TinyTraining implements AutoCloseable {
             config.addTrainingListeners(
                     new EpochTrainingListener(), new EvaluatorTrainingListener());
         }
+        config.addTrainingListeners(listeners);
         trainer = model.newTrainer(config);
         trainer.initialize(new Shape(BATCH_SIZE, FEATURES));
     }
@@ -154,12 +174,17 @@ final class TinyTraining implements AutoCloseable {
         }
     }
 
-    Trainer trainer() {
+    public Trainer trainer() {
         return trainer;
     }
 
-    ArrayDataset dataset() {
+    public ArrayDataset dataset() {
         return dataset;
+    }
+
+    /** Returns the validation set, or null without metrics. */
+    public ArrayDataset validation() {
+        return validation;
     }
 
     /** Returns the update counts the learning-rate tracker was asked about, in order. */
@@ -167,7 +192,8 @@ final class TinyTraining implements AutoCloseable {
         return List.copyOf(trackerUpdates);
     }
 
-    TrainingProgress train(TrainingProgress start, long stopAfterStep, StepListener... listeners)
+    public TrainingProgress train(
+            TrainingProgress start, long stopAfterStep, StepListener... listeners)
             throws IOException, TranslateException {
         ResumableTrainingLoop.Builder builder =
                 ResumableTrainingLoop.builder().optStopAfterStep(stopAfterStep);
@@ -177,7 +203,7 @@ final class TinyTraining implements AutoCloseable {
         return builder.build().fit(trainer, EPOCHS, dataset, validation, start);
     }
 
-    TrainingSnapshot snapshot(TrainingProgress progress) {
+    public TrainingSnapshot snapshot(TrainingProgress progress) {
         return TrainingSnapshot.capture(trainer, progress);
     }
 
@@ -189,7 +215,7 @@ final class TinyTraining implements AutoCloseable {
     }
 
     /** Asserts two snapshots are equal byte for byte: progress, parameters, optimizer state. */
-    static void assertBitIdentical(TrainingSnapshot expected, TrainingSnapshot actual) {
+    public static void assertBitIdentical(TrainingSnapshot expected, TrainingSnapshot actual) {
         assertEquals(expected.getProgress(), actual.getProgress(), "progress");
         assertTensorsIdentical(expected.getParameters(), actual.getParameters(), "parameter");
         OptimizerState expectedState = expected.getOptimizerState();
@@ -200,7 +226,7 @@ final class TinyTraining implements AutoCloseable {
                 expectedState.getTensors(), actualState.getTensors(), "optimizer tensor");
     }
 
-    static void assertTensorsIdentical(
+    public static void assertTensorsIdentical(
             Map<String, NDArray> expected, Map<String, NDArray> actual, String what) {
         assertEquals(List.copyOf(expected.keySet()), List.copyOf(actual.keySet()), what + " names");
         for (Map.Entry<String, NDArray> entry : expected.entrySet()) {

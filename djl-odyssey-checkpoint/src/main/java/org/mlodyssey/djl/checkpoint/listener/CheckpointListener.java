@@ -1,0 +1,875 @@
+/*
+ * Copyright 2026 The djl-odyssey authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package org.mlodyssey.djl.checkpoint.listener;
+
+import ai.djl.training.Trainer;
+import ai.djl.training.TrainingResult;
+import ai.djl.training.listener.TrainingListener;
+import ai.djl.training.listener.TrainingListenerAdapter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.mlodyssey.djl.checkpoint.training.HostArrayPool;
+import org.mlodyssey.djl.checkpoint.training.InvalidTrainingCheckpointException;
+import org.mlodyssey.djl.checkpoint.training.OptimizerStateAdapters;
+import org.mlodyssey.djl.checkpoint.training.StepListener;
+import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoint;
+import org.mlodyssey.djl.checkpoint.training.TrainingCheckpointManifest;
+import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoints;
+import org.mlodyssey.djl.checkpoint.training.TrainingProgress;
+import org.mlodyssey.djl.checkpoint.training.TrainingSnapshot;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Saves training checkpoints automatically: decides when ({@link CheckpointTrigger}), which to keep
+ * ({@link RetentionPolicy}), and hands the writing to a background thread ({@link
+ * CheckpointWriter}); the checkpoints are {@link TrainingCheckpoints}'s.
+ *
+ * <p>Two ways to use it:
+ *
+ * <ul>
+ *   <li>With {@code EasyTrain.fit}: add it to the {@code DefaultTrainingConfig}, after DJL's
+ *       evaluator listeners. It saves in {@code onEpoch}, after the epoch's last step and
+ *       validation, where the state is consistent; step and time periods are checked there too.
+ *   <li>With {@link org.mlodyssey.djl.checkpoint.training.ResumableTrainingLoop}: also add it as a
+ *       step listener. It then saves right after {@code Trainer.step()} (DJL's {@code
+ *       onTrainingBatch} fires before the step, when the state does not include it) and at each
+ *       epoch's end, and its {@code onEpoch} and {@code onTrainingBatch} do nothing.
+ * </ul>
+ *
+ * <p>Saving is asynchronous by default: the training thread waits for the previous write if it is
+ * still running (at most {@code maxWritesInFlight}, default 1, so memory stays bounded), takes a
+ * host-memory snapshot into reused buffers ({@link HostArrayPool}), and goes on; one background
+ * thread writes and commits. After each commit the {@code latest} pointer is replaced ({@link
+ * LatestPointer}) and the retention rules delete what they no longer keep. The end of training
+ * ({@code onTrainingEnd}, fired by {@code Trainer.close()}) or {@link #close()} waits for pending
+ * writes. A failed write is logged and handled by the {@link FailurePolicy}.
+ */
+public final class CheckpointListener extends TrainingListenerAdapter
+        implements StepListener, AutoCloseable {
+
+    /** Manifest metadata key: the how-manieth checkpoint of the run, from 1. */
+    public static final String META_ORDINAL = "checkpointListener.ordinal";
+
+    /** Manifest metadata key: the monitored metric's key, when the checkpoint has a value. */
+    public static final String META_MONITOR = "checkpointListener.monitor";
+
+    /** Manifest metadata key: the monitored metric's value at the checkpoint. */
+    public static final String META_MONITOR_VALUE = "checkpointListener.monitorValue";
+
+    /** Manifest metadata key: why the checkpoint was saved, comma-separated. */
+    public static final String META_REASONS = "checkpointListener.reasons";
+
+    private static final String META_PREFIX = "checkpointListener.";
+
+    private static final Logger logger = LoggerFactory.getLogger(CheckpointListener.class);
+
+    /** Saves a snapshot into a directory of checkpoints; {@link TrainingCheckpoints#save}. */
+    @FunctionalInterface
+    interface CheckpointSaver {
+
+        /**
+         * Saves and commits.
+         *
+         * @param root the directory of checkpoints
+         * @param snapshot the snapshot
+         * @param metadata manifest metadata
+         * @return the committed checkpoint directory
+         * @throws IOException if nothing could be committed
+         */
+        Path save(Path root, TrainingSnapshot snapshot, Map<String, String> metadata)
+                throws IOException;
+    }
+
+    private final Path root;
+    private final boolean async;
+    private final Map<String, String> metadata;
+    private final OptimizerStateAdapters adapters;
+    private final CheckpointSaver saver;
+    private final Consumer<SavedCheckpoint> onSaved;
+    private final Monitor monitor;
+    private final CheckpointTrigger trigger;
+    private final RetentionPolicy retention;
+    private final CheckpointWriter writer;
+    private final HostArrayPool pool = new HostArrayPool();
+
+    // Training thread.
+    private TrainingProgress progress;
+    private boolean stepMode;
+    private long stepsThisEpoch;
+    private String lastSaved;
+    private long nextOrdinal = 1;
+    private boolean closed;
+
+    // Shared with the writing thread, guarded by itself.
+    private final List<RetentionPolicy.Entry> committed = new ArrayList<>();
+    private final Set<Path> resumedFrom = new HashSet<>();
+    private final Map<Path, Integer> holds = new HashMap<>();
+
+    private CheckpointListener(Builder builder) {
+        this.root = builder.directory.toAbsolutePath();
+        this.async = builder.async;
+        this.metadata = Map.copyOf(builder.metadata);
+        this.adapters = builder.adapters;
+        this.saver = builder.saver;
+        this.onSaved = builder.onSaved;
+        this.monitor = builder.monitor;
+        this.trigger =
+                new CheckpointTrigger(
+                        builder.everyEpochs,
+                        builder.everySteps,
+                        builder.everyNanos,
+                        builder.atEnd,
+                        builder.monitor,
+                        builder.clock);
+        this.retention =
+                new RetentionPolicy(
+                        builder.keepLast, builder.keepBest, builder.keepEvery, builder.monitor);
+        this.progress = TrainingProgress.start(builder.seed);
+        scanExisting();
+        trigger.start(0, bestCommitted());
+        this.writer =
+                new CheckpointWriter(
+                        builder.async,
+                        builder.maxWritesInFlight,
+                        builder.failurePolicy,
+                        "checkpoint-writer-" + root.getFileName());
+    }
+
+    /**
+     * Starts a listener configuration.
+     *
+     * @return a builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Resumes in one call: restores a checkpoint into a trainer, or starts a new run.
+     *
+     * <p>{@code checkpoints} may be a directory of checkpoints (the newest valid one is restored,
+     * as {@link TrainingCheckpoints#restoreLatestOrStart}; none starts a new run), one checkpoint
+     * directory, or the {@code latest} pointer file ({@link LatestPointer}) of a directory of
+     * checkpoints (the checkpoint it names is restored). Pass the result to {@code
+     * ResumableTrainingLoop.fit} as its start; with {@code EasyTrain.fit}, train the remaining
+     * {@code numEpoch - start.epoch()} epochs.
+     *
+     * @param trainer the trainer, built as for the saved run and initialized
+     * @param checkpoints where to resume from
+     * @param seed the run seed for a new run (a resumed run keeps its saved seed)
+     * @return the position to continue from
+     * @throws IOException if the directory cannot be listed or a file cannot be read
+     * @throws InvalidTrainingCheckpointException if a named checkpoint is not valid
+     * @throws org.mlodyssey.djl.checkpoint.training.IncompatibleCheckpointException if the
+     *     checkpoint does not fit the trainer
+     */
+    public static TrainingProgress resume(Trainer trainer, Path checkpoints, long seed)
+            throws IOException {
+        return restore(trainer, checkpoints, seed).progress();
+    }
+
+    /**
+     * Resumes from this listener's directory in one call (the newest valid checkpoint, or a new
+     * run) and protects the restored checkpoint from deletion for the rest of the run. Call it
+     * before training.
+     *
+     * @param trainer the trainer, built as for the saved run and initialized
+     * @param seed the run seed for a new run (a resumed run keeps its saved seed)
+     * @return the position to continue from
+     * @throws IOException if the directory cannot be listed or a file cannot be read
+     * @throws org.mlodyssey.djl.checkpoint.training.IncompatibleCheckpointException if the
+     *     checkpoint does not fit the trainer
+     */
+    public TrainingProgress resume(Trainer trainer, long seed) throws IOException {
+        Restored restored = restore(trainer, root, seed);
+        restored.checkpoint()
+                .ifPresent(
+                        dir -> {
+                            synchronized (committed) {
+                                resumedFrom.add(dir.toAbsolutePath());
+                            }
+                        });
+        progress = restored.progress();
+        lastSaved = restored.checkpoint().isPresent() ? directoryName(progress) : null;
+        stepsThisEpoch = 0;
+        trigger.start(progress.globalStep(), bestCommitted());
+        return progress;
+    }
+
+    private record Restored(TrainingProgress progress, Optional<Path> checkpoint) {}
+
+    private static Restored restore(Trainer trainer, Path checkpoints, long seed)
+            throws IOException {
+        Objects.requireNonNull(trainer, "trainer");
+        Path dir = null;
+        if (checkpoints.getFileName() != null
+                && checkpoints.getFileName().toString().equals(LatestPointer.FILE_NAME)
+                && Files.isRegularFile(checkpoints)) {
+            dir =
+                    LatestPointer.read(checkpoints.getParent())
+                            .orElseThrow(() -> new IOException("No pointer " + checkpoints));
+        } else if (Files.isRegularFile(checkpoints.resolve(TrainingCheckpointManifest.FILE_NAME))) {
+            dir = checkpoints;
+        }
+        if (dir != null) {
+            TrainingProgress p = TrainingCheckpoint.open(dir).restoreInto(trainer);
+            logger.info("Resumed from {} (step {})", dir, p.globalStep());
+            return new Restored(p, Optional.of(dir));
+        }
+        TrainingProgress p = TrainingCheckpoints.restoreLatestOrStart(checkpoints, trainer, seed);
+        Path restored = checkpoints.resolve(directoryName(p));
+        return new Restored(
+                p, Files.isDirectory(restored) ? Optional.of(restored) : Optional.empty());
+    }
+
+    /**
+     * Protects a committed checkpoint from deletion while it is read, until the hold is closed.
+     *
+     * @param checkpoint a checkpoint directory of this listener's directory
+     * @return the hold; close it when done reading
+     * @throws IllegalStateException if the checkpoint does not exist (any more)
+     */
+    public Hold hold(Path checkpoint) {
+        Path dir = checkpoint.toAbsolutePath();
+        synchronized (committed) {
+            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                throw new IllegalStateException("No checkpoint " + dir + " to hold");
+            }
+            holds.merge(dir, 1, Integer::sum);
+        }
+        return new Hold(dir);
+    }
+
+    /** A checkpoint kept from deletion while open ({@link #hold}). */
+    public final class Hold implements AutoCloseable {
+
+        private final Path directory;
+        private boolean released;
+
+        private Hold(Path directory) {
+            this.directory = directory;
+        }
+
+        /** Releases the hold; the retention rules apply again at the next commit. */
+        @Override
+        public void close() {
+            synchronized (committed) {
+                if (!released) {
+                    released = true;
+                    holds.computeIfPresent(directory, (k, n) -> n == 1 ? null : n - 1);
+                }
+            }
+        }
+    }
+
+    /**
+     * Returns the directory of checkpoints.
+     *
+     * @return the absolute directory
+     */
+    public Path getDirectory() {
+        return root;
+    }
+
+    /**
+     * Returns every failed checkpoint write so far, whatever the failure policy.
+     *
+     * @return the failures, oldest first
+     */
+    public List<CheckpointWriteException> getFailures() {
+        return writer.failures();
+    }
+
+    /**
+     * Returns the committed checkpoints this listener manages (written by it or an earlier run of
+     * it in the same directory) and has not deleted.
+     *
+     * @return the directories, oldest first
+     */
+    public List<Path> getCheckpoints() {
+        synchronized (committed) {
+            return committed.stream()
+                    .map(RetentionPolicy.Entry::directory)
+                    .sorted()
+                    .collect(Collectors.toList());
+        }
+    }
+
+    /** Counts the training batches with {@code EasyTrain.fit}; the step is taken after this. */
+    @Override
+    public void onTrainingBatch(Trainer trainer, TrainingListener.BatchData batchData) {
+        if (!stepMode) {
+            stepsThisEpoch++;
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>With {@code EasyTrain.fit}: the epoch's steps and validation are done; saves if a rule
+     * says so.
+     */
+    @Override
+    public void onEpoch(Trainer trainer) {
+        if (stepMode) {
+            return;
+        }
+        List<Map<String, Float>> history = new ArrayList<>(progress.epochMetrics());
+        history.add(evaluations(trainer));
+        progress =
+                new TrainingProgress(
+                        progress.seed(),
+                        progress.epoch() + 1,
+                        0,
+                        progress.globalStep() + stepsThisEpoch,
+                        history);
+        stepsThisEpoch = 0;
+        atEpochEnd(trainer);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void afterStep(Trainer trainer, TrainingProgress at) {
+        stepMode = true;
+        progress = at;
+        save(trainer, trigger.afterStep(at.globalStep()));
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void afterEpoch(Trainer trainer, TrainingProgress at) {
+        stepMode = true;
+        progress = at;
+        atEpochEnd(trainer);
+    }
+
+    private void atEpochEnd(Trainer trainer) {
+        List<Map<String, Float>> history = progress.epochMetrics();
+        Map<String, Float> last = history.isEmpty() ? Map.of() : history.get(history.size() - 1);
+        save(trainer, trigger.afterEpoch(progress.epoch(), progress.globalStep(), last));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Saves if saving at the end is on (and the position is not saved already), then waits for
+     * the writes in flight and applies the failure policy, as {@link #close()}.
+     */
+    @Override
+    public void onTrainingEnd(Trainer trainer) {
+        try {
+            if (!closed) {
+                save(trainer, trigger.atEnd());
+            }
+        } catch (RuntimeException e) {
+            try {
+                close();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        close();
+    }
+
+    /**
+     * Waits for pending writes, stops the writing thread and frees the snapshot memory. Closing
+     * again has no effect.
+     *
+     * @throws CheckpointWriteException unless the policy is {@link FailurePolicy#TOLERATE}, for a
+     *     failed write not reported yet
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            writer.close();
+        } finally {
+            pool.close();
+        }
+    }
+
+    private void save(Trainer trainer, EnumSet<SaveReason> reasons) {
+        if (reasons.isEmpty()) {
+            return;
+        }
+        if (closed) {
+            throw new IllegalStateException("The checkpoint listener of " + root + " is closed");
+        }
+        TrainingProgress at = progress;
+        String name = directoryName(at);
+        if (name.equals(lastSaved)) {
+            writer.checkAtSave();
+            return;
+        }
+        long start = System.nanoTime();
+        // The slot first: with one write in flight, the previous write has ended, so its
+        // failure (if any) is known to checkAtSave.
+        long waited = writer.awaitSlot();
+        TrainingSnapshot snapshot;
+        try {
+            writer.checkAtSave();
+            snapshot = TrainingSnapshot.capture(trainer, at, adapters, pool);
+        } catch (RuntimeException e) {
+            writer.releaseSlot();
+            throw e;
+        }
+        long captured = System.nanoTime();
+        long ordinal = nextOrdinal++;
+        Float value = metricAt(at);
+        Map<String, String> meta = new LinkedHashMap<>(metadata);
+        meta.put(META_ORDINAL, Long.toString(ordinal));
+        meta.put(META_REASONS, reasons.stream().map(Enum::name).collect(Collectors.joining(",")));
+        if (value != null) {
+            meta.put(META_MONITOR, monitor.key());
+            meta.put(META_MONITOR_VALUE, Float.toString(value));
+        }
+        lastSaved = name;
+        trigger.saved(at.globalStep());
+        Path target = root.resolve(name);
+        Set<SaveReason> why = Set.copyOf(reasons);
+        writer.submit(
+                target,
+                () -> {
+                    long writeStart = System.nanoTime();
+                    Path dir;
+                    try (TrainingSnapshot s = snapshot) {
+                        dir = saver.save(root, s, meta);
+                    }
+                    long commit = System.nanoTime() - writeStart;
+                    long blocked = async ? captured - start : System.nanoTime() - start;
+                    afterCommit(dir, ordinal, value);
+                    SavedCheckpoint saved =
+                            new SavedCheckpoint(dir, why, sizeOf(dir), blocked, waited, commit);
+                    logger.info(
+                            "Saved checkpoint {} ({} bytes, {}): training blocked {} ms (of which"
+                                    + " waiting for the previous write {} ms), written and"
+                                    + " committed in {} ms",
+                            dir,
+                            saved.bytes(),
+                            why,
+                            millis(blocked),
+                            millis(waited),
+                            millis(commit));
+                    onSaved.accept(saved);
+                });
+    }
+
+    /** Points {@code latest} at a committed checkpoint, then applies the retention rules. */
+    private void afterCommit(Path dir, long ordinal, Float value) {
+        try {
+            LatestPointer.write(root, dir);
+        } catch (IOException e) {
+            logger.warn(
+                    "Committed {} but could not update {}: {}",
+                    dir,
+                    root.resolve(LatestPointer.FILE_NAME),
+                    e.toString(),
+                    e);
+        }
+        synchronized (committed) {
+            committed.add(new RetentionPolicy.Entry(dir.toAbsolutePath(), ordinal, value));
+            Set<Path> keep = new HashSet<>(resumedFrom);
+            keep.addAll(holds.keySet());
+            for (RetentionPolicy.Entry doomed : retention.toDelete(committed, keep)) {
+                try {
+                    TrainingCheckpoints.delete(doomed.directory());
+                    committed.remove(doomed);
+                    logger.info("Deleted checkpoint {} (retention)", doomed.directory());
+                } catch (IOException e) {
+                    logger.warn(
+                            "Could not delete checkpoint {}: {}",
+                            doomed.directory(),
+                            e.toString(),
+                            e);
+                }
+            }
+        }
+    }
+
+    private Float metricAt(TrainingProgress at) {
+        if (monitor == null || at.batchInEpoch() != 0 || at.epochMetrics().isEmpty()) {
+            return null;
+        }
+        return at.epochMetrics().get(at.epochMetrics().size() - 1).get(monitor.key());
+    }
+
+    /** Registers the checkpoints an earlier run of this listener left in the directory. */
+    private void scanExisting() {
+        if (!Files.isDirectory(root)) {
+            return;
+        }
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(root)) {
+            for (Path dir : stream) {
+                Path manifestFile = dir.resolve(TrainingCheckpointManifest.FILE_NAME);
+                if (dir.getFileName().toString().startsWith(".")
+                        || !Files.isRegularFile(manifestFile)) {
+                    continue;
+                }
+                TrainingCheckpointManifest manifest;
+                try {
+                    manifest =
+                            TrainingCheckpointManifest.parse(
+                                    dir, Files.readString(manifestFile, StandardCharsets.UTF_8));
+                } catch (InvalidTrainingCheckpointException e) {
+                    logger.warn("Not managing {}: {}", dir, e.getMessage());
+                    continue;
+                }
+                String ordinal = manifest.metadata().get(META_ORDINAL);
+                String expected =
+                        TrainingCheckpoints.directoryName(
+                                new TrainingProgress(
+                                        0,
+                                        manifest.epoch(),
+                                        manifest.batchInEpoch(),
+                                        manifest.globalStep(),
+                                        List.of()));
+                if (ordinal == null || !expected.equals(dir.getFileName().toString())) {
+                    continue; // not written by this listener: left alone
+                }
+                String value = manifest.metadata().get(META_MONITOR_VALUE);
+                boolean sameMonitor =
+                        monitor != null
+                                && monitor.key().equals(manifest.metadata().get(META_MONITOR));
+                long n = Long.parseLong(ordinal);
+                committed.add(
+                        new RetentionPolicy.Entry(
+                                dir.toAbsolutePath(),
+                                n,
+                                sameMonitor && value != null ? Float.valueOf(value) : null));
+                nextOrdinal = Math.max(nextOrdinal, n + 1);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot list the checkpoints in " + root, e);
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException(
+                    "A checkpoint in " + root + " has a malformed " + META_PREFIX + " value", e);
+        }
+    }
+
+    private Float bestCommitted() {
+        if (monitor == null) {
+            return null;
+        }
+        Float best = null;
+        synchronized (committed) {
+            for (RetentionPolicy.Entry e : committed) {
+                if (e.metric() != null && monitor.isBetter(e.metric(), best)) {
+                    best = e.metric();
+                }
+            }
+        }
+        return best;
+    }
+
+    private static Map<String, Float> evaluations(Trainer trainer) {
+        TrainingResult result = trainer.getTrainingResult();
+        Map<String, Float> evaluations = result == null ? null : result.getEvaluations();
+        return evaluations == null ? Map.of() : new LinkedHashMap<>(evaluations);
+    }
+
+    private static String directoryName(TrainingProgress p) {
+        return TrainingCheckpoints.directoryName(p);
+    }
+
+    private static long sizeOf(Path dir) throws IOException {
+        long total = 0;
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                total += Files.size(file);
+            }
+        }
+        return total;
+    }
+
+    private static long millis(long nanos) {
+        return nanos / 1_000_000;
+    }
+
+    /** Configures a {@link CheckpointListener}. */
+    public static final class Builder {
+
+        private Path directory;
+        private int everyEpochs = 1;
+        private long everySteps;
+        private long everyNanos;
+        private boolean atEnd = true;
+        private Monitor monitor;
+        private int keepLast = RetentionPolicy.KEEP_ALL;
+        private int keepBest;
+        private int keepEvery;
+        private boolean async = true;
+        private int maxWritesInFlight = 1;
+        private FailurePolicy failurePolicy = FailurePolicy.FAIL_AT_NEXT_SAVE;
+        private final Map<String, String> metadata = new LinkedHashMap<>();
+        private long seed;
+        private OptimizerStateAdapters adapters = OptimizerStateAdapters.builtIn();
+        private Consumer<SavedCheckpoint> onSaved = saved -> {};
+        private CheckpointSaver saver = TrainingCheckpoints::save;
+        private LongSupplier clock = System::nanoTime;
+
+        Builder() {}
+
+        /**
+         * Sets the directory of checkpoints (required); created at the first save.
+         *
+         * @param directory the directory
+         * @return this builder
+         */
+        public Builder setDirectory(Path directory) {
+            this.directory = Objects.requireNonNull(directory, "directory");
+            return this;
+        }
+
+        /**
+         * Saves at the end of every {@code n}-th epoch; 0 turns it off. Default 1.
+         *
+         * @param n the period in epochs
+         * @return this builder
+         */
+        public Builder optEveryEpochs(int n) {
+            this.everyEpochs = nonNegative(n, "everyEpochs");
+            return this;
+        }
+
+        /**
+         * Saves every {@code n} training steps (after the step with the resumable loop, at the end
+         * of the epoch in which a multiple of {@code n} was crossed with {@code EasyTrain.fit}); 0
+         * turns it off. Default off.
+         *
+         * @param n the period in steps
+         * @return this builder
+         */
+        public Builder optEverySteps(long n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("Negative everySteps " + n);
+            }
+            this.everySteps = n;
+            return this;
+        }
+
+        /**
+         * Saves when this much wall-clock time has passed since the previous save (checked where
+         * the other periods are); 0 turns it off. Default off.
+         *
+         * @param seconds the period in seconds
+         * @return this builder
+         */
+        public Builder optEverySeconds(double seconds) {
+            if (!(seconds >= 0) || Double.isInfinite(seconds)) {
+                throw new IllegalArgumentException("Invalid everySeconds " + seconds);
+            }
+            this.everyNanos = Math.round(seconds * 1e9);
+            return this;
+        }
+
+        /**
+         * Whether to save when training ends ({@code onTrainingEnd}), unless that position is saved
+         * already. Default true.
+         *
+         * @param atEnd whether to save at the end
+         * @return this builder
+         */
+        public Builder optAtEnd(boolean atEnd) {
+            this.atEnd = atEnd;
+            return this;
+        }
+
+        /**
+         * Saves at the end of each epoch whose value of a metric is better than every earlier
+         * epoch's, and ranks checkpoints by it for {@link #optKeepBest}.
+         *
+         * @param metric the evaluator's name, such as {@code loss}
+         * @param mode whether lower or higher is better
+         * @param onValidation whether to watch the validation value rather than the training one
+         * @return this builder
+         */
+        public Builder optMonitor(String metric, Monitor.Mode mode, boolean onValidation) {
+            this.monitor = new Monitor(metric, mode, onValidation);
+            return this;
+        }
+
+        /**
+         * Keeps the {@code k} newest checkpoints (besides those other rules keep). Default: all.
+         *
+         * @param k how many, at least 1
+         * @return this builder
+         */
+        public Builder optKeepLast(int k) {
+            if (k < 1) {
+                throw new IllegalArgumentException("keepLast must be at least 1, got " + k);
+            }
+            this.keepLast = k;
+            return this;
+        }
+
+        /**
+         * Keeps the {@code k} best checkpoints by the monitored metric (needs {@link #optMonitor}).
+         * Default 0.
+         *
+         * @param k how many
+         * @return this builder
+         */
+        public Builder optKeepBest(int k) {
+            this.keepBest = nonNegative(k, "keepBest");
+            return this;
+        }
+
+        /**
+         * Keeps every {@code m}-th checkpoint of the run permanently (ordinals {@code m}, {@code
+         * 2m}, ..., counted across resumes). Default 0, off.
+         *
+         * @param m the period
+         * @return this builder
+         */
+        public Builder optKeepEvery(int m) {
+            this.keepEvery = nonNegative(m, "keepEvery");
+            return this;
+        }
+
+        /**
+         * Whether to write on a background thread. Default true.
+         *
+         * @param async false to write on the training thread
+         * @return this builder
+         */
+        public Builder optAsync(boolean async) {
+            this.async = async;
+            return this;
+        }
+
+        /**
+         * How many writes may be in flight at once; each holds a snapshot in host memory. Default
+         * 1.
+         *
+         * @param n at least 1
+         * @return this builder
+         */
+        public Builder optMaxWritesInFlight(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("maxWritesInFlight must be at least 1: " + n);
+            }
+            this.maxWritesInFlight = n;
+            return this;
+        }
+
+        /**
+         * What a failed write does. Default {@link FailurePolicy#FAIL_AT_NEXT_SAVE}.
+         *
+         * @param policy the policy
+         * @return this builder
+         */
+        public Builder optFailurePolicy(FailurePolicy policy) {
+            this.failurePolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * Adds user metadata recorded in every checkpoint's manifest.
+         *
+         * @param key the key, not starting with {@code checkpointListener.}
+         * @param value the value
+         * @return this builder
+         */
+        public Builder addMetadata(String key, String value) {
+            if (key.startsWith(META_PREFIX)) {
+                throw new IllegalArgumentException(
+                        "Metadata key '" + key + "' is reserved (" + META_PREFIX + "*)");
+            }
+            metadata.put(key, Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /**
+         * Sets the run seed recorded with {@code EasyTrain.fit} when the run is not resumed.
+         * Default 0.
+         *
+         * @param seed the seed
+         * @return this builder
+         */
+        public Builder optSeed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /**
+         * Sets the optimizer state adapters. Default {@link OptimizerStateAdapters#builtIn()}.
+         *
+         * @param adapters the adapters
+         * @return this builder
+         */
+        public Builder optOptimizerStateAdapters(OptimizerStateAdapters adapters) {
+            this.adapters = Objects.requireNonNull(adapters, "adapters");
+            return this;
+        }
+
+        /**
+         * Sets a callback told about each committed checkpoint, on the writing thread.
+         *
+         * @param onSaved the callback
+         * @return this builder
+         */
+        public Builder optOnSaved(Consumer<SavedCheckpoint> onSaved) {
+            this.onSaved = Objects.requireNonNull(onSaved, "onSaved");
+            return this;
+        }
+
+        Builder optSaver(CheckpointSaver saver) {
+            this.saver = Objects.requireNonNull(saver, "saver");
+            return this;
+        }
+
+        Builder optClock(LongSupplier clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Builds the listener and registers the checkpoints an earlier run of it left in the
+         * directory, for retention.
+         *
+         * @return the listener
+         * @throws IllegalArgumentException if no directory is set, or {@code keepBest} lacks a
+         *     monitor
+         * @throws UncheckedIOException if the directory cannot be listed
+         */
+        public CheckpointListener build() {
+            if (directory == null) {
+                throw new IllegalArgumentException("setDirectory is required");
+            }
+            return new CheckpointListener(this);
+        }
+
+        private static int nonNegative(int n, String what) {
+            if (n < 0) {
+                throw new IllegalArgumentException("Negative " + what + " " + n);
+            }
+            return n;
+        }
+    }
+}

@@ -1,0 +1,157 @@
+/*
+ * Copyright 2026 The djl-odyssey authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package org.mlodyssey.djl.checkpoint.listener;
+
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * Decides when to save; knows nothing of trainers or files.
+ *
+ * <p>Rules, combinable (a save is due when any holds):
+ *
+ * <ul>
+ *   <li>every N steps: a multiple of N steps has been crossed since the previous save (checked
+ *       after each step in the resumable loop, at the end of each epoch with {@code
+ *       EasyTrain.fit});
+ *   <li>every T nanoseconds: at least T have passed since the previous save (or the start);
+ *   <li>every N epochs: the number of epochs done is a multiple of N;
+ *   <li>best: the monitored metric is strictly better than every earlier epoch's (checked at the
+ *       end of each epoch);
+ *   <li>at the end of training.
+ * </ul>
+ */
+final class CheckpointTrigger {
+
+    private final int everyEpochs;
+    private final long everySteps;
+    private final long everyNanos;
+    private final boolean atEnd;
+    private final Monitor monitor;
+    private final LongSupplier clock;
+    private long lastSaveStep;
+    private long lastSaveNanos;
+    private Float best;
+
+    /**
+     * Creates a trigger policy; 0 turns a periodic rule off.
+     *
+     * @param everyEpochs save every this many epochs, or 0
+     * @param everySteps save every this many steps, or 0
+     * @param everyNanos save when this much time has passed since the previous save, or 0
+     * @param atEnd save at the end of training
+     * @param monitor the metric whose new best triggers a save, or {@code null}
+     * @param clock a nanosecond clock
+     */
+    CheckpointTrigger(
+            int everyEpochs,
+            long everySteps,
+            long everyNanos,
+            boolean atEnd,
+            Monitor monitor,
+            LongSupplier clock) {
+        if (everyEpochs < 0 || everySteps < 0 || everyNanos < 0) {
+            throw new IllegalArgumentException(
+                    "Negative checkpoint period: epochs "
+                            + everyEpochs
+                            + ", steps "
+                            + everySteps
+                            + ", nanoseconds "
+                            + everyNanos);
+        }
+        this.everyEpochs = everyEpochs;
+        this.everySteps = everySteps;
+        this.everyNanos = everyNanos;
+        this.atEnd = atEnd;
+        this.monitor = monitor;
+        this.clock = clock;
+        this.lastSaveNanos = clock.getAsLong();
+    }
+
+    /**
+     * Sets where counting starts: the step of the run's start (or resume), the time now, and the
+     * best metric value of earlier checkpoints.
+     *
+     * @param globalStep the step the run starts at
+     * @param bestSoFar the best monitored value seen before, or {@code null}
+     */
+    void start(long globalStep, Float bestSoFar) {
+        lastSaveStep = globalStep;
+        lastSaveNanos = clock.getAsLong();
+        best = bestSoFar;
+    }
+
+    /**
+     * Decides after a step.
+     *
+     * @param globalStep the steps taken in total, this one included
+     * @return the reasons to save now; empty for none
+     */
+    EnumSet<SaveReason> afterStep(long globalStep) {
+        EnumSet<SaveReason> reasons = EnumSet.noneOf(SaveReason.class);
+        if (everySteps > 0 && globalStep / everySteps > lastSaveStep / everySteps) {
+            reasons.add(SaveReason.STEPS);
+        }
+        if (everyNanos > 0 && clock.getAsLong() - lastSaveNanos >= everyNanos) {
+            reasons.add(SaveReason.SECONDS);
+        }
+        return reasons;
+    }
+
+    /**
+     * Decides at the end of an epoch; also applies the step and time rules, for loops that can save
+     * only there. Records a new best value of the monitored metric.
+     *
+     * @param epochsDone the epochs finished in total, this one included
+     * @param globalStep the steps taken in total
+     * @param evaluations the trainer's evaluations at the end of the epoch
+     * @return the reasons to save now; empty for none
+     * @throws IllegalStateException if a monitored metric is missing from the evaluations
+     */
+    EnumSet<SaveReason> afterEpoch(
+            int epochsDone, long globalStep, Map<String, Float> evaluations) {
+        EnumSet<SaveReason> reasons = afterStep(globalStep);
+        if (everyEpochs > 0 && epochsDone % everyEpochs == 0) {
+            reasons.add(SaveReason.EPOCHS);
+        }
+        if (monitor != null) {
+            float value = monitor.valueIn(evaluations);
+            if (monitor.isBetter(value, best)) {
+                best = value;
+                reasons.add(SaveReason.BEST);
+            }
+        }
+        return reasons;
+    }
+
+    /**
+     * Decides at the end of training.
+     *
+     * @return {@link SaveReason#END} if saving at the end is on
+     */
+    EnumSet<SaveReason> atEnd() {
+        return atEnd ? EnumSet.of(SaveReason.END) : EnumSet.noneOf(SaveReason.class);
+    }
+
+    /**
+     * Records a save, from which the step and time periods count again.
+     *
+     * @param globalStep the step of the saved checkpoint
+     */
+    void saved(long globalStep) {
+        lastSaveStep = globalStep;
+        lastSaveNanos = clock.getAsLong();
+    }
+
+    /**
+     * Returns the best monitored value so far.
+     *
+     * @return the value, or {@code null} if none yet or no monitor
+     */
+    Float best() {
+        return best;
+    }
+}

@@ -1,0 +1,15 @@
+/*
+ * Copyright 2026 The djl-odyssey authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+/**
+ * Automatic training checkpoints: {@link org.mlodyssey.djl.checkpoint.listener.CheckpointListener},
+ * a DJL training listener (and a step listener of the resumable training loop) that decides when to
+ * save, which checkpoints to keep, and hands the writing to a background thread; plus the one call
+ * that resumes.
+ *
+ * <p>The listener only wires three parts: a trigger policy (when), a retention policy (which to
+ * keep) and a writer (how, on which thread). The saving itself is {@link
+ * org.mlodyssey.djl.checkpoint.training.TrainingCheckpoints}'s.
+ */
+package org.mlodyssey.djl.checkpoint.listener;

@@ -1,0 +1,584 @@
+/*
+ * Copyright 2026 The djl-odyssey authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package org.mlodyssey.djl.checkpoint.listener;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.training.EasyTrain;
+import ai.djl.training.Trainer;
+import ai.djl.training.listener.TrainingListenerAdapter;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mlodyssey.djl.checkpoint.training.StepListener;
+import org.mlodyssey.djl.checkpoint.training.TinyTraining;
+import org.mlodyssey.djl.checkpoint.training.TinyTraining.OptimizerKind;
+import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoint;
+import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoints;
+import org.mlodyssey.djl.checkpoint.training.TrainingProgress;
+import org.mlodyssey.djl.checkpoint.training.TrainingSnapshot;
+
+/** {@link CheckpointListener} on real training runs (TinyTraining: 7 steps per epoch). */
+class CheckpointListenerTest {
+
+    private static final Pattern EPOCH = Pattern.compile("epoch-(\\d+)");
+
+    private static String name(long step, int epoch, int batch) {
+        return TrainingCheckpoints.directoryName(
+                new TrainingProgress(0, epoch, batch, step, List.of()));
+    }
+
+    /** The checkpoint directories of a root, sorted; fails on a leftover temporary directory. */
+    private static List<String> checkpoints(Path root) throws IOException {
+        List<String> names = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(root)) {
+            for (Path p : stream) {
+                String n = p.getFileName().toString();
+                assertFalse(n.endsWith(".tmp"), "leftover temporary " + n);
+                if (!n.equals(LatestPointer.FILE_NAME)) {
+                    names.add(n);
+                }
+            }
+        }
+        Collections.sort(names);
+        return names;
+    }
+
+    /** Opens (fully verifies) every checkpoint of a root. */
+    private static void assertAllValid(Path root) throws IOException {
+        for (String n : checkpoints(root)) {
+            assertNotNull(TrainingCheckpoint.open(root.resolve(n)));
+        }
+    }
+
+    @Test
+    void easyTrainFitSavesAtEpochEndsKeepsTheLastTwoAndPointsLatestAtTheNewest(@TempDir Path dir)
+            throws Exception {
+        Path root = dir.resolve("ckpt");
+        List<SavedCheckpoint> saved = new CopyOnWriteArrayList<>();
+        CheckpointListener listener =
+                CheckpointListener.builder()
+                        .setDirectory(root)
+                        .optKeepLast(2)
+                        .addMetadata("run", "easy")
+                        .optOnSaved(saved::add)
+                        .build();
+        try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 1, true, listener)) {
+            EasyTrain.fit(run.trainer(), 3, run.dataset(), run.validation());
+            TrainingProgress end = new TrainingProgress(0, 3, 0, 21, List.of());
+            try (TrainingSnapshot live = run.snapshot(end)) {
+                run.trainer().close(); // onTrainingEnd: waits for the writes
+                TrainingCheckpoint last = TrainingCheckpoint.open(root.resolve(name(21, 3, 0)));
+                try (TrainingSnapshot disk = last.loadSnapshot()) {
+                    TinyTraining.assertTensorsIdentical(
+                            live.getParameters(), disk.getParameters(), "parameter");
+                    TinyTraining.assertTensorsIdentical(
+                            live.getOptimizerState().getTensors(),
+                            disk.getOptimizerState().getTensors(),
+                            "optimizer tensor");
+                }
+                assertEquals(3, last.getProgress().epochMetrics().size(), "metric history");
+                assertTrue(last.getProgress().epochMetrics().get(2).containsKey("validate_loss"));
+                Map<String, String> meta = last.getManifest().metadata();
+                assertEquals("easy", meta.get("run"));
+                assertEquals("3", meta.get(CheckpointListener.META_ORDINAL));
+                assertEquals("EPOCHS", meta.get(CheckpointListener.META_REASONS));
+            }
+        }
+        assertEquals(List.of(name(14, 2, 0), name(21, 3, 0)), checkpoints(root));
+        assertEquals(3, saved.size(), "the end position was saved already: no fourth save");
+        assertEquals(root.resolve(name(21, 3, 0)), LatestPointer.read(root).orElseThrow());
+        assertEquals(
+                name(21, 3, 0),
+                TrainingCheckpoints.findLatestValid(root)
+                        .orElseThrow()
+                        .getDirectory()
+                        .getFileName()
+                        .toString());
+        for (SavedCheckpoint s : saved) {
+            assertTrue(s.bytes() > 0);
+            assertTrue(s.blockedNanos() >= s.waitedNanos());
+        }
+    }
+
+    @Test
+    void stepLevelSavesHoldTheStateAfterTheStepThoughTrainingGoesOnWhileTheyAreWritten(
+            @TempDir Path dir) throws Exception {
+        Path root = dir.resolve("ckpt");
+        CheckpointListener listener =
+                CheckpointListener.builder()
+                        .setDirectory(root)
+                        .optEveryEpochs(0)
+                        .optEverySteps(5)
+                        .build();
+        Map<Long, TrainingSnapshot> expected = new TreeMap<>();
+        try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 1, false, listener)) {
+            StepListener recorder =
+                    (trainer, progress) -> {
+                        if (progress.globalStep() % 5 == 0) {
+                            expected.put(
+                                    progress.globalStep(),
+                                    TrainingSnapshot.capture(trainer, progress));
+                        }
+                    };
+            TrainingProgress end =
+                    run.train(
+                            TrainingProgress.start(TinyTraining.RUN_SEED),
+                            Long.MAX_VALUE,
+                            listener,
+                            recorder);
+            expected.put(end.globalStep(), run.snapshot(end));
+            run.trainer().close();
+            assertEquals(
+                    List.of(
+                            name(5, 0, 5),
+                            name(10, 1, 3),
+                            name(15, 2, 1),
+                            name(20, 2, 6),
+                            name(21, 3, 0)),
+                    checkpoints(root));
+            for (String n : checkpoints(root)) {
+                TrainingCheckpoint checkpoint = TrainingCheckpoint.open(root.resolve(n));
+                try (TrainingSnapshot disk = checkpoint.loadSnapshot()) {
+                    TinyTraining.assertBitIdentical(
+                            expected.get(checkpoint.getProgress().globalStep()), disk);
+                }
+            }
+            assertEquals(
+                    "END",
+                    TrainingCheckpoint.open(root.resolve(name(21, 3, 0)))
+                            .getManifest()
+                            .metadata()
+                            .get(CheckpointListener.META_REASONS));
+        } finally {
+            expected.values().forEach(TrainingSnapshot::close);
+        }
+    }
+
+    @Test
+    void newBestValidationLossTriggersSavesAndTheBestTwoAreKept(@TempDir Path dir)
+            throws Exception {
+        Path root = dir.resolve("ckpt");
+        List<SavedCheckpoint> saved = new CopyOnWriteArrayList<>();
+        CheckpointListener listener =
+                CheckpointListener.builder()
+                        .setDirectory(root)
+                        .optEveryEpochs(0)
+                        .optAtEnd(false)
+                        .optMonitor("loss", Monitor.Mode.MIN, true)
+                        .optKeepLast(1)
+                        .optKeepBest(2)
+                        .optOnSaved(saved::add)
+                        .build();
+        List<Float> losses = new ArrayList<>();
+        TrainingListenerAdapter lossRecorder =
+                new TrainingListenerAdapter() {
+                    @Override
+                    public void onEpoch(Trainer trainer) {
+                        losses.add(
+                                trainer.getTrainingResult().getEvaluations().get("validate_loss"));
+                    }
+                };
+        int epochs = 8;
+        try (TinyTraining run =
+                new TinyTraining(OptimizerKind.SGD, 3, true, listener, lossRecorder)) {
+            EasyTrain.fit(run.trainer(), epochs, run.dataset(), run.validation());
+            run.trainer().close();
+        }
+        assertEquals(epochs, losses.size());
+        List<Integer> improved = new ArrayList<>();
+        Float best = null;
+        for (int e = 0; e < epochs; e++) {
+            if (best == null || losses.get(e) < best) {
+                best = losses.get(e);
+                improved.add(e + 1);
+            }
+        }
+        assertTrue(improved.size() >= 3, "the run improves at least 3 times: " + losses);
+        List<Integer> savedEpochs = new ArrayList<>();
+        for (SavedCheckpoint s : saved) {
+            assertEquals(java.util.Set.of(SaveReason.BEST), s.reasons());
+            // Most were deleted since: the epoch is read from the directory's name.
+            Matcher m = EPOCH.matcher(s.directory().getFileName().toString());
+            assertTrue(m.find());
+            savedEpochs.add(Integer.parseInt(m.group(1)));
+        }
+        // The run's own losses, not the listener's record, say which epochs improved.
+        assertEquals(improved, savedEpochs);
+        // Only improvements are saved, so the best two are the last two improvements.
+        List<String> kept = new ArrayList<>();
+        for (int e : improved.subList(improved.size() - 2, improved.size())) {
+            kept.add(name(7L * e, e, 0));
+        }
+        assertEquals(kept, checkpoints(root));
+        String value =
+                TrainingCheckpoint.open(root.resolve(kept.get(1)))
+                        .getManifest()
+                        .metadata()
+                        .get(CheckpointListener.META_MONITOR_VALUE);
+        assertEquals(Float.toString(best), value);
+    }
+
+    @Test
+    void bestKeptAlongsideTheLastAreNotTheNewestOnes(@TempDir Path dir) throws Exception {
+        Path root = dir.resolve("ckpt");
+        CheckpointListener listener =
+                CheckpointListener.builder()
+                        .setDirectory(root)
+                        .optMonitor("loss", Monitor.Mode.MAX, true) // worst loss = "best"
+                        .optKeepLast(1)
+                        .optKeepBest(1)
+                        .build();
+        List<Float> losses = new ArrayList<>();
+        TrainingListenerAdapter lossRecorder =
+                new TrainingListenerAdapter() {
+                    @Override
+                    public void onEpoch(Trainer trainer) {
+                        losses.add(
+                                trainer.getTrainingResult().getEvaluations().get("validate_loss"));
+                    }
+                };
+        try (TinyTraining run =
+                new TinyTraining(OptimizerKind.SGD, 3, true, listener, lossRecorder)) {
+            EasyTrain.fit(run.trainer(), 5, run.dataset(), run.validation());
+            run.trainer().close();
+        }
+        int worst = 0;
+        for (int e = 1; e < losses.size(); e++) {
+            if (losses.get(e) > losses.get(worst)) {
+                worst = e;
+            }
+        }
+        List<String> expected = new ArrayList<>();
+        expected.add(name(7L * (worst + 1), worst + 1, 0));
+        if (worst != 4) {
+            expected.add(name(35, 5, 0));
+        }
+        assertEquals(expected, checkpoints(root), "losses " + losses);
+    }
+
+    /** Fails the save of one step with a real I/O error: the root given is a regular file. */
+    private static CheckpointListener.CheckpointSaver failingAt(long step, Path notADirectory) {
+        return (root, snapshot, meta) ->
+                TrainingCheckpoints.save(
+                        snapshot.getProgress().globalStep() == step ? notADirectory : root,
+                        snapshot,
+                        meta);
+    }
+
+    private static CheckpointListener failingListener(
+            Path root, Path blocker, FailurePolicy policy, boolean async) {
+        return CheckpointListener.builder()
+                .setDirectory(root)
+                .optEveryEpochs(0)
+                .optEverySteps(3)
+                .optKeepLast(2)
+                .optAtEnd(false)
+                .optAsync(async)
+                .optFailurePolicy(policy)
+                .optSaver(failingAt(6, blocker))
+                .build();
+    }
+
+    @Test
+    void failAtNextSaveStopsTrainingAtTheNextSaveAndDamagesNothing(@TempDir Path dir)
+            throws Exception {
+        Path root = dir.resolve("ckpt");
+        Path blocker = Files.writeString(dir.resolve("blocker"), "a file, not a directory");
+        CheckpointListener listener =
+                failingListener(root, blocker, FailurePolicy.FAIL_AT_NEXT_SAVE, true);
+        AtomicLong lastStep = new AtomicLong();
+        try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 1, false, listener)) {
+            CheckpointWriteException e =
+                    assertThrows(
+                            CheckpointWriteException.class,
+                            () ->
+                                    run.train(
+                                            TrainingProgress.start(1),
+                                            Long.MAX_VALUE,
+                                            (t, p) -> lastStep.set(p.globalStep()),
+                                            listener));
+            assertEquals(9, lastStep.get(), "thrown by the save after the failed one");
+            assertEquals(root.resolve(name(6, 0, 6)), e.getCheckpoint());
+            assertInstanceOf(FileAlreadyExistsException.class, e.getCause());
+            assertTrue(e.getMessage().contains(name(6, 0, 6)), e.getMessage());
+            run.trainer().close(); // reported already: closing does not throw it again
+        }
+        assertEquals(List.of(name(3, 0, 3)), checkpoints(root));
+        assertAllValid(root);
+        assertEquals(root.resolve(name(3, 0, 3)), LatestPointer.read(root).orElseThrow());
+        assertEquals(1, listener.getFailures().size());
+    }
+
+    @Test
+    void synchronousFailAtNextSaveThrowsFromTheFailingSave(@TempDir Path dir) throws Exception {
+        Path root = dir.resolve("ckpt");
+        Path blocker = Files.writeString(dir.resolve("blocker"), "x");
+        CheckpointListener listener =
+                failingListener(root, blocker, FailurePolicy.FAIL_AT_NEXT_SAVE, false);
+        AtomicLong lastStep = new AtomicLong();
+        try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 1, false, listener)) {
+            assertThrows(
+                    CheckpointWriteException.class,
+                    () ->
+                            run.train(
+                                    TrainingProgress.start(1),
+                                    Long.MAX_VALUE,
+                                    (t, p) -> lastStep.set(p.globalStep()),
+                                    listener));
+            assertEquals(6, lastStep.get());
+            run.trainer().close();
+        }
+        assertEquals(List.of(name(3, 0, 3)), checkpoints(root));
+        assertAllValid(root);
+    }
+
+    @Test
+    void failAtEndLetsTrainingFinishAndThrowsWhenTheTrainerCloses(@TempDir Path dir)
+            throws Exception {
+        Path root = dir.resolve("ckpt");
+        Path blocker = Files.writeString(dir.resolve("blocker"), "x");
+        CheckpointListener listener =
+                failingListener(root, blocker, FailurePolicy.FAIL_AT_END, true);
+        try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 1, false, listener)) {
+            TrainingProgress end = run.train(TrainingProgress.start(1), Long.MAX_VALUE, listener);
+            assertEquals(21, end.globalStep());
+            CheckpointWriteException e =
+                    assertThrows(CheckpointWriteException.class, () -> run.trainer().close());
+            assertEquals(root.resolve(name(6, 0, 6)), e.getCheckpoint());
+        }
+        // Saves after the failure committed; retention kept the last two.
+        assertEquals(List.of(name(18, 2, 4), name(21, 2, 7)), checkpoints(root));
+        assertAllValid(root);
+    }
+
+    @Test
+    void tolerateLogsAndRecordsTheFailureAndGoesOn(@TempDir Path dir) throws Exception {
+        Path root = dir.resolve("ckpt");
+        Path blocker = Files.writeString(dir.resolve("blocker"), "x");
+        CheckpointListener listener = failingListener(root, blocker, FailurePolicy.TOLERATE, true);
+        try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 1, false, listener)) {
+            run.train(TrainingProgress.start(1), Long.MAX_VALUE, listener);
+            run.trainer().close();
+        }
+        assertEquals(1, listener.getFailures().size());
+        assertEquals(root.resolve(name(6, 0, 6)), listener.getFailures().get(0).getCheckpoint());
+        assertEquals(List.of(name(18, 2, 4), name(21, 2, 7)), checkpoints(root));
+        assertAllValid(root);
+    }
+
+    @Test
+    void resumedFromCheckpointIsNeverDeletedAndOrdinalsContinueAcrossRuns(@TempDir Path dir)
+            throws Exception {
+        Path root = dir.resolve("ckpt");
+        CheckpointListener first =
+                CheckpointListener.builder()
+                        .setDirectory(root)
+                        .optEveryEpochs(0)
+                        .optEverySteps(3)
+                        .optAtEnd(false)
+                        .optKeepLast(2)
+                        .build();
+        try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 1, false, first)) {
+            run.train(TrainingProgress.start(TinyTraining.RUN_SEED), 9, first);
+            run.trainer().close();
+        }
+        assertEquals(List.of(name(6, 0, 6), name(9, 1, 2)), checkpoints(root));
+
+        CheckpointListener second =
+                CheckpointListener.builder()
+                        .setDirectory(root)
+                        .optEveryEpochs(0)
+                        .optEverySteps(3)
+                        .optKeepLast(1)
+                        .optKeepEvery(4)
+                        .build();
+        assertEquals(
+                List.of(root.resolve(name(6, 0, 6)), root.resolve(name(9, 1, 2))),
+                second.getCheckpoints(),
+                "the earlier run's checkpoints are registered");
+        try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 2, false, second)) {
+            TrainingProgress start = second.resume(run.trainer(), 99);
+            assertEquals(9, start.globalStep());
+            assertEquals(TinyTraining.RUN_SEED, start.seed(), "the saved seed");
+            run.train(start, Long.MAX_VALUE, second);
+            run.trainer().close();
+        }
+        // Saved now: 12 (ordinal 4), 15, 18, 21 (steps, epoch 2 batch 7), then the end
+        // position (epoch 3, batch 0; ordinal 8). Kept: the newest, the resumed-from 9, and
+        // ordinals 4 (step 12) and 8 permanently.
+        assertEquals(List.of(name(9, 1, 2), name(12, 1, 5), name(21, 3, 0)), checkpoints(root));
+        assertEquals(
+                "4",
+                TrainingCheckpoint.open(root.resolve(name(12, 1, 5)))
+                        .getManifest()
+                        .metadata()
+                        .get(CheckpointListener.META_ORDINAL));
+        assertAllValid(root);
+
+        // The one call also takes one checkpoint, or the latest pointer.
+        try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 3, false)) {
+            assertEquals(
+                    12,
+                    CheckpointListener.resume(run.trainer(), root.resolve(name(12, 1, 5)), 5)
+                            .globalStep());
+            assertEquals(
+                    21,
+                    CheckpointListener.resume(
+                                    run.trainer(), root.resolve(LatestPointer.FILE_NAME), 5)
+                            .globalStep());
+        }
+        try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 3, false)) {
+            assertEquals(
+                    TrainingProgress.start(5),
+                    CheckpointListener.resume(run.trainer(), dir.resolve("empty"), 5));
+        }
+    }
+
+    @Test
+    void aHeldCheckpointOutlivesRetentionUntilReleased(@TempDir Path dir) throws Exception {
+        Path root = dir.resolve("ckpt");
+        CheckpointListener listener =
+                CheckpointListener.builder()
+                        .setDirectory(root)
+                        .optEveryEpochs(0)
+                        .optEverySteps(3)
+                        .optKeepLast(1)
+                        .optAsync(false)
+                        .build();
+        AtomicReference<CheckpointListener.Hold> hold = new AtomicReference<>();
+        List<List<String>> seenAt12 = new ArrayList<>();
+        StepListener reader =
+                (trainer, progress) -> {
+                    try {
+                        if (progress.globalStep() == 3) {
+                            hold.set(listener.hold(root.resolve(name(3, 0, 3))));
+                        } else if (progress.globalStep() == 12) {
+                            seenAt12.add(checkpoints(root));
+                            hold.get().close();
+                        }
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                };
+        try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 1, false, listener)) {
+            run.train(TrainingProgress.start(1), Long.MAX_VALUE, listener, reader);
+            run.trainer().close();
+        }
+        assertEquals(List.of(List.of(name(3, 0, 3), name(12, 1, 5))), seenAt12);
+        assertEquals(List.of(name(21, 3, 0)), checkpoints(root));
+        assertThrows(IllegalStateException.class, () -> listener.hold(root.resolve(name(3, 0, 3))));
+    }
+
+    @Test
+    void theNextSaveWaitsForTheWriteInFlight(@TempDir Path dir) throws Exception {
+        Path root = dir.resolve("ckpt");
+        CountDownLatch firstWriteStarted = new CountDownLatch(1);
+        CountDownLatch releaseFirstWrite = new CountDownLatch(1);
+        AtomicInteger writesStarted = new AtomicInteger();
+        List<SavedCheckpoint> saved = new CopyOnWriteArrayList<>();
+        CheckpointListener listener =
+                CheckpointListener.builder()
+                        .setDirectory(root)
+                        .optEveryEpochs(0)
+                        .optEverySteps(3)
+                        .optAtEnd(false)
+                        .optOnSaved(saved::add)
+                        .optSaver(
+                                (r, snapshot, meta) -> {
+                                    if (writesStarted.incrementAndGet() == 1) {
+                                        firstWriteStarted.countDown();
+                                        try {
+                                            releaseFirstWrite.await();
+                                        } catch (InterruptedException e) {
+                                            Thread.currentThread().interrupt();
+                                            throw new java.io.InterruptedIOException();
+                                        }
+                                    }
+                                    return TrainingCheckpoints.save(r, snapshot, meta);
+                                })
+                        .build();
+        AtomicLong lastStep = new AtomicLong();
+        Thread trainingThread = Thread.currentThread();
+        List<String> observed = new CopyOnWriteArrayList<>();
+        Thread observer =
+                new Thread(
+                        () -> {
+                            try {
+                                firstWriteStarted.await();
+                                // The training thread parks on the writer's slot at step 6.
+                                while (trainingThread.getState() != Thread.State.WAITING) {
+                                    Thread.onSpinWait();
+                                }
+                                observed.add(
+                                        "blocked at step "
+                                                + lastStep.get()
+                                                + " with writes started "
+                                                + writesStarted.get());
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            } finally {
+                                releaseFirstWrite.countDown();
+                            }
+                        });
+        observer.start();
+        try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 1, false, listener)) {
+            run.train(
+                    TrainingProgress.start(1),
+                    12,
+                    (t, p) -> lastStep.set(p.globalStep()),
+                    listener);
+            run.trainer().close();
+        }
+        observer.join();
+        assertEquals(List.of("blocked at step 6 with writes started 1"), observed);
+        assertEquals(4, saved.size());
+        assertTrue(saved.get(1).waitedNanos() > 0, "the save of step 6 waited");
+        assertEquals(
+                List.of(name(3, 0, 3), name(6, 0, 6), name(9, 1, 2), name(12, 1, 5)),
+                checkpoints(root));
+    }
+
+    @Test
+    void builderRefusesIncompleteOrReservedSettings() {
+        assertThrows(IllegalArgumentException.class, () -> CheckpointListener.builder().build());
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                        CheckpointListener.builder()
+                                .setDirectory(Path.of("x"))
+                                .optKeepBest(1)
+                                .build());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> CheckpointListener.builder().addMetadata("checkpointListener.ordinal", "1"));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> CheckpointListener.builder().optEverySeconds(Double.NaN));
+        assertThrows(
+                IllegalArgumentException.class, () -> CheckpointListener.builder().optKeepLast(0));
+    }
+}

@@ -1,0 +1,69 @@
+/*
+ * Copyright 2026 The djl-odyssey authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package org.mlodyssey.djl.checkpoint.training;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.mlodyssey.djl.checkpoint.training.TinyTraining.OptimizerKind;
+
+/** Snapshots taken into a {@link HostArrayPool}: copies, equal to fresh ones, memory reused. */
+class HostArrayPoolTest {
+
+    @Test
+    void pooledSnapshotIsACopyEqualToAFreshOneAndItsMemoryIsReused() throws Exception {
+        try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 1);
+                HostArrayPool pool = new HostArrayPool()) {
+            TrainingProgress after3 = run.train(TrainingProgress.start(5), 3);
+            List<NDArray> firstArrays = new ArrayList<>();
+            TrainingProgress after5;
+            try (TrainingSnapshot fresh = run.snapshot(after3);
+                    TrainingSnapshot pooled =
+                            TrainingSnapshot.capture(
+                                    run.trainer(),
+                                    after3,
+                                    OptimizerStateAdapters.builtIn(),
+                                    pool)) {
+                TinyTraining.assertBitIdentical(fresh, pooled);
+                firstArrays.addAll(pooled.getParameters().values());
+                firstArrays.addAll(pooled.getOptimizerState().getTensors().values());
+                firstArrays.forEach(a -> assertTrue(pool.isLent(a)));
+                // Training on changes the live arrays in place, not the snapshot.
+                after5 = run.train(after3, 5);
+                assertEquals(5, after5.globalStep());
+                TinyTraining.assertBitIdentical(fresh, pooled);
+            }
+            long allocated = pool.allocatedBytes();
+            assertTrue(allocated > 0);
+            firstArrays.forEach(a -> assertFalse(pool.isLent(a), "returned on close"));
+
+            try (TrainingSnapshot again =
+                    TrainingSnapshot.capture(
+                            run.trainer(), after5, OptimizerStateAdapters.builtIn(), pool)) {
+                assertEquals(allocated, pool.allocatedBytes(), "no new host memory");
+                List<NDArray> secondArrays = new ArrayList<>(again.getParameters().values());
+                secondArrays.addAll(again.getOptimizerState().getTensors().values());
+                for (NDArray array : secondArrays) {
+                    assertTrue(
+                            firstArrays.stream().anyMatch(a -> a == array),
+                            "reused " + array.getName());
+                }
+                try (TrainingSnapshot fresh = run.snapshot(after5)) {
+                    TinyTraining.assertBitIdentical(fresh, again);
+                    NDArray any = again.getParameters().values().iterator().next();
+                    assertNotSame(any, fresh.getParameters().get(any.getName()));
+                    assertSame(any, again.getParameters().get(any.getName()));
+                }
+            }
+        }
+    }
+}
