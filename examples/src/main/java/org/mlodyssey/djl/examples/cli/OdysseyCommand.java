@@ -17,7 +17,13 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = OdysseyCommand.VersionProvider.class,
         description = "Datasets, checkpoints and exact resume for the Deep Java Library.",
-        subcommands = {InspectCommand.class, VerifyCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            DemoCommand.class,
+            TrainCommand.class,
+            InspectCommand.class,
+            VerifyCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class OdysseyCommand implements Runnable {
 
     @CommandLine.Spec private CommandLine.Model.CommandSpec spec;

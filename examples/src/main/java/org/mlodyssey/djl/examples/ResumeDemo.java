@@ -1,0 +1,297 @@
+/*
+ * Copyright 2026 The djl-odyssey authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package org.mlodyssey.djl.examples;
+
+import ai.djl.training.Trainer;
+import com.google.gson.GsonBuilder;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+import org.mlodyssey.djl.checkpoint.format.Checkpoint;
+import org.mlodyssey.djl.checkpoint.training.StepListener;
+import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoint;
+import org.mlodyssey.djl.checkpoint.training.TrainingProgress;
+import org.mlodyssey.djl.examples.cli.OdysseyCommand;
+
+/**
+ * The offline demo of {@code odyssey demo}: writes the demo dataset ({@link DemoEmnistFiles}),
+ * trains LeNet on it with automatic checkpoints, crashes the run after step {@value #CRASH_STEP}
+ * (no final save), resumes from the newest checkpoint with a new model and trainer, finishes, and
+ * compares the final parameters and optimizer state with an uninterrupted run of the same
+ * configuration, tensor by tensor and byte for byte.
+ *
+ * <p>It pins the engine to one intra-op and one inter-op thread (unless set already) before the
+ * engine starts, since exactness holds for the same thread settings.
+ */
+public final class ResumeDemo {
+
+    /** The step after which the interrupted run crashes. */
+    public static final long CRASH_STEP = 70;
+
+    /** Checkpoint period of the demo runs, in steps. */
+    public static final long EVERY_STEPS = 20;
+
+    private static final int TRAIN_PER_CLASS = 100;
+    private static final int TEST_PER_CLASS = 25;
+    private static final long DATA_SEED = 2026;
+
+    private ResumeDemo() {}
+
+    /**
+     * Runs {@code odyssey demo} with these arguments and exits with its status.
+     *
+     * @param args the arguments of {@code odyssey demo}
+     */
+    public static void main(String[] args) {
+        String[] all = new String[args.length + 1];
+        all[0] = "demo";
+        System.arraycopy(args, 0, all, 1, args.length);
+        System.exit(OdysseyCommand.execute(all));
+    }
+
+    /**
+     * Runs the demo in a directory.
+     *
+     * @param args optionally the directory (default: a new temporary directory)
+     * @return the result
+     * @throws Exception if a file cannot be written or training fails
+     */
+    public static Result runExample(String... args) throws Exception {
+        Path dir = args.length > 0 ? Path.of(args[0]) : Files.createTempDirectory("odyssey-demo");
+        return run(dir, new PrintWriter(System.err, true));
+    }
+
+    /**
+     * The outcome of the demo.
+     *
+     * @param directory where the data and checkpoints are
+     * @param matched whether the resumed run ended bit-identical to the uninterrupted one
+     * @param tensorsCompared how many parameter and optimizer tensors were compared
+     * @param differing the names of the tensors that differ (empty when matched)
+     * @param steps the steps of a whole run
+     * @param crashStep the step after which the interrupted run crashed
+     * @param resumedAtStep the step of the checkpoint it resumed from
+     * @param testAccuracy the uninterrupted run's test accuracy
+     * @param resumedTestAccuracy the resumed run's test accuracy
+     * @param seconds the demo's wall time
+     */
+    public record Result(
+            Path directory,
+            boolean matched,
+            int tensorsCompared,
+            List<String> differing,
+            long steps,
+            long crashStep,
+            long resumedAtStep,
+            float testAccuracy,
+            float resumedTestAccuracy,
+            double seconds) {
+
+        /**
+         * Renders the result as one line of JSON.
+         *
+         * @return the JSON line
+         */
+        public String toJson() {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("matched", matched);
+            json.put("tensors_compared", tensorsCompared);
+            json.put("differing", differing);
+            json.put("steps", steps);
+            json.put("crash_step", crashStep);
+            json.put("resumed_at_step", resumedAtStep);
+            json.put("test_accuracy", testAccuracy);
+            json.put("resumed_test_accuracy", resumedTestAccuracy);
+            json.put("seconds", Math.round(seconds * 10) / 10.0);
+            json.put("directory", directory.toString());
+            return new GsonBuilder().disableHtmlEscaping().create().toJson(json);
+        }
+    }
+
+    /** Thrown by the demo's crash listener to end the interrupted run abruptly. */
+    private static final class SimulatedCrash extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        SimulatedCrash(long step) {
+            super("simulated crash after step " + step);
+        }
+    }
+
+    /**
+     * Runs the demo.
+     *
+     * @param dir the directory for the data and checkpoints (created if needed)
+     * @param log where the steps and progress bars are told
+     * @return the result
+     * @throws Exception if a file cannot be written or training fails
+     */
+    public static Result run(Path dir, PrintWriter log) throws Exception {
+        long started = System.nanoTime();
+        pinEngineThreads();
+        Path data = dir.resolve("data");
+        DemoEmnistFiles.Written written =
+                DemoEmnistFiles.write(data, TRAIN_PER_CLASS, TEST_PER_CLASS, DATA_SEED);
+        log.printf(
+                Locale.ROOT,
+                "Wrote %d training and %d test images of digits and capitals (EMNIST %s file"
+                        + " format) to %s%n",
+                written.trainImages(),
+                written.testImages(),
+                DemoEmnistFiles.SPLIT.getFileName(),
+                data);
+        TrainClassifier.Options base =
+                new TrainClassifier.Options(
+                        DatasetKind.EMNIST,
+                        DemoEmnistFiles.SPLIT.getFileName(),
+                        data,
+                        ModelKind.LENET,
+                        3,
+                        64,
+                        "adam",
+                        0.002f,
+                        7,
+                        Long.MAX_VALUE,
+                        dir.resolve("uninterrupted"),
+                        EVERY_STEPS,
+                        1,
+                        0,
+                        3,
+                        0,
+                        null,
+                        "never",
+                        true);
+
+        log.println("1/3 Uninterrupted run (LeNet, 3 epochs, a checkpoint every 20 steps)");
+        TrainClassifier.Result whole = TrainClassifier.run(base, log, List.of());
+
+        log.printf("2/3 Interrupted run: crashes after step %d, no final save%n", CRASH_STEP);
+        TrainClassifier.Options interrupted =
+                base.withCheckpoints(dir.resolve("interrupted"), "never")
+                        .withStop(Long.MAX_VALUE, false);
+        StepListener crash =
+                new StepListener() {
+                    @Override
+                    public void afterStep(Trainer trainer, TrainingProgress progress) {
+                        if (progress.globalStep() == CRASH_STEP) {
+                            throw new SimulatedCrash(CRASH_STEP);
+                        }
+                    }
+                };
+        try {
+            TrainClassifier.run(interrupted, log, List.of(crash));
+            throw new IllegalStateException("The interrupted run did not reach step " + CRASH_STEP);
+        } catch (SimulatedCrash expected) {
+            log.println();
+            log.println("   " + expected.getMessage());
+        }
+
+        log.println("3/3 Resumed run: a new model and trainer, --resume auto");
+        TrainClassifier.Result resumed =
+                TrainClassifier.run(
+                        interrupted
+                                .withCheckpoints(dir.resolve("interrupted"), "auto")
+                                .withStop(Long.MAX_VALUE, true),
+                        log,
+                        List.of());
+
+        List<String> differing = new ArrayList<>();
+        int compared = 0;
+        for (String file :
+                List.of(TrainingCheckpoint.PARAMETERS_FILE, TrainingCheckpoint.OPTIMIZER_FILE)) {
+            Comparison c =
+                    compareTensors(
+                            whole.checkpoint().resolve(file), resumed.checkpoint().resolve(file));
+            differing.addAll(c.differing());
+            compared += c.compared();
+        }
+        boolean matched = differing.isEmpty() && whole.steps() == resumed.steps();
+        Result result =
+                new Result(
+                        dir,
+                        matched,
+                        compared,
+                        differing,
+                        whole.steps(),
+                        CRASH_STEP,
+                        resumed.resumedAtStep(),
+                        whole.testAccuracy(),
+                        resumed.testAccuracy(),
+                        (System.nanoTime() - started) / 1e9);
+        log.printf(
+                Locale.ROOT,
+                "%s: the run resumed from step %d after a crash at step %d ended with %s to the"
+                        + " uninterrupted run (%d parameter and optimizer tensors compared);"
+                        + " test accuracy %.2f%% (uninterrupted %.2f%%), %.1f s%n",
+                matched ? "MATCHED" : "MISMATCH",
+                result.resumedAtStep(),
+                CRASH_STEP,
+                matched
+                        ? "every tensor bit-identical"
+                        : differing.size() + " tensors differing " + differing,
+                compared,
+                100 * resumed.testAccuracy(),
+                100 * whole.testAccuracy(),
+                result.seconds());
+        log.flush();
+        return result;
+    }
+
+    /**
+     * The outcome of comparing two tensor files.
+     *
+     * @param compared how many tensor names the files hold together
+     * @param differing the names missing from one file or whose dtype, shape or bytes differ
+     */
+    public record Comparison(int compared, List<String> differing) {}
+
+    /**
+     * Compares two tensor files tensor by tensor, byte for byte.
+     *
+     * @param a one file
+     * @param b the other
+     * @return the comparison
+     * @throws IOException if a file cannot be read
+     */
+    public static Comparison compareTensors(Path a, Path b) throws IOException {
+        List<String> result = new ArrayList<>();
+        TreeSet<String> names;
+        try (Checkpoint x = Checkpoint.load(a);
+                Checkpoint y = Checkpoint.load(b)) {
+            names = new TreeSet<>(x.names());
+            names.addAll(y.names());
+            for (String name : names) {
+                if (!x.contains(name) || !y.contains(name)) {
+                    result.add(name);
+                    continue;
+                }
+                ByteBuffer bx = x.get(name).data();
+                ByteBuffer by = y.get(name).data();
+                if (x.get(name).dtype() != y.get(name).dtype()
+                        || !java.util.Arrays.equals(x.get(name).shape(), y.get(name).shape())
+                        || !bx.equals(by)) {
+                    result.add(name);
+                }
+            }
+        }
+        return new Comparison(names.size(), result);
+    }
+
+    private static void pinEngineThreads() {
+        for (String key :
+                List.of("ai.djl.pytorch.num_threads", "ai.djl.pytorch.num_interop_threads")) {
+            if (System.getProperty(key) == null) {
+                System.setProperty(key, "1");
+            }
+        }
+    }
+}

@@ -1,0 +1,284 @@
+/*
+ * Copyright 2026 The djl-odyssey authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package org.mlodyssey.djl.examples.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.mlodyssey.djl.examples.DatasetKind;
+import org.mlodyssey.djl.examples.ModelKind;
+import org.mlodyssey.djl.examples.TrainClassifier;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code odyssey train}: trains with automatic checkpoints, resuming where a run stopped. */
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Train an image classifier with automatic checkpoints; --resume auto (the default)"
+                    + " continues from the newest valid checkpoint in --checkpoint-dir.",
+            "Prints a progress bar per epoch on standard error, then one JSON line on standard"
+                    + " output: dataset, model, epochs (completed), steps, train_loss (the final"
+                    + " model's mean loss on the training set), test_accuracy, checkpoint (the"
+                    + " newest), resumed_from, resumed_at_step, seconds.",
+            "Exit status: 0 trained; 1 data or checkpoints could not be read or written; 2 usage"
+                    + " error (including a resumed checkpoint trained with other flags)."
+        })
+public final class TrainCommand implements Callable<Integer> {
+
+    @Spec private CommandLine.Model.CommandSpec spec;
+
+    @Option(
+            names = "--dataset",
+            required = true,
+            description = "emnist, cifar10 or cifar100",
+            converter = DatasetConverter.class)
+    private DatasetKind dataset;
+
+    @Option(
+            names = "--split",
+            description =
+                    "emnist: byclass, bymerge, balanced (default), letters, digits, mnist;"
+                            + " cifar100: fine (default), coarse; cifar10: none")
+    private String split;
+
+    @Option(
+            names = "--data-dir",
+            paramLabel = "D",
+            description = "where the dataset's files are (default: the DJL cache directory)")
+    private Path dataDir;
+
+    @Option(
+            names = "--model",
+            defaultValue = "mlp",
+            description = "mlp, lenet or resnet20 (default: ${DEFAULT-VALUE})",
+            converter = ModelConverter.class)
+    private ModelKind model;
+
+    @Option(names = "--epochs", defaultValue = "2", description = "default: ${DEFAULT-VALUE}")
+    private int epochs;
+
+    @Option(names = "--batch-size", defaultValue = "64", description = "default: ${DEFAULT-VALUE}")
+    private int batchSize;
+
+    @Option(
+            names = "--optimizer",
+            defaultValue = "adam",
+            description = "adam or sgd (momentum 0.9) (default: ${DEFAULT-VALUE})")
+    private String optimizer;
+
+    @Option(names = "--lr", description = "learning rate (default: adam 0.001, sgd 0.05)")
+    private Float lr;
+
+    @Option(names = "--seed", defaultValue = "42", description = "run seed (default: 42)")
+    private long seed;
+
+    @Option(
+            names = "--max-steps",
+            paramLabel = "N",
+            description = "stop once the run has taken N steps in total")
+    private Long maxSteps;
+
+    @Option(
+            names = "--checkpoint-dir",
+            required = true,
+            paramLabel = "C",
+            description = "the directory of checkpoints")
+    private Path checkpointDir;
+
+    @Option(names = "--every-steps", paramLabel = "N", description = "save every N steps")
+    private long everySteps;
+
+    @Option(
+            names = "--every-epochs",
+            paramLabel = "N",
+            defaultValue = "1",
+            description = "save every N epochs; 0 off (default: ${DEFAULT-VALUE})")
+    private int everyEpochs;
+
+    @Option(
+            names = "--every-seconds",
+            paramLabel = "T",
+            description = "save when T seconds have passed since the last save")
+    private double everySeconds;
+
+    @Option(
+            names = "--keep-last",
+            paramLabel = "K",
+            description = "keep the K newest checkpoints (default: all)")
+    private int keepLast;
+
+    @Option(
+            names = "--keep-best",
+            paramLabel = "K",
+            description = "keep the K best checkpoints by --monitor")
+    private int keepBest;
+
+    @Option(
+            names = "--monitor",
+            paramLabel = "METRIC",
+            description =
+                    "train_loss, validate_loss, train_accuracy or validate_accuracy (validation"
+                            + " is on the test set); also saves at each epoch that improves it")
+    private String monitor;
+
+    @Option(
+            names = "--resume",
+            defaultValue = "auto",
+            description =
+                    "auto (the newest valid checkpoint in --checkpoint-dir, if any), never, or"
+                            + " the path of a checkpoint directory or 'latest' file (default:"
+                            + " ${DEFAULT-VALUE})")
+    private String resume;
+
+    /** {@inheritDoc} */
+    @Override
+    public Integer call() throws Exception {
+        TrainClassifier.Options options = options();
+        PrintWriter out = spec.commandLine().getOut();
+        TrainClassifier.Result result;
+        try {
+            result = TrainClassifier.run(options, spec.commandLine().getErr(), List.of());
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        } catch (java.io.IOException e) {
+            spec.commandLine().getErr().println("odyssey train: " + e.getMessage());
+            spec.commandLine().getErr().flush();
+            return 1;
+        }
+        out.println(result.toJson());
+        out.flush();
+        return 0;
+    }
+
+    /**
+     * Parses the arguments of {@code odyssey train} into options.
+     *
+     * @param args the arguments after {@code train}
+     * @return the checked options
+     * @throws ParameterException if an argument is invalid
+     */
+    public static TrainClassifier.Options parse(String... args) {
+        TrainCommand command = new TrainCommand();
+        CommandLine commandLine = new CommandLine(command);
+        commandLine.parseArgs(args);
+        return command.options();
+    }
+
+    private TrainClassifier.Options options() {
+        CommandLine cl = spec.commandLine();
+        String checkedSplit;
+        try {
+            checkedSplit = dataset.checkSplit(split);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(cl, "--split: " + e.getMessage());
+        }
+        positive(cl, "--epochs", epochs);
+        positive(cl, "--batch-size", batchSize);
+        if (maxSteps != null) {
+            positive(cl, "--max-steps", maxSteps);
+        }
+        String opt = optimizer.toLowerCase(Locale.ROOT);
+        if (!opt.equals("adam") && !opt.equals("sgd")) {
+            throw new ParameterException(
+                    cl, "--optimizer: '" + optimizer + "' is not one of adam, sgd");
+        }
+        float rate = lr != null ? lr : opt.equals("adam") ? 0.001f : 0.05f;
+        if (!(rate > 0) || Float.isInfinite(rate)) {
+            throw new ParameterException(cl, "--lr: must be a positive number, got " + lr);
+        }
+        notNegative(cl, "--every-steps", everySteps);
+        notNegative(cl, "--every-epochs", everyEpochs);
+        if (!(everySeconds >= 0) || Double.isInfinite(everySeconds)) {
+            throw new ParameterException(
+                    cl, "--every-seconds: must be a non-negative number, got " + everySeconds);
+        }
+        notNegative(cl, "--keep-last", keepLast);
+        notNegative(cl, "--keep-best", keepBest);
+        if (keepBest > 0 && monitor == null) {
+            throw new ParameterException(cl, "--keep-best needs --monitor METRIC");
+        }
+        if (monitor != null) {
+            try {
+                TrainClassifier.parseMonitor(monitor);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(cl, "--monitor: " + e.getMessage());
+            }
+        }
+        if (resume.isEmpty()) {
+            throw new ParameterException(cl, "--resume: expected auto, never or a path");
+        }
+        return new TrainClassifier.Options(
+                dataset,
+                checkedSplit,
+                dataDir,
+                model,
+                epochs,
+                batchSize,
+                opt,
+                rate,
+                seed,
+                maxSteps == null ? Long.MAX_VALUE : maxSteps,
+                checkpointDir,
+                everySteps,
+                everyEpochs,
+                everySeconds,
+                keepLast,
+                keepBest,
+                monitor,
+                resume,
+                true);
+    }
+
+    private static void positive(CommandLine cl, String flag, long value) {
+        if (value < 1) {
+            throw new ParameterException(cl, flag + ": must be at least 1, got " + value);
+        }
+    }
+
+    private static void notNegative(CommandLine cl, String flag, long value) {
+        if (value < 0) {
+            throw new ParameterException(cl, flag + ": must not be negative, got " + value);
+        }
+    }
+
+    /** Converts {@code emnist|cifar10|cifar100}. */
+    static final class DatasetConverter implements CommandLine.ITypeConverter<DatasetKind> {
+
+        /** {@inheritDoc} */
+        @Override
+        public DatasetKind convert(String value) {
+            for (DatasetKind kind : DatasetKind.values()) {
+                if (kind.cliName().equals(value.toLowerCase(Locale.ROOT))) {
+                    return kind;
+                }
+            }
+            throw new CommandLine.TypeConversionException(
+                    "'" + value + "' is not one of emnist, cifar10, cifar100");
+        }
+    }
+
+    /** Converts {@code mlp|lenet|resnet20}. */
+    static final class ModelConverter implements CommandLine.ITypeConverter<ModelKind> {
+
+        /** {@inheritDoc} */
+        @Override
+        public ModelKind convert(String value) {
+            for (ModelKind kind : ModelKind.values()) {
+                if (kind.cliName().equals(value.toLowerCase(Locale.ROOT))) {
+                    return kind;
+                }
+            }
+            throw new CommandLine.TypeConversionException(
+                    "'" + value + "' is not one of mlp, lenet, resnet20");
+        }
+    }
+}
