@@ -145,6 +145,29 @@ public enum DatasetKind {
             int batchSize,
             boolean shuffle,
             boolean normalize) {
+        return build(split, usage, dataDir, batchSize, shuffle, normalize, Long.MAX_VALUE);
+    }
+
+    /**
+     * Builds the dataset (not prepared), keeping only its first images.
+     *
+     * @param split a split returned by {@link #checkSplit}
+     * @param usage train or test
+     * @param dataDir the data directory, or {@code null} for the module's default
+     * @param batchSize the batch size
+     * @param shuffle whether batches are shuffled
+     * @param normalize whether images are standardised (else only scaled to [0, 1])
+     * @param limit how many images to keep at most
+     * @return the dataset
+     */
+    public CompactImageDataset build(
+            String split,
+            Dataset.Usage usage,
+            Path dataDir,
+            int batchSize,
+            boolean shuffle,
+            boolean normalize,
+            long limit) {
         switch (this) {
             case EMNIST:
                 Emnist.Builder emnist =
@@ -152,14 +175,16 @@ public enum DatasetKind {
                                 .optSplit(Emnist.Split.valueOf(split.toUpperCase(Locale.ROOT)))
                                 .optUsage(usage)
                                 .optNormalize(normalize)
-                                .setSampling(batchSize, shuffle);
+                                .setSampling(batchSize, shuffle)
+                                .optLimit(limit);
                 return (dataDir == null ? emnist : emnist.optDataDir(dataDir)).build();
             case CIFAR10:
                 Cifar10.Builder cifar10 =
                         Cifar10.builder()
                                 .optUsage(usage)
                                 .optNormalize(normalize)
-                                .setSampling(batchSize, shuffle);
+                                .setSampling(batchSize, shuffle)
+                                .optLimit(limit);
                 return (dataDir == null ? cifar10 : cifar10.optDataDir(dataDir)).build();
             case CIFAR100:
                 Cifar100.Builder cifar100 =
@@ -170,7 +195,8 @@ public enum DatasetKind {
                                                 : Cifar100.Labels.FINE)
                                 .optUsage(usage)
                                 .optNormalize(normalize)
-                                .setSampling(batchSize, shuffle);
+                                .setSampling(batchSize, shuffle)
+                                .optLimit(limit);
                 return (dataDir == null ? cifar100 : cifar100.optDataDir(dataDir)).build();
             default:
                 throw new AssertionError(this);

@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
         subcommands = {
             DemoCommand.class,
             TrainCommand.class,
+            PreviewCommand.class,
+            PlotCommand.class,
             InspectCommand.class,
             VerifyCommand.class,
             CommandLine.HelpCommand.class

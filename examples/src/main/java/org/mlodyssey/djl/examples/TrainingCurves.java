@@ -1,0 +1,337 @@
+/*
+ * Copyright 2026 The djl-odyssey authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package org.mlodyssey.djl.examples;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.Polygon;
+import java.awt.RenderingHints;
+import java.awt.geom.Path2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.mlodyssey.djl.checkpoint.training.InvalidTrainingCheckpointException;
+import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoint;
+import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoints;
+import org.mlodyssey.djl.examples.cli.OdysseyCommand;
+
+/**
+ * Plots a training run's loss and accuracy per epoch from the metric history of the newest valid
+ * checkpoint of a directory ({@code trainer-state.json}), with every checkpoint of the directory
+ * marked by a grey triangle under the axis and every resume point ({@value
+ * TrainClassifier#META_RESUMED_AT} in the manifest, written by {@link TrainClassifier}) by a red
+ * vertical line; the engine of {@code odyssey plot}.
+ *
+ * <p>The x axis is in epochs: the value of epoch {@code e} (0-based) is drawn at {@code e + 1},
+ * where it was measured, and a checkpoint or resume at global step {@code s} at {@code s / batches
+ * per epoch}.
+ */
+public final class TrainingCurves {
+
+    /** The training curves' colour. */
+    public static final Color TRAIN_COLOR = new Color(0x1f, 0x77, 0xb4);
+
+    /** The validation curves' colour. */
+    public static final Color VALIDATE_COLOR = new Color(0xff, 0x7f, 0x0e);
+
+    /** The resume lines' colour. */
+    public static final Color RESUME_COLOR = new Color(0xd6, 0x27, 0x28);
+
+    /** The checkpoint markers' colour. */
+    public static final Color CHECKPOINT_COLOR = new Color(0x60, 0x60, 0x60);
+
+    private static final int PANEL_WIDTH = 440;
+    private static final int PANEL_HEIGHT = 300;
+    private static final int LEFT = 56;
+    private static final int RIGHT = 16;
+    private static final int TOP = 40;
+    private static final int BOTTOM = 56;
+
+    private TrainingCurves() {}
+
+    /**
+     * Runs {@code odyssey plot} with these arguments and exits with its status.
+     *
+     * @param args the arguments of {@code odyssey plot}
+     */
+    public static void main(String[] args) {
+        String[] all = new String[args.length + 1];
+        all[0] = "plot";
+        System.arraycopy(args, 0, all, 1, args.length);
+        System.exit(OdysseyCommand.execute(all));
+    }
+
+    /**
+     * A plot area in image coordinates.
+     *
+     * @param x its left edge
+     * @param y its top edge
+     * @param width its width
+     * @param height its height
+     */
+    public record Area(int x, int y, int width, int height) {}
+
+    /**
+     * What was plotted.
+     *
+     * @param file the PNG file
+     * @param width the image width
+     * @param height the image height
+     * @param epochs the epochs with metrics
+     * @param lossArea the loss panel's plot area
+     * @param accuracyArea the accuracy panel's plot area
+     * @param checkpointSteps the global steps of the checkpoints marked
+     * @param resumeSteps the global steps of the resume points marked
+     * @param resumeColumns the image columns of the resume lines in the loss panel
+     * @param checkpointColumns the image columns of the checkpoint markers in the loss panel
+     */
+    public record Result(
+            Path file,
+            int width,
+            int height,
+            int epochs,
+            Area lossArea,
+            Area accuracyArea,
+            List<Long> checkpointSteps,
+            List<Long> resumeSteps,
+            List<Integer> resumeColumns,
+            List<Integer> checkpointColumns) {}
+
+    /**
+     * Writes the plot.
+     *
+     * @param checkpointDir the directory of checkpoints
+     * @param out the PNG file
+     * @return what was plotted
+     * @throws IOException if the directory holds no valid checkpoint, or the PNG cannot be written
+     */
+    public static Result run(Path checkpointDir, Path out) throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        TrainingCheckpoint newest =
+                TrainingCheckpoints.findLatestValid(checkpointDir, e -> {})
+                        .orElseThrow(
+                                () ->
+                                        new IOException(
+                                                "No valid training checkpoint in "
+                                                        + checkpointDir));
+        List<Map<String, Float>> history = newest.getProgress().epochMetrics();
+        Map<String, String> meta = newest.getManifest().metadata();
+        String bpe = meta.get(TrainClassifier.META_BATCHES_PER_EPOCH);
+        long batchesPerEpoch = bpe == null ? 0 : Long.parseLong(bpe);
+        List<Long> resumes = new ArrayList<>();
+        String resumedAt = meta.getOrDefault(TrainClassifier.META_RESUMED_AT, "");
+        for (String s : resumedAt.split(",")) {
+            if (!s.isBlank()) {
+                resumes.add(Long.parseLong(s.trim()));
+            }
+        }
+        List<Long> checkpoints = checkpointSteps(checkpointDir);
+
+        double maxX = Math.max(1, history.size());
+        if (batchesPerEpoch > 0) {
+            for (long s : checkpoints) {
+                maxX = Math.max(maxX, (double) s / batchesPerEpoch);
+            }
+        }
+        maxX = Math.ceil(maxX);
+
+        int width = 2 * PANEL_WIDTH;
+        int height = PANEL_HEIGHT;
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        Area loss = new Area(LEFT, TOP, PANEL_WIDTH - LEFT - RIGHT, PANEL_HEIGHT - TOP - BOTTOM);
+        Area accuracy =
+                new Area(
+                        PANEL_WIDTH + LEFT,
+                        TOP,
+                        PANEL_WIDTH - LEFT - RIGHT,
+                        PANEL_HEIGHT - TOP - BOTTOM);
+        List<Integer> resumeColumns = new ArrayList<>();
+        List<Integer> checkpointColumns = new ArrayList<>();
+        try {
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, width, height);
+            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+            float maxLoss = 0;
+            for (Map<String, Float> m : history) {
+                for (String key : List.of("train_loss", "validate_loss")) {
+                    Float v = m.get(key);
+                    if (v != null && Float.isFinite(v)) {
+                        maxLoss = Math.max(maxLoss, v);
+                    }
+                }
+            }
+            double lossTop = maxLoss > 0 ? maxLoss * 1.1 : 1;
+            for (int panel = 0; panel < 2; panel++) {
+                Area a = panel == 0 ? loss : accuracy;
+                double yMax = panel == 0 ? lossTop : 1;
+                String metric = panel == 0 ? "loss" : "Accuracy";
+                axes(g, a, maxX, yMax, panel == 0 ? "LOSS" : "ACCURACY");
+                curve(g, a, maxX, yMax, history, "train_" + metric, TRAIN_COLOR);
+                curve(g, a, maxX, yMax, history, "validate_" + metric, VALIDATE_COLOR);
+                if (batchesPerEpoch > 0) {
+                    for (long s : resumes) {
+                        int x = column(a, (double) s / batchesPerEpoch, maxX);
+                        g.setColor(RESUME_COLOR);
+                        g.setStroke(
+                                new BasicStroke(
+                                        2,
+                                        BasicStroke.CAP_BUTT,
+                                        BasicStroke.JOIN_MITER,
+                                        10,
+                                        new float[] {6, 4},
+                                        0));
+                        g.drawLine(x, a.y(), x, a.y() + a.height());
+                        if (panel == 0) {
+                            resumeColumns.add(x);
+                        }
+                    }
+                    for (long s : checkpoints) {
+                        int x = column(a, (double) s / batchesPerEpoch, maxX);
+                        int y = a.y() + a.height() + 3;
+                        g.setColor(CHECKPOINT_COLOR);
+                        g.fillPolygon(
+                                new Polygon(
+                                        new int[] {x, x - 4, x + 4},
+                                        new int[] {y, y + 7, y + 7},
+                                        3));
+                        if (panel == 0) {
+                            checkpointColumns.add(x);
+                        }
+                    }
+                }
+            }
+            legend(g, width);
+        } finally {
+            g.dispose();
+        }
+        Path parent = out.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        if (!ImageIO.write(image, "png", out.toFile())) {
+            throw new IOException("No PNG writer for " + out);
+        }
+        return new Result(
+                out,
+                width,
+                height,
+                history.size(),
+                loss,
+                accuracy,
+                checkpoints,
+                resumes,
+                resumeColumns,
+                checkpointColumns);
+    }
+
+    /** The global steps of the valid checkpoints of a directory, in order. */
+    private static List<Long> checkpointSteps(Path root) throws IOException {
+        List<Long> steps = new ArrayList<>();
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root, Files::isDirectory)) {
+            for (Path dir : dirs) {
+                if (dir.getFileName().toString().startsWith(".")) {
+                    continue;
+                }
+                try {
+                    steps.add(TrainingCheckpoint.open(dir).getProgress().globalStep());
+                } catch (InvalidTrainingCheckpointException e) {
+                    // Not a valid checkpoint: not marked.
+                }
+            }
+        }
+        steps.sort(null);
+        return steps;
+    }
+
+    private static int column(Area a, double x, double maxX) {
+        return a.x() + (int) Math.round(a.width() * x / maxX);
+    }
+
+    private static int row(Area a, double y, double yMax) {
+        return a.y() + a.height() - (int) Math.round(a.height() * y / yMax);
+    }
+
+    private static void axes(Graphics2D g, Area a, double maxX, double yMax, String title) {
+        g.setColor(Color.BLACK);
+        g.setStroke(new BasicStroke(1));
+        g.drawRect(a.x(), a.y(), a.width(), a.height());
+        StrokeFont.drawCentered(g, title, a.x() + a.width() / 2.0, a.y() - 14, 11, Color.BLACK);
+        int xStep = (int) Math.max(1, Math.ceil(maxX / 10));
+        for (int e = 0; e <= maxX; e += xStep) {
+            int x = column(a, e, maxX);
+            g.setColor(Color.BLACK);
+            g.drawLine(x, a.y() + a.height(), x, a.y() + a.height() + 3);
+            StrokeFont.drawCentered(
+                    g, Integer.toString(e), x, a.y() + a.height() + 20, 8, Color.BLACK);
+        }
+        StrokeFont.drawCentered(
+                g, "EPOCH", a.x() + a.width() / 2.0, a.y() + a.height() + 38, 8, Color.BLACK);
+        for (int i = 0; i <= 4; i++) {
+            double v = yMax * i / 4;
+            int y = row(a, v, yMax);
+            g.setColor(new Color(0xe0, 0xe0, 0xe0));
+            if (i > 0 && i < 4) {
+                g.drawLine(a.x() + 1, y, a.x() + a.width() - 1, y);
+            }
+            g.setColor(Color.BLACK);
+            g.drawLine(a.x() - 3, y, a.x(), y);
+            String label = String.format(Locale.ROOT, "%.2f", v);
+            StrokeFont.draw(g, label, a.x() - 6 - StrokeFont.width(label, 8), y - 4, 8);
+        }
+    }
+
+    private static void curve(
+            Graphics2D g,
+            Area a,
+            double maxX,
+            double yMax,
+            List<Map<String, Float>> history,
+            String key,
+            Color color) {
+        Path2D.Double path = new Path2D.Double();
+        boolean started = false;
+        g.setColor(color);
+        g.setStroke(new BasicStroke(2));
+        for (int e = 0; e < history.size(); e++) {
+            Float v = history.get(e).get(key);
+            if (v == null || !Float.isFinite(v)) {
+                continue;
+            }
+            int x = column(a, e + 1, maxX);
+            int y = row(a, Math.min(v, yMax), yMax);
+            if (started) {
+                path.lineTo(x, y);
+            } else {
+                path.moveTo(x, y);
+                started = true;
+            }
+            g.fillOval(x - 3, y - 3, 7, 7);
+        }
+        g.draw(path);
+    }
+
+    private static void legend(Graphics2D g, int width) {
+        String[] names = {"TRAIN", "VALIDATE", "RESUME", "CHECKPOINT"};
+        Color[] colors = {TRAIN_COLOR, VALIDATE_COLOR, RESUME_COLOR, CHECKPOINT_COLOR};
+        double x = width / 2.0 - 220;
+        int y = 10;
+        for (int i = 0; i < names.length; i++) {
+            g.setColor(colors[i]);
+            g.fillRect((int) x, y - 4, 14, 6);
+            g.setColor(Color.BLACK);
+            StrokeFont.draw(g, names[i], x + 18, y - 5, 8);
+            x += 40 + StrokeFont.width(names[i], 8);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+/*
+ * Copyright 2026 The djl-odyssey authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package org.mlodyssey.djl.examples.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.mlodyssey.djl.examples.DatasetKind;
+import org.mlodyssey.djl.examples.SampleGrid;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code odyssey preview}: a labelled grid of a dataset's images. */
+@Command(
+        name = "preview",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Write a PNG grid of the first training images of a dataset, upright as the model"
+                    + " sees them, each labelled with its class name.",
+            "Exit status: 0 written; 1 the data could not be read or the PNG written; 2 usage"
+                    + " error."
+        })
+public final class PreviewCommand implements Callable<Integer> {
+
+    @Spec private CommandLine.Model.CommandSpec spec;
+
+    @Option(
+            names = "--dataset",
+            required = true,
+            description = "emnist, cifar10 or cifar100",
+            converter = TrainCommand.DatasetConverter.class)
+    private DatasetKind dataset;
+
+    @Option(
+            names = "--split",
+            description =
+                    "emnist: byclass, bymerge, balanced (default), letters, digits, mnist;"
+                            + " cifar100: fine (default), coarse")
+    private String split;
+
+    @Option(names = "--data-dir", paramLabel = "D", description = "where the dataset's files are")
+    private Path dataDir;
+
+    @Option(names = "--out", required = true, paramLabel = "grid.png", description = "the PNG")
+    private Path out;
+
+    @Option(names = "--rows", defaultValue = "6", description = "default: ${DEFAULT-VALUE}")
+    private int rows;
+
+    @Option(names = "--cols", defaultValue = "8", description = "default: ${DEFAULT-VALUE}")
+    private int cols;
+
+    @Option(
+            names = "--scale",
+            defaultValue = "3",
+            description = "enlargement of each image (default: ${DEFAULT-VALUE})")
+    private int scale;
+
+    /** {@inheritDoc} */
+    @Override
+    public Integer call() throws Exception {
+        CommandLine cl = spec.commandLine();
+        String checked;
+        try {
+            checked = dataset.checkSplit(split);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(cl, "--split: " + e.getMessage());
+        }
+        for (Object[] flag :
+                new Object[][] {{"--rows", rows}, {"--cols", cols}, {"--scale", scale}}) {
+            int v = (Integer) flag[1];
+            if (v < 1 || v > 64) {
+                throw new ParameterException(cl, flag[0] + ": must be 1 to 64, got " + v);
+            }
+        }
+        SampleGrid.Result r;
+        try {
+            r = SampleGrid.run(dataset, checked, dataDir, rows, cols, scale, out);
+        } catch (java.io.IOException e) {
+            cl.getErr().println("odyssey preview: " + e.getMessage());
+            cl.getErr().flush();
+            return 1;
+        }
+        cl.getOut()
+                .printf(
+                        "%s: %d images in a %dx%d grid, %dx%d pixels%n",
+                        r.file(), r.labels().size(), r.rows(), r.cols(), r.width(), r.height());
+        cl.getOut().flush();
+        return 0;
+    }
+}
