@@ -7,6 +7,7 @@ package org.mlodyssey.djl.examples.cli;
 import com.google.gson.GsonBuilder;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -29,6 +30,10 @@ import picocli.CommandLine.Spec;
         description = {
             "Show a checkpoint's (or any safetensors file's) tensors, metadata, format version "
                     + "and integrity status.",
+            "PATH may also be a training checkpoint directory (manifest, step and epoch, every"
+                    + " file's size, CRC32C and status, the tensors of each tensor file) or a"
+                    + " directory of checkpoints (each checkpoint's position and status, the"
+                    + " 'latest' pointer, the newest valid checkpoint).",
             "Exit status: 0 when readable and intact, 1 when damaged or malformed."
         })
 public final class InspectCommand implements Callable<Integer> {
@@ -38,7 +43,9 @@ public final class InspectCommand implements Callable<Integer> {
     @Parameters(
             index = "0",
             paramLabel = "PATH",
-            description = "a .safetensors file, or a shard index (*.index.json)")
+            description =
+                    "a .safetensors file, a shard index (*.index.json), a training checkpoint"
+                            + " directory or a directory of checkpoints")
     private Path path;
 
     @Option(names = "--json", description = "print one JSON object instead of text")
@@ -50,14 +57,23 @@ public final class InspectCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Map<String, Object> report;
+        boolean directory = Files.isDirectory(path);
         try {
-            report = inspect(path);
+            if (!directory) {
+                report = inspect(path);
+            } else if (CheckpointDirectoryReport.isCheckpoint(path)) {
+                report = CheckpointDirectoryReport.inspectCheckpoint(path);
+            } else {
+                report = CheckpointDirectoryReport.inspectRoot(path);
+            }
         } catch (IOException e) {
             err.println("odyssey inspect: " + e.getMessage());
             return 1;
         }
         if (json) {
             out.println(new GsonBuilder().disableHtmlEscaping().create().toJson(report));
+        } else if (directory) {
+            CheckpointDirectoryReport.printText(report, out);
         } else {
             printText(report, out);
         }

@@ -6,7 +6,10 @@ package org.mlodyssey.djl.examples.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.mlodyssey.djl.checkpoint.format.Checkpoint;
 import org.mlodyssey.djl.checkpoint.format.Integrity;
@@ -19,7 +22,10 @@ import picocli.CommandLine.Spec;
         name = "verify",
         mixinStandardHelpOptions = true,
         description = {
-            "Check every checksum of a checkpoint file (or of every shard of a sharded one).",
+            "Check every checksum of a checkpoint file (or of every shard of a sharded one), of"
+                    + " a training checkpoint directory (manifest, every file's size and CRC32C,"
+                    + " every tensor's checksum) or of every checkpoint of a directory of"
+                    + " checkpoints.",
             "Exit status: 0 intact; 1 damaged or malformed (the message names the file and the "
                     + "tensor or field); 3 a plain safetensors file, which has no checksums to "
                     + "check."
@@ -34,7 +40,9 @@ public final class VerifyCommand implements Callable<Integer> {
     @Parameters(
             index = "0",
             paramLabel = "PATH",
-            description = "a .safetensors file, or a shard index (*.index.json)")
+            description =
+                    "a .safetensors file, a shard index (*.index.json), a training checkpoint"
+                            + " directory or a directory of checkpoints")
     private Path path;
 
     /** {@inheritDoc} */
@@ -42,6 +50,9 @@ public final class VerifyCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (Files.isDirectory(path)) {
+            return verifyDirectory(out, err);
+        }
         try (Checkpoint checkpoint = Checkpoint.load(path)) {
             if (checkpoint.integrity() == Integrity.UNCHECKED) {
                 out.println(
@@ -59,6 +70,45 @@ public final class VerifyCommand implements Callable<Integer> {
             return 0;
         } catch (IOException e) {
             err.println("odyssey verify: damaged: " + e.getMessage());
+            return 1;
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    private int verifyDirectory(PrintWriter out, PrintWriter err) {
+        try {
+            Map<String, Object> report =
+                    CheckpointDirectoryReport.isCheckpoint(path)
+                            ? CheckpointDirectoryReport.inspectCheckpoint(path)
+                            : CheckpointDirectoryReport.inspectRoot(path);
+            if ("intact".equals(report.get("integrity"))) {
+                if (report.containsKey("checkpoints")) {
+                    out.println(
+                            path
+                                    + ": intact ("
+                                    + ((List<?>) report.get("checkpoints")).size()
+                                    + " checkpoints, newest valid "
+                                    + report.get("newest_valid")
+                                    + ")");
+                } else {
+                    out.println(
+                            path
+                                    + ": intact (step "
+                                    + report.get("global_step")
+                                    + ", epoch "
+                                    + report.get("epoch")
+                                    + "; manifest, "
+                                    + ((List<?>) report.get("files")).size()
+                                    + " files and their tensors match their checksums)");
+                }
+                return 0;
+            }
+            err.println("odyssey verify: damaged: " + report.get("integrity_detail"));
+            return 1;
+        } catch (IOException e) {
+            err.println("odyssey verify: " + e.getMessage());
             return 1;
         } finally {
             out.flush();
