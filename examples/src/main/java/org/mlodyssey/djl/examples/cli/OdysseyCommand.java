@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             PlotCommand.class,
             InspectCommand.class,
             VerifyCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class OdysseyCommand implements Runnable {

@@ -1,0 +1,207 @@
+/*
+ * Copyright 2026 The djl-odyssey authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package org.mlodyssey.djl.examples.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.mlodyssey.djl.examples.bench.CheckpointBenchmark;
+import org.mlodyssey.djl.examples.bench.DatasetBenchmark;
+import org.mlodyssey.djl.examples.bench.ListenerBenchmark;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code odyssey bench checkpoint|data|listener}: the benchmarks' side-by-side tables. */
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description = "Run a benchmark and print its side-by-side table.",
+        subcommands = {
+            BenchCommand.Checkpoint.class,
+            BenchCommand.Data.class,
+            BenchCommand.Listener.class
+        })
+public final class BenchCommand implements Runnable {
+
+    @Spec private CommandLine.Model.CommandSpec spec;
+
+    /** Without a benchmark named, a usage error listing them. */
+    @Override
+    public void run() {
+        throw new ParameterException(
+                spec.commandLine(), "Name a benchmark: checkpoint, data or listener");
+    }
+
+    /** Runs a benchmark with a print stream that feeds the command's output. */
+    private static int print(CommandLine.Model.CommandSpec spec, BenchmarkBody body)
+            throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        try (PrintStream stream = new PrintStream(new WriterStream(out), true, "UTF-8")) {
+            body.run(stream);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private static Path directory(Path dir, String prefix) throws java.io.IOException {
+        return dir != null ? Files.createDirectories(dir) : Files.createTempDirectory(prefix);
+    }
+
+    private static void atLeast(CommandLine.Model.CommandSpec spec, String flag, int v, int min) {
+        if (v < min) {
+            throw new ParameterException(
+                    spec.commandLine(), flag + ": must be at least " + min + ", got " + v);
+        }
+    }
+
+    /** A benchmark printing to a stream. */
+    @FunctionalInterface
+    private interface BenchmarkBody {
+        void run(PrintStream out) throws Exception;
+    }
+
+    /** Bytes to a writer, decoded as UTF-8 line by line. */
+    private static final class WriterStream extends OutputStream {
+        private final PrintWriter writer;
+        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+        WriterStream(PrintWriter writer) {
+            this.writer = writer;
+        }
+
+        @Override
+        public void write(int b) {
+            line.write(b);
+            if (b == '\n') {
+                flush();
+            }
+        }
+
+        @Override
+        public void flush() {
+            writer.print(line.toString(StandardCharsets.UTF_8));
+            writer.flush();
+            line.reset();
+        }
+    }
+
+    /** {@code odyssey bench checkpoint}. */
+    @Command(
+            name = "checkpoint",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Save and load of a parameter set: djl-odyssey's format against DJL's own"
+                            + " Model.save/load (CheckpointBenchmark).")
+    static final class Checkpoint implements java.util.concurrent.Callable<Integer> {
+
+        @Spec private CommandLine.Model.CommandSpec spec;
+
+        @Option(
+                names = "--mib",
+                defaultValue = "256",
+                description = "parameter set size in MiB, at least 4 (default: ${DEFAULT-VALUE})")
+        private int mib;
+
+        @Option(
+                names = "--repetitions",
+                defaultValue = "5",
+                description = "timings per operation (default: ${DEFAULT-VALUE})")
+        private int repetitions;
+
+        @Option(names = "--dir", paramLabel = "D", description = "where files go (default: temp)")
+        private Path dir;
+
+        /** {@inheritDoc} */
+        @Override
+        public Integer call() throws Exception {
+            atLeast(spec, "--mib", mib, 4);
+            atLeast(spec, "--repetitions", repetitions, 1);
+            Path where = directory(dir, "odyssey-bench");
+            return print(
+                    spec, out -> CheckpointBenchmark.runBenchmark(mib, repetitions, where, out));
+        }
+    }
+
+    /** {@code odyssey bench data}. */
+    @Command(
+            name = "data",
+            mixinStandardHelpOptions = true,
+            description =
+                    "One shuffled epoch of 60,000 28x28 images: the datasets module's Emnist"
+                            + " against DJL's ArrayDataset path (DatasetBenchmark).")
+    static final class Data implements java.util.concurrent.Callable<Integer> {
+
+        @Spec private CommandLine.Model.CommandSpec spec;
+
+        @Option(
+                names = "--data-dir",
+                paramLabel = "D",
+                description =
+                        "a directory with Fashion-MNIST's IDX files (default:"
+                                + " /usr/share/datasets/fashion-mnist if present, else random"
+                                + " images)")
+        private Path dataDir;
+
+        /** {@inheritDoc} */
+        @Override
+        public Integer call() throws Exception {
+            String[] args = dataDir == null ? new String[0] : new String[] {dataDir.toString()};
+            return print(
+                    spec,
+                    out -> out.println(DatasetBenchmark.format(DatasetBenchmark.runExample(args))));
+        }
+    }
+
+    /** {@code odyssey bench listener}. */
+    @Command(
+            name = "listener",
+            mixinStandardHelpOptions = true,
+            description =
+                    "How long training is blocked per automatic checkpoint: synchronous against"
+                            + " asynchronous saving (ListenerBenchmark).")
+    static final class Listener implements java.util.concurrent.Callable<Integer> {
+
+        @Spec private CommandLine.Model.CommandSpec spec;
+
+        @Option(
+                names = "--mib",
+                defaultValue = "128",
+                description = "parameter size in MiB (default: ${DEFAULT-VALUE})")
+        private int mib;
+
+        @Option(
+                names = "--saves",
+                defaultValue = "5",
+                description = "checkpoints per mode (default: ${DEFAULT-VALUE})")
+        private int saves;
+
+        @Option(
+                names = "--every",
+                defaultValue = "10",
+                description = "steps between checkpoints (default: ${DEFAULT-VALUE})")
+        private int every;
+
+        @Option(names = "--dir", paramLabel = "D", description = "where files go (default: temp)")
+        private Path dir;
+
+        /** {@inheritDoc} */
+        @Override
+        public Integer call() throws Exception {
+            atLeast(spec, "--mib", mib, 1);
+            atLeast(spec, "--saves", saves, 1);
+            atLeast(spec, "--every", every, 1);
+            Path where = directory(dir, "odyssey-listener-bench");
+            return print(
+                    spec, out -> ListenerBenchmark.runBenchmark(mib, saves, every, where, out));
+        }
+    }
+}
