@@ -50,6 +50,26 @@ public final class OdysseyCommand implements Runnable {
         return new CommandLine(new OdysseyCommand()).execute(args);
     }
 
+    /**
+     * Describes a failure for a one-line error message; network failures while fetching a dataset
+     * say what to do offline.
+     *
+     * @param e the failure
+     * @return the message
+     */
+    static String describe(Exception e) {
+        if (e instanceof java.net.UnknownHostException
+                || e instanceof java.net.SocketException
+                || e instanceof java.net.http.HttpTimeoutException
+                || e instanceof java.net.SocketTimeoutException) {
+            return "the dataset's files are missing and could not be downloaded ("
+                    + e
+                    + "); put them in --data-dir (docs/datasets.md lists them), or run with"
+                    + " -Dai.djl.offline=true to have the missing files listed";
+        }
+        return e.getMessage() == null ? e.toString() : e.getMessage();
+    }
+
     /** Prints the usage when no subcommand is given. */
     @Override
     public void run() {

@@ -81,7 +81,7 @@ public final class PreviewCommand implements Callable<Integer> {
         try {
             r = SampleGrid.run(dataset, checked, dataDir, rows, cols, scale, out);
         } catch (java.io.IOException e) {
-            cl.getErr().println("odyssey preview: " + e.getMessage());
+            cl.getErr().println("odyssey preview: " + OdysseyCommand.describe(e));
             cl.getErr().flush();
             return 1;
         }

@@ -150,7 +150,7 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         } catch (java.io.IOException e) {
-            spec.commandLine().getErr().println("odyssey train: " + e.getMessage());
+            spec.commandLine().getErr().println("odyssey train: " + OdysseyCommand.describe(e));
             spec.commandLine().getErr().flush();
             return 1;
         }
