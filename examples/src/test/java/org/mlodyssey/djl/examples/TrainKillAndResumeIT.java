@@ -1,0 +1,158 @@
+/*
+ * Copyright 2026 The djl-odyssey authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package org.mlodyssey.djl.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mlodyssey.djl.checkpoint.listener.LatestPointer;
+import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoint;
+
+/**
+ * {@code odyssey train} killed with SIGKILL mid-run and resumed with {@code --resume auto} in a new
+ * JVM ends with the same JSON figures and bit-identical parameters and optimizer state as an
+ * uninterrupted run: on EMNIST-format files with the MLP, and on CIFAR-10-format files with
+ * ResNet-20 (batch norm running statistics included).
+ */
+class TrainKillAndResumeIT {
+
+    @TempDir Path dir;
+
+    @Test
+    void emnistMlpKilledAndResumed() throws Exception {
+        Path data = dir.resolve("emnist");
+        DemoEmnistFiles.write(data, 3, 1, 11); // 108 images: 7 batches of 16 per epoch
+        killAndResume(
+                List.of(
+                        "--dataset",
+                        "emnist",
+                        "--data-dir",
+                        data.toString(),
+                        "--model",
+                        "mlp",
+                        "--epochs",
+                        "2",
+                        "--batch-size",
+                        "16",
+                        "--every-steps",
+                        "4"),
+                10,
+                8,
+                14);
+    }
+
+    @Test
+    void cifarResNet20KilledAndResumed() throws Exception {
+        Path data = dir.resolve("cifar");
+        CifarFormatFiles.writeCifar10(data, 12, 20, 3); // 60 images: 6 batches of 10 per epoch
+        killAndResume(
+                List.of(
+                        "--dataset",
+                        "cifar10",
+                        "--data-dir",
+                        data.toString(),
+                        "--model",
+                        "resnet20",
+                        "--epochs",
+                        "2",
+                        "--batch-size",
+                        "10",
+                        "--optimizer",
+                        "sgd",
+                        "--every-steps",
+                        "4"),
+                9,
+                8,
+                12);
+    }
+
+    /**
+     * Runs uninterrupted; runs again, blocks after {@code blockStep}, waits for the checkpoint of
+     * {@code checkpointStep} to be committed, kills with SIGKILL; resumes; compares.
+     */
+    private void killAndResume(
+            List<String> trainArgs, long blockStep, long checkpointStep, long totalSteps)
+            throws Exception {
+        Path wholeDir = dir.resolve("whole");
+        Path killedDir = dir.resolve("killed");
+        Cli.Outcome whole =
+                ChildJvm.run(dir, "whole", 300, trainCommand(null, trainArgs, wholeDir, "never"));
+        assertEquals(0, whole.exit(), whole.toString());
+
+        List<String> crash = new ArrayList<>();
+        crash.add(Long.toString(blockStep));
+        crash.addAll(trainArgs);
+        crash.addAll(List.of("--checkpoint-dir", killedDir.toString(), "--resume", "never"));
+        Process child =
+                ChildJvm.start(
+                        dir,
+                        "killed",
+                        ChildJvm.command(TrainUntilKilledMain.class, crash.toArray(new String[0])));
+        try {
+            BufferedReader out =
+                    new BufferedReader(
+                            new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+            assertEquals("BLOCKED " + blockStep, out.readLine(), "the child reached its step");
+            String expected = String.format("step-%012d-", checkpointStep);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!LatestPointer.read(killedDir)
+                    .map(p -> p.getFileName().toString().startsWith(expected))
+                    .orElse(false)) {
+                assertTrue(System.nanoTime() < deadline, "no commit of step " + checkpointStep);
+                Thread.sleep(20);
+            }
+        } finally {
+            child.destroyForcibly(); // SIGKILL: no shutdown hooks, no final save
+            assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+        }
+        assertEquals(137, child.exitValue(), "killed by SIGKILL");
+        Path last = LatestPointer.read(killedDir).orElseThrow();
+        assertFalse(
+                last.getFileName().toString().startsWith(String.format("step-%012d-", totalSteps)),
+                "the killed run did not finish");
+
+        Cli.Outcome resumed =
+                ChildJvm.run(dir, "resumed", 300, trainCommand(null, trainArgs, killedDir, "auto"));
+        assertEquals(0, resumed.exit(), resumed.toString());
+        JsonObject w = whole.json();
+        JsonObject r = resumed.json();
+        assertEquals(checkpointStep, r.get("resumed_at_step").getAsLong(), r.toString());
+        assertEquals(totalSteps, r.get("steps").getAsLong());
+        for (String key : List.of("epochs", "steps", "train_loss", "test_accuracy")) {
+            assertEquals(w.get(key), r.get(key), key + ": " + w + " vs " + r);
+        }
+        for (String file :
+                List.of(TrainingCheckpoint.PARAMETERS_FILE, TrainingCheckpoint.OPTIMIZER_FILE)) {
+            ResumeDemo.Comparison c =
+                    ResumeDemo.compareTensors(
+                            Path.of(w.get("checkpoint").getAsString()).resolve(file),
+                            Path.of(r.get("checkpoint").getAsString()).resolve(file));
+            assertTrue(c.compared() > 0, file);
+            assertEquals(List.of(), c.differing(), file + " differs after the resume");
+        }
+        assertTrue(Files.exists(killedDir.resolve(LatestPointer.FILE_NAME)));
+    }
+
+    private static List<String> trainCommand(
+            Class<?> main, List<String> trainArgs, Path checkpoints, String resume) {
+        List<String> args = new ArrayList<>();
+        args.add("train");
+        args.addAll(trainArgs);
+        args.addAll(List.of("--checkpoint-dir", checkpoints.toString(), "--resume", resume));
+        return ChildJvm.command(main, args.toArray(new String[0]));
+    }
+}
