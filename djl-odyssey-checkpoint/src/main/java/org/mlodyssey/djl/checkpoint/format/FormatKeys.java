@@ -85,11 +85,10 @@ public final class FormatKeys {
                     "expected \"" + FORMAT_NAME + "\", found \"" + format + "\"");
         }
         String text = metadata.get(FORMAT_VERSION);
-        int version;
-        try {
-            version = text == null ? -1 : Integer.parseInt(text);
-        } catch (NumberFormatException e) {
-            version = -1;
+        int version = -1;
+        if (text != null && text.matches("[1-9][0-9]*")) {
+            // ASCII digits only; a number too long for an int is simply a version from the future
+            version = text.length() > 9 ? Integer.MAX_VALUE : Integer.parseInt(text);
         }
         if (version < 1) {
             throw new CheckpointFormatException(
@@ -104,7 +103,7 @@ public final class FormatKeys {
                     file,
                     FORMAT_VERSION,
                     "written by format version "
-                            + version
+                            + text
                             + ", this reader supports up to "
                             + CURRENT_VERSION
                             + "; upgrade djl-odyssey");

@@ -383,6 +383,9 @@ final class ShardedCheckpoints {
                     }
                 }
             }
+            if (saveId != null) {
+                checkShardNumbers(index, readers.values());
+            }
         } catch (IOException | RuntimeException e) {
             for (TensorFileReader reader : readers.values()) {
                 reader.close();
@@ -390,6 +393,38 @@ final class ShardedCheckpoints {
             throw e;
         }
         return new ArrayList<>(readers.values());
+    }
+
+    /**
+     * Checks that the shards an index names are the whole set their {@code odyssey.shard} keys
+     * describe, so that an index missing every entry of one shard is not read as complete.
+     */
+    private static void checkShardNumbers(Path index, java.util.Collection<TensorFileReader> shards)
+            throws CheckpointFormatException {
+        Set<Integer> seen = new HashSet<>();
+        for (TensorFileReader shard : shards) {
+            String text = shard.header().metadata().get(FormatKeys.SHARD);
+            java.util.regex.Matcher m =
+                    text == null
+                            ? null
+                            : Pattern.compile("([1-9][0-9]{0,8})/([1-9][0-9]{0,8})").matcher(text);
+            if (m == null || !m.matches()) {
+                throw invalid(shard.file(), FormatKeys.SHARD, "expected \"i/N\", found " + text);
+            }
+            int number = Integer.parseInt(m.group(1));
+            int count = Integer.parseInt(m.group(2));
+            if (count != shards.size() || number > count || !seen.add(number)) {
+                throw invalid(
+                        index,
+                        "weight_map",
+                        "names "
+                                + shards.size()
+                                + " shards, but "
+                                + shard.file().getFileName()
+                                + " is shard "
+                                + text);
+            }
+        }
     }
 
     private static CheckpointFormatException invalid(Path file, String subject, String detail) {

@@ -226,6 +226,23 @@ class ShardingTest {
     }
 
     @Test
+    void anIndexMissingAWholeShardIsDetected() throws IOException {
+        Path path = dir.resolve("model.safetensors");
+        checkpoint(12).save(path, shards(100));
+        Path indexPath = dir.resolve("model.safetensors.index.json");
+        JsonObject index = index(indexPath);
+        // "x" is alone in the last shard: without it the index names 3 shards of a set of 4.
+        index.getAsJsonObject("weight_map").remove("x");
+        Files.writeString(indexPath, index.toString());
+        assertFormatError(
+                ErrorKind.INVALID_INDEX,
+                indexPath,
+                "weight_map",
+                () -> Checkpoint.load(path).close());
+        assertNothingOpen();
+    }
+
+    @Test
     void anIndexWithAPathTraversalIsRejected() throws IOException {
         Path path = dir.resolve("model.safetensors");
         checkpoint(11).save(path, shards(100));
