@@ -79,7 +79,7 @@ class CheckpointListenerTest {
 
     /** Reads a manifest metadata value of a checkpoint, verifying the checkpoint. */
     private static String metadata(Path root, String checkpoint, String key) throws IOException {
-        return metadata(root, checkpoint, key);
+        return TrainingCheckpoint.open(root.resolve(checkpoint)).getManifest().metadata().get(key);
     }
 
     /** Opens (fully verifies) every checkpoint of a root. */
