@@ -1,0 +1,664 @@
+/*
+ * Copyright 2026 The djl-odyssey authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package org.mlodyssey.djl.datasets;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.dataset.Batch;
+import ai.djl.training.dataset.RandomAccessDataset;
+import ai.djl.training.dataset.Record;
+import ai.djl.training.dataset.Sampler;
+import ai.djl.translate.Batchifier;
+import ai.djl.translate.TranslateException;
+import ai.djl.util.Progress;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An image-classification dataset that holds every image as uint8 pixels in one array and builds
+ * each batch in bulk.
+ *
+ * <p>A batch gathers its images' bytes into one buffer, makes one uint8 {@link NDArray} of shape
+ * (N, C, H, W) from it, and converts and normalises it on the engine into float32: {@code (x / 255
+ * - mean) / std} per channel, or {@code x / 255} when normalisation is off. Labels are a float32
+ * array of shape (N) holding 0-based class indices, as DJL's own datasets give them. Transforms
+ * added with {@code addTransform} are applied to the whole batch data (N, C, H, W), not to single
+ * images.
+ *
+ * <p>Shuffling ({@code setSampling(batchSize, true)}) and augmentation are deterministic: the order
+ * of an epoch is drawn from the seed and the epoch number, and an image's augmentation from the
+ * seed, the epoch number and the image's index. Each call to {@code getData} (one epoch, as {@link
+ * ai.djl.training.EasyTrain#fit} calls it) uses {@link #getEpoch()} and then advances it; {@link
+ * #setEpoch(int)} puts a resumed run back at the right epoch. A custom {@link Sampler} set with
+ * {@code setSampling(Sampler)} is used as it is, with its own randomness.
+ *
+ * <p>{@link #get(NDManager, long)} returns one image (C, H, W), normalised, without augmentation or
+ * transforms, for DJL code that reads records one by one.
+ */
+public abstract sealed class CompactImageDataset extends RandomAccessDataset
+        permits Emnist, Cifar10, Cifar100 {
+
+    private static final byte[] ZEROS = new byte[3 * 32 * 32];
+
+    /** Seed of the validation split when none is given. */
+    public static final long DEFAULT_SPLIT_SEED = 20_260_101L;
+
+    final Usage usage;
+    final Path dataDir;
+    final String mirror;
+    final int validationSize;
+    final long splitSeed;
+    private final long seed;
+    private final boolean normalize;
+    private final float[] mean;
+    private final float[] std;
+    private final boolean augment;
+    private final int cropPadding;
+    private final boolean ownSampling;
+    private final int batchSize;
+    private final boolean shuffle;
+    private final boolean dropLast;
+    private final AtomicInteger epoch = new AtomicInteger();
+    private final ThreadLocal<ByteBuffer> scratch = new ThreadLocal<>();
+    private volatile ImageStore store;
+
+    CompactImageDataset(ImageBuilder<?> builder) {
+        super(builder);
+        this.usage = Objects.requireNonNull(builder.usage, "usage");
+        this.dataDir = Objects.requireNonNull(builder.dataDir, "dataDir");
+        this.mirror = builder.mirror;
+        this.validationSize = builder.validationSize;
+        this.splitSeed = builder.splitSeed;
+        this.seed = builder.seed;
+        this.normalize = builder.normalize;
+        this.mean = builder.mean.clone();
+        this.std = builder.std.clone();
+        this.augment = builder.augment;
+        this.cropPadding = builder.cropPadding;
+        this.ownSampling = builder.ownSampling;
+        this.batchSize = builder.batchSize;
+        this.shuffle = builder.shuffle;
+        this.dropLast = builder.dropLast;
+        if (usage == Usage.VALIDATION && validationSize == 0) {
+            throw new IllegalArgumentException(
+                    "Usage.VALIDATION needs a validation split: call optValidationSplit(size)");
+        }
+    }
+
+    /**
+     * Reads (and if needed downloads and extracts) the dataset files.
+     *
+     * @param progress receives progress, or {@code null}
+     * @return the loaded images
+     * @throws IOException if the files are missing, malformed or cannot be read
+     */
+    abstract ImageStore load(Progress progress) throws IOException;
+
+    /**
+     * Selects the rows of a file of {@code total} rows that this dataset keeps.
+     *
+     * @param total the number of rows in the file(s) of this usage
+     * @return the rows to keep, ascending
+     */
+    RowSelection selectRows(int total) {
+        return RowSelection.select(total, usage, validationSize, splitSeed, limit);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void prepare(Progress progress) throws IOException, TranslateException {
+        if (store != null) {
+            return;
+        }
+        synchronized (this) {
+            if (store == null) {
+                store = load(progress);
+            }
+        }
+    }
+
+    private ImageStore store() {
+        ImageStore s = store;
+        if (s == null) {
+            throw new IllegalStateException("call prepare() before reading the dataset");
+        }
+        return s;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    protected long availableSize() {
+        return store().count;
+    }
+
+    /**
+     * Returns the usage this dataset was built for.
+     *
+     * @return TRAIN, TEST or VALIDATION
+     */
+    public Usage getUsage() {
+        return usage;
+    }
+
+    /**
+     * Returns the class names, index {@code i} naming label {@code i}.
+     *
+     * @return the class names
+     */
+    public List<String> getClassNames() {
+        return store().classNames;
+    }
+
+    /**
+     * Returns the epoch number the next {@code getData} call uses for shuffling and augmentation.
+     *
+     * @return the epoch number, 0 for the first epoch
+     */
+    public int getEpoch() {
+        return epoch.get();
+    }
+
+    /**
+     * Sets the epoch number the next {@code getData} call uses, to resume a run exactly.
+     *
+     * @param epoch the epoch number, 0 for the first epoch
+     */
+    public void setEpoch(int epoch) {
+        if (epoch < 0) {
+            throw new IllegalArgumentException("epoch must not be negative: " + epoch);
+        }
+        this.epoch.set(epoch);
+    }
+
+    /**
+     * Returns the label of an image without building any array.
+     *
+     * @param index the index of the image in this dataset
+     * @return its 0-based class index
+     */
+    public int getLabel(long index) {
+        ImageStore s = store();
+        return s.labels[checkIndex(index)] & 0xff;
+    }
+
+    /**
+     * Returns the bytes this dataset holds for its images and labels, the figure that its resident
+     * memory stays close to.
+     *
+     * @return the length of the pixel array plus the length of the label array
+     */
+    public long getStoredBytes() {
+        ImageStore s = store();
+        return (long) s.pixels.length + s.labels.length;
+    }
+
+    private int checkIndex(long index) {
+        if (index < 0 || index >= size()) {
+            throw new IndexOutOfBoundsException(
+                    "index " + index + " is outside the dataset of " + size() + " images");
+        }
+        return (int) index;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Record get(NDManager manager, long index) throws IOException {
+        ImageStore s = store();
+        int row = checkIndex(index);
+        ByteBuffer buffer = manager.allocateDirect(s.rowBytes);
+        buffer.put(0, s.pixels, row * s.rowBytes, s.rowBytes);
+        NDArray x;
+        try (NDArray u8 =
+                manager.create(
+                        buffer, new Shape(1, s.channels, s.height, s.width), DataType.UINT8)) {
+            x = u8.toType(DataType.FLOAT32, true);
+        }
+        NDList normalization = normalization(manager);
+        if (normalization == null) {
+            x.muli(1f / 255f);
+        } else {
+            x.muli(normalization.get(0).toDevice(x.getDevice(), false))
+                    .subi(normalization.get(1).toDevice(x.getDevice(), false));
+            normalization.close();
+        }
+        NDArray data = x.reshape(s.channels, s.height, s.width);
+        NDArray label = manager.create((float) (s.labels[row] & 0xff));
+        return new Record(new NDList(data), new NDList(label));
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Iterable<Batch> getData(NDManager manager) throws IOException, TranslateException {
+        return getData(manager, (ExecutorService) null);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Iterable<Batch> getData(NDManager manager, ExecutorService executorService)
+            throws IOException, TranslateException {
+        prepare();
+        int e = epoch.getAndIncrement();
+        Iterator<int[]> plan = ownSampling ? ownPlan(e) : samplerPlan(sampler);
+        return new ImageBatches(this, manager, plan, executorService, prefetchNumber, e);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Iterable<Batch> getData(NDManager manager, Sampler sampler)
+            throws IOException, TranslateException {
+        return getData(manager, sampler, null);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Iterable<Batch> getData(
+            NDManager manager, Sampler sampler, ExecutorService executorService)
+            throws IOException, TranslateException {
+        prepare();
+        int e = epoch.getAndIncrement();
+        return new ImageBatches(
+                this, manager, samplerPlan(sampler), executorService, prefetchNumber, e);
+    }
+
+    private Iterator<int[]> samplerPlan(Sampler sampler) {
+        Iterator<List<Long>> source = sampler.sample(this);
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return source.hasNext();
+            }
+
+            @Override
+            public int[] next() {
+                List<Long> list = source.next();
+                int[] indices = new int[list.size()];
+                for (int i = 0; i < indices.length; i++) {
+                    indices[i] = checkIndex(list.get(i));
+                }
+                return indices;
+            }
+        };
+    }
+
+    private Iterator<int[]> ownPlan(int epochNumber) {
+        int n = Math.toIntExact(size());
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        if (shuffle) {
+            Random random = new Random(mix(seed, epochNumber, -1));
+            for (int i = n - 1; i > 0; i--) {
+                int j = random.nextInt(i + 1);
+                int t = order[i];
+                order[i] = order[j];
+                order[j] = t;
+            }
+        }
+        int batches = dropLast ? n / batchSize : (n + batchSize - 1) / batchSize;
+        return new Iterator<>() {
+            private int next;
+
+            @Override
+            public boolean hasNext() {
+                return next < batches;
+            }
+
+            @Override
+            public int[] next() {
+                if (next >= batches) {
+                    throw new NoSuchElementException();
+                }
+                int from = next * batchSize;
+                int to = Math.min(n, from + batchSize);
+                next++;
+                int[] indices = new int[to - from];
+                System.arraycopy(order, from, indices, 0, indices.length);
+                return indices;
+            }
+        };
+    }
+
+    /**
+     * Creates the per-channel normalisation constants once for an epoch: the arrays {@code scale}
+     * and {@code shift} of shape (1, C, 1, 1) such that {@code x * scale - shift} is the normalised
+     * batch, or {@code null} when normalisation is off.
+     */
+    NDList normalization(NDManager manager) {
+        if (!normalize) {
+            return null;
+        }
+        int c = mean.length;
+        float[] scale = new float[c];
+        float[] shift = new float[c];
+        for (int i = 0; i < c; i++) {
+            scale[i] = 1f / (255f * std[i]);
+            shift[i] = mean[i] / std[i];
+        }
+        Shape shape = new Shape(1, c, 1, 1);
+        NDList list = new NDList(manager.create(scale, shape), manager.create(shift, shape));
+        return device != null ? list.toDevice(device, false) : list;
+    }
+
+    /**
+     * Builds one batch: gathers the images' bytes (augmenting them if configured) into one direct
+     * buffer, makes one uint8 array of it and converts that on the engine.
+     *
+     * <p>The buffer is this thread's scratch buffer: the uint8 array that wraps it is closed before
+     * this method returns (the engine has copied it into the float32 array by then), so the next
+     * batch of this thread can reuse it.
+     */
+    Batch makeBatch(
+            NDManager parent, int[] indices, long progress, int epochNumber, NDList normalization) {
+        ImageStore s = store();
+        int n = indices.length;
+        int bytes = Math.multiplyExact(n, s.rowBytes);
+        ByteBuffer buffer = scratch.get();
+        if (buffer == null || buffer.capacity() < bytes) {
+            buffer = parent.allocateDirect(bytes);
+            scratch.set(buffer);
+        }
+        buffer.clear().limit(bytes);
+        float[] labels = new float[n];
+        List<Long> indexList = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            int row = indices[i];
+            if (augment) {
+                gatherAugmented(s, row, buffer, i * s.rowBytes, epochNumber);
+            } else {
+                buffer.put(i * s.rowBytes, s.pixels, row * s.rowBytes, s.rowBytes);
+            }
+            labels[i] = s.labels[row] & 0xff;
+            indexList.add((long) row);
+        }
+        NDManager manager = parent.newSubManager();
+        manager.setName("compactImageBatch");
+        NDArray x;
+        try (NDArray u8 =
+                manager.create(
+                        buffer, new Shape(n, s.channels, s.height, s.width), DataType.UINT8)) {
+            if (device != null && !device.equals(u8.getDevice())) {
+                try (NDArray moved = u8.toDevice(device, true)) {
+                    x = moved.toType(DataType.FLOAT32, true);
+                }
+            } else {
+                x = u8.toType(DataType.FLOAT32, true);
+            }
+        }
+        if (normalization == null) {
+            x.muli(1f / 255f);
+        } else {
+            x.muli(normalization.get(0)).subi(normalization.get(1));
+        }
+        NDList data = new NDList(x);
+        NDArray labelArray = manager.create(labels);
+        if (device != null) {
+            labelArray = labelArray.toDevice(device, false);
+        }
+        NDList labelList = new NDList(labelArray);
+        if (pipeline != null) {
+            data = pipeline.transform(data);
+        }
+        if (targetPipeline != null) {
+            labelList = targetPipeline.transform(labelList);
+        }
+        return new Batch(
+                manager,
+                data,
+                labelList,
+                n,
+                Batchifier.STACK,
+                Batchifier.STACK,
+                progress,
+                size(),
+                indexList);
+    }
+
+    /**
+     * Writes one image, randomly cropped after zero padding and randomly flipped left-right (in
+     * that order, as torchvision's {@code RandomCrop(padding)} then {@code RandomHorizontalFlip}),
+     * into the batch buffer.
+     */
+    private void gatherAugmented(ImageStore s, int row, ByteBuffer out, int outOff, int epochNum) {
+        long h = mix(seed, epochNum, row);
+        int span = 2 * cropPadding + 1;
+        int dy = (int) Long.remainderUnsigned(h, span) - cropPadding;
+        int dx = (int) Long.remainderUnsigned(h >>> 20, span) - cropPadding;
+        boolean flip = (h >>> 63) != 0;
+        int w = s.width;
+        int ht = s.height;
+        int plane = ht * w;
+        int src = row * s.rowBytes;
+        // the scratch buffer holds the previous batch: clear this image's region for the padding
+        for (int z = 0; z < s.rowBytes; z += ZEROS.length) {
+            out.put(outOff + z, ZEROS, 0, Math.min(ZEROS.length, s.rowBytes - z));
+        }
+        for (int c = 0; c < s.channels; c++) {
+            for (int y = 0; y < ht; y++) {
+                int sy = y + dy;
+                if (sy < 0 || sy >= ht) {
+                    continue;
+                }
+                int srcRow = src + c * plane + sy * w;
+                int dstRow = outOff + c * plane + y * w;
+                int x0 = Math.max(0, -dx);
+                int x1 = Math.min(w, w - dx);
+                if (!flip) {
+                    if (x1 > x0) {
+                        out.put(dstRow + x0, s.pixels, srcRow + x0 + dx, x1 - x0);
+                    }
+                } else {
+                    // out(y, x) = cropped(y, w - 1 - x) = src(sy, w - 1 - x + dx)
+                    for (int x = 0; x < w; x++) {
+                        int sx = w - 1 - x + dx;
+                        if (sx >= 0 && sx < w) {
+                            out.put(dstRow + x, s.pixels[srcRow + sx]);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Mixes three numbers into 64 well-distributed bits (SplitMix64's finaliser, chained). */
+    static long mix(long a, long b, long c) {
+        return fmix(fmix(fmix(a) ^ b) ^ c);
+    }
+
+    private static long fmix(long z) {
+        z += 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /**
+     * The builder options all compact image datasets share.
+     *
+     * @param <T> the concrete builder type
+     */
+    public abstract static class ImageBuilder<T extends ImageBuilder<T>>
+            extends RandomAccessDataset.BaseBuilder<T> {
+
+        Usage usage = Usage.TRAIN;
+        Path dataDir;
+        String mirror;
+        int validationSize;
+        long splitSeed = DEFAULT_SPLIT_SEED;
+        long seed;
+        boolean normalize = true;
+        float[] mean;
+        float[] std;
+        boolean augment;
+        int cropPadding = 4;
+        boolean ownSampling;
+        int batchSize;
+        boolean shuffle;
+        boolean dropLast;
+
+        ImageBuilder(Path defaultDataDir, float[] defaultMean, float[] defaultStd) {
+            this.dataDir = defaultDataDir;
+            this.mean = defaultMean.clone();
+            this.std = defaultStd.clone();
+        }
+
+        /**
+         * Sets which part of the dataset to read.
+         *
+         * @param usage TRAIN (the training files, less the validation split if any), TEST, or
+         *     VALIDATION (the validation split carved from the training files)
+         * @return this builder
+         */
+        public T optUsage(Usage usage) {
+            this.usage = Objects.requireNonNull(usage, "usage");
+            return self();
+        }
+
+        /**
+         * Sets the directory holding the official archive or its extracted files; missing files are
+         * downloaded (or extracted from the archive) into it.
+         *
+         * @param dataDir the data directory
+         * @return this builder
+         */
+        public T optDataDir(Path dataDir) {
+            this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
+            return self();
+        }
+
+        /**
+         * Downloads the official archive from a mirror instead of the publisher: the mirror's base
+         * URL followed by the archive's file name. The published size and MD5 are still checked.
+         *
+         * @param mirrorBaseUrl the mirror's base URL
+         * @return this builder
+         */
+        public T optMirror(String mirrorBaseUrl) {
+            this.mirror = Objects.requireNonNull(mirrorBaseUrl, "mirrorBaseUrl");
+            return self();
+        }
+
+        /**
+         * Carves a deterministic validation split of {@code size} images out of the training files,
+         * with the default split seed; TRAIN then reads the rest and VALIDATION reads the split.
+         *
+         * @param size the number of training images to hold out
+         * @return this builder
+         */
+        public T optValidationSplit(int size) {
+            return optValidationSplit(size, DEFAULT_SPLIT_SEED);
+        }
+
+        /**
+         * Carves a deterministic validation split of {@code size} images out of the training files;
+         * TRAIN then reads the rest and VALIDATION reads the split. Builders given the same size
+         * and seed agree on the split, so a TRAIN and a VALIDATION dataset never overlap.
+         *
+         * @param size the number of training images to hold out
+         * @param seed the seed that draws them
+         * @return this builder
+         */
+        public T optValidationSplit(int size, long seed) {
+            if (size < 0) {
+                throw new IllegalArgumentException("negative validation size: " + size);
+            }
+            this.validationSize = size;
+            this.splitSeed = seed;
+            return self();
+        }
+
+        /**
+         * Sets the seed of shuffling and augmentation (0 by default).
+         *
+         * @param seed the seed
+         * @return this builder
+         */
+        public T optSeed(long seed) {
+            this.seed = seed;
+            return self();
+        }
+
+        /**
+         * Sets whether batches are standardised with the dataset's mean and std (the default) or
+         * only scaled to [0, 1].
+         *
+         * @param normalize {@code true} to standardise
+         * @return this builder
+         */
+        public T optNormalize(boolean normalize) {
+            this.normalize = normalize;
+            return self();
+        }
+
+        /**
+         * Replaces the per-channel mean and std used to standardise batches.
+         *
+         * @param mean the mean of each channel, on the [0, 1] scale
+         * @param std the standard deviation of each channel, on the [0, 1] scale
+         * @return this builder
+         */
+        public T optNormalization(float[] mean, float[] std) {
+            if (mean.length != this.mean.length || std.length != this.std.length) {
+                throw new IllegalArgumentException(
+                        "expected " + this.mean.length + " channels of mean and std");
+            }
+            for (float s : std) {
+                if (!(s > 0)) {
+                    throw new IllegalArgumentException("std must be positive: " + s);
+                }
+            }
+            this.mean = mean.clone();
+            this.std = std.clone();
+            return self();
+        }
+
+        /**
+         * Sets deterministic sampling: batches of {@code batchSize}, shuffled per epoch from the
+         * seed when {@code random} is set.
+         *
+         * @param batchSize the batch size
+         * @param random whether to shuffle
+         * @param dropLast whether to drop the last incomplete batch
+         * @return this builder
+         */
+        @Override
+        public T setSampling(int batchSize, boolean random, boolean dropLast) {
+            if (batchSize < 1) {
+                throw new IllegalArgumentException("batch size must be positive: " + batchSize);
+            }
+            super.setSampling(batchSize, random, dropLast);
+            this.ownSampling = true;
+            this.batchSize = batchSize;
+            this.shuffle = random;
+            this.dropLast = dropLast;
+            return self();
+        }
+
+        /**
+         * Sets a custom sampler, used as it is (its randomness is its own).
+         *
+         * @param sampler the sampler
+         * @return this builder
+         */
+        @Override
+        public T setSampling(Sampler sampler) {
+            super.setSampling(sampler);
+            this.ownSampling = false;
+            return self();
+        }
+    }
+}

@@ -1,0 +1,48 @@
+/*
+ * Copyright 2026 The djl-odyssey authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package org.mlodyssey.djl.datasets.download;
+
+import java.io.IOException;
+import java.util.Objects;
+
+/** Thrown when a download fails; a {@link Reason} says how. */
+public final class DownloadException extends IOException {
+
+    private static final long serialVersionUID = 1L;
+
+    /** The ways a download can fail. */
+    public enum Reason {
+        /** The server answered with an HTTP status other than 200 or 206. */
+        HTTP_STATUS,
+        /** The transfer ended before the whole file arrived. */
+        TRUNCATED,
+        /** The whole file arrived but its checksum or size is not the published one. */
+        CHECKSUM_MISMATCH
+    }
+
+    /** How the download failed. */
+    private final Reason reason;
+
+    /**
+     * Creates a new exception.
+     *
+     * @param reason how the download failed
+     * @param message what happened, naming the URL and the file
+     * @param cause the underlying exception, or {@code null}
+     */
+    public DownloadException(Reason reason, String message, Throwable cause) {
+        super(message, cause);
+        this.reason = Objects.requireNonNull(reason, "reason");
+    }
+
+    /**
+     * Returns how the download failed.
+     *
+     * @return the reason
+     */
+    public Reason getReason() {
+        return reason;
+    }
+}

@@ -1,0 +1,223 @@
+/*
+ * Copyright 2026 The djl-odyssey authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package org.mlodyssey.djl.datasets.download;
+
+import ai.djl.util.Progress;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+
+/**
+ * Downloads a {@link RemoteFile} into a local file, resuming partial downloads, verifying size and
+ * MD5, and placing the file atomically.
+ *
+ * <p>Bytes go to {@code <target>.part} next to the target. When a {@code .part} file is already
+ * there, the download resumes it with an HTTP {@code Range} request; a server that ignores the
+ * range (status 200) restarts it from the beginning. A transfer that is cut keeps the {@code .part}
+ * file for the next attempt. Once all bytes are there, the size and MD5 are checked: on a mismatch
+ * the {@code .part} file is deleted; on success it is moved onto the target in one atomic rename,
+ * so the target either does not exist or is complete and verified. Redirects are followed within
+ * the same protocol (as {@link HttpURLConnection} does).
+ */
+public final class FileDownloader {
+
+    private static final int BUFFER_SIZE = 1 << 16;
+
+    private final int timeoutMillis;
+
+    /** Creates a downloader that gives up when connecting or a read stalls for 60 seconds. */
+    public FileDownloader() {
+        this(Duration.ofSeconds(60));
+    }
+
+    /**
+     * Creates a downloader with a given connect and read timeout.
+     *
+     * @param timeout how long connecting, or waiting for the next bytes, may take
+     */
+    public FileDownloader(Duration timeout) {
+        this.timeoutMillis = Math.toIntExact(Math.max(1, timeout.toMillis()));
+    }
+
+    /**
+     * Downloads a file unless the target already exists.
+     *
+     * @param remote the file to download
+     * @param target where to place it
+     * @param progress receives the progress in bytes, or {@code null}
+     * @throws DownloadException if the server fails, the transfer is cut or the checksum is wrong
+     * @throws IOException if the local file cannot be written
+     */
+    public void download(RemoteFile remote, Path target, Progress progress) throws IOException {
+        if (Files.isRegularFile(target)) {
+            return;
+        }
+        Path dir = target.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path part = dir.resolve(target.getFileName() + ".part");
+        long have = Files.isRegularFile(part) ? Files.size(part) : 0;
+        long expected = remote.getSize();
+        if (expected >= 0 && have > expected) {
+            Files.delete(part);
+            have = 0;
+        }
+        Transfer transfer = Transfer.NONE;
+        if (expected < 0 || have < expected) {
+            transfer = transfer(remote, part, have, progress);
+        }
+        long got = Files.size(part);
+        if (transfer == Transfer.CUT
+                || (transfer == Transfer.UNANNOUNCED && expected >= 0 && got < expected)) {
+            throw new DownloadException(
+                    DownloadException.Reason.TRUNCATED,
+                    "the transfer of "
+                            + remote.getUrl()
+                            + " ended after "
+                            + got
+                            + " bytes, short of what the server or the publisher announced; "
+                            + part
+                            + " is kept and the next attempt resumes it",
+                    null);
+        }
+        String md5 = md5(part);
+        if ((expected >= 0 && got != expected) || !md5.equals(remote.getMd5())) {
+            Files.delete(part);
+            throw new DownloadException(
+                    DownloadException.Reason.CHECKSUM_MISMATCH,
+                    "the file downloaded from "
+                            + remote.getUrl()
+                            + " has "
+                            + got
+                            + " bytes and MD5 "
+                            + md5
+                            + ", expected "
+                            + (expected >= 0 ? expected + " bytes and " : "")
+                            + "MD5 "
+                            + remote.getMd5()
+                            + "; the download is discarded",
+                    null);
+        }
+        Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** How a transfer ended. */
+    private enum Transfer {
+        /** Nothing was transferred: the partial file was already complete. */
+        NONE,
+        /** The server sent all the bytes its Content-Length announced. */
+        COMPLETE,
+        /** The server announced no length; the stream ended. */
+        UNANNOUNCED,
+        /** The stream ended before the announced length. */
+        CUT
+    }
+
+    /** Transfers the bytes and says whether the server sent all it announced. */
+    private Transfer transfer(RemoteFile remote, Path part, long have, Progress progress)
+            throws IOException {
+        HttpURLConnection connection = (HttpURLConnection) remote.getUrl().toURL().openConnection();
+        try {
+            connection.setConnectTimeout(timeoutMillis);
+            connection.setReadTimeout(timeoutMillis);
+            connection.setInstanceFollowRedirects(true);
+            if (have > 0) {
+                connection.setRequestProperty("Range", "bytes=" + have + "-");
+            }
+            int status = connection.getResponseCode();
+            boolean append = status == 206 && have > 0 && rangeStartsAt(connection, have);
+            if (!append && status != 200) {
+                throw new DownloadException(
+                        DownloadException.Reason.HTTP_STATUS,
+                        "the server answered HTTP " + status + " for " + remote.getUrl(),
+                        null);
+            }
+            long start = append ? have : 0;
+            long total =
+                    remote.getSize() >= 0
+                            ? remote.getSize()
+                            : start + Math.max(0, connection.getContentLengthLong());
+            if (progress != null) {
+                progress.reset("Downloading " + remote.getFileName(), total);
+                progress.start(start);
+            }
+            long received = start;
+            try (InputStream in = connection.getInputStream();
+                    OutputStream out =
+                            append
+                                    ? Files.newOutputStream(part, StandardOpenOption.APPEND)
+                                    : Files.newOutputStream(part)) {
+                byte[] buffer = new byte[BUFFER_SIZE];
+                int n;
+                while ((n = in.read(buffer)) >= 0) {
+                    out.write(buffer, 0, n);
+                    received += n;
+                    if (progress != null) {
+                        progress.increment(n);
+                    }
+                }
+            } catch (IOException e) {
+                throw new DownloadException(
+                        DownloadException.Reason.TRUNCATED,
+                        "the transfer of "
+                                + remote.getUrl()
+                                + " was cut after "
+                                + received
+                                + " bytes; "
+                                + part
+                                + " is kept and the next attempt resumes it",
+                        e);
+            } finally {
+                if (progress != null) {
+                    progress.end();
+                }
+            }
+            long announced = connection.getContentLengthLong();
+            if (announced < 0) {
+                return Transfer.UNANNOUNCED;
+            }
+            return received - start == announced ? Transfer.COMPLETE : Transfer.CUT;
+        } finally {
+            connection.disconnect();
+        }
+    }
+
+    private static boolean rangeStartsAt(HttpURLConnection connection, long offset) {
+        String range = connection.getHeaderField("Content-Range");
+        return range != null && range.trim().startsWith("bytes " + offset + "-");
+    }
+
+    /**
+     * Computes the MD5 checksum of a file.
+     *
+     * @param file the file
+     * @return the checksum in lower-case hexadecimal
+     * @throws IOException if the file cannot be read
+     */
+    public static String md5(Path file) throws IOException {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK lacks MD5", e);
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[BUFFER_SIZE];
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                digest.update(buffer, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+}

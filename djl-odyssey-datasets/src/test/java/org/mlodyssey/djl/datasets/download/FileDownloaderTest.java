@@ -1,0 +1,304 @@
+/*
+ * Copyright 2026 The djl-odyssey authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package org.mlodyssey.djl.datasets.download;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.util.Progress;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Downloads against a local HTTP server on 127.0.0.1, never the internet. */
+class FileDownloaderTest {
+
+    /** How the test server answers. */
+    enum Mode {
+        FULL,
+        RANGES,
+        ERROR
+    }
+
+    @TempDir Path dir;
+
+    private HttpServer server;
+    private volatile Mode mode = Mode.FULL;
+    private final List<String> rangeHeaders = new CopyOnWriteArrayList<>();
+    private final byte[] content = new byte[300_000];
+
+    @BeforeEach
+    void startServer() throws IOException {
+        new Random(1).nextBytes(content);
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/files/", this::handle);
+        server.start();
+    }
+
+    @AfterEach
+    void stopServer() {
+        server.stop(0);
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        String range = exchange.getRequestHeaders().getFirst("Range");
+        rangeHeaders.add(String.valueOf(range));
+        try (exchange) {
+            switch (mode) {
+                case ERROR:
+                    exchange.sendResponseHeaders(500, -1);
+                    return;
+                case RANGES:
+                    if (range != null && range.startsWith("bytes=")) {
+                        int from = Integer.parseInt(range.substring(6, range.length() - 1));
+                        exchange.getResponseHeaders()
+                                .add(
+                                        "Content-Range",
+                                        "bytes "
+                                                + from
+                                                + "-"
+                                                + (content.length - 1)
+                                                + "/"
+                                                + content.length);
+                        exchange.sendResponseHeaders(206, content.length - from);
+                        exchange.getResponseBody().write(content, from, content.length - from);
+                        return;
+                    }
+                    exchange.sendResponseHeaders(200, content.length);
+                    exchange.getResponseBody().write(content);
+                    return;
+                case FULL:
+                default:
+                    exchange.sendResponseHeaders(200, content.length);
+                    exchange.getResponseBody().write(content);
+            }
+        }
+    }
+
+    private static FileDownloader downloader() {
+        return new FileDownloader(Duration.ofSeconds(10));
+    }
+
+    /**
+     * Serves one request on a raw socket: headers promising the whole content, a third of it, then
+     * a closed connection.
+     */
+    private int startTruncatingServer(ServerSocket socket) {
+        Thread thread =
+                new Thread(
+                        () -> {
+                            try (Socket client = socket.accept()) {
+                                BufferedReader in =
+                                        new BufferedReader(
+                                                new InputStreamReader(
+                                                        client.getInputStream(),
+                                                        StandardCharsets.US_ASCII));
+                                String line;
+                                while ((line = in.readLine()) != null && !line.isEmpty()) {
+                                    // the request's headers are not needed
+                                }
+                                OutputStream out = client.getOutputStream();
+                                out.write(
+                                        ("HTTP/1.1 200 OK\r\nContent-Length: "
+                                                        + content.length
+                                                        + "\r\nConnection: close\r\n\r\n")
+                                                .getBytes(StandardCharsets.US_ASCII));
+                                out.write(content, 0, content.length / 3);
+                                out.flush();
+                            } catch (IOException e) {
+                                throw new UncheckedIOException(e);
+                            }
+                        });
+        thread.setDaemon(true);
+        thread.start();
+        return socket.getLocalPort();
+    }
+
+    private RemoteFile remote(String md5) {
+        URI url =
+                URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/files/data.bin");
+        return new RemoteFile("data.bin", url, content.length, md5);
+    }
+
+    private String md5() throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(content));
+    }
+
+    /** Records what a download reports through DJL's Progress. */
+    static final class RecordingProgress implements Progress {
+        long max;
+        long progress;
+        boolean ended;
+
+        @Override
+        public void reset(String message, long max, String trailingMessage) {
+            this.max = max;
+            this.progress = 0;
+        }
+
+        @Override
+        public void start(long initialProgress) {
+            progress = initialProgress;
+        }
+
+        @Override
+        public void end() {
+            ended = true;
+        }
+
+        @Override
+        public void increment(long increment) {
+            progress += increment;
+        }
+
+        @Override
+        public void update(long progress, String message) {
+            this.progress = progress;
+        }
+    }
+
+    @Test
+    void downloadsVerifiesAndPlacesTheFile() throws Exception {
+        Path target = dir.resolve("sub/data.bin");
+        RecordingProgress progress = new RecordingProgress();
+        downloader().download(remote(md5()), target, progress);
+        assertArrayEquals(content, Files.readAllBytes(target));
+        assertFalse(Files.exists(dir.resolve("sub/data.bin.part")));
+        assertEquals(content.length, progress.max);
+        assertEquals(content.length, progress.progress);
+        assertTrue(progress.ended);
+        assertEquals(List.of("null"), rangeHeaders);
+        downloader().download(remote(md5()), target, null);
+        assertEquals(1, rangeHeaders.size(), "an existing target is not downloaded again");
+    }
+
+    @Test
+    void wrongChecksumDiscardsTheDownload() {
+        Path target = dir.resolve("data.bin");
+        DownloadException e =
+                assertThrows(
+                        DownloadException.class,
+                        () ->
+                                downloader()
+                                        .download(
+                                                remote("00000000000000000000000000000000"),
+                                                target,
+                                                null));
+        assertEquals(DownloadException.Reason.CHECKSUM_MISMATCH, e.getReason());
+        assertTrue(e.getMessage().contains("00000000000000000000000000000000"), e.getMessage());
+        assertFalse(Files.exists(target));
+        assertFalse(Files.exists(dir.resolve("data.bin.part")));
+    }
+
+    @Test
+    void truncatedTransferKeepsThePartialFileAndTheNextAttemptResumesIt() throws Exception {
+        Path target = dir.resolve("data.bin");
+        Path part = dir.resolve("data.bin.part");
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int port = startTruncatingServer(socket);
+            RemoteFile cut =
+                    new RemoteFile(
+                            "data.bin",
+                            URI.create("http://127.0.0.1:" + port + "/files/data.bin"),
+                            content.length,
+                            md5());
+            DownloadException e =
+                    assertThrows(
+                            DownloadException.class,
+                            () -> downloader().download(cut, target, null));
+            assertEquals(DownloadException.Reason.TRUNCATED, e.getReason());
+        }
+        assertFalse(Files.exists(target));
+        long kept = Files.size(part);
+        assertTrue(kept > 0 && kept < content.length, "kept " + kept);
+        assertArrayEquals(Arrays.copyOf(content, (int) kept), Files.readAllBytes(part));
+
+        mode = Mode.RANGES;
+        downloader().download(remote(md5()), target, null);
+        assertArrayEquals(content, Files.readAllBytes(target));
+        assertEquals(List.of("bytes=" + kept + "-"), rangeHeaders);
+    }
+
+    @Test
+    void resumesAPartialDownloadWithARangeRequest() throws Exception {
+        mode = Mode.RANGES;
+        Path target = dir.resolve("data.bin");
+        Files.write(dir.resolve("data.bin.part"), Arrays.copyOf(content, 123_456));
+        RecordingProgress progress = new RecordingProgress();
+        downloader().download(remote(md5()), target, progress);
+        assertArrayEquals(content, Files.readAllBytes(target));
+        assertEquals(List.of("bytes=123456-"), rangeHeaders);
+        assertEquals(content.length, progress.progress);
+    }
+
+    @Test
+    void restartsWhenTheServerIgnoresTheRange() throws Exception {
+        mode = Mode.FULL;
+        Path target = dir.resolve("data.bin");
+        byte[] stale = new byte[1000];
+        Files.write(dir.resolve("data.bin.part"), stale);
+        downloader().download(remote(md5()), target, null);
+        assertArrayEquals(content, Files.readAllBytes(target));
+        assertEquals(List.of("bytes=1000-"), rangeHeaders);
+    }
+
+    @Test
+    void serverErrorIsReportedWithTheStatus() {
+        mode = Mode.ERROR;
+        Path target = dir.resolve("data.bin");
+        DownloadException e =
+                assertThrows(
+                        DownloadException.class,
+                        () -> downloader().download(remote(md5()), target, null));
+        assertEquals(DownloadException.Reason.HTTP_STATUS, e.getReason());
+        assertTrue(e.getMessage().contains("500"), e.getMessage());
+        assertFalse(Files.exists(target));
+        assertNull(e.getCause());
+    }
+
+    @Test
+    void mirrorKeepsNameSizeAndChecksum() {
+        RemoteFile official =
+                new RemoteFile(
+                        "a.tar.gz",
+                        URI.create("https://example.org/x/a.tar.gz"),
+                        10,
+                        "0123456789abcdef0123456789ABCDEF");
+        RemoteFile mirrored = official.atMirror("http://127.0.0.1:1/m");
+        assertEquals(URI.create("http://127.0.0.1:1/m/a.tar.gz"), mirrored.getUrl());
+        assertEquals(10, mirrored.getSize());
+        assertEquals("0123456789abcdef0123456789abcdef", mirrored.getMd5());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new RemoteFile("a", URI.create("http://h/a"), 1, "not-md5"));
+    }
+}
