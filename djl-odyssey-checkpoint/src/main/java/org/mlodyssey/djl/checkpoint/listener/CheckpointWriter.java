@@ -113,7 +113,7 @@ final class CheckpointWriter implements AutoCloseable {
                 () -> {
                     try {
                         write.run();
-                    } catch (Throwable e) { // NOPMD: every failure is recorded, never lost
+                    } catch (Throwable e) { // every failure is recorded, never lost
                         fail(target, e);
                     } finally {
                         slots.release();

@@ -10,11 +10,14 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.mlodyssey.djl.checkpoint.format.Checkpoint;
 import org.mlodyssey.djl.checkpoint.format.ReadOptions;
@@ -144,14 +147,24 @@ public final class NDArrayCheckpoints {
     public static Map<String, NDArray> load(
             Path file, NDManager manager, Device device, ReadOptions options, UnsafeDTypes unsafe)
             throws IOException {
+        List<HostArray> slots = new ArrayList<>();
         Map<String, NDArray> arrays = new LinkedHashMap<>();
         try (Checkpoint checkpoint = Checkpoint.load(file, options)) {
+            // Allocate on this thread (the engine's calls stay single-threaded), then fill the
+            // arrays' memory in parallel: the reads and the first touch of fresh memory dominate.
             for (Map.Entry<String, Tensor> entry : checkpoint.tensors().entrySet()) {
-                arrays.put(
-                        entry.getKey(),
-                        toNDArray(entry.getKey(), entry.getValue(), manager, device, unsafe));
+                slots.add(HostArray.allocate(entry.getKey(), entry.getValue(), manager, unsafe));
+            }
+            try {
+                slots.parallelStream().forEach(HostArray::fillUnchecked);
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
+            for (HostArray slot : slots) {
+                arrays.put(slot.name, slot.place(device));
             }
         } catch (IOException | RuntimeException e) {
+            slots.forEach(slot -> slot.host.close());
             arrays.values().forEach(NDArray::close);
             throw e;
         }
@@ -173,53 +186,98 @@ public final class NDArrayCheckpoints {
     public static NDArray toNDArray(
             String name, Tensor tensor, NDManager manager, Device device, UnsafeDTypes unsafe)
             throws IOException {
-        TensorDType dtype = tensor.dtype();
-        TensorDType target = dtype;
-        if (!DataTypes.isEngineSafe(dtype)) {
-            target =
-                    unsafe == UnsafeDTypes.WIDEN
-                            ? DataTypes.exactWidening(dtype).orElse(null)
-                            : null;
-            if (target == null) {
-                throw new EngineDTypeException(
-                        name,
-                        "dtype "
-                                + dtype
-                                + " cannot be handed to the PyTorch engine (it aborts the JVM); "
-                                + (DataTypes.exactWidening(dtype).isPresent()
-                                        ? "load with UnsafeDTypes.WIDEN to get "
-                                                + DataTypes.exactWidening(dtype).get()
-                                                + " exactly, or read the raw bytes"
-                                        : "no exact widening exists; read the raw bytes")
-                                + " with Checkpoint.get(name).data()");
-            }
-        }
-        NDArray host =
-                manager.create(
-                        new Shape(tensor.shape()), DataTypes.toDataType(target), Device.cpu());
+        HostArray slot = HostArray.allocate(name, tensor, manager, unsafe);
         try {
+            slot.fill();
+            return slot.place(device);
+        } catch (IOException | RuntimeException e) {
+            slot.host.close();
+            throw e;
+        }
+    }
+
+    /** A new CPU array being filled from a tensor, then placed on its device. */
+    private static final class HostArray {
+
+        final String name;
+        final Tensor tensor;
+        final TensorDType target;
+        final NDArray host;
+        final ByteBuffer memory;
+
+        private HostArray(
+                String name, Tensor tensor, TensorDType target, NDArray host, ByteBuffer memory) {
+            this.name = name;
+            this.tensor = tensor;
+            this.target = target;
+            this.host = host;
+            this.memory = memory;
+        }
+
+        static HostArray allocate(
+                String name, Tensor tensor, NDManager manager, UnsafeDTypes unsafe) {
+            TensorDType target = engineDType(name, tensor.dtype(), unsafe);
+            NDArray host =
+                    manager.create(
+                            new Shape(tensor.shape()), DataTypes.toDataType(target), Device.cpu());
             ByteBuffer memory = writableMemoryOf(host);
             if (memory == null) {
+                host.close();
                 throw new IllegalStateException(
                         name + ": the engine did not expose the memory of a new CPU array");
             }
-            if (target == dtype) {
-                tensor.copyTo(memory);
+            return new HostArray(name, tensor, target, host, memory);
+        }
+
+        void fill() throws IOException {
+            if (target == tensor.dtype()) {
+                tensor.copyTo(memory.duplicate().order(ByteOrder.LITTLE_ENDIAN));
             } else {
-                Widening.widen(dtype, tensor.data(), memory);
+                Widening.widen(tensor.dtype(), tensor.data(), memory.duplicate());
             }
-        } catch (IOException | RuntimeException e) {
+        }
+
+        void fillUnchecked() {
+            try {
+                fill();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        NDArray place(Device device) {
+            host.setName(name);
+            if (device.equals(host.getDevice())) {
+                return host;
+            }
+            NDArray placed = host.toDevice(device, false);
+            placed.setName(name);
             host.close();
-            throw e;
+            return placed;
         }
-        host.setName(name);
-        if (device.equals(host.getDevice())) {
-            return host;
+    }
+
+    /** Returns the dtype a tensor becomes in the engine, or throws if it cannot get there. */
+    private static TensorDType engineDType(String name, TensorDType dtype, UnsafeDTypes unsafe) {
+        if (DataTypes.isEngineSafe(dtype)) {
+            return dtype;
         }
-        NDArray placed = host.toDevice(device, false);
-        placed.setName(name);
-        host.close();
-        return placed;
+        TensorDType target =
+                unsafe == UnsafeDTypes.WIDEN ? DataTypes.exactWidening(dtype).orElse(null) : null;
+        if (target == null) {
+            throw new EngineDTypeException(
+                    name,
+                    "dtype "
+                            + dtype
+                            + " cannot be handed to the PyTorch engine (it aborts the JVM); "
+                            + (DataTypes.exactWidening(dtype).isPresent()
+                                    ? "load with UnsafeDTypes.WIDEN to get "
+                                            + DataTypes.exactWidening(dtype).get()
+                                            + " exactly, or read the raw bytes"
+                                    : "no exact widening exists; read the raw bytes")
+                            + " with Checkpoint.get(name).data()");
+        }
+        return target;
     }
 
     /**

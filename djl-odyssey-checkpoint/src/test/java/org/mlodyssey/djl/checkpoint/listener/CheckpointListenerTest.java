@@ -67,6 +67,21 @@ class CheckpointListenerTest {
         return names;
     }
 
+    /** Records the validation loss of each epoch, as the trainer reports it. */
+    private static TrainingListenerAdapter lossRecorder(List<Float> losses) {
+        return new TrainingListenerAdapter() {
+            @Override
+            public void onEpoch(Trainer trainer) {
+                losses.add(trainer.getTrainingResult().getEvaluations().get("validate_loss"));
+            }
+        };
+    }
+
+    /** Reads a manifest metadata value of a checkpoint, verifying the checkpoint. */
+    private static String metadata(Path root, String checkpoint, String key) throws IOException {
+        return TrainingCheckpoint.open(root.resolve(checkpoint)).getManifest().metadata().get(key);
+    }
+
     /** Opens (fully verifies) every checkpoint of a root. */
     private static void assertAllValid(Path root) throws IOException {
         for (String n : checkpoints(root)) {
@@ -167,12 +182,7 @@ class CheckpointListenerTest {
                             expected.get(checkpoint.getProgress().globalStep()), disk);
                 }
             }
-            assertEquals(
-                    "END",
-                    TrainingCheckpoint.open(root.resolve(name(21, 3, 0)))
-                            .getManifest()
-                            .metadata()
-                            .get(CheckpointListener.META_REASONS));
+            assertEquals("END", metadata(root, name(21, 3, 0), CheckpointListener.META_REASONS));
         } finally {
             expected.values().forEach(TrainingSnapshot::close);
         }
@@ -194,14 +204,7 @@ class CheckpointListenerTest {
                         .optOnSaved(saved::add)
                         .build();
         List<Float> losses = new ArrayList<>();
-        TrainingListenerAdapter lossRecorder =
-                new TrainingListenerAdapter() {
-                    @Override
-                    public void onEpoch(Trainer trainer) {
-                        losses.add(
-                                trainer.getTrainingResult().getEvaluations().get("validate_loss"));
-                    }
-                };
+        TrainingListenerAdapter lossRecorder = lossRecorder(losses);
         int epochs = 8;
         try (TinyTraining run =
                 new TinyTraining(OptimizerKind.SGD, 3, true, listener, lossRecorder)) {
@@ -234,11 +237,7 @@ class CheckpointListenerTest {
             kept.add(name(7L * e, e, 0));
         }
         assertEquals(kept, checkpoints(root));
-        String value =
-                TrainingCheckpoint.open(root.resolve(kept.get(1)))
-                        .getManifest()
-                        .metadata()
-                        .get(CheckpointListener.META_MONITOR_VALUE);
+        String value = metadata(root, kept.get(1), CheckpointListener.META_MONITOR_VALUE);
         assertEquals(Float.toString(best), value);
     }
 
@@ -253,14 +252,7 @@ class CheckpointListenerTest {
                         .optKeepBest(1)
                         .build();
         List<Float> losses = new ArrayList<>();
-        TrainingListenerAdapter lossRecorder =
-                new TrainingListenerAdapter() {
-                    @Override
-                    public void onEpoch(Trainer trainer) {
-                        losses.add(
-                                trainer.getTrainingResult().getEvaluations().get("validate_loss"));
-                    }
-                };
+        TrainingListenerAdapter lossRecorder = lossRecorder(losses);
         try (TinyTraining run =
                 new TinyTraining(OptimizerKind.SGD, 3, true, listener, lossRecorder)) {
             EasyTrain.fit(run.trainer(), 5, run.dataset(), run.validation());
@@ -431,12 +423,7 @@ class CheckpointListenerTest {
         // position (epoch 3, batch 0; ordinal 8). Kept: the newest, the resumed-from 9, and
         // ordinals 4 (step 12) and 8 permanently.
         assertEquals(List.of(name(9, 1, 2), name(12, 1, 5), name(21, 3, 0)), checkpoints(root));
-        assertEquals(
-                "4",
-                TrainingCheckpoint.open(root.resolve(name(12, 1, 5)))
-                        .getManifest()
-                        .metadata()
-                        .get(CheckpointListener.META_ORDINAL));
+        assertEquals("4", metadata(root, name(12, 1, 5), CheckpointListener.META_ORDINAL));
         assertAllValid(root);
 
         // The one call also takes one checkpoint, or the latest pointer.

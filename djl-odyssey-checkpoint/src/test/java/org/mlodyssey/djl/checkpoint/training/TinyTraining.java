@@ -28,6 +28,7 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.translate.TranslateException;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -237,6 +238,21 @@ public final class TinyTraining implements AutoCloseable {
                     entry.getValue().toByteArray(),
                     other.toByteArray(),
                     what + " " + entry.getKey() + " differs");
+        }
+    }
+
+    /**
+     * Asserts the newest valid checkpoints of two directories are equal byte for byte and hold the
+     * end of the run.
+     */
+    public static void assertSameFinalState(Path expectedRoot, Path actualRoot) throws IOException {
+        TrainingCheckpoint expected =
+                TrainingCheckpoints.findLatestValid(expectedRoot).orElseThrow();
+        TrainingCheckpoint actual = TrainingCheckpoints.findLatestValid(actualRoot).orElseThrow();
+        assertEquals(TOTAL_STEPS, expected.getProgress().globalStep());
+        try (TrainingSnapshot e = expected.loadSnapshot();
+                TrainingSnapshot a = actual.loadSnapshot()) {
+            assertBitIdentical(e, a);
         }
     }
 
