@@ -53,10 +53,7 @@ public final class ResumeDemo {
      * @param args the arguments of {@code odyssey demo}
      */
     public static void main(String[] args) {
-        String[] all = new String[args.length + 1];
-        all[0] = "demo";
-        System.arraycopy(args, 0, all, 1, args.length);
-        System.exit(OdysseyCommand.execute(all));
+        System.exit(OdysseyCommand.executeSubcommand("demo", args));
     }
 
     /**

@@ -43,10 +43,7 @@ public final class SampleGrid {
      * @param args the arguments of {@code odyssey preview}
      */
     public static void main(String[] args) {
-        String[] all = new String[args.length + 1];
-        all[0] = "preview";
-        System.arraycopy(args, 0, all, 1, args.length);
-        System.exit(OdysseyCommand.execute(all));
+        System.exit(OdysseyCommand.executeSubcommand("preview", args));
     }
 
     /**

@@ -73,10 +73,7 @@ public final class TrainClassifier {
      * @param args the arguments of {@code odyssey train}
      */
     public static void main(String[] args) {
-        String[] all = new String[args.length + 1];
-        all[0] = "train";
-        System.arraycopy(args, 0, all, 1, args.length);
-        System.exit(OdysseyCommand.execute(all));
+        System.exit(OdysseyCommand.executeSubcommand("train", args));
     }
 
     /**

@@ -65,10 +65,7 @@ public final class TrainingCurves {
      * @param args the arguments of {@code odyssey plot}
      */
     public static void main(String[] args) {
-        String[] all = new String[args.length + 1];
-        all[0] = "plot";
-        System.arraycopy(args, 0, all, 1, args.length);
-        System.exit(OdysseyCommand.execute(all));
+        System.exit(OdysseyCommand.executeSubcommand("plot", args));
     }
 
     /**

@@ -41,6 +41,21 @@ public final class OdysseyCommand implements Runnable {
     }
 
     /**
+     * Runs one subcommand with its arguments, without exiting the JVM; the examples' {@code main}
+     * methods call it.
+     *
+     * @param subcommand the subcommand's name
+     * @param args its arguments
+     * @return the exit code
+     */
+    public static int executeSubcommand(String subcommand, String... args) {
+        String[] all = new String[args.length + 1];
+        all[0] = subcommand;
+        System.arraycopy(args, 0, all, 1, args.length);
+        return execute(all);
+    }
+
+    /**
      * Runs the command line without exiting the JVM.
      *
      * @param args the command-line arguments

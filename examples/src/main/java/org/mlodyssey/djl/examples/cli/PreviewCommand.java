@@ -6,7 +6,6 @@ package org.mlodyssey.djl.examples.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.mlodyssey.djl.examples.DatasetKind;
 import org.mlodyssey.djl.examples.SampleGrid;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -28,22 +27,7 @@ public final class PreviewCommand implements Callable<Integer> {
 
     @Spec private CommandLine.Model.CommandSpec spec;
 
-    @Option(
-            names = "--dataset",
-            required = true,
-            description = "emnist, cifar10 or cifar100",
-            converter = TrainCommand.DatasetConverter.class)
-    private DatasetKind dataset;
-
-    @Option(
-            names = "--split",
-            description =
-                    "emnist: byclass, bymerge, balanced (default), letters, digits, mnist;"
-                            + " cifar100: fine (default), coarse")
-    private String split;
-
-    @Option(names = "--data-dir", paramLabel = "D", description = "where the dataset's files are")
-    private Path dataDir;
+    @CommandLine.Mixin private DatasetOptions data;
 
     @Option(names = "--out", required = true, paramLabel = "grid.png", description = "the PNG")
     private Path out;
@@ -64,12 +48,7 @@ public final class PreviewCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CommandLine cl = spec.commandLine();
-        String checked;
-        try {
-            checked = dataset.checkSplit(split);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(cl, "--split: " + e.getMessage());
-        }
+        String checked = data.checkedSplit(cl);
         for (Object[] flag :
                 new Object[][] {{"--rows", rows}, {"--cols", cols}, {"--scale", scale}}) {
             int v = (Integer) flag[1];
@@ -79,7 +58,7 @@ public final class PreviewCommand implements Callable<Integer> {
         }
         SampleGrid.Result r;
         try {
-            r = SampleGrid.run(dataset, checked, dataDir, rows, cols, scale, out);
+            r = SampleGrid.run(data.dataset, checked, data.dataDir, rows, cols, scale, out);
         } catch (java.io.IOException e) {
             cl.getErr().println("odyssey preview: " + OdysseyCommand.describe(e));
             cl.getErr().flush();

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.mlodyssey.djl.examples.DatasetKind;
 import org.mlodyssey.djl.examples.ModelKind;
 import org.mlodyssey.djl.examples.TrainClassifier;
 import picocli.CommandLine;
@@ -36,31 +35,13 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Spec private CommandLine.Model.CommandSpec spec;
 
-    @Option(
-            names = "--dataset",
-            required = true,
-            description = "emnist, cifar10 or cifar100",
-            converter = DatasetConverter.class)
-    private DatasetKind dataset;
-
-    @Option(
-            names = "--split",
-            description =
-                    "emnist: byclass, bymerge, balanced (default), letters, digits, mnist;"
-                            + " cifar100: fine (default), coarse; cifar10: none")
-    private String split;
-
-    @Option(
-            names = "--data-dir",
-            paramLabel = "D",
-            description = "where the dataset's files are (default: the DJL cache directory)")
-    private Path dataDir;
+    @CommandLine.Mixin private DatasetOptions data;
 
     @Option(
             names = "--model",
             defaultValue = "mlp",
             description = "mlp, lenet or resnet20 (default: ${DEFAULT-VALUE})",
-            converter = ModelConverter.class)
+            converter = DatasetOptions.ModelConverter.class)
     private ModelKind model;
 
     @Option(names = "--epochs", defaultValue = "2", description = "default: ${DEFAULT-VALUE}")
@@ -175,12 +156,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     private TrainClassifier.Options options() {
         CommandLine cl = spec.commandLine();
-        String checkedSplit;
-        try {
-            checkedSplit = dataset.checkSplit(split);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(cl, "--split: " + e.getMessage());
-        }
+        String checkedSplit = data.checkedSplit(cl);
         positive(cl, "--epochs", epochs);
         positive(cl, "--batch-size", batchSize);
         if (maxSteps != null) {
@@ -217,9 +193,9 @@ public final class TrainCommand implements Callable<Integer> {
             throw new ParameterException(cl, "--resume: expected auto, never or a path");
         }
         return new TrainClassifier.Options(
-                dataset,
+                data.dataset,
                 checkedSplit,
-                dataDir,
+                data.dataDir,
                 model,
                 epochs,
                 batchSize,
@@ -247,38 +223,6 @@ public final class TrainCommand implements Callable<Integer> {
     private static void notNegative(CommandLine cl, String flag, long value) {
         if (value < 0) {
             throw new ParameterException(cl, flag + ": must not be negative, got " + value);
-        }
-    }
-
-    /** Converts {@code emnist|cifar10|cifar100}. */
-    static final class DatasetConverter implements CommandLine.ITypeConverter<DatasetKind> {
-
-        /** {@inheritDoc} */
-        @Override
-        public DatasetKind convert(String value) {
-            for (DatasetKind kind : DatasetKind.values()) {
-                if (kind.cliName().equals(value.toLowerCase(Locale.ROOT))) {
-                    return kind;
-                }
-            }
-            throw new CommandLine.TypeConversionException(
-                    "'" + value + "' is not one of emnist, cifar10, cifar100");
-        }
-    }
-
-    /** Converts {@code mlp|lenet|resnet20}. */
-    static final class ModelConverter implements CommandLine.ITypeConverter<ModelKind> {
-
-        /** {@inheritDoc} */
-        @Override
-        public ModelKind convert(String value) {
-            for (ModelKind kind : ModelKind.values()) {
-                if (kind.cliName().equals(value.toLowerCase(Locale.ROOT))) {
-                    return kind;
-                }
-            }
-            throw new CommandLine.TypeConversionException(
-                    "'" + value + "' is not one of mlp, lenet, resnet20");
         }
     }
 }
