@@ -62,7 +62,25 @@ public final class OdysseyCommand implements Runnable {
      * @return the exit code
      */
     public static int execute(String... args) {
-        return new CommandLine(new OdysseyCommand()).execute(args);
+        return commandLine().execute(args);
+    }
+
+    /**
+     * Creates the command line. A failure while a command runs is reported in one line, {@code
+     * odyssey <command>: <message>}, with exit status 1; usage errors keep picocli's exit status 2.
+     *
+     * @return the command line
+     */
+    public static CommandLine commandLine() {
+        CommandLine commandLine = new CommandLine(new OdysseyCommand());
+        commandLine.setExecutionExceptionHandler(
+                (e, failed, parseResult) -> {
+                    failed.getErr()
+                            .println("odyssey " + failed.getCommandName() + ": " + describe(e));
+                    failed.getErr().flush();
+                    return 1;
+                });
+        return commandLine;
     }
 
     /**
