@@ -41,10 +41,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Shuffling ({@code setSampling(batchSize, true)}) and augmentation are deterministic: the order
  * of an epoch is drawn from the seed and the epoch number, and an image's augmentation from the
- * seed, the epoch number and the image's index. Each call to {@code getData} (one epoch, as {@link
- * ai.djl.training.EasyTrain#fit} calls it) uses {@link #getEpoch()} and then advances it; {@link
- * #setEpoch(int)} puts a resumed run back at the right epoch. A custom {@link Sampler} set with
- * {@code setSampling(Sampler)} is used as it is, with its own randomness.
+ * seed, the epoch number and the image's index. Each whole-epoch call {@code getData(manager)} or
+ * {@code getData(manager, executor)} (one epoch, as {@link ai.djl.training.EasyTrain#fit} and
+ * {@code Trainer.iterateDataset} call it) uses {@link #getEpoch()} and then advances it; a call
+ * given a {@link Sampler} ({@code getData(manager, sampler[, executor])}, which a loop such as
+ * {@code ResumableTrainingLoop} makes once per batch) uses {@link #getEpoch()} without advancing
+ * it, so such a loop sets the epoch with {@link #setEpoch(int)} before each epoch. {@link
+ * #setEpoch(int)} also puts a resumed run back at the right epoch. A custom {@link Sampler} set
+ * with {@code setSampling(Sampler)} is used as it is, with its own randomness.
  *
  * <p>{@link #get(NDManager, long)} returns one image (C, H, W), normalised, without augmentation or
  * transforms, for DJL code that reads records one by one.
@@ -165,6 +169,7 @@ public abstract sealed class CompactImageDataset extends RandomAccessDataset
 
     /**
      * Returns the epoch number the next {@code getData} call uses for shuffling and augmentation.
+     * Whole-epoch calls advance it; calls given a {@link Sampler} do not.
      *
      * @return the epoch number, 0 for the first epoch
      */
@@ -173,7 +178,9 @@ public abstract sealed class CompactImageDataset extends RandomAccessDataset
     }
 
     /**
-     * Sets the epoch number the next {@code getData} call uses, to resume a run exactly.
+     * Sets the epoch number the next {@code getData} call uses, to resume a run exactly, or, in a
+     * loop that loads batches through a sampler of its own, before each epoch (with {@code
+     * ResumableTrainingLoop}: {@code .optBeforeEpoch(dataset::setEpoch)}).
      *
      * @param epoch the epoch number, 0 for the first epoch
      */
@@ -269,9 +276,10 @@ public abstract sealed class CompactImageDataset extends RandomAccessDataset
             NDManager manager, Sampler sampler, ExecutorService executorService)
             throws IOException, TranslateException {
         prepare();
-        int e = epoch.getAndIncrement();
+        // A loop that loads batch by batch through a sampler of its own (ResumableTrainingLoop)
+        // calls this once per batch: the epoch is the loop's to set, not counted here.
         return new ImageBatches(
-                this, manager, samplerPlan(sampler), executorService, prefetchNumber, e);
+                this, manager, samplerPlan(sampler), executorService, prefetchNumber, epoch.get());
     }
 
     private Iterator<int[]> samplerPlan(Sampler sampler) {
