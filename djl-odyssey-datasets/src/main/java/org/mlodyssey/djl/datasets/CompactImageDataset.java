@@ -226,25 +226,23 @@ public abstract sealed class CompactImageDataset extends RandomAccessDataset
     public Record get(NDManager manager, long index) throws IOException {
         ImageStore s = store();
         int row = checkIndex(index);
-        ByteBuffer buffer = manager.allocateDirect(s.rowBytes);
-        buffer.put(0, s.pixels, row * s.rowBytes, s.rowBytes);
-        NDArray x;
-        try (NDArray u8 =
-                manager.create(
-                        buffer, new Shape(1, s.channels, s.height, s.width), DataType.UINT8)) {
-            x = u8.toType(DataType.FLOAT32, true);
+        // Built as a batch of one in a sub-manager, which is closed with everything in it but the
+        // two arrays returned, moved to the caller's manager.
+        try (NDManager scope = manager.newSubManager();
+                Batch batch =
+                        makeBatch(
+                                scope,
+                                new int[] {row},
+                                1,
+                                getEpoch(),
+                                normalization(scope),
+                                false)) {
+            NDArray data = batch.getData().head().reshape(s.channels, s.height, s.width);
+            NDArray label = batch.getLabels().head().reshape(new Shape());
+            data.attach(manager);
+            label.attach(manager);
+            return new Record(new NDList(data), new NDList(label));
         }
-        NDList normalization = normalization(manager);
-        if (normalization == null) {
-            x.muli(1f / 255f);
-        } else {
-            x.muli(normalization.get(0).toDevice(x.getDevice(), false))
-                    .subi(normalization.get(1).toDevice(x.getDevice(), false));
-            normalization.close();
-        }
-        NDArray data = x.reshape(s.channels, s.height, s.width);
-        NDArray label = manager.create((float) (s.labels[row] & 0xff));
-        return new Record(new NDList(data), new NDList(label));
     }
 
     /** {@inheritDoc} */
@@ -369,9 +367,17 @@ public abstract sealed class CompactImageDataset extends RandomAccessDataset
      * <p>The buffer is this thread's scratch buffer: the uint8 array that wraps it is closed before
      * this method returns (the engine has copied it into the float32 array by then), so the next
      * batch of this thread can reuse it.
+     *
+     * @param augmentAndTransform whether to apply the augmentation and the transforms (batches), or
+     *     neither (single records of {@link #get(NDManager, long)})
      */
     Batch makeBatch(
-            NDManager parent, int[] indices, long progress, int epochNumber, NDList normalization) {
+            NDManager parent,
+            int[] indices,
+            long progress,
+            int epochNumber,
+            NDList normalization,
+            boolean augmentAndTransform) {
         ImageStore s = store();
         int n = indices.length;
         int bytes = Math.multiplyExact(n, s.rowBytes);
@@ -385,7 +391,7 @@ public abstract sealed class CompactImageDataset extends RandomAccessDataset
         List<Long> indexList = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             int row = indices[i];
-            if (augment) {
+            if (augment && augmentAndTransform) {
                 gatherAugmented(s, row, buffer, i * s.rowBytes, epochNumber);
             } else {
                 buffer.put(i * s.rowBytes, s.pixels, row * s.rowBytes, s.rowBytes);
@@ -418,10 +424,10 @@ public abstract sealed class CompactImageDataset extends RandomAccessDataset
             labelArray = labelArray.toDevice(device, false);
         }
         NDList labelList = new NDList(labelArray);
-        if (pipeline != null) {
+        if (pipeline != null && augmentAndTransform) {
             data = pipeline.transform(data);
         }
-        if (targetPipeline != null) {
+        if (targetPipeline != null && augmentAndTransform) {
             labelList = targetPipeline.transform(labelList);
         }
         return new Batch(
