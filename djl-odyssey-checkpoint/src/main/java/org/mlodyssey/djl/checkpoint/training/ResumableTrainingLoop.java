@@ -4,6 +4,7 @@
  */
 package org.mlodyssey.djl.checkpoint.training;
 
+import ai.djl.ndarray.NDManager;
 import ai.djl.training.EasyTrain;
 import ai.djl.training.Trainer;
 import ai.djl.training.TrainingResult;
@@ -27,11 +28,11 @@ import java.util.concurrent.ExecutorService;
  * <p>Per epoch it reseeds DJL's shuffling generator ({@link SeedSchedule#beforeEpoch}) and draws
  * the epoch's batch order from the dataset's sampler, as index lists only. Batches before the
  * starting one are skipped by index: their data is never loaded and never reaches the model. Per
- * step it reseeds the engine ({@link SeedSchedule#beforeStep}), loads the batch, runs {@link
- * EasyTrain#trainBatch} and {@link Trainer#step()}, then calls the {@link StepListener}s. At the
- * end of an epoch it reseeds ({@link SeedSchedule#beforeEpochEnd}), validates and notifies {@code
- * onEpoch}, as {@code EasyTrain.fit} does, and records the trainer's evaluations in the metric
- * history of {@link TrainingProgress}.
+ * step it reseeds the engine ({@link SeedSchedule#beforeStep}), loads the batch into a sub-manager
+ * of the trainer's manager, runs {@link EasyTrain#trainBatch} and {@link Trainer#step()}, closes
+ * that sub-manager, then calls the {@link StepListener}s. At the end of an epoch it reseeds ({@link
+ * SeedSchedule#beforeEpochEnd}), validates and notifies {@code onEpoch}, as {@code EasyTrain.fit}
+ * does, and records the trainer's evaluations in the metric history of {@link TrainingProgress}.
  *
  * <p>What is not restored: the accumulators of DJL's evaluator listeners. After a resume in the
  * middle of an epoch, that epoch's training metrics cover only the batches run after the resume
@@ -111,7 +112,12 @@ public final class ResumableTrainingLoop {
             }
             for (int b = progress.batchInEpoch(); b < order.size(); b++) {
                 seeds.beforeStep(progress.globalStep());
-                try (Batch batch = loadBatch(trainer, trainingDataset, order.get(b))) {
+                // The dataset's iterable makes a sub-manager of the manager it is given and closes
+                // it only when asked for a next batch it does not have; one batch is taken from
+                // it, so the step's own manager closes it (and all else of the step's batch).
+                try (NDManager stepManager = trainer.getManager().newSubManager();
+                        Batch batch =
+                                loadBatch(trainer, stepManager, trainingDataset, order.get(b))) {
                     EasyTrain.trainBatch(trainer, batch);
                     trainer.step();
                 }
@@ -134,14 +140,15 @@ public final class ResumableTrainingLoop {
         return progress;
     }
 
-    private static Batch loadBatch(Trainer trainer, RandomAccessDataset dataset, List<Long> indices)
+    private static Batch loadBatch(
+            Trainer trainer, NDManager manager, RandomAccessDataset dataset, List<Long> indices)
             throws IOException, TranslateException {
         Sampler one = new FixedBatchSampler(indices);
         ExecutorService executor = trainer.getExecutorService().orElse(null);
         Iterable<Batch> batches =
                 executor == null
-                        ? dataset.getData(trainer.getManager(), one)
-                        : dataset.getData(trainer.getManager(), one, executor);
+                        ? dataset.getData(manager, one)
+                        : dataset.getData(manager, one, executor);
         Iterator<Batch> it = batches.iterator();
         if (!it.hasNext()) {
             throw new IllegalStateException(
