@@ -21,16 +21,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
+import java.util.function.IntConsumer;
 
 /**
  * A drop-in for {@link EasyTrain#fit} that can start at any epoch and batch and be resumed exactly.
  *
- * <p>Per epoch it reseeds DJL's shuffling generator ({@link SeedSchedule#beforeEpoch}) and draws
- * the epoch's batch order from the dataset's sampler, as index lists only. Batches before the
- * starting one are skipped by index: their data is never loaded and never reaches the model. Per
- * step it reseeds the engine ({@link SeedSchedule#beforeStep}), loads the batch into a sub-manager
- * of the trainer's manager, runs {@link EasyTrain#trainBatch} and {@link Trainer#step()}, closes
- * that sub-manager, then calls the {@link StepListener}s. At the end of an epoch it reseeds ({@link
+ * <p>Per epoch it calls the hook set with {@link Builder#optBeforeEpoch} with the epoch number,
+ * reseeds DJL's shuffling generator ({@link SeedSchedule#beforeEpoch}) and draws the epoch's batch
+ * order from the dataset's sampler, as index lists only. Batches before the starting one are
+ * skipped by index: their data is never loaded and never reaches the model. Per step it reseeds the
+ * engine ({@link SeedSchedule#beforeStep}), loads the batch into a sub-manager of the trainer's
+ * manager, runs {@link EasyTrain#trainBatch} and {@link Trainer#step()}, closes that sub-manager,
+ * then calls the {@link StepListener}s. At the end of an epoch it reseeds ({@link
  * SeedSchedule#beforeEpochEnd}), validates and notifies {@code onEpoch}, as {@code EasyTrain.fit}
  * does, and records the trainer's evaluations in the metric history of {@link TrainingProgress}.
  *
@@ -48,10 +50,12 @@ public final class ResumableTrainingLoop {
 
     private final List<StepListener> listeners;
     private final long stopAfterStep;
+    private final IntConsumer beforeEpoch;
 
     private ResumableTrainingLoop(Builder builder) {
         this.listeners = List.copyOf(builder.listeners);
         this.stopAfterStep = builder.stopAfterStep;
+        this.beforeEpoch = builder.beforeEpoch;
     }
 
     /**
@@ -95,6 +99,7 @@ public final class ResumableTrainingLoop {
         }
         while (progress.epoch() < numEpoch) {
             int epoch = progress.epoch();
+            beforeEpoch.accept(epoch);
             seeds.beforeEpoch(epoch);
             List<List<Long>> order = new ArrayList<>();
             for (Iterator<List<Long>> it = sampler.sample(trainingDataset); it.hasNext(); ) {
@@ -188,6 +193,7 @@ public final class ResumableTrainingLoop {
 
         private final List<StepListener> listeners = new ArrayList<>();
         private long stopAfterStep = Long.MAX_VALUE;
+        private IntConsumer beforeEpoch = epoch -> {};
 
         Builder() {}
 
@@ -199,6 +205,21 @@ public final class ResumableTrainingLoop {
          */
         public Builder addStepListener(StepListener listener) {
             listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * Sets what to call with the epoch number before each epoch's first batch, before the
+         * epoch's batch order is drawn; on a resume, also before the first batch of the epoch the
+         * run resumes in, mid-epoch included. Datasets whose augmentation depends on an epoch
+         * number they are told, such as the compact image datasets of djl-odyssey-datasets, are
+         * wired here: {@code .optBeforeEpoch(cifar::setEpoch)}.
+         *
+         * @param beforeEpoch receives the epoch number, 0 for the first epoch
+         * @return this builder
+         */
+        public Builder optBeforeEpoch(IntConsumer beforeEpoch) {
+            this.beforeEpoch = Objects.requireNonNull(beforeEpoch, "beforeEpoch");
             return this;
         }
 

@@ -134,6 +134,28 @@ class ResumableTrainingLoopTest {
     }
 
     @Test
+    void beforeEpochIsCalledBeforeEachEpochsFirstBatchAlsoWhenResumingMidEpoch() throws Exception {
+        List<String> events = new ArrayList<>();
+        StepListener steps =
+                new StepListener() {
+                    @Override
+                    public void afterStep(Trainer t, TrainingProgress p) {
+                        events.add("step " + p.globalStep());
+                    }
+
+                    @Override
+                    public void afterEpoch(Trainer t, TrainingProgress p) {}
+                };
+        TrainingProgress start = new TrainingProgress(5, 1, 2, 5, List.of(java.util.Map.of()));
+        ResumableTrainingLoop.builder()
+                .optBeforeEpoch(epoch -> events.add("epoch " + epoch))
+                .addStepListener(steps)
+                .build()
+                .fit(trainer, 3, dataset, null, start);
+        assertEquals(List.of("epoch 1", "step 6", "epoch 2", "step 7", "step 8", "step 9"), events);
+    }
+
+    @Test
     void stopAfterStepStopsBeforeTheEpochEnd() throws Exception {
         TrainingProgress stopped =
                 ResumableTrainingLoop.builder()
