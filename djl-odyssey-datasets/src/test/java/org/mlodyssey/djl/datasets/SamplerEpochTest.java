@@ -32,6 +32,7 @@ class SamplerEpochTest {
 
     private Cifar10 augmented() {
         return Cifar10.builder()
+                .optCheckRecordCounts(false)
                 .optDataDir(dir)
                 .optAugmentation(true)
                 .optSeed(5)
