@@ -159,6 +159,54 @@ class TrainingCheckpointsTest {
         }
     }
 
+    @Test
+    void aDamagedCheckpointIsMovedAsideWhenTheResumedRunSavesItsPositionAgain(@TempDir Path dir)
+            throws Exception {
+        Path root = dir.resolve("checkpoints");
+        StepListener everyThirdStep =
+                (trainer, progress) -> {
+                    if (progress.globalStep() % 3 == 0) {
+                        try {
+                            TrainingCheckpoints.save(root, trainer, progress, Map.of());
+                        } catch (IOException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+                };
+        try (TinyTraining first = new TinyTraining(OptimizerKind.ADAM, 1);
+                TinyTraining resumed = new TinyTraining(OptimizerKind.ADAM, 99)) {
+            TrainingProgress at6 = first.train(TrainingProgress.start(RUN_SEED), 6, everyThirdStep);
+            String name = TrainingCheckpoints.directoryName(at6);
+            damage(root.resolve(name), Damage.FLIPPED_BIT_IN_PARAMETERS);
+
+            TrainingProgress from =
+                    TrainingCheckpoints.restoreLatestOrStart(root, resumed.trainer(), 0);
+            assertEquals(3, from.globalStep(), "the damaged step 6 is skipped");
+            assertEquals(6, resumed.train(from, 6, everyThirdStep).globalStep());
+
+            TrainingCheckpoint saved = TrainingCheckpoints.findLatestValid(root).orElseThrow();
+            assertEquals(root.resolve(name), saved.getDirectory());
+            try (TrainingSnapshot expected = first.snapshot(at6);
+                    TrainingSnapshot actual = saved.loadSnapshot()) {
+                TinyTraining.assertBitIdentical(expected, actual);
+            }
+            List<Path> aside = new ArrayList<>();
+            try (var entries = Files.list(root)) {
+                entries.filter(p -> p.getFileName().toString().startsWith("." + name + ".damaged-"))
+                        .forEach(aside::add);
+            }
+            assertEquals(1, aside.size(), "the damaged checkpoint is kept aside");
+            InvalidTrainingCheckpointException e =
+                    assertThrows(
+                            InvalidTrainingCheckpointException.class,
+                            () -> TrainingCheckpoint.open(aside.get(0)));
+            assertEquals(Reason.CHECKSUM_MISMATCH, e.getReason(), "kept as it was");
+            // Neither a later save nor the search touch it.
+            AtomicFiles.deleteStaleTemporaries(root, null);
+            assertTrue(Files.isDirectory(aside.get(0)));
+        }
+    }
+
     /** The ways the newer checkpoint is damaged, and what verification must say. */
     enum Damage {
         MISSING_OPTIMIZER_FILE(Reason.MISSING_FILE, "optimizer.safetensors"),
