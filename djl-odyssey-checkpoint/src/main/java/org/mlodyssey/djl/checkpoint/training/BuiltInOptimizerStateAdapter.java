@@ -59,46 +59,52 @@ final class BuiltInOptimizerStateAdapter implements OptimizerStateAdapter {
             Optimizer optimizer, ParameterNames names, Device[] devices, HostArrayPool pool) {
         Class<? extends Optimizer> type = checkedType(optimizer);
         OptimizerState.Builder builder = OptimizerState.builder(type.getName(), pool);
-        builder.addCounter(NUM_UPDATE, DjlInternals.numUpdate(optimizer));
-        Map<String, Integer> counts = DjlInternals.updateCounts(optimizer);
-        for (Map.Entry<String, Parameter> entry : names.parameters().entrySet()) {
-            Integer count = counts.get(entry.getValue().getId());
-            if (count != null) {
-                builder.addCounter(UPDATE_COUNT_PREFIX + entry.getKey(), count);
-            }
-        }
-        checkNoStrangers(counts.keySet(), names, type, "updateCounts");
-        for (String slot : SLOTS.get(type)) {
-            Map<String, Map<Device, NDArray>> states = DjlInternals.stateMap(type, slot, optimizer);
-            checkNoStrangers(states.keySet(), names, type, slot);
+        try {
+            builder.addCounter(NUM_UPDATE, DjlInternals.numUpdate(optimizer));
+            Map<String, Integer> counts = DjlInternals.updateCounts(optimizer);
             for (Map.Entry<String, Parameter> entry : names.parameters().entrySet()) {
-                Map<Device, NDArray> perDevice = states.get(entry.getValue().getId());
-                if (perDevice == null) {
-                    continue;
+                Integer count = counts.get(entry.getValue().getId());
+                if (count != null) {
+                    builder.addCounter(UPDATE_COUNT_PREFIX + entry.getKey(), count);
                 }
-                for (int i = 0; i < devices.length; i++) {
-                    NDArray array = perDevice.get(devices[i]);
-                    if (array != null) {
-                        builder.addTensorCopy(tensorName(slot, i, entry.getKey()), array);
+            }
+            checkNoStrangers(counts.keySet(), names, type, "updateCounts");
+            for (String slot : SLOTS.get(type)) {
+                Map<String, Map<Device, NDArray>> states =
+                        DjlInternals.stateMap(type, slot, optimizer);
+                checkNoStrangers(states.keySet(), names, type, slot);
+                for (Map.Entry<String, Parameter> entry : names.parameters().entrySet()) {
+                    Map<Device, NDArray> perDevice = states.get(entry.getValue().getId());
+                    if (perDevice == null) {
+                        continue;
                     }
-                }
-                for (Device device : perDevice.keySet()) {
-                    if (!List.of(devices).contains(device)) {
-                        throw new IllegalStateException(
-                                type.getName()
-                                        + "."
-                                        + slot
-                                        + " holds state for parameter '"
-                                        + entry.getKey()
-                                        + "' on "
-                                        + device
-                                        + ", which is not one of the trainer's devices "
-                                        + List.of(devices));
+                    for (int i = 0; i < devices.length; i++) {
+                        NDArray array = perDevice.get(devices[i]);
+                        if (array != null) {
+                            builder.addTensorCopy(tensorName(slot, i, entry.getKey()), array);
+                        }
+                    }
+                    for (Device device : perDevice.keySet()) {
+                        if (!List.of(devices).contains(device)) {
+                            throw new IllegalStateException(
+                                    type.getName()
+                                            + "."
+                                            + slot
+                                            + " holds state for parameter '"
+                                            + entry.getKey()
+                                            + "' on "
+                                            + device
+                                            + ", which is not one of the trainer's devices "
+                                            + List.of(devices));
+                        }
                     }
                 }
             }
+            return builder.build();
+        } catch (RuntimeException e) {
+            builder.abort();
+            throw e;
         }
-        return builder.build();
     }
 
     /** {@inheritDoc} */
