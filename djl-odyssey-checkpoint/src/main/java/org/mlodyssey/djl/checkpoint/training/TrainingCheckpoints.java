@@ -206,7 +206,8 @@ public final class TrainingCheckpoints {
      * Opens a checkpoint and checks that its manifest records the position its directory is named
      * after.
      */
-    private static TrainingCheckpoint openAt(Path candidate) throws IOException {
+    private static TrainingCheckpoint openAt(Path candidate)
+            throws InvalidTrainingCheckpointException {
         TrainingCheckpoint checkpoint = TrainingCheckpoint.open(candidate);
         String expected = directoryName(checkpoint.getProgress());
         if (!expected.equals(candidate.getFileName().toString())) {
