@@ -161,7 +161,7 @@ public final class TrainingCheckpoints {
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | RuntimeException e) {
             try {
-                deleteRecursively(temp);
+                AtomicFiles.deleteRecursively(temp);
             } catch (IOException cleanup) {
                 e.addSuppressed(cleanup);
             }
@@ -331,20 +331,6 @@ public final class TrainingCheckpoints {
         Path doomed = root.resolve(AtomicFiles.temporaryName(name));
         Files.move(checkpoint, doomed, StandardCopyOption.ATOMIC_MOVE);
         AtomicFiles.fsyncDirectory(root);
-        deleteRecursively(doomed);
-    }
-
-    private static void deleteRecursively(Path path) throws IOException {
-        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
-            try (DirectoryStream<Path> children = Files.newDirectoryStream(path)) {
-                for (Path child : children) {
-                    deleteRecursively(child);
-                }
-            }
-        }
-        Files.deleteIfExists(path);
+        AtomicFiles.deleteRecursively(doomed);
     }
 }
