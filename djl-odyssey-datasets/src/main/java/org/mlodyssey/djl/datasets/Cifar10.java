@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.mlodyssey.djl.datasets.cifar.ClassNamesReader;
 import org.mlodyssey.djl.datasets.download.RemoteFile;
@@ -63,8 +64,14 @@ public final class Cifar10 extends CompactImageDataset {
     /** The directory the archive holds its files in. */
     public static final String ARCHIVE_DIR = "cifar-10-batches-bin";
 
+    /** The number of records in each official batch file, training or test. */
+    public static final int RECORDS_PER_BATCH = 10_000;
+
+    private final boolean checkRecordCounts;
+
     private Cifar10(Builder builder) {
         super(builder);
+        this.checkRecordCounts = builder.checkRecordCounts;
     }
 
     /**
@@ -102,36 +109,20 @@ public final class Cifar10 extends CompactImageDataset {
                 DatasetFiles.resolve(
                         "CIFAR-10 (" + usage + ")",
                         dataDir,
-                        needed(dataDir, ARCHIVE_DIR, names),
+                        DatasetFiles.inArchiveDir(dataDir, ARCHIVE_DIR, names),
                         ARCHIVE,
                         mirror,
                         progress);
         List<String> classNames = ClassNamesReader.read(paths.get(names.size() - 1), NUM_CLASSES);
+        List<Path> batches = paths.subList(0, names.size() - 1);
+        int[] expectedCounts = new int[batches.size()];
+        Arrays.fill(expectedCounts, checkRecordCounts ? RECORDS_PER_BATCH : -1);
         return CifarLoader.load(
-                this,
-                paths.subList(0, names.size() - 1),
-                new int[] {NUM_CLASSES},
-                0,
-                classNames,
-                progress);
-    }
-
-    /** The files of a CIFAR archive: in {@code dataDir/archiveDir/} or directly in the dir. */
-    static List<DatasetFiles.Needed> needed(Path dataDir, String archiveDir, List<String> names) {
-        List<DatasetFiles.Needed> needed = new ArrayList<>();
-        for (String name : names) {
-            Path extracted = dataDir.resolve(archiveDir).resolve(name);
-            needed.add(
-                    new DatasetFiles.Needed(
-                            archiveDir + "/" + name,
-                            List.of(extracted, dataDir.resolve(name)),
-                            extracted));
-        }
-        return needed;
+                this, batches, expectedCounts, new int[] {NUM_CLASSES}, 0, classNames, progress);
     }
 
     /** A builder for {@link Cifar10}. */
-    public static final class Builder extends CompactImageDataset.ImageBuilder<Builder> {
+    public static final class Builder extends CifarBuilder<Builder> {
 
         Builder() {
             super(
@@ -143,19 +134,6 @@ public final class Cifar10 extends CompactImageDataset {
         /** {@inheritDoc} */
         @Override
         protected Builder self() {
-            return this;
-        }
-
-        /**
-         * Turns on the standard augmentation (off by default): each image is randomly cropped back
-         * to 32x32 from a copy zero-padded by 4 pixels on each side, then flipped left-right with
-         * probability 1/2. The draw depends only on the seed, the epoch and the image.
-         *
-         * @param augment {@code true} to augment batches
-         * @return this builder
-         */
-        public Builder optAugmentation(boolean augment) {
-            this.augment = augment;
             return this;
         }
 

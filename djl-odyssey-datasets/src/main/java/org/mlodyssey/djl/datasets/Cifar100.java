@@ -68,11 +68,19 @@ public final class Cifar100 extends CompactImageDataset {
         COARSE
     }
 
+    /** The number of records in the official {@code train.bin}. */
+    public static final int TRAIN_RECORDS = 50_000;
+
+    /** The number of records in the official {@code test.bin}. */
+    public static final int TEST_RECORDS = 10_000;
+
     private final Labels labels;
+    private final boolean checkRecordCounts;
 
     private Cifar100(Builder builder) {
         super(builder);
         this.labels = builder.labels;
+        this.checkRecordCounts = builder.checkRecordCounts;
     }
 
     /**
@@ -112,14 +120,16 @@ public final class Cifar100 extends CompactImageDataset {
                 DatasetFiles.resolve(
                         "CIFAR-100 (" + usage + ")",
                         dataDir,
-                        Cifar10.needed(dataDir, ARCHIVE_DIR, List.of(batch, namesFile)),
+                        DatasetFiles.inArchiveDir(dataDir, ARCHIVE_DIR, List.of(batch, namesFile)),
                         ARCHIVE,
                         mirror,
                         progress);
         List<String> classNames = ClassNamesReader.read(paths.get(1), getNumClasses());
+        int expected = usage == Usage.TEST ? TEST_RECORDS : TRAIN_RECORDS;
         return CifarLoader.load(
                 this,
                 List.of(paths.get(0)),
+                new int[] {checkRecordCounts ? expected : -1},
                 new int[] {NUM_COARSE_CLASSES, NUM_CLASSES},
                 labels == Labels.FINE ? 1 : 0,
                 classNames,
@@ -127,7 +137,7 @@ public final class Cifar100 extends CompactImageDataset {
     }
 
     /** A builder for {@link Cifar100}. */
-    public static final class Builder extends CompactImageDataset.ImageBuilder<Builder> {
+    public static final class Builder extends CifarBuilder<Builder> {
 
         Labels labels = Labels.FINE;
 
@@ -152,18 +162,6 @@ public final class Cifar100 extends CompactImageDataset {
          */
         public Builder optLabels(Labels labels) {
             this.labels = Objects.requireNonNull(labels, "labels");
-            return this;
-        }
-
-        /**
-         * Turns on the standard augmentation (off by default); see {@link
-         * Cifar10.Builder#optAugmentation(boolean)}.
-         *
-         * @param augment {@code true} to augment batches
-         * @return this builder
-         */
-        public Builder optAugmentation(boolean augment) {
-            this.augment = augment;
             return this;
         }
 

@@ -5,11 +5,14 @@
 package org.mlodyssey.djl.datasets;
 
 import ai.djl.util.Progress;
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.mlodyssey.djl.datasets.cifar.CifarRecordReader;
+import org.mlodyssey.djl.datasets.format.DatasetFormatException;
+import org.mlodyssey.djl.datasets.format.DatasetFormatException.Kind;
 
 /** Loads the kept records of a sequence of CIFAR batch files into an {@link ImageStore}. */
 final class CifarLoader {
@@ -21,27 +24,45 @@ final class CifarLoader {
      *
      * @param dataset the dataset (for its row selection)
      * @param files the batch files, in order
+     * @param expectedCounts for each file, the number of records it must hold, or -1 for any
      * @param labelLimits the number of classes of each label byte of a record
      * @param labelByte which label byte is the dataset's label
      * @param classNames the class names of that label
      * @param progress receives progress, or {@code null}
      * @return the store
+     * @throws DatasetFormatException with {@link Kind#TOO_LITTLE_DATA} or {@link
+     *     Kind#TOO_MUCH_DATA} if a file holds another number of records than expected
      * @throws IOException if a file is malformed or cannot be read
      */
     static ImageStore load(
             CompactImageDataset dataset,
             List<Path> files,
+            int[] expectedCounts,
             int[] labelLimits,
             int labelByte,
             List<String> classNames,
             Progress progress)
             throws IOException {
-        List<CifarRecordReader> readers = new ArrayList<>();
-        try {
+        try (OpenReaders readers = new OpenReaders()) {
             int total = 0;
-            for (Path file : files) {
+            for (int f = 0; f < files.size(); f++) {
+                Path file = files.get(f);
                 CifarRecordReader reader = CifarRecordReader.open(file, labelLimits);
                 readers.add(reader);
+                int expected = expectedCounts[f];
+                if (expected >= 0 && reader.getCount() != expected) {
+                    throw new DatasetFormatException(
+                            reader.getCount() < expected
+                                    ? Kind.TOO_LITTLE_DATA
+                                    : Kind.TOO_MUCH_DATA,
+                            file,
+                            "the file holds "
+                                    + reader.getCount()
+                                    + " records, the official file "
+                                    + expected
+                                    + ": it is cut or not the official file (a builder's"
+                                    + " optCheckRecordCounts(false) reads it anyway)");
+                }
                 total = Math.addExact(total, reader.getCount());
             }
             RowSelection selection = dataset.selectRows(total);
@@ -55,7 +76,7 @@ final class CifarLoader {
             int k = 0;
             int row = 0;
             // every record is read, so every label of every file is checked
-            for (CifarRecordReader reader : readers) {
+            for (CifarRecordReader reader : readers.list) {
                 for (int i = 0; i < reader.getCount(); i++, row++) {
                     boolean keep = k < size && selection.row(k) == row;
                     reader.next(
@@ -74,9 +95,48 @@ final class CifarLoader {
                 progress.end();
             }
             return new ImageStore(pixels, labels, size, 3, 32, 32, classNames);
-        } finally {
-            for (CifarRecordReader reader : readers) {
-                reader.close();
+        }
+    }
+
+    /**
+     * The open readers: closing it closes every one, even when closing one fails (the first failure
+     * is thrown, the others are added to it as suppressed exceptions).
+     */
+    static final class OpenReaders implements Closeable {
+
+        final List<CifarRecordReader> list = new ArrayList<>();
+
+        void add(CifarRecordReader reader) {
+            list.add(reader);
+        }
+
+        /** {@inheritDoc} */
+        @Override
+        public void close() throws IOException {
+            closeAll(list);
+        }
+
+        /**
+         * Closes every resource, in order, even when closing one fails.
+         *
+         * @param resources the resources
+         * @throws IOException the first failure, with the later ones suppressed
+         */
+        static void closeAll(List<? extends Closeable> resources) throws IOException {
+            IOException failure = null;
+            for (Closeable c : resources) {
+                try {
+                    c.close();
+                } catch (IOException e) {
+                    if (failure == null) {
+                        failure = e;
+                    } else {
+                        failure.addSuppressed(e);
+                    }
+                }
+            }
+            if (failure != null) {
+                throw failure;
             }
         }
     }

@@ -41,10 +41,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Shuffling ({@code setSampling(batchSize, true)}) and augmentation are deterministic: the order
  * of an epoch is drawn from the seed and the epoch number, and an image's augmentation from the
- * seed, the epoch number and the image's index. Each call to {@code getData} (one epoch, as {@link
- * ai.djl.training.EasyTrain#fit} calls it) uses {@link #getEpoch()} and then advances it; {@link
- * #setEpoch(int)} puts a resumed run back at the right epoch. A custom {@link Sampler} set with
- * {@code setSampling(Sampler)} is used as it is, with its own randomness.
+ * seed, the epoch number and the image's index. Each whole-epoch call {@code getData(manager)} or
+ * {@code getData(manager, executor)} (one epoch, as {@link ai.djl.training.EasyTrain#fit} and
+ * {@code Trainer.iterateDataset} call it) uses {@link #getEpoch()} and then advances it; a call
+ * given a {@link Sampler} ({@code getData(manager, sampler[, executor])}, which a loop such as
+ * {@code ResumableTrainingLoop} makes once per batch) uses {@link #getEpoch()} without advancing
+ * it, so such a loop sets the epoch with {@link #setEpoch(int)} before each epoch. {@link
+ * #setEpoch(int)} also puts a resumed run back at the right epoch. A custom {@link Sampler} set
+ * with {@code setSampling(Sampler)} is used as it is, with its own randomness.
  *
  * <p>{@link #get(NDManager, long)} returns one image (C, H, W), normalised, without augmentation or
  * transforms, for DJL code that reads records one by one.
@@ -165,6 +169,7 @@ public abstract sealed class CompactImageDataset extends RandomAccessDataset
 
     /**
      * Returns the epoch number the next {@code getData} call uses for shuffling and augmentation.
+     * Whole-epoch calls advance it; calls given a {@link Sampler} do not.
      *
      * @return the epoch number, 0 for the first epoch
      */
@@ -173,7 +178,9 @@ public abstract sealed class CompactImageDataset extends RandomAccessDataset
     }
 
     /**
-     * Sets the epoch number the next {@code getData} call uses, to resume a run exactly.
+     * Sets the epoch number the next {@code getData} call uses, to resume a run exactly, or, in a
+     * loop that loads batches through a sampler of its own, before each epoch (with {@code
+     * ResumableTrainingLoop}: {@code .optBeforeEpoch(dataset::setEpoch)}).
      *
      * @param epoch the epoch number, 0 for the first epoch
      */
@@ -219,25 +226,23 @@ public abstract sealed class CompactImageDataset extends RandomAccessDataset
     public Record get(NDManager manager, long index) throws IOException {
         ImageStore s = store();
         int row = checkIndex(index);
-        ByteBuffer buffer = manager.allocateDirect(s.rowBytes);
-        buffer.put(0, s.pixels, row * s.rowBytes, s.rowBytes);
-        NDArray x;
-        try (NDArray u8 =
-                manager.create(
-                        buffer, new Shape(1, s.channels, s.height, s.width), DataType.UINT8)) {
-            x = u8.toType(DataType.FLOAT32, true);
+        // Built as a batch of one in a sub-manager, which is closed with everything in it but the
+        // two arrays returned, moved to the caller's manager.
+        try (NDManager scope = manager.newSubManager();
+                Batch batch =
+                        makeBatch(
+                                scope,
+                                new int[] {row},
+                                1,
+                                getEpoch(),
+                                normalization(scope),
+                                false)) {
+            NDArray data = batch.getData().head().reshape(s.channels, s.height, s.width);
+            NDArray label = batch.getLabels().head().reshape(new Shape());
+            data.attach(manager);
+            label.attach(manager);
+            return new Record(new NDList(data), new NDList(label));
         }
-        NDList normalization = normalization(manager);
-        if (normalization == null) {
-            x.muli(1f / 255f);
-        } else {
-            x.muli(normalization.get(0).toDevice(x.getDevice(), false))
-                    .subi(normalization.get(1).toDevice(x.getDevice(), false));
-            normalization.close();
-        }
-        NDArray data = x.reshape(s.channels, s.height, s.width);
-        NDArray label = manager.create((float) (s.labels[row] & 0xff));
-        return new Record(new NDList(data), new NDList(label));
     }
 
     /** {@inheritDoc} */
@@ -269,9 +274,10 @@ public abstract sealed class CompactImageDataset extends RandomAccessDataset
             NDManager manager, Sampler sampler, ExecutorService executorService)
             throws IOException, TranslateException {
         prepare();
-        int e = epoch.getAndIncrement();
+        // A loop that loads batch by batch through a sampler of its own (ResumableTrainingLoop)
+        // calls this once per batch: the epoch is the loop's to set, not counted here.
         return new ImageBatches(
-                this, manager, samplerPlan(sampler), executorService, prefetchNumber, e);
+                this, manager, samplerPlan(sampler), executorService, prefetchNumber, epoch.get());
     }
 
     private Iterator<int[]> samplerPlan(Sampler sampler) {
@@ -361,9 +367,17 @@ public abstract sealed class CompactImageDataset extends RandomAccessDataset
      * <p>The buffer is this thread's scratch buffer: the uint8 array that wraps it is closed before
      * this method returns (the engine has copied it into the float32 array by then), so the next
      * batch of this thread can reuse it.
+     *
+     * @param augmentAndTransform whether to apply the augmentation and the transforms (batches), or
+     *     neither (single records of {@link #get(NDManager, long)})
      */
     Batch makeBatch(
-            NDManager parent, int[] indices, long progress, int epochNumber, NDList normalization) {
+            NDManager parent,
+            int[] indices,
+            long progress,
+            int epochNumber,
+            NDList normalization,
+            boolean augmentAndTransform) {
         ImageStore s = store();
         int n = indices.length;
         int bytes = Math.multiplyExact(n, s.rowBytes);
@@ -377,7 +391,7 @@ public abstract sealed class CompactImageDataset extends RandomAccessDataset
         List<Long> indexList = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             int row = indices[i];
-            if (augment) {
+            if (augment && augmentAndTransform) {
                 gatherAugmented(s, row, buffer, i * s.rowBytes, epochNumber);
             } else {
                 buffer.put(i * s.rowBytes, s.pixels, row * s.rowBytes, s.rowBytes);
@@ -410,10 +424,10 @@ public abstract sealed class CompactImageDataset extends RandomAccessDataset
             labelArray = labelArray.toDevice(device, false);
         }
         NDList labelList = new NDList(labelArray);
-        if (pipeline != null) {
+        if (pipeline != null && augmentAndTransform) {
             data = pipeline.transform(data);
         }
-        if (targetPipeline != null) {
+        if (targetPipeline != null && augmentAndTransform) {
             labelList = targetPipeline.transform(labelList);
         }
         return new Batch(

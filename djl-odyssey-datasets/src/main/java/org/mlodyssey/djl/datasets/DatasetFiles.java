@@ -91,6 +91,28 @@ final class DatasetFiles {
         return found;
     }
 
+    /**
+     * Returns the files of an archive that holds them in one directory: each is looked for in
+     * {@code dataDir/archiveDir/}, then directly in {@code dataDir}, and extracted to the former.
+     *
+     * @param dataDir the data directory
+     * @param archiveDir the directory the archive holds the files in
+     * @param names the file names
+     * @return the needed files, in the order of {@code names}
+     */
+    static List<Needed> inArchiveDir(Path dataDir, String archiveDir, List<String> names) {
+        List<Needed> needed = new ArrayList<>();
+        for (String name : names) {
+            Path extracted = dataDir.resolve(archiveDir).resolve(name);
+            needed.add(
+                    new Needed(
+                            archiveDir + "/" + name,
+                            List.of(extracted, dataDir.resolve(name)),
+                            extracted));
+        }
+        return needed;
+    }
+
     private static String missingMessage(
             String description,
             Path dataDir,

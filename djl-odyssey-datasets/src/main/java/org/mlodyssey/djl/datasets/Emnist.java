@@ -18,6 +18,7 @@ import java.util.Objects;
 import org.mlodyssey.djl.datasets.download.RemoteFile;
 import org.mlodyssey.djl.datasets.format.DatasetFormatException;
 import org.mlodyssey.djl.datasets.format.DatasetFormatException.Kind;
+import org.mlodyssey.djl.datasets.format.PayloadBuffers;
 import org.mlodyssey.djl.datasets.idx.IdxArray;
 import org.mlodyssey.djl.datasets.idx.IdxReader;
 import org.mlodyssey.djl.datasets.idx.IdxType;
@@ -228,7 +229,12 @@ public final class Emnist extends CompactImageDataset {
             RowSelection selection = selectRows(count);
             int size = selection.size();
             int rowBytes = IMAGE_HEIGHT * IMAGE_WIDTH;
-            byte[] pixels = new byte[Math.multiplyExact(size, rowBytes)];
+            // size <= 2^31-1 and rowBytes = 784: the product fits a long; PayloadBuffers maps a
+            // product above the array limit to SIZE_OVERFLOW, and allocates it all up front only
+            // when the file confirms the declared size (otherwise the array grows as rows arrive)
+            long pixelBytes = (long) size * rowBytes;
+            byte[] pixels =
+                    PayloadBuffers.allocate(imagesFile, pixelBytes, images.isSizeConfirmed());
             byte[] labels = new byte[size];
             byte[] raw = new byte[rowBytes];
             if (progress != null) {
@@ -241,6 +247,7 @@ public final class Emnist extends CompactImageDataset {
                 images.readRows(raw, 0, 1);
                 next = row + 1;
                 int base = k * rowBytes;
+                pixels = PayloadBuffers.ensure(pixels, (long) base + rowBytes, pixelBytes);
                 if (rawOrientation) {
                     System.arraycopy(raw, 0, pixels, base, rowBytes);
                 } else {

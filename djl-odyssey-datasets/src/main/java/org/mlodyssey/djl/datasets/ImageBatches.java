@@ -83,7 +83,7 @@ final class ImageBatches implements Iterable<Batch>, Iterator<Batch> {
             }
             int[] indices = plan.next();
             progress += indices.length;
-            return dataset.makeBatch(manager, indices, progress, epoch, normalization);
+            return dataset.makeBatch(manager, indices, progress, epoch, normalization, true);
         }
         submitNext();
         Future<Batch> future = queue.poll();
@@ -111,6 +111,11 @@ final class ImageBatches implements Iterable<Batch>, Iterator<Batch> {
                 executor.submit(
                         () ->
                                 dataset.makeBatch(
-                                        manager, indices, batchProgress, epoch, normalization)));
+                                        manager,
+                                        indices,
+                                        batchProgress,
+                                        epoch,
+                                        normalization,
+                                        true)));
     }
 }

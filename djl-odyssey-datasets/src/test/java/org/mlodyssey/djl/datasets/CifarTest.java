@@ -15,6 +15,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset.Usage;
+import java.io.Closeable;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -72,7 +74,11 @@ class CifarTest {
     }
 
     private Cifar10.Builder cifar10() {
-        return Cifar10.builder().optDataDir(dir).optNormalize(false).setSampling(4, false);
+        return Cifar10.builder()
+                .optCheckRecordCounts(false)
+                .optDataDir(dir)
+                .optNormalize(false)
+                .setSampling(4, false);
     }
 
     @Test
@@ -119,6 +125,7 @@ class CifarTest {
         CifarFixture.extract(dir, CifarFixture.cifar10Members(1, 2));
         Cifar10 test =
                 Cifar10.builder()
+                        .optCheckRecordCounts(false)
                         .optDataDir(dir)
                         .optUsage(Usage.TEST)
                         .setSampling(2, false)
@@ -145,6 +152,7 @@ class CifarTest {
             for (Usage usage : List.of(Usage.TRAIN, Usage.TEST)) {
                 Cifar100 d =
                         Cifar100.builder()
+                                .optCheckRecordCounts(false)
                                 .optDataDir(dir)
                                 .optNormalize(false)
                                 .optLabels(labels)
@@ -178,6 +186,7 @@ class CifarTest {
                 FormatFixtures.tarGz(CifarFixture.cifar100Members(4, 2)));
         Cifar100 d =
                 Cifar100.builder()
+                        .optCheckRecordCounts(false)
                         .optDataDir(dir)
                         .optNormalize(false)
                         .optUsage(Usage.TEST)
@@ -329,7 +338,12 @@ class CifarTest {
         byte[] b = CifarFixture.cifar100File(0, 2);
         b[1] = 100;
         write(dir.resolve("cifar-100-binary/train.bin"), b);
-        Cifar100 d = Cifar100.builder().optDataDir(dir).setSampling(2, false).build();
+        Cifar100 d =
+                Cifar100.builder()
+                        .optCheckRecordCounts(false)
+                        .optDataDir(dir)
+                        .setSampling(2, false)
+                        .build();
         assertEquals(
                 Kind.LABEL_OUT_OF_RANGE,
                 assertThrows(DatasetFormatException.class, d::prepare).getKind());
@@ -341,7 +355,12 @@ class CifarTest {
         byte[] b = CifarFixture.cifar100File(0, 2);
         b[3074] = 20;
         write(dir.resolve("cifar-100-binary/train.bin"), b);
-        Cifar100 d = Cifar100.builder().optDataDir(dir).setSampling(2, false).build();
+        Cifar100 d =
+                Cifar100.builder()
+                        .optCheckRecordCounts(false)
+                        .optDataDir(dir)
+                        .setSampling(2, false)
+                        .build();
         assertEquals(
                 Kind.LABEL_OUT_OF_RANGE,
                 assertThrows(DatasetFormatException.class, d::prepare).getKind());
@@ -389,5 +408,69 @@ class CifarTest {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    @Test
+    void cifar10BatchFileCutAtARecordBoundaryFailsByDefault() {
+        // 2 records under the official name: a whole number of records, but not the official 10,000
+        CifarFixture.extract(dir, CifarFixture.cifar10Members(2, 2));
+        Cifar10 d =
+                Cifar10.builder()
+                        .optDataDir(dir)
+                        .optUsage(Usage.TEST)
+                        .setSampling(2, false)
+                        .build();
+        DatasetFormatException e = assertThrows(DatasetFormatException.class, d::prepare);
+        assertEquals(Kind.TOO_LITTLE_DATA, e.getKind());
+        assertEquals(dir.resolve("cifar-10-batches-bin/test_batch.bin"), e.getFile());
+        assertTrue(e.getMessage().contains("10000"), e.getMessage());
+    }
+
+    @Test
+    void cifar10BatchFileWithTheOfficialCountIsAccepted() throws Exception {
+        CifarFixture.extract(dir, CifarFixture.cifar10Members(2, 2));
+        write(
+                dir.resolve("cifar-10-batches-bin/test_batch.bin"),
+                CifarFixture.cifar10Batch(0, Cifar10.RECORDS_PER_BATCH));
+        Cifar10 d =
+                Cifar10.builder()
+                        .optDataDir(dir)
+                        .optUsage(Usage.TEST)
+                        .setSampling(100, false)
+                        .build();
+        d.prepare();
+        assertEquals(Cifar10.RECORDS_PER_BATCH, d.size());
+    }
+
+    @Test
+    void cifar100TrainFileWithTooFewRecordsFailsByDefault() {
+        CifarFixture.extract(dir, CifarFixture.cifar100Members(9, 5));
+        Cifar100 d = Cifar100.builder().optDataDir(dir).setSampling(2, false).build();
+        DatasetFormatException e = assertThrows(DatasetFormatException.class, d::prepare);
+        assertEquals(Kind.TOO_LITTLE_DATA, e.getKind());
+        assertEquals(dir.resolve("cifar-100-binary/train.bin"), e.getFile());
+    }
+
+    @Test
+    void closingTheReadersClosesEveryOneEvenWhenOneFails() {
+        List<String> closed = new ArrayList<>();
+        List<Closeable> resources =
+                List.of(
+                        () -> closed.add("a"),
+                        () -> {
+                            closed.add("b");
+                            throw new IOException("b fails");
+                        },
+                        () -> closed.add("c"),
+                        () -> {
+                            closed.add("d");
+                            throw new IOException("d fails");
+                        });
+        IOException e =
+                assertThrows(IOException.class, () -> CifarLoader.OpenReaders.closeAll(resources));
+        assertEquals(List.of("a", "b", "c", "d"), closed);
+        assertEquals("b fails", e.getMessage());
+        assertEquals(1, e.getSuppressed().length);
+        assertEquals("d fails", e.getSuppressed()[0].getMessage());
     }
 }

@@ -131,12 +131,14 @@ class EasyTrainIntegrationTest {
         CifarFixture.extract(dir, CifarFixture.cifar10Members(4, 6));
         Cifar10 train =
                 Cifar10.builder()
+                        .optCheckRecordCounts(false)
                         .optDataDir(dir)
                         .optAugmentation(true)
                         .setSampling(10, true)
                         .build();
         Cifar10 test =
                 Cifar10.builder()
+                        .optCheckRecordCounts(false)
                         .optDataDir(dir)
                         .optUsage(Usage.TEST)
                         .setSampling(6, false)
@@ -149,12 +151,14 @@ class EasyTrainIntegrationTest {
         CifarFixture.extract(dir, CifarFixture.cifar100Members(16, 4));
         Cifar100 train =
                 Cifar100.builder()
+                        .optCheckRecordCounts(false)
                         .optDataDir(dir)
                         .optLabels(Cifar100.Labels.COARSE)
                         .setSampling(8, true)
                         .build();
         Cifar100 test =
                 Cifar100.builder()
+                        .optCheckRecordCounts(false)
                         .optDataDir(dir)
                         .optLabels(Cifar100.Labels.COARSE)
                         .optUsage(Usage.TEST)

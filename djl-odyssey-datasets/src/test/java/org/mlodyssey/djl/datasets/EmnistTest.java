@@ -23,12 +23,14 @@ import ai.djl.training.dataset.Dataset.Usage;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.dataset.Record;
 import ai.djl.training.dataset.SequenceSampler;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -512,5 +514,59 @@ class EmnistTest {
             seen.addAll(iterated);
         }
         assertEquals(20, seen.size());
+    }
+
+    /** The bytes the current thread has allocated on the heap so far. */
+    private static long allocatedBytes() {
+        return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean())
+                .getCurrentThreadAllocatedBytes();
+    }
+
+    /** Writes DIGITS train files whose headers claim {@code claimed} images over real pixels. */
+    private Path writeLyingImages(int claimed, int pixelBytes, boolean gzipped) {
+        EmnistFixture.write(dir, Emnist.Split.DIGITS, true, 2, EmnistFixture.Layout.GZIP_SUBDIR);
+        // the labels are real: `claimed` zero bytes (a few KB compressed)
+        write(
+                gzipDir().resolve("emnist-digits-train-labels-idx1-ubyte.gz"),
+                gzip(idxU8(new byte[claimed], claimed)));
+        byte[] pixels = new byte[pixelBytes];
+        new Random(3).nextBytes(pixels); // incompressible
+        byte[] idx = idxU8(pixels, claimed, 28, 28);
+        Path images = gzipDir().resolve("emnist-digits-train-images-idx3-ubyte.gz");
+        return write(images, gzipped ? gzip(idx) : idx);
+    }
+
+    @Test
+    void gzipImagesClaimingMillionsAllocateOnlyWhatArrives() {
+        // 2.1M images (1.65 GB) claimed by 1.7 MB of deflate data: within the deflate ratio
+        // bound, but the gzip trailer says 1.7 MB, so nothing is allocated from the claim.
+        Path images = writeLyingImages(2_100_000, 1_700_000, true);
+        long before = allocatedBytes();
+        DatasetFormatException e = prepareFails(Emnist.Split.DIGITS);
+        long allocated = allocatedBytes() - before;
+        assertEquals(Kind.TOO_LITTLE_DATA, e.getKind());
+        assertEquals(images, e.getFile());
+        assertTrue(allocated < 128L << 20, "allocated " + allocated + " bytes");
+    }
+
+    @Test
+    void gzipImagesWhoseClaimOverflowsAnArrayFailWithSizeOverflow() {
+        // 2.74M images x 784 bytes > 2^31: a typed error, not an ArithmeticException
+        Path images = writeLyingImages(2_740_000, 2_100_000, true);
+        DatasetFormatException e = prepareFails(Emnist.Split.DIGITS);
+        assertEquals(Kind.SIZE_OVERFLOW, e.getKind());
+        assertEquals(images, e.getFile());
+    }
+
+    @Test
+    void plainImagesClaimingMoreThanTheyHoldFailBeforeAllocating() throws Exception {
+        Path images = writeLyingImages(2_100_000, 1_700_000, false);
+        Path plain = gzipDir().resolve("emnist-digits-train-images-idx3-ubyte");
+        Files.move(images, plain);
+        long before = allocatedBytes();
+        DatasetFormatException e = prepareFails(Emnist.Split.DIGITS);
+        assertEquals(Kind.TOO_LITTLE_DATA, e.getKind());
+        assertEquals(plain, e.getFile());
+        assertTrue(allocatedBytes() - before < 128L << 20);
     }
 }

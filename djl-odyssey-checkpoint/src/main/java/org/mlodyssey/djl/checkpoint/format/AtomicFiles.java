@@ -179,7 +179,15 @@ public final class AtomicFiles {
         return deleted;
     }
 
-    private static boolean deleteRecursively(Path path) throws IOException {
+    /**
+     * Deletes a file or a directory with everything in it. Symbolic links are deleted, never
+     * followed, so nothing outside {@code path} is touched. A path that does not exist is no error.
+     *
+     * @param path the file or directory
+     * @return true if {@code path} existed and was deleted
+     * @throws IOException if something cannot be listed or deleted; what was deleted stays deleted
+     */
+    public static boolean deleteRecursively(Path path) throws IOException {
         if (Files.isDirectory(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             try (DirectoryStream<Path> children = Files.newDirectoryStream(path)) {
                 for (Path child : children) {

@@ -85,6 +85,7 @@ final class ShardedCheckpoints {
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(options.threads(), count));
         List<Future<Path>> results = new ArrayList<>();
         List<Path> temps = new ArrayList<>();
+        Path indexTemp = null;
         boolean committed = false;
         try {
             for (int i = 0; i < count; i++) {
@@ -115,10 +116,6 @@ final class ShardedCheckpoints {
             if (failure != null) {
                 throw failure;
             }
-            for (int i = 0; i < count; i++) {
-                AtomicFiles.commit(temps.get(i), path.resolveSibling(shardNames.get(i)));
-            }
-            committed = true;
             // Hugging Face's total_size counts tensor data bytes only, not shard headers.
             long total = 0;
             for (Tensor tensor : tensors.values()) {
@@ -132,10 +129,21 @@ final class ShardedCheckpoints {
             }
             byte[] index = encodeIndex(total, saveId, weightMap);
             Path indexPath = path.resolveSibling(name + INDEX_SUFFIX);
-            AtomicFiles.write(
-                    indexPath,
-                    channel -> TensorFileWriter.writeFully(channel, ByteBuffer.wrap(index)),
-                    options.durable());
+            // The index is written too before anything is renamed: from here on only renames
+            // remain, so a failure to write (a full disk) leaves the earlier save intact.
+            indexTemp =
+                    AtomicFiles.writeTemporary(
+                            indexPath,
+                            channel -> TensorFileWriter.writeFully(channel, ByteBuffer.wrap(index)),
+                            options.durable());
+            for (int i = 0; i < count; i++) {
+                AtomicFiles.commit(temps.get(i), path.resolveSibling(shardNames.get(i)));
+            }
+            AtomicFiles.commit(indexTemp, indexPath);
+            committed = true;
+            if (options.durable()) {
+                AtomicFiles.fsyncDirectory(path.toAbsolutePath().getParent());
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while writing shards of " + path);
@@ -152,6 +160,9 @@ final class ShardedCheckpoints {
             pool.shutdownNow();
             if (!committed) {
                 deleteTemporaries(results);
+                if (indexTemp != null) {
+                    Files.deleteIfExists(indexTemp);
+                }
             }
         }
         // The index is committed: a single file of an earlier save at the same path would take

@@ -139,6 +139,18 @@ public final class Tensor {
         }
     }
 
+    /**
+     * Checks a lazily loaded tensor's data against its checksum now, without keeping them (a no-op
+     * for a tensor held in memory, or a file without checksums or with verification off).
+     *
+     * @throws IOException if the file cannot be read, or the data fail their checksum
+     */
+    public void verify() throws IOException {
+        if (source != null && source.integrity() == Integrity.VERIFIED) {
+            source.verify(sourceName);
+        }
+    }
+
     /** {@inheritDoc} */
     @Override
     public String toString() {

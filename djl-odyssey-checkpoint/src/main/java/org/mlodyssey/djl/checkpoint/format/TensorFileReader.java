@@ -30,7 +30,7 @@ import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.ErrorKind;
  */
 public final class TensorFileReader implements Closeable {
 
-    private static final int VERIFY_CHUNK = 64 << 20;
+    private static final int VERIFY_CHUNK = 4 << 20;
 
     private final Path file;
     private final FileChannel channel;
@@ -339,14 +339,49 @@ public final class TensorFileReader implements Closeable {
         if (checksums == null) {
             return;
         }
+        ByteBuffer scratch = ByteBuffer.allocateDirect(VERIFY_CHUNK);
         for (TensorEntry entry : header.entries()) {
-            CRC32C crc = new CRC32C();
-            for (long done = 0; done < entry.byteSize(); done += VERIFY_CHUNK) {
-                int length = (int) Math.min(VERIFY_CHUNK, entry.byteSize() - done);
-                crc.update(map(entry.begin() + done, length));
-            }
-            check(entry, (int) crc.getValue());
+            verify(entry, scratch);
         }
+    }
+
+    /**
+     * Checks one tensor against its checksum, in bounded memory, without mapping the file.
+     *
+     * @param name the tensor's name
+     * @throws IOException if the tensor is missing or damaged, naming it
+     */
+    public void verify(String name) throws IOException {
+        TensorEntry entry = entry(name);
+        if (checksums != null) {
+            verify(
+                    entry,
+                    ByteBuffer.allocateDirect((int) Math.min(VERIFY_CHUNK, entry.byteSize())));
+        }
+    }
+
+    private void verify(TensorEntry entry, ByteBuffer scratch) throws IOException {
+        CRC32C crc = new CRC32C();
+        long position = dataStart + entry.begin();
+        long end = dataStart + entry.end();
+        while (position < end) {
+            scratch.clear();
+            scratch.limit((int) Math.min(scratch.capacity(), end - position));
+            while (scratch.hasRemaining()) {
+                int n = channel.read(scratch, position + scratch.position());
+                if (n < 0) {
+                    throw new CheckpointFormatException(
+                            ErrorKind.TRUNCATED,
+                            file,
+                            entry.name(),
+                            "file ended at byte " + (position + scratch.position()));
+                }
+            }
+            scratch.flip();
+            position += scratch.remaining();
+            crc.update(scratch);
+        }
+        check(entry, (int) crc.getValue());
     }
 
     private void check(TensorEntry entry, int actual) throws CheckpointFormatException {

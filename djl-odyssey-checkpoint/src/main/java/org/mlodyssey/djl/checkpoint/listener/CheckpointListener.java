@@ -493,7 +493,11 @@ public final class CheckpointListener extends TrainingListenerAdapter
                     e);
         }
         synchronized (committed) {
-            committed.add(new RetentionPolicy.Entry(dir.toAbsolutePath(), ordinal, value));
+            // A damaged checkpoint of the same position, registered at start, was moved aside by
+            // the save: it no longer names this directory, and must not doom the new checkpoint.
+            Path absolute = dir.toAbsolutePath();
+            committed.removeIf(e -> e.directory().equals(absolute));
+            committed.add(new RetentionPolicy.Entry(absolute, ordinal, value));
             Set<Path> keep = new HashSet<>(resumedFrom);
             keep.addAll(holds.keySet());
             for (RetentionPolicy.Entry doomed : retention.toDelete(committed, keep)) {

@@ -10,7 +10,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -155,10 +154,11 @@ public final class NDArrayCheckpoints {
             for (Map.Entry<String, Tensor> entry : checkpoint.tensors().entrySet()) {
                 slots.add(HostArray.allocate(entry.getKey(), entry.getValue(), manager, unsafe));
             }
-            try {
-                slots.parallelStream().forEach(HostArray::fillUnchecked);
-            } catch (UncheckedIOException e) {
-                throw e.getCause();
+            // Every fill runs to its end before anything is freed: a stream that threw at the
+            // first failure would let the catch below free arrays other threads still write into.
+            slots.parallelStream().forEach(HostArray::fillRecordingFailure);
+            for (HostArray slot : slots) {
+                slot.rethrowFailure();
             }
             for (HostArray slot : slots) {
                 arrays.put(slot.name, slot.place(device));
@@ -204,6 +204,7 @@ public final class NDArrayCheckpoints {
         final TensorDType target;
         final NDArray host;
         final ByteBuffer memory;
+        private Exception failure;
 
         private HostArray(
                 String name, Tensor tensor, TensorDType target, NDArray host, ByteBuffer memory) {
@@ -237,11 +238,20 @@ public final class NDArrayCheckpoints {
             }
         }
 
-        void fillUnchecked() {
+        void fillRecordingFailure() {
             try {
                 fill();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+            } catch (IOException | RuntimeException e) {
+                failure = e;
+            }
+        }
+
+        void rethrowFailure() throws IOException {
+            if (failure instanceof IOException) {
+                throw (IOException) failure;
+            }
+            if (failure != null) {
+                throw (RuntimeException) failure;
             }
         }
 
@@ -283,7 +293,8 @@ public final class NDArrayCheckpoints {
     /**
      * Loads tensors of a file into existing arrays, in place: each array keeps its identity, device
      * and gradient attachment. Every target must be in the file with the same dtype and shape;
-     * tensors of the file that are not targets are left alone.
+     * tensors of the file that are not targets are left alone. All or nothing: every target is
+     * checked and every tensor verified before the first array is written.
      *
      * @param file the checkpoint
      * @param targets the arrays to fill, by tensor name
@@ -293,14 +304,23 @@ public final class NDArrayCheckpoints {
     public static void loadInto(Path file, Map<String, NDArray> targets) throws IOException {
         ReadOptions options = ReadOptions.builder().optNames(targets.keySet()).build();
         try (Checkpoint checkpoint = Checkpoint.load(file, options)) {
+            // All or nothing: every target is checked, and every tensor verified, before the
+            // first array is written.
             for (Map.Entry<String, NDArray> entry : targets.entrySet()) {
-                copyInto(entry.getKey(), checkpoint.get(entry.getKey()), entry.getValue());
+                String name = entry.getKey();
+                checkCompatible(name, checkpoint.get(name), entry.getValue());
+                checkpoint.get(name).verify();
+            }
+            for (Map.Entry<String, NDArray> entry : targets.entrySet()) {
+                write(checkpoint.get(entry.getKey()), entry.getValue());
             }
         }
     }
 
     /**
-     * Copies a tensor's data into an existing array, in place.
+     * Copies a tensor's data into an existing array, in place. The dtype and shape are checked and
+     * the data verified against their checksum before the array is written, so a failure leaves it
+     * untouched.
      *
      * @param name the tensor's name, for error messages
      * @param tensor the tensor
@@ -309,6 +329,12 @@ public final class NDArrayCheckpoints {
      * @throws IllegalArgumentException if the array's dtype or shape differ from the tensor's
      */
     public static void copyInto(String name, Tensor tensor, NDArray target) throws IOException {
+        checkCompatible(name, tensor, target);
+        tensor.verify();
+        write(tensor, target);
+    }
+
+    private static void checkCompatible(String name, Tensor tensor, NDArray target) {
         DataType fileType = DataTypes.toDataType(tensor.dtype());
         if (!DataTypes.isEngineSafe(tensor.dtype())) {
             throw new EngineDTypeException(
@@ -330,6 +356,10 @@ public final class NDArrayCheckpoints {
                             + ", the checkpoint holds "
                             + new Shape(tensor.shape()));
         }
+    }
+
+    /** Writes checked, verified data into an array, in place. */
+    private static void write(Tensor tensor, NDArray target) throws IOException {
         if (tensor.byteSize() == 0) {
             return;
         }

@@ -14,8 +14,11 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.optimizer.Sgd;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -56,46 +59,52 @@ final class BuiltInOptimizerStateAdapter implements OptimizerStateAdapter {
             Optimizer optimizer, ParameterNames names, Device[] devices, HostArrayPool pool) {
         Class<? extends Optimizer> type = checkedType(optimizer);
         OptimizerState.Builder builder = OptimizerState.builder(type.getName(), pool);
-        builder.addCounter(NUM_UPDATE, DjlInternals.numUpdate(optimizer));
-        Map<String, Integer> counts = DjlInternals.updateCounts(optimizer);
-        for (Map.Entry<String, Parameter> entry : names.parameters().entrySet()) {
-            Integer count = counts.get(entry.getValue().getId());
-            if (count != null) {
-                builder.addCounter(UPDATE_COUNT_PREFIX + entry.getKey(), count);
-            }
-        }
-        checkNoStrangers(counts.keySet(), names, type, "updateCounts");
-        for (String slot : SLOTS.get(type)) {
-            Map<String, Map<Device, NDArray>> states = DjlInternals.stateMap(type, slot, optimizer);
-            checkNoStrangers(states.keySet(), names, type, slot);
+        try {
+            builder.addCounter(NUM_UPDATE, DjlInternals.numUpdate(optimizer));
+            Map<String, Integer> counts = DjlInternals.updateCounts(optimizer);
             for (Map.Entry<String, Parameter> entry : names.parameters().entrySet()) {
-                Map<Device, NDArray> perDevice = states.get(entry.getValue().getId());
-                if (perDevice == null) {
-                    continue;
+                Integer count = counts.get(entry.getValue().getId());
+                if (count != null) {
+                    builder.addCounter(UPDATE_COUNT_PREFIX + entry.getKey(), count);
                 }
-                for (int i = 0; i < devices.length; i++) {
-                    NDArray array = perDevice.get(devices[i]);
-                    if (array != null) {
-                        builder.addTensorCopy(tensorName(slot, i, entry.getKey()), array);
+            }
+            checkNoStrangers(counts.keySet(), names, type, "updateCounts");
+            for (String slot : SLOTS.get(type)) {
+                Map<String, Map<Device, NDArray>> states =
+                        DjlInternals.stateMap(type, slot, optimizer);
+                checkNoStrangers(states.keySet(), names, type, slot);
+                for (Map.Entry<String, Parameter> entry : names.parameters().entrySet()) {
+                    Map<Device, NDArray> perDevice = states.get(entry.getValue().getId());
+                    if (perDevice == null) {
+                        continue;
                     }
-                }
-                for (Device device : perDevice.keySet()) {
-                    if (!List.of(devices).contains(device)) {
-                        throw new IllegalStateException(
-                                type.getName()
-                                        + "."
-                                        + slot
-                                        + " holds state for parameter '"
-                                        + entry.getKey()
-                                        + "' on "
-                                        + device
-                                        + ", which is not one of the trainer's devices "
-                                        + List.of(devices));
+                    for (int i = 0; i < devices.length; i++) {
+                        NDArray array = perDevice.get(devices[i]);
+                        if (array != null) {
+                            builder.addTensorCopy(tensorName(slot, i, entry.getKey()), array);
+                        }
+                    }
+                    for (Device device : perDevice.keySet()) {
+                        if (!List.of(devices).contains(device)) {
+                            throw new IllegalStateException(
+                                    type.getName()
+                                            + "."
+                                            + slot
+                                            + " holds state for parameter '"
+                                            + entry.getKey()
+                                            + "' on "
+                                            + device
+                                            + ", which is not one of the trainer's devices "
+                                            + List.of(devices));
+                        }
                     }
                 }
             }
+            return builder.build();
+        } catch (RuntimeException e) {
+            builder.abort();
+            throw e;
         }
-        return builder.build();
     }
 
     /** {@inheritDoc} */
@@ -130,9 +139,49 @@ final class BuiltInOptimizerStateAdapter implements OptimizerStateAdapter {
                                 + type.getName());
             }
             String name = key.substring(UPDATE_COUNT_PREFIX.length());
-            counts.put(knownParameter(names, name, key).getId(), toInt(key, counter.getValue()));
+            knownParameter(names, name, key);
+            counts.put(name, toInt(key, counter.getValue()));
         }
         int numUpdate = toInt(NUM_UPDATE, state.counter(NUM_UPDATE));
+        // Parse and check every tensor (names, replicas, shapes) before copying any.
+        Map<String, Map<String, Set<Integer>>> present = new HashMap<>();
+        for (String slot : slots) {
+            present.put(slot, new HashMap<>());
+        }
+        for (Map.Entry<String, NDArray> tensor : state.getTensors().entrySet()) {
+            String key = tensor.getKey();
+            String[] parts = key.split("/", 3);
+            if (parts.length != 3 || !slots.contains(parts[0])) {
+                throw new IncompatibleCheckpointException(
+                        "Unknown tensor '"
+                                + key
+                                + "' in the state of optimizer "
+                                + type.getName()
+                                + " (expected <slot>/<replica>/<parameter> with slot in "
+                                + slots
+                                + ")");
+            }
+            int replica = replicaIndex(key, parts[1], devices);
+            Parameter parameter = knownParameter(names, parts[2], key);
+            NDArray value = tensor.getValue();
+            NDArray weight = parameter.getArray();
+            if (!value.getShape().equals(weight.getShape())
+                    || value.getDataType() != weight.getDataType()) {
+                throw new IncompatibleCheckpointException(
+                        "Optimizer tensor '"
+                                + key
+                                + "' is "
+                                + value.getDataType()
+                                + value.getShape()
+                                + " but parameter '"
+                                + parts[2]
+                                + "' is "
+                                + weight.getDataType()
+                                + weight.getShape());
+            }
+            present.get(parts[0]).computeIfAbsent(parts[2], k -> new TreeSet<>()).add(replica);
+        }
+        checkComplete(optimizer, type, slots, present, counts.keySet(), names, devices.length);
         Map<String, Map<String, Map<Device, NDArray>>> restored = new HashMap<>();
         for (String slot : slots) {
             restored.put(slot, new HashMap<>());
@@ -140,37 +189,10 @@ final class BuiltInOptimizerStateAdapter implements OptimizerStateAdapter {
         List<NDArray> created = new ArrayList<>();
         try {
             for (Map.Entry<String, NDArray> tensor : state.getTensors().entrySet()) {
-                String key = tensor.getKey();
-                String[] parts = key.split("/", 3);
-                if (parts.length != 3 || !slots.contains(parts[0])) {
-                    throw new IncompatibleCheckpointException(
-                            "Unknown tensor '"
-                                    + key
-                                    + "' in the state of optimizer "
-                                    + type.getName()
-                                    + " (expected <slot>/<replica>/<parameter> with slot in "
-                                    + slots
-                                    + ")");
-                }
-                int replica = replicaIndex(key, parts[1], devices);
-                Parameter parameter = knownParameter(names, parts[2], key);
-                NDArray value = tensor.getValue();
-                NDArray weight = parameter.getArray();
-                if (!value.getShape().equals(weight.getShape())
-                        || value.getDataType() != weight.getDataType()) {
-                    throw new IncompatibleCheckpointException(
-                            "Optimizer tensor '"
-                                    + key
-                                    + "' is "
-                                    + value.getDataType()
-                                    + value.getShape()
-                                    + " but parameter '"
-                                    + parts[2]
-                                    + "' is "
-                                    + weight.getDataType()
-                                    + weight.getShape());
-                }
-                NDArray copy = copyOnto(value, devices[replica], manager);
+                String[] parts = tensor.getKey().split("/", 3);
+                int replica = Integer.parseInt(parts[1]);
+                Parameter parameter = names.parameters().get(parts[2]);
+                NDArray copy = copyOnto(tensor.getValue(), devices[replica], manager);
                 created.add(copy);
                 restored.get(parts[0])
                         .computeIfAbsent(parameter.getId(), k -> new ConcurrentHashMap<>())
@@ -182,12 +204,77 @@ final class BuiltInOptimizerStateAdapter implements OptimizerStateAdapter {
         }
         Map<String, Integer> liveCounts = DjlInternals.updateCounts(optimizer);
         liveCounts.clear();
-        liveCounts.putAll(counts);
+        counts.forEach(
+                (name, count) -> liveCounts.put(names.parameters().get(name).getId(), count));
         DjlInternals.setNumUpdate(optimizer, numUpdate);
         for (String slot : slots) {
             Map<String, Map<Device, NDArray>> live = DjlInternals.stateMap(type, slot, optimizer);
             live.clear();
             live.putAll(restored.get(slot));
+        }
+    }
+
+    /**
+     * Checks that the state is whole: DJL creates a parameter's update count and its state in every
+     * slot, on every device, in the same update (Sgd keeps no state without momentum), so each
+     * parameter has all of them or none. A partial state would restart the missing moments from
+     * zero: not an exact resume.
+     */
+    private static void checkComplete(
+            Optimizer optimizer,
+            Class<? extends Optimizer> type,
+            List<String> slots,
+            Map<String, Map<String, Set<Integer>>> present,
+            Set<String> counted,
+            ParameterNames names,
+            int replicas) {
+        boolean stateless = type == Sgd.class && DjlInternals.momentumOf((Sgd) optimizer) == 0f;
+        if (stateless) {
+            for (String slot : slots) {
+                if (!present.get(slot).isEmpty()) {
+                    throw new IncompatibleCheckpointException(
+                            "The state of optimizer "
+                                    + type.getName()
+                                    + " has "
+                                    + slot
+                                    + " for "
+                                    + present.get(slot).keySet()
+                                    + ", but the trainer's optimizer has no momentum");
+                }
+            }
+            return;
+        }
+        Set<String> missing = new LinkedHashSet<>();
+        for (String name : names.parameters().keySet()) {
+            boolean hasState = counted.contains(name);
+            for (String slot : slots) {
+                hasState |= present.get(slot).containsKey(name);
+            }
+            if (!hasState) {
+                continue; // never updated: DJL creates its state at its first update
+            }
+            if (!counted.contains(name)) {
+                missing.add(UPDATE_COUNT_PREFIX + name);
+            }
+            for (String slot : slots) {
+                Set<Integer> have = present.get(slot).getOrDefault(name, Set.of());
+                for (int i = 0; i < replicas; i++) {
+                    if (!have.contains(i)) {
+                        missing.add(tensorName(slot, i, name));
+                    }
+                }
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new IncompatibleCheckpointException(
+                    "The state of optimizer "
+                            + type.getName()
+                            + " is incomplete for "
+                            + replicas
+                            + " device(s): missing "
+                            + missing
+                            + " (a parameter has an update count and state in every slot on"
+                            + " every device, or none)");
         }
     }
 

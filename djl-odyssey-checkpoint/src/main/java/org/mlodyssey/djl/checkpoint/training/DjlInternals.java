@@ -14,6 +14,7 @@ import ai.djl.training.Trainer;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.dataset.Sampler;
 import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.optimizer.Sgd;
 import java.lang.reflect.Field;
 import java.util.List;
 import java.util.Map;
@@ -102,6 +103,17 @@ final class DjlInternals {
      */
     static void setNumUpdate(Optimizer optimizer, int numUpdate) {
         write(Optimizer.class, "numUpdate", optimizer, numUpdate);
+    }
+
+    /**
+     * Returns the momentum of an {@link Sgd}; with 0, it keeps no {@code momentumStates}.
+     *
+     * @param sgd the optimizer
+     * @return its momentum
+     */
+    static float momentumOf(Sgd sgd) {
+        Float momentum = read(Sgd.class, "momentum", sgd);
+        return momentum;
     }
 
     /**

@@ -110,6 +110,15 @@ public final class HostArrayPool implements AutoCloseable {
     }
 
     /**
+     * Returns how many arrays are lent and not yet returned.
+     *
+     * @return the count
+     */
+    synchronized int lentCount() {
+        return lent.size();
+    }
+
+    /**
      * Returns the host memory this pool has allocated, lent or free.
      *
      * @return a byte count

@@ -23,6 +23,10 @@ public class InvalidTrainingCheckpointException extends IOException {
         MISSING_MANIFEST,
         /** The manifest is not valid JSON or lacks or mistypes a field. */
         MALFORMED_MANIFEST,
+        /** The manifest is larger than a manifest may be (16 MiB); it is not read. */
+        MANIFEST_TOO_LARGE,
+        /** A file cannot be read at all: it is a directory, access is denied, or reading fails. */
+        UNREADABLE_FILE,
         /** The manifest is of a newer format version than this reader supports. */
         UNSUPPORTED_VERSION,
         /** A file listed in the manifest is absent. */

@@ -141,6 +141,7 @@ public final class OptimizerState implements AutoCloseable {
         private final Map<String, NDArray> tensors = new LinkedHashMap<>();
         private final NDManager manager;
         private final HostArrayPool pool;
+        private boolean finished;
 
         Builder(String optimizerClass, HostArrayPool pool) {
             this.optimizerClass = Objects.requireNonNull(optimizerClass, "optimizerClass");
@@ -156,6 +157,7 @@ public final class OptimizerState implements AutoCloseable {
          * @return this builder
          */
         public Builder addCounter(String name, long value) {
+            checkOpen();
             if (value < 0) {
                 throw new IllegalArgumentException(
                         "Optimizer counter '" + name + "' is negative: " + value);
@@ -175,6 +177,7 @@ public final class OptimizerState implements AutoCloseable {
          * @return this builder
          */
         public Builder addTensorCopy(String name, NDArray array) {
+            checkOpen();
             if (tensors.containsKey(name)) {
                 throw new IllegalArgumentException("Duplicate optimizer tensor '" + name + "'");
             }
@@ -188,9 +191,40 @@ public final class OptimizerState implements AutoCloseable {
          * Builds the state, which owns the copies.
          *
          * @return the state
+         * @throws IllegalStateException if the builder was already built or aborted
          */
         public OptimizerState build() {
+            checkOpen();
+            finished = true;
             return new OptimizerState(optimizerClass, counters, tensors, manager, pool);
+        }
+
+        /**
+         * Abandons the state: returns the copies taken from the pool to it and frees the others. An
+         * adapter whose capture fails after creating the builder calls this before throwing, or the
+         * copies (and pooled host memory) are never freed. Has no effect after {@link #build()} or
+         * a first {@code abort()}.
+         */
+        public void abort() {
+            if (finished) {
+                return;
+            }
+            finished = true;
+            try {
+                if (pool != null) {
+                    tensors.values().forEach(pool::release);
+                }
+            } finally {
+                tensors.clear();
+                manager.close();
+            }
+        }
+
+        private void checkOpen() {
+            if (finished) {
+                throw new IllegalStateException(
+                        "The optimizer state builder was already built or aborted");
+            }
         }
     }
 }

@@ -29,6 +29,9 @@ public interface OptimizerStateAdapter {
     /**
      * Captures the state of an optimizer as host-memory copies.
      *
+     * <p>An implementation that fails after creating an {@link OptimizerState.Builder} calls {@link
+     * OptimizerState.Builder#abort()} before throwing, so that its copies are freed.
+     *
      * @param optimizer the optimizer
      * @param names the stable names of the model's parameters
      * @param devices the trainer's devices; a tensor kept per device is named by its index here

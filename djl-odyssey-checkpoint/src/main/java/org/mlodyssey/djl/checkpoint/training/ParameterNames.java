@@ -84,21 +84,6 @@ public final class ParameterNames {
     }
 
     /**
-     * Returns the id, in this run, of the parameter with a given stable name.
-     *
-     * @param name the stable name
-     * @return the id
-     * @throws IllegalArgumentException if the block has no parameter of this name
-     */
-    public String idOf(String name) {
-        Parameter parameter = byName.get(name);
-        if (parameter == null) {
-            throw new IllegalArgumentException("The model has no parameter named '" + name + "'");
-        }
-        return parameter.getId();
-    }
-
-    /**
      * Tells whether the block has a parameter of this name.
      *
      * @param name the stable name

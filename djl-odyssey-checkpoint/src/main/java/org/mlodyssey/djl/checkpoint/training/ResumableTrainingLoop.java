@@ -4,6 +4,7 @@
  */
 package org.mlodyssey.djl.checkpoint.training;
 
+import ai.djl.ndarray.NDManager;
 import ai.djl.training.EasyTrain;
 import ai.djl.training.Trainer;
 import ai.djl.training.TrainingResult;
@@ -20,18 +21,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
+import java.util.function.IntConsumer;
 
 /**
  * A drop-in for {@link EasyTrain#fit} that can start at any epoch and batch and be resumed exactly.
  *
- * <p>Per epoch it reseeds DJL's shuffling generator ({@link SeedSchedule#beforeEpoch}) and draws
- * the epoch's batch order from the dataset's sampler, as index lists only. Batches before the
- * starting one are skipped by index: their data is never loaded and never reaches the model. Per
- * step it reseeds the engine ({@link SeedSchedule#beforeStep}), loads the batch, runs {@link
- * EasyTrain#trainBatch} and {@link Trainer#step()}, then calls the {@link StepListener}s. At the
- * end of an epoch it reseeds ({@link SeedSchedule#beforeEpochEnd}), validates and notifies {@code
- * onEpoch}, as {@code EasyTrain.fit} does, and records the trainer's evaluations in the metric
- * history of {@link TrainingProgress}.
+ * <p>Per epoch it calls the hook set with {@link Builder#optBeforeEpoch} with the epoch number,
+ * reseeds DJL's shuffling generator ({@link SeedSchedule#beforeEpoch}) and draws the epoch's batch
+ * order from the dataset's sampler, as index lists only. Batches before the starting one are
+ * skipped by index: their data is never loaded and never reaches the model. Per step it reseeds the
+ * engine ({@link SeedSchedule#beforeStep}), loads the batch into a sub-manager of the trainer's
+ * manager, runs {@link EasyTrain#trainBatch} and {@link Trainer#step()}, closes that sub-manager,
+ * then calls the {@link StepListener}s. At the end of an epoch it reseeds ({@link
+ * SeedSchedule#beforeEpochEnd}), validates and notifies {@code onEpoch}, as {@code EasyTrain.fit}
+ * does, and records the trainer's evaluations in the metric history of {@link TrainingProgress}.
  *
  * <p>What is not restored: the accumulators of DJL's evaluator listeners. After a resume in the
  * middle of an epoch, that epoch's training metrics cover only the batches run after the resume
@@ -47,10 +50,12 @@ public final class ResumableTrainingLoop {
 
     private final List<StepListener> listeners;
     private final long stopAfterStep;
+    private final IntConsumer beforeEpoch;
 
     private ResumableTrainingLoop(Builder builder) {
         this.listeners = List.copyOf(builder.listeners);
         this.stopAfterStep = builder.stopAfterStep;
+        this.beforeEpoch = builder.beforeEpoch;
     }
 
     /**
@@ -94,6 +99,7 @@ public final class ResumableTrainingLoop {
         }
         while (progress.epoch() < numEpoch) {
             int epoch = progress.epoch();
+            beforeEpoch.accept(epoch);
             seeds.beforeEpoch(epoch);
             List<List<Long>> order = new ArrayList<>();
             for (Iterator<List<Long>> it = sampler.sample(trainingDataset); it.hasNext(); ) {
@@ -111,7 +117,12 @@ public final class ResumableTrainingLoop {
             }
             for (int b = progress.batchInEpoch(); b < order.size(); b++) {
                 seeds.beforeStep(progress.globalStep());
-                try (Batch batch = loadBatch(trainer, trainingDataset, order.get(b))) {
+                // The dataset's iterable makes a sub-manager of the manager it is given and closes
+                // it only when asked for a next batch it does not have; one batch is taken from
+                // it, so the step's own manager closes it (and all else of the step's batch).
+                try (NDManager stepManager = trainer.getManager().newSubManager();
+                        Batch batch =
+                                loadBatch(trainer, stepManager, trainingDataset, order.get(b))) {
                     EasyTrain.trainBatch(trainer, batch);
                     trainer.step();
                 }
@@ -134,14 +145,15 @@ public final class ResumableTrainingLoop {
         return progress;
     }
 
-    private static Batch loadBatch(Trainer trainer, RandomAccessDataset dataset, List<Long> indices)
+    private static Batch loadBatch(
+            Trainer trainer, NDManager manager, RandomAccessDataset dataset, List<Long> indices)
             throws IOException, TranslateException {
         Sampler one = new FixedBatchSampler(indices);
         ExecutorService executor = trainer.getExecutorService().orElse(null);
         Iterable<Batch> batches =
                 executor == null
-                        ? dataset.getData(trainer.getManager(), one)
-                        : dataset.getData(trainer.getManager(), one, executor);
+                        ? dataset.getData(manager, one)
+                        : dataset.getData(manager, one, executor);
         Iterator<Batch> it = batches.iterator();
         if (!it.hasNext()) {
             throw new IllegalStateException(
@@ -181,6 +193,7 @@ public final class ResumableTrainingLoop {
 
         private final List<StepListener> listeners = new ArrayList<>();
         private long stopAfterStep = Long.MAX_VALUE;
+        private IntConsumer beforeEpoch = epoch -> {};
 
         Builder() {}
 
@@ -192,6 +205,21 @@ public final class ResumableTrainingLoop {
          */
         public Builder addStepListener(StepListener listener) {
             listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * Sets what to call with the epoch number before each epoch's first batch, before the
+         * epoch's batch order is drawn; on a resume, also before the first batch of the epoch the
+         * run resumes in, mid-epoch included. Datasets whose augmentation depends on an epoch
+         * number they are told, such as the compact image datasets of djl-odyssey-datasets, are
+         * wired here: {@code .optBeforeEpoch(cifar::setEpoch)}.
+         *
+         * @param beforeEpoch receives the epoch number, 0 for the first epoch
+         * @return this builder
+         */
+        public Builder optBeforeEpoch(IntConsumer beforeEpoch) {
+            this.beforeEpoch = Objects.requireNonNull(beforeEpoch, "beforeEpoch");
             return this;
         }
 

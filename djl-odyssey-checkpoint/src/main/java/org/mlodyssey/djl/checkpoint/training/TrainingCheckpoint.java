@@ -10,6 +10,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.Trainer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -36,6 +39,9 @@ public final class TrainingCheckpoint {
     /** The optimizer tensors file, in the named-tensor format. */
     public static final String OPTIMIZER_FILE = "optimizer.safetensors";
 
+    /** The largest manifest read, in bytes (16 MiB); a real one is a few hundred bytes. */
+    static final int MAX_MANIFEST_BYTES = 16 << 20;
+
     static final List<String> REQUIRED_FILES =
             List.of(PARAMETERS_FILE, OPTIMIZER_FILE, TrainingStateJson.FILE_NAME);
 
@@ -56,29 +62,13 @@ public final class TrainingCheckpoint {
      *
      * @param directory the checkpoint directory
      * @return the verified checkpoint
-     * @throws InvalidTrainingCheckpointException if the directory must not be loaded, saying why
-     * @throws IOException if a file cannot be read
+     * @throws InvalidTrainingCheckpointException if the directory must not be loaded, saying why; a
+     *     file that cannot be read (a directory, access denied, an I/O error) is {@link
+     *     Reason#UNREADABLE_FILE}, so that {@link TrainingCheckpoints#findLatestValid} skips it
      */
-    public static TrainingCheckpoint open(Path directory) throws IOException {
-        Path manifestFile = directory.resolve(TrainingCheckpointManifest.FILE_NAME);
-        String json;
-        try {
-            json = Files.readString(manifestFile, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new InvalidTrainingCheckpointException(
-                    Reason.MISSING_MANIFEST,
-                    directory,
-                    TrainingCheckpointManifest.FILE_NAME,
-                    "no manifest: the checkpoint was never committed",
-                    e);
-        } catch (java.nio.charset.CharacterCodingException e) {
-            throw new InvalidTrainingCheckpointException(
-                    Reason.MALFORMED_MANIFEST,
-                    directory,
-                    TrainingCheckpointManifest.FILE_NAME,
-                    "not valid UTF-8",
-                    e);
-        }
+    public static TrainingCheckpoint open(Path directory)
+            throws InvalidTrainingCheckpointException {
+        String json = readManifest(directory);
         TrainingCheckpointManifest manifest = TrainingCheckpointManifest.parse(directory, json);
         for (String required : REQUIRED_FILES) {
             if (!manifest.files().containsKey(required)) {
@@ -92,9 +82,21 @@ public final class TrainingCheckpoint {
         for (Map.Entry<String, FileEntry> entry : manifest.files().entrySet()) {
             verifyFile(directory, entry.getKey(), entry.getValue());
         }
-        String stateJson =
-                Files.readString(
-                        directory.resolve(TrainingStateJson.FILE_NAME), StandardCharsets.UTF_8);
+        String stateJson;
+        try {
+            stateJson =
+                    Files.readString(
+                            directory.resolve(TrainingStateJson.FILE_NAME), StandardCharsets.UTF_8);
+        } catch (CharacterCodingException e) {
+            throw new InvalidTrainingCheckpointException(
+                    Reason.MALFORMED_TRAINER_STATE,
+                    directory,
+                    TrainingStateJson.FILE_NAME,
+                    "not valid UTF-8",
+                    e);
+        } catch (IOException e) {
+            throw unreadable(directory, TrainingStateJson.FILE_NAME, e);
+        }
         TrainingStateJson.Content state = TrainingStateJson.parse(directory, stateJson);
         TrainingProgress p = state.progress();
         if (p.globalStep() != manifest.globalStep()
@@ -121,6 +123,48 @@ public final class TrainingCheckpoint {
         return new TrainingCheckpoint(directory, manifest, state);
     }
 
+    /** Reads the manifest, at most {@link #MAX_MANIFEST_BYTES}, as strict UTF-8. */
+    private static String readManifest(Path directory) throws InvalidTrainingCheckpointException {
+        String name = TrainingCheckpointManifest.FILE_NAME;
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(directory.resolve(name))) {
+            bytes = in.readNBytes(MAX_MANIFEST_BYTES + 1);
+        } catch (NoSuchFileException e) {
+            throw new InvalidTrainingCheckpointException(
+                    Reason.MISSING_MANIFEST,
+                    directory,
+                    name,
+                    "no manifest: the checkpoint was never committed",
+                    e);
+        } catch (IOException e) {
+            throw unreadable(directory, name, e);
+        }
+        if (bytes.length > MAX_MANIFEST_BYTES) {
+            throw new InvalidTrainingCheckpointException(
+                    Reason.MANIFEST_TOO_LARGE,
+                    directory,
+                    name,
+                    "is more than " + MAX_MANIFEST_BYTES + " bytes, the most a manifest may have");
+        }
+        try {
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new InvalidTrainingCheckpointException(
+                    Reason.MALFORMED_MANIFEST, directory, name, "not valid UTF-8", e);
+        }
+    }
+
+    private static InvalidTrainingCheckpointException unreadable(
+            Path directory, String name, IOException cause) {
+        return new InvalidTrainingCheckpointException(
+                Reason.UNREADABLE_FILE, directory, name, "cannot be read: " + cause, cause);
+    }
+
     static FileEntry describe(Path file) throws IOException {
         CRC32C crc = new CRC32C();
         long size = 0;
@@ -136,13 +180,20 @@ public final class TrainingCheckpoint {
     }
 
     private static void verifyFile(Path directory, String name, FileEntry expected)
-            throws IOException {
+            throws InvalidTrainingCheckpointException {
         Path file = directory.resolve(name);
         if (!Files.isRegularFile(file)) {
             throw new InvalidTrainingCheckpointException(
                     Reason.MISSING_FILE, directory, name, "listed in the manifest but absent");
         }
-        long size = Files.size(file);
+        long size;
+        FileEntry actual;
+        try {
+            size = Files.size(file);
+            actual = size == expected.size() ? describe(file) : null;
+        } catch (IOException e) {
+            throw unreadable(directory, name, e);
+        }
         if (size != expected.size()) {
             throw new InvalidTrainingCheckpointException(
                     Reason.SIZE_MISMATCH,
@@ -150,7 +201,6 @@ public final class TrainingCheckpoint {
                     name,
                     "is " + size + " bytes, the manifest records " + expected.size());
         }
-        FileEntry actual = describe(file);
         if (actual.crc32c() != expected.crc32c()) {
             throw new InvalidTrainingCheckpointException(
                     Reason.CHECKSUM_MISMATCH,

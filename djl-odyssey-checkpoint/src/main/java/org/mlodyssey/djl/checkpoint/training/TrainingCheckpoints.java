@@ -15,6 +15,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -23,7 +25,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.mlodyssey.djl.checkpoint.format.AtomicFiles;
 import org.mlodyssey.djl.checkpoint.ndarray.NDArrayCheckpoints;
@@ -47,6 +48,12 @@ public final class TrainingCheckpoints {
 
     private static final Pattern NAME =
             Pattern.compile("step-(\\d{12})-epoch-(\\d{6})-batch-(\\d{9})");
+
+    /** Between a damaged checkpoint's name and the time it was moved aside. */
+    static final String DAMAGED_INFIX = ".damaged-";
+
+    private static final DateTimeFormatter DAMAGED_STAMP =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
 
     private TrainingCheckpoints() {}
 
@@ -88,7 +95,10 @@ public final class TrainingCheckpoints {
      * @param snapshot the snapshot to save
      * @param metadata user metadata to record in the manifest
      * @return the committed checkpoint directory
-     * @throws FileAlreadyExistsException if a checkpoint of the same position exists
+     * @throws FileAlreadyExistsException if a valid checkpoint of the same position exists; a
+     *     directory of that name that is not a valid checkpoint is moved aside (renamed to {@code
+     *     .<name>.damaged-<timestamp>}, kept for inspection, logged as a warning) and the position
+     *     saved again
      * @throws IOException if the checkpoint cannot be written; nothing is then committed
      */
     public static Path save(Path root, TrainingSnapshot snapshot, Map<String, String> metadata)
@@ -101,8 +111,7 @@ public final class TrainingCheckpoints {
         String name = directoryName(progress);
         Path target = root.resolve(name);
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            throw new FileAlreadyExistsException(
-                    target.toString(), null, "a checkpoint of this position exists");
+            moveAsideIfDamaged(root, target);
         }
         Path temp = root.resolve(AtomicFiles.temporaryName(name));
         Files.createDirectory(temp);
@@ -152,7 +161,7 @@ public final class TrainingCheckpoints {
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | RuntimeException e) {
             try {
-                deleteRecursively(temp);
+                AtomicFiles.deleteRecursively(temp);
             } catch (IOException cleanup) {
                 e.addSuppressed(cleanup);
             }
@@ -161,6 +170,54 @@ public final class TrainingCheckpoints {
         AtomicFiles.fsyncDirectory(root);
         logger.debug("Committed training checkpoint {}", target);
         return target;
+    }
+
+    /**
+     * Makes room for a checkpoint whose position already has a directory: a valid checkpoint is
+     * refused, anything else (damaged, half-copied, not a checkpoint) is renamed to {@code
+     * .<name>.damaged-<timestamp>}, which {@link #findLatestValid} ignores and no save deletes, so
+     * that it stays for inspection while the run saves past it.
+     */
+    private static void moveAsideIfDamaged(Path root, Path target) throws IOException {
+        InvalidTrainingCheckpointException why;
+        try {
+            openAt(target);
+            throw new FileAlreadyExistsException(
+                    target.toString(), null, "a valid checkpoint of this position exists");
+        } catch (InvalidTrainingCheckpointException e) {
+            why = e;
+        }
+        Path aside =
+                root.resolve(
+                        "."
+                                + target.getFileName()
+                                + DAMAGED_INFIX
+                                + DAMAGED_STAMP.format(Instant.now()));
+        Files.move(target, aside, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.fsyncDirectory(root);
+        logger.warn(
+                "Moved the damaged checkpoint {} aside to {}, to save that position again: {}",
+                target,
+                aside.getFileName(),
+                why.getMessage());
+    }
+
+    /**
+     * Opens a checkpoint and checks that its manifest records the position its directory is named
+     * after.
+     */
+    private static TrainingCheckpoint openAt(Path candidate)
+            throws InvalidTrainingCheckpointException {
+        TrainingCheckpoint checkpoint = TrainingCheckpoint.open(candidate);
+        String expected = directoryName(checkpoint.getProgress());
+        if (!expected.equals(candidate.getFileName().toString())) {
+            throw new InvalidTrainingCheckpointException(
+                    InvalidTrainingCheckpointException.Reason.MALFORMED_MANIFEST,
+                    candidate,
+                    TrainingCheckpointManifest.FILE_NAME,
+                    "records " + expected + ", not the directory's position");
+        }
+        return checkpoint;
     }
 
     /**
@@ -215,18 +272,7 @@ public final class TrainingCheckpoints {
         candidates.sort(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed());
         for (Path candidate : candidates) {
             try {
-                TrainingCheckpoint checkpoint = TrainingCheckpoint.open(candidate);
-                Matcher m = NAME.matcher(candidate.getFileName().toString());
-                if (m.matches() && !directoryName(checkpoint.getProgress()).equals(m.group())) {
-                    throw new InvalidTrainingCheckpointException(
-                            InvalidTrainingCheckpointException.Reason.MALFORMED_MANIFEST,
-                            candidate,
-                            TrainingCheckpointManifest.FILE_NAME,
-                            "records "
-                                    + directoryName(checkpoint.getProgress())
-                                    + ", not the directory's position");
-                }
-                return Optional.of(checkpoint);
+                return Optional.of(openAt(candidate));
             } catch (InvalidTrainingCheckpointException e) {
                 onSkipped.accept(e);
             }
@@ -285,20 +331,6 @@ public final class TrainingCheckpoints {
         Path doomed = root.resolve(AtomicFiles.temporaryName(name));
         Files.move(checkpoint, doomed, StandardCopyOption.ATOMIC_MOVE);
         AtomicFiles.fsyncDirectory(root);
-        deleteRecursively(doomed);
-    }
-
-    private static void deleteRecursively(Path path) throws IOException {
-        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
-            try (DirectoryStream<Path> children = Files.newDirectoryStream(path)) {
-                for (Path child : children) {
-                    deleteRecursively(child);
-                }
-            }
-        }
-        Files.deleteIfExists(path);
+        AtomicFiles.deleteRecursively(doomed);
     }
 }

@@ -236,4 +236,20 @@ class AtomicFilesTest {
             assertEquals(4, loaded.get("y").data().get(7));
         }
     }
+
+    @Test
+    void deleteRecursivelyDeletesATreeButNotWhatALinkInItPointsTo(@TempDir Path dir)
+            throws IOException {
+        Path outside = Files.writeString(dir.resolve("outside.txt"), "keep");
+        Path tree = dir.resolve("tree");
+        Files.createDirectories(tree.resolve("a/b"));
+        Files.writeString(tree.resolve("a/b/file"), "x");
+        Files.createSymbolicLink(tree.resolve("a/link"), outside);
+        Files.createSymbolicLink(tree.resolve("dirlink"), dir);
+
+        assertTrue(AtomicFiles.deleteRecursively(tree));
+        assertFalse(Files.exists(tree));
+        assertEquals("keep", Files.readString(outside));
+        assertFalse(AtomicFiles.deleteRecursively(tree), "absent: nothing to delete");
+    }
 }

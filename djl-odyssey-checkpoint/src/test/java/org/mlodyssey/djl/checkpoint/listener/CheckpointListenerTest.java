@@ -51,14 +51,17 @@ class CheckpointListenerTest {
                 new TrainingProgress(0, epoch, batch, step, List.of()));
     }
 
-    /** The checkpoint directories of a root, sorted; fails on a leftover temporary directory. */
+    /**
+     * The checkpoint directories of a root, sorted; fails on a leftover temporary directory and
+     * leaves out damaged checkpoints moved aside.
+     */
     private static List<String> checkpoints(Path root) throws IOException {
         List<String> names = new ArrayList<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(root)) {
             for (Path p : stream) {
                 String n = p.getFileName().toString();
                 assertFalse(n.endsWith(".tmp"), "leftover temporary " + n);
-                if (!n.equals(LatestPointer.FILE_NAME)) {
+                if (!n.equals(LatestPointer.FILE_NAME) && !n.contains(".damaged-")) {
                     names.add(n);
                 }
             }
@@ -380,6 +383,53 @@ class CheckpointListenerTest {
         assertEquals(root.resolve(name(6, 0, 6)), listener.getFailures().get(0).getCheckpoint());
         assertEquals(List.of(name(18, 2, 4), name(21, 2, 7)), checkpoints(root));
         assertAllValid(root);
+    }
+
+    @Test
+    void aDamagedCheckpointSavedAgainAfterAResumeSurvivesRetention(@TempDir Path dir)
+            throws Exception {
+        Path root = dir.resolve("ckpt");
+        CheckpointListener first =
+                CheckpointListener.builder()
+                        .setDirectory(root)
+                        .optEveryEpochs(0)
+                        .optEverySteps(3)
+                        .optAtEnd(false)
+                        .build();
+        try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 1, false, first)) {
+            run.train(TrainingProgress.start(TinyTraining.RUN_SEED), 6, first);
+            run.trainer().close();
+        }
+        Path step6 = root.resolve(name(6, 0, 6));
+        byte[] bytes = Files.readAllBytes(step6.resolve(TrainingCheckpoint.PARAMETERS_FILE));
+        bytes[bytes.length - 5] ^= 0x10;
+        Files.write(step6.resolve(TrainingCheckpoint.PARAMETERS_FILE), bytes);
+
+        CheckpointListener second =
+                CheckpointListener.builder()
+                        .setDirectory(root)
+                        .optEveryEpochs(0)
+                        .optEverySteps(3)
+                        .optAtEnd(false)
+                        .optKeepLast(1)
+                        .build();
+        try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 2, false, second)) {
+            TrainingProgress start = second.resume(run.trainer(), 99);
+            assertEquals(3, start.globalStep(), "the damaged step 6 is skipped");
+            run.train(start, 6, second);
+            run.trainer().close();
+        }
+        // The damaged step 6 was moved aside (a dot name, not listed); the new one is kept as
+        // the newest, the resumed-from step 3 is protected.
+        assertEquals(List.of(name(3, 0, 3), name(6, 0, 6)), checkpoints(root));
+        assertAllValid(root);
+        try (DirectoryStream<Path> aside =
+                Files.newDirectoryStream(root, "." + name(6, 0, 6) + ".damaged-*")) {
+            assertTrue(aside.iterator().hasNext(), "the damaged checkpoint is kept aside");
+        }
+        assertEquals(step6, TrainingCheckpoints.findLatestValid(root).orElseThrow().getDirectory());
+        assertEquals(
+                name(6, 0, 6), Files.readString(root.resolve(LatestPointer.FILE_NAME)).strip());
     }
 
     @Test

@@ -34,6 +34,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mlodyssey.djl.checkpoint.format.Checkpoint;
+import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException;
 import org.mlodyssey.djl.checkpoint.format.Integrity;
 import org.mlodyssey.djl.checkpoint.format.ReadOptions;
 import org.mlodyssey.djl.checkpoint.format.Tensor;
@@ -163,6 +164,71 @@ class NDArrayCheckpointsTest {
             collector.backward(weight.mul(weight).sum());
         }
         assertArrayEquals(new float[] {6, 8}, weight.getGradient().toFloatArray());
+    }
+
+    /** Flips one bit in the data of the file's last tensor. */
+    private static void flipLastDataBit(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length - 1] ^= 1;
+        Files.write(file, bytes);
+    }
+
+    @Test
+    void loadIntoIsAllOrNothingOnADamagedFile() throws IOException {
+        Path file = dir.resolve("two.safetensors");
+        Map<String, NDArray> saved = new LinkedHashMap<>();
+        saved.put("a", manager.create(new float[] {1, 2}));
+        saved.put("b", manager.create(new float[] {3, 4}));
+        NDArrayCheckpoints.save(file, saved, Map.of());
+        flipLastDataBit(file); // damages "b"
+        NDArray a = manager.zeros(new Shape(2));
+        NDArray b = manager.zeros(new Shape(2));
+        Map<String, NDArray> targets = new LinkedHashMap<>();
+        targets.put("a", a);
+        targets.put("b", b);
+        CheckpointFormatException e =
+                assertThrows(
+                        CheckpointFormatException.class,
+                        () -> NDArrayCheckpoints.loadInto(file, targets));
+        assertEquals(CheckpointFormatException.ErrorKind.CHECKSUM_MISMATCH, e.getKind());
+        assertEquals("b", e.getSubject());
+        assertArrayEquals(new float[] {0, 0}, a.toFloatArray());
+        assertArrayEquals(new float[] {0, 0}, b.toFloatArray());
+    }
+
+    @Test
+    void loadIntoIsAllOrNothingOnAShapeMismatch() throws IOException {
+        Path file = dir.resolve("two.safetensors");
+        Map<String, NDArray> saved = new LinkedHashMap<>();
+        saved.put("a", manager.create(new float[] {1, 2}));
+        saved.put("b", manager.create(new float[] {3, 4}));
+        NDArrayCheckpoints.save(file, saved, Map.of());
+        NDArray a = manager.zeros(new Shape(2));
+        Map<String, NDArray> targets = new LinkedHashMap<>();
+        targets.put("a", a);
+        targets.put("b", manager.zeros(new Shape(3)));
+        assertThrows(
+                IllegalArgumentException.class, () -> NDArrayCheckpoints.loadInto(file, targets));
+        assertArrayEquals(new float[] {0, 0}, a.toFloatArray());
+    }
+
+    @Test
+    void loadingManyTensorsWithOneDamagedFailsCleanly() throws IOException {
+        Random random = new Random(3);
+        Map<String, NDArray> arrays = new LinkedHashMap<>();
+        for (int i = 0; i < 16; i++) {
+            arrays.put("t" + i, randomArray(DataType.FLOAT32, new Shape(64, 64), random));
+        }
+        Path file = dir.resolve("many.safetensors");
+        NDArrayCheckpoints.save(file, arrays, Map.of());
+        flipLastDataBit(file); // damages "t15"; the others are being filled in parallel
+        try (NDManager scope = manager.newSubManager()) {
+            CheckpointFormatException e =
+                    assertThrows(
+                            CheckpointFormatException.class,
+                            () -> NDArrayCheckpoints.load(file, scope, Device.cpu()));
+            assertEquals("t15", e.getSubject());
+        }
     }
 
     @Test

@@ -51,6 +51,7 @@ class DjlInternalsTest {
                         + " java.util.Map<ai.djl.Device, ai.djl.ndarray.NDArray>>",
                 "ai.djl.training.optimizer.AdamW | variances | java.util.Map<java.lang.String,"
                         + " java.util.Map<ai.djl.Device, ai.djl.ndarray.NDArray>>",
+                "ai.djl.training.optimizer.Sgd | momentum | float",
                 "ai.djl.training.optimizer.Sgd | momentumStates | java.util.Map<java.lang.String,"
                         + " java.util.Map<ai.djl.Device, ai.djl.ndarray.NDArray>>",
                 "ai.djl.training.Trainer | parameterStore | ai.djl.training.ParameterStore",
@@ -96,6 +97,15 @@ class DjlInternalsTest {
             assertEquals(1, replicas.size());
             assertSame(weight.getArray(), replicas.get(0), "single CPU device trains in place");
             assertTrue(DjlInternals.samplerOf(run.dataset()) instanceof BatchSampler);
+        }
+        try (TinyTraining plain = new TinyTraining(TinyTraining.OptimizerKind.SGD, 1);
+                TinyTraining momentum =
+                        new TinyTraining(TinyTraining.OptimizerKind.SGD_MOMENTUM, 1)) {
+            assertEquals(
+                    0f, DjlInternals.momentumOf((Sgd) DjlInternals.optimizerOf(plain.trainer())));
+            assertEquals(
+                    0.9f,
+                    DjlInternals.momentumOf((Sgd) DjlInternals.optimizerOf(momentum.trainer())));
         }
     }
 

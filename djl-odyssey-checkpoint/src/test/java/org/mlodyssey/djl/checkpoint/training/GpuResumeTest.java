@@ -14,6 +14,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,14 +50,19 @@ class GpuResumeTest {
             TrainingProgress end = straight.train(TrainingProgress.start(RUN_SEED), Long.MAX_VALUE);
             TrainingProgress at = stopped.train(TrainingProgress.start(RUN_SEED), stop);
             TrainingCheckpoints.save(dir, stopped.trainer(), at, Map.of());
+            // The parameter store creates its replicas at the first forward pass: take one step,
+            // so that the restore has replicas to write and the check below has some to read.
+            resumed.train(TrainingProgress.start(RUN_SEED), 1);
             TrainingProgress from =
                     TrainingCheckpoints.restoreLatestOrStart(dir, resumed.trainer(), 0);
             assertEquals(stop, from.globalStep());
             ParameterNames names = ParameterNames.of(resumed.trainer().getModel().getBlock());
             for (Map.Entry<String, Parameter> entry : names.parameters().entrySet()) {
                 assertEquals(devices[0], entry.getValue().getArray().getDevice(), entry.getKey());
-                for (NDArray replica :
-                        DjlInternals.replicasOf(resumed.trainer(), entry.getValue().getId())) {
+                List<NDArray> replicas =
+                        DjlInternals.replicasOf(resumed.trainer(), entry.getValue().getId());
+                assertEquals(devices.length, replicas.size(), "replicas of " + entry.getKey());
+                for (NDArray replica : replicas) {
                     NDArray expected =
                             stopped.trainer()
                                     .getModel()

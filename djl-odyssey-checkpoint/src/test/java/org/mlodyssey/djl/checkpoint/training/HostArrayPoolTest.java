@@ -8,11 +8,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.optimizer.Adam;
+import ai.djl.training.optimizer.Optimizer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import org.mlodyssey.djl.checkpoint.training.TinyTraining.OptimizerKind;
 
@@ -64,6 +71,60 @@ class HostArrayPoolTest {
                     assertSame(any, again.getParameters().get(any.getName()));
                 }
             }
+        }
+    }
+
+    @Test
+    void aCaptureThatFailsMidwayReturnsEveryArrayToThePool() throws Exception {
+        try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 1);
+                HostArrayPool pool = new HostArrayPool()) {
+            TrainingProgress after2 = run.train(TrainingProgress.start(5), 2);
+            Optimizer optimizer = DjlInternals.optimizerOf(run.trainer());
+            // Adam's means are copied, then its variances hold a parameter the model lacks.
+            Map<String, Map<Device, NDArray>> variances =
+                    DjlInternals.stateMap(Adam.class, "variances", optimizer);
+            variances.put("not-a-parameter", new ConcurrentHashMap<>());
+            try {
+                IllegalStateException e =
+                        assertThrows(
+                                IllegalStateException.class,
+                                () ->
+                                        TrainingSnapshot.capture(
+                                                run.trainer(),
+                                                after2,
+                                                OptimizerStateAdapters.builtIn(),
+                                                pool));
+                assertTrue(e.getMessage().contains("not-a-parameter"), e.getMessage());
+                assertTrue(pool.allocatedBytes() > 0, "copies were taken before the failure");
+                assertEquals(0, pool.lentCount(), "every copy returned");
+            } finally {
+                variances.remove("not-a-parameter");
+            }
+        }
+    }
+
+    @Test
+    void abortReturnsPooledCopiesAndFreesTheOthers() throws Exception {
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu());
+                HostArrayPool pool = new HostArrayPool()) {
+            NDArray array = manager.arange(6f);
+            OptimizerState.Builder pooled = OptimizerState.builder("x", pool);
+            pooled.addTensorCopy("a", array);
+            assertEquals(1, pool.lentCount());
+            pooled.abort();
+            assertEquals(0, pool.lentCount());
+            assertThrows(IllegalStateException.class, pooled::build);
+            pooled.abort(); // no further effect
+
+            OptimizerState.Builder fresh = OptimizerState.builder("x");
+            fresh.addTensorCopy("a", array);
+            Map<String, NDArray> copies =
+                    DjlInternals.read(OptimizerState.Builder.class, "tensors", fresh);
+            NDArray copy = copies.get("a");
+            assertFalse(copy.isReleased());
+            fresh.abort();
+            assertTrue(copy.isReleased(), "the builder's manager is closed");
+            assertFalse(array.isReleased(), "the source is left alone");
         }
     }
 }

@@ -110,4 +110,48 @@ class ParameterValuesTest {
         ParameterValues.load(run.trainer(), saved, ParameterLoadMode.STRICT);
         assertArrayEquals(copied, copies.get("01Linear_weight").toFloatArray());
     }
+
+    @Test
+    void everyReplicaInTheParameterStoreIsWritten() throws Exception {
+        // A trainer cannot hold two CPU devices (Device.of("cpu", n) is always Device.cpu(), and
+        // DJL refuses duplicated devices), so on one CPU the only replica is the parameter's own
+        // array. To exercise the replica loop, add a separate array to each parameter's replica
+        // list in the parameter store, as a second device would have.
+        run.train(TrainingProgress.start(3), 1);
+        Map<String, NDArray> extra = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<String, Parameter> entry : names().parameters().entrySet()) {
+                List<NDArray> list = liveReplicaList(entry.getValue());
+                assertEquals(1, list.size(), "one device: " + entry.getKey());
+                NDArray replica = entry.getValue().getArray().duplicate();
+                extra.put(entry.getKey(), replica);
+                synchronized (list) {
+                    list.add(replica);
+                }
+            }
+            ParameterValues.load(run.trainer(), saved, ParameterLoadMode.STRICT);
+            for (Map.Entry<String, NDArray> entry : extra.entrySet()) {
+                assertArrayEquals(
+                        saved.get(entry.getKey()).toByteArray(),
+                        entry.getValue().toByteArray(),
+                        "replica of " + entry.getKey());
+            }
+        } finally {
+            for (Map.Entry<String, Parameter> entry : names().parameters().entrySet()) {
+                List<NDArray> list = liveReplicaList(entry.getValue());
+                synchronized (list) {
+                    list.removeIf(a -> a == extra.get(entry.getKey()));
+                }
+            }
+        }
+    }
+
+    private List<NDArray> liveReplicaList(Parameter parameter) {
+        Object store =
+                DjlInternals.read(ai.djl.training.Trainer.class, "parameterStore", run.trainer());
+        Map<String, Object> map =
+                DjlInternals.read(ai.djl.training.ParameterStore.class, "parameterMap", store);
+        Object data = map.get(parameter.getId());
+        return DjlInternals.read(data.getClass(), "list", data);
+    }
 }

@@ -27,6 +27,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -132,6 +134,28 @@ class ResumableTrainingLoopTest {
     }
 
     @Test
+    void beforeEpochIsCalledBeforeEachEpochsFirstBatchAlsoWhenResumingMidEpoch() throws Exception {
+        List<String> events = new ArrayList<>();
+        StepListener steps =
+                new StepListener() {
+                    @Override
+                    public void afterStep(Trainer t, TrainingProgress p) {
+                        events.add("step " + p.globalStep());
+                    }
+
+                    @Override
+                    public void afterEpoch(Trainer t, TrainingProgress p) {}
+                };
+        TrainingProgress start = new TrainingProgress(5, 1, 2, 5, List.of(java.util.Map.of()));
+        ResumableTrainingLoop.builder()
+                .optBeforeEpoch(epoch -> events.add("epoch " + epoch))
+                .addStepListener(steps)
+                .build()
+                .fit(trainer, 3, dataset, null, start);
+        assertEquals(List.of("epoch 1", "step 6", "epoch 2", "step 7", "step 8", "step 9"), events);
+    }
+
+    @Test
     void stopAfterStepStopsBeforeTheEpochEnd() throws Exception {
         TrainingProgress stopped =
                 ResumableTrainingLoop.builder()
@@ -158,6 +182,24 @@ class ResumableTrainingLoopTest {
                                         .fit(trainer, 2, dataset, null, beyond));
         assertTrue(e.getMessage().contains("batch 4 of epoch 0"), e.getMessage());
         assertTrue(e.getMessage().contains("3 batches"), e.getMessage());
+    }
+
+    /** The number of resources held directly by a manager, as its public description gives it. */
+    private static int resourceCount(NDManager manager) {
+        Matcher m = Pattern.compile("Resource size: (\\d+)").matcher(manager.toString());
+        assertTrue(m.find(), "DJL's NDManager description changed: " + manager);
+        return Integer.parseInt(m.group(1));
+    }
+
+    @Test
+    void stepsLeaveNothingOnTheTrainersManager() throws Exception {
+        int before = resourceCount(trainer.getManager());
+        TrainingProgress end =
+                ResumableTrainingLoop.builder()
+                        .build()
+                        .fit(trainer, 10, dataset, null, TrainingProgress.start(3));
+        assertEquals(30, end.globalStep());
+        assertEquals(before, resourceCount(trainer.getManager()), "resources after 30 steps");
     }
 
     /** A dataset that records every index it loads. */

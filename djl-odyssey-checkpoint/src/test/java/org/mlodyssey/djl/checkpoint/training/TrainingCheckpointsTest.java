@@ -7,6 +7,7 @@ package org.mlodyssey.djl.checkpoint.training;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.mlodyssey.djl.checkpoint.training.TinyTraining.RUN_SEED;
 
 import java.io.IOException;
@@ -159,6 +160,54 @@ class TrainingCheckpointsTest {
         }
     }
 
+    @Test
+    void aDamagedCheckpointIsMovedAsideWhenTheResumedRunSavesItsPositionAgain(@TempDir Path dir)
+            throws Exception {
+        Path root = dir.resolve("checkpoints");
+        StepListener everyThirdStep =
+                (trainer, progress) -> {
+                    if (progress.globalStep() % 3 == 0) {
+                        try {
+                            TrainingCheckpoints.save(root, trainer, progress, Map.of());
+                        } catch (IOException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+                };
+        try (TinyTraining first = new TinyTraining(OptimizerKind.ADAM, 1);
+                TinyTraining resumed = new TinyTraining(OptimizerKind.ADAM, 99)) {
+            TrainingProgress at6 = first.train(TrainingProgress.start(RUN_SEED), 6, everyThirdStep);
+            String name = TrainingCheckpoints.directoryName(at6);
+            damage(root.resolve(name), Damage.FLIPPED_BIT_IN_PARAMETERS);
+
+            TrainingProgress from =
+                    TrainingCheckpoints.restoreLatestOrStart(root, resumed.trainer(), 0);
+            assertEquals(3, from.globalStep(), "the damaged step 6 is skipped");
+            assertEquals(6, resumed.train(from, 6, everyThirdStep).globalStep());
+
+            TrainingCheckpoint saved = TrainingCheckpoints.findLatestValid(root).orElseThrow();
+            assertEquals(root.resolve(name), saved.getDirectory());
+            try (TrainingSnapshot expected = first.snapshot(at6);
+                    TrainingSnapshot actual = saved.loadSnapshot()) {
+                TinyTraining.assertBitIdentical(expected, actual);
+            }
+            List<Path> aside = new ArrayList<>();
+            try (var entries = Files.list(root)) {
+                entries.filter(p -> p.getFileName().toString().startsWith("." + name + ".damaged-"))
+                        .forEach(aside::add);
+            }
+            assertEquals(1, aside.size(), "the damaged checkpoint is kept aside");
+            InvalidTrainingCheckpointException e =
+                    assertThrows(
+                            InvalidTrainingCheckpointException.class,
+                            () -> TrainingCheckpoint.open(aside.get(0)));
+            assertEquals(Reason.CHECKSUM_MISMATCH, e.getReason(), "kept as it was");
+            // Neither a later save nor the search touch it.
+            AtomicFiles.deleteStaleTemporaries(root, null);
+            assertTrue(Files.isDirectory(aside.get(0)));
+        }
+    }
+
     /** The ways the newer checkpoint is damaged, and what verification must say. */
     enum Damage {
         MISSING_OPTIMIZER_FILE(Reason.MISSING_FILE, "optimizer.safetensors"),
@@ -168,6 +217,8 @@ class TrainingCheckpointsTest {
         FLIPPED_BIT_IN_TRAINER_STATE(Reason.CHECKSUM_MISMATCH, "trainer-state.json"),
         FLIPPED_BIT_IN_MANIFEST(Reason.CHECKSUM_MISMATCH, "manifest.json"),
         MISSING_MANIFEST(Reason.MISSING_MANIFEST, "manifest.json"),
+        MANIFEST_IS_A_DIRECTORY(Reason.UNREADABLE_FILE, "manifest.json"),
+        OVERSIZED_MANIFEST(Reason.MANIFEST_TOO_LARGE, "manifest.json"),
         NEWER_FORMAT_VERSION(Reason.UNSUPPORTED_VERSION, "manifest.json");
 
         final Reason reason;
@@ -190,6 +241,13 @@ class TrainingCheckpointsTest {
                 try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
                     channel.truncate(channel.size() - 3);
                 }
+                break;
+            case MANIFEST_IS_A_DIRECTORY:
+                Files.delete(file);
+                Files.createDirectory(file);
+                break;
+            case OVERSIZED_MANIFEST:
+                padManifest(file, TrainingCheckpoint.MAX_MANIFEST_BYTES + 1);
                 break;
             case NEWER_FORMAT_VERSION:
                 TrainingCheckpointManifest m =
@@ -242,6 +300,47 @@ class TrainingCheckpointsTest {
         assertEquals(root.resolve(STEP_5), chosen.orElseThrow().getDirectory());
         assertEquals(1, skipped.size());
         assertEquals(damage.reason, skipped.get(0).getReason());
+    }
+
+    /** Pads a manifest with trailing spaces (which JSON allows) to exactly {@code size} bytes. */
+    private static void padManifest(Path file, int size) throws IOException {
+        byte[] text = Files.readAllBytes(file);
+        byte[] padded = java.util.Arrays.copyOf(text, size);
+        java.util.Arrays.fill(padded, text.length, size, (byte) ' ');
+        Files.write(file, padded);
+    }
+
+    @Test
+    void aManifestOfExactlyTheSizeLimitIsRead(@TempDir Path dir) throws Exception {
+        Path root = copyOfPristine(dir);
+        Path manifest = root.resolve(STEP_10).resolve("manifest.json");
+        padManifest(manifest, TrainingCheckpoint.MAX_MANIFEST_BYTES);
+        try {
+            assertEquals(
+                    10, TrainingCheckpoint.open(root.resolve(STEP_10)).getProgress().globalStep());
+        } catch (InvalidTrainingCheckpointException e) {
+            // Trailing spaces may change the self-checksum, but the size does not refuse it.
+            assertTrue(e.getReason() != Reason.MANIFEST_TOO_LARGE, e.getMessage());
+        }
+    }
+
+    @Test
+    void anUnreadableManifestIsSkipped(@TempDir Path dir) throws Exception {
+        assumeFalse(
+                "root".equals(System.getProperty("user.name")),
+                "root reads files whatever their permissions");
+        Path root = copyOfPristine(dir);
+        Path manifest = root.resolve(STEP_10).resolve("manifest.json");
+        Files.setPosixFilePermissions(manifest, java.util.Set.of());
+        InvalidTrainingCheckpointException e =
+                assertThrows(
+                        InvalidTrainingCheckpointException.class,
+                        () -> TrainingCheckpoint.open(root.resolve(STEP_10)));
+        assertEquals(Reason.UNREADABLE_FILE, e.getReason(), e.getMessage());
+        assertEquals("manifest.json", e.getFile());
+        assertEquals(
+                root.resolve(STEP_5),
+                TrainingCheckpoints.findLatestValid(root).orElseThrow().getDirectory());
     }
 
     @Test

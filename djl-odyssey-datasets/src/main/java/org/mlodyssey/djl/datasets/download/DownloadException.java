@@ -19,7 +19,17 @@ public final class DownloadException extends IOException {
         /** The transfer ended before the whole file arrived. */
         TRUNCATED,
         /** The whole file arrived but its checksum or size is not the published one. */
-        CHECKSUM_MISMATCH
+        CHECKSUM_MISMATCH,
+        /**
+         * The local file could not be written or read (a full disk, no permission, a directory in
+         * the way); the message names the local file.
+         */
+        LOCAL_IO,
+        /**
+         * Another download into the same file is running (its {@code .part.lock} file is locked, by
+         * this or another process).
+         */
+        IN_PROGRESS
     }
 
     /** How the download failed. */

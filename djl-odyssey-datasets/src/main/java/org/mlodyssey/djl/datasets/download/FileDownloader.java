@@ -9,6 +9,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -24,15 +27,26 @@ import java.util.HexFormat;
  *
  * <p>Bytes go to {@code <target>.part} next to the target. When a {@code .part} file is already
  * there, the download resumes it with an HTTP {@code Range} request; a server that ignores the
- * range (status 200) restarts it from the beginning. A transfer that is cut keeps the {@code .part}
- * file for the next attempt. Once all bytes are there, the size and MD5 are checked: on a mismatch
- * the {@code .part} file is deleted; on success it is moved onto the target in one atomic rename,
- * so the target either does not exist or is complete and verified. Redirects are followed within
- * the same protocol (as {@link HttpURLConnection} does).
+ * range (status 200) restarts it from the beginning; a server that answers 416 (range not
+ * satisfiable: the {@code .part} file already holds the whole file, as when the size is not
+ * published and a process stopped between the transfer and the rename) has the {@code .part} file
+ * kept if its MD5 is the published one, otherwise restarted from zero. A transfer that is cut keeps
+ * the {@code .part} file for the next attempt ({@link DownloadException.Reason#TRUNCATED}); a local
+ * file that cannot be written, as on a full disk, is {@link DownloadException.Reason#LOCAL_IO}. A
+ * download holds an exclusive lock on {@code <target>.part.lock} while it uses the {@code .part}
+ * file; a second download into the same file, from this or another process, fails at once with
+ * {@link DownloadException.Reason#IN_PROGRESS} rather than writing the same {@code .part} file.
+ * Once all bytes are there, the size and MD5 are checked: on a mismatch the {@code .part} file is
+ * deleted; on success it is moved onto the target in one atomic rename, so the target either does
+ * not exist or is complete and verified. Redirects are followed within the same protocol (as {@link
+ * HttpURLConnection} does).
  */
 public final class FileDownloader {
 
     private static final int BUFFER_SIZE = 1 << 16;
+
+    /** HTTP 416: the requested range starts at or after the end of the file. */
+    private static final int HTTP_RANGE_NOT_SATISFIABLE = 416;
 
     private final int timeoutMillis;
 
@@ -56,8 +70,9 @@ public final class FileDownloader {
      * @param remote the file to download
      * @param target where to place it
      * @param progress receives the progress in bytes, or {@code null}
-     * @throws DownloadException if the server fails, the transfer is cut or the checksum is wrong
-     * @throws IOException if the local file cannot be written
+     * @throws DownloadException if the server fails, the transfer is cut, the checksum is wrong,
+     *     the {@code .part} file cannot be written, or another download into it is running
+     * @throws IOException if the target's directory cannot be created
      */
     public void download(RemoteFile remote, Path target, Progress progress) throws IOException {
         if (Files.isRegularFile(target)) {
@@ -66,6 +81,53 @@ public final class FileDownloader {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path part = dir.resolve(target.getFileName() + ".part");
+        Path lockFile = dir.resolve(target.getFileName() + ".part.lock");
+        try (FileChannel lockChannel =
+                FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            FileLock lock = tryLock(lockChannel, lockFile, part);
+            try {
+                // another download may have placed the file while this one waited for the lock
+                if (Files.isRegularFile(target)) {
+                    return;
+                }
+                downloadLocked(remote, target, part, progress);
+            } finally {
+                lock.release();
+            }
+        }
+        // removed only once the target exists: whoever gets a lock on this file or a new one
+        // afterwards finds the target and returns
+        try {
+            Files.deleteIfExists(lockFile);
+        } catch (IOException e) {
+            // a leftover lock file is harmless (another process may hold it open); the download
+            // itself succeeded
+        }
+    }
+
+    private static FileLock tryLock(FileChannel channel, Path lockFile, Path part)
+            throws IOException {
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null; // held by another thread of this process
+        }
+        if (lock == null) {
+            throw new DownloadException(
+                    DownloadException.Reason.IN_PROGRESS,
+                    "another download into "
+                            + part
+                            + " is running (it holds the lock on "
+                            + lockFile
+                            + "); wait for it to finish and try again",
+                    null);
+        }
+        return lock;
+    }
+
+    private void downloadLocked(RemoteFile remote, Path target, Path part, Progress progress)
+            throws IOException {
         long have = Files.isRegularFile(part) ? Files.size(part) : 0;
         long expected = remote.getSize();
         if (expected >= 0 && have > expected) {
@@ -135,6 +197,17 @@ public final class FileDownloader {
                 connection.setRequestProperty("Range", "bytes=" + have + "-");
             }
             int status = connection.getResponseCode();
+            if (status == HTTP_RANGE_NOT_SATISFIABLE && have > 0) {
+                // the .part file already holds the whole file (when the size is not published,
+                // a process stopped between the transfer and the rename leaves it so), or it is
+                // longer than the file: keep it if it is the file, otherwise start again
+                connection.disconnect();
+                if (md5(part).equals(remote.getMd5())) {
+                    return Transfer.NONE;
+                }
+                Files.delete(part);
+                return transfer(remote, part, 0, progress);
+            }
             boolean append = status == 206 && have > 0 && rangeStartsAt(connection, have);
             if (!append && status != 200) {
                 throw new DownloadException(
@@ -153,30 +226,16 @@ public final class FileDownloader {
             }
             long received = start;
             try (InputStream in = connection.getInputStream();
-                    OutputStream out =
-                            append
-                                    ? Files.newOutputStream(part, StandardOpenOption.APPEND)
-                                    : Files.newOutputStream(part)) {
+                    OutputStream out = openPart(part, append)) {
                 byte[] buffer = new byte[BUFFER_SIZE];
                 int n;
-                while ((n = in.read(buffer)) >= 0) {
-                    out.write(buffer, 0, n);
+                while ((n = readFromServer(in, buffer, remote, part, received)) >= 0) {
+                    writeToPart(out, buffer, n, part);
                     received += n;
                     if (progress != null) {
                         progress.increment(n);
                     }
                 }
-            } catch (IOException e) {
-                throw new DownloadException(
-                        DownloadException.Reason.TRUNCATED,
-                        "the transfer of "
-                                + remote.getUrl()
-                                + " was cut after "
-                                + received
-                                + " bytes; "
-                                + part
-                                + " is kept and the next attempt resumes it",
-                        e);
             } finally {
                 if (progress != null) {
                     progress.end();
@@ -190,6 +249,48 @@ public final class FileDownloader {
         } finally {
             connection.disconnect();
         }
+    }
+
+    private static OutputStream openPart(Path part, boolean append) throws DownloadException {
+        try {
+            return append
+                    ? Files.newOutputStream(part, StandardOpenOption.APPEND)
+                    : Files.newOutputStream(part);
+        } catch (IOException e) {
+            throw localFailure("cannot open " + part + " for writing", e);
+        }
+    }
+
+    private static int readFromServer(
+            InputStream in, byte[] buffer, RemoteFile remote, Path part, long received)
+            throws DownloadException {
+        try {
+            return in.read(buffer);
+        } catch (IOException e) {
+            throw new DownloadException(
+                    DownloadException.Reason.TRUNCATED,
+                    "the transfer of "
+                            + remote.getUrl()
+                            + " was cut after "
+                            + received
+                            + " bytes; "
+                            + part
+                            + " is kept and the next attempt resumes it",
+                    e);
+        }
+    }
+
+    private static void writeToPart(OutputStream out, byte[] buffer, int n, Path part)
+            throws DownloadException {
+        try {
+            out.write(buffer, 0, n);
+        } catch (IOException e) {
+            throw localFailure("cannot write to " + part + " (is the disk full?)", e);
+        }
+    }
+
+    private static DownloadException localFailure(String what, IOException cause) {
+        return new DownloadException(DownloadException.Reason.LOCAL_IO, what + ": " + cause, cause);
     }
 
     private static boolean rangeStartsAt(HttpURLConnection connection, long offset) {

@@ -9,6 +9,9 @@ import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
@@ -19,9 +22,15 @@ import java.util.zip.ZipException;
  * run out into a {@link DatasetFormatException} that names the file.
  *
  * <p>Gzip is recognised by its magic bytes, not by the file name. Before a reader allocates a
- * buffer from a size in a header, it checks that size against {@link #maxPayloadBytes()}: the file
- * length for a plain file, the largest size deflate can expand the compressed bytes to for a gzip
- * file. A header that claims more than that is rejected without allocating anything.
+ * buffer from a size in a header, it checks that size in two steps. {@link #maxPayloadBytes()} is a
+ * hard bound: the file length for a plain file, the largest size deflate can expand the compressed
+ * bytes to for a gzip file; a header that claims more is rejected. {@link
+ * #confirmsPayloadBytes(long)} then says whether the file confirms the claimed size exactly: the
+ * length of a plain file, the ISIZE field of the gzip trailer (the uncompressed size modulo 2^32,
+ * exact for a single-member gzip file under 4 GiB). Only a confirmed size may be allocated up
+ * front; otherwise (a multi-member or larger gzip file, or a header or trailer that lies) a reader
+ * grows its buffer as the data actually arrive (see {@link PayloadBuffers}), so it never holds much
+ * more memory than the data present in the file.
  */
 public final class DataFileInput implements Closeable {
 
@@ -30,16 +39,22 @@ public final class DataFileInput implements Closeable {
 
     private static final int BUFFER_SIZE = 1 << 16;
 
+    /** The smallest gzip file: a 10-byte header, an empty deflate block, an 8-byte trailer. */
+    private static final int MIN_GZIP_BYTES = 20;
+
     private final Path file;
     private final boolean gzip;
     private final long fileSize;
+    private final long trailerSize;
     private final InputStream in;
     private long position;
 
-    private DataFileInput(Path file, boolean gzip, long fileSize, InputStream in) {
+    private DataFileInput(
+            Path file, boolean gzip, long fileSize, long trailerSize, InputStream in) {
         this.file = file;
         this.gzip = gzip;
         this.fileSize = fileSize;
+        this.trailerSize = trailerSize;
         this.in = in;
     }
 
@@ -61,10 +76,12 @@ public final class DataFileInput implements Closeable {
             raw.reset();
             boolean gzip = b0 == 0x1f && b1 == 0x8b;
             if (!gzip) {
-                return new DataFileInput(file, false, size, raw);
+                return new DataFileInput(file, false, size, -1, raw);
             }
+            long isize = readTrailerSize(file, size);
             try {
-                return new DataFileInput(file, true, size, new GZIPInputStream(raw, BUFFER_SIZE));
+                return new DataFileInput(
+                        file, true, size, isize, new GZIPInputStream(raw, BUFFER_SIZE));
             } catch (EOFException | ZipException e) {
                 throw new DatasetFormatException(
                         DatasetFormatException.Kind.TRUNCATED_GZIP,
@@ -76,6 +93,27 @@ public final class DataFileInput implements Closeable {
             raw.close();
             throw e;
         }
+    }
+
+    /**
+     * Reads the ISIZE field of a gzip file: the last 4 bytes, little-endian, unsigned.
+     *
+     * @return the field, or -1 if the file is too short to hold a trailer
+     */
+    private static long readTrailerSize(Path file, long size) throws IOException {
+        if (size < MIN_GZIP_BYTES) {
+            return -1;
+        }
+        ByteBuffer trailer = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+        try (SeekableByteChannel channel = Files.newByteChannel(file)) {
+            channel.position(size - 4);
+            while (trailer.hasRemaining()) {
+                if (channel.read(trailer) < 0) {
+                    return -1;
+                }
+            }
+        }
+        return trailer.getInt(0) & 0xffffffffL;
     }
 
     /**
@@ -119,6 +157,29 @@ public final class DataFileInput implements Closeable {
         return fileSize > Long.MAX_VALUE / MAX_DEFLATE_RATIO
                 ? Long.MAX_VALUE
                 : fileSize * MAX_DEFLATE_RATIO;
+    }
+
+    /**
+     * Returns whether the file confirms that its payload holds exactly {@code bytes} bytes, so that
+     * a buffer of that size may be allocated before reading.
+     *
+     * <p>For a plain file: whether {@code bytes} is the file length. For a gzip file: whether
+     * {@code bytes} is below 4 GiB, within {@link #maxPayloadBytes()}, and equal to the ISIZE field
+     * of the gzip trailer (the uncompressed size modulo 2^32, exact for a single-member file). A
+     * {@code false} answer does not mean the file is malformed (a multi-member gzip file's trailer
+     * gives only its last member's size; a file over 4 GiB wraps it), only that the reader must not
+     * trust the size before the data arrive. A trailer is only checked against the data (by {@link
+     * GZIPInputStream}) at the end of the stream, so a crafted file can forge a matching one; the
+     * bound {@link #maxPayloadBytes()} still holds then.
+     *
+     * @param bytes the payload size a header claims, header included
+     * @return {@code true} if the file confirms the size
+     */
+    public boolean confirmsPayloadBytes(long bytes) {
+        if (!gzip) {
+            return bytes == fileSize;
+        }
+        return bytes >= 0 && bytes < 1L << 32 && bytes <= maxPayloadBytes() && bytes == trailerSize;
     }
 
     /**

@@ -11,6 +11,7 @@ import java.util.Arrays;
 import org.mlodyssey.djl.datasets.format.DataFileInput;
 import org.mlodyssey.djl.datasets.format.DatasetFormatException;
 import org.mlodyssey.djl.datasets.format.DatasetFormatException.Kind;
+import org.mlodyssey.djl.datasets.format.PayloadBuffers;
 
 /**
  * Reads an IDX file (the MNIST/EMNIST format), plain or gzip-compressed, row by row, after
@@ -21,7 +22,9 @@ import org.mlodyssey.djl.datasets.format.DatasetFormatException.Kind;
  * the magic bytes, that the type code and dimension count are the expected ones, that every
  * dimension is between 1 and {@link Integer#MAX_VALUE}, that the sizes do not overflow, and that
  * the file can hold the data the header declares, all before anything is allocated from a header
- * size. Reading then fails with {@link Kind#TOO_LITTLE_DATA} if the data ends early, and {@link
+ * size; {@link #isSizeConfirmed()} says whether the file confirms the declared size exactly, and
+ * {@link #readAll} allocates its array up front only then (otherwise it grows the array as the data
+ * arrive). Reading then fails with {@link Kind#TOO_LITTLE_DATA} if the data ends early, and {@link
  * #expectEnd()} fails with {@link Kind#TOO_MUCH_DATA} if data follows the declared end.
  *
  * <p>A "row" is one entry along the first dimension (one image of an image file, one label of a
@@ -30,22 +33,32 @@ import org.mlodyssey.djl.datasets.format.DatasetFormatException.Kind;
 public final class IdxReader implements Closeable {
 
     /** The largest array this reader will allocate in {@link #readAll}. */
-    public static final int MAX_ARRAY_BYTES = Integer.MAX_VALUE - 8;
+    public static final int MAX_ARRAY_BYTES = PayloadBuffers.MAX_ARRAY_BYTES;
+
+    /** How many bytes {@link #readAll} reads at a time when the file does not confirm its size. */
+    private static final int UNCONFIRMED_READ_BYTES = 1 << 20;
 
     private final DataFileInput input;
     private final IdxType type;
     private final int[] dimensions;
     private final int rowBytes;
     private final long payloadBytes;
+    private final boolean sizeConfirmed;
     private long rowsConsumed;
 
     private IdxReader(
-            DataFileInput input, IdxType type, int[] dimensions, int rowBytes, long payloadBytes) {
+            DataFileInput input,
+            IdxType type,
+            int[] dimensions,
+            int rowBytes,
+            long payloadBytes,
+            boolean sizeConfirmed) {
         this.input = input;
         this.type = type;
         this.dimensions = dimensions;
         this.rowBytes = rowBytes;
         this.payloadBytes = payloadBytes;
+        this.sizeConfirmed = sizeConfirmed;
     }
 
     /**
@@ -171,7 +184,9 @@ public final class IdxReader implements Closeable {
                             + " data bytes) but the file holds "
                             + (exact - header));
         }
-        return new IdxReader(input, type, dims, (int) row, payload);
+        // payload <= max, so header + payload cannot overflow
+        boolean confirmed = input.confirmsPayloadBytes(header + payload);
+        return new IdxReader(input, type, dims, (int) row, payload, confirmed);
     }
 
     private static void readHeaderBytes(DataFileInput input, byte[] b) throws IOException {
@@ -202,19 +217,33 @@ public final class IdxReader implements Closeable {
     public static IdxArray readAll(Path file, IdxType expectedType, int expectedDimensions)
             throws IOException {
         try (IdxReader reader = open(file, expectedType, expectedDimensions)) {
-            if (reader.payloadBytes > MAX_ARRAY_BYTES) {
-                throw new DatasetFormatException(
-                        Kind.SIZE_OVERFLOW,
-                        file,
-                        "the data holds "
-                                + reader.payloadBytes
-                                + " bytes, more than one array can hold");
+            long total = reader.payloadBytes;
+            byte[] data = PayloadBuffers.allocate(file, total, reader.sizeConfirmed);
+            int rowBytes = reader.rowBytes;
+            int rows = reader.getRowCount();
+            int step = reader.sizeConfirmed ? rows : Math.max(1, UNCONFIRMED_READ_BYTES / rowBytes);
+            for (int done = 0; done < rows; ) {
+                int n = Math.min(step, rows - done);
+                // done * rowBytes + n * rowBytes <= total <= MAX_ARRAY_BYTES: no overflow
+                long end = (long) (done + n) * rowBytes;
+                data = PayloadBuffers.ensure(data, end, total);
+                reader.readRows(data, done * rowBytes, n);
+                done += n;
             }
-            byte[] data = new byte[(int) reader.payloadBytes];
-            reader.readRows(data, 0, reader.getRowCount());
             reader.expectEnd();
             return new IdxArray(file, reader.type, reader.getDimensions(), data);
         }
+    }
+
+    /**
+     * Returns whether the file confirms the data size the header declares (see {@link
+     * DataFileInput#confirmsPayloadBytes}). When it does not, a caller must not allocate a buffer
+     * for all rows up front, but grow it as rows are read (see {@link PayloadBuffers}).
+     *
+     * @return {@code true} if a buffer for all rows may be allocated before reading them
+     */
+    public boolean isSizeConfirmed() {
+        return sizeConfirmed;
     }
 
     /**

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.util.Progress;
 import com.sun.net.httpserver.HttpExchange;
@@ -24,9 +25,12 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Arrays;
@@ -80,6 +84,12 @@ class FileDownloaderTest {
                 case RANGES:
                     if (range != null && range.startsWith("bytes=")) {
                         int from = Integer.parseInt(range.substring(6, range.length() - 1));
+                        if (from >= content.length) {
+                            exchange.getResponseHeaders()
+                                    .add("Content-Range", "bytes */" + content.length);
+                            exchange.sendResponseHeaders(416, -1);
+                            return;
+                        }
                         exchange.getResponseHeaders()
                                 .add(
                                         "Content-Range",
@@ -300,5 +310,71 @@ class FileDownloaderTest {
         assertThrows(
                 IllegalArgumentException.class,
                 () -> new RemoteFile("a", URI.create("http://h/a"), 1, "not-md5"));
+    }
+
+    private RemoteFile remoteOfUnknownSize(String md5) {
+        URI url =
+                URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/files/data.bin");
+        return new RemoteFile("data.bin", url, -1, md5);
+    }
+
+    @Test
+    void completePartOfUnknownSizeIsAcceptedWhenTheServerAnswers416() throws Exception {
+        // a process stopped between the transfer and the rename: the .part holds the whole file
+        mode = Mode.RANGES;
+        Path target = dir.resolve("data.bin");
+        Files.write(dir.resolve("data.bin.part"), content);
+        downloader().download(remoteOfUnknownSize(md5()), target, null);
+        assertArrayEquals(content, Files.readAllBytes(target));
+        assertEquals(List.of("bytes=" + content.length + "-"), rangeHeaders);
+        assertFalse(Files.exists(dir.resolve("data.bin.part")));
+    }
+
+    @Test
+    void wrongPartOfUnknownSizeIsRestartedWhenTheServerAnswers416() throws Exception {
+        mode = Mode.RANGES;
+        Path target = dir.resolve("data.bin");
+        Files.write(dir.resolve("data.bin.part"), new byte[content.length + 10]);
+        downloader().download(remoteOfUnknownSize(md5()), target, null);
+        assertArrayEquals(content, Files.readAllBytes(target));
+        assertEquals(List.of("bytes=" + (content.length + 10) + "-", "null"), rangeHeaders);
+    }
+
+    @Test
+    void localWriteFailureIsReportedAsLocalNotAsACutTransfer() throws Exception {
+        // the .part file is /dev/full: every write fails with "No space left on device"
+        Path devFull = Path.of("/dev/full");
+        assumeTrue(Files.exists(devFull), "needs /dev/full");
+        Path part = Files.createSymbolicLink(dir.resolve("data.bin.part"), devFull);
+        DownloadException e =
+                assertThrows(
+                        DownloadException.class,
+                        () -> downloader().download(remote(md5()), dir.resolve("data.bin"), null));
+        assertEquals(DownloadException.Reason.LOCAL_IO, e.getReason());
+        assertTrue(e.getMessage().contains(part.toString()), e.getMessage());
+        assertFalse(Files.exists(dir.resolve("data.bin")));
+    }
+
+    @Test
+    void secondDownloadIntoTheSameFileFailsFastWhileTheFirstHoldsTheLock() throws Exception {
+        Path target = dir.resolve("data.bin");
+        Path lockFile = dir.resolve("data.bin.part.lock");
+        try (FileChannel channel =
+                        FileChannel.open(
+                                lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock held = channel.lock()) {
+            DownloadException e =
+                    assertThrows(
+                            DownloadException.class,
+                            () -> downloader().download(remote(md5()), target, null));
+            assertEquals(DownloadException.Reason.IN_PROGRESS, e.getReason());
+            assertTrue(e.getMessage().contains(lockFile.toString()), e.getMessage());
+            assertTrue(held.isValid());
+        }
+        assertEquals(List.of(), rangeHeaders, "nothing was requested while the lock was held");
+        assertFalse(Files.exists(dir.resolve("data.bin.part")));
+        downloader().download(remote(md5()), target, null);
+        assertArrayEquals(content, Files.readAllBytes(target));
+        assertFalse(Files.exists(lockFile), "the lock file is removed once the target exists");
     }
 }

@@ -6,6 +6,7 @@ package org.mlodyssey.djl.datasets.idx;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mlodyssey.djl.datasets.fixtures.FormatFixtures.gzip;
@@ -13,8 +14,10 @@ import static org.mlodyssey.djl.datasets.fixtures.FormatFixtures.idx;
 import static org.mlodyssey.djl.datasets.fixtures.FormatFixtures.idxU8;
 import static org.mlodyssey.djl.datasets.fixtures.FormatFixtures.write;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mlodyssey.djl.datasets.format.DatasetFormatException;
@@ -186,5 +189,67 @@ class IdxReaderTest {
         byte[] gz = gzip(idxU8(ramp(40), 10, 4));
         gz[gz.length - 8] ^= 0x55;
         assertEquals(Kind.TRUNCATED_GZIP, readFails(gz, IdxType.UNSIGNED_BYTE, 2));
+    }
+
+    /** The bytes the current thread has allocated on the heap so far. */
+    static long allocatedBytes() {
+        return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean())
+                .getCurrentThreadAllocatedBytes();
+    }
+
+    private static byte[] random(int n) {
+        byte[] b = new byte[n];
+        new Random(5).nextBytes(b);
+        return b;
+    }
+
+    @Test
+    void gzipWhoseTrailerDisagreesWithAHugeClaimAllocatesOnlyWhatArrives() {
+        // 1.6 MB of incompressible data claiming 1.5 GB: within the deflate ratio bound (1.6 MB x
+        // 1032), but the trailer's ISIZE (1.6 MB) does not confirm the claim, so the array grows
+        // only as data arrive and the read fails after a few MB, not after a 1.5 GB allocation.
+        byte[] gz = gzip(idxU8(random(1_600_000), 1_500_000_000L));
+        Path file = write(dir.resolve("huge.idx.gz"), gz);
+        long before = allocatedBytes();
+        DatasetFormatException e =
+                assertThrows(
+                        DatasetFormatException.class,
+                        () -> IdxReader.readAll(file, IdxType.UNSIGNED_BYTE, 1));
+        long allocated = allocatedBytes() - before;
+        assertEquals(Kind.TOO_LITTLE_DATA, e.getKind());
+        assertEquals(file, e.getFile());
+        assertTrue(allocated < 64L << 20, "allocated " + allocated + " bytes");
+    }
+
+    @Test
+    void multiMemberGzipIsReadByGrowingTheArray() throws Exception {
+        // a valid file whose trailer gives only the last member's size: read all the same
+        byte[] data = ramp(3 * (1 << 20) + 17);
+        byte[] file = idxU8(data, data.length);
+        byte[] first = gzip(Arrays.copyOf(file, 1000));
+        byte[] second = gzip(Arrays.copyOfRange(file, 1000, file.length));
+        byte[] both = Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        Path p = write(dir.resolve("multi.idx.gz"), both);
+        try (IdxReader reader = IdxReader.open(p, IdxType.UNSIGNED_BYTE, 1)) {
+            assertFalse(reader.isSizeConfirmed());
+        }
+        assertArrayEquals(data, IdxReader.readAll(p, IdxType.UNSIGNED_BYTE, 1).getData());
+        Path single = write(dir.resolve("single.idx.gz"), gzip(file));
+        try (IdxReader reader = IdxReader.open(single, IdxType.UNSIGNED_BYTE, 1)) {
+            assertTrue(reader.isSizeConfirmed());
+        }
+    }
+
+    @Test
+    void plainFileThatClaimsMoreThanItHoldsIsRejectedBeforeAllocating() {
+        Path file = write(dir.resolve("lie.idx"), idxU8(random(1000), 1_500_000_000L));
+        long before = allocatedBytes();
+        DatasetFormatException e =
+                assertThrows(
+                        DatasetFormatException.class,
+                        () -> IdxReader.readAll(file, IdxType.UNSIGNED_BYTE, 1));
+        assertEquals(Kind.TOO_LITTLE_DATA, e.getKind());
+        assertTrue(allocatedBytes() - before < 16L << 20);
     }
 }
