@@ -136,28 +136,9 @@ public enum DatasetKind {
      * @param batchSize the batch size
      * @param shuffle whether batches are shuffled
      * @param normalize whether images are standardised (else only scaled to [0, 1])
-     * @return the dataset
-     */
-    public CompactImageDataset build(
-            String split,
-            Dataset.Usage usage,
-            Path dataDir,
-            int batchSize,
-            boolean shuffle,
-            boolean normalize) {
-        return build(split, usage, dataDir, batchSize, shuffle, normalize, Long.MAX_VALUE);
-    }
-
-    /**
-     * Builds the dataset (not prepared), keeping only its first images.
-     *
-     * @param split a split returned by {@link #checkSplit}
-     * @param usage train or test
-     * @param dataDir the data directory, or {@code null} for the module's default
-     * @param batchSize the batch size
-     * @param shuffle whether batches are shuffled
-     * @param normalize whether images are standardised (else only scaled to [0, 1])
      * @param limit how many images to keep at most
+     * @param checkRecordCounts CIFAR: whether batch files must hold the official number of records
+     *     ({@code false} reads smaller files of the same format)
      * @return the dataset
      */
     public CompactImageDataset build(
@@ -167,7 +148,8 @@ public enum DatasetKind {
             int batchSize,
             boolean shuffle,
             boolean normalize,
-            long limit) {
+            long limit,
+            boolean checkRecordCounts) {
         switch (this) {
             case EMNIST:
                 Emnist.Builder emnist =
@@ -181,6 +163,7 @@ public enum DatasetKind {
             case CIFAR10:
                 Cifar10.Builder cifar10 =
                         Cifar10.builder()
+                                .optCheckRecordCounts(checkRecordCounts)
                                 .optUsage(usage)
                                 .optNormalize(normalize)
                                 .setSampling(batchSize, shuffle)
@@ -193,6 +176,7 @@ public enum DatasetKind {
                                         split.equals("coarse")
                                                 ? Cifar100.Labels.COARSE
                                                 : Cifar100.Labels.FINE)
+                                .optCheckRecordCounts(checkRecordCounts)
                                 .optUsage(usage)
                                 .optNormalize(normalize)
                                 .setSampling(batchSize, shuffle)

@@ -166,6 +166,7 @@ public final class ResumeDemo {
                         0,
                         null,
                         "never",
+                        true,
                         true);
 
         log.println("1/3 Uninterrupted run (LeNet, 3 epochs, a checkpoint every 20 steps)");

@@ -79,6 +79,7 @@ public final class SampleGrid {
      * @param rows the rows of the grid
      * @param cols the columns of the grid
      * @param scale the enlargement factor
+     * @param checkRecordCounts CIFAR: whether batch files must hold the official number of records
      * @param out the PNG file
      * @return what was drawn
      * @throws IOException if the data cannot be read or the PNG written
@@ -91,12 +92,21 @@ public final class SampleGrid {
             int rows,
             int cols,
             int scale,
+            boolean checkRecordCounts,
             Path out)
             throws IOException, TranslateException {
         System.setProperty("java.awt.headless", "true");
         int count = rows * cols;
         CompactImageDataset data =
-                dataset.build(split, Dataset.Usage.TRAIN, dataDir, 1, false, false, count);
+                dataset.build(
+                        split,
+                        Dataset.Usage.TRAIN,
+                        dataDir,
+                        1,
+                        false,
+                        false,
+                        count,
+                        checkRecordCounts);
         data.prepare();
         int n = (int) Math.min(count, data.size());
         int imageSize = dataset.imageSize() * scale;

@@ -114,6 +114,7 @@ public final class TrainClassifier {
      * @param resume {@code auto}, {@code never}, or the path of a checkpoint directory or {@code
      *     latest} file
      * @param saveAtEnd whether to save when training ends (a crash does not)
+     * @param checkRecordCounts CIFAR: whether batch files must hold the official number of records
      */
     public record Options(
             DatasetKind dataset,
@@ -134,7 +135,8 @@ public final class TrainClassifier {
             int keepBest,
             String monitor,
             String resume,
-            boolean saveAtEnd) {
+            boolean saveAtEnd,
+            boolean checkRecordCounts) {
 
         /** Checks the fields that have no natural type-level constraint. */
         public Options {
@@ -171,7 +173,8 @@ public final class TrainClassifier {
                     keepBest,
                     monitor,
                     resume,
-                    atEnd);
+                    atEnd,
+                    checkRecordCounts);
         }
 
         /**
@@ -201,7 +204,8 @@ public final class TrainClassifier {
                     keepBest,
                     monitor,
                     resumeMode,
-                    saveAtEnd);
+                    saveAtEnd,
+                    checkRecordCounts);
         }
     }
 
@@ -270,12 +274,8 @@ public final class TrainClassifier {
         long started = System.nanoTime();
         String split = o.dataset().checkSplit(o.split());
         int classes = o.dataset().numClasses(split);
-        CompactImageDataset train =
-                o.dataset()
-                        .build(split, Dataset.Usage.TRAIN, o.dataDir(), o.batchSize(), true, true);
-        CompactImageDataset test =
-                o.dataset()
-                        .build(split, Dataset.Usage.TEST, o.dataDir(), o.batchSize(), false, true);
+        CompactImageDataset train = dataset(o, split, Dataset.Usage.TRAIN, true);
+        CompactImageDataset test = dataset(o, split, Dataset.Usage.TEST, false);
         train.prepare();
         test.prepare();
         int batchesPerEpoch = (int) ((train.size() + o.batchSize() - 1) / o.batchSize());
@@ -346,6 +346,7 @@ public final class TrainClassifier {
                         ResumableTrainingLoop.builder()
                                 .addStepListener(listener)
                                 .addStepListener(bar)
+                                .optBeforeEpoch(train::setEpoch)
                                 .optStopAfterStep(o.maxSteps());
                 extraListeners.forEach(loop::addStepListener);
                 end = loop.build().fit(trainer, o.epochs(), train, test, start);
@@ -391,6 +392,20 @@ public final class TrainClassifier {
                         + metric
                         + "'; valid: train_loss, validate_loss, train_accuracy,"
                         + " validate_accuracy");
+    }
+
+    private static CompactImageDataset dataset(
+            Options o, String split, Dataset.Usage usage, boolean shuffle) {
+        return o.dataset()
+                .build(
+                        split,
+                        usage,
+                        o.dataDir(),
+                        o.batchSize(),
+                        shuffle,
+                        true,
+                        Long.MAX_VALUE,
+                        o.checkRecordCounts());
     }
 
     /** The flags a resumed run must share with the checkpoint, by metadata key. */

@@ -44,7 +44,8 @@ class PreviewCommandTest {
                         png.toString());
         assertEquals(0, o.exit(), o.toString());
         assertTrue(o.out().contains("12 images in a 3x4 grid"), o.out());
-        SampleGrid.Result r = SampleGrid.run(DatasetKind.EMNIST, "balanced", data, 3, 4, 2, png);
+        SampleGrid.Result r =
+                SampleGrid.run(DatasetKind.EMNIST, "balanced", data, 3, 4, 2, true, png);
         BufferedImage image = ImageIO.read(png.toFile());
         assertEquals(4 * (56 + 2 * SampleGrid.PADDING), image.getWidth());
         assertEquals(
@@ -92,6 +93,7 @@ class PreviewCommandTest {
                         "cifar10",
                         "--data-dir",
                         data.toString(),
+                        "--no-check-record-counts",
                         "--rows",
                         "2",
                         "--cols",
@@ -115,6 +117,18 @@ class PreviewCommandTest {
         }
         assertTrue(coloured > 1000, "colour pixels: " + coloured);
         assertEquals(10, names.size());
+        Cli.Outcome strict =
+                Cli.run(
+                        "preview",
+                        "--dataset",
+                        "cifar10",
+                        "--data-dir",
+                        data.toString(),
+                        "--out",
+                        png.toString());
+        assertEquals(1, strict.exit(), strict.toString());
+        assertTrue(strict.err().contains("data_batch_1.bin: TOO_LITTLE_DATA"), strict.err());
+        assertTrue(strict.err().contains("--no-check-record-counts"), strict.err());
     }
 
     @Test

@@ -37,6 +37,17 @@ final class DatasetOptions {
             description = "where the dataset's files are (default: under the DJL cache directory)")
     Path dataDir;
 
+    @Option(
+            names = "--check-record-counts",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
+            description =
+                    "CIFAR: require the official number of records in each batch file (10,000);"
+                            + " --no-check-record-counts reads smaller files of the same format,"
+                            + " such as a subset (default: on)")
+    boolean checkRecordCounts;
+
     /**
      * Returns the split in canonical form.
      *

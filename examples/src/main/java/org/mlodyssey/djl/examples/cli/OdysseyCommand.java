@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Properties;
+import org.mlodyssey.djl.datasets.format.DatasetFormatException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -99,6 +100,13 @@ public final class OdysseyCommand implements Runnable {
                     + e
                     + "); put them in --data-dir (docs/datasets.md lists them), or run with"
                     + " -Dai.djl.offline=true to have the missing files listed";
+        }
+        if (e instanceof DatasetFormatException f
+                && (f.getKind() == DatasetFormatException.Kind.TOO_LITTLE_DATA
+                        || f.getKind() == DatasetFormatException.Kind.TOO_MUCH_DATA)
+                && f.getMessage().contains("optCheckRecordCounts")) {
+            return f.getMessage()
+                    + "; on the command line, --no-check-record-counts reads such files";
         }
         return e.getMessage() == null ? e.toString() : e.getMessage();
     }

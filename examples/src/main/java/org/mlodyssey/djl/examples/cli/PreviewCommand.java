@@ -58,7 +58,16 @@ public final class PreviewCommand implements Callable<Integer> {
         }
         SampleGrid.Result r;
         try {
-            r = SampleGrid.run(data.dataset, checked, data.dataDir, rows, cols, scale, out);
+            r =
+                    SampleGrid.run(
+                            data.dataset,
+                            checked,
+                            data.dataDir,
+                            rows,
+                            cols,
+                            scale,
+                            data.checkRecordCounts,
+                            out);
         } catch (java.io.IOException e) {
             cl.getErr().println("odyssey preview: " + OdysseyCommand.describe(e));
             cl.getErr().flush();

@@ -211,7 +211,8 @@ public final class TrainCommand implements Callable<Integer> {
                 keepBest,
                 monitor,
                 resume,
-                true);
+                true,
+                data.checkRecordCounts);
     }
 
     private static void positive(CommandLine cl, String flag, long value) {
