@@ -107,6 +107,19 @@ class CheckpointTriggerTest {
     }
 
     @Test
+    void aBestWhoseSaveFailedDoesNotCountSoAnEquallyGoodEpochIsSavedAgain() {
+        CheckpointTrigger t = trigger(0, 0, 0, new Monitor("loss", Monitor.Mode.MIN, true));
+        assertEquals(EnumSet.of(SaveReason.BEST), t.afterEpoch(1, 7, Map.of("validate_loss", 2f)));
+        t.committed(2f);
+        assertEquals(EnumSet.of(SaveReason.BEST), t.afterEpoch(2, 14, Map.of("validate_loss", 1f)));
+        // In flight: an epoch no better than it is not a new best.
+        assertEquals(NONE, t.afterEpoch(3, 21, Map.of("validate_loss", 1.5f)));
+        t.failed(1f);
+        assertEquals(2f, t.best());
+        assertEquals(EnumSet.of(SaveReason.BEST), t.afterEpoch(4, 28, Map.of("validate_loss", 1f)));
+    }
+
+    @Test
     void bestOfAMaximizedTrainingMetricStartsFromTheBestOfEarlierCheckpoints() {
         CheckpointTrigger t = trigger(0, 0, 0, new Monitor("Accuracy", Monitor.Mode.MAX, false));
         t.start(14, 0.8f);
