@@ -653,7 +653,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
          * @return this builder
          */
         public Builder optEveryEpochs(int n) {
-            this.everyEpochs = nonNegative(n, "everyEpochs");
+            this.everyEpochs = n;
             return this;
         }
 
@@ -666,9 +666,6 @@ public final class CheckpointListener extends TrainingListenerAdapter
          * @return this builder
          */
         public Builder optEverySteps(long n) {
-            if (n < 0) {
-                throw new IllegalArgumentException("Negative everySteps " + n);
-            }
             this.everySteps = n;
             return this;
         }
@@ -721,9 +718,6 @@ public final class CheckpointListener extends TrainingListenerAdapter
          * @return this builder
          */
         public Builder optKeepLast(int k) {
-            if (k < 1) {
-                throw new IllegalArgumentException("keepLast must be at least 1, got " + k);
-            }
             this.keepLast = k;
             return this;
         }
@@ -736,7 +730,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
          * @return this builder
          */
         public Builder optKeepBest(int k) {
-            this.keepBest = nonNegative(k, "keepBest");
+            this.keepBest = k;
             return this;
         }
 
@@ -748,7 +742,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
          * @return this builder
          */
         public Builder optKeepEvery(int m) {
-            this.keepEvery = nonNegative(m, "keepEvery");
+            this.keepEvery = m;
             return this;
         }
 
@@ -771,9 +765,6 @@ public final class CheckpointListener extends TrainingListenerAdapter
          * @return this builder
          */
         public Builder optMaxWritesInFlight(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("maxWritesInFlight must be at least 1: " + n);
-            }
             this.maxWritesInFlight = n;
             return this;
         }
@@ -854,8 +845,9 @@ public final class CheckpointListener extends TrainingListenerAdapter
          * directory, for retention.
          *
          * @return the listener
-         * @throws IllegalArgumentException if no directory is set, or {@code keepBest} lacks a
-         *     monitor
+         * @throws IllegalArgumentException if no directory is set, a setting is out of range (a
+         *     negative period or count, {@code keepLast} or {@code maxWritesInFlight} below 1), or
+         *     {@code keepBest} lacks a monitor
          * @throws UncheckedIOException if the directory cannot be listed
          */
         public CheckpointListener build() {
@@ -863,13 +855,6 @@ public final class CheckpointListener extends TrainingListenerAdapter
                 throw new IllegalArgumentException("setDirectory is required");
             }
             return new CheckpointListener(this);
-        }
-
-        private static int nonNegative(int n, String what) {
-            if (n < 0) {
-                throw new IllegalArgumentException("Negative " + what + " " + n);
-            }
-            return n;
         }
     }
 }

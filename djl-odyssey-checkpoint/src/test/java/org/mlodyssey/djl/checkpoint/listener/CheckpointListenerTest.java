@@ -565,7 +565,17 @@ class CheckpointListenerTest {
         assertThrows(
                 IllegalArgumentException.class,
                 () -> CheckpointListener.builder().optEverySeconds(Double.NaN));
-        assertThrows(
-                IllegalArgumentException.class, () -> CheckpointListener.builder().optKeepLast(0));
+        for (java.util.function.UnaryOperator<CheckpointListener.Builder> setting :
+                List.<java.util.function.UnaryOperator<CheckpointListener.Builder>>of(
+                        b -> b.optKeepLast(0),
+                        b -> b.optKeepBest(-1),
+                        b -> b.optKeepEvery(-1),
+                        b -> b.optEveryEpochs(-1),
+                        b -> b.optEverySteps(-1),
+                        b -> b.optMaxWritesInFlight(0))) {
+            CheckpointListener.Builder builder =
+                    CheckpointListener.builder().setDirectory(Path.of("x"));
+            assertThrows(IllegalArgumentException.class, () -> setting.apply(builder).build());
+        }
     }
 }
