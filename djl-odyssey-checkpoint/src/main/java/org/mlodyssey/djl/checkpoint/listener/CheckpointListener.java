@@ -510,6 +510,9 @@ public final class CheckpointListener extends TrainingListenerAdapter
     private void atEpochEnd(Trainer trainer, boolean applyPolicy) {
         List<Map<String, Float>> history = progress.epochMetrics();
         Map<String, Float> last = history.isEmpty() ? Map.of() : history.get(history.size() - 1);
+        if (trigger.dependsOnWritesInFlight(last)) {
+            writer.awaitWrites(); // a new best only if the best in flight failed: wait to know
+        }
         save(
                 trainer,
                 trigger.afterEpoch(progress.epoch(), progress.globalStep(), last),
@@ -597,9 +600,11 @@ public final class CheckpointListener extends TrainingListenerAdapter
         TrainingProgress at = progress;
         String name = directoryName(at);
         Float value = metricAt(at);
+        // The trigger counts a new best as pending until told whether it was committed.
+        Float pendingBest = reasons.contains(SaveReason.BEST) ? value : null;
         if (name.equals(lastSaved.get())) {
-            if (value != null) {
-                trigger.failed(value); // this save is not made; the earlier one reports itself
+            if (pendingBest != null) {
+                trigger.failed(pendingBest); // not saved again; the earlier save reports itself
             }
             if (applyPolicy) {
                 writer.checkAtSave();
@@ -618,8 +623,8 @@ public final class CheckpointListener extends TrainingListenerAdapter
             snapshot = TrainingSnapshot.capture(trainer, at, adapters, pool);
         } catch (RuntimeException e) {
             writer.releaseSlot();
-            if (value != null) {
-                trigger.failed(value);
+            if (pendingBest != null) {
+                trigger.failed(pendingBest);
             }
             throw e;
         }
@@ -645,8 +650,8 @@ public final class CheckpointListener extends TrainingListenerAdapter
                         dir = saver.save(root, s, meta);
                     } catch (Throwable e) { // nothing committed: this position may be saved again
                         lastSaved.compareAndSet(name, null);
-                        if (value != null) {
-                            trigger.failed(value);
+                        if (pendingBest != null) {
+                            trigger.failed(pendingBest);
                         }
                         throw e;
                     }

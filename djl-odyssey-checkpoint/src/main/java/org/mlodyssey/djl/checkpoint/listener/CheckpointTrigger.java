@@ -156,6 +156,21 @@ final class CheckpointTrigger {
     }
 
     /**
+     * Whether the monitored value of an epoch's evaluations is a new best only if a save in flight
+     * fails; the caller then waits for the writes in flight before {@link #afterEpoch}.
+     *
+     * @param evaluations the trainer's evaluations at the end of the epoch
+     * @return true if the decision depends on a write in flight
+     */
+    synchronized boolean dependsOnWritesInFlight(Map<String, Float> evaluations) {
+        if (monitor == null || pendingBest.isEmpty()) {
+            return false;
+        }
+        Float value = evaluations.get(monitor.key());
+        return value != null && monitor.isBetter(value, best) && !monitor.isBetter(value, best());
+    }
+
+    /**
      * Records that a checkpoint with a monitored value was committed.
      *
      * @param value its monitored value

@@ -677,6 +677,49 @@ class CheckpointListenerTest {
     }
 
     @Test
+    void aNewBestWhoseWriteFailedDoesNotCountUnderTolerate(@TempDir Path dir) throws Exception {
+        Path root = dir.resolve("ckpt");
+        Path blocker = Files.writeString(dir.resolve("blocker"), "x");
+        List<SavedCheckpoint> saved = new CopyOnWriteArrayList<>();
+        CheckpointListener listener =
+                CheckpointListener.builder()
+                        .setDirectory(root)
+                        .optEveryEpochs(0)
+                        .optAtEnd(false)
+                        .optMonitor("loss", Monitor.Mode.MIN, true)
+                        .optFailurePolicy(FailurePolicy.TOLERATE)
+                        .optOnSaved(saved::add)
+                        .optSaver(failingAt(7, blocker)) // epoch 1, always a new best
+                        .build();
+        List<Float> losses = new ArrayList<>();
+        TrainingListenerAdapter lossRecorder = lossRecorder(losses);
+        try (TinyTraining run =
+                new TinyTraining(OptimizerKind.SGD, 3, true, listener, lossRecorder)) {
+            EasyTrain.fit(run.trainer(), 4, run.dataset(), run.validation());
+            run.trainer().close();
+            listener.close();
+        }
+        assertTrue(losses.get(1) >= losses.get(0), "epoch 2 is no better than 1: " + losses);
+        // Epoch 1's best was not committed: epoch 2 is the first best, then strict improvements.
+        List<Integer> expected = new ArrayList<>();
+        Float best = null;
+        for (int e = 1; e < losses.size(); e++) {
+            if (best == null || losses.get(e) < best) {
+                best = losses.get(e);
+                expected.add(e + 1);
+            }
+        }
+        List<Integer> savedEpochs = new ArrayList<>();
+        for (SavedCheckpoint s : saved) {
+            Matcher m = EPOCH.matcher(s.directory().getFileName().toString());
+            assertTrue(m.find());
+            savedEpochs.add(Integer.parseInt(m.group(1)));
+        }
+        assertEquals(expected, savedEpochs, "losses " + losses);
+        assertEquals(1, listener.getFailures().size());
+    }
+
+    @Test
     void aStaleLatestPointerResumesFromTheNewestValidCheckpoint(@TempDir Path dir)
             throws Exception {
         Path root = dir.resolve("ckpt");
