@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -422,8 +423,8 @@ public final class CheckpointListener extends TrainingListenerAdapter
     public List<Path> getCheckpoints() {
         synchronized (committed) {
             return committed.stream()
+                    .sorted(Comparator.comparingLong(RetentionPolicy.Entry::ordinal))
                     .map(RetentionPolicy.Entry::directory)
-                    .sorted()
                     .collect(Collectors.toList());
         }
     }
@@ -523,11 +524,11 @@ public final class CheckpointListener extends TrainingListenerAdapter
      * {@inheritDoc}
      *
      * <p>Fired by {@code Trainer.close()}: waits for the writes in flight, saves if saving at the
-     * end is on (and the position is not committed already), waits for that write and stops the
-     * writing thread. It throws nothing, so that DJL closes the trainer and tells the later
-     * listeners: a failure is logged and recorded, and {@link #close()} throws it as the failure
-     * policy says. Close the listener after the trainer (declare it first in the same {@code
-     * try}-with-resources).
+     * end is on (and the position is not committed already), waits for that write, stops the
+     * writing thread and frees the snapshot memory. It throws nothing, so that DJL closes the
+     * trainer and tells the later listeners: a failure is logged and recorded, and {@link #close()}
+     * throws it as the failure policy says. Close the listener after the trainer (declare it first
+     * in the same {@code try}-with-resources).
      */
     @Override
     public void onTrainingEnd(Trainer trainer) {
@@ -551,6 +552,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
             if (!writer.finish()) {
                 logger.warn("Interrupted while waiting for the checkpoint writes of {}", root);
             }
+            pool.close(); // arrays still lent to a write are freed when it ends
         }
     }
 
