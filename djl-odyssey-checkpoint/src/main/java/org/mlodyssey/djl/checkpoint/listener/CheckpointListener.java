@@ -15,7 +15,12 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -25,10 +30,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
+import org.mlodyssey.djl.checkpoint.format.AtomicFiles;
 import org.mlodyssey.djl.checkpoint.training.HostArrayPool;
 import org.mlodyssey.djl.checkpoint.training.InvalidTrainingCheckpointException;
 import org.mlodyssey.djl.checkpoint.training.OptimizerStateAdapters;
@@ -83,6 +90,13 @@ public final class CheckpointListener extends TrainingListenerAdapter
 
     private static final String META_PREFIX = "checkpointListener.";
 
+    /** A checkpoint directory's name, as {@link TrainingCheckpoints#directoryName}. */
+    private static final Pattern CHECKPOINT_NAME =
+            Pattern.compile("step-\\d{12}-epoch-\\d{6}-batch-\\d{9}");
+
+    private static final DateTimeFormatter STAMP =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC);
+
     private static final Logger logger = LoggerFactory.getLogger(CheckpointListener.class);
 
     /** Saves a snapshot into a directory of checkpoints; {@link TrainingCheckpoints#save}. */
@@ -116,11 +130,25 @@ public final class CheckpointListener extends TrainingListenerAdapter
 
     // Training thread.
     private TrainingProgress progress;
-    private boolean stepMode;
+
+    // Which loop drives the listener: the resumable loop (STEP: its StepListener calls) or
+    // EasyTrain.fit (EPOCH: DJL's calls only), known from the first calls.
+    private enum Driver {
+        UNKNOWN,
+        EPOCH,
+        STEP
+    }
+
+    private Driver driver = Driver.UNKNOWN;
+    private boolean epochEndPending;
     private long stepsThisEpoch;
-    private String lastSaved;
     private long nextOrdinal = 1;
+    private boolean ended;
     private boolean closed;
+    private RuntimeException endFailure;
+
+    // The position saved last, committed or in flight; cleared by the writing thread on failure.
+    private final AtomicReference<String> lastSaved = new AtomicReference<>();
 
     // Shared with the writing thread, guarded by itself.
     private final List<RetentionPolicy.Entry> committed = new ArrayList<>();
@@ -128,7 +156,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
     private final Map<Path, Integer> holds = new HashMap<>();
 
     private CheckpointListener(Builder builder) {
-        this.root = builder.directory.toAbsolutePath();
+        this.root = builder.directory.toAbsolutePath().normalize();
         this.async = builder.async;
         this.metadata = Map.copyOf(builder.metadata);
         this.adapters = builder.adapters;
@@ -146,15 +174,15 @@ public final class CheckpointListener extends TrainingListenerAdapter
         this.retention =
                 new RetentionPolicy(
                         builder.keepLast, builder.keepBest, builder.keepEvery, builder.monitor);
-        this.progress = TrainingProgress.start(builder.seed);
-        scanExisting();
-        trigger.start(0, bestCommitted());
         this.writer =
                 new CheckpointWriter(
                         builder.async,
                         builder.maxWritesInFlight,
                         builder.failurePolicy,
                         "checkpoint-writer-" + root.getFileName());
+        this.progress = TrainingProgress.start(builder.seed);
+        scanExisting();
+        trigger.start(0, bestCommitted());
     }
 
     /**
@@ -172,9 +200,10 @@ public final class CheckpointListener extends TrainingListenerAdapter
      * <p>{@code checkpoints} may be a directory of checkpoints (the newest valid one is restored,
      * as {@link TrainingCheckpoints#restoreLatestOrStart}; none starts a new run), one checkpoint
      * directory, or the {@code latest} pointer file ({@link LatestPointer}) of a directory of
-     * checkpoints (the checkpoint it names is restored). Pass the result to {@code
-     * ResumableTrainingLoop.fit} as its start; with {@code EasyTrain.fit}, train the remaining
-     * {@code numEpoch - start.epoch()} epochs.
+     * checkpoints (the pointer is checked against the newest valid checkpoint, which is restored: a
+     * crash between a commit and the pointer's update leaves it stale; a disagreement is logged as
+     * a warning). Pass the result to {@code ResumableTrainingLoop.fit} as its start; with {@code
+     * EasyTrain.fit}, train the remaining {@code numEpoch - start.epoch()} epochs.
      *
      * @param trainer the trainer, built as for the saved run and initialized
      * @param checkpoints where to resume from
@@ -195,6 +224,11 @@ public final class CheckpointListener extends TrainingListenerAdapter
      * run) and protects the restored checkpoint from deletion for the rest of the run. Call it
      * before training.
      *
+     * <p>Checkpoint directories positioned after the restored one (not valid, since the newest
+     * valid one is restored, or left by an abandoned timeline) are renamed aside to {@code
+     * .<name>.abandoned-<timestamp>}, which no search for checkpoints considers, with a warning:
+     * training saves those positions again. {@code latest} then names the restored checkpoint.
+     *
      * @param trainer the trainer, built as for the saved run and initialized
      * @param seed the run seed for a new run (a resumed run keeps its saved seed)
      * @return the position to continue from
@@ -204,15 +238,16 @@ public final class CheckpointListener extends TrainingListenerAdapter
      */
     public TrainingProgress resume(Trainer trainer, long seed) throws IOException {
         Restored restored = restore(trainer, root, seed);
+        progress = restored.progress();
+        moveAsideAfter(progress, restored.checkpoint().orElse(null));
         restored.checkpoint()
                 .ifPresent(
                         dir -> {
                             synchronized (committed) {
-                                resumedFrom.add(dir.toAbsolutePath());
+                                resumedFrom.add(dir.toAbsolutePath().normalize());
                             }
                         });
-        progress = restored.progress();
-        lastSaved = restored.checkpoint().isPresent() ? directoryName(progress) : null;
+        lastSaved.set(restored.checkpoint().isPresent() ? directoryName(progress) : null);
         stepsThisEpoch = 0;
         trigger.start(progress.globalStep(), bestCommitted());
         return progress;
@@ -223,14 +258,13 @@ public final class CheckpointListener extends TrainingListenerAdapter
     private static Restored restore(Trainer trainer, Path checkpoints, long seed)
             throws IOException {
         Objects.requireNonNull(trainer, "trainer");
-        Path dir = null;
         if (checkpoints.getFileName() != null
                 && checkpoints.getFileName().toString().equals(LatestPointer.FILE_NAME)
                 && Files.isRegularFile(checkpoints)) {
-            dir =
-                    LatestPointer.read(checkpoints.getParent())
-                            .orElseThrow(() -> new IOException("No pointer " + checkpoints));
-        } else if (Files.isRegularFile(checkpoints.resolve(TrainingCheckpointManifest.FILE_NAME))) {
+            return restoreLatest(trainer, checkpoints, seed);
+        }
+        Path dir = null;
+        if (Files.isRegularFile(checkpoints.resolve(TrainingCheckpointManifest.FILE_NAME))) {
             dir = checkpoints;
         }
         if (dir != null) {
@@ -245,6 +279,84 @@ public final class CheckpointListener extends TrainingListenerAdapter
     }
 
     /**
+     * Restores the newest valid checkpoint of the pointer's directory, warning when the pointer
+     * names another (stale after a crash between a commit and its update, or naming a damaged
+     * checkpoint).
+     */
+    private static Restored restoreLatest(Trainer trainer, Path pointer, long seed)
+            throws IOException {
+        Path parent = pointer.toAbsolutePath().getParent();
+        String named;
+        try {
+            named = LatestPointer.read(parent).map(p -> p.getFileName().toString()).orElse(null);
+        } catch (IOException e) {
+            named = null;
+            logger.warn("Cannot read {}: {}", pointer, e.toString());
+        }
+        Optional<TrainingCheckpoint> newest = TrainingCheckpoints.findLatestValid(parent);
+        String found = newest.map(c -> c.getDirectory().getFileName().toString()).orElse(null);
+        if (!Objects.equals(named, found)) {
+            logger.warn(
+                    "{} names {}, but the newest valid checkpoint is {}: resuming from {}",
+                    pointer,
+                    named,
+                    found,
+                    found == null ? "the start (a new run)" : found);
+        }
+        if (newest.isEmpty()) {
+            return new Restored(TrainingProgress.start(seed), Optional.empty());
+        }
+        TrainingProgress p = newest.get().restoreInto(trainer);
+        logger.info("Resumed from {} (step {})", newest.get().getDirectory(), p.globalStep());
+        return new Restored(p, Optional.of(newest.get().getDirectory()));
+    }
+
+    /**
+     * Renames aside every checkpoint directory positioned after where the run resumes, so that
+     * training can save those positions again, and unregisters them; then points {@code latest} at
+     * the restored checkpoint.
+     */
+    private void moveAsideAfter(TrainingProgress at, Path restored) throws IOException {
+        if (!Files.isDirectory(root)) {
+            return;
+        }
+        String position = directoryName(at);
+        List<Path> later = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(root)) {
+            for (Path dir : stream) {
+                String name = dir.getFileName().toString();
+                if (CHECKPOINT_NAME.matcher(name).matches()
+                        && name.compareTo(position) > 0
+                        && Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                    later.add(dir);
+                }
+            }
+        }
+        if (later.isEmpty()) {
+            return;
+        }
+        String stamp = STAMP.format(Instant.now());
+        for (Path dir : later) {
+            Path aside = root.resolve("." + dir.getFileName() + ".abandoned-" + stamp);
+            Files.move(dir, aside, StandardCopyOption.ATOMIC_MOVE);
+            synchronized (committed) {
+                committed.removeIf(e -> e.directory().equals(dir));
+            }
+            logger.warn(
+                    "Moved checkpoint {} aside to {}: it lies after {}, where the run resumes"
+                            + " (not valid, or on an abandoned timeline); training saves that"
+                            + " position again",
+                    dir,
+                    aside.getFileName(),
+                    position);
+        }
+        AtomicFiles.fsyncDirectory(root);
+        if (restored != null) {
+            LatestPointer.write(root, restored);
+        }
+    }
+
+    /**
      * Protects a committed checkpoint from deletion while it is read, until the hold is closed.
      *
      * @param checkpoint a checkpoint directory of this listener's directory
@@ -252,7 +364,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
      * @throws IllegalStateException if the checkpoint does not exist (any more)
      */
     public Hold hold(Path checkpoint) {
-        Path dir = checkpoint.toAbsolutePath();
+        Path dir = checkpoint.toAbsolutePath().normalize();
         synchronized (committed) {
             if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
                 throw new IllegalStateException("No checkpoint " + dir + " to hold");
@@ -311,8 +423,8 @@ public final class CheckpointListener extends TrainingListenerAdapter
     public List<Path> getCheckpoints() {
         synchronized (committed) {
             return committed.stream()
+                    .sorted(Comparator.comparingLong(RetentionPolicy.Entry::ordinal))
                     .map(RetentionPolicy.Entry::directory)
-                    .sorted()
                     .collect(Collectors.toList());
         }
     }
@@ -320,8 +432,25 @@ public final class CheckpointListener extends TrainingListenerAdapter
     /** Counts the training batches with {@code EasyTrain.fit}; the step is taken after this. */
     @Override
     public void onTrainingBatch(Trainer trainer, TrainingListener.BatchData batchData) {
-        if (!stepMode) {
-            stepsThisEpoch++;
+        if (driver == Driver.STEP) {
+            return;
+        }
+        if (driver == Driver.UNKNOWN && (stepsThisEpoch > 0 || epochEndPending)) {
+            // A batch without an afterStep after the previous batch or epoch end: EasyTrain.fit.
+            driver = Driver.EPOCH;
+            saveEpochEndPending(trainer);
+        }
+        stepsThisEpoch++;
+    }
+
+    /**
+     * Saves at an epoch end left undecided: the next batch's step has not been taken, so the state
+     * is still the epoch end's.
+     */
+    private void saveEpochEndPending(Trainer trainer) {
+        if (epochEndPending) {
+            epochEndPending = false;
+            atEpochEnd(trainer);
         }
     }
 
@@ -333,7 +462,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
      */
     @Override
     public void onEpoch(Trainer trainer) {
-        if (stepMode) {
+        if (driver == Driver.STEP) {
             return;
         }
         List<Map<String, Float>> history = new ArrayList<>(progress.epochMetrics());
@@ -345,14 +474,23 @@ public final class CheckpointListener extends TrainingListenerAdapter
                         0,
                         progress.globalStep() + stepsThisEpoch,
                         history);
+        boolean batchesSeen = stepsThisEpoch > 0;
         stepsThisEpoch = 0;
+        if (driver == Driver.UNKNOWN && !batchesSeen) {
+            // No batch yet: the resumable loop resumed at an epoch's last batch fires this before
+            // its afterEpoch. Decided by the next call: afterEpoch, or a batch or the end.
+            epochEndPending = true;
+            return;
+        }
+        driver = Driver.EPOCH;
         atEpochEnd(trainer);
     }
 
     /** {@inheritDoc} */
     @Override
     public void afterStep(Trainer trainer, TrainingProgress at) {
-        stepMode = true;
+        driver = Driver.STEP;
+        epochEndPending = false;
         progress = at;
         save(trainer, trigger.afterStep(at.globalStep()));
     }
@@ -360,46 +498,72 @@ public final class CheckpointListener extends TrainingListenerAdapter
     /** {@inheritDoc} */
     @Override
     public void afterEpoch(Trainer trainer, TrainingProgress at) {
-        stepMode = true;
+        driver = Driver.STEP;
+        epochEndPending = false;
         progress = at;
         atEpochEnd(trainer);
     }
 
     private void atEpochEnd(Trainer trainer) {
+        atEpochEnd(trainer, true);
+    }
+
+    private void atEpochEnd(Trainer trainer, boolean applyPolicy) {
         List<Map<String, Float>> history = progress.epochMetrics();
         Map<String, Float> last = history.isEmpty() ? Map.of() : history.get(history.size() - 1);
-        save(trainer, trigger.afterEpoch(progress.epoch(), progress.globalStep(), last));
+        if (trigger.dependsOnWritesInFlight(last)) {
+            writer.awaitWrites(); // a new best only if the best in flight failed: wait to know
+        }
+        save(
+                trainer,
+                trigger.afterEpoch(progress.epoch(), progress.globalStep(), last),
+                applyPolicy);
     }
 
     /**
      * {@inheritDoc}
      *
-     * <p>Saves if saving at the end is on (and the position is not saved already), then waits for
-     * the writes in flight and applies the failure policy, as {@link #close()}.
+     * <p>Fired by {@code Trainer.close()}: waits for the writes in flight, saves if saving at the
+     * end is on (and the position is not committed already), waits for that write, stops the
+     * writing thread and frees the snapshot memory. It throws nothing, so that DJL closes the
+     * trainer and tells the later listeners: a failure is logged and recorded, and {@link #close()}
+     * throws it as the failure policy says. Close the listener after the trainer (declare it first
+     * in the same {@code try}-with-resources).
      */
     @Override
     public void onTrainingEnd(Trainer trainer) {
-        try {
-            if (!closed) {
-                save(trainer, trigger.atEnd());
-            }
-        } catch (RuntimeException e) {
-            try {
-                close();
-            } catch (RuntimeException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw e;
+        if (ended || closed) {
+            return;
         }
-        close();
+        ended = true;
+        try {
+            // The writes in flight decide whether this position is committed already.
+            writer.awaitWrites();
+            if (epochEndPending) {
+                driver = Driver.EPOCH;
+                epochEndPending = false;
+                atEpochEnd(trainer, false);
+            }
+            save(trainer, trigger.atEnd(), false);
+        } catch (RuntimeException e) {
+            endFailure = e;
+            logger.error("The checkpoint at the end of training in {} failed", root, e);
+        } finally {
+            if (!writer.finish()) {
+                logger.warn("Interrupted while waiting for the checkpoint writes of {}", root);
+            }
+            pool.close(); // arrays still lent to a write are freed when it ends
+        }
     }
 
     /**
-     * Waits for pending writes, stops the writing thread and frees the snapshot memory. Closing
-     * again has no effect.
+     * Waits for pending writes, stops the writing thread and frees the snapshot memory; then
+     * reports failures. Closing again has no effect.
      *
      * @throws CheckpointWriteException unless the policy is {@link FailurePolicy#TOLERATE}, for a
-     *     failed write not reported yet
+     *     failed write not reported yet (later ones suppressed)
+     * @throws RuntimeException what made the save at the end of training fail before its write
+     *     (taking the snapshot, for instance), whatever the policy
      */
     @Override
     public void close() {
@@ -407,14 +571,28 @@ public final class CheckpointListener extends TrainingListenerAdapter
             return;
         }
         closed = true;
+        RuntimeException failure = endFailure;
         try {
             writer.close();
+        } catch (RuntimeException e) {
+            if (failure == null) {
+                failure = e;
+            } else {
+                failure.addSuppressed(e);
+            }
         } finally {
             pool.close();
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 
     private void save(Trainer trainer, EnumSet<SaveReason> reasons) {
+        save(trainer, reasons, true);
+    }
+
+    private void save(Trainer trainer, EnumSet<SaveReason> reasons, boolean applyPolicy) {
         if (reasons.isEmpty()) {
             return;
         }
@@ -423,8 +601,16 @@ public final class CheckpointListener extends TrainingListenerAdapter
         }
         TrainingProgress at = progress;
         String name = directoryName(at);
-        if (name.equals(lastSaved)) {
-            writer.checkAtSave();
+        Float value = metricAt(at);
+        // The trigger counts a new best as pending until told whether it was committed.
+        Float pendingBest = reasons.contains(SaveReason.BEST) ? value : null;
+        if (name.equals(lastSaved.get())) {
+            if (pendingBest != null) {
+                trigger.failed(pendingBest); // not saved again; the earlier save reports itself
+            }
+            if (applyPolicy) {
+                writer.checkAtSave();
+            }
             return;
         }
         long start = System.nanoTime();
@@ -433,15 +619,19 @@ public final class CheckpointListener extends TrainingListenerAdapter
         long waited = writer.awaitSlot();
         TrainingSnapshot snapshot;
         try {
-            writer.checkAtSave();
+            if (applyPolicy) {
+                writer.checkAtSave();
+            }
             snapshot = TrainingSnapshot.capture(trainer, at, adapters, pool);
         } catch (RuntimeException e) {
             writer.releaseSlot();
+            if (pendingBest != null) {
+                trigger.failed(pendingBest);
+            }
             throw e;
         }
         long captured = System.nanoTime();
         long ordinal = nextOrdinal++;
-        Float value = metricAt(at);
         Map<String, String> meta = new LinkedHashMap<>(metadata);
         meta.put(META_ORDINAL, Long.toString(ordinal));
         meta.put(META_REASONS, reasons.stream().map(Enum::name).collect(Collectors.joining(",")));
@@ -449,7 +639,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
             meta.put(META_MONITOR, monitor.key());
             meta.put(META_MONITOR_VALUE, Float.toString(value));
         }
-        lastSaved = name;
+        lastSaved.set(name);
         trigger.saved(at.globalStep());
         Path target = root.resolve(name);
         Set<SaveReason> why = Set.copyOf(reasons);
@@ -460,27 +650,64 @@ public final class CheckpointListener extends TrainingListenerAdapter
                     Path dir;
                     try (TrainingSnapshot s = snapshot) {
                         dir = saver.save(root, s, meta);
+                    } catch (Throwable e) { // nothing committed: this position may be saved again
+                        lastSaved.compareAndSet(name, null);
+                        if (pendingBest != null) {
+                            trigger.failed(pendingBest);
+                        }
+                        throw e;
                     }
                     long commit = System.nanoTime() - writeStart;
                     long blocked = async ? captured - start : System.nanoTime() - start;
-                    afterCommit(dir, ordinal, value);
-                    SavedCheckpoint saved =
-                            new SavedCheckpoint(dir, why, sizeOf(dir), blocked, waited, commit);
-                    logger.info(
-                            "Saved checkpoint {} ({} bytes, {}): training blocked {} ms (of which"
-                                    + " waiting for the previous write {} ms), written and"
-                                    + " committed in {} ms",
-                            dir,
-                            saved.bytes(),
-                            why,
-                            millis(blocked),
-                            millis(waited),
-                            millis(commit));
-                    onSaved.accept(saved);
-                });
+                    committed(dir, ordinal, value, why, blocked, waited, commit);
+                },
+                applyPolicy);
     }
 
-    /** Points {@code latest} at a committed checkpoint, then applies the retention rules. */
+    /**
+     * Everything after a commit; a failure here does not undo the commit and is no failed write: it
+     * is logged as a warning, and the failure policy does not apply.
+     */
+    private void committed(
+            Path dir,
+            long ordinal,
+            Float value,
+            Set<SaveReason> why,
+            long blocked,
+            long waited,
+            long commit) {
+        if (value != null) {
+            trigger.committed(value);
+        }
+        try {
+            afterCommit(dir, ordinal, value);
+            SavedCheckpoint saved =
+                    new SavedCheckpoint(dir, why, sizeOf(dir), blocked, waited, commit);
+            logger.info(
+                    "Saved checkpoint {} ({} bytes, {}): training blocked {} ms (of which"
+                            + " waiting for the previous write {} ms), written and committed in"
+                            + " {} ms",
+                    dir,
+                    saved.bytes(),
+                    why,
+                    millis(blocked),
+                    millis(waited),
+                    millis(commit));
+            onSaved.accept(saved);
+        } catch (IOException | RuntimeException e) {
+            logger.warn(
+                    "Committed checkpoint {}, but what follows the commit failed (the checkpoint"
+                            + " stands): {}",
+                    dir,
+                    e.toString(),
+                    e);
+        }
+    }
+
+    /**
+     * Registers a committed checkpoint, points {@code latest} at it, then applies the retention
+     * rules, which always keep it.
+     */
     private void afterCommit(Path dir, long ordinal, Float value) {
         try {
             LatestPointer.write(root, dir);
@@ -495,11 +722,12 @@ public final class CheckpointListener extends TrainingListenerAdapter
         synchronized (committed) {
             // A damaged checkpoint of the same position, registered at start, was moved aside by
             // the save: it no longer names this directory, and must not doom the new checkpoint.
-            Path absolute = dir.toAbsolutePath();
-            committed.removeIf(e -> e.directory().equals(absolute));
-            committed.add(new RetentionPolicy.Entry(absolute, ordinal, value));
+            Path added = dir.toAbsolutePath().normalize();
+            committed.removeIf(e -> e.directory().equals(added));
+            committed.add(new RetentionPolicy.Entry(added, ordinal, value));
             Set<Path> keep = new HashSet<>(resumedFrom);
             keep.addAll(holds.keySet());
+            keep.add(added);
             for (RetentionPolicy.Entry doomed : retention.toDelete(committed, keep)) {
                 try {
                     TrainingCheckpoints.delete(doomed.directory());
@@ -601,12 +829,15 @@ public final class CheckpointListener extends TrainingListenerAdapter
         return TrainingCheckpoints.directoryName(p);
     }
 
+    /** The bytes of a committed checkpoint: its manifest and the files it records. */
     private static long sizeOf(Path dir) throws IOException {
-        long total = 0;
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path file : (Iterable<Path>) files::iterator) {
-                total += Files.size(file);
-            }
+        String json =
+                Files.readString(
+                        dir.resolve(TrainingCheckpointManifest.FILE_NAME), StandardCharsets.UTF_8);
+        long total = json.getBytes(StandardCharsets.UTF_8).length;
+        for (TrainingCheckpointManifest.FileEntry file :
+                TrainingCheckpointManifest.parse(dir, json).files().values()) {
+            total += file.size();
         }
         return total;
     }
@@ -657,7 +888,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
          * @return this builder
          */
         public Builder optEveryEpochs(int n) {
-            this.everyEpochs = nonNegative(n, "everyEpochs");
+            this.everyEpochs = n;
             return this;
         }
 
@@ -670,9 +901,6 @@ public final class CheckpointListener extends TrainingListenerAdapter
          * @return this builder
          */
         public Builder optEverySteps(long n) {
-            if (n < 0) {
-                throw new IllegalArgumentException("Negative everySteps " + n);
-            }
             this.everySteps = n;
             return this;
         }
@@ -725,9 +953,6 @@ public final class CheckpointListener extends TrainingListenerAdapter
          * @return this builder
          */
         public Builder optKeepLast(int k) {
-            if (k < 1) {
-                throw new IllegalArgumentException("keepLast must be at least 1, got " + k);
-            }
             this.keepLast = k;
             return this;
         }
@@ -740,7 +965,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
          * @return this builder
          */
         public Builder optKeepBest(int k) {
-            this.keepBest = nonNegative(k, "keepBest");
+            this.keepBest = k;
             return this;
         }
 
@@ -752,7 +977,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
          * @return this builder
          */
         public Builder optKeepEvery(int m) {
-            this.keepEvery = nonNegative(m, "keepEvery");
+            this.keepEvery = m;
             return this;
         }
 
@@ -775,9 +1000,6 @@ public final class CheckpointListener extends TrainingListenerAdapter
          * @return this builder
          */
         public Builder optMaxWritesInFlight(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("maxWritesInFlight must be at least 1: " + n);
-            }
             this.maxWritesInFlight = n;
             return this;
         }
@@ -858,8 +1080,9 @@ public final class CheckpointListener extends TrainingListenerAdapter
          * directory, for retention.
          *
          * @return the listener
-         * @throws IllegalArgumentException if no directory is set, or {@code keepBest} lacks a
-         *     monitor
+         * @throws IllegalArgumentException if no directory is set, a setting is out of range (a
+         *     negative period or count, {@code keepLast} or {@code maxWritesInFlight} below 1), or
+         *     {@code keepBest} lacks a monitor
          * @throws UncheckedIOException if the directory cannot be listed
          */
         public CheckpointListener build() {
@@ -867,13 +1090,6 @@ public final class CheckpointListener extends TrainingListenerAdapter
                 throw new IllegalArgumentException("setDirectory is required");
             }
             return new CheckpointListener(this);
-        }
-
-        private static int nonNegative(int n, String what) {
-            if (n < 0) {
-                throw new IllegalArgumentException("Negative " + what + " " + n);
-            }
-            return n;
         }
     }
 }

@@ -4,7 +4,9 @@
  */
 package org.mlodyssey.djl.checkpoint.listener;
 
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
 
@@ -23,6 +25,10 @@ import java.util.function.LongSupplier;
  *       end of each epoch);
  *   <li>at the end of training.
  * </ul>
+ *
+ * <p>A new best counts once its checkpoint is committed: a value whose save is in flight is
+ * reported back with {@link #committed} or {@link #failed}; a failed one no longer counts, so a
+ * later epoch as good is saved again. Thread-safe: the results come from the writing thread.
  */
 final class CheckpointTrigger {
 
@@ -35,6 +41,7 @@ final class CheckpointTrigger {
     private long lastSaveStep;
     private long lastSaveNanos;
     private Float best;
+    private final List<Float> pendingBest = new ArrayList<>();
 
     /**
      * Creates a trigger policy; 0 turns a periodic rule off.
@@ -45,6 +52,7 @@ final class CheckpointTrigger {
      * @param atEnd save at the end of training
      * @param monitor the metric whose new best triggers a save, or {@code null}
      * @param clock a nanosecond clock
+     * @throws IllegalArgumentException if a period is negative (the only place they are checked)
      */
     CheckpointTrigger(
             int everyEpochs,
@@ -78,10 +86,11 @@ final class CheckpointTrigger {
      * @param globalStep the step the run starts at
      * @param bestSoFar the best monitored value seen before, or {@code null}
      */
-    void start(long globalStep, Float bestSoFar) {
+    synchronized void start(long globalStep, Float bestSoFar) {
         lastSaveStep = globalStep;
         lastSaveNanos = clock.getAsLong();
         best = bestSoFar;
+        pendingBest.clear();
     }
 
     /**
@@ -90,7 +99,7 @@ final class CheckpointTrigger {
      * @param globalStep the steps taken in total, this one included
      * @return the reasons to save now; empty for none
      */
-    EnumSet<SaveReason> afterStep(long globalStep) {
+    synchronized EnumSet<SaveReason> afterStep(long globalStep) {
         EnumSet<SaveReason> reasons = EnumSet.noneOf(SaveReason.class);
         if (everySteps > 0 && globalStep / everySteps > lastSaveStep / everySteps) {
             reasons.add(SaveReason.STEPS);
@@ -111,7 +120,7 @@ final class CheckpointTrigger {
      * @return the reasons to save now; empty for none
      * @throws IllegalStateException if a monitored metric is missing from the evaluations
      */
-    EnumSet<SaveReason> afterEpoch(
+    synchronized EnumSet<SaveReason> afterEpoch(
             int epochsDone, long globalStep, Map<String, Float> evaluations) {
         EnumSet<SaveReason> reasons = afterStep(globalStep);
         if (everyEpochs > 0 && epochsDone % everyEpochs == 0) {
@@ -119,8 +128,8 @@ final class CheckpointTrigger {
         }
         if (monitor != null) {
             float value = monitor.valueIn(evaluations);
-            if (monitor.isBetter(value, best)) {
-                best = value;
+            if (monitor.isBetter(value, best())) {
+                pendingBest.add(value);
                 reasons.add(SaveReason.BEST);
             }
         }
@@ -141,17 +150,60 @@ final class CheckpointTrigger {
      *
      * @param globalStep the step of the saved checkpoint
      */
-    void saved(long globalStep) {
+    synchronized void saved(long globalStep) {
         lastSaveStep = globalStep;
         lastSaveNanos = clock.getAsLong();
     }
 
     /**
-     * Returns the best monitored value so far.
+     * Whether the monitored value of an epoch's evaluations is a new best only if a save in flight
+     * fails; the caller then waits for the writes in flight before {@link #afterEpoch}.
+     *
+     * @param evaluations the trainer's evaluations at the end of the epoch
+     * @return true if the decision depends on a write in flight
+     */
+    synchronized boolean dependsOnWritesInFlight(Map<String, Float> evaluations) {
+        if (monitor == null || pendingBest.isEmpty()) {
+            return false;
+        }
+        Float value = evaluations.get(monitor.key());
+        return value != null && monitor.isBetter(value, best) && !monitor.isBetter(value, best());
+    }
+
+    /**
+     * Records that a checkpoint with a monitored value was committed.
+     *
+     * @param value its monitored value
+     */
+    synchronized void committed(float value) {
+        pendingBest.remove(Float.valueOf(value));
+        if (monitor != null && monitor.isBetter(value, best)) {
+            best = value;
+        }
+    }
+
+    /**
+     * Records that the save of a checkpoint with a monitored value failed, or was not made: the
+     * value no longer counts as a best.
+     *
+     * @param value its monitored value
+     */
+    synchronized void failed(float value) {
+        pendingBest.remove(Float.valueOf(value));
+    }
+
+    /**
+     * Returns the best monitored value so far, of committed checkpoints and saves in flight.
      *
      * @return the value, or {@code null} if none yet or no monitor
      */
-    Float best() {
-        return best;
+    synchronized Float best() {
+        Float b = best;
+        for (Float v : pendingBest) {
+            if (monitor.isBetter(v, b)) {
+                b = v;
+            }
+        }
+        return b;
     }
 }

@@ -40,6 +40,7 @@ final class CheckpointWriter implements AutoCloseable {
 
     private final FailurePolicy policy;
     private final Semaphore slots;
+    private final int maxInFlight;
     private final ExecutorService executor;
     private final List<CheckpointWriteException> failures = new ArrayList<>();
     private int reported;
@@ -60,6 +61,7 @@ final class CheckpointWriter implements AutoCloseable {
         }
         this.policy = policy;
         this.slots = new Semaphore(maxInFlight);
+        this.maxInFlight = maxInFlight;
         this.executor =
                 async
                         ? Executors.newSingleThreadExecutor(
@@ -95,6 +97,21 @@ final class CheckpointWriter implements AutoCloseable {
         return System.nanoTime() - start;
     }
 
+    /**
+     * Waits until no write is in flight, on the training thread.
+     *
+     * @throws IllegalStateException if the thread is interrupted while waiting
+     */
+    void awaitWrites() {
+        try {
+            slots.acquire(maxInFlight);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for checkpoint writes", e);
+        }
+        slots.release(maxInFlight);
+    }
+
     /** Frees a slot taken by {@link #awaitSlot} when no write follows. */
     void releaseSlot() {
         slots.release();
@@ -105,10 +122,12 @@ final class CheckpointWriter implements AutoCloseable {
      *
      * @param target the checkpoint directory the write commits, for reporting
      * @param write the write
-     * @throws CheckpointWriteException with synchronous writes and {@link
+     * @param applyPolicy false to only record a failure of a synchronous write (at the end of
+     *     training)
+     * @throws CheckpointWriteException with synchronous writes, {@code applyPolicy} and {@link
      *     FailurePolicy#FAIL_AT_NEXT_SAVE}, if this write fails
      */
-    void submit(Path target, Write write) {
+    void submit(Path target, Write write, boolean applyPolicy) {
         Runnable task =
                 () -> {
                     try {
@@ -121,7 +140,7 @@ final class CheckpointWriter implements AutoCloseable {
                 };
         if (executor == null) {
             task.run();
-            if (policy == FailurePolicy.FAIL_AT_NEXT_SAVE) {
+            if (applyPolicy && policy == FailurePolicy.FAIL_AT_NEXT_SAVE) {
                 throwUnreported();
             }
         } else {
@@ -173,19 +192,14 @@ final class CheckpointWriter implements AutoCloseable {
     }
 
     /**
-     * Waits for the writes in flight and stops the background thread; then applies the policy.
-     * Closing again has no effect.
+     * Refuses further writes, waits for the writes in flight and stops the background thread,
+     * without applying the policy: failures stay recorded for {@link #close()}. Finishing again
+     * only waits again.
      *
-     * @throws CheckpointWriteException unless the policy is {@link FailurePolicy#TOLERATE}, for the
-     *     first failure not thrown yet
-     * @throws IllegalStateException if interrupted while waiting (the writes go on)
+     * @return false if interrupted while waiting (the interrupt is kept; the writes go on)
      */
-    @Override
-    public void close() {
+    boolean finish() {
         synchronized (this) {
-            if (closed) {
-                return;
-            }
             closed = true;
         }
         if (executor != null) {
@@ -196,9 +210,25 @@ final class CheckpointWriter implements AutoCloseable {
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException(
-                        "Interrupted while waiting for checkpoint writes to finish", e);
+                return false;
             }
+        }
+        return true;
+    }
+
+    /**
+     * Waits for the writes in flight and stops the background thread ({@link #finish()}); then
+     * applies the policy. Closing again throws nothing already thrown.
+     *
+     * @throws CheckpointWriteException unless the policy is {@link FailurePolicy#TOLERATE}, for the
+     *     first failure not thrown yet
+     * @throws IllegalStateException if interrupted while waiting (the writes go on)
+     */
+    @Override
+    public void close() {
+        if (!finish()) {
+            throw new IllegalStateException(
+                    "Interrupted while waiting for checkpoint writes to finish");
         }
         if (policy != FailurePolicy.TOLERATE) {
             throwUnreported();

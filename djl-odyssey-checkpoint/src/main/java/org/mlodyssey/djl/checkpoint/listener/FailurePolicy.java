@@ -11,11 +11,16 @@ package org.mlodyssey.djl.checkpoint.listener;
  */
 public enum FailurePolicy {
     /**
-     * The next save on the training thread (or the end of training, whichever comes first) throws a
-     * {@link CheckpointWriteException}; with synchronous writes, the failing save throws it.
+     * The next save on the training thread throws a {@link CheckpointWriteException}; with
+     * synchronous writes, the failing save throws it. A failure not thrown by the end of training
+     * is thrown by {@link CheckpointListener#close()} (never by {@code Trainer.close()}, which must
+     * finish DJL's cleanup).
      */
     FAIL_AT_NEXT_SAVE,
-    /** Training goes on; the end of training (closing the listener) throws. */
+    /**
+     * Training goes on; {@link CheckpointListener#close()}, after the trainer is closed, throws the
+     * first failure (later ones suppressed).
+     */
     FAIL_AT_END,
     /** Training goes on; failures are only logged and recorded. */
     TOLERATE

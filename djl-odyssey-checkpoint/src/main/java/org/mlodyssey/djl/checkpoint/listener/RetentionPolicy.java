@@ -20,6 +20,12 @@ import java.util.Set;
  * <ul>
  *   <li>it is the newest (always kept: a resume needs it);
  *   <li>it is among the {@code keepLast} newest;
+ * </ul>
+ *
+ * <p>"Newest" is by ordinal, the order in which the run saved them, not by position: after a resume
+ * from an earlier checkpoint, a new checkpoint can sit at a position before that of an older one.
+ *
+ * <ul>
  *   <li>it is among the {@code keepBest} best by the monitored metric (checkpoints without a value
  *       do not compete; ties go to the older);
  *   <li>its ordinal (the how-manieth checkpoint of the run, counting from 1, across resumes) is a
@@ -42,8 +48,8 @@ final class RetentionPolicy {
     /**
      * A committed checkpoint the policy chooses among.
      *
-     * @param directory its directory; names sort by position
-     * @param ordinal the how-manieth checkpoint of the run, from 1
+     * @param directory its directory
+     * @param ordinal the how-manieth checkpoint of the run, from 1; orders checkpoints by age
      * @param metric its monitored value, or {@code null}
      */
     record Entry(Path directory, long ordinal, Float metric) {}
@@ -55,6 +61,8 @@ final class RetentionPolicy {
      * @param keepBest how many of the best to keep, or 0
      * @param keepEvery keep each checkpoint whose ordinal is a multiple of this, or 0
      * @param monitor the metric ranking the best; required when {@code keepBest > 0}
+     * @throws IllegalArgumentException if a setting is out of range (the only place these settings
+     *     are checked)
      */
     RetentionPolicy(int keepLast, int keepBest, int keepEvery, Monitor monitor) {
         if (keepLast < 1) {
@@ -82,7 +90,7 @@ final class RetentionPolicy {
      */
     List<Entry> toDelete(List<Entry> committed, Set<Path> protectedDirectories) {
         List<Entry> byAge = new ArrayList<>(committed);
-        byAge.sort(Comparator.comparing((Entry e) -> e.directory().getFileName().toString()));
+        byAge.sort(Comparator.comparingLong(Entry::ordinal));
         Set<Entry> keep = new LinkedHashSet<>();
         int n = byAge.size();
         if (n > 0) {

@@ -10,11 +10,13 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.training.EasyTrain;
 import ai.djl.training.Trainer;
 import ai.djl.training.listener.TrainingListenerAdapter;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -51,17 +53,14 @@ class CheckpointListenerTest {
                 new TrainingProgress(0, epoch, batch, step, List.of()));
     }
 
-    /**
-     * The checkpoint directories of a root, sorted; fails on a leftover temporary directory and
-     * leaves out damaged checkpoints moved aside.
-     */
+    /** The checkpoint directories of a root, sorted; fails on a leftover temporary directory. */
     private static List<String> checkpoints(Path root) throws IOException {
         List<String> names = new ArrayList<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(root)) {
             for (Path p : stream) {
                 String n = p.getFileName().toString();
                 assertFalse(n.endsWith(".tmp"), "leftover temporary " + n);
-                if (!n.equals(LatestPointer.FILE_NAME) && !n.contains(".damaged-")) {
+                if (!n.equals(LatestPointer.FILE_NAME) && !n.startsWith(".")) {
                     names.add(n);
                 }
             }
@@ -78,6 +77,36 @@ class CheckpointListenerTest {
                 losses.add(trainer.getTrainingResult().getEvaluations().get("validate_loss"));
             }
         };
+    }
+
+    /** The names of the checkpoint directories moved aside as abandoned, sorted. */
+    private static List<String> abandoned(Path root) throws IOException {
+        List<String> names = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(root, ".*.abandoned-*")) {
+            for (Path p : stream) {
+                String n = p.getFileName().toString();
+                names.add(n.substring(1, n.indexOf(".abandoned-")));
+            }
+        }
+        Collections.sort(names);
+        return names;
+    }
+
+    /** Flips one bit in the middle of a checkpoint's optimizer file: its CRC no longer matches. */
+    private static void corruptOptimizerFile(Path checkpoint) throws IOException {
+        Path file = checkpoint.resolve(TrainingCheckpoint.OPTIMIZER_FILE);
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length - 5] ^= 0x10;
+        Files.write(file, bytes);
+    }
+
+    /** A step-level listener saving every 3 steps, not at the end. */
+    private static CheckpointListener.Builder every3(Path root) {
+        return CheckpointListener.builder()
+                .setDirectory(root)
+                .optEveryEpochs(0)
+                .optEverySteps(3)
+                .optAtEnd(false);
     }
 
     /** Reads a manifest metadata value of a checkpoint, verifying the checkpoint. */
@@ -352,18 +381,30 @@ class CheckpointListenerTest {
     }
 
     @Test
-    void failAtEndLetsTrainingFinishAndThrowsWhenTheTrainerCloses(@TempDir Path dir)
+    void failAtEndLetsTrainingAndTheTrainerFinishAndTheListenerThrowsWhenClosed(@TempDir Path dir)
             throws Exception {
         Path root = dir.resolve("ckpt");
         Path blocker = Files.writeString(dir.resolve("blocker"), "x");
         CheckpointListener listener =
                 failingListener(root, blocker, FailurePolicy.FAIL_AT_END, true);
-        try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 1, false, listener)) {
+        AtomicInteger laterListenersEnded = new AtomicInteger();
+        TrainingListenerAdapter later =
+                new TrainingListenerAdapter() {
+                    @Override
+                    public void onTrainingEnd(Trainer trainer) {
+                        laterListenersEnded.incrementAndGet();
+                    }
+                };
+        try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 1, false, listener, later)) {
             TrainingProgress end = run.train(TrainingProgress.start(1), Long.MAX_VALUE, listener);
             assertEquals(21, end.globalStep());
+            run.trainer().close(); // once: DJL's own cleanup must run
+            assertEquals(1, laterListenersEnded.get(), "the later listener was told");
+            assertFalse(run.trainer().getManager().isOpen(), "DJL closed the trainer's manager");
             CheckpointWriteException e =
-                    assertThrows(CheckpointWriteException.class, () -> run.trainer().close());
+                    assertThrows(CheckpointWriteException.class, listener::close);
             assertEquals(root.resolve(name(6, 0, 6)), e.getCheckpoint());
+            listener.close(); // thrown once
         }
         // Saves after the failure committed; retention kept the last two.
         assertEquals(List.of(name(18, 2, 4), name(21, 2, 7)), checkpoints(root));
@@ -386,50 +427,362 @@ class CheckpointListenerTest {
     }
 
     @Test
-    void aDamagedCheckpointSavedAgainAfterAResumeSurvivesRetention(@TempDir Path dir)
-            throws Exception {
+    void failAtNextSaveWithAFailureNotReportedByTheEndThrowsFromCloseNotFromTheTrainer(
+            @TempDir Path dir) throws Exception {
         Path root = dir.resolve("ckpt");
-        CheckpointListener first =
+        Path blocker = Files.writeString(dir.resolve("blocker"), "x");
+        CheckpointListener listener =
                 CheckpointListener.builder()
                         .setDirectory(root)
                         .optEveryEpochs(0)
                         .optEverySteps(3)
                         .optAtEnd(false)
+                        .optSaver(failingAt(9, blocker))
                         .build();
-        try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 1, false, first)) {
-            run.train(TrainingProgress.start(TinyTraining.RUN_SEED), 6, first);
+        try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 1, false, listener)) {
+            run.train(TrainingProgress.start(1), 9, listener);
             run.trainer().close();
+            assertFalse(run.trainer().getManager().isOpen());
+            CheckpointWriteException e =
+                    assertThrows(CheckpointWriteException.class, listener::close);
+            assertEquals(root.resolve(name(9, 1, 2)), e.getCheckpoint());
         }
-        Path step6 = root.resolve(name(6, 0, 6));
-        byte[] bytes = Files.readAllBytes(step6.resolve(TrainingCheckpoint.PARAMETERS_FILE));
-        bytes[bytes.length - 5] ^= 0x10;
-        Files.write(step6.resolve(TrainingCheckpoint.PARAMETERS_FILE), bytes);
+        assertEquals(List.of(name(3, 0, 3), name(6, 0, 6)), checkpoints(root));
+    }
+
+    @Test
+    void aFailureAfterTheCommitIsAWarningNotAFailedWrite(@TempDir Path dir) throws Exception {
+        Path root = dir.resolve("ckpt");
+        AtomicInteger told = new AtomicInteger();
+        CheckpointListener listener =
+                every3(root)
+                        .optKeepLast(2)
+                        .optOnSaved(
+                                saved -> {
+                                    told.incrementAndGet();
+                                    throw new IllegalStateException("the user's callback fails");
+                                })
+                        .build(); // FAIL_AT_NEXT_SAVE
+        try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 1, false, listener)) {
+            assertEquals(
+                    21,
+                    run.train(TrainingProgress.start(1), Long.MAX_VALUE, listener).globalStep());
+            run.trainer().close();
+            listener.close();
+        }
+        assertEquals(7, told.get());
+        assertEquals(List.of(), listener.getFailures());
+        assertEquals(List.of(name(18, 2, 4), name(21, 2, 7)), checkpoints(root));
+        assertAllValid(root);
+        assertEquals(root.resolve(name(21, 2, 7)), LatestPointer.read(root).orElseThrow());
+    }
+
+    /** Sets or clears the immutable attribute of a directory (refuses writes even to root). */
+    private static void immutable(Path dir, boolean on) throws IOException, InterruptedException {
+        Process p =
+                new ProcessBuilder("chattr", on ? "+i" : "-i", dir.toString())
+                        .redirectErrorStream(true)
+                        .start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IOException("chattr failed on " + dir + ": " + out);
+        }
+    }
+
+    /** Whether an immutable directory refuses a new entry here (chattr present, supported). */
+    private static boolean immutableDirectoriesWork(Path dir) {
+        Path probe = dir.resolve("probe");
+        try {
+            Files.createDirectory(probe);
+            immutable(probe, true);
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+        try {
+            Files.createDirectory(probe.resolve("x"));
+            return false;
+        } catch (IOException expected) {
+            return true;
+        } finally {
+            try {
+                immutable(probe, false);
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    @Test
+    void aRootThatStopsTakingWritesFailsTheNextSaveAndDamagesNoCommittedCheckpoint(
+            @TempDir Path dir) throws Exception {
+        assumeTrue(
+                immutableDirectoriesWork(dir),
+                "needs chattr +i: the tests run as root, whom permissions do not stop");
+        Path root = dir.resolve("ckpt");
+        AtomicInteger frozen = new AtomicInteger();
+        CheckpointListener listener =
+                every3(root)
+                        .optKeepLast(2)
+                        .optOnSaved(
+                                saved -> {
+                                    if (saved.directory().endsWith(name(6, 0, 6))) {
+                                        try {
+                                            immutable(root, true); // the disk fails from now on
+                                            frozen.incrementAndGet();
+                                        } catch (IOException | InterruptedException e) {
+                                            throw new IllegalStateException(e);
+                                        }
+                                    }
+                                })
+                        .build(); // FAIL_AT_NEXT_SAVE
+        AtomicLong lastStep = new AtomicLong();
+        try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 1, false, listener)) {
+            CheckpointWriteException e =
+                    assertThrows(
+                            CheckpointWriteException.class,
+                            () ->
+                                    run.train(
+                                            TrainingProgress.start(1),
+                                            Long.MAX_VALUE,
+                                            (t, p) -> lastStep.set(p.globalStep()),
+                                            listener));
+            assertEquals(1, frozen.get());
+            assertEquals(12, lastStep.get(), "thrown by the save after the failed one");
+            assertEquals(root.resolve(name(9, 1, 2)), e.getCheckpoint());
+            assertInstanceOf(IOException.class, e.getCause());
+            run.trainer().close();
+            listener.close(); // reported already
+        } finally {
+            immutable(root, false);
+        }
+        assertEquals(List.of(name(3, 0, 3), name(6, 0, 6)), checkpoints(root));
+        assertAllValid(root);
+        assertEquals(root.resolve(name(6, 0, 6)), LatestPointer.read(root).orElseThrow());
+        assertEquals(
+                name(6, 0, 6),
+                TrainingCheckpoints.findLatestValid(root)
+                        .orElseThrow()
+                        .getDirectory()
+                        .getFileName()
+                        .toString());
+    }
+
+    @Test
+    void retentionAfterAResumeBeforeACorruptNewestKeepsTheNewCheckpointAndLatestNamesIt(
+            @TempDir Path dir) throws Exception {
+        Path root = dir.resolve("ckpt");
+        CheckpointListener first = every3(root).optKeepLast(5).build();
+        try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 1, false, first)) {
+            run.train(TrainingProgress.start(TinyTraining.RUN_SEED), 15, first);
+            run.trainer().close();
+            first.close();
+        }
+        assertEquals(
+                List.of(
+                        name(3, 0, 3),
+                        name(6, 0, 6),
+                        name(9, 1, 2),
+                        name(12, 1, 5),
+                        name(15, 2, 1)),
+                checkpoints(root));
+        corruptOptimizerFile(root.resolve(name(15, 2, 1)));
 
         CheckpointListener second =
-                CheckpointListener.builder()
-                        .setDirectory(root)
-                        .optEveryEpochs(0)
-                        .optEverySteps(3)
-                        .optAtEnd(false)
+                every3(root)
+                        .optAtEnd(true)
                         .optKeepLast(1)
+                        .optFailurePolicy(FailurePolicy.TOLERATE)
                         .build();
         try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 2, false, second)) {
             TrainingProgress start = second.resume(run.trainer(), 99);
-            assertEquals(3, start.globalStep(), "the damaged step 6 is skipped");
-            run.train(start, 6, second);
-            run.trainer().close();
+            assertEquals(12, start.globalStep(), "the newest valid");
+            run.train(start, 14, second);
+            run.trainer().close(); // saves step 14 (ordinal 6), the newest
+            second.close();
         }
-        // The damaged step 6 was moved aside (a dot name, not listed); the new one is kept as
-        // the newest, the resumed-from step 3 is protected.
-        assertEquals(List.of(name(3, 0, 3), name(6, 0, 6)), checkpoints(root));
-        assertAllValid(root);
-        try (DirectoryStream<Path> aside =
-                Files.newDirectoryStream(root, "." + name(6, 0, 6) + ".damaged-*")) {
-            assertTrue(aside.iterator().hasNext(), "the damaged checkpoint is kept aside");
-        }
-        assertEquals(step6, TrainingCheckpoints.findLatestValid(root).orElseThrow().getDirectory());
+        assertEquals(List.of(), second.getFailures());
+        // Kept: the new checkpoint and the resumed-from one; the corrupt step 15 lies after the
+        // resume, on an abandoned timeline, and was moved aside.
+        assertEquals(List.of(name(12, 1, 5), name(14, 1, 7)), checkpoints(root));
+        assertEquals(List.of(name(15, 2, 1)), abandoned(root));
+        assertEquals("6", metadata(root, name(14, 1, 7), CheckpointListener.META_ORDINAL));
+        assertEquals(root.resolve(name(14, 1, 7)), LatestPointer.read(root).orElseThrow());
         assertEquals(
-                name(6, 0, 6), Files.readString(root.resolve(LatestPointer.FILE_NAME)).strip());
+                name(14, 1, 7),
+                TrainingCheckpoints.findLatestValid(root)
+                        .orElseThrow()
+                        .getDirectory()
+                        .getFileName()
+                        .toString());
+        assertAllValid(root);
+    }
+
+    @Test
+    void aResumeBeforeACorruptNewestTrainsPastItsPositionAndSavesItAgain(@TempDir Path dir)
+            throws Exception {
+        Path root = dir.resolve("ckpt");
+        CheckpointListener first = every3(root).build();
+        try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 1, false, first)) {
+            run.train(TrainingProgress.start(TinyTraining.RUN_SEED), 9, first);
+            run.trainer().close();
+            first.close();
+        }
+        corruptOptimizerFile(root.resolve(name(9, 1, 2)));
+        CheckpointListener second = every3(root).build(); // FAIL_AT_NEXT_SAVE
+        try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 2, false, second)) {
+            TrainingProgress start = second.resume(run.trainer(), 99);
+            assertEquals(6, start.globalStep());
+            assertEquals(root.resolve(name(6, 0, 6)), LatestPointer.read(root).orElseThrow());
+            assertEquals(12, run.train(start, 12, second).globalStep());
+            run.trainer().close();
+            second.close();
+        }
+        assertEquals(List.of(), second.getFailures());
+        assertEquals(
+                List.of(name(3, 0, 3), name(6, 0, 6), name(9, 1, 2), name(12, 1, 5)),
+                checkpoints(root));
+        assertEquals(List.of(name(9, 1, 2)), abandoned(root));
+        assertAllValid(root);
+    }
+
+    @Test
+    void underTolerateAPositionWhoseSaveFailedIsSavedAgainAtTheEnd(@TempDir Path dir)
+            throws Exception {
+        Path root = dir.resolve("ckpt");
+        Path blocker = Files.writeString(dir.resolve("blocker"), "x");
+        AtomicInteger attemptsAt9 = new AtomicInteger();
+        CheckpointListener listener =
+                every3(root)
+                        .optAtEnd(true)
+                        .optFailurePolicy(FailurePolicy.TOLERATE)
+                        .optSaver(
+                                (r, snapshot, meta) -> {
+                                    boolean fail =
+                                            snapshot.getProgress().globalStep() == 9
+                                                    && attemptsAt9.incrementAndGet() == 1;
+                                    return TrainingCheckpoints.save(
+                                            fail ? blocker : r, snapshot, meta);
+                                })
+                        .build();
+        try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 1, false, listener)) {
+            run.train(TrainingProgress.start(1), 9, listener);
+            run.trainer().close();
+            listener.close();
+        }
+        assertEquals(1, listener.getFailures().size());
+        assertEquals(2, attemptsAt9.get());
+        assertEquals(List.of(name(3, 0, 3), name(6, 0, 6), name(9, 1, 2)), checkpoints(root));
+        assertEquals("END", metadata(root, name(9, 1, 2), CheckpointListener.META_REASONS));
+        assertEquals(root.resolve(name(9, 1, 2)), LatestPointer.read(root).orElseThrow());
+    }
+
+    @Test
+    void aNewBestWhoseWriteFailedDoesNotCountUnderTolerate(@TempDir Path dir) throws Exception {
+        Path root = dir.resolve("ckpt");
+        Path blocker = Files.writeString(dir.resolve("blocker"), "x");
+        List<SavedCheckpoint> saved = new CopyOnWriteArrayList<>();
+        CheckpointListener listener =
+                CheckpointListener.builder()
+                        .setDirectory(root)
+                        .optEveryEpochs(0)
+                        .optAtEnd(false)
+                        .optMonitor("loss", Monitor.Mode.MIN, true)
+                        .optFailurePolicy(FailurePolicy.TOLERATE)
+                        .optOnSaved(saved::add)
+                        .optSaver(failingAt(7, blocker)) // epoch 1, always a new best
+                        .build();
+        List<Float> losses = new ArrayList<>();
+        TrainingListenerAdapter lossRecorder = lossRecorder(losses);
+        try (TinyTraining run =
+                new TinyTraining(OptimizerKind.SGD, 3, true, listener, lossRecorder)) {
+            EasyTrain.fit(run.trainer(), 4, run.dataset(), run.validation());
+            run.trainer().close();
+            listener.close();
+        }
+        assertTrue(losses.get(1) >= losses.get(0), "epoch 2 is no better than 1: " + losses);
+        // Epoch 1's best was not committed: epoch 2 is the first best, then strict improvements.
+        List<Integer> expected = new ArrayList<>();
+        Float best = null;
+        for (int e = 1; e < losses.size(); e++) {
+            if (best == null || losses.get(e) < best) {
+                best = losses.get(e);
+                expected.add(e + 1);
+            }
+        }
+        List<Integer> savedEpochs = new ArrayList<>();
+        for (SavedCheckpoint s : saved) {
+            Matcher m = EPOCH.matcher(s.directory().getFileName().toString());
+            assertTrue(m.find());
+            savedEpochs.add(Integer.parseInt(m.group(1)));
+        }
+        assertEquals(expected, savedEpochs, "losses " + losses);
+        assertEquals(1, listener.getFailures().size());
+    }
+
+    @Test
+    void aStaleLatestPointerResumesFromTheNewestValidCheckpoint(@TempDir Path dir)
+            throws Exception {
+        Path root = dir.resolve("ckpt");
+        CheckpointListener first = every3(root).build();
+        try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 1, false, first)) {
+            run.train(TrainingProgress.start(TinyTraining.RUN_SEED), 9, first);
+            run.trainer().close();
+            first.close();
+        }
+        // As if the JVM died between the commit of step 9 and the pointer's update.
+        LatestPointer.write(root, root.resolve(name(6, 0, 6)));
+        try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 3, false)) {
+            Path latest = root.resolve(LatestPointer.FILE_NAME);
+            assertEquals(9, CheckpointListener.resume(run.trainer(), latest, 5).globalStep());
+        }
+    }
+
+    @Test
+    void theResumableLoopIsRecognizedThoughItsFirstEpochEndComesBeforeAnyStep(@TempDir Path dir)
+            throws Exception {
+        Path root = dir.resolve("ckpt");
+        CheckpointListener first = every3(root).build();
+        try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 1, false, first)) {
+            run.train(TrainingProgress.start(TinyTraining.RUN_SEED), 21, first);
+            run.trainer().close();
+            first.close();
+        }
+        List<String> before = checkpoints(root);
+        assertEquals(name(21, 2, 7), before.get(before.size() - 1));
+        // Resumed after an epoch's last step, with the static call: the loop's first calls are
+        // onEpoch (DJL's) and then afterEpoch, with no step before them.
+        CheckpointListener second = CheckpointListener.builder().setDirectory(root).build();
+        try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 2, false, second)) {
+            TrainingProgress start =
+                    CheckpointListener.resume(run.trainer(), root.resolve(name(21, 2, 7)), 5);
+            TrainingProgress end = run.train(start, Long.MAX_VALUE, second);
+            assertEquals(new TrainingProgress(start.seed(), 3, 0, 21, end.epochMetrics()), end);
+            run.trainer().close();
+            second.close();
+        }
+        List<String> added = new ArrayList<>(checkpoints(root));
+        added.removeAll(before);
+        assertEquals(List.of(name(21, 3, 0)), added, "only the loop's own epoch end");
+    }
+
+    @Test
+    void aHoldThroughAPathWithDotDotProtectsTheCheckpoint(@TempDir Path dir) throws Exception {
+        Path root = dir.resolve("ckpt");
+        CheckpointListener listener = every3(root).optKeepLast(1).optAsync(false).build();
+        AtomicReference<CheckpointListener.Hold> hold = new AtomicReference<>();
+        StepListener reader =
+                (trainer, progress) -> {
+                    if (progress.globalStep() == 3) {
+                        hold.set(listener.hold(root.resolve("../ckpt").resolve(name(3, 0, 3))));
+                    }
+                };
+        try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 1, false, listener)) {
+            run.train(TrainingProgress.start(1), 9, listener, reader);
+            run.trainer().close();
+            listener.close();
+        }
+        assertEquals(List.of(name(3, 0, 3), name(9, 1, 2)), checkpoints(root));
+        hold.get().close();
     }
 
     @Test
@@ -615,7 +968,64 @@ class CheckpointListenerTest {
         assertThrows(
                 IllegalArgumentException.class,
                 () -> CheckpointListener.builder().optEverySeconds(Double.NaN));
-        assertThrows(
-                IllegalArgumentException.class, () -> CheckpointListener.builder().optKeepLast(0));
+        for (java.util.function.UnaryOperator<CheckpointListener.Builder> setting :
+                List.<java.util.function.UnaryOperator<CheckpointListener.Builder>>of(
+                        b -> b.optKeepLast(0),
+                        b -> b.optKeepBest(-1),
+                        b -> b.optKeepEvery(-1),
+                        b -> b.optEveryEpochs(-1),
+                        b -> b.optEverySteps(-1),
+                        b -> b.optMaxWritesInFlight(0))) {
+            CheckpointListener.Builder builder =
+                    CheckpointListener.builder().setDirectory(Path.of("x"));
+            assertThrows(IllegalArgumentException.class, () -> setting.apply(builder).build());
+        }
+    }
+
+    @Test
+    void aDamagedCheckpointSavedAgainAfterAResumeSurvivesRetention(@TempDir Path dir)
+            throws Exception {
+        Path root = dir.resolve("ckpt");
+        CheckpointListener first =
+                CheckpointListener.builder()
+                        .setDirectory(root)
+                        .optEveryEpochs(0)
+                        .optEverySteps(3)
+                        .optAtEnd(false)
+                        .build();
+        try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 1, false, first)) {
+            run.train(TrainingProgress.start(TinyTraining.RUN_SEED), 6, first);
+            run.trainer().close();
+        }
+        Path step6 = root.resolve(name(6, 0, 6));
+        byte[] bytes = Files.readAllBytes(step6.resolve(TrainingCheckpoint.PARAMETERS_FILE));
+        bytes[bytes.length - 5] ^= 0x10;
+        Files.write(step6.resolve(TrainingCheckpoint.PARAMETERS_FILE), bytes);
+
+        CheckpointListener second =
+                CheckpointListener.builder()
+                        .setDirectory(root)
+                        .optEveryEpochs(0)
+                        .optEverySteps(3)
+                        .optAtEnd(false)
+                        .optKeepLast(1)
+                        .build();
+        try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 2, false, second)) {
+            TrainingProgress start = second.resume(run.trainer(), 99);
+            assertEquals(3, start.globalStep(), "the damaged step 6 is skipped");
+            run.train(start, 6, second);
+            run.trainer().close();
+        }
+        // The damaged step 6 was moved aside (a dot name, not listed); the new one is kept as
+        // the newest, the resumed-from step 3 is protected.
+        assertEquals(List.of(name(3, 0, 3), name(6, 0, 6)), checkpoints(root));
+        assertAllValid(root);
+        try (DirectoryStream<Path> aside =
+                Files.newDirectoryStream(root, "." + name(6, 0, 6) + ".{damaged,abandoned}-*")) {
+            assertTrue(aside.iterator().hasNext(), "the damaged checkpoint is kept aside");
+        }
+        assertEquals(step6, TrainingCheckpoints.findLatestValid(root).orElseThrow().getDirectory());
+        assertEquals(
+                name(6, 0, 6), Files.readString(root.resolve(LatestPointer.FILE_NAME)).strip());
     }
 }

@@ -5,6 +5,7 @@
 package org.mlodyssey.djl.checkpoint.listener;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -104,6 +105,23 @@ class CheckpointTriggerTest {
         }
         assertEquals(List.of(1, 2, 5, 7), due);
         assertEquals(0.5f, t.best());
+    }
+
+    @Test
+    void aBestWhoseSaveFailedDoesNotCountSoAnEquallyGoodEpochIsSavedAgain() {
+        CheckpointTrigger t = trigger(0, 0, 0, new Monitor("loss", Monitor.Mode.MIN, true));
+        assertEquals(EnumSet.of(SaveReason.BEST), t.afterEpoch(1, 7, Map.of("validate_loss", 2f)));
+        t.committed(2f);
+        assertEquals(EnumSet.of(SaveReason.BEST), t.afterEpoch(2, 14, Map.of("validate_loss", 1f)));
+        // In flight: an epoch no better than it is not a new best; whether it would be depends on
+        // the write in flight.
+        assertTrue(t.dependsOnWritesInFlight(Map.of("validate_loss", 1.5f)));
+        assertFalse(t.dependsOnWritesInFlight(Map.of("validate_loss", 0.5f)));
+        assertFalse(t.dependsOnWritesInFlight(Map.of("validate_loss", 2f)));
+        assertEquals(NONE, t.afterEpoch(3, 21, Map.of("validate_loss", 1.5f)));
+        t.failed(1f);
+        assertEquals(2f, t.best());
+        assertEquals(EnumSet.of(SaveReason.BEST), t.afterEpoch(4, 28, Map.of("validate_loss", 1f)));
     }
 
     @Test

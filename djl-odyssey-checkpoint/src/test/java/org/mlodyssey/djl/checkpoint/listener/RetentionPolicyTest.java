@@ -69,6 +69,25 @@ class RetentionPolicyTest {
     }
 
     @Test
+    void newestIsByOrdinalNotByPositionAfterAResumeFromAnEarlierCheckpoint() {
+        // Ordinals 1..5 at steps 3..15; a resumed run then saved ordinal 6 at step 14, a position
+        // before the older step 15.
+        List<RetentionPolicy.Entry> entries = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            entries.add(new RetentionPolicy.Entry(at(3L * i), i, null));
+        }
+        entries.add(new RetentionPolicy.Entry(at(14), 6, null));
+        RetentionPolicy last1 = new RetentionPolicy(1, 0, 0, null);
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L), deletedOrdinals(last1, entries, Set.of()));
+        RetentionPolicy last2 = new RetentionPolicy(2, 0, 0, null);
+        assertEquals(List.of(1L, 2L, 3L, 4L), deletedOrdinals(last2, entries, Set.of()));
+    }
+
+    private static Path at(long step) {
+        return ROOT.resolve(String.format("step-%012d-epoch-000000-batch-000000000", step));
+    }
+
+    @Test
     void keepBestKeepsTheBestByTheMonitoredMetricAndAlwaysTheNewest() {
         // Losses by ordinal: 5, 1, 3, 1 (tie: the older wins), 4, none.
         List<RetentionPolicy.Entry> e = entries(5f, 1f, 3f, 1f, 4f, null);
