@@ -174,8 +174,7 @@ public final class ResumeDemo {
 
         log.printf("2/3 Interrupted run: crashes after step %d, no final save%n", CRASH_STEP);
         TrainClassifier.Options interrupted =
-                base.withCheckpoints(dir.resolve("interrupted"), "never")
-                        .withStop(Long.MAX_VALUE, false);
+                base.forRun(dir.resolve("interrupted"), "never", Long.MAX_VALUE, false);
         StepListener crash =
                 new StepListener() {
                     @Override
@@ -196,9 +195,8 @@ public final class ResumeDemo {
         log.println("3/3 Resumed run: a new model and trainer, --resume auto");
         TrainClassifier.Result resumed =
                 TrainClassifier.run(
-                        interrupted
-                                .withCheckpoints(dir.resolve("interrupted"), "auto")
-                                .withStop(Long.MAX_VALUE, true),
+                        interrupted.forRun(
+                                dir.resolve("interrupted"), "auto", Long.MAX_VALUE, true),
                         log,
                         List.of());
 

@@ -147,13 +147,16 @@ public final class TrainClassifier {
         }
 
         /**
-         * Returns these options with {@code maxSteps} and {@code saveAtEnd} replaced.
+         * Returns these options for another run of the same training: another checkpoint directory,
+         * resume mode, step limit and end-of-run save.
          *
-         * @param steps the new step limit
+         * @param dir the checkpoint directory
+         * @param resumeMode the resume mode
+         * @param steps the step limit
          * @param atEnd whether to save at the end
          * @return the new options
          */
-        public Options withStop(long steps, boolean atEnd) {
+        public Options forRun(Path dir, String resumeMode, long steps, boolean atEnd) {
             return new Options(
                     dataset,
                     split,
@@ -165,37 +168,6 @@ public final class TrainClassifier {
                     learningRate,
                     seed,
                     steps,
-                    checkpointDir,
-                    everySteps,
-                    everyEpochs,
-                    everySeconds,
-                    keepLast,
-                    keepBest,
-                    monitor,
-                    resume,
-                    atEnd,
-                    checkRecordCounts);
-        }
-
-        /**
-         * Returns these options with another checkpoint directory and resume mode.
-         *
-         * @param dir the checkpoint directory
-         * @param resumeMode the resume mode
-         * @return the new options
-         */
-        public Options withCheckpoints(Path dir, String resumeMode) {
-            return new Options(
-                    dataset,
-                    split,
-                    dataDir,
-                    model,
-                    epochs,
-                    batchSize,
-                    optimizer,
-                    learningRate,
-                    seed,
-                    maxSteps,
                     dir,
                     everySteps,
                     everyEpochs,
@@ -204,7 +176,7 @@ public final class TrainClassifier {
                     keepBest,
                     monitor,
                     resumeMode,
-                    saveAtEnd,
+                    atEnd,
                     checkRecordCounts);
         }
     }
