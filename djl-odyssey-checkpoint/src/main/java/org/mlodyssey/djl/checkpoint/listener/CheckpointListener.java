@@ -140,6 +140,10 @@ public final class CheckpointListener extends TrainingListenerAdapter
     }
 
     private Driver driver = Driver.UNKNOWN;
+
+    /** Whether the trigger knows the step the run started at (resume() or a first step). */
+    private boolean startKnown;
+
     private boolean epochEndPending;
     private long stepsThisEpoch;
     private long nextOrdinal = 1;
@@ -250,6 +254,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
         lastSaved.set(restored.checkpoint().isPresent() ? directoryName(progress) : null);
         stepsThisEpoch = 0;
         trigger.start(progress.globalStep(), bestCommitted());
+        startKnown = true;
         return progress;
     }
 
@@ -489,6 +494,12 @@ public final class CheckpointListener extends TrainingListenerAdapter
     /** {@inheritDoc} */
     @Override
     public void afterStep(Trainer trainer, TrainingProgress at) {
+        if (!startKnown) {
+            // The run started without resume(): counting starts at the step before this one, not
+            // at 0, so a run picked up at step k saves at the multiples after k, no extra save.
+            trigger.start(at.globalStep() - 1, bestCommitted());
+            startKnown = true;
+        }
         driver = Driver.STEP;
         epochEndPending = false;
         progress = at;

@@ -1028,4 +1028,19 @@ class CheckpointListenerTest {
         assertEquals(
                 name(6, 0, 6), Files.readString(root.resolve(LatestPointer.FILE_NAME)).strip());
     }
+
+    @Test
+    void aRunPickedUpWithoutResumeCountsStepsFromWhereItStarted(@TempDir Path dir)
+            throws Exception {
+        Path root = dir.resolve("ckpt");
+        CheckpointListener listener = every3(root).optAsync(false).build();
+        try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 1, false, listener)) {
+            TrainingProgress warm = run.train(TrainingProgress.start(1), 4);
+            run.train(warm, 9, listener);
+            run.trainer().close();
+            listener.close();
+        }
+        // Counting from step 4, not from 0: no save at step 5 for the multiple 3 crossed before.
+        assertEquals(List.of(name(6, 0, 6), name(9, 1, 2)), checkpoints(root));
+    }
 }
