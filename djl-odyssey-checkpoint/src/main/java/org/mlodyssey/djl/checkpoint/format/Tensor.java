@@ -140,6 +140,21 @@ public final class Tensor {
     }
 
     /**
+     * Copies the data into a buffer without checking their checksum: for data checked just before
+     * with {@link #verify()}, so that they are not checked twice.
+     *
+     * @param target receives the bytes from its position, which advances past them
+     * @throws IOException if the file cannot be read
+     */
+    public void copyToUnchecked(ByteBuffer target) throws IOException {
+        if (data != null) {
+            target.put(data.duplicate());
+        } else {
+            source.readInto(sourceName, target, false);
+        }
+    }
+
+    /**
      * Checks a lazily loaded tensor's data against its checksum now, without keeping them (a no-op
      * for a tensor held in memory, or a file without checksums or with verification off).
      *

@@ -273,6 +273,19 @@ public final class TensorFileReader implements Closeable {
      * @throws IOException if the tensor is missing, the file ends early, or the data are damaged
      */
     public void readInto(String name, ByteBuffer target) throws IOException {
+        readInto(name, target, verify);
+    }
+
+    /**
+     * Reads one tensor's data into a buffer with positional reads, checking them or not.
+     *
+     * @param name the tensor's name
+     * @param target receives the bytes from its position; must have room for all of them
+     * @param check whether to check the checksum (only when the file has checksums); pass false
+     *     only for data just checked with {@link #verify(String)}
+     * @throws IOException if the tensor is missing, the file ends early, or the data are damaged
+     */
+    public void readInto(String name, ByteBuffer target, boolean check) throws IOException {
         TensorEntry entry = entry(name);
         if (target.remaining() < entry.byteSize()) {
             throw new IllegalArgumentException(
@@ -293,7 +306,7 @@ public final class TensorFileReader implements Closeable {
             }
             position += n;
         }
-        if (verify) {
+        if (check && checksums != null) {
             region.flip();
             CRC32C crc = new CRC32C();
             crc.update(region);

@@ -358,21 +358,21 @@ public final class NDArrayCheckpoints {
         }
     }
 
-    /** Writes checked, verified data into an array, in place. */
+    /** Writes checked data, verified just before, into an array, in place. */
     private static void write(Tensor tensor, NDArray target) throws IOException {
         if (tensor.byteSize() == 0) {
             return;
         }
         ByteBuffer memory = writableMemoryOf(target);
         if (memory != null) {
-            tensor.copyTo(memory);
+            tensor.copyToUnchecked(memory);
             return;
         }
         // A GPU array, or a CPU one whose memory the engine does not expose: hand the engine a
         // direct buffer of our own, as DJL's own set(float[]) does. On CPU the array keeps that
         // buffer as its storage (and a reference to it), on GPU the engine copies it.
         ByteBuffer direct = target.getManager().allocateDirect(Math.toIntExact(tensor.byteSize()));
-        tensor.copyTo(direct.order(ByteOrder.LITTLE_ENDIAN));
+        tensor.copyToUnchecked(direct.order(ByteOrder.LITTLE_ENDIAN));
         direct.flip();
         target.set(direct);
     }
