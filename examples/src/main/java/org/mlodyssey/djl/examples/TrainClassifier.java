@@ -311,7 +311,7 @@ public final class TrainClassifier {
                                         + " changed while resuming");
                     }
                 } else {
-                    start = CheckpointListener.resume(trainer, from.get().getDirectory(), o.seed());
+                    start = listener.resumeFrom(trainer, from.get().getDirectory(), o.seed());
                 }
                 ProgressBar bar = new ProgressBar(progressOut, o.epochs(), batchesPerEpoch);
                 ResumableTrainingLoop.Builder loop =

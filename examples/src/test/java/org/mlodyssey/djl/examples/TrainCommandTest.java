@@ -107,6 +107,34 @@ class TrainCommandTest {
     }
 
     @Test
+    void resumingFromAnOlderCheckpointPathMovesTheLaterOnesAsideAndEndsBitIdentical()
+            throws IOException {
+        assertEquals(0, whole.exit(), whole.toString());
+        Path copy = dir.resolve("older");
+        copyTree(dir.resolve("whole"), copy);
+        List<Path> saved = new ArrayList<>();
+        try (Stream<Path> list = Files.list(copy)) {
+            list.filter(p -> p.getFileName().toString().startsWith("step-"))
+                    .sorted()
+                    .forEach(saved::add);
+        }
+        assertEquals(3, saved.size(), saved.toString());
+        Path oldest = saved.get(0); // step 6; steps 9 and 10 of the finished run lie after it
+        Cli.Outcome o = Cli.run(train(copy, "--resume", oldest.toString()));
+        assertEquals(0, o.exit(), o.toString());
+        JsonObject r = o.json();
+        assertEquals(6, r.get("resumed_at_step").getAsLong());
+        FinalStates.assertSame(whole.json(), r);
+        assertEquals(saved.get(2).toString(), r.get("checkpoint").getAsString());
+        try (Stream<Path> list = Files.list(copy)) {
+            assertEquals(
+                    2,
+                    list.filter(p -> p.getFileName().toString().contains(".abandoned-")).count(),
+                    "steps 9 and 10 of the old run moved aside");
+        }
+    }
+
+    @Test
     void resumingWithOtherFlagsIsAUsageErrorNamingTheFlag() {
         Cli.Outcome model = Cli.run(train(run, "--model", "lenet"));
         assertEquals(2, model.exit(), model.toString());
