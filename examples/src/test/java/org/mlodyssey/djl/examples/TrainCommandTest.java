@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
@@ -244,6 +246,50 @@ class TrainCommandTest {
         assertEquals(
                 "7", c.getAsJsonObject("metadata").get("odyssey.resumedAtSteps").getAsString());
         assertEquals(0, Cli.run("verify", run.resolve(newest).toString()).exit());
+
+        // As text, one row per tensor under each file: name, dtype, shape, bytes.
+        Cli.Outcome text = Cli.run("inspect", run.resolve(newest).toString());
+        assertEquals(0, text.exit(), text.toString());
+        assertTrue(
+                text.out()
+                        .matches(
+                                "(?s).*parameters\\.safetensors.*\\n"
+                                        + "\\s+name\\s+dtype\\s+shape\\s+bytes\\n"
+                                        + ".*"),
+                text.out());
+        assertTrue(
+                text.out().matches("(?s).*\\n\\s+\\S+\\s+F32\\s+\\[\\d+(, \\d+)*\\]\\s+\\d+\\n.*"),
+                text.out());
+    }
+
+    @Test
+    void otherFoldersAreIgnoredAndFoldersMovedAsideAreLabelled() throws IOException {
+        Path copy = dir.resolve("with-others");
+        copyTree(run, copy);
+        Files.createDirectories(copy.resolve("plots"));
+        String first = "step-000000000007-epoch-000001-batch-000000002";
+        Files.createDirectories(copy.resolve("." + first + ".abandoned-20260101T000000.000000Z"));
+        Files.createDirectories(copy.resolve("." + first + ".damaged-20260101T000000.000000Z"));
+        Files.createDirectories(copy.resolve("." + first + ".123-abc.tmp"));
+        Cli.Outcome verify = Cli.run("verify", copy.toString());
+        assertEquals(0, verify.exit(), verify.toString());
+        assertTrue(verify.out().contains("intact (3 checkpoints"), verify.out());
+        Cli.Outcome inspect = Cli.run("inspect", "--json", copy.toString());
+        assertEquals(0, inspect.exit(), inspect.toString());
+        JsonObject json = inspect.json();
+        assertEquals("intact", json.get("integrity").getAsString());
+        Map<String, String> status = new TreeMap<>();
+        json.getAsJsonArray("checkpoints")
+                .forEach(
+                        e ->
+                                status.put(
+                                        e.getAsJsonObject().get("name").getAsString(),
+                                        e.getAsJsonObject().get("status").getAsString()));
+        assertEquals("ignored", status.get("plots"));
+        assertEquals("abandoned", status.get("." + first + ".abandoned-20260101T000000.000000Z"));
+        assertEquals("set-aside", status.get("." + first + ".damaged-20260101T000000.000000Z"));
+        assertEquals("temporary", status.get("." + first + ".123-abc.tmp"));
+        assertEquals(7, status.size(), status.toString());
     }
 
     @Test
