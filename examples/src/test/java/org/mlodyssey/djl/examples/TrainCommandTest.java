@@ -5,14 +5,18 @@
 package org.mlodyssey.djl.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoint;
+import org.mlodyssey.djl.examples.cli.TrainCommand;
 
 /**
  * {@code odyssey train} on the demo's EMNIST-format files: a run stopped by {@code --max-steps} and
@@ -147,6 +152,22 @@ class TrainCommandTest {
         Cli.Outcome missing = Cli.run(train(run, "--resume", dir.resolve("nope").toString()));
         assertEquals(2, missing.exit(), missing.toString());
         assertTrue(missing.err().contains("no such checkpoint directory"), missing.err());
+        // Only these flag conflicts are usage errors, by their own type; another
+        // IllegalArgumentException while training is a failure (exit 1), not a usage error.
+        ResumeConflictException conflict =
+                assertThrows(
+                        ResumeConflictException.class,
+                        () ->
+                                TrainClassifier.run(
+                                        TrainCommand.parse(
+                                                Arrays.copyOfRange(
+                                                        train(run, "--model", "lenet"),
+                                                        1,
+                                                        train(run, "--model", "lenet").length)),
+                                        new PrintWriter(new StringWriter()),
+                                        List.of()));
+        assertTrue(
+                conflict.getMessage().startsWith("--model lenet differs"), conflict.getMessage());
     }
 
     @Test
