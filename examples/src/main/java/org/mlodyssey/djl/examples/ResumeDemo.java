@@ -5,7 +5,6 @@
 package org.mlodyssey.djl.examples;
 
 import ai.djl.training.Trainer;
-import com.google.gson.GsonBuilder;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
@@ -118,7 +117,7 @@ public final class ResumeDemo {
             json.put("resumed_test_accuracy", resumedTestAccuracy);
             json.put("seconds", Math.round(seconds * 10) / 10.0);
             json.put("directory", directory.toString());
-            return new GsonBuilder().disableHtmlEscaping().create().toJson(json);
+            return TrainClassifier.jsonLine(json);
         }
     }
 
