@@ -5,11 +5,11 @@
 package org.mlodyssey.djl.examples;
 
 import ai.djl.training.Trainer;
-import com.google.gson.GsonBuilder;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
+import org.mlodyssey.djl.checkpoint.format.AtomicFiles;
 import org.mlodyssey.djl.checkpoint.format.Checkpoint;
 import org.mlodyssey.djl.checkpoint.training.StepListener;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoint;
@@ -44,6 +45,11 @@ public final class ResumeDemo {
     private static final int TRAIN_PER_CLASS = 100;
     private static final int TEST_PER_CLASS = 25;
     private static final long DATA_SEED = 2026;
+
+    /** The file that marks a directory as the demo's, so that a rerun may clean it. */
+    static final String MARKER = ".odyssey-demo";
+
+    private static final List<String> OWN_FOLDERS = List.of("data", "uninterrupted", "interrupted");
 
     private ResumeDemo() {}
 
@@ -111,7 +117,7 @@ public final class ResumeDemo {
             json.put("resumed_test_accuracy", resumedTestAccuracy);
             json.put("seconds", Math.round(seconds * 10) / 10.0);
             json.put("directory", directory.toString());
-            return new GsonBuilder().disableHtmlEscaping().create().toJson(json);
+            return TrainClassifier.jsonLine(json);
         }
     }
 
@@ -135,6 +141,7 @@ public final class ResumeDemo {
     public static Result run(Path dir, PrintWriter log) throws Exception {
         long started = System.nanoTime();
         pinEngineThreads();
+        prepareDirectory(dir);
         Path data = dir.resolve("data");
         DemoEmnistFiles.Written written =
                 DemoEmnistFiles.write(data, TRAIN_PER_CLASS, TEST_PER_CLASS, DATA_SEED);
@@ -240,6 +247,38 @@ public final class ResumeDemo {
                 result.seconds());
         log.flush();
         return result;
+    }
+
+    /**
+     * Makes a directory ready for the demo: creates it, deletes what an earlier demo left in it
+     * (its {@code data}, {@code uninterrupted} and {@code interrupted} folders, recognised by the
+     * {@value #MARKER} file the demo writes) and marks it as the demo's.
+     *
+     * @param dir the demo directory
+     * @throws IllegalArgumentException if the directory holds one of those folders but no marker,
+     *     so that they may be someone else's
+     * @throws IOException if the directory cannot be created or cleaned
+     */
+    static void prepareDirectory(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        boolean ours = Files.isRegularFile(dir.resolve(MARKER));
+        for (String name : OWN_FOLDERS) {
+            Path folder = dir.resolve(name);
+            if (Files.exists(folder, LinkOption.NOFOLLOW_LINKS)) {
+                if (!ours) {
+                    throw new IllegalArgumentException(
+                            dir
+                                    + " holds "
+                                    + name
+                                    + "/, which the demo did not make; give demo --dir a new or"
+                                    + " empty directory, or one an earlier demo used");
+                }
+                AtomicFiles.deleteRecursively(folder);
+            }
+        }
+        Files.writeString(
+                dir.resolve(MARKER),
+                "made by odyssey demo; a rerun replaces " + String.join(", ", OWN_FOLDERS) + "\n");
     }
 
     /**

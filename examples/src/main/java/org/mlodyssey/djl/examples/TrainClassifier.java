@@ -225,8 +225,18 @@ public final class TrainClassifier {
             json.put("resumed_from", resumedFrom == null ? null : resumedFrom.toString());
             json.put("resumed_at_step", resumedAtStep);
             json.put("seconds", Math.round(seconds * 1000) / 1000.0);
-            return new GsonBuilder().serializeNulls().disableHtmlEscaping().create().toJson(json);
+            return jsonLine(json);
         }
+    }
+
+    /**
+     * Writes the one JSON line a command ends with: nulls kept, no HTML escaping.
+     *
+     * @param fields the fields, in order
+     * @return the JSON object on one line
+     */
+    static String jsonLine(Map<String, Object> fields) {
+        return new GsonBuilder().serializeNulls().disableHtmlEscaping().create().toJson(fields);
     }
 
     /**
@@ -238,8 +248,9 @@ public final class TrainClassifier {
      * @return the result
      * @throws IOException if data or checkpoints cannot be read or written
      * @throws TranslateException if a batch cannot be processed
-     * @throws IllegalArgumentException if a resumed checkpoint was trained with another
-     *     configuration, naming the flag
+     * @throws ResumeConflictException if the flags do not fit the checkpoint directory (a resumed
+     *     checkpoint trained with another configuration, {@code --resume never} on a directory with
+     *     checkpoints, no checkpoint at the {@code --resume} path), naming the flag
      */
     public static Result run(Options o, PrintWriter progressOut, List<StepListener> extraListeners)
             throws IOException, TranslateException {
@@ -311,7 +322,7 @@ public final class TrainClassifier {
                                         + " changed while resuming");
                     }
                 } else {
-                    start = CheckpointListener.resume(trainer, from.get().getDirectory(), o.seed());
+                    start = listener.resumeFrom(trainer, from.get().getDirectory(), o.seed());
                 }
                 ProgressBar bar = new ProgressBar(progressOut, o.epochs(), batchesPerEpoch);
                 ResumableTrainingLoop.Builder loop =
@@ -401,7 +412,7 @@ public final class TrainClassifier {
                 Optional<TrainingCheckpoint> existing =
                         TrainingCheckpoints.findLatestValid(o.checkpointDir());
                 if (existing.isPresent()) {
-                    throw new IllegalArgumentException(
+                    throw new ResumeConflictException(
                             "--resume never, but --checkpoint-dir "
                                     + o.checkpointDir()
                                     + " already holds checkpoints (newest "
@@ -422,7 +433,7 @@ public final class TrainClassifier {
                                     .orElseThrow(() -> new IOException("Empty pointer " + given));
                 }
                 if (!Files.isDirectory(path)) {
-                    throw new IllegalArgumentException(
+                    throw new ResumeConflictException(
                             "--resume "
                                     + o.resume()
                                     + ": no such checkpoint directory (expected auto, never, a"
@@ -437,7 +448,7 @@ public final class TrainClassifier {
                 String was = saved.get(e.getKey());
                 if (was != null && !was.equals(e.getValue())) {
                     String flag = "--" + e.getKey().substring(META_PREFIX.length());
-                    throw new IllegalArgumentException(
+                    throw new ResumeConflictException(
                             flag
                                     + " "
                                     + e.getValue()

@@ -12,6 +12,7 @@ import java.awt.RenderingHints;
 import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +23,7 @@ import java.util.Map;
 import javax.imageio.ImageIO;
 import org.mlodyssey.djl.checkpoint.training.InvalidTrainingCheckpointException;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoint;
+import org.mlodyssey.djl.checkpoint.training.TrainingCheckpointManifest;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoints;
 import org.mlodyssey.djl.examples.cli.OdysseyCommand;
 
@@ -232,18 +234,26 @@ public final class TrainingCurves {
                 checkpointColumns);
     }
 
-    /** The global steps of the valid checkpoints of a directory, in order. */
+    /**
+     * The global steps of the committed checkpoints of a directory (a checkpoint's name and a
+     * well-formed manifest; the tensor files are not read), in order.
+     */
     private static List<Long> checkpointSteps(Path root) throws IOException {
         List<Long> steps = new ArrayList<>();
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root, Files::isDirectory)) {
             for (Path dir : dirs) {
-                if (dir.getFileName().toString().startsWith(".")) {
+                Path manifest = dir.resolve(TrainingCheckpointManifest.FILE_NAME);
+                if (!TrainingCheckpoints.isCheckpointName(dir.getFileName().toString())
+                        || !Files.isRegularFile(manifest)) {
                     continue;
                 }
                 try {
-                    steps.add(TrainingCheckpoint.open(dir).getProgress().globalStep());
+                    steps.add(
+                            TrainingCheckpointManifest.parse(
+                                            dir, Files.readString(manifest, StandardCharsets.UTF_8))
+                                    .globalStep());
                 } catch (InvalidTrainingCheckpointException e) {
-                    // Not a valid checkpoint: not marked.
+                    // A malformed manifest: not marked.
                 }
             }
         }

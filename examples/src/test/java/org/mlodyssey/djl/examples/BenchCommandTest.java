@@ -7,7 +7,12 @@ package org.mlodyssey.djl.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +36,28 @@ class BenchCommandTest {
         assertEquals(0, o.exit(), o.toString());
         assertTrue(o.out().contains("save DJL Model.save"), o.out());
         assertTrue(o.out().contains("load speed-up vs DJL Model.load"), o.out());
+    }
+
+    /** The system temporary directory's entries whose names start with a prefix. */
+    private static Set<String> temporaries(String prefix) throws IOException {
+        try (Stream<Path> list = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return list.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith(prefix))
+                    .collect(Collectors.toSet());
+        }
+    }
+
+    @Test
+    void withoutDirTheBenchmarksDeleteTheirTemporaryDirectory() throws IOException {
+        Set<String> before = temporaries("odyssey-");
+        Cli.Outcome listener =
+                Cli.run("bench", "listener", "--mib", "1", "--saves", "2", "--every", "1");
+        assertEquals(0, listener.exit(), listener.toString());
+        Cli.Outcome checkpoint = Cli.run("bench", "checkpoint", "--mib", "4", "--repetitions", "1");
+        assertEquals(0, checkpoint.exit(), checkpoint.toString());
+        Set<String> left = temporaries("odyssey-");
+        left.removeAll(before);
+        assertEquals(Set.of(), left, "temporary directories left behind");
     }
 
     @Test

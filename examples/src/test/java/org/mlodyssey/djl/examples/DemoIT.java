@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,5 +48,25 @@ class DemoIT {
         assertTrue(seconds < 120, "under two minutes: " + seconds);
         assertTrue(
                 Files.isDirectory(dir.resolve("demo/interrupted")), "--dir keeps the checkpoints");
+
+        // Run again in the same directory: the earlier demo's folders are replaced.
+        Cli.Outcome again =
+                ChildJvm.run(
+                        dir,
+                        "demo-again",
+                        120,
+                        ChildJvm.command(null, "demo", "--dir", dir.resolve("demo").toString()));
+        assertEquals(0, again.exit(), again.toString());
+        assertTrue(again.json().get("matched").getAsBoolean(), again.out());
+
+        // Without --dir, the temporary directory is deleted at the end.
+        Path tmp = Files.createDirectory(dir.resolve("tmp"));
+        List<String> command = ChildJvm.command(null, "demo");
+        command.add(1, "-Djava.io.tmpdir=" + tmp);
+        Cli.Outcome temporary = ChildJvm.run(dir, "demo-temporary", 120, command);
+        assertEquals(0, temporary.exit(), temporary.toString());
+        try (Stream<Path> left = Files.list(tmp)) {
+            assertEquals(List.of(), left.toList(), "the demo's temporary directory is deleted");
+        }
     }
 }

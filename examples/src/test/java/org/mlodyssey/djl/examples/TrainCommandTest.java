@@ -5,16 +5,22 @@
 package org.mlodyssey.djl.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoint;
+import org.mlodyssey.djl.examples.cli.TrainCommand;
 
 /**
  * {@code odyssey train} on the demo's EMNIST-format files: a run stopped by {@code --max-steps} and
@@ -107,6 +114,34 @@ class TrainCommandTest {
     }
 
     @Test
+    void resumingFromAnOlderCheckpointPathMovesTheLaterOnesAsideAndEndsBitIdentical()
+            throws IOException {
+        assertEquals(0, whole.exit(), whole.toString());
+        Path copy = dir.resolve("older");
+        copyTree(dir.resolve("whole"), copy);
+        List<Path> saved = new ArrayList<>();
+        try (Stream<Path> list = Files.list(copy)) {
+            list.filter(p -> p.getFileName().toString().startsWith("step-"))
+                    .sorted()
+                    .forEach(saved::add);
+        }
+        assertEquals(3, saved.size(), saved.toString());
+        Path oldest = saved.get(0); // step 6; steps 9 and 10 of the finished run lie after it
+        Cli.Outcome o = Cli.run(train(copy, "--resume", oldest.toString()));
+        assertEquals(0, o.exit(), o.toString());
+        JsonObject r = o.json();
+        assertEquals(6, r.get("resumed_at_step").getAsLong());
+        FinalStates.assertSame(whole.json(), r);
+        assertEquals(saved.get(2).toString(), r.get("checkpoint").getAsString());
+        try (Stream<Path> list = Files.list(copy)) {
+            assertEquals(
+                    2,
+                    list.filter(p -> p.getFileName().toString().contains(".abandoned-")).count(),
+                    "steps 9 and 10 of the old run moved aside");
+        }
+    }
+
+    @Test
     void resumingWithOtherFlagsIsAUsageErrorNamingTheFlag() {
         Cli.Outcome model = Cli.run(train(run, "--model", "lenet"));
         assertEquals(2, model.exit(), model.toString());
@@ -117,6 +152,22 @@ class TrainCommandTest {
         Cli.Outcome missing = Cli.run(train(run, "--resume", dir.resolve("nope").toString()));
         assertEquals(2, missing.exit(), missing.toString());
         assertTrue(missing.err().contains("no such checkpoint directory"), missing.err());
+        // Only these flag conflicts are usage errors, by their own type; another
+        // IllegalArgumentException while training is a failure (exit 1), not a usage error.
+        ResumeConflictException conflict =
+                assertThrows(
+                        ResumeConflictException.class,
+                        () ->
+                                TrainClassifier.run(
+                                        TrainCommand.parse(
+                                                Arrays.copyOfRange(
+                                                        train(run, "--model", "lenet"),
+                                                        1,
+                                                        train(run, "--model", "lenet").length)),
+                                        new PrintWriter(new StringWriter()),
+                                        List.of()));
+        assertTrue(
+                conflict.getMessage().startsWith("--model lenet differs"), conflict.getMessage());
     }
 
     @Test
@@ -216,6 +267,50 @@ class TrainCommandTest {
         assertEquals(
                 "7", c.getAsJsonObject("metadata").get("odyssey.resumedAtSteps").getAsString());
         assertEquals(0, Cli.run("verify", run.resolve(newest).toString()).exit());
+
+        // As text, one row per tensor under each file: name, dtype, shape, bytes.
+        Cli.Outcome text = Cli.run("inspect", run.resolve(newest).toString());
+        assertEquals(0, text.exit(), text.toString());
+        assertTrue(
+                text.out()
+                        .matches(
+                                "(?s).*parameters\\.safetensors.*\\n"
+                                        + "\\s+name\\s+dtype\\s+shape\\s+bytes\\n"
+                                        + ".*"),
+                text.out());
+        assertTrue(
+                text.out().matches("(?s).*\\n\\s+\\S+\\s+F32\\s+\\[\\d+(, \\d+)*\\]\\s+\\d+\\n.*"),
+                text.out());
+    }
+
+    @Test
+    void otherFoldersAreIgnoredAndFoldersMovedAsideAreLabelled() throws IOException {
+        Path copy = dir.resolve("with-others");
+        copyTree(run, copy);
+        Files.createDirectories(copy.resolve("plots"));
+        String first = "step-000000000007-epoch-000001-batch-000000002";
+        Files.createDirectories(copy.resolve("." + first + ".abandoned-20260101T000000.000000Z"));
+        Files.createDirectories(copy.resolve("." + first + ".damaged-20260101T000000.000000Z"));
+        Files.createDirectories(copy.resolve("." + first + ".123-abc.tmp"));
+        Cli.Outcome verify = Cli.run("verify", copy.toString());
+        assertEquals(0, verify.exit(), verify.toString());
+        assertTrue(verify.out().contains("intact (3 checkpoints"), verify.out());
+        Cli.Outcome inspect = Cli.run("inspect", "--json", copy.toString());
+        assertEquals(0, inspect.exit(), inspect.toString());
+        JsonObject json = inspect.json();
+        assertEquals("intact", json.get("integrity").getAsString());
+        Map<String, String> status = new TreeMap<>();
+        json.getAsJsonArray("checkpoints")
+                .forEach(
+                        e ->
+                                status.put(
+                                        e.getAsJsonObject().get("name").getAsString(),
+                                        e.getAsJsonObject().get("status").getAsString()));
+        assertEquals("ignored", status.get("plots"));
+        assertEquals("abandoned", status.get("." + first + ".abandoned-20260101T000000.000000Z"));
+        assertEquals("set-aside", status.get("." + first + ".damaged-20260101T000000.000000Z"));
+        assertEquals("temporary", status.get("." + first + ".123-abc.tmp"));
+        assertEquals(7, status.size(), status.toString());
     }
 
     @Test

@@ -241,7 +241,32 @@ public final class CheckpointListener extends TrainingListenerAdapter
      *     checkpoint does not fit the trainer
      */
     public TrainingProgress resume(Trainer trainer, long seed) throws IOException {
-        Restored restored = restore(trainer, root, seed);
+        return resumeFrom(trainer, root, seed);
+    }
+
+    /**
+     * Resumes from a given checkpoint, directory of checkpoints or {@code latest} pointer (as the
+     * static {@link #resume(Trainer, Path, long)}) and tells this listener where the run restarts:
+     * the restored checkpoint is protected from deletion for the rest of the run, every checkpoint
+     * directory of this listener's directory positioned after it is renamed aside to {@code
+     * .<name>.abandoned-<timestamp>} (training saves those positions again), {@code latest} names
+     * the restored checkpoint when it lies in this listener's directory, and the save schedule
+     * counts from the restored step. Call it before training.
+     *
+     * @param trainer the trainer, built as for the saved run and initialized
+     * @param checkpoints a checkpoint directory, a directory of checkpoints or a {@code latest}
+     *     pointer file
+     * @param seed the run seed for a new run (a resumed run keeps its saved seed)
+     * @return the position to continue from
+     * @throws IOException if a directory cannot be listed or a file cannot be read or moved
+     * @throws InvalidTrainingCheckpointException if a named checkpoint is not valid
+     * @throws org.mlodyssey.djl.checkpoint.training.IncompatibleCheckpointException if the
+     *     checkpoint does not fit the trainer
+     */
+    public TrainingProgress resumeFrom(Trainer trainer, Path checkpoints, long seed)
+            throws IOException {
+        Objects.requireNonNull(checkpoints, "checkpoints");
+        Restored restored = restore(trainer, checkpoints, seed);
         progress = restored.progress();
         moveAsideAfter(progress, restored.checkpoint().orElse(null));
         restored.checkpoint()
@@ -338,6 +363,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
             }
         }
         if (later.isEmpty()) {
+            pointLatestAt(restored);
             return;
         }
         String stamp = STAMP.format(Instant.now());
@@ -356,8 +382,27 @@ public final class CheckpointListener extends TrainingListenerAdapter
                     position);
         }
         AtomicFiles.fsyncDirectory(root);
-        if (restored != null) {
-            LatestPointer.write(root, restored);
+        pointLatestAt(restored);
+    }
+
+    /** Points {@code latest} at the restored checkpoint when it lies in this directory. */
+    private void pointLatestAt(Path restored) throws IOException {
+        if (restored == null) {
+            return;
+        }
+        Path dir = restored.toAbsolutePath().normalize();
+        if (!root.toAbsolutePath().normalize().equals(dir.getParent())) {
+            return;
+        }
+        Optional<Path> named;
+        try {
+            named = LatestPointer.read(root);
+        } catch (IOException e) {
+            named = Optional.empty();
+        }
+        if (named.isEmpty()
+                || !named.get().getFileName().toString().equals(dir.getFileName().toString())) {
+            LatestPointer.write(root, dir);
         }
     }
 

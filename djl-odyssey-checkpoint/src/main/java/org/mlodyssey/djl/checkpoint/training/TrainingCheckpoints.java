@@ -58,6 +58,18 @@ public final class TrainingCheckpoints {
     private TrainingCheckpoints() {}
 
     /**
+     * Tells whether a file name is a checkpoint directory's name ({@code step-<12 digits>-epoch-<6
+     * digits>-batch-<9 digits>}, as {@link #directoryName}); the names of temporary, damaged or
+     * abandoned directories are not.
+     *
+     * @param fileName a file name
+     * @return true for a checkpoint directory's name
+     */
+    public static boolean isCheckpointName(String fileName) {
+        return NAME.matcher(fileName).matches();
+    }
+
+    /**
      * Returns the directory name of the checkpoint at a position.
      *
      * @param progress the position

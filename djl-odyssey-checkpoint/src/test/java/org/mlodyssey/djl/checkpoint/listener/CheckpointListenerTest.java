@@ -618,6 +618,34 @@ class CheckpointListenerTest {
     }
 
     @Test
+    void aResumeFromAnOlderCheckpointMovesTheLaterOnesAsideProtectsItAndSavesThePositionsAgain(
+            @TempDir Path dir) throws Exception {
+        Path root = dir.resolve("ckpt");
+        CheckpointListener first = every3(root).optKeepLast(5).build();
+        try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 1, false, first)) {
+            run.train(TrainingProgress.start(TinyTraining.RUN_SEED), 15, first);
+            run.trainer().close();
+            first.close();
+        }
+        CheckpointListener second = every3(root).optKeepLast(1).build(); // FAIL_AT_NEXT_SAVE
+        try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 2, false, second)) {
+            TrainingProgress start =
+                    second.resumeFrom(run.trainer(), root.resolve(name(6, 0, 6)), 99);
+            assertEquals(6, start.globalStep());
+            assertEquals(root.resolve(name(6, 0, 6)), LatestPointer.read(root).orElseThrow());
+            assertEquals(List.of(name(9, 1, 2), name(12, 1, 5), name(15, 2, 1)), abandoned(root));
+            assertEquals(12, run.train(start, 12, second).globalStep());
+            run.trainer().close();
+            second.close();
+        }
+        assertEquals(List.of(), second.getFailures());
+        // Steps 9 and 12 saved again; keep-last 1 keeps step 12 and the protected resumed-from 6.
+        assertEquals(List.of(name(6, 0, 6), name(12, 1, 5)), checkpoints(root));
+        assertEquals(root.resolve(name(12, 1, 5)), LatestPointer.read(root).orElseThrow());
+        assertAllValid(root);
+    }
+
+    @Test
     void aResumeBeforeACorruptNewestTrainsPastItsPositionAndSavesItAgain(@TempDir Path dir)
             throws Exception {
         Path root = dir.resolve("ckpt");

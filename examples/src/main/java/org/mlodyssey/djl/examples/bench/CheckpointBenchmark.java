@@ -29,7 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
+import org.mlodyssey.djl.checkpoint.format.AtomicFiles;
 import org.mlodyssey.djl.checkpoint.format.WriteOptions;
 import org.mlodyssey.djl.checkpoint.ndarray.NDArrayCheckpoints;
 
@@ -57,7 +57,13 @@ public final class CheckpointBenchmark {
                 args.length > 2
                         ? Files.createDirectories(Path.of(args[2]))
                         : Files.createTempDirectory("odyssey-bench");
-        runBenchmark(mib, repetitions, dir, System.out);
+        try {
+            runBenchmark(mib, repetitions, dir, System.out);
+        } finally {
+            if (args.length <= 2) {
+                AtomicFiles.deleteRecursively(dir);
+            }
+        }
     }
 
     /**
@@ -65,7 +71,8 @@ public final class CheckpointBenchmark {
      *
      * @param mib the parameter set's size in MiB (float32), at least 4
      * @param repetitions how many times each operation is timed
-     * @param dir the directory for the files (emptied of the benchmark's files afterwards)
+     * @param dir the directory for the files (emptied of the benchmark's files afterwards, also
+     *     when it fails)
      * @param out where the table is printed
      * @return the median seconds of each operation, by row label
      * @throws IOException if a file cannot be written or read
@@ -177,9 +184,10 @@ public final class CheckpointBenchmark {
                     "durable save / raw fsync'd write: %.2fx%n",
                     medians.get("save odyssey durable (fsync)")
                             / medians.get("save raw write + fsync"));
-            deleteTree(djlDir);
-            Files.deleteIfExists(ours);
-            Files.deleteIfExists(raw);
+        } finally {
+            AtomicFiles.deleteRecursively(dir.resolve("djl"));
+            Files.deleteIfExists(dir.resolve("bench.safetensors"));
+            Files.deleteIfExists(dir.resolve("raw.bin"));
         }
         return medians;
     }
@@ -235,13 +243,5 @@ public final class CheckpointBenchmark {
         double[] sorted = seconds.stream().mapToDouble(Double::doubleValue).toArray();
         Arrays.sort(sorted);
         return sorted[sorted.length / 2];
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted((a, b) -> b.compareTo(a)).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
     }
 }

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Random;
 import java.util.zip.GZIPOutputStream;
+import org.mlodyssey.djl.checkpoint.format.AtomicFiles;
 import org.mlodyssey.djl.datasets.Emnist;
 import org.mlodyssey.djl.datasets.idx.IdxArray;
 import org.mlodyssey.djl.datasets.idx.IdxReader;
@@ -215,7 +216,7 @@ public final class DatasetBenchmark {
             djlManager.close();
             return r;
         } finally {
-            deleteTree(work);
+            AtomicFiles.deleteRecursively(work);
         }
     }
 
@@ -339,13 +340,5 @@ public final class DatasetBenchmark {
             }
         }
         return 0;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

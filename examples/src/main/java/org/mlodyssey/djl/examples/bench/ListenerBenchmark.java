@@ -25,6 +25,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.mlodyssey.djl.checkpoint.format.AtomicFiles;
 import org.mlodyssey.djl.checkpoint.listener.CheckpointListener;
 import org.mlodyssey.djl.checkpoint.listener.SavedCheckpoint;
 import org.mlodyssey.djl.checkpoint.training.ResumableTrainingLoop;
@@ -66,7 +67,13 @@ public final class ListenerBenchmark {
                 args.length > 3
                         ? Files.createDirectories(Path.of(args[3]))
                         : Files.createTempDirectory("odyssey-listener-bench");
-        runBenchmark(mib, saves, every, dir, System.out);
+        try {
+            runBenchmark(mib, saves, every, dir, System.out);
+        } finally {
+            if (args.length <= 3) {
+                AtomicFiles.deleteRecursively(dir);
+            }
+        }
     }
 
     /**

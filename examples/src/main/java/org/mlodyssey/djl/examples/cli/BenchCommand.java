@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.mlodyssey.djl.checkpoint.format.AtomicFiles;
 import org.mlodyssey.djl.examples.bench.CheckpointBenchmark;
 import org.mlodyssey.djl.examples.bench.DatasetBenchmark;
 import org.mlodyssey.djl.examples.bench.ListenerBenchmark;
@@ -52,8 +53,25 @@ public final class BenchCommand implements Runnable {
         return 0;
     }
 
-    private static Path directory(Path dir, String prefix) throws java.io.IOException {
-        return dir != null ? Files.createDirectories(dir) : Files.createTempDirectory(prefix);
+    /**
+     * Runs a benchmark in the given directory, or in a new temporary one that is deleted at the
+     * end, whatever the outcome.
+     */
+    private static int inDirectory(Path dir, String prefix, BenchmarkIn body) throws Exception {
+        Path where = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory(prefix);
+        try {
+            return body.run(where);
+        } finally {
+            if (dir == null) {
+                AtomicFiles.deleteRecursively(where);
+            }
+        }
+    }
+
+    /** A benchmark run in a directory. */
+    @FunctionalInterface
+    private interface BenchmarkIn {
+        int run(Path where) throws Exception;
     }
 
     private static void atLeast(CommandLine.Model.CommandSpec spec, String flag, int v, int min) {
@@ -117,7 +135,10 @@ public final class BenchCommand implements Runnable {
                 description = "timings per operation (default: ${DEFAULT-VALUE})")
         private int repetitions;
 
-        @Option(names = "--dir", paramLabel = "D", description = "where files go (default: temp)")
+        @Option(
+                names = "--dir",
+                paramLabel = "D",
+                description = "where files go (default: a temporary directory, deleted at the end)")
         private Path dir;
 
         /** {@inheritDoc} */
@@ -125,9 +146,15 @@ public final class BenchCommand implements Runnable {
         public Integer call() throws Exception {
             atLeast(spec, "--mib", mib, 4);
             atLeast(spec, "--repetitions", repetitions, 1);
-            Path where = directory(dir, "odyssey-bench");
-            return print(
-                    spec, out -> CheckpointBenchmark.runBenchmark(mib, repetitions, where, out));
+            return inDirectory(
+                    dir,
+                    "odyssey-bench",
+                    where ->
+                            print(
+                                    spec,
+                                    out ->
+                                            CheckpointBenchmark.runBenchmark(
+                                                    mib, repetitions, where, out)));
         }
     }
 
@@ -190,7 +217,10 @@ public final class BenchCommand implements Runnable {
                 description = "steps between checkpoints (default: ${DEFAULT-VALUE})")
         private int every;
 
-        @Option(names = "--dir", paramLabel = "D", description = "where files go (default: temp)")
+        @Option(
+                names = "--dir",
+                paramLabel = "D",
+                description = "where files go (default: a temporary directory, deleted at the end)")
         private Path dir;
 
         /** {@inheritDoc} */
@@ -199,9 +229,15 @@ public final class BenchCommand implements Runnable {
             atLeast(spec, "--mib", mib, 1);
             atLeast(spec, "--saves", saves, 1);
             atLeast(spec, "--every", every, 1);
-            Path where = directory(dir, "odyssey-listener-bench");
-            return print(
-                    spec, out -> ListenerBenchmark.runBenchmark(mib, saves, every, where, out));
+            return inDirectory(
+                    dir,
+                    "odyssey-listener-bench",
+                    where ->
+                            print(
+                                    spec,
+                                    out ->
+                                            ListenerBenchmark.runBenchmark(
+                                                    mib, saves, every, where, out)));
         }
     }
 }

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.zip.CRC32C;
+import org.mlodyssey.djl.checkpoint.format.AtomicFiles;
 import org.mlodyssey.djl.checkpoint.listener.LatestPointer;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoint;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpointManifest;
@@ -200,9 +201,10 @@ final class CheckpointDirectoryReport {
             Map<String, Object> row = new LinkedHashMap<>();
             String name = dir.getFileName().toString();
             row.put("name", name);
-            if (name.startsWith(".")) {
-                row.put("status", "temporary");
-                row.put("detail", "an interrupted or running save; never loaded");
+            if (!TrainingCheckpoints.isCheckpointName(name)) {
+                String[] label = asideLabel(name);
+                row.put("status", label[0]);
+                row.put("detail", label[1]);
             } else {
                 Map<String, Object> one = inspectCheckpoint(dir);
                 for (String key : List.of("global_step", "epoch", "batch_in_epoch")) {
@@ -233,7 +235,13 @@ final class CheckpointDirectoryReport {
                 TrainingCheckpoints.findLatestValid(root, e -> {})
                         .map(c -> c.getDirectory().getFileName().toString())
                         .orElse(null));
-        long committed = rows.stream().filter(r -> !"temporary".equals(r.get("status"))).count();
+        long committed =
+                rows.stream()
+                        .filter(
+                                r ->
+                                        "valid".equals(r.get("status"))
+                                                || "damaged".equals(r.get("status")))
+                        .count();
         if (committed == 0) {
             problems.add(root + ": no training checkpoint in this directory");
         }
@@ -242,6 +250,25 @@ final class CheckpointDirectoryReport {
                 "integrity_detail",
                 problems.isEmpty() ? "every checkpoint is intact" : String.join("; ", problems));
         return report;
+    }
+
+    /**
+     * Labels a folder of a directory of checkpoints whose name is not a checkpoint's: its status
+     * and what it is. None of them is ever loaded as a checkpoint.
+     */
+    private static String[] asideLabel(String name) {
+        if (name.startsWith(".") && name.contains(".abandoned-")) {
+            return new String[] {
+                "abandoned", "moved aside by a resume from an earlier checkpoint; never loaded"
+            };
+        }
+        if (name.startsWith(".") && name.contains(".damaged-")) {
+            return new String[] {"set-aside", "a damaged checkpoint moved aside; never loaded"};
+        }
+        if (AtomicFiles.isTemporaryName(name)) {
+            return new String[] {"temporary", "an interrupted or running save; never loaded"};
+        }
+        return new String[] {"ignored", "not a checkpoint's name; never loaded"};
     }
 
     /**
@@ -290,7 +317,7 @@ final class CheckpointDirectoryReport {
         if (files != null) {
             out.println("files:");
             for (Map<String, Object> file : files) {
-                List<?> tensors = (List<?>) file.get("tensors");
+                List<Map<String, Object>> tensors = (List<Map<String, Object>>) file.get("tensors");
                 out.printf(
                         "  %-24s %10s bytes  crc32c %s  %s%s%n",
                         file.get("name"),
@@ -298,6 +325,9 @@ final class CheckpointDirectoryReport {
                         file.get("crc32c"),
                         file.get("status"),
                         tensors == null ? "" : ", " + tensors.size() + " tensors");
+                if (tensors != null) {
+                    InspectCommand.printTensors(tensors, "      ", out);
+                }
             }
         }
         for (Object problem : (List<?>) report.get("problems")) {

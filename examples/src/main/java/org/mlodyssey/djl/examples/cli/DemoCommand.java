@@ -7,6 +7,7 @@ package org.mlodyssey.djl.examples.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.mlodyssey.djl.checkpoint.format.AtomicFiles;
 import org.mlodyssey.djl.examples.ResumeDemo;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -35,16 +36,24 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(
             names = "--dir",
             paramLabel = "D",
-            description = "keep the data and checkpoints in D (default: a new temporary directory)")
+            description =
+                    "keep the data and checkpoints in D; a rerun replaces what an earlier demo left"
+                            + " there (default: a temporary directory, deleted at the end)")
     private Path dir;
 
     /** {@inheritDoc} */
     @Override
     public Integer call() throws Exception {
         Path where = dir != null ? dir : Files.createTempDirectory("odyssey-demo");
-        ResumeDemo.Result result = ResumeDemo.run(where, spec.commandLine().getErr());
-        spec.commandLine().getOut().println(result.toJson());
-        spec.commandLine().getOut().flush();
-        return result.matched() ? 0 : 1;
+        try {
+            ResumeDemo.Result result = ResumeDemo.run(where, spec.commandLine().getErr());
+            spec.commandLine().getOut().println(result.toJson());
+            spec.commandLine().getOut().flush();
+            return result.matched() ? 0 : 1;
+        } finally {
+            if (dir == null) {
+                AtomicFiles.deleteRecursively(where);
+            }
+        }
     }
 }

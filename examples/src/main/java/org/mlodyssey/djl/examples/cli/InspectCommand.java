@@ -56,6 +56,11 @@ public final class InspectCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (!Files.exists(path)) {
+            err.println("odyssey inspect: no such file or directory: " + path);
+            err.flush();
+            return 1;
+        }
         Map<String, Object> report;
         boolean directory = Files.isDirectory(path);
         try {
@@ -149,14 +154,26 @@ public final class InspectCommand implements Callable<Integer> {
         }
         List<Map<String, Object>> tensors = (List<Map<String, Object>>) report.get("tensors");
         out.printf("tensors:    %d, %d bytes%n", tensors.size(), (Long) report.get("total_bytes"));
+        printTensors(tensors, "  ", out);
+    }
+
+    /**
+     * Prints one row per tensor of an {@link #inspect} report: name, dtype, shape, bytes.
+     *
+     * @param tensors the report's tensors
+     * @param indent put before each row
+     * @param out where to print
+     */
+    static void printTensors(List<Map<String, Object>> tensors, String indent, PrintWriter out) {
         int width = 4;
         for (Map<String, Object> row : tensors) {
             width = Math.max(width, row.get("name").toString().length());
         }
-        out.printf("  %-" + width + "s  %-5s  %-20s  %s%n", "name", "dtype", "shape", "bytes");
+        out.printf(
+                indent + "%-" + width + "s  %-5s  %-20s  %s%n", "name", "dtype", "shape", "bytes");
         for (Map<String, Object> row : tensors) {
             out.printf(
-                    "  %-" + width + "s  %-5s  %-20s  %d%n",
+                    indent + "%-" + width + "s  %-5s  %-20s  %d%n",
                     row.get("name"),
                     row.get("dtype"),
                     Arrays.toString((long[]) row.get("shape")),

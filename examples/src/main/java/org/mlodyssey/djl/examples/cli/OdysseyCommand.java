@@ -38,7 +38,20 @@ public final class OdysseyCommand implements Runnable {
      * @param args the command-line arguments
      */
     public static void main(String[] args) {
+        quietCheckpointWriterLog();
         System.exit(execute(args));
+    }
+
+    /**
+     * Keeps the checkpoint listener's INFO lines (one per save) out of the progress bars on the
+     * standard error stream: its logger is set to WARN, unless the user set it. Takes effect for
+     * slf4j-simple loggers created afterwards, so it is called before anything logs.
+     */
+    static void quietCheckpointWriterLog() {
+        String key = "org.slf4j.simpleLogger.log.org.mlodyssey.djl.checkpoint.listener";
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, "warn");
+        }
     }
 
     /**
@@ -50,6 +63,7 @@ public final class OdysseyCommand implements Runnable {
      * @return the exit code
      */
     public static int executeSubcommand(String subcommand, String... args) {
+        quietCheckpointWriterLog();
         String[] all = new String[args.length + 1];
         all[0] = subcommand;
         System.arraycopy(args, 0, all, 1, args.length);
@@ -77,7 +91,7 @@ public final class OdysseyCommand implements Runnable {
         commandLine.setExecutionExceptionHandler(
                 (e, failed, parseResult) -> {
                     failed.getErr()
-                            .println("odyssey " + failed.getCommandName() + ": " + describe(e));
+                            .println(failed.getCommandSpec().qualifiedName() + ": " + describe(e));
                     failed.getErr().flush();
                     return 1;
                 });

@@ -43,20 +43,13 @@ public final class PlotCommand implements Callable<Integer> {
 
     /** {@inheritDoc} */
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         CommandLine cl = spec.commandLine();
         if (!Files.isDirectory(checkpointDir)) {
             throw new ParameterException(
                     cl, "--checkpoint-dir: " + checkpointDir + " is not a directory");
         }
-        TrainingCurves.Result r;
-        try {
-            r = TrainingCurves.run(checkpointDir, out);
-        } catch (IOException e) {
-            cl.getErr().println("odyssey plot: " + e.getMessage());
-            cl.getErr().flush();
-            return 1;
-        }
+        TrainingCurves.Result r = TrainingCurves.run(checkpointDir, out);
         cl.getOut()
                 .printf(
                         "%s: %d epochs, %d checkpoints and %d resume points marked%n",

@@ -57,22 +57,16 @@ public final class PreviewCommand implements Callable<Integer> {
             }
         }
         SampleGrid.Result r;
-        try {
-            r =
-                    SampleGrid.run(
-                            data.dataset,
-                            checked,
-                            data.dataDir,
-                            rows,
-                            cols,
-                            scale,
-                            data.checkRecordCounts,
-                            out);
-        } catch (java.io.IOException e) {
-            cl.getErr().println("odyssey preview: " + OdysseyCommand.describe(e));
-            cl.getErr().flush();
-            return 1;
-        }
+        r =
+                SampleGrid.run(
+                        data.dataset,
+                        checked,
+                        data.dataDir,
+                        rows,
+                        cols,
+                        scale,
+                        data.checkRecordCounts,
+                        out);
         cl.getOut()
                 .printf(
                         "%s: %d images in a %dx%d grid, %dx%d pixels%n",

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.mlodyssey.djl.examples.ModelKind;
+import org.mlodyssey.djl.examples.ResumeConflictException;
 import org.mlodyssey.djl.examples.TrainClassifier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -128,12 +129,8 @@ public final class TrainCommand implements Callable<Integer> {
         TrainClassifier.Result result;
         try {
             result = TrainClassifier.run(options, spec.commandLine().getErr(), List.of());
-        } catch (IllegalArgumentException e) {
+        } catch (ResumeConflictException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
-        } catch (java.io.IOException e) {
-            spec.commandLine().getErr().println("odyssey train: " + OdysseyCommand.describe(e));
-            spec.commandLine().getErr().flush();
-            return 1;
         }
         out.println(result.toJson());
         out.flush();

@@ -50,6 +50,11 @@ public final class VerifyCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (!Files.exists(path)) {
+            err.println("odyssey verify: no such file or directory: " + path);
+            err.flush();
+            return 1;
+        }
         if (Files.isDirectory(path)) {
             return verifyDirectory(out, err);
         }
@@ -77,6 +82,7 @@ public final class VerifyCommand implements Callable<Integer> {
         }
     }
 
+    @SuppressWarnings("unchecked")
     private int verifyDirectory(PrintWriter out, PrintWriter err) {
         try {
             Map<String, Object> report =
@@ -88,7 +94,10 @@ public final class VerifyCommand implements Callable<Integer> {
                     out.println(
                             path
                                     + ": intact ("
-                                    + ((List<?>) report.get("checkpoints")).size()
+                                    + ((List<Map<String, Object>>) report.get("checkpoints"))
+                                            .stream()
+                                                    .filter(r -> "valid".equals(r.get("status")))
+                                                    .count()
                                     + " checkpoints, newest valid "
                                     + report.get("newest_valid")
                                     + ")");

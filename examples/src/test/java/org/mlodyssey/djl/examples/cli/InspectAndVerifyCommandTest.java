@@ -150,4 +150,17 @@ class InspectAndVerifyCommandTest {
         assertTrue(inspect.out.contains("plain safetensors"), inspect.out);
         assertTrue(inspect.out.contains("integrity:  unchecked"), inspect.out);
     }
+
+    @Test
+    void aPathThatDoesNotExistIsSaidSoNotCalledDamaged() {
+        String nope = dir.resolve("nope").toString();
+        for (String command : new String[] {"verify", "inspect"}) {
+            Result result = run(command, nope);
+            assertEquals(1, result.exit, result.err);
+            assertEquals(
+                    "odyssey " + command + ": no such file or directory: " + nope,
+                    result.err.strip());
+            assertEquals("", result.out);
+        }
+    }
 }

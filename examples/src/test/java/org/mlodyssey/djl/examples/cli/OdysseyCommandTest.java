@@ -42,4 +42,19 @@ class OdysseyCommandTest {
         commandLine.setErr(new PrintWriter(new StringWriter()));
         assertEquals(2, commandLine.execute("--no-such-option"));
     }
+
+    @Test
+    void aNestedCommandsFailureNamesTheWholeCommand() throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("odyssey-test", ".txt");
+        try {
+            StringWriter err = new StringWriter();
+            CommandLine commandLine = OdysseyCommand.commandLine();
+            commandLine.setErr(new PrintWriter(err));
+            int exit = commandLine.execute("bench", "listener", "--dir", file.toString());
+            assertEquals(1, exit, err.toString());
+            assertTrue(err.toString().startsWith("odyssey bench listener: "), err.toString());
+        } finally {
+            java.nio.file.Files.delete(file);
+        }
+    }
 }
