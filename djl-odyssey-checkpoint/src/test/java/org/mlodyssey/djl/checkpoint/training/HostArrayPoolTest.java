@@ -127,4 +127,20 @@ class HostArrayPoolTest {
             assertFalse(array.isReleased(), "the source is left alone");
         }
     }
+
+    @Test
+    void aLargeArrayCopiedInPartsIsCopiedExactly() {
+        // 6 MiB + 3 floats: several parts on a machine with 2 or more cores, an uneven last part
+        int count = (6 << 20) / 4 + 3;
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu());
+                HostArrayPool pool = new HostArrayPool()) {
+            NDArray source = manager.randomUniform(-1f, 1f, new ai.djl.ndarray.types.Shape(count));
+            NDArray copy = pool.copy(source);
+            assertTrue(copy != null, "a dense CPU array is pooled");
+            assertTrue(java.util.Arrays.equals(source.toFloatArray(), copy.toFloatArray()));
+            source.addi(1f);
+            assertFalse(java.util.Arrays.equals(source.toFloatArray(), copy.toFloatArray()));
+            pool.release(copy);
+        }
+    }
 }
