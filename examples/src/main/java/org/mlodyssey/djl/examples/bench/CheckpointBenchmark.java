@@ -144,27 +144,19 @@ public final class CheckpointBenchmark {
                     "load odyssey in place (verified)",
                     time(repetitions, () -> NDArrayCheckpoints.loadInto(ours, parameters)));
             medians.put(RAW_TOUCHED, time(repetitions, () -> rawRead(raw, rawData)));
-            medians.put(
-                    "load odyssey new arrays (verified)",
-                    time(repetitions, () -> loadNew(ours, manager, ReadOptions.defaults())));
-            medians.put(
+            Map<String, ReadOptions> newArrays = new LinkedHashMap<>();
+            newArrays.put("load odyssey new arrays (verified)", ReadOptions.defaults());
+            newArrays.put(
                     "load odyssey new arrays (unverified)",
-                    time(
-                            repetitions,
-                            () ->
-                                    loadNew(
-                                            ours,
-                                            manager,
-                                            ReadOptions.builder().optVerify(false).build())));
-            medians.put(
+                    ReadOptions.builder().optVerify(false).build());
+            newArrays.put(
                     "load odyssey new arrays (owned, verified)",
-                    time(
-                            repetitions,
-                            () ->
-                                    loadNew(
-                                            ours,
-                                            manager,
-                                            ReadOptions.builder().optOwnedMemory(true).build())));
+                    ReadOptions.builder().optOwnedMemory(true).build());
+            for (Map.Entry<String, ReadOptions> row : newArrays.entrySet()) {
+                medians.put(
+                        row.getKey(),
+                        time(repetitions, () -> loadNew(ours, manager, row.getValue())));
+            }
             long size = bytes;
             medians.put(RAW_FRESH, time(repetitions, () -> rawReadFresh(raw, size, manager)));
             medians.put(
