@@ -223,13 +223,15 @@ public final class CheckpointBenchmark {
                                 row.getValue() / medians.get(floor),
                                 RAW_TOUCHED.equals(floor) ? "touched" : "fresh");
             }
-            out.printf(
-                    Locale.ROOT,
-                    "%-42s %10.3f %10.0f %14s%n",
-                    label,
-                    row.getValue(),
-                    bytes / 1e6 / row.getValue(),
-                    ratio);
+            out.println(
+                    String.format(
+                                    Locale.ROOT,
+                                    "%-42s %10.3f %10.0f %14s",
+                                    label,
+                                    row.getValue(),
+                                    bytes / 1e6 / row.getValue(),
+                                    ratio)
+                            .stripTrailing());
         }
     }
 
