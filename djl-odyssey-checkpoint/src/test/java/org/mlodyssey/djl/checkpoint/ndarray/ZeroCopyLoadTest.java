@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -187,6 +188,26 @@ class ZeroCopyLoadTest {
         }
         assertEquals(count, MappedPool.count(), "mappings left after 1,000 loads");
         assertEquals(bytes, MappedPool.bytes(), "mapped bytes left after 1,000 loads");
+    }
+
+    @Test
+    void loadsInPlaceCopyFromTheMappingAndLeaveNoneBehind()
+            throws IOException, InterruptedException {
+        Path file = saveFloats("inplace.safetensors", 3);
+        Map<String, NDArray> targets = new LinkedHashMap<>();
+        for (int t = 0; t < 3; t++) {
+            targets.put("t" + t, manager.zeros(new Shape(1024)));
+        }
+        long count = MappedPool.settle();
+        for (int i = 0; i < 200; i++) {
+            targets.values().forEach(array -> array.muli(0));
+            NDArrayCheckpoints.loadInto(file, targets);
+            assertEquals(2f * 10000f + i, targets.get("t2").getFloat(i));
+        }
+        assertEquals(count, MappedPool.count(), "mappings left after 200 loads in place");
+        // The targets own their memory: a write to the file in place does not show through.
+        overwriteInPlace(file, "t1", -5f);
+        assertEquals(10000f, targets.get("t1").getFloat(0));
     }
 
     @Test
