@@ -11,12 +11,13 @@ import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32C;
 import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.ErrorKind;
+import org.mlodyssey.djl.io.BoundedFiles;
+import org.mlodyssey.djl.io.BoundedReadException;
 
 /**
  * Reads a named-tensor file: validates its header completely on open, then maps each tensor's bytes
@@ -79,7 +80,13 @@ public final class TensorFileReader implements Closeable {
      */
     public static TensorFileReader open(Path file, boolean verify, long maxHeaderBytes)
             throws IOException {
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+        FileChannel channel;
+        try {
+            channel = BoundedFiles.openRegular(file);
+        } catch (BoundedReadException e) {
+            throw new CheckpointFormatException(
+                    ErrorKind.NOT_A_REGULAR_FILE, file, null, e.getDetail(), e);
+        }
         try {
             return open(file, channel, verify, maxHeaderBytes);
         } catch (IOException | RuntimeException e) {
