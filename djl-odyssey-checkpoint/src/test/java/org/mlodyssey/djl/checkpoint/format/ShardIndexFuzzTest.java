@@ -11,8 +11,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Timeout;
 import org.mlodyssey.djl.io.BoundedReadException;
 
 /**
@@ -40,7 +38,6 @@ class ShardIndexFuzzTest {
         return FuzzFiles.scratch("model.safetensors.index.json");
     }
 
-    @Timeout(value = 60, unit = TimeUnit.SECONDS)
     @FuzzTest(maxDuration = "10m")
     void fuzz(byte[] bytes) throws IOException {
         Files.write(INDEX, bytes);

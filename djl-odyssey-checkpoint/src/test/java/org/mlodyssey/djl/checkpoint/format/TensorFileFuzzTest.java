@@ -8,8 +8,6 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * Fuzzes the named-tensor reader: any bytes, opened with and without verification, every tensor
@@ -21,7 +19,6 @@ class TensorFileFuzzTest {
 
     private static final Path FILE = FuzzFiles.scratch("tensor-fuzz.safetensors");
 
-    @Timeout(value = 60, unit = TimeUnit.SECONDS)
     @FuzzTest(maxDuration = "10m")
     void fuzz(byte[] bytes) throws IOException {
         Files.write(FILE, bytes);

@@ -10,10 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Timeout;
 import org.mlodyssey.djl.checkpoint.format.FuzzFiles;
 
 /**
@@ -29,7 +27,6 @@ class TrainingJsonFuzzTest {
     private static final Pattern SELF_CHECKSUM =
             Pattern.compile("\"manifestCrc32c\": \"([0-9a-f]{8})\"");
 
-    @Timeout(value = 60, unit = TimeUnit.SECONDS)
     @FuzzTest(maxDuration = "10m")
     void fuzz(byte[] bytes) throws IOException {
         if (bytes.length == 0) {

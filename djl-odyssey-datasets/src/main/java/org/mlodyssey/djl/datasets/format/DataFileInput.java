@@ -6,16 +6,18 @@ package org.mlodyssey.djl.datasets.format;
 
 import java.io.BufferedInputStream;
 import java.io.Closeable;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.ZipException;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.mlodyssey.djl.io.BoundedFiles;
+import org.mlodyssey.djl.io.BoundedReadException;
 
 /**
  * Reads the payload of a dataset file, plain or gzip-compressed, and turns every way the bytes can
@@ -67,8 +69,15 @@ public final class DataFileInput implements Closeable {
      *     gzip header is truncated or malformed
      */
     public static DataFileInput open(Path file) throws IOException {
-        long size = Files.size(file);
-        InputStream raw = new BufferedInputStream(Files.newInputStream(file), BUFFER_SIZE);
+        long size;
+        try {
+            size = BoundedFiles.requireRegularFile(file).size();
+        } catch (BoundedReadException e) {
+            throw DatasetFormatException.from(e, DatasetFormatException.Kind.NOT_A_REGULAR_FILE);
+        }
+        InputStream raw =
+                new BufferedInputStream(
+                        Channels.newInputStream(BoundedFiles.openRegular(file)), BUFFER_SIZE);
         try {
             raw.mark(2);
             int b0 = raw.read();
@@ -79,19 +88,30 @@ public final class DataFileInput implements Closeable {
                 return new DataFileInput(file, false, size, -1, raw);
             }
             long isize = readTrailerSize(file, size);
-            try {
-                return new DataFileInput(
-                        file, true, size, isize, new GZIPInputStream(raw, BUFFER_SIZE));
-            } catch (EOFException | ZipException e) {
-                throw new DatasetFormatException(
-                        DatasetFormatException.Kind.TRUNCATED_GZIP,
-                        file,
-                        "the gzip header is truncated or malformed: " + e.getMessage(),
-                        e);
-            }
+            return new DataFileInput(file, true, size, isize, new GzipMemberStream(raw, file));
         } catch (IOException | RuntimeException e) {
             raw.close();
             throw e;
+        }
+    }
+
+    /**
+     * Reads the lines of a small text file (a mapping or class-name file) with {@link
+     * BoundedFiles}: a regular file of at most {@code maxBytes} bytes of strict UTF-8.
+     *
+     * @param file the file
+     * @param maxBytes the largest size accepted
+     * @return the lines, without line terminators
+     * @throws DatasetFormatException with {@link DatasetFormatException.Kind#NOT_A_REGULAR_FILE},
+     *     or {@link DatasetFormatException.Kind#BAD_CLASS_NAMES} for a file too large or not UTF-8
+     *     (naming the offset of the first bad byte)
+     * @throws IOException if the file does not exist or cannot be read
+     */
+    public static List<String> readTextLines(Path file, int maxBytes) throws IOException {
+        try {
+            return BoundedFiles.readUtf8(file, maxBytes).lines().collect(Collectors.toList());
+        } catch (BoundedReadException e) {
+            throw DatasetFormatException.from(e, DatasetFormatException.Kind.BAD_CLASS_NAMES);
         }
     }
 
@@ -169,7 +189,7 @@ public final class DataFileInput implements Closeable {
      * {@code false} answer does not mean the file is malformed (a multi-member gzip file's trailer
      * gives only its last member's size; a file over 4 GiB wraps it), only that the reader must not
      * trust the size before the data arrive. A trailer is only checked against the data (by {@link
-     * GZIPInputStream}) at the end of the stream, so a crafted file can forge a matching one; the
+     * GzipMemberStream}) at the end of the stream, so a crafted file can forge a matching one; the
      * bound {@link #maxPayloadBytes()} still holds then.
      *
      * @param bytes the payload size a header claims, header included
@@ -262,18 +282,7 @@ public final class DataFileInput implements Closeable {
     }
 
     private int read(byte[] b, int off, int len) throws IOException {
-        try {
-            return in.read(b, off, len);
-        } catch (EOFException | ZipException e) {
-            throw new DatasetFormatException(
-                    DatasetFormatException.Kind.TRUNCATED_GZIP,
-                    file,
-                    "the gzip stream is truncated or corrupt after "
-                            + position
-                            + " payload bytes: "
-                            + e.getMessage(),
-                    e);
-        }
+        return in.read(b, off, len);
     }
 
     /** {@inheritDoc} */
