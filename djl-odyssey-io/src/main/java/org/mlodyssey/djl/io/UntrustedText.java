@@ -82,6 +82,30 @@ public final class UntrustedText {
         return escape(text);
     }
 
+    /**
+     * Finds the first unpaired surrogate of a string: a string that holds one is not Unicode text,
+     * and UTF-8 cannot encode it.
+     *
+     * @param text the text
+     * @return the index of the first unpaired surrogate, or -1 when there is none
+     */
+    public static int indexOfUnpairedSurrogate(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!Character.isSurrogate(c)) {
+                continue;
+            }
+            if (Character.isHighSurrogate(c)
+                    && i + 1 < text.length()
+                    && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     private static int firstUnsafe(String text) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);

@@ -31,6 +31,13 @@ class UntrustedTextTest {
     }
 
     @Test
+    void findsTheFirstUnpairedSurrogate() {
+        assertEquals(-1, UntrustedText.indexOfUnpairedSurrogate("a\ud834\udd1eb"));
+        assertEquals(1, UntrustedText.indexOfUnpairedSurrogate("a\udd1e\ud834\udd1e"));
+        assertEquals(2, UntrustedText.indexOfUnpairedSurrogate("ab\ud834"));
+    }
+
+    @Test
     void shortensLongTextForMessages() {
         String s = UntrustedText.forMessage("a".repeat(10_000));
         assertTrue(s.length() < 250, s);

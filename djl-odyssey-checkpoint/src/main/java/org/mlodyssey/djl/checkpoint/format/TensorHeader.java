@@ -28,6 +28,7 @@ import java.util.zip.CRC32C;
 import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.ErrorKind;
 import org.mlodyssey.djl.io.BoundedFiles;
 import org.mlodyssey.djl.io.BoundedReadException;
+import org.mlodyssey.djl.io.UntrustedText;
 
 /**
  * The JSON header of a named-tensor file: the tensors in data order and the {@code __metadata__}
@@ -192,22 +193,15 @@ public final class TensorHeader {
      */
     private static String checkText(String text, Path file, String what)
             throws CheckpointFormatException {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (Character.isHighSurrogate(c)
-                    && i + 1 < text.length()
-                    && Character.isLowSurrogate(text.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                throw new CheckpointFormatException(
-                        ErrorKind.INVALID_HEADER,
-                        file,
-                        "header",
-                        String.format(
-                                "a %s holds the unpaired surrogate \\u%04x, which is not Unicode"
-                                        + " text",
-                                what, (int) c));
-            }
+        int at = UntrustedText.indexOfUnpairedSurrogate(text);
+        if (at >= 0) {
+            throw new CheckpointFormatException(
+                    ErrorKind.INVALID_HEADER,
+                    file,
+                    "header",
+                    String.format(
+                            "a %s holds the unpaired surrogate \\u%04x, which is not Unicode text",
+                            what, (int) text.charAt(at)));
         }
         return text;
     }

@@ -18,11 +18,7 @@ public final class FuzzFiles {
 
     private static Path create() {
         try {
-            Path shm = Path.of("/dev/shm");
-            Path dir =
-                    Files.isDirectory(shm) && Files.isWritable(shm)
-                            ? Files.createTempDirectory(shm, "odyssey-fuzz")
-                            : Files.createTempDirectory("odyssey-fuzz");
+            Path dir = Files.createTempDirectory("odyssey-fuzz");
             dir.toFile().deleteOnExit();
             return dir;
         } catch (IOException e) {
@@ -31,7 +27,7 @@ public final class FuzzFiles {
     }
 
     /**
-     * Returns a path in this JVM's scratch directory (in memory where {@code /dev/shm} exists).
+     * Returns a path in this JVM's scratch directory.
      *
      * @param name the file name
      * @return the path; the file is deleted when the JVM exits
