@@ -82,6 +82,10 @@ class HostileInputCommandTest {
         assertTrue(root.err.contains("not a regular file"), root.err);
         Result inspect = run("inspect", dir.toString());
         assertTrue(inspect.out.contains(CHECKPOINT), inspect.out);
+        Files.createSymbolicLink(dir.resolve("latest"), zero);
+        Result latest = run("verify", dir.toString());
+        assertEquals(1, latest.exit, latest.err);
+        assertTrue(latest.err.contains("latest: is a FIFO, device or socket"), latest.err);
     }
 
     @Test
