@@ -115,6 +115,23 @@ class HostileInputTest {
     }
 
     @Test
+    void boolBytesOtherThanZeroAndOneRoundTripUnchangedAsTheSpecSays() throws Exception {
+        Path f = dir.resolve("b.safetensors");
+        new Checkpoint()
+                .put(
+                        "mask",
+                        Tensor.of(
+                                TensorDType.BOOL,
+                                new long[] {3},
+                                ByteBuffer.wrap(new byte[] {0, 1, 2})))
+                .save(f);
+        try (Checkpoint loaded = Checkpoint.load(f)) {
+            ByteBuffer data = loaded.get("mask").data();
+            assertEquals(2, data.get(2));
+        }
+    }
+
+    @Test
     void theWriterNeverWritesAByteOrderMark() throws Exception {
         Path f = dir.resolve("w.safetensors");
         new Checkpoint()
