@@ -163,19 +163,30 @@ public final class TensorFileReader implements Closeable {
         }
         String list = metadata.getOrDefault(FormatKeys.TENSOR_CRC32C, "");
         List<TensorEntry> entries = header.entries();
-        String[] parts = list.isEmpty() ? new String[0] : list.split(",", -1);
-        if (parts.length != entries.size()) {
+        // Counted and parsed in place: no array of substrings as large as the list.
+        int count = list.isEmpty() ? 0 : 1;
+        for (int i = 0; i < list.length(); i++) {
+            if (list.charAt(i) == ',') {
+                count++;
+            }
+        }
+        if (count != entries.size()) {
             throw new CheckpointFormatException(
                     ErrorKind.INVALID_METADATA,
                     file,
                     FormatKeys.TENSOR_CRC32C,
-                    parts.length + " checksums for " + entries.size() + " tensors");
+                    count + " checksums for " + entries.size() + " tensors");
         }
         Map<String, Integer> result = new HashMap<>();
-        for (int i = 0; i < parts.length; i++) {
+        int start = 0;
+        for (int i = 0; i < count; i++) {
+            int end = list.indexOf(',', start);
+            end = end < 0 ? list.length() : end;
             result.put(
                     entries.get(i).name(),
-                    FormatKeys.parseHex(parts[i], file, FormatKeys.TENSOR_CRC32C));
+                    FormatKeys.parseHex(
+                            list.substring(start, end), file, FormatKeys.TENSOR_CRC32C));
+            start = end + 1;
         }
         return result;
     }
