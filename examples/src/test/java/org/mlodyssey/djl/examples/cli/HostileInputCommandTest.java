@@ -104,9 +104,13 @@ class HostileInputCommandTest {
     @Test
     void aMalformedManifestIsReportedInOurWordsOnOneLine() throws IOException {
         Path one = Files.createDirectories(dir.resolve(CHECKPOINT));
+        // sealed with its right self-checksum, so that the JSON parser is what refuses it
+        String text = "{\"manifestCrc32c\": \"00000000\", \u0000\u001b[2K nonsense";
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         Files.writeString(
                 one.resolve("manifest.json"),
-                "{\"manifestCrc32c\": \"00000000\", \u0000\u001b[2K nonsense");
+                text.replace("00000000", String.format("%08x", crc.getValue())));
         Result r = run("verify", one.toString());
         assertEquals(1, r.exit);
         assertEquals(1, r.err.lines().count(), r.err);
