@@ -39,6 +39,14 @@ public final class DataFileInput implements Closeable {
     /** The most that deflate can expand its input by (RFC 1951: 258 bytes from 2 bits). */
     public static final long MAX_DEFLATE_RATIO = 1032;
 
+    /**
+     * The largest compression ratio for which a gzip trailer's size is trusted for allocating up
+     * front: 64 (real dataset files compress 2 to 6 times). The trailer is only checked at the end
+     * of the stream, so a forged one could otherwise make a 2 MB file allocate what its header
+     * claims; a file that compresses better is still read, its buffer growing as the data arrive.
+     */
+    public static final long TRUSTED_RATIO = 64;
+
     private static final int BUFFER_SIZE = 1 << 16;
 
     /** The smallest gzip file: a 10-byte header, an empty deflate block, an 8-byte trailer. */
@@ -184,13 +192,13 @@ public final class DataFileInput implements Closeable {
      * a buffer of that size may be allocated before reading.
      *
      * <p>For a plain file: whether {@code bytes} is the file length. For a gzip file: whether
-     * {@code bytes} is below 4 GiB, within {@link #maxPayloadBytes()}, and equal to the ISIZE field
-     * of the gzip trailer (the uncompressed size modulo 2^32, exact for a single-member file). A
-     * {@code false} answer does not mean the file is malformed (a multi-member gzip file's trailer
-     * gives only its last member's size; a file over 4 GiB wraps it), only that the reader must not
-     * trust the size before the data arrive. A trailer is only checked against the data (by {@link
-     * GzipMemberStream}) at the end of the stream, so a crafted file can forge a matching one; the
-     * bound {@link #maxPayloadBytes()} still holds then.
+     * {@code bytes} is below 4 GiB, at most {@link #TRUSTED_RATIO} times the file length, and equal
+     * to the ISIZE field of the gzip trailer (the uncompressed size modulo 2^32, exact for a
+     * single-member file). A {@code false} answer does not mean the file is malformed (a
+     * multi-member gzip file's trailer gives only its last member's size; a file over 4 GiB wraps
+     * it), only that the reader must not trust the size before the data arrive. A trailer is only
+     * checked against the data (by {@link GzipMemberStream}) at the end of the stream, so a crafted
+     * file can forge a matching one; the bound {@link #maxPayloadBytes()} still holds then.
      *
      * @param bytes the payload size a header claims, header included
      * @return {@code true} if the file confirms the size
@@ -199,7 +207,10 @@ public final class DataFileInput implements Closeable {
         if (!gzip) {
             return bytes == fileSize;
         }
-        return bytes >= 0 && bytes < 1L << 32 && bytes <= maxPayloadBytes() && bytes == trailerSize;
+        return bytes >= 0
+                && bytes < 1L << 32
+                && bytes / TRUSTED_RATIO <= fileSize
+                && bytes == trailerSize;
     }
 
     /**
