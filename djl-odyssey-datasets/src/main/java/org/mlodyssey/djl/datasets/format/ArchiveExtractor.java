@@ -55,7 +55,8 @@ public final class ArchiveExtractor {
             zipFile = new ZipFile(zip.toFile());
         } catch (BoundedReadException e) {
             throw DatasetFormatException.from(e, Kind.NOT_A_REGULAR_FILE);
-        } catch (ZipException e) {
+        } catch (ZipException | java.io.EOFException e) {
+            // ZipFile reports a cut end record as an EOFException, not a ZipException
             throw new DatasetFormatException(
                     Kind.BAD_ARCHIVE, zip, "not a readable zip archive: " + e.getMessage(), e);
         }
