@@ -210,15 +210,20 @@ class IdxReaderTest {
         // only as data arrive and the read fails after a few MB, not after a 1.5 GB allocation.
         byte[] gz = gzip(idxU8(random(1_600_000), 1_500_000_000L));
         Path file = write(dir.resolve("huge.idx.gz"), gz);
+        assertEquals(Kind.TOO_LITTLE_DATA, readFailsWithinBytes(file, 64L << 20).getKind());
+    }
+
+    /** Reads a file whole, asserting it fails naming it after allocating less than a bound. */
+    private static DatasetFormatException readFailsWithinBytes(Path file, long bound) {
         long before = allocatedBytes();
         DatasetFormatException e =
                 assertThrows(
                         DatasetFormatException.class,
                         () -> IdxReader.readAll(file, IdxType.UNSIGNED_BYTE, 1));
         long allocated = allocatedBytes() - before;
-        assertEquals(Kind.TOO_LITTLE_DATA, e.getKind());
         assertEquals(file, e.getFile());
-        assertTrue(allocated < 64L << 20, "allocated " + allocated + " bytes");
+        assertTrue(allocated < bound, "allocated " + allocated + " bytes");
+        return e;
     }
 
     @Test
@@ -254,15 +259,7 @@ class IdxReaderTest {
         for (int i = 0; i < 4; i++) {
             gz[gz.length - 4 + i] = (byte) (isize >>> (8 * i));
         }
-        Path file = write(dir.resolve("forged.idx.gz"), gz);
-        long before = allocatedBytes();
-        DatasetFormatException e =
-                assertThrows(
-                        DatasetFormatException.class,
-                        () -> IdxReader.readAll(file, IdxType.UNSIGNED_BYTE, 1));
-        long allocated = allocatedBytes() - before;
-        assertEquals(file, e.getFile());
-        assertTrue(allocated < 64L << 20, "allocated " + allocated + " bytes");
+        readFailsWithinBytes(write(dir.resolve("forged.idx.gz"), gz), 64L << 20);
     }
 
     @Test
