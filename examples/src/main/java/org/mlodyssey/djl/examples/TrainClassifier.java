@@ -35,8 +35,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.mlodyssey.djl.checkpoint.listener.CheckpointListener;
-import org.mlodyssey.djl.checkpoint.listener.LatestPointer;
 import org.mlodyssey.djl.checkpoint.listener.Monitor;
+import org.mlodyssey.djl.checkpoint.training.LatestPointer;
 import org.mlodyssey.djl.checkpoint.training.ResumableTrainingLoop;
 import org.mlodyssey.djl.checkpoint.training.StepListener;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoint;
@@ -290,6 +290,7 @@ public final class TrainClassifier {
             lb.optMonitor(m.metric(), m.mode(), m.onValidation());
             lb.optKeepBest(o.keepBest());
         }
+        from.ifPresent(c -> lb.optResumeFrom(c.getDirectory()));
         config.forEach(lb::addMetadata);
         lb.addMetadata(META_BATCHES_PER_EPOCH, Integer.toString(batchesPerEpoch));
         lb.addMetadata(META_RESUMED_AT, String.join(",", resumes));
@@ -313,16 +314,14 @@ public final class TrainClassifier {
                 TrainingProgress start;
                 if (from.isEmpty()) {
                     start = TrainingProgress.start(o.seed());
-                } else if (o.resume().equals("auto")) {
-                    start = listener.resume(trainer, o.seed());
+                } else {
+                    start = listener.resume(trainer);
                     if (start.globalStep() != from.get().getProgress().globalStep()) {
                         throw new IllegalStateException(
-                                "The newest valid checkpoint of "
+                                "The checkpoint to resume from in "
                                         + o.checkpointDir()
                                         + " changed while resuming");
                     }
-                } else {
-                    start = listener.resumeFrom(trainer, from.get().getDirectory(), o.seed());
                 }
                 ProgressBar bar = new ProgressBar(progressOut, o.epochs(), batchesPerEpoch);
                 ResumableTrainingLoop.Builder loop =

@@ -10,38 +10,23 @@ import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.listener.TrainingListenerAdapter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumSet;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.mlodyssey.djl.checkpoint.format.AtomicFiles;
+import org.mlodyssey.djl.checkpoint.training.CheckpointDirectory;
+import org.mlodyssey.djl.checkpoint.training.DirectoryLock;
 import org.mlodyssey.djl.checkpoint.training.HostArrayPool;
-import org.mlodyssey.djl.checkpoint.training.InvalidTrainingCheckpointException;
 import org.mlodyssey.djl.checkpoint.training.OptimizerStateAdapters;
 import org.mlodyssey.djl.checkpoint.training.StepListener;
-import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoint;
-import org.mlodyssey.djl.checkpoint.training.TrainingCheckpointManifest;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoints;
 import org.mlodyssey.djl.checkpoint.training.TrainingProgress;
 import org.mlodyssey.djl.checkpoint.training.TrainingSnapshot;
@@ -49,9 +34,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Saves training checkpoints automatically: decides when ({@link CheckpointTrigger}), which to keep
- * ({@link RetentionPolicy}), and hands the writing to a background thread ({@link
- * CheckpointWriter}); the checkpoints are {@link TrainingCheckpoints}'s.
+ * Saves training checkpoints automatically: decides when ({@link CheckpointTrigger}), takes a
+ * host-memory snapshot and hands the writing to a background thread ({@link CheckpointWriter}); the
+ * directory of checkpoints ({@link CheckpointDirectory}) and the registry of saved ones ({@link
+ * CheckpointRegistry}: retention, holds, best value) do the rest.
  *
  * <p>Two ways to use it:
  *
@@ -65,13 +51,22 @@ import org.slf4j.LoggerFactory;
  *       epoch's end, and its {@code onEpoch} and {@code onTrainingBatch} do nothing.
  * </ul>
  *
+ * <p>A run writes into its directory alone: the listener locks it ({@code .lock}) from the
+ * trainer's creation ({@code onTrainingBegin}) or {@link #resume} until training ends; another
+ * listener or process gets a {@link
+ * org.mlodyssey.djl.checkpoint.training.CheckpointDirectoryLockedException} naming the holder.
+ *
+ * <p>Nothing committed is lost: a listener whose {@link #resume} failed saves and deletes nothing
+ * (and says so when training ends); the end of training saves only when a step ran since the run
+ * started or resumed; retention never deletes a checkpoint positioned after the one just saved.
+ *
  * <p>Saving is asynchronous by default: the training thread waits for the previous write if it is
  * still running (at most {@code maxWritesInFlight}, default 1, so memory stays bounded), takes a
  * host-memory snapshot into reused buffers ({@link HostArrayPool}), and goes on; one background
- * thread writes and commits. After each commit the {@code latest} pointer is replaced ({@link
- * LatestPointer}) and the retention rules delete what they no longer keep. The end of training
- * ({@code onTrainingEnd}, fired by {@code Trainer.close()}) or {@link #close()} waits for pending
- * writes. A failed write is logged and handled by the {@link FailurePolicy}.
+ * thread writes and commits. After each commit the {@code latest} pointer is replaced and the
+ * retention rules delete what they no longer keep. The end of training ({@code onTrainingEnd},
+ * fired by {@code Trainer.close()}) or {@link #close()} waits for pending writes. A failed write is
+ * logged and handled by the {@link FailurePolicy}.
  */
 public final class CheckpointListener extends TrainingListenerAdapter
         implements StepListener, AutoCloseable {
@@ -90,16 +85,9 @@ public final class CheckpointListener extends TrainingListenerAdapter
 
     private static final String META_PREFIX = "checkpointListener.";
 
-    /** A checkpoint directory's name, as {@link TrainingCheckpoints#directoryName}. */
-    private static final Pattern CHECKPOINT_NAME =
-            Pattern.compile("step-\\d{12}-epoch-\\d{6}-batch-\\d{9}");
-
-    private static final DateTimeFormatter STAMP =
-            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC);
-
     private static final Logger logger = LoggerFactory.getLogger(CheckpointListener.class);
 
-    /** Saves a snapshot into a directory of checkpoints; {@link TrainingCheckpoints#save}. */
+    /** Saves a snapshot into a directory of checkpoints; {@link CheckpointDirectory#save}. */
     @FunctionalInterface
     interface CheckpointSaver {
 
@@ -116,7 +104,9 @@ public final class CheckpointListener extends TrainingListenerAdapter
                 throws IOException;
     }
 
-    private final Path root;
+    private final CheckpointDirectory directory;
+    private final Path resumeFrom;
+    private final long seed;
     private final boolean async;
     private final Map<String, String> metadata;
     private final OptimizerStateAdapters adapters;
@@ -124,7 +114,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
     private final Consumer<SavedCheckpoint> onSaved;
     private final Monitor monitor;
     private final CheckpointTrigger trigger;
-    private final RetentionPolicy retention;
+    private final CheckpointRegistry registry;
     private final CheckpointWriter writer;
     private final HostArrayPool pool = new HostArrayPool();
 
@@ -141,12 +131,20 @@ public final class CheckpointListener extends TrainingListenerAdapter
 
     private Driver driver = Driver.UNKNOWN;
 
+    /** The directory's lock and registry are loaded (at the first event that needs them). */
+    private DirectoryLock lock;
+
+    /** A resume failed: nothing is saved or deleted any more. */
+    private RuntimeException inert;
+
     /** Whether the trigger knows the step the run started at (resume() or a first step). */
     private boolean startKnown;
 
+    /** Whether a step ran since the run started or resumed. */
+    private boolean stepped;
+
     private boolean epochEndPending;
     private long stepsThisEpoch;
-    private long nextOrdinal = 1;
     private boolean ended;
     private boolean closed;
     private RuntimeException endFailure;
@@ -154,39 +152,25 @@ public final class CheckpointListener extends TrainingListenerAdapter
     // The position saved last, committed or in flight; cleared by the writing thread on failure.
     private final AtomicReference<String> lastSaved = new AtomicReference<>();
 
-    // Shared with the writing thread, guarded by itself.
-    private final List<RetentionPolicy.Entry> committed = new ArrayList<>();
-    private final Set<Path> resumedFrom = new HashSet<>();
-    private final Map<Path, Integer> holds = new HashMap<>();
-
-    private CheckpointListener(Builder builder) {
-        this.root = builder.directory.toAbsolutePath().normalize();
+    private CheckpointListener(Builder builder, CheckpointTrigger trigger, RetentionPolicy policy) {
+        this.directory = CheckpointDirectory.of(builder.directory);
+        this.resumeFrom = builder.resumeFrom;
+        this.seed = builder.seed;
         this.async = builder.async;
         this.metadata = Map.copyOf(builder.metadata);
         this.adapters = builder.adapters;
         this.saver = builder.saver;
         this.onSaved = builder.onSaved;
         this.monitor = builder.monitor;
-        this.trigger =
-                new CheckpointTrigger(
-                        builder.everyEpochs,
-                        builder.everySteps,
-                        builder.everyNanos,
-                        builder.atEnd,
-                        builder.monitor,
-                        builder.clock);
-        this.retention =
-                new RetentionPolicy(
-                        builder.keepLast, builder.keepBest, builder.keepEvery, builder.monitor);
+        this.trigger = trigger;
+        this.registry = new CheckpointRegistry(directory, policy, builder.monitor);
         this.writer =
                 new CheckpointWriter(
                         builder.async,
                         builder.maxWritesInFlight,
                         builder.failurePolicy,
-                        "checkpoint-writer-" + root.getFileName());
+                        "checkpoint-writer-" + directory.getRoot().getFileName());
         this.progress = TrainingProgress.start(builder.seed);
-        scanExisting();
-        trigger.start(0, bestCommitted());
     }
 
     /**
@@ -199,211 +183,118 @@ public final class CheckpointListener extends TrainingListenerAdapter
     }
 
     /**
-     * Resumes in one call: restores a checkpoint into a trainer, or starts a new run.
+     * Locks the directory and registers the checkpoints an earlier run left in it, once.
      *
-     * <p>{@code checkpoints} may be a directory of checkpoints (the newest valid one is restored,
-     * as {@link TrainingCheckpoints#restoreLatestOrStart}; none starts a new run), one checkpoint
-     * directory, or the {@code latest} pointer file ({@link LatestPointer}) of a directory of
-     * checkpoints (the pointer is checked against the newest valid checkpoint, which is restored: a
-     * crash between a commit and the pointer's update leaves it stale; a disagreement is logged as
-     * a warning). Pass the result to {@code ResumableTrainingLoop.fit} as its start; with {@code
-     * EasyTrain.fit}, train the remaining {@code numEpoch - start.epoch()} epochs.
-     *
-     * @param trainer the trainer, built as for the saved run and initialized
-     * @param checkpoints where to resume from
-     * @param seed the run seed for a new run (a resumed run keeps its saved seed)
-     * @return the position to continue from
-     * @throws IOException if the directory cannot be listed or a file cannot be read
-     * @throws InvalidTrainingCheckpointException if a named checkpoint is not valid
-     * @throws org.mlodyssey.djl.checkpoint.training.IncompatibleCheckpointException if the
-     *     checkpoint does not fit the trainer
+     * @throws org.mlodyssey.djl.checkpoint.training.CheckpointDirectoryLockedException if another
+     *     run writes into the directory
+     * @throws UncheckedIOException if the directory cannot be locked or listed
      */
-    public static TrainingProgress resume(Trainer trainer, Path checkpoints, long seed)
-            throws IOException {
-        return restore(trainer, checkpoints, seed).progress();
-    }
-
-    /**
-     * Resumes from this listener's directory in one call (the newest valid checkpoint, or a new
-     * run) and protects the restored checkpoint from deletion for the rest of the run. Call it
-     * before training.
-     *
-     * <p>Checkpoint directories positioned after the restored one (not valid, since the newest
-     * valid one is restored, or left by an abandoned timeline) are renamed aside to {@code
-     * .<name>.abandoned-<timestamp>}, which no search for checkpoints considers, with a warning:
-     * training saves those positions again. {@code latest} then names the restored checkpoint.
-     *
-     * @param trainer the trainer, built as for the saved run and initialized
-     * @param seed the run seed for a new run (a resumed run keeps its saved seed)
-     * @return the position to continue from
-     * @throws IOException if the directory cannot be listed or a file cannot be read
-     * @throws org.mlodyssey.djl.checkpoint.training.IncompatibleCheckpointException if the
-     *     checkpoint does not fit the trainer
-     */
-    public TrainingProgress resume(Trainer trainer, long seed) throws IOException {
-        return resumeFrom(trainer, root, seed);
-    }
-
-    /**
-     * Resumes from a given checkpoint, directory of checkpoints or {@code latest} pointer (as the
-     * static {@link #resume(Trainer, Path, long)}) and tells this listener where the run restarts:
-     * the restored checkpoint is protected from deletion for the rest of the run, every checkpoint
-     * directory of this listener's directory positioned after it is renamed aside to {@code
-     * .<name>.abandoned-<timestamp>} (training saves those positions again), {@code latest} names
-     * the restored checkpoint when it lies in this listener's directory, and the save schedule
-     * counts from the restored step. Call it before training.
-     *
-     * @param trainer the trainer, built as for the saved run and initialized
-     * @param checkpoints a checkpoint directory, a directory of checkpoints or a {@code latest}
-     *     pointer file
-     * @param seed the run seed for a new run (a resumed run keeps its saved seed)
-     * @return the position to continue from
-     * @throws IOException if a directory cannot be listed or a file cannot be read or moved
-     * @throws InvalidTrainingCheckpointException if a named checkpoint is not valid
-     * @throws org.mlodyssey.djl.checkpoint.training.IncompatibleCheckpointException if the
-     *     checkpoint does not fit the trainer
-     */
-    public TrainingProgress resumeFrom(Trainer trainer, Path checkpoints, long seed)
-            throws IOException {
-        Objects.requireNonNull(checkpoints, "checkpoints");
-        Restored restored = restore(trainer, checkpoints, seed);
-        progress = restored.progress();
-        moveAsideAfter(progress, restored.checkpoint().orElse(null));
-        restored.checkpoint()
-                .ifPresent(
-                        dir -> {
-                            synchronized (committed) {
-                                resumedFrom.add(dir.toAbsolutePath().normalize());
-                            }
-                        });
-        lastSaved.set(restored.checkpoint().isPresent() ? directoryName(progress) : null);
-        stepsThisEpoch = 0;
-        trigger.start(progress.globalStep(), bestCommitted());
-        startKnown = true;
-        return progress;
-    }
-
-    private record Restored(TrainingProgress progress, Optional<Path> checkpoint) {}
-
-    private static Restored restore(Trainer trainer, Path checkpoints, long seed)
-            throws IOException {
-        Objects.requireNonNull(trainer, "trainer");
-        if (checkpoints.getFileName() != null
-                && checkpoints.getFileName().toString().equals(LatestPointer.FILE_NAME)
-                && Files.isRegularFile(checkpoints)) {
-            return restoreLatest(trainer, checkpoints, seed);
-        }
-        Path dir = null;
-        if (Files.isRegularFile(checkpoints.resolve(TrainingCheckpointManifest.FILE_NAME))) {
-            dir = checkpoints;
-        }
-        if (dir != null) {
-            TrainingProgress p = TrainingCheckpoint.open(dir).restoreInto(trainer);
-            logger.info("Resumed from {} (step {})", dir, p.globalStep());
-            return new Restored(p, Optional.of(dir));
-        }
-        TrainingProgress p = TrainingCheckpoints.restoreLatestOrStart(checkpoints, trainer, seed);
-        Path restored = checkpoints.resolve(directoryName(p));
-        return new Restored(
-                p, Files.isDirectory(restored) ? Optional.of(restored) : Optional.empty());
-    }
-
-    /**
-     * Restores the newest valid checkpoint of the pointer's directory, warning when the pointer
-     * names another (stale after a crash between a commit and its update, or naming a damaged
-     * checkpoint).
-     */
-    private static Restored restoreLatest(Trainer trainer, Path pointer, long seed)
-            throws IOException {
-        Path parent = pointer.toAbsolutePath().getParent();
-        String named;
-        try {
-            named = LatestPointer.read(parent).map(p -> p.getFileName().toString()).orElse(null);
-        } catch (IOException e) {
-            named = null;
-            logger.warn("Cannot read {}: {}", pointer, e.toString());
-        }
-        Optional<TrainingCheckpoint> newest = TrainingCheckpoints.findLatestValid(parent);
-        String found = newest.map(c -> c.getDirectory().getFileName().toString()).orElse(null);
-        if (!Objects.equals(named, found)) {
-            logger.warn(
-                    "{} names {}, but the newest valid checkpoint is {}: resuming from {}",
-                    pointer,
-                    named,
-                    found,
-                    found == null ? "the start (a new run)" : found);
-        }
-        if (newest.isEmpty()) {
-            return new Restored(TrainingProgress.start(seed), Optional.empty());
-        }
-        TrainingProgress p = newest.get().restoreInto(trainer);
-        logger.info("Resumed from {} (step {})", newest.get().getDirectory(), p.globalStep());
-        return new Restored(p, Optional.of(newest.get().getDirectory()));
-    }
-
-    /**
-     * Renames aside every checkpoint directory positioned after where the run resumes, so that
-     * training can save those positions again, and unregisters them; then points {@code latest} at
-     * the restored checkpoint.
-     */
-    private void moveAsideAfter(TrainingProgress at, Path restored) throws IOException {
-        if (!Files.isDirectory(root)) {
+    private void open() {
+        if (lock != null) {
             return;
         }
-        String position = directoryName(at);
-        List<Path> later = new ArrayList<>();
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(root)) {
-            for (Path dir : stream) {
-                String name = dir.getFileName().toString();
-                if (CHECKPOINT_NAME.matcher(name).matches()
-                        && name.compareTo(position) > 0
-                        && Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-                    later.add(dir);
+        if (ended || closed) {
+            throw new IllegalStateException(
+                    "The checkpoint listener of " + directory + " has ended");
+        }
+        try {
+            lock = directory.lock();
+            registry.load(directory.list());
+        } catch (IOException e) {
+            releaseLock();
+            throw new UncheckedIOException("Cannot open the checkpoint directory " + directory, e);
+        } catch (RuntimeException e) {
+            releaseLock();
+            throw e;
+        }
+        trigger.start(0, registry.best());
+    }
+
+    private void releaseLock() {
+        if (lock != null) {
+            lock.close();
+            lock = null;
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Fired when the trainer is created: locks the directory of checkpoints.
+     */
+    @Override
+    public void onTrainingBegin(Trainer trainer) {
+        open();
+    }
+
+    /**
+     * Resumes in one call: restores the newest valid checkpoint of this listener's directory (or of
+     * the source set with {@link Builder#optResumeFrom}) into a trainer, or starts a new run with
+     * the builder's seed when there is none. Call it after {@code trainer.initialize} and before
+     * training.
+     *
+     * <p>The restored checkpoint is protected from deletion for the rest of the run; checkpoint
+     * directories positioned after it (not valid, since the newest valid one is restored, or left
+     * by an abandoned timeline) are renamed aside to {@code .<name>.abandoned-<timestamp>}, which
+     * no search for checkpoints considers, with a warning: training saves those positions again.
+     * {@code latest} then names the restored checkpoint. If the resume fails, the listener saves
+     * and deletes nothing for the rest of the run.
+     *
+     * @param trainer the trainer, built as for the saved run and initialized
+     * @return the position to continue from
+     * @throws IOException if the directory cannot be listed or a file cannot be read or moved
+     * @throws org.mlodyssey.djl.checkpoint.training.InvalidTrainingCheckpointException if a
+     *     checkpoint named by {@link Builder#optResumeFrom} is not valid
+     * @throws org.mlodyssey.djl.checkpoint.training.IncompatibleCheckpointException if the
+     *     checkpoint does not fit the trainer
+     * @throws IllegalStateException if the trainer is not initialized, or a resume failed before
+     */
+    public TrainingProgress resume(Trainer trainer) throws IOException {
+        Objects.requireNonNull(trainer, "trainer");
+        if (inert != null) {
+            throw new IllegalStateException(
+                    "The checkpoint listener of " + directory + " failed to resume before", inert);
+        }
+        if (!trainer.getModel().getBlock().isInitialized()) {
+            throw new IllegalStateException(
+                    "The trainer's model is not initialized: call trainer.initialize(...) before"
+                            + " resuming");
+        }
+        try {
+            open();
+            ResumeSource.Restored restored =
+                    ResumeSource.restore(
+                            trainer,
+                            resumeFrom == null ? directory.getRoot() : resumeFrom,
+                            seed,
+                            adapters);
+            progress = restored.progress();
+            registry.forget(directory.moveAsideAfter(progress));
+            Path from = restored.checkpoint().orElse(null);
+            if (from != null) {
+                registry.protect(from);
+                if (directory.contains(from)) {
+                    directory.pointLatestAt(from);
                 }
             }
+            lastSaved.set(from == null ? null : TrainingCheckpoints.directoryName(progress));
+        } catch (IOException | RuntimeException e) {
+            inert =
+                    e instanceof IOException io
+                            ? new UncheckedIOException(io)
+                            : (RuntimeException) e;
+            logger.error(
+                    "Resuming into {} failed: this checkpoint listener saves and deletes nothing"
+                            + " for the rest of the run",
+                    directory);
+            releaseLock();
+            throw e;
         }
-        if (later.isEmpty()) {
-            pointLatestAt(restored);
-            return;
-        }
-        String stamp = STAMP.format(Instant.now());
-        for (Path dir : later) {
-            Path aside = root.resolve("." + dir.getFileName() + ".abandoned-" + stamp);
-            Files.move(dir, aside, StandardCopyOption.ATOMIC_MOVE);
-            synchronized (committed) {
-                committed.removeIf(e -> e.directory().equals(dir));
-            }
-            logger.warn(
-                    "Moved checkpoint {} aside to {}: it lies after {}, where the run resumes"
-                            + " (not valid, or on an abandoned timeline); training saves that"
-                            + " position again",
-                    dir,
-                    aside.getFileName(),
-                    position);
-        }
-        AtomicFiles.fsyncDirectory(root);
-        pointLatestAt(restored);
-    }
-
-    /** Points {@code latest} at the restored checkpoint when it lies in this directory. */
-    private void pointLatestAt(Path restored) throws IOException {
-        if (restored == null) {
-            return;
-        }
-        Path dir = restored.toAbsolutePath().normalize();
-        if (!root.toAbsolutePath().normalize().equals(dir.getParent())) {
-            return;
-        }
-        Optional<Path> named;
-        try {
-            named = LatestPointer.read(root);
-        } catch (IOException e) {
-            named = Optional.empty();
-        }
-        if (named.isEmpty()
-                || !named.get().getFileName().toString().equals(dir.getFileName().toString())) {
-            LatestPointer.write(root, dir);
-        }
+        stepsThisEpoch = 0;
+        stepped = false;
+        trigger.start(progress.globalStep(), registry.best());
+        startKnown = true;
+        return progress;
     }
 
     /**
@@ -415,12 +306,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
      */
     public Hold hold(Path checkpoint) {
         Path dir = checkpoint.toAbsolutePath().normalize();
-        synchronized (committed) {
-            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-                throw new IllegalStateException("No checkpoint " + dir + " to hold");
-            }
-            holds.merge(dir, 1, Integer::sum);
-        }
+        registry.hold(dir);
         return new Hold(dir);
     }
 
@@ -436,12 +322,10 @@ public final class CheckpointListener extends TrainingListenerAdapter
 
         /** Releases the hold; the retention rules apply again at the next commit. */
         @Override
-        public void close() {
-            synchronized (committed) {
-                if (!released) {
-                    released = true;
-                    holds.computeIfPresent(directory, (k, n) -> n == 1 ? null : n - 1);
-                }
+        public synchronized void close() {
+            if (!released) {
+                released = true;
+                registry.release(directory);
             }
         }
     }
@@ -452,7 +336,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
      * @return the absolute directory
      */
     public Path getDirectory() {
-        return root;
+        return directory.getRoot();
     }
 
     /**
@@ -471,12 +355,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
      * @return the directories, oldest first
      */
     public List<Path> getCheckpoints() {
-        synchronized (committed) {
-            return committed.stream()
-                    .sorted(Comparator.comparingLong(RetentionPolicy.Entry::ordinal))
-                    .map(RetentionPolicy.Entry::directory)
-                    .collect(Collectors.toList());
-        }
+        return registry.list();
     }
 
     /** Counts the training batches with {@code EasyTrain.fit}; the step is taken after this. */
@@ -491,6 +370,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
             saveEpochEndPending(trainer);
         }
         stepsThisEpoch++;
+        stepped = true;
     }
 
     /**
@@ -500,7 +380,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
     private void saveEpochEndPending(Trainer trainer) {
         if (epochEndPending) {
             epochEndPending = false;
-            atEpochEnd(trainer);
+            atEpochEnd(trainer, true);
         }
     }
 
@@ -533,7 +413,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
             return;
         }
         driver = Driver.EPOCH;
-        atEpochEnd(trainer);
+        atEpochEnd(trainer, true);
     }
 
     /** {@inheritDoc} */
@@ -542,13 +422,15 @@ public final class CheckpointListener extends TrainingListenerAdapter
         if (!startKnown) {
             // The run started without resume(): counting starts at the step before this one, not
             // at 0, so a run picked up at step k saves at the multiples after k, no extra save.
-            trigger.start(at.globalStep() - 1, bestCommitted());
+            open();
+            trigger.start(at.globalStep() - 1, registry.best());
             startKnown = true;
         }
         driver = Driver.STEP;
         epochEndPending = false;
+        stepped = true;
         progress = at;
-        save(trainer, trigger.afterStep(at.globalStep()));
+        save(trainer, trigger.afterStep(at.globalStep()), true);
     }
 
     /** {@inheritDoc} */
@@ -557,10 +439,6 @@ public final class CheckpointListener extends TrainingListenerAdapter
         driver = Driver.STEP;
         epochEndPending = false;
         progress = at;
-        atEpochEnd(trainer);
-    }
-
-    private void atEpochEnd(Trainer trainer) {
         atEpochEnd(trainer, true);
     }
 
@@ -580,11 +458,12 @@ public final class CheckpointListener extends TrainingListenerAdapter
      * {@inheritDoc}
      *
      * <p>Fired by {@code Trainer.close()}: waits for the writes in flight, saves if saving at the
-     * end is on (and the position is not committed already), waits for that write, stops the
-     * writing thread and frees the snapshot memory. It throws nothing, so that DJL closes the
-     * trainer and tells the later listeners: a failure is logged and recorded, and {@link #close()}
-     * throws it as the failure policy says. Close the listener after the trainer (declare it first
-     * in the same {@code try}-with-resources).
+     * end is on, a step ran since the run started or resumed, and the position is not committed
+     * already; waits for that write, stops the writing thread, frees the snapshot memory and
+     * unlocks the directory. It throws nothing, so that DJL closes the trainer and tells the later
+     * listeners: a failure is logged and recorded, and {@link #close()} throws it as the failure
+     * policy says. Close the listener after the trainer (declare it first in the same {@code
+     * try}-with-resources).
      */
     @Override
     public void onTrainingEnd(Trainer trainer) {
@@ -593,6 +472,14 @@ public final class CheckpointListener extends TrainingListenerAdapter
         }
         ended = true;
         try {
+            if (inert != null) {
+                logger.warn(
+                        "The checkpoint listener of {} saved and deleted nothing: its resume"
+                                + " failed ({})",
+                        directory,
+                        inert.toString());
+                return;
+            }
             // The writes in flight decide whether this position is committed already.
             writer.awaitWrites();
             if (epochEndPending) {
@@ -600,21 +487,24 @@ public final class CheckpointListener extends TrainingListenerAdapter
                 epochEndPending = false;
                 atEpochEnd(trainer, false);
             }
-            save(trainer, trigger.atEnd(), false);
+            if (stepped) {
+                save(trainer, trigger.atEnd(), false);
+            }
         } catch (RuntimeException e) {
             endFailure = e;
-            logger.error("The checkpoint at the end of training in {} failed", root, e);
+            logger.error("The checkpoint at the end of training in {} failed", directory, e);
         } finally {
             if (!writer.finish()) {
-                logger.warn("Interrupted while waiting for the checkpoint writes of {}", root);
+                logger.warn("Interrupted while waiting for the checkpoint writes of {}", directory);
             }
             pool.close(); // arrays still lent to a write are freed when it ends
+            releaseLock();
         }
     }
 
     /**
-     * Waits for pending writes, stops the writing thread and frees the snapshot memory; then
-     * reports failures. Closing again has no effect.
+     * Waits for pending writes, stops the writing thread, frees the snapshot memory and unlocks the
+     * directory; then reports failures. Closing again has no effect.
      *
      * @throws CheckpointWriteException unless the policy is {@link FailurePolicy#TOLERATE}, for a
      *     failed write not reported yet (later ones suppressed)
@@ -627,6 +517,13 @@ public final class CheckpointListener extends TrainingListenerAdapter
             return;
         }
         closed = true;
+        if (inert != null && !ended) {
+            logger.warn(
+                    "The checkpoint listener of {} saved and deleted nothing: its resume failed"
+                            + " ({})",
+                    directory,
+                    inert.toString());
+        }
         RuntimeException failure = endFailure;
         try {
             writer.close();
@@ -638,25 +535,24 @@ public final class CheckpointListener extends TrainingListenerAdapter
             }
         } finally {
             pool.close();
+            releaseLock();
         }
         if (failure != null) {
             throw failure;
         }
     }
 
-    private void save(Trainer trainer, EnumSet<SaveReason> reasons) {
-        save(trainer, reasons, true);
-    }
-
     private void save(Trainer trainer, EnumSet<SaveReason> reasons, boolean applyPolicy) {
-        if (reasons.isEmpty()) {
+        if (reasons.isEmpty() || inert != null) {
             return;
         }
         if (closed) {
-            throw new IllegalStateException("The checkpoint listener of " + root + " is closed");
+            throw new IllegalStateException(
+                    "The checkpoint listener of " + directory + " is closed");
         }
+        open();
         TrainingProgress at = progress;
-        String name = directoryName(at);
+        String name = TrainingCheckpoints.directoryName(at);
         Float value = metricAt(at);
         // The trigger counts a new best as pending until told whether it was committed.
         Float pendingBest = reasons.contains(SaveReason.BEST) ? value : null;
@@ -687,7 +583,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
             throw e;
         }
         long captured = System.nanoTime();
-        long ordinal = nextOrdinal++;
+        long ordinal = registry.takeOrdinal();
         Map<String, String> meta = new LinkedHashMap<>(metadata);
         meta.put(META_ORDINAL, Long.toString(ordinal));
         meta.put(META_REASONS, reasons.stream().map(Enum::name).collect(Collectors.joining(",")));
@@ -697,8 +593,9 @@ public final class CheckpointListener extends TrainingListenerAdapter
         }
         lastSaved.set(name);
         trigger.saved(at.globalStep());
-        Path target = root.resolve(name);
+        Path target = directory.resolve(at);
         Set<SaveReason> why = Set.copyOf(reasons);
+        Path root = directory.getRoot();
         writer.submit(
                 target,
                 () -> {
@@ -736,17 +633,25 @@ public final class CheckpointListener extends TrainingListenerAdapter
             trigger.committed(value);
         }
         try {
-            afterCommit(dir, ordinal, value);
+            try {
+                directory.pointLatestAt(dir);
+            } catch (IOException e) {
+                logger.warn("Committed {} but could not update latest: {}", dir, e.toString(), e);
+            }
+            registry.committed(dir, ordinal, value);
             SavedCheckpoint saved =
-                    new SavedCheckpoint(dir, why, sizeOf(dir), blocked, waited, commit);
+                    new SavedCheckpoint(dir, why, directory.sizeOf(dir), blocked, waited, commit);
             logger.info(
-                    "Saved checkpoint {} ({} bytes, {}): training blocked {} ms (of which"
-                            + " waiting for the previous write {} ms), written and committed in"
-                            + " {} ms",
+                    "Saved checkpoint {} ({} MB, {}): training blocked {} ms",
+                    dir.getFileName(),
+                    String.format("%.1f", saved.bytes() / 1e6),
+                    why,
+                    millis(blocked));
+            logger.debug(
+                    "Checkpoint {}: {} bytes, waited {} ms for the previous write, written and"
+                            + " committed in {} ms",
                     dir,
                     saved.bytes(),
-                    why,
-                    millis(blocked),
                     millis(waited),
                     millis(commit));
             onSaved.accept(saved);
@@ -760,46 +665,6 @@ public final class CheckpointListener extends TrainingListenerAdapter
         }
     }
 
-    /**
-     * Registers a committed checkpoint, points {@code latest} at it, then applies the retention
-     * rules, which always keep it.
-     */
-    private void afterCommit(Path dir, long ordinal, Float value) {
-        try {
-            LatestPointer.write(root, dir);
-        } catch (IOException e) {
-            logger.warn(
-                    "Committed {} but could not update {}: {}",
-                    dir,
-                    root.resolve(LatestPointer.FILE_NAME),
-                    e.toString(),
-                    e);
-        }
-        synchronized (committed) {
-            // A damaged checkpoint of the same position, registered at start, was moved aside by
-            // the save: it no longer names this directory, and must not doom the new checkpoint.
-            Path added = dir.toAbsolutePath().normalize();
-            committed.removeIf(e -> e.directory().equals(added));
-            committed.add(new RetentionPolicy.Entry(added, ordinal, value));
-            Set<Path> keep = new HashSet<>(resumedFrom);
-            keep.addAll(holds.keySet());
-            keep.add(added);
-            for (RetentionPolicy.Entry doomed : retention.toDelete(committed, keep)) {
-                try {
-                    TrainingCheckpoints.delete(doomed.directory());
-                    committed.remove(doomed);
-                    logger.info("Deleted checkpoint {} (retention)", doomed.directory());
-                } catch (IOException e) {
-                    logger.warn(
-                            "Could not delete checkpoint {}: {}",
-                            doomed.directory(),
-                            e.toString(),
-                            e);
-                }
-            }
-        }
-    }
-
     private Float metricAt(TrainingProgress at) {
         if (monitor == null || at.batchInEpoch() != 0 || at.epochMetrics().isEmpty()) {
             return null;
@@ -807,95 +672,10 @@ public final class CheckpointListener extends TrainingListenerAdapter
         return at.epochMetrics().get(at.epochMetrics().size() - 1).get(monitor.key());
     }
 
-    /** Registers the checkpoints an earlier run of this listener left in the directory. */
-    private void scanExisting() {
-        if (!Files.isDirectory(root)) {
-            return;
-        }
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(root)) {
-            for (Path dir : stream) {
-                Path manifestFile = dir.resolve(TrainingCheckpointManifest.FILE_NAME);
-                if (dir.getFileName().toString().startsWith(".")
-                        || !Files.isRegularFile(manifestFile)) {
-                    continue;
-                }
-                TrainingCheckpointManifest manifest;
-                try {
-                    manifest =
-                            TrainingCheckpointManifest.parse(
-                                    dir, Files.readString(manifestFile, StandardCharsets.UTF_8));
-                } catch (InvalidTrainingCheckpointException e) {
-                    logger.warn("Not managing {}: {}", dir, e.getMessage());
-                    continue;
-                }
-                String ordinal = manifest.metadata().get(META_ORDINAL);
-                String expected =
-                        TrainingCheckpoints.directoryName(
-                                new TrainingProgress(
-                                        0,
-                                        manifest.epoch(),
-                                        manifest.batchInEpoch(),
-                                        manifest.globalStep(),
-                                        List.of()));
-                if (ordinal == null || !expected.equals(dir.getFileName().toString())) {
-                    continue; // not written by this listener: left alone
-                }
-                String value = manifest.metadata().get(META_MONITOR_VALUE);
-                boolean sameMonitor =
-                        monitor != null
-                                && monitor.key().equals(manifest.metadata().get(META_MONITOR));
-                long n = Long.parseLong(ordinal);
-                committed.add(
-                        new RetentionPolicy.Entry(
-                                dir.toAbsolutePath(),
-                                n,
-                                sameMonitor && value != null ? Float.valueOf(value) : null));
-                nextOrdinal = Math.max(nextOrdinal, n + 1);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot list the checkpoints in " + root, e);
-        } catch (NumberFormatException e) {
-            throw new IllegalStateException(
-                    "A checkpoint in " + root + " has a malformed " + META_PREFIX + " value", e);
-        }
-    }
-
-    private Float bestCommitted() {
-        if (monitor == null) {
-            return null;
-        }
-        Float best = null;
-        synchronized (committed) {
-            for (RetentionPolicy.Entry e : committed) {
-                if (e.metric() != null && monitor.isBetter(e.metric(), best)) {
-                    best = e.metric();
-                }
-            }
-        }
-        return best;
-    }
-
     private static Map<String, Float> evaluations(Trainer trainer) {
         TrainingResult result = trainer.getTrainingResult();
         Map<String, Float> evaluations = result == null ? null : result.getEvaluations();
         return evaluations == null ? Map.of() : new LinkedHashMap<>(evaluations);
-    }
-
-    private static String directoryName(TrainingProgress p) {
-        return TrainingCheckpoints.directoryName(p);
-    }
-
-    /** The bytes of a committed checkpoint: its manifest and the files it records. */
-    private static long sizeOf(Path dir) throws IOException {
-        String json =
-                Files.readString(
-                        dir.resolve(TrainingCheckpointManifest.FILE_NAME), StandardCharsets.UTF_8);
-        long total = json.getBytes(StandardCharsets.UTF_8).length;
-        for (TrainingCheckpointManifest.FileEntry file :
-                TrainingCheckpointManifest.parse(dir, json).files().values()) {
-            total += file.size();
-        }
-        return total;
     }
 
     private static long millis(long nanos) {
@@ -906,6 +686,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
     public static final class Builder {
 
         private Path directory;
+        private Path resumeFrom;
         private int everyEpochs = 1;
         private long everySteps;
         private long everyNanos;
@@ -1132,20 +913,42 @@ public final class CheckpointListener extends TrainingListenerAdapter
         }
 
         /**
-         * Builds the listener and registers the checkpoints an earlier run of it left in the
-         * directory, for retention.
+         * Resumes from this source instead of the listener's own directory: one checkpoint
+         * directory, another directory of checkpoints (its newest valid one) or a {@code latest}
+         * pointer file (the newest valid checkpoint of its directory). Default: the listener's
+         * directory.
+         *
+         * @param source where {@link CheckpointListener#resume} restores from
+         * @return this builder
+         */
+        public Builder optResumeFrom(Path source) {
+            this.resumeFrom = Objects.requireNonNull(source, "source");
+            return this;
+        }
+
+        /**
+         * Builds the listener after checking every setting; touches no file (the directory is
+         * locked and read when the trainer is created or {@link CheckpointListener#resume} is
+         * called).
          *
          * @return the listener
          * @throws IllegalArgumentException if no directory is set, a setting is out of range (a
          *     negative period or count, {@code keepLast} or {@code maxWritesInFlight} below 1), or
          *     {@code keepBest} lacks a monitor
-         * @throws UncheckedIOException if the directory cannot be listed
          */
         public CheckpointListener build() {
             if (directory == null) {
                 throw new IllegalArgumentException("setDirectory is required");
             }
-            return new CheckpointListener(this);
+            if (maxWritesInFlight < 1) {
+                throw new IllegalArgumentException(
+                        "maxWritesInFlight must be at least 1, got " + maxWritesInFlight);
+            }
+            CheckpointTrigger trigger =
+                    new CheckpointTrigger(
+                            everyEpochs, everySteps, everyNanos, atEnd, monitor, clock);
+            RetentionPolicy policy = new RetentionPolicy(keepLast, keepBest, keepEvery, monitor);
+            return new CheckpointListener(this, trigger, policy);
         }
     }
 }

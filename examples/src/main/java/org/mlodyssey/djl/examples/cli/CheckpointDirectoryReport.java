@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.zip.CRC32C;
 import org.mlodyssey.djl.checkpoint.format.AtomicFiles;
-import org.mlodyssey.djl.checkpoint.listener.LatestPointer;
+import org.mlodyssey.djl.checkpoint.training.LatestPointer;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoint;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpointManifest;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoints;
