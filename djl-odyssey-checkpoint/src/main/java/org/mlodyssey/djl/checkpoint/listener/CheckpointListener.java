@@ -220,11 +220,14 @@ public final class CheckpointListener extends TrainingListenerAdapter
     /**
      * {@inheritDoc}
      *
-     * <p>Fired when the trainer is created: locks the directory of checkpoints.
+     * <p>Fired when the trainer is created: locks the directory of checkpoints and seeds the engine
+     * from the run seed ({@link Builder#optSeed}), so that {@code trainer.initialize} draws the
+     * same initial weights in every run of that seed.
      */
     @Override
     public void onTrainingBegin(Trainer trainer) {
         open();
+        progress.seedSchedule().beforeInitialization();
     }
 
     /**
@@ -294,6 +297,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
         stepped = false;
         trigger.start(progress.globalStep(), registry.best());
         startKnown = true;
+        progress.seedSchedule().beforeStep(progress.globalStep());
         return progress;
     }
 
@@ -358,7 +362,16 @@ public final class CheckpointListener extends TrainingListenerAdapter
         return registry.list();
     }
 
-    /** Counts the training batches with {@code EasyTrain.fit}; the step is taken after this. */
+    /**
+     * {@inheritDoc}
+     *
+     * <p>With {@code EasyTrain.fit}, DJL calls this after the batch's forward and backward pass and
+     * before {@code Trainer.step()}: parameters and optimizer state are still those after the
+     * previous step. So this is where a save the previous step made due is taken, of the state
+     * after the steps completed. Then the engine is reseeded for the next step ({@link
+     * org.mlodyssey.djl.checkpoint.training.SeedSchedule#beforeStep}), so that its batch and its
+     * dropout draw the same random numbers after a resume.
+     */
     @Override
     public void onTrainingBatch(Trainer trainer, TrainingListener.BatchData batchData) {
         if (driver == Driver.STEP) {
@@ -369,8 +382,23 @@ public final class CheckpointListener extends TrainingListenerAdapter
             driver = Driver.EPOCH;
             saveEpochEndPending(trainer);
         }
+        if (driver == Driver.EPOCH && stepsThisEpoch > 0) {
+            TrainingProgress at = position();
+            save(trainer, at, trigger.afterStep(at.globalStep()), true);
+        }
         stepsThisEpoch++;
         stepped = true;
+        progress.seedSchedule().beforeStep(progress.globalStep() + stepsThisEpoch);
+    }
+
+    /** Where an {@code EasyTrain.fit} run stands: the steps of this epoch counted so far. */
+    private TrainingProgress position() {
+        return new TrainingProgress(
+                progress.seed(),
+                progress.epoch(),
+                Math.toIntExact(progress.batchInEpoch() + stepsThisEpoch),
+                progress.globalStep() + stepsThisEpoch,
+                progress.epochMetrics());
     }
 
     /**
@@ -380,7 +408,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
     private void saveEpochEndPending(Trainer trainer) {
         if (epochEndPending) {
             epochEndPending = false;
-            atEpochEnd(trainer, true);
+            atEpochEnd(trainer, true, EnumSet.noneOf(SaveReason.class));
         }
     }
 
@@ -388,7 +416,8 @@ public final class CheckpointListener extends TrainingListenerAdapter
      * {@inheritDoc}
      *
      * <p>With {@code EasyTrain.fit}: the epoch's steps and validation are done; saves if a rule
-     * says so.
+     * says so, once for the epoch end and a step period that ends with the epoch's last step. Then
+     * the engine is reseeded for the next epoch's first step.
      */
     @Override
     public void onEpoch(Trainer trainer) {
@@ -397,14 +426,9 @@ public final class CheckpointListener extends TrainingListenerAdapter
         }
         List<Map<String, Float>> history = new ArrayList<>(progress.epochMetrics());
         history.add(evaluations(trainer));
-        progress =
-                new TrainingProgress(
-                        progress.seed(),
-                        progress.epoch() + 1,
-                        0,
-                        progress.globalStep() + stepsThisEpoch,
-                        history);
+        long steps = progress.globalStep() + stepsThisEpoch;
         boolean batchesSeen = stepsThisEpoch > 0;
+        progress = new TrainingProgress(progress.seed(), progress.epoch() + 1, 0, steps, history);
         stepsThisEpoch = 0;
         if (driver == Driver.UNKNOWN && !batchesSeen) {
             // No batch yet: the resumable loop resumed at an epoch's last batch fires this before
@@ -413,7 +437,10 @@ public final class CheckpointListener extends TrainingListenerAdapter
             return;
         }
         driver = Driver.EPOCH;
-        atEpochEnd(trainer, true);
+        EnumSet<SaveReason> stepDue =
+                batchesSeen ? trigger.afterStep(steps) : EnumSet.noneOf(SaveReason.class);
+        atEpochEnd(trainer, true, stepDue);
+        progress.seedSchedule().beforeStep(steps);
     }
 
     /** {@inheritDoc} */
@@ -430,7 +457,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
         epochEndPending = false;
         stepped = true;
         progress = at;
-        save(trainer, trigger.afterStep(at.globalStep()), true);
+        save(trainer, at, trigger.afterStep(at.globalStep()), true);
     }
 
     /** {@inheritDoc} */
@@ -439,19 +466,19 @@ public final class CheckpointListener extends TrainingListenerAdapter
         driver = Driver.STEP;
         epochEndPending = false;
         progress = at;
-        atEpochEnd(trainer, true);
+        atEpochEnd(trainer, true, EnumSet.noneOf(SaveReason.class));
     }
 
-    private void atEpochEnd(Trainer trainer, boolean applyPolicy) {
+    private void atEpochEnd(Trainer trainer, boolean applyPolicy, EnumSet<SaveReason> alsoDue) {
         List<Map<String, Float>> history = progress.epochMetrics();
         Map<String, Float> last = history.isEmpty() ? Map.of() : history.get(history.size() - 1);
         if (trigger.dependsOnWritesInFlight(last)) {
             writer.awaitWrites(); // a new best only if the best in flight failed: wait to know
         }
-        save(
-                trainer,
-                trigger.afterEpoch(progress.epoch(), progress.globalStep(), last),
-                applyPolicy);
+        EnumSet<SaveReason> reasons =
+                trigger.afterEpoch(progress.epoch(), progress.globalStep(), last);
+        reasons.addAll(alsoDue);
+        save(trainer, progress, reasons, applyPolicy);
     }
 
     /**
@@ -485,10 +512,16 @@ public final class CheckpointListener extends TrainingListenerAdapter
             if (epochEndPending) {
                 driver = Driver.EPOCH;
                 epochEndPending = false;
-                atEpochEnd(trainer, false);
+                atEpochEnd(trainer, false, EnumSet.noneOf(SaveReason.class));
             }
-            if (stepped) {
-                save(trainer, trigger.atEnd(), false);
+            if (driver == Driver.EPOCH && stepsThisEpoch > 0) {
+                logger.warn(
+                        "Training ended in the middle of epoch {}: no checkpoint at the end (DJL"
+                                + " tells listeners of a batch before its step, so whether the"
+                                + " last batch's step was taken is unknown)",
+                        progress.epoch());
+            } else if (stepped) {
+                save(trainer, progress, trigger.atEnd(), false);
             }
         } catch (RuntimeException e) {
             endFailure = e;
@@ -542,7 +575,11 @@ public final class CheckpointListener extends TrainingListenerAdapter
         }
     }
 
-    private void save(Trainer trainer, EnumSet<SaveReason> reasons, boolean applyPolicy) {
+    private void save(
+            Trainer trainer,
+            TrainingProgress at,
+            EnumSet<SaveReason> reasons,
+            boolean applyPolicy) {
         if (reasons.isEmpty() || inert != null) {
             return;
         }
@@ -551,7 +588,6 @@ public final class CheckpointListener extends TrainingListenerAdapter
                     "The checkpoint listener of " + directory + " is closed");
         }
         open();
-        TrainingProgress at = progress;
         String name = TrainingCheckpoints.directoryName(at);
         Float value = metricAt(at);
         // The trigger counts a new best as pending until told whether it was committed.

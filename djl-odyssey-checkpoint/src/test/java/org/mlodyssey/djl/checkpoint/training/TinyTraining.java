@@ -63,6 +63,7 @@ public final class TinyTraining implements AutoCloseable {
     private final NDManager dataManager;
     private final ArrayDataset dataset;
     private final ArrayDataset validation;
+    private final EpochSeededDataset positionable;
     private final Model model;
     private final Trainer trainer;
     private final List<Integer> trackerUpdates = Collections.synchronizedList(new ArrayList<>());
@@ -137,6 +138,11 @@ public final class TinyTraining implements AutoCloseable {
                         .optLabels(dataManager.create(y, new Shape(SAMPLES, 3)))
                         .setSampling(BATCH_SIZE, true)
                         .build();
+        positionable =
+                new EpochSeededDataset(
+                        dataManager.create(x, new Shape(SAMPLES, FEATURES)),
+                        dataManager.create(y, new Shape(SAMPLES, 3)),
+                        BATCH_SIZE);
         validation =
                 metrics
                         ? new ArrayDataset.Builder()
@@ -198,6 +204,15 @@ public final class TinyTraining implements AutoCloseable {
 
     public Trainer trainer() {
         return trainer;
+    }
+
+    /**
+     * Returns the training data as a {@link PositionableDataset} (shuffled per epoch from a fixed
+     * seed and the epoch number, as the compact image datasets are), on the same arrays as {@link
+     * #dataset()}.
+     */
+    public EpochSeededDataset positionableDataset() {
+        return positionable;
     }
 
     public ArrayDataset dataset() {
