@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -83,6 +84,9 @@ public final class CheckpointListener extends TrainingListenerAdapter
     /** Manifest metadata key: why the checkpoint was saved, comma-separated. */
     public static final String META_REASONS = "checkpointListener.reasons";
 
+    /** Manifest metadata key: the global steps the run resumed at so far, comma-separated. */
+    public static final String META_RESUMED_AT = "checkpointListener.resumedAtSteps";
+
     private static final String META_PREFIX = "checkpointListener.";
 
     private static final Logger logger = LoggerFactory.getLogger(CheckpointListener.class);
@@ -109,6 +113,9 @@ public final class CheckpointListener extends TrainingListenerAdapter
     private final long seed;
     private final boolean async;
     private final Map<String, String> metadata;
+    private final Map<String, String> configuration;
+    private String resumedAt = "";
+    private Path resumedFrom;
     private final OptimizerStateAdapters adapters;
     private final CheckpointSaver saver;
     private final Consumer<SavedCheckpoint> onSaved;
@@ -158,6 +165,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
         this.seed = builder.seed;
         this.async = builder.async;
         this.metadata = Map.copyOf(builder.metadata);
+        this.configuration = Map.copyOf(builder.configuration);
         this.adapters = builder.adapters;
         this.saver = builder.saver;
         this.onSaved = builder.onSaved;
@@ -270,11 +278,15 @@ public final class CheckpointListener extends TrainingListenerAdapter
                             trainer,
                             resumeFrom == null ? directory.getRoot() : resumeFrom,
                             seed,
-                            adapters);
+                            adapters,
+                            configuration);
             progress = restored.progress();
             registry.forget(directory.moveAsideAfter(progress));
             Path from = restored.checkpoint().orElse(null);
             if (from != null) {
+                String earlier = restored.metadata().getOrDefault(META_RESUMED_AT, "");
+                resumedAt = (earlier.isEmpty() ? "" : earlier + ",") + progress.globalStep();
+                resumedFrom = from;
                 registry.protect(from);
                 if (directory.contains(from)) {
                     directory.pointLatestAt(from);
@@ -341,6 +353,15 @@ public final class CheckpointListener extends TrainingListenerAdapter
      */
     public Path getDirectory() {
         return directory.getRoot();
+    }
+
+    /**
+     * Returns the checkpoint {@link #resume} restored.
+     *
+     * @return its directory, or empty before a resume or when the run started anew
+     */
+    public Optional<Path> getResumedFrom() {
+        return Optional.ofNullable(resumedFrom);
     }
 
     /**
@@ -622,6 +643,9 @@ public final class CheckpointListener extends TrainingListenerAdapter
         long ordinal = registry.takeOrdinal();
         Map<String, String> meta = new LinkedHashMap<>(metadata);
         meta.put(META_ORDINAL, Long.toString(ordinal));
+        if (!resumedAt.isEmpty()) {
+            meta.put(META_RESUMED_AT, resumedAt);
+        }
         meta.put(META_REASONS, reasons.stream().map(Enum::name).collect(Collectors.joining(",")));
         if (value != null) {
             meta.put(META_MONITOR, monitor.key());
@@ -735,6 +759,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
         private int maxWritesInFlight = 1;
         private FailurePolicy failurePolicy = FailurePolicy.FAIL_AT_NEXT_SAVE;
         private final Map<String, String> metadata = new LinkedHashMap<>();
+        private final Map<String, String> configuration = new LinkedHashMap<>();
         private long seed;
         private OptimizerStateAdapters adapters = OptimizerStateAdapters.builtIn();
         private Consumer<SavedCheckpoint> onSaved = saved -> {};
@@ -901,6 +926,23 @@ public final class CheckpointListener extends TrainingListenerAdapter
                         "Metadata key '" + key + "' is reserved (" + META_PREFIX + "*)");
             }
             metadata.put(key, Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /**
+         * Declares a setting of the run (such as the batch size or the learning rate): recorded in
+         * every checkpoint's manifest as {@link #addMetadata} does, and checked when resuming: a
+         * checkpoint that records another value for the key is not restored, and {@link
+         * CheckpointListener#resume} throws a {@link
+         * org.mlodyssey.djl.checkpoint.training.ConfigurationMismatchException} naming the key.
+         *
+         * @param key the key, not starting with {@code checkpointListener.}
+         * @param value the value in this run
+         * @return this builder
+         */
+        public Builder addConfiguration(String key, String value) {
+            addMetadata(key, value);
+            configuration.put(key, value);
             return this;
         }
 

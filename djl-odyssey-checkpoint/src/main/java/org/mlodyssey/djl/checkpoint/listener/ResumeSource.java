@@ -8,9 +8,11 @@ import ai.djl.training.Trainer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.mlodyssey.djl.checkpoint.training.CheckpointDirectory;
+import org.mlodyssey.djl.checkpoint.training.ConfigurationMismatchException;
 import org.mlodyssey.djl.checkpoint.training.LatestPointer;
 import org.mlodyssey.djl.checkpoint.training.OptimizerStateAdapters;
 import org.mlodyssey.djl.checkpoint.training.ParameterLoadMode;
@@ -34,8 +36,10 @@ final class ResumeSource {
      *
      * @param progress where the run continues
      * @param checkpoint the checkpoint restored, or empty for a new run
+     * @param metadata the restored checkpoint's manifest metadata, empty for a new run
      */
-    record Restored(TrainingProgress progress, Optional<Path> checkpoint) {}
+    record Restored(
+            TrainingProgress progress, Optional<Path> checkpoint, Map<String, String> metadata) {}
 
     private ResumeSource() {}
 
@@ -46,27 +50,39 @@ final class ResumeSource {
      * @param source a checkpoint directory, a directory of checkpoints or a {@code latest} file
      * @param seed the run seed of a new run
      * @param adapters the optimizer state adapters
+     * @param configuration settings the checkpoint's metadata must not contradict
      * @return what was restored
      * @throws IOException if a directory cannot be listed or a file cannot be read
      * @throws org.mlodyssey.djl.checkpoint.training.InvalidTrainingCheckpointException if a named
      *     checkpoint is not valid
+     * @throws org.mlodyssey.djl.checkpoint.training.ConfigurationMismatchException if a setting of
+     *     {@code configuration} has another value in the checkpoint (nothing is restored)
      * @throws org.mlodyssey.djl.checkpoint.training.IncompatibleCheckpointException if the
      *     checkpoint does not fit the trainer
      */
     static Restored restore(
-            Trainer trainer, Path source, long seed, OptimizerStateAdapters adapters)
+            Trainer trainer,
+            Path source,
+            long seed,
+            OptimizerStateAdapters adapters,
+            Map<String, String> configuration)
             throws IOException {
         Path file = source.getFileName();
         if (file != null
                 && file.toString().equals(LatestPointer.FILE_NAME)
                 && Files.isRegularFile(source)) {
             return restoreNewest(
-                    trainer, source.toAbsolutePath().getParent(), seed, true, adapters);
+                    trainer,
+                    source.toAbsolutePath().getParent(),
+                    seed,
+                    true,
+                    adapters,
+                    configuration);
         }
         if (Files.isRegularFile(source.resolve(TrainingCheckpointManifest.FILE_NAME))) {
-            return restored(trainer, TrainingCheckpoint.open(source), adapters);
+            return restored(trainer, TrainingCheckpoint.open(source), adapters, configuration);
         }
-        return restoreNewest(trainer, source, seed, false, adapters);
+        return restoreNewest(trainer, source, seed, false, adapters, configuration);
     }
 
     private static Restored restoreNewest(
@@ -74,7 +90,8 @@ final class ResumeSource {
             Path root,
             long seed,
             boolean pointerNamed,
-            OptimizerStateAdapters adapters)
+            OptimizerStateAdapters adapters,
+            Map<String, String> configuration)
             throws IOException {
         CheckpointDirectory directory = CheckpointDirectory.of(root);
         Optional<TrainingCheckpoint> newest = directory.findLatestValid();
@@ -98,14 +115,25 @@ final class ResumeSource {
         }
         if (newest.isEmpty()) {
             logger.info("No valid training checkpoint in {}: starting a new run", root);
-            return new Restored(TrainingProgress.start(seed), Optional.empty());
+            return new Restored(TrainingProgress.start(seed), Optional.empty(), Map.of());
         }
-        return restored(trainer, newest.get(), adapters);
+        return restored(trainer, newest.get(), adapters, configuration);
     }
 
     private static Restored restored(
-            Trainer trainer, TrainingCheckpoint checkpoint, OptimizerStateAdapters adapters)
+            Trainer trainer,
+            TrainingCheckpoint checkpoint,
+            OptimizerStateAdapters adapters,
+            Map<String, String> configuration)
             throws IOException {
+        Map<String, String> saved = checkpoint.getManifest().metadata();
+        for (Map.Entry<String, String> e : configuration.entrySet()) {
+            String was = saved.get(e.getKey());
+            if (was != null && !was.equals(e.getValue())) {
+                throw new ConfigurationMismatchException(
+                        checkpoint.getDirectory(), e.getKey(), e.getValue(), was);
+            }
+        }
         TrainingProgress p = checkpoint.restoreInto(trainer, adapters, ParameterLoadMode.STRICT);
         logger.info(
                 "Resumed from {} (step {}, epoch {}, batch {})",
@@ -113,6 +141,6 @@ final class ResumeSource {
                 p.globalStep(),
                 p.epoch(),
                 p.batchInEpoch());
-        return new Restored(p, Optional.of(checkpoint.getDirectory()));
+        return new Restored(p, Optional.of(checkpoint.getDirectory()), saved);
     }
 }

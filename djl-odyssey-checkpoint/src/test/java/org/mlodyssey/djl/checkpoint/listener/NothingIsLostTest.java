@@ -9,6 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.Model;
+import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -19,6 +26,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mlodyssey.djl.checkpoint.training.CheckpointDirectoryLockedException;
+import org.mlodyssey.djl.checkpoint.training.ConfigurationMismatchException;
 import org.mlodyssey.djl.checkpoint.training.LatestPointer;
 import org.mlodyssey.djl.checkpoint.training.ParameterMismatchException;
 import org.mlodyssey.djl.checkpoint.training.TinyTraining;
@@ -26,6 +34,7 @@ import org.mlodyssey.djl.checkpoint.training.TinyTraining.OptimizerKind;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoint;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoints;
 import org.mlodyssey.djl.checkpoint.training.TrainingProgress;
+import org.mlodyssey.djl.checkpoint.training.TrainingSnapshot;
 
 /** No sequence of listener calls loses a committed checkpoint (TinyTraining: 7 steps per epoch). */
 class NothingIsLostTest {
@@ -184,5 +193,64 @@ class NothingIsLostTest {
         }
         listener.close();
         assertEquals(List.of(name(7, 0, 7)), checkpoints(root));
+    }
+
+    @Test
+    void aResumeWithAnotherConfigurationNamesTheKeyAndRestoresNothing(@TempDir Path dir)
+            throws Exception {
+        Path root = dir.resolve("ckpt");
+        CheckpointListener first =
+                CheckpointListener.builder()
+                        .setDirectory(root)
+                        .addConfiguration("lr", "0.01")
+                        .addConfiguration("batch", "8")
+                        .build();
+        try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 1, false, first)) {
+            run.train(TrainingProgress.start(1), 7, first);
+        }
+        first.close();
+        CheckpointListener second =
+                CheckpointListener.builder()
+                        .setDirectory(root)
+                        .addConfiguration("lr", "0.01")
+                        .addConfiguration("batch", "16")
+                        .build();
+        try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 2, false, second);
+                TrainingSnapshot before = run.snapshot(TrainingProgress.start(0))) {
+            ConfigurationMismatchException e =
+                    assertThrows(
+                            ConfigurationMismatchException.class,
+                            () -> second.resume(run.trainer()));
+            assertEquals("batch", e.getKey());
+            assertEquals("16", e.getValue());
+            assertEquals("8", e.getSavedValue());
+            assertTrue(e.getMessage().contains("'batch' is 16"), e.getMessage());
+            try (TrainingSnapshot after = run.snapshot(TrainingProgress.start(0))) {
+                TinyTraining.assertBitIdentical(before, after);
+            }
+        }
+        second.close();
+        assertEquals(List.of(name(7, 0, 7)), checkpoints(root));
+    }
+
+    @Test
+    void aResumeBeforeInitializeSaysWhatToDo(@TempDir Path dir) throws Exception {
+        CheckpointListener listener =
+                CheckpointListener.builder().setDirectory(dir.resolve("ckpt")).build();
+        Block block = new SequentialBlock().add(Linear.builder().setUnits(2).build());
+        try (Model model = Model.newInstance("uninitialized")) {
+            model.setBlock(block);
+            try (Trainer trainer =
+                    model.newTrainer(
+                            new DefaultTrainingConfig(Loss.l2Loss())
+                                    .addTrainingListeners(listener))) {
+                IllegalStateException e =
+                        assertThrows(IllegalStateException.class, () -> listener.resume(trainer));
+                assertTrue(
+                        e.getMessage().contains("call trainer.initialize(...) before resuming"),
+                        e.getMessage());
+            }
+        }
+        listener.close();
     }
 }
