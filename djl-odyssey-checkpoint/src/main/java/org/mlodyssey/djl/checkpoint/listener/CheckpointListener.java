@@ -25,6 +25,7 @@ import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 import org.mlodyssey.djl.checkpoint.training.CheckpointDirectory;
 import org.mlodyssey.djl.checkpoint.training.DirectoryLock;
+import org.mlodyssey.djl.checkpoint.training.EvaluatorAccumulators;
 import org.mlodyssey.djl.checkpoint.training.HostArrayPool;
 import org.mlodyssey.djl.checkpoint.training.OptimizerStateAdapters;
 import org.mlodyssey.djl.checkpoint.training.StepListener;
@@ -83,6 +84,12 @@ public final class CheckpointListener extends TrainingListenerAdapter
 
     /** Manifest metadata key: why the checkpoint was saved, comma-separated. */
     public static final String META_REASONS = "checkpointListener.reasons";
+
+    /**
+     * Manifest metadata key: the running totals of the trainer's evaluators ({@link
+     * EvaluatorAccumulators}), restored on resume.
+     */
+    public static final String META_EVALUATORS = "checkpointListener.evaluators";
 
     /** Manifest metadata key: the global steps the run resumed at so far, comma-separated. */
     public static final String META_RESUMED_AT = "checkpointListener.resumedAtSteps";
@@ -149,6 +156,9 @@ public final class CheckpointListener extends TrainingListenerAdapter
 
     /** Whether a step ran since the run started or resumed. */
     private boolean stepped;
+
+    /** With {@code EasyTrain.fit}: the evaluators' totals after the last step taken. */
+    private String totalsAfterLastStep;
 
     private boolean epochEndPending;
     private long stepsThisEpoch;
@@ -287,6 +297,10 @@ public final class CheckpointListener extends TrainingListenerAdapter
                 String earlier = restored.metadata().getOrDefault(META_RESUMED_AT, "");
                 resumedAt = (earlier.isEmpty() ? "" : earlier + ",") + progress.globalStep();
                 resumedFrom = from;
+                String totals = restored.metadata().get(META_EVALUATORS);
+                if (totals != null) {
+                    EvaluatorAccumulators.restore(trainer, totals);
+                }
                 registry.protect(from);
                 if (directory.contains(from)) {
                     directory.pointLatestAt(from);
@@ -405,10 +419,11 @@ public final class CheckpointListener extends TrainingListenerAdapter
         }
         if (driver == Driver.EPOCH && stepsThisEpoch > 0) {
             TrainingProgress at = position();
-            save(trainer, at, trigger.afterStep(at.globalStep()), true);
+            save(trainer, at, trigger.afterStep(at.globalStep()), true, totalsAfterLastStep);
         }
         stepsThisEpoch++;
         stepped = true;
+        totalsAfterLastStep = EvaluatorAccumulators.capture(trainer);
         progress.seedSchedule().beforeStep(progress.globalStep() + stepsThisEpoch);
     }
 
@@ -478,7 +493,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
         epochEndPending = false;
         stepped = true;
         progress = at;
-        save(trainer, at, trigger.afterStep(at.globalStep()), true);
+        save(trainer, at, trigger.afterStep(at.globalStep()), true, null);
     }
 
     /** {@inheritDoc} */
@@ -499,7 +514,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
         EnumSet<SaveReason> reasons =
                 trigger.afterEpoch(progress.epoch(), progress.globalStep(), last);
         reasons.addAll(alsoDue);
-        save(trainer, progress, reasons, applyPolicy);
+        save(trainer, progress, reasons, applyPolicy, null);
     }
 
     /**
@@ -542,7 +557,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
                                 + " last batch's step was taken is unknown)",
                         progress.epoch());
             } else if (stepped) {
-                save(trainer, progress, trigger.atEnd(), false);
+                save(trainer, progress, trigger.atEnd(), false, null);
             }
         } catch (RuntimeException e) {
             endFailure = e;
@@ -596,11 +611,16 @@ public final class CheckpointListener extends TrainingListenerAdapter
         }
     }
 
+    /**
+     * Saves a position if there are reasons to; {@code totals} are the evaluators' running totals
+     * at that position, or null to capture them now.
+     */
     private void save(
             Trainer trainer,
             TrainingProgress at,
             EnumSet<SaveReason> reasons,
-            boolean applyPolicy) {
+            boolean applyPolicy,
+            String totals) {
         if (reasons.isEmpty() || inert != null) {
             return;
         }
@@ -643,6 +663,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
         long ordinal = registry.takeOrdinal();
         Map<String, String> meta = new LinkedHashMap<>(metadata);
         meta.put(META_ORDINAL, Long.toString(ordinal));
+        meta.put(META_EVALUATORS, totals != null ? totals : EvaluatorAccumulators.capture(trainer));
         if (!resumedAt.isEmpty()) {
             meta.put(META_RESUMED_AT, resumedAt);
         }

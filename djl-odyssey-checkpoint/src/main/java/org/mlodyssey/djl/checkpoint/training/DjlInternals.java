@@ -13,9 +13,13 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.dataset.Sampler;
+import ai.djl.training.evaluator.AbstractAccuracy;
+import ai.djl.training.evaluator.Evaluator;
+import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.optimizer.Sgd;
 import java.lang.reflect.Field;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -142,6 +146,27 @@ final class DjlInternals {
                     "Dataset " + dataset.getClass().getName() + " has no sampler");
         }
         return sampler;
+    }
+
+    /**
+     * Returns an evaluator's running totals (DJL's accumulators), by field: {@code totalInstances}
+     * of every evaluator, {@code correctInstances} of an accuracy, {@code totalLoss} of a loss.
+     *
+     * @param evaluator the evaluator
+     * @return the live maps, by field name, from accumulator key to total
+     */
+    static Map<String, Map<String, Number>> accumulatorsOf(Evaluator evaluator) {
+        Map<String, Map<String, Number>> maps = new LinkedHashMap<>();
+        maps.put("totalInstances", read(Evaluator.class, "totalInstances", evaluator));
+        if (evaluator instanceof AbstractAccuracy) {
+            maps.put(
+                    "correctInstances",
+                    read(AbstractAccuracy.class, "correctInstances", evaluator));
+        }
+        if (evaluator instanceof Loss) {
+            maps.put("totalLoss", read(Loss.class, "totalLoss", evaluator));
+        }
+        return maps;
     }
 
     private static ParameterStore parameterStoreOf(Trainer trainer) {

@@ -116,7 +116,13 @@ class EasyTrainResumeTest {
                 second.close();
             }
             TrainingCheckpoint last = TrainingCheckpoint.open(crashed.resolve(name(21, 3, 0)));
+            TrainingCheckpoint straight =
+                    TrainingCheckpoint.open(dir.resolve("straight").resolve(name(21, 3, 0)));
             assertEquals(3, last.getProgress().epochMetrics().size());
+            assertEquals(
+                    straight.getProgress().epochMetrics(),
+                    last.getProgress().epochMetrics(),
+                    "the metric history, the resumed epoch's training metrics included");
         }
     }
 
