@@ -26,8 +26,10 @@ import java.util.stream.Collectors;
 import org.mlodyssey.djl.checkpoint.training.CheckpointDirectory;
 import org.mlodyssey.djl.checkpoint.training.DirectoryLock;
 import org.mlodyssey.djl.checkpoint.training.EvaluatorAccumulators;
+import org.mlodyssey.djl.checkpoint.training.ForwardState;
 import org.mlodyssey.djl.checkpoint.training.HostArrayPool;
 import org.mlodyssey.djl.checkpoint.training.OptimizerStateAdapters;
+import org.mlodyssey.djl.checkpoint.training.ParameterNames;
 import org.mlodyssey.djl.checkpoint.training.StepListener;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoints;
 import org.mlodyssey.djl.checkpoint.training.TrainingProgress;
@@ -159,6 +161,14 @@ public final class CheckpointListener extends TrainingListenerAdapter
 
     /** With {@code EasyTrain.fit}: the evaluators' totals after the last step taken. */
     private String totalsAfterLastStep;
+
+    /**
+     * With {@code EasyTrain.fit}: the parameters without gradient after the last step taken, for
+     * models that have such (batch normalization); null otherwise.
+     */
+    private ForwardState forwardAfterLastStep;
+
+    private Boolean hasForwardState;
 
     private boolean epochEndPending;
     private long stepsThisEpoch;
@@ -424,7 +434,32 @@ public final class CheckpointListener extends TrainingListenerAdapter
         stepsThisEpoch++;
         stepped = true;
         totalsAfterLastStep = EvaluatorAccumulators.capture(trainer);
+        copyForwardState(trainer);
         progress.seedSchedule().beforeStep(progress.globalStep() + stepsThisEpoch);
+    }
+
+    /** Copies the parameters a forward pass changes by itself, for the next batch's save. */
+    private void copyForwardState(Trainer trainer) {
+        ParameterNames names = null;
+        if (hasForwardState == null) {
+            names = ParameterNames.of(trainer.getModel().getBlock());
+            hasForwardState = ForwardState.existsIn(names);
+        }
+        if (!hasForwardState) {
+            return;
+        }
+        if (names == null) {
+            names = ParameterNames.of(trainer.getModel().getBlock());
+        }
+        freeForwardState();
+        forwardAfterLastStep = ForwardState.copy(trainer, names);
+    }
+
+    private void freeForwardState() {
+        if (forwardAfterLastStep != null) {
+            forwardAfterLastStep.close();
+            forwardAfterLastStep = null;
+        }
     }
 
     /** Where an {@code EasyTrain.fit} run stands: the steps of this epoch counted so far. */
@@ -567,6 +602,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
                 logger.warn("Interrupted while waiting for the checkpoint writes of {}", directory);
             }
             pool.close(); // arrays still lent to a write are freed when it ends
+            freeForwardState();
             releaseLock();
         }
     }
@@ -604,6 +640,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
             }
         } finally {
             pool.close();
+            freeForwardState();
             releaseLock();
         }
         if (failure != null) {
@@ -651,7 +688,15 @@ public final class CheckpointListener extends TrainingListenerAdapter
             if (applyPolicy) {
                 writer.checkAtSave();
             }
-            snapshot = TrainingSnapshot.capture(trainer, at, adapters, pool);
+            // The deferred save of EasyTrain.fit (totals of the last step given) takes the
+            // parameters a forward pass changes as they were after the last step.
+            snapshot =
+                    TrainingSnapshot.capture(
+                            trainer,
+                            at,
+                            adapters,
+                            pool,
+                            totals == null ? null : forwardAfterLastStep);
         } catch (RuntimeException e) {
             writer.releaseSlot();
             if (pendingBest != null) {
