@@ -32,26 +32,56 @@ public final class OdysseyCommand implements Runnable {
 
     @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Option(
+            names = "--verbose",
+            scope = CommandLine.ScopeType.INHERIT,
+            description =
+                    "Show DJL's engine INFO lines, the checkpoint listener's per-save lines and"
+                            + " stack traces of failures.")
+    private boolean verbose;
+
     /**
      * Runs the command line and exits the JVM with its exit code.
      *
      * @param args the command-line arguments
      */
     public static void main(String[] args) {
-        quietCheckpointWriterLog();
+        quietLogs(args);
         System.exit(execute(args));
     }
 
     /**
-     * Keeps the checkpoint listener's INFO lines (one per save) out of the progress bars on the
-     * standard error stream: its logger is set to WARN, unless the user set it. Takes effect for
-     * slf4j-simple loggers created afterwards, so it is called before anything logs.
+     * Quiets the log lines a user of the command line does not need, unless {@code --verbose} is
+     * among the arguments: the checkpoint listener's INFO lines (one per save, which would break
+     * the progress bars on the standard error stream), DJL's INFO lines (engine loading) and DJL's
+     * CUDA probe warnings on machines without a GPU. A logger level the user set is kept. Takes
+     * effect for slf4j-simple loggers created afterwards, so it is called before anything logs.
+     *
+     * @param args the command-line arguments
      */
-    static void quietCheckpointWriterLog() {
-        String key = "org.slf4j.simpleLogger.log.org.mlodyssey.djl.checkpoint.listener";
-        if (System.getProperty(key) == null) {
-            System.setProperty(key, "warn");
+    static void quietLogs(String... args) {
+        if (java.util.Arrays.asList(args).contains("--verbose")) {
+            return;
         }
+        quiet("org.mlodyssey.djl.checkpoint.listener", "warn");
+        quiet("ai.djl", "warn");
+        quiet("ai.djl.util.cuda", "error");
+    }
+
+    private static void quiet(String logger, String level) {
+        String key = "org.slf4j.simpleLogger.log." + logger;
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, level);
+        }
+    }
+
+    /**
+     * Tells whether {@code --verbose} was given.
+     *
+     * @return true for verbose output
+     */
+    public boolean isVerbose() {
+        return verbose;
     }
 
     /**
@@ -63,7 +93,7 @@ public final class OdysseyCommand implements Runnable {
      * @return the exit code
      */
     public static int executeSubcommand(String subcommand, String... args) {
-        quietCheckpointWriterLog();
+        quietLogs(args);
         String[] all = new String[args.length + 1];
         all[0] = subcommand;
         System.arraycopy(args, 0, all, 1, args.length);
@@ -82,12 +112,22 @@ public final class OdysseyCommand implements Runnable {
 
     /**
      * Creates the command line. A failure while a command runs is reported in one line, {@code
-     * odyssey <command>: <message>}, with exit status 1; usage errors keep picocli's exit status 2.
+     * odyssey <command>: <message>}, with exit status 1; a usage error in two, the message and
+     * {@code see odyssey <command> --help}, with picocli's exit status 2.
      *
      * @return the command line
      */
     public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new OdysseyCommand());
+        commandLine.setParameterExceptionHandler(
+                (e, args) -> {
+                    CommandLine failed = e.getCommandLine();
+                    failed.getErr().println(e.getMessage());
+                    failed.getErr()
+                            .println("see " + failed.getCommandSpec().qualifiedName() + " --help");
+                    failed.getErr().flush();
+                    return failed.getCommandSpec().exitCodeOnInvalidInput();
+                });
         commandLine.setExecutionExceptionHandler(
                 (e, failed, parseResult) -> {
                     failed.getErr()
