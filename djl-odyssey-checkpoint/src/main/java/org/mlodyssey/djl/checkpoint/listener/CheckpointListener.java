@@ -18,11 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
-import java.util.stream.Collectors;
 import org.mlodyssey.djl.checkpoint.training.CheckpointDirectory;
 import org.mlodyssey.djl.checkpoint.training.DirectoryLock;
 import org.mlodyssey.djl.checkpoint.training.EvaluatorAccumulators;
@@ -120,19 +117,14 @@ public final class CheckpointListener extends TrainingListenerAdapter
     private final CheckpointDirectory directory;
     private final Path resumeFrom;
     private final long seed;
-    private final boolean async;
-    private final Map<String, String> metadata;
     private final Map<String, String> configuration;
     private String resumedAt = "";
     private Path resumedFrom;
     private final OptimizerStateAdapters adapters;
-    private final CheckpointSaver saver;
-    private final Consumer<SavedCheckpoint> onSaved;
     private final Monitor monitor;
     private final CheckpointTrigger trigger;
     private final CheckpointRegistry registry;
-    private final CheckpointWriter writer;
-    private final HostArrayPool pool = new HostArrayPool();
+    private final CheckpointSaving saving;
 
     // Training thread.
     private TrainingProgress progress;
@@ -176,28 +168,31 @@ public final class CheckpointListener extends TrainingListenerAdapter
     private boolean closed;
     private RuntimeException endFailure;
 
-    // The position saved last, committed or in flight; cleared by the writing thread on failure.
-    private final AtomicReference<String> lastSaved = new AtomicReference<>();
-
     private CheckpointListener(Builder builder, CheckpointTrigger trigger, RetentionPolicy policy) {
         this.directory = CheckpointDirectory.of(builder.directory);
         this.resumeFrom = builder.resumeFrom;
         this.seed = builder.seed;
-        this.async = builder.async;
-        this.metadata = Map.copyOf(builder.metadata);
         this.configuration = Map.copyOf(builder.configuration);
         this.adapters = builder.adapters;
-        this.saver = builder.saver;
-        this.onSaved = builder.onSaved;
         this.monitor = builder.monitor;
         this.trigger = trigger;
         this.registry = new CheckpointRegistry(directory, policy, builder.monitor);
-        this.writer =
-                new CheckpointWriter(
+        this.saving =
+                new CheckpointSaving(
+                        directory,
+                        registry,
+                        trigger,
+                        new CheckpointWriter(
+                                builder.async,
+                                builder.maxWritesInFlight,
+                                builder.failurePolicy,
+                                "checkpoint-writer-" + directory.getRoot().getFileName()),
+                        builder.adapters,
+                        builder.saver,
                         builder.async,
-                        builder.maxWritesInFlight,
-                        builder.failurePolicy,
-                        "checkpoint-writer-" + directory.getRoot().getFileName());
+                        builder.onSaved,
+                        builder.monitor,
+                        Map.copyOf(builder.metadata));
         this.progress = TrainingProgress.start(builder.seed);
     }
 
@@ -248,14 +243,47 @@ public final class CheckpointListener extends TrainingListenerAdapter
     /**
      * {@inheritDoc}
      *
-     * <p>Fired when the trainer is created: locks the directory of checkpoints and seeds the engine
-     * from the run seed ({@link Builder#optSeed}), so that {@code trainer.initialize} draws the
-     * same initial weights in every run of that seed.
+     * <p>Fired when the trainer is created: checks that the optimizer's state can be saved and that
+     * the monitored metric is one of the trainer's evaluators, locks the directory of checkpoints
+     * and seeds the engine from the run seed ({@link Builder#optSeed}), so that {@code
+     * trainer.initialize} draws the same initial weights in every run of that seed.
      */
     @Override
     public void onTrainingBegin(Trainer trainer) {
+        adapters.forTrainer(trainer);
+        checkMonitor(trainer);
         open();
         progress.seedSchedule().beforeInitialization();
+    }
+
+    /**
+     * Checks that the monitored metric names one of the trainer's evaluators (or {@code loss}).
+     *
+     * @throws IllegalArgumentException naming the valid names
+     */
+    private void checkMonitor(Trainer trainer) {
+        if (monitor == null) {
+            return;
+        }
+        List<String> names = new ArrayList<>();
+        names.add("loss");
+        trainer.getEvaluators().forEach(e -> names.add(e.getName()));
+        if (names.contains(monitor.metric())) {
+            return;
+        }
+        String hint = "";
+        for (String name : names) {
+            if (name.equalsIgnoreCase(monitor.metric())) {
+                hint = " (names are case-sensitive: '" + name + "')";
+            }
+        }
+        throw new IllegalArgumentException(
+                "optMonitor: the trainer has no evaluator '"
+                        + monitor.metric()
+                        + "'"
+                        + hint
+                        + "; valid: "
+                        + String.join(", ", names));
     }
 
     /**
@@ -316,7 +344,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
                     directory.pointLatestAt(from);
                 }
             }
-            lastSaved.set(from == null ? null : TrainingCheckpoints.directoryName(progress));
+            saving.markSaved(from == null ? null : progress);
         } catch (IOException | RuntimeException e) {
             inert =
                     e instanceof IOException io
@@ -394,7 +422,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
      * @return the failures, oldest first
      */
     public List<CheckpointWriteException> getFailures() {
-        return writer.failures();
+        return saving.failures();
     }
 
     /**
@@ -544,7 +572,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
         List<Map<String, Float>> history = progress.epochMetrics();
         Map<String, Float> last = history.isEmpty() ? Map.of() : history.get(history.size() - 1);
         if (trigger.dependsOnWritesInFlight(last)) {
-            writer.awaitWrites(); // a new best only if the best in flight failed: wait to know
+            saving.awaitWrites(); // a new best only if the best in flight failed: wait to know
         }
         EnumSet<SaveReason> reasons =
                 trigger.afterEpoch(progress.epoch(), progress.globalStep(), last);
@@ -579,7 +607,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
                 return;
             }
             // The writes in flight decide whether this position is committed already.
-            writer.awaitWrites();
+            saving.awaitWrites();
             if (epochEndPending) {
                 driver = Driver.EPOCH;
                 epochEndPending = false;
@@ -598,10 +626,9 @@ public final class CheckpointListener extends TrainingListenerAdapter
             endFailure = e;
             logger.error("The checkpoint at the end of training in {} failed", directory, e);
         } finally {
-            if (!writer.finish()) {
+            if (!saving.finish()) {
                 logger.warn("Interrupted while waiting for the checkpoint writes of {}", directory);
             }
-            pool.close(); // arrays still lent to a write are freed when it ends
             freeForwardState();
             releaseLock();
         }
@@ -631,7 +658,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
         }
         RuntimeException failure = endFailure;
         try {
-            writer.close();
+            saving.close();
         } catch (RuntimeException e) {
             if (failure == null) {
                 failure = e;
@@ -639,7 +666,6 @@ public final class CheckpointListener extends TrainingListenerAdapter
                 failure.addSuppressed(e);
             }
         } finally {
-            pool.close();
             freeForwardState();
             releaseLock();
         }
@@ -649,8 +675,9 @@ public final class CheckpointListener extends TrainingListenerAdapter
     }
 
     /**
-     * Saves a position if there are reasons to; {@code totals} are the evaluators' running totals
-     * at that position, or null to capture them now.
+     * Saves a position if there are reasons to, unless the listener is inert; {@code totals} are
+     * the evaluators' running totals at that position, or null to capture them now (with the
+     * parameters as they are).
      */
     private void save(
             Trainer trainer,
@@ -666,146 +693,20 @@ public final class CheckpointListener extends TrainingListenerAdapter
                     "The checkpoint listener of " + directory + " is closed");
         }
         open();
-        String name = TrainingCheckpoints.directoryName(at);
-        Float value = metricAt(at);
-        // The trigger counts a new best as pending until told whether it was committed.
-        Float pendingBest = reasons.contains(SaveReason.BEST) ? value : null;
-        if (name.equals(lastSaved.get())) {
-            if (pendingBest != null) {
-                trigger.failed(pendingBest); // not saved again; the earlier save reports itself
-            }
-            if (applyPolicy) {
-                writer.checkAtSave();
-            }
-            return;
-        }
-        long start = System.nanoTime();
-        // The slot first: with one write in flight, the previous write has ended, so its
-        // failure (if any) is known to checkAtSave.
-        long waited = writer.awaitSlot();
-        TrainingSnapshot snapshot;
-        try {
-            if (applyPolicy) {
-                writer.checkAtSave();
-            }
-            // The deferred save of EasyTrain.fit (totals of the last step given) takes the
-            // parameters a forward pass changes as they were after the last step.
-            snapshot =
-                    TrainingSnapshot.capture(
-                            trainer,
-                            at,
-                            adapters,
-                            pool,
-                            totals == null ? null : forwardAfterLastStep);
-        } catch (RuntimeException e) {
-            writer.releaseSlot();
-            if (pendingBest != null) {
-                trigger.failed(pendingBest);
-            }
-            throw e;
-        }
-        long captured = System.nanoTime();
-        long ordinal = registry.takeOrdinal();
-        Map<String, String> meta = new LinkedHashMap<>(metadata);
-        meta.put(META_ORDINAL, Long.toString(ordinal));
-        meta.put(META_EVALUATORS, totals != null ? totals : EvaluatorAccumulators.capture(trainer));
-        if (!resumedAt.isEmpty()) {
-            meta.put(META_RESUMED_AT, resumedAt);
-        }
-        meta.put(META_REASONS, reasons.stream().map(Enum::name).collect(Collectors.joining(",")));
-        if (value != null) {
-            meta.put(META_MONITOR, monitor.key());
-            meta.put(META_MONITOR_VALUE, Float.toString(value));
-        }
-        lastSaved.set(name);
-        trigger.saved(at.globalStep());
-        Path target = directory.resolve(at);
-        Set<SaveReason> why = Set.copyOf(reasons);
-        Path root = directory.getRoot();
-        writer.submit(
-                target,
-                () -> {
-                    long writeStart = System.nanoTime();
-                    Path dir;
-                    try (TrainingSnapshot s = snapshot) {
-                        dir = saver.save(root, s, meta);
-                    } catch (Throwable e) { // nothing committed: this position may be saved again
-                        lastSaved.compareAndSet(name, null);
-                        if (pendingBest != null) {
-                            trigger.failed(pendingBest);
-                        }
-                        throw e;
-                    }
-                    long commit = System.nanoTime() - writeStart;
-                    long blocked = async ? captured - start : System.nanoTime() - start;
-                    committed(dir, ordinal, value, why, blocked, waited, commit);
-                },
-                applyPolicy);
-    }
-
-    /**
-     * Everything after a commit; a failure here does not undo the commit and is no failed write: it
-     * is logged as a warning, and the failure policy does not apply.
-     */
-    private void committed(
-            Path dir,
-            long ordinal,
-            Float value,
-            Set<SaveReason> why,
-            long blocked,
-            long waited,
-            long commit) {
-        if (value != null) {
-            trigger.committed(value);
-        }
-        try {
-            try {
-                directory.pointLatestAt(dir);
-            } catch (IOException e) {
-                logger.warn("Committed {} but could not update latest: {}", dir, e.toString(), e);
-            }
-            registry.committed(dir, ordinal, value);
-            SavedCheckpoint saved =
-                    new SavedCheckpoint(dir, why, directory.sizeOf(dir), blocked, waited, commit);
-            logger.info(
-                    "Saved checkpoint {} ({} MB, {}): training blocked {} ms",
-                    dir.getFileName(),
-                    String.format("%.1f", saved.bytes() / 1e6),
-                    why,
-                    millis(blocked));
-            logger.debug(
-                    "Checkpoint {}: {} bytes, waited {} ms for the previous write, written and"
-                            + " committed in {} ms",
-                    dir,
-                    saved.bytes(),
-                    millis(waited),
-                    millis(commit));
-            onSaved.accept(saved);
-        } catch (IOException | RuntimeException e) {
-            logger.warn(
-                    "Committed checkpoint {}, but what follows the commit failed (the checkpoint"
-                            + " stands): {}",
-                    dir,
-                    e.toString(),
-                    e);
-        }
-    }
-
-    private Float metricAt(TrainingProgress at) {
-        if (monitor == null || at.batchInEpoch() != 0 || at.epochMetrics().isEmpty()) {
-            return null;
-        }
-        return at.epochMetrics().get(at.epochMetrics().size() - 1).get(monitor.key());
+        saving.save(
+                trainer,
+                at,
+                reasons,
+                applyPolicy,
+                totals,
+                totals == null ? null : forwardAfterLastStep,
+                resumedAt);
     }
 
     private static Map<String, Float> evaluations(Trainer trainer) {
         TrainingResult result = trainer.getTrainingResult();
         Map<String, Float> evaluations = result == null ? null : result.getEvaluations();
         return evaluations == null ? Map.of() : new LinkedHashMap<>(evaluations);
-    }
-
-    private static long millis(long nanos) {
-        return nanos / 1_000_000;
     }
 
     /** Configures a {@link CheckpointListener}. */

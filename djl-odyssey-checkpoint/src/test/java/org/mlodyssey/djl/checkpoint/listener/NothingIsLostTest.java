@@ -253,4 +253,20 @@ class NothingIsLostTest {
         }
         listener.close();
     }
+
+    @Test
+    void anUnknownMonitoredMetricFailsWhenTheTrainerIsCreatedNamingTheValidOnes(@TempDir Path dir) {
+        CheckpointListener listener =
+                CheckpointListener.builder()
+                        .setDirectory(dir.resolve("ckpt"))
+                        .optMonitor("l2loss", Monitor.Mode.MIN, true)
+                        .build();
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> new TinyTraining(OptimizerKind.ADAM, 1, true, listener));
+        assertTrue(e.getMessage().contains("'L2Loss'"), e.getMessage());
+        assertTrue(e.getMessage().contains("valid: loss, L2Loss"), e.getMessage());
+        assertFalse(Files.exists(dir.resolve("ckpt")), "nothing written");
+    }
 }
