@@ -152,7 +152,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
     private boolean stepped;
 
     /** With {@code EasyTrain.fit}: the evaluators' totals after the last step taken. */
-    private String totalsAfterLastStep;
+    private EvaluatorAccumulators.Totals totalsAfterLastStep;
 
     /**
      * With {@code EasyTrain.fit}: the parameters without gradient after the last step taken, for
@@ -461,7 +461,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
         }
         stepsThisEpoch++;
         stepped = true;
-        totalsAfterLastStep = EvaluatorAccumulators.capture(trainer);
+        totalsAfterLastStep = EvaluatorAccumulators.copy(trainer);
         copyForwardState(trainer);
         progress.seedSchedule().beforeStep(progress.globalStep() + stepsThisEpoch);
     }
@@ -684,7 +684,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
             TrainingProgress at,
             EnumSet<SaveReason> reasons,
             boolean applyPolicy,
-            String totals) {
+            EvaluatorAccumulators.Totals totals) {
         if (reasons.isEmpty() || inert != null) {
             return;
         }

@@ -139,7 +139,7 @@ final class CheckpointSaving {
             TrainingProgress at,
             EnumSet<SaveReason> reasons,
             boolean applyPolicy,
-            String totals,
+            EvaluatorAccumulators.Totals totals,
             ForwardState beforeForward,
             String resumedAt) {
         String name = TrainingCheckpoints.directoryName(at);
@@ -178,7 +178,7 @@ final class CheckpointSaving {
         meta.put(CheckpointListener.META_ORDINAL, Long.toString(ordinal));
         meta.put(
                 CheckpointListener.META_EVALUATORS,
-                totals != null ? totals : EvaluatorAccumulators.capture(trainer));
+                totals != null ? totals.toJson() : EvaluatorAccumulators.capture(trainer));
         if (!resumedAt.isEmpty()) {
             meta.put(CheckpointListener.META_RESUMED_AT, resumedAt);
         }

@@ -22,6 +22,7 @@ import java.lang.reflect.Field;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The only place that reaches into DJL's private fields.
@@ -192,10 +193,19 @@ final class DjlInternals {
         }
     }
 
+    /** Fields looked up once: the evaluators' totals are read at every step. */
+    private static final Map<String, Field> FIELDS = new ConcurrentHashMap<>();
+
     private static Field field(Class<?> declaringClass, String fieldName) {
+        String key = declaringClass.getName() + '#' + fieldName;
+        Field cached = FIELDS.get(key);
+        if (cached != null) {
+            return cached;
+        }
         try {
             Field field = declaringClass.getDeclaredField(fieldName);
             field.setAccessible(true);
+            FIELDS.put(key, field);
             return field;
         } catch (NoSuchFieldException | RuntimeException e) {
             throw changed(declaringClass, fieldName, e);

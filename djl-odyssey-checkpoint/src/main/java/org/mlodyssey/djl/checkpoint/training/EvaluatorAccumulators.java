@@ -10,6 +10,7 @@ import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -30,24 +31,65 @@ public final class EvaluatorAccumulators {
     private EvaluatorAccumulators() {}
 
     /**
-     * Captures the running totals of a trainer's evaluators.
+     * Copies the running totals of a trainer's evaluators: a few map copies, cheap enough for every
+     * step.
+     *
+     * @param trainer the trainer
+     * @return the copy
+     */
+    public static Totals copy(Trainer trainer) {
+        Map<String, Map<String, Map<String, Number>>> all = new LinkedHashMap<>();
+        for (Evaluator evaluator : trainer.getEvaluators()) {
+            Map<String, Map<String, Number>> fields = new LinkedHashMap<>();
+            for (Map.Entry<String, Map<String, Number>> field :
+                    DjlInternals.accumulatorsOf(evaluator).entrySet()) {
+                fields.put(field.getKey(), new LinkedHashMap<>(field.getValue()));
+            }
+            all.put(evaluator.getName(), fields);
+        }
+        return new Totals(all);
+    }
+
+    /**
+     * Captures the running totals of a trainer's evaluators as text.
      *
      * @param trainer the trainer
      * @return {@code {"<evaluator>": {"<field>": {"<key>": "<total>"}}}} on one line
      */
     public static String capture(Trainer trainer) {
-        JsonObject all = new JsonObject();
-        for (Evaluator evaluator : trainer.getEvaluators()) {
-            JsonObject fields = new JsonObject();
-            for (Map.Entry<String, Map<String, Number>> field :
-                    DjlInternals.accumulatorsOf(evaluator).entrySet()) {
-                JsonObject totals = new JsonObject();
-                field.getValue().forEach((key, total) -> totals.addProperty(key, total.toString()));
-                fields.add(field.getKey(), totals);
-            }
-            all.add(evaluator.getName(), fields);
+        return copy(trainer).toJson();
+    }
+
+    /** A copy of the running totals, by evaluator, field and accumulator key. */
+    public static final class Totals {
+
+        private final Map<String, Map<String, Map<String, Number>>> totals;
+
+        private Totals(Map<String, Map<String, Map<String, Number>>> totals) {
+            this.totals = totals;
         }
-        return GSON.toJson(all);
+
+        /**
+         * Renders the copy as {@link #restore} reads it.
+         *
+         * @return {@code {"<evaluator>": {"<field>": {"<key>": "<total>"}}}} on one line
+         */
+        public String toJson() {
+            JsonObject all = new JsonObject();
+            totals.forEach(
+                    (evaluator, fields) -> {
+                        JsonObject f = new JsonObject();
+                        fields.forEach(
+                                (field, values) -> {
+                                    JsonObject v = new JsonObject();
+                                    values.forEach(
+                                            (key, total) -> v.addProperty(key, total.toString()));
+                                    f.add(field, v);
+                                });
+                        all.add(evaluator, f);
+                    });
+            return GSON.toJson(all);
+        }
     }
 
     /**
