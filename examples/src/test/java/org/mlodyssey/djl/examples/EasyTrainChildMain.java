@@ -6,14 +6,7 @@ package org.mlodyssey.djl.examples;
 
 import ai.djl.Model;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
-import ai.djl.nn.Blocks;
-import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.Dropout;
-import ai.djl.nn.pooling.Pool;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Dataset;
@@ -88,7 +81,9 @@ public final class EasyTrainChildMain {
                         .addTrainingListeners(new EvaluatorTrainingListener(), listener, batches);
         try (Model model = Model.newInstance(args[0])) {
             model.setBlock(
-                    lenet ? lenetWithDropout(Emnist.Split.BALANCED.getNumClasses()) : resnet());
+                    lenet
+                            ? ModelKind.lenet(28, Emnist.Split.BALANCED.getNumClasses(), 0.5f)
+                            : resnet());
             try (Trainer trainer = model.newTrainer(config)) {
                 trainer.initialize(lenet ? new Shape(1, 1, 28, 28) : new Shape(1, 3, 32, 32));
                 ResumableTraining.fit(trainer, epochs, train, test);
@@ -122,28 +117,5 @@ public final class EasyTrainChildMain {
 
     private static Block resnet() {
         return ModelKind.RESNET20.build(3, 32, Cifar10.NUM_CLASSES);
-    }
-
-    /** LeNet-5 with dropout before its last layer. */
-    private static Block lenetWithDropout(int classes) {
-        return new SequentialBlock()
-                .add(
-                        Conv2d.builder()
-                                .setKernelShape(new Shape(5, 5))
-                                .optPadding(new Shape(2, 2))
-                                .setFilters(6)
-                                .build())
-                .add(Activation.reluBlock())
-                .add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)))
-                .add(Conv2d.builder().setKernelShape(new Shape(5, 5)).setFilters(16).build())
-                .add(Activation.reluBlock())
-                .add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)))
-                .add(Blocks.batchFlattenBlock())
-                .add(Linear.builder().setUnits(120).build())
-                .add(Activation.reluBlock())
-                .add(Dropout.builder().optRate(0.5f).build())
-                .add(Linear.builder().setUnits(84).build())
-                .add(Activation.reluBlock())
-                .add(Linear.builder().setUnits(classes).build());
     }
 }
