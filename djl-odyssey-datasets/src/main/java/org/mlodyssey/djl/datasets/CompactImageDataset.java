@@ -27,6 +27,7 @@ import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.mlodyssey.djl.checkpoint.training.PositionableDataset;
 
 /**
  * An image-classification dataset that holds every image as uint8 pixels in one array and builds
@@ -54,7 +55,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * transforms, for DJL code that reads records one by one.
  */
 public abstract sealed class CompactImageDataset extends RandomAccessDataset
-        permits Emnist, Cifar10, Cifar100 {
+        implements PositionableDataset permits Emnist, Cifar10, Cifar100 {
 
     private static final byte[] ZEROS = new byte[3 * 32 * 32];
 
@@ -77,6 +78,7 @@ public abstract sealed class CompactImageDataset extends RandomAccessDataset
     private final boolean shuffle;
     private final boolean dropLast;
     private final AtomicInteger epoch = new AtomicInteger();
+    private final AtomicInteger batchesToSkip = new AtomicInteger();
     private final ThreadLocal<ByteBuffer> scratch = new ThreadLocal<>();
     private volatile ImageStore store;
 
@@ -185,10 +187,24 @@ public abstract sealed class CompactImageDataset extends RandomAccessDataset
      * @param epoch the epoch number, 0 for the first epoch
      */
     public void setEpoch(int epoch) {
-        if (epoch < 0) {
-            throw new IllegalArgumentException("epoch must not be negative: " + epoch);
+        setPosition(epoch, 0);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The whole-epoch call that follows draws the epoch's order as the uninterrupted run did and
+     * leaves out its first {@code batchesDone} batches (their images are never read); {@code
+     * ResumableTraining.fit} calls this after a resume in the middle of an epoch.
+     */
+    @Override
+    public void setPosition(int epoch, int batchesDone) {
+        if (epoch < 0 || batchesDone < 0) {
+            throw new IllegalArgumentException(
+                    "epoch and batchesDone must not be negative: " + epoch + ", " + batchesDone);
         }
         this.epoch.set(epoch);
+        this.batchesToSkip.set(batchesDone);
     }
 
     /**
@@ -258,6 +274,20 @@ public abstract sealed class CompactImageDataset extends RandomAccessDataset
         prepare();
         int e = epoch.getAndIncrement();
         Iterator<int[]> plan = ownSampling ? ownPlan(e) : samplerPlan(sampler);
+        int skip = batchesToSkip.getAndSet(0);
+        for (int b = 0; b < skip; b++) {
+            if (!plan.hasNext()) {
+                throw new IllegalStateException(
+                        "Cannot start epoch "
+                                + e
+                                + " after batch "
+                                + skip
+                                + ": it has "
+                                + b
+                                + " batches");
+            }
+            plan.next();
+        }
         return new ImageBatches(this, manager, plan, executorService, prefetchNumber, e);
     }
 

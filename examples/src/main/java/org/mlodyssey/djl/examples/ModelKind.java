@@ -11,6 +11,7 @@ import ai.djl.nn.Blocks;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.pooling.Pool;
 import java.util.Locale;
 
@@ -45,8 +46,27 @@ public enum ModelKind {
                         .add(Activation.reluBlock())
                         .add(Linear.builder().setUnits(classes).build());
             case LENET:
-                int pad = Math.max(0, (32 - height) / 2);
-                return new SequentialBlock()
+                return lenet(height, classes, 0);
+            case RESNET20:
+                return CifarResNet.build(20, classes);
+            default:
+                throw new AssertionError(this);
+        }
+    }
+
+    /**
+     * Builds LeNet-5 with ReLU and max pooling, optionally with dropout before its second dense
+     * layer.
+     *
+     * @param height the image height (28x28 inputs are padded to 32x32)
+     * @param classes the number of classes
+     * @param dropout the dropout rate, 0 for none
+     * @return the untrained block
+     */
+    static Block lenet(int height, int classes, float dropout) {
+        int pad = Math.max(0, (32 - height) / 2);
+        SequentialBlock block =
+                new SequentialBlock()
                         .add(
                                 Conv2d.builder()
                                         .setKernelShape(new Shape(5, 5))
@@ -64,15 +84,13 @@ public enum ModelKind {
                         .add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)))
                         .add(Blocks.batchFlattenBlock())
                         .add(Linear.builder().setUnits(120).build())
-                        .add(Activation.reluBlock())
-                        .add(Linear.builder().setUnits(84).build())
-                        .add(Activation.reluBlock())
-                        .add(Linear.builder().setUnits(classes).build());
-            case RESNET20:
-                return CifarResNet.build(20, classes);
-            default:
-                throw new AssertionError(this);
+                        .add(Activation.reluBlock());
+        if (dropout > 0) {
+            block.add(Dropout.builder().optRate(dropout).build());
         }
+        return block.add(Linear.builder().setUnits(84).build())
+                .add(Activation.reluBlock())
+                .add(Linear.builder().setUnits(classes).build());
     }
 
     /**

@@ -5,7 +5,6 @@
 package org.mlodyssey.djl.examples;
 
 import ai.djl.Model;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
@@ -27,7 +26,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -35,12 +33,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.mlodyssey.djl.checkpoint.listener.CheckpointListener;
-import org.mlodyssey.djl.checkpoint.listener.LatestPointer;
 import org.mlodyssey.djl.checkpoint.listener.Monitor;
+import org.mlodyssey.djl.checkpoint.training.CheckpointDirectory;
+import org.mlodyssey.djl.checkpoint.training.ConfigurationMismatchException;
+import org.mlodyssey.djl.checkpoint.training.LatestPointer;
 import org.mlodyssey.djl.checkpoint.training.ResumableTrainingLoop;
 import org.mlodyssey.djl.checkpoint.training.StepListener;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoint;
-import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoints;
 import org.mlodyssey.djl.checkpoint.training.TrainingProgress;
 import org.mlodyssey.djl.datasets.CompactImageDataset;
 import org.mlodyssey.djl.examples.cli.OdysseyCommand;
@@ -59,8 +58,11 @@ public final class TrainClassifier {
     /** Prefix of the manifest metadata this example records. */
     public static final String META_PREFIX = "odyssey.";
 
-    /** Metadata key: the steps at which the run was resumed, comma-separated, oldest first. */
-    public static final String META_RESUMED_AT = "odyssey.resumedAtSteps";
+    /**
+     * Metadata key: the steps at which the run was resumed, comma-separated, oldest first (the
+     * checkpoint listener's).
+     */
+    public static final String META_RESUMED_AT = CheckpointListener.META_RESUMED_AT;
 
     /** Metadata key: training batches per epoch. */
     public static final String META_BATCHES_PER_EPOCH = "odyssey.batchesPerEpoch";
@@ -264,15 +266,7 @@ public final class TrainClassifier {
         int batchesPerEpoch = (int) ((train.size() + o.batchSize() - 1) / o.batchSize());
 
         Map<String, String> config = configuration(o, split);
-        Optional<TrainingCheckpoint> from = resumeSource(o, config);
-        List<String> resumes = new ArrayList<>();
-        if (from.isPresent()) {
-            String earlier = from.get().getManifest().metadata().get(META_RESUMED_AT);
-            if (earlier != null && !earlier.isEmpty()) {
-                resumes.addAll(List.of(earlier.split(",")));
-            }
-            resumes.add(Long.toString(from.get().getProgress().globalStep()));
-        }
+        Path resumeFrom = resumeSource(o);
 
         CheckpointListener.Builder lb =
                 CheckpointListener.builder()
@@ -290,18 +284,21 @@ public final class TrainClassifier {
             lb.optMonitor(m.metric(), m.mode(), m.onValidation());
             lb.optKeepBest(o.keepBest());
         }
-        config.forEach(lb::addMetadata);
+        if (resumeFrom != null) {
+            lb.optResumeFrom(resumeFrom);
+        }
+        config.forEach(lb::addConfiguration);
         lb.addMetadata(META_BATCHES_PER_EPOCH, Integer.toString(batchesPerEpoch));
-        lb.addMetadata(META_RESUMED_AT, String.join(",", resumes));
 
         TrainingProgress end;
+        Path resumedFrom;
+        TrainingProgress resumedAt = null;
         float[] trainEval;
         float[] testEval;
         try (CheckpointListener listener = lb.build();
                 Model model = Model.newInstance(o.model().cliName())) {
             model.setBlock(
                     o.model().build(o.dataset().channels(), o.dataset().imageSize(), classes));
-            Engine.getInstance().setRandomSeed(Long.hashCode(o.seed()));
             DefaultTrainingConfig trainingConfig =
                     new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
                             .optOptimizer(optimizer(o))
@@ -310,20 +307,9 @@ public final class TrainClassifier {
             try (Trainer trainer = model.newTrainer(trainingConfig)) {
                 int size = o.dataset().imageSize();
                 trainer.initialize(new Shape(1, o.dataset().channels(), size, size));
-                TrainingProgress start;
-                if (from.isEmpty()) {
-                    start = TrainingProgress.start(o.seed());
-                } else if (o.resume().equals("auto")) {
-                    start = listener.resume(trainer, o.seed());
-                    if (start.globalStep() != from.get().getProgress().globalStep()) {
-                        throw new IllegalStateException(
-                                "The newest valid checkpoint of "
-                                        + o.checkpointDir()
-                                        + " changed while resuming");
-                    }
-                } else {
-                    start = listener.resumeFrom(trainer, from.get().getDirectory(), o.seed());
-                }
+                TrainingProgress start = resume(listener, trainer);
+                resumedFrom = listener.getResumedFrom().orElse(null);
+                resumedAt = start;
                 ProgressBar bar = new ProgressBar(progressOut, o.epochs(), batchesPerEpoch);
                 ResumableTrainingLoop.Builder loop =
                         ResumableTrainingLoop.builder()
@@ -347,8 +333,8 @@ public final class TrainClassifier {
                 trainEval[0],
                 testEval[1],
                 latest,
-                from.map(TrainingCheckpoint::getDirectory).orElse(null),
-                from.map(c -> c.getProgress().globalStep()).orElse(0L),
+                resumedFrom,
+                resumedFrom == null ? 0L : resumedAt.globalStep(),
                 (System.nanoTime() - started) / 1e9);
     }
 
@@ -404,13 +390,15 @@ public final class TrainClassifier {
         return config;
     }
 
-    private static Optional<TrainingCheckpoint> resumeSource(Options o, Map<String, String> config)
-            throws IOException {
-        Optional<TrainingCheckpoint> from;
+    /**
+     * Checks {@code --resume} against the checkpoint directory and returns the source to resume
+     * from: null for the listener's own directory (auto, and never on an empty directory).
+     */
+    private static Path resumeSource(Options o) throws IOException {
         switch (o.resume()) {
             case "never":
                 Optional<TrainingCheckpoint> existing =
-                        TrainingCheckpoints.findLatestValid(o.checkpointDir());
+                        CheckpointDirectory.of(o.checkpointDir()).findLatestValid();
                 if (existing.isPresent()) {
                     throw new ResumeConflictException(
                             "--resume never, but --checkpoint-dir "
@@ -419,52 +407,49 @@ public final class TrainClassifier {
                                     + existing.get().getDirectory().getFileName()
                                     + "); use an empty --checkpoint-dir, or --resume auto");
                 }
-                return Optional.empty();
+                return null;
             case "auto":
-                from = TrainingCheckpoints.findLatestValid(o.checkpointDir());
-                break;
+                return null;
             default:
                 Path given = Path.of(o.resume());
-                Path path = given;
-                if (Files.isRegularFile(given)
-                        && given.getFileName().toString().equals(LatestPointer.FILE_NAME)) {
-                    path =
-                            LatestPointer.read(given.toAbsolutePath().getParent())
-                                    .orElseThrow(() -> new IOException("Empty pointer " + given));
-                }
-                if (!Files.isDirectory(path)) {
+                boolean pointer =
+                        Files.isRegularFile(given)
+                                && given.getFileName().toString().equals(LatestPointer.FILE_NAME);
+                if (!pointer && !Files.isDirectory(given)) {
                     throw new ResumeConflictException(
                             "--resume "
                                     + o.resume()
                                     + ": no such checkpoint directory (expected auto, never, a"
                                     + " checkpoint directory or a 'latest' file)");
                 }
-                from = Optional.of(TrainingCheckpoint.open(path));
-                break;
+                return given;
         }
-        if (from.isPresent()) {
-            Map<String, String> saved = from.get().getManifest().metadata();
-            for (Map.Entry<String, String> e : config.entrySet()) {
-                String was = saved.get(e.getKey());
-                if (was != null && !was.equals(e.getValue())) {
-                    String flag = "--" + e.getKey().substring(META_PREFIX.length());
-                    throw new ResumeConflictException(
-                            flag
-                                    + " "
-                                    + e.getValue()
-                                    + " differs from "
-                                    + flag
-                                    + " "
-                                    + was
-                                    + " of the checkpoint "
-                                    + from.get().getDirectory()
-                                    + "; resume with the same "
-                                    + flag
-                                    + ", or start a new run in another --checkpoint-dir");
-                }
-            }
+    }
+
+    /**
+     * Resumes through the listener (the library's one resume path); a checkpoint of another
+     * configuration is a usage error naming the flag.
+     */
+    private static TrainingProgress resume(CheckpointListener listener, Trainer trainer)
+            throws IOException {
+        try {
+            return listener.resume(trainer);
+        } catch (ConfigurationMismatchException e) {
+            String flag = "--" + e.getKey().substring(META_PREFIX.length());
+            throw new ResumeConflictException(
+                    flag
+                            + " "
+                            + e.getValue()
+                            + " differs from "
+                            + flag
+                            + " "
+                            + e.getSavedValue()
+                            + " of the checkpoint "
+                            + e.getCheckpoint()
+                            + "; resume with the same "
+                            + flag
+                            + ", or start a new run in another --checkpoint-dir");
         }
-        return from;
     }
 
     private static Optimizer optimizer(Options o) {

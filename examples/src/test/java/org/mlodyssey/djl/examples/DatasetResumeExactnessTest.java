@@ -144,8 +144,9 @@ class DatasetResumeExactnessTest {
                 Path checkpoints = dir.resolve("checkpoints");
                 TrainingProgress start =
                         resume
-                                ? TrainingCheckpoints.restoreLatestOrStart(
-                                        checkpoints, trainer, RUN_SEED)
+                                ? TrainingCheckpoints.findLatestValid(checkpoints)
+                                        .orElseThrow()
+                                        .restoreInto(trainer)
                                 : TrainingProgress.start(RUN_SEED);
                 assertEquals(resume ? STOP_STEP : 0, start.globalStep());
                 StepListener saveAtStop =

@@ -265,7 +265,8 @@ class TrainCommandTest {
         assertEquals("intact", c.get("integrity").getAsString());
         assertEquals(3, c.getAsJsonArray("files").size());
         assertEquals(
-                "7", c.getAsJsonObject("metadata").get("odyssey.resumedAtSteps").getAsString());
+                "7",
+                c.getAsJsonObject("metadata").get(TrainClassifier.META_RESUMED_AT).getAsString());
         assertEquals(0, Cli.run("verify", run.resolve(newest).toString()).exit());
 
         // As text, one row per tensor under each file: name, dtype, shape, bytes.

@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mlodyssey.djl.checkpoint.listener.LatestPointer;
+import org.mlodyssey.djl.checkpoint.training.LatestPointer;
 
 /**
  * {@code odyssey train} killed with SIGKILL mid-run and resumed with {@code --resume auto} in a new

@@ -10,38 +10,24 @@ import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.listener.TrainingListenerAdapter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumSet;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
-import org.mlodyssey.djl.checkpoint.format.AtomicFiles;
+import org.mlodyssey.djl.checkpoint.training.CheckpointDirectory;
+import org.mlodyssey.djl.checkpoint.training.DirectoryLock;
+import org.mlodyssey.djl.checkpoint.training.EvaluatorAccumulators;
+import org.mlodyssey.djl.checkpoint.training.ForwardState;
 import org.mlodyssey.djl.checkpoint.training.HostArrayPool;
-import org.mlodyssey.djl.checkpoint.training.InvalidTrainingCheckpointException;
 import org.mlodyssey.djl.checkpoint.training.OptimizerStateAdapters;
+import org.mlodyssey.djl.checkpoint.training.ParameterNames;
 import org.mlodyssey.djl.checkpoint.training.StepListener;
-import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoint;
-import org.mlodyssey.djl.checkpoint.training.TrainingCheckpointManifest;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoints;
 import org.mlodyssey.djl.checkpoint.training.TrainingProgress;
 import org.mlodyssey.djl.checkpoint.training.TrainingSnapshot;
@@ -49,9 +35,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Saves training checkpoints automatically: decides when ({@link CheckpointTrigger}), which to keep
- * ({@link RetentionPolicy}), and hands the writing to a background thread ({@link
- * CheckpointWriter}); the checkpoints are {@link TrainingCheckpoints}'s.
+ * Saves training checkpoints automatically: decides when ({@link CheckpointTrigger}), takes a
+ * host-memory snapshot and hands the writing to a background thread ({@link CheckpointWriter}); the
+ * directory of checkpoints ({@link CheckpointDirectory}) and the registry of saved ones ({@link
+ * CheckpointRegistry}: retention, holds, best value) do the rest.
  *
  * <p>Two ways to use it:
  *
@@ -65,13 +52,22 @@ import org.slf4j.LoggerFactory;
  *       epoch's end, and its {@code onEpoch} and {@code onTrainingBatch} do nothing.
  * </ul>
  *
+ * <p>A run writes into its directory alone: the listener locks it ({@code .lock}) from the
+ * trainer's creation ({@code onTrainingBegin}) or {@link #resume} until training ends; another
+ * listener or process gets a {@link
+ * org.mlodyssey.djl.checkpoint.training.CheckpointDirectoryLockedException} naming the holder.
+ *
+ * <p>Nothing committed is lost: a listener whose {@link #resume} failed saves and deletes nothing
+ * (and says so when training ends); the end of training saves only when a step ran since the run
+ * started or resumed; retention never deletes a checkpoint positioned after the one just saved.
+ *
  * <p>Saving is asynchronous by default: the training thread waits for the previous write if it is
  * still running (at most {@code maxWritesInFlight}, default 1, so memory stays bounded), takes a
  * host-memory snapshot into reused buffers ({@link HostArrayPool}), and goes on; one background
- * thread writes and commits. After each commit the {@code latest} pointer is replaced ({@link
- * LatestPointer}) and the retention rules delete what they no longer keep. The end of training
- * ({@code onTrainingEnd}, fired by {@code Trainer.close()}) or {@link #close()} waits for pending
- * writes. A failed write is logged and handled by the {@link FailurePolicy}.
+ * thread writes and commits. After each commit the {@code latest} pointer is replaced and the
+ * retention rules delete what they no longer keep. The end of training ({@code onTrainingEnd},
+ * fired by {@code Trainer.close()}) or {@link #close()} waits for pending writes. A failed write is
+ * logged and handled by the {@link FailurePolicy}.
  */
 public final class CheckpointListener extends TrainingListenerAdapter
         implements StepListener, AutoCloseable {
@@ -88,18 +84,20 @@ public final class CheckpointListener extends TrainingListenerAdapter
     /** Manifest metadata key: why the checkpoint was saved, comma-separated. */
     public static final String META_REASONS = "checkpointListener.reasons";
 
+    /**
+     * Manifest metadata key: the running totals of the trainer's evaluators ({@link
+     * EvaluatorAccumulators}), restored on resume.
+     */
+    public static final String META_EVALUATORS = "checkpointListener.evaluators";
+
+    /** Manifest metadata key: the global steps the run resumed at so far, comma-separated. */
+    public static final String META_RESUMED_AT = "checkpointListener.resumedAtSteps";
+
     private static final String META_PREFIX = "checkpointListener.";
-
-    /** A checkpoint directory's name, as {@link TrainingCheckpoints#directoryName}. */
-    private static final Pattern CHECKPOINT_NAME =
-            Pattern.compile("step-\\d{12}-epoch-\\d{6}-batch-\\d{9}");
-
-    private static final DateTimeFormatter STAMP =
-            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC);
 
     private static final Logger logger = LoggerFactory.getLogger(CheckpointListener.class);
 
-    /** Saves a snapshot into a directory of checkpoints; {@link TrainingCheckpoints#save}. */
+    /** Saves a snapshot into a directory of checkpoints; {@link CheckpointDirectory#save}. */
     @FunctionalInterface
     interface CheckpointSaver {
 
@@ -116,17 +114,17 @@ public final class CheckpointListener extends TrainingListenerAdapter
                 throws IOException;
     }
 
-    private final Path root;
-    private final boolean async;
-    private final Map<String, String> metadata;
+    private final CheckpointDirectory directory;
+    private final Path resumeFrom;
+    private final long seed;
+    private final Map<String, String> configuration;
+    private String resumedAt = "";
+    private Path resumedFrom;
     private final OptimizerStateAdapters adapters;
-    private final CheckpointSaver saver;
-    private final Consumer<SavedCheckpoint> onSaved;
     private final Monitor monitor;
     private final CheckpointTrigger trigger;
-    private final RetentionPolicy retention;
-    private final CheckpointWriter writer;
-    private final HostArrayPool pool = new HostArrayPool();
+    private final CheckpointRegistry registry;
+    private final CheckpointSaving saving;
 
     // Training thread.
     private TrainingProgress progress;
@@ -141,52 +139,61 @@ public final class CheckpointListener extends TrainingListenerAdapter
 
     private Driver driver = Driver.UNKNOWN;
 
+    /** The directory's lock and registry are loaded (at the first event that needs them). */
+    private DirectoryLock lock;
+
+    /** A resume failed: nothing is saved or deleted any more. */
+    private RuntimeException inert;
+
     /** Whether the trigger knows the step the run started at (resume() or a first step). */
     private boolean startKnown;
 
+    /** Whether a step ran since the run started or resumed. */
+    private boolean stepped;
+
+    /** With {@code EasyTrain.fit}: the evaluators' totals after the last step taken. */
+    private EvaluatorAccumulators.Totals totalsAfterLastStep;
+
+    /**
+     * With {@code EasyTrain.fit}: the parameters without gradient after the last step taken, for
+     * models that have such (batch normalization); null otherwise.
+     */
+    private ForwardState forwardAfterLastStep;
+
+    private Boolean hasForwardState;
+
     private boolean epochEndPending;
     private long stepsThisEpoch;
-    private long nextOrdinal = 1;
     private boolean ended;
     private boolean closed;
     private RuntimeException endFailure;
 
-    // The position saved last, committed or in flight; cleared by the writing thread on failure.
-    private final AtomicReference<String> lastSaved = new AtomicReference<>();
-
-    // Shared with the writing thread, guarded by itself.
-    private final List<RetentionPolicy.Entry> committed = new ArrayList<>();
-    private final Set<Path> resumedFrom = new HashSet<>();
-    private final Map<Path, Integer> holds = new HashMap<>();
-
-    private CheckpointListener(Builder builder) {
-        this.root = builder.directory.toAbsolutePath().normalize();
-        this.async = builder.async;
-        this.metadata = Map.copyOf(builder.metadata);
+    private CheckpointListener(Builder builder, CheckpointTrigger trigger, RetentionPolicy policy) {
+        this.directory = CheckpointDirectory.of(builder.directory);
+        this.resumeFrom = builder.resumeFrom;
+        this.seed = builder.seed;
+        this.configuration = Map.copyOf(builder.configuration);
         this.adapters = builder.adapters;
-        this.saver = builder.saver;
-        this.onSaved = builder.onSaved;
         this.monitor = builder.monitor;
-        this.trigger =
-                new CheckpointTrigger(
-                        builder.everyEpochs,
-                        builder.everySteps,
-                        builder.everyNanos,
-                        builder.atEnd,
-                        builder.monitor,
-                        builder.clock);
-        this.retention =
-                new RetentionPolicy(
-                        builder.keepLast, builder.keepBest, builder.keepEvery, builder.monitor);
-        this.writer =
-                new CheckpointWriter(
+        this.trigger = trigger;
+        this.registry = new CheckpointRegistry(directory, policy, builder.monitor);
+        this.saving =
+                new CheckpointSaving(
+                        directory,
+                        registry,
+                        trigger,
+                        new CheckpointWriter(
+                                builder.async,
+                                builder.maxWritesInFlight,
+                                builder.failurePolicy,
+                                "checkpoint-writer-" + directory.getRoot().getFileName()),
+                        builder.adapters,
+                        builder.saver,
                         builder.async,
-                        builder.maxWritesInFlight,
-                        builder.failurePolicy,
-                        "checkpoint-writer-" + root.getFileName());
+                        builder.onSaved,
+                        builder.monitor,
+                        Map.copyOf(builder.metadata));
         this.progress = TrainingProgress.start(builder.seed);
-        scanExisting();
-        trigger.start(0, bestCommitted());
     }
 
     /**
@@ -199,211 +206,163 @@ public final class CheckpointListener extends TrainingListenerAdapter
     }
 
     /**
-     * Resumes in one call: restores a checkpoint into a trainer, or starts a new run.
+     * Locks the directory and registers the checkpoints an earlier run left in it, once.
      *
-     * <p>{@code checkpoints} may be a directory of checkpoints (the newest valid one is restored,
-     * as {@link TrainingCheckpoints#restoreLatestOrStart}; none starts a new run), one checkpoint
-     * directory, or the {@code latest} pointer file ({@link LatestPointer}) of a directory of
-     * checkpoints (the pointer is checked against the newest valid checkpoint, which is restored: a
-     * crash between a commit and the pointer's update leaves it stale; a disagreement is logged as
-     * a warning). Pass the result to {@code ResumableTrainingLoop.fit} as its start; with {@code
-     * EasyTrain.fit}, train the remaining {@code numEpoch - start.epoch()} epochs.
-     *
-     * @param trainer the trainer, built as for the saved run and initialized
-     * @param checkpoints where to resume from
-     * @param seed the run seed for a new run (a resumed run keeps its saved seed)
-     * @return the position to continue from
-     * @throws IOException if the directory cannot be listed or a file cannot be read
-     * @throws InvalidTrainingCheckpointException if a named checkpoint is not valid
-     * @throws org.mlodyssey.djl.checkpoint.training.IncompatibleCheckpointException if the
-     *     checkpoint does not fit the trainer
+     * @throws org.mlodyssey.djl.checkpoint.training.CheckpointDirectoryLockedException if another
+     *     run writes into the directory
+     * @throws UncheckedIOException if the directory cannot be locked or listed
      */
-    public static TrainingProgress resume(Trainer trainer, Path checkpoints, long seed)
-            throws IOException {
-        return restore(trainer, checkpoints, seed).progress();
-    }
-
-    /**
-     * Resumes from this listener's directory in one call (the newest valid checkpoint, or a new
-     * run) and protects the restored checkpoint from deletion for the rest of the run. Call it
-     * before training.
-     *
-     * <p>Checkpoint directories positioned after the restored one (not valid, since the newest
-     * valid one is restored, or left by an abandoned timeline) are renamed aside to {@code
-     * .<name>.abandoned-<timestamp>}, which no search for checkpoints considers, with a warning:
-     * training saves those positions again. {@code latest} then names the restored checkpoint.
-     *
-     * @param trainer the trainer, built as for the saved run and initialized
-     * @param seed the run seed for a new run (a resumed run keeps its saved seed)
-     * @return the position to continue from
-     * @throws IOException if the directory cannot be listed or a file cannot be read
-     * @throws org.mlodyssey.djl.checkpoint.training.IncompatibleCheckpointException if the
-     *     checkpoint does not fit the trainer
-     */
-    public TrainingProgress resume(Trainer trainer, long seed) throws IOException {
-        return resumeFrom(trainer, root, seed);
-    }
-
-    /**
-     * Resumes from a given checkpoint, directory of checkpoints or {@code latest} pointer (as the
-     * static {@link #resume(Trainer, Path, long)}) and tells this listener where the run restarts:
-     * the restored checkpoint is protected from deletion for the rest of the run, every checkpoint
-     * directory of this listener's directory positioned after it is renamed aside to {@code
-     * .<name>.abandoned-<timestamp>} (training saves those positions again), {@code latest} names
-     * the restored checkpoint when it lies in this listener's directory, and the save schedule
-     * counts from the restored step. Call it before training.
-     *
-     * @param trainer the trainer, built as for the saved run and initialized
-     * @param checkpoints a checkpoint directory, a directory of checkpoints or a {@code latest}
-     *     pointer file
-     * @param seed the run seed for a new run (a resumed run keeps its saved seed)
-     * @return the position to continue from
-     * @throws IOException if a directory cannot be listed or a file cannot be read or moved
-     * @throws InvalidTrainingCheckpointException if a named checkpoint is not valid
-     * @throws org.mlodyssey.djl.checkpoint.training.IncompatibleCheckpointException if the
-     *     checkpoint does not fit the trainer
-     */
-    public TrainingProgress resumeFrom(Trainer trainer, Path checkpoints, long seed)
-            throws IOException {
-        Objects.requireNonNull(checkpoints, "checkpoints");
-        Restored restored = restore(trainer, checkpoints, seed);
-        progress = restored.progress();
-        moveAsideAfter(progress, restored.checkpoint().orElse(null));
-        restored.checkpoint()
-                .ifPresent(
-                        dir -> {
-                            synchronized (committed) {
-                                resumedFrom.add(dir.toAbsolutePath().normalize());
-                            }
-                        });
-        lastSaved.set(restored.checkpoint().isPresent() ? directoryName(progress) : null);
-        stepsThisEpoch = 0;
-        trigger.start(progress.globalStep(), bestCommitted());
-        startKnown = true;
-        return progress;
-    }
-
-    private record Restored(TrainingProgress progress, Optional<Path> checkpoint) {}
-
-    private static Restored restore(Trainer trainer, Path checkpoints, long seed)
-            throws IOException {
-        Objects.requireNonNull(trainer, "trainer");
-        if (checkpoints.getFileName() != null
-                && checkpoints.getFileName().toString().equals(LatestPointer.FILE_NAME)
-                && Files.isRegularFile(checkpoints)) {
-            return restoreLatest(trainer, checkpoints, seed);
-        }
-        Path dir = null;
-        if (Files.isRegularFile(checkpoints.resolve(TrainingCheckpointManifest.FILE_NAME))) {
-            dir = checkpoints;
-        }
-        if (dir != null) {
-            TrainingProgress p = TrainingCheckpoint.open(dir).restoreInto(trainer);
-            logger.info("Resumed from {} (step {})", dir, p.globalStep());
-            return new Restored(p, Optional.of(dir));
-        }
-        TrainingProgress p = TrainingCheckpoints.restoreLatestOrStart(checkpoints, trainer, seed);
-        Path restored = checkpoints.resolve(directoryName(p));
-        return new Restored(
-                p, Files.isDirectory(restored) ? Optional.of(restored) : Optional.empty());
-    }
-
-    /**
-     * Restores the newest valid checkpoint of the pointer's directory, warning when the pointer
-     * names another (stale after a crash between a commit and its update, or naming a damaged
-     * checkpoint).
-     */
-    private static Restored restoreLatest(Trainer trainer, Path pointer, long seed)
-            throws IOException {
-        Path parent = pointer.toAbsolutePath().getParent();
-        String named;
-        try {
-            named = LatestPointer.read(parent).map(p -> p.getFileName().toString()).orElse(null);
-        } catch (IOException e) {
-            named = null;
-            logger.warn("Cannot read {}: {}", pointer, e.toString());
-        }
-        Optional<TrainingCheckpoint> newest = TrainingCheckpoints.findLatestValid(parent);
-        String found = newest.map(c -> c.getDirectory().getFileName().toString()).orElse(null);
-        if (!Objects.equals(named, found)) {
-            logger.warn(
-                    "{} names {}, but the newest valid checkpoint is {}: resuming from {}",
-                    pointer,
-                    named,
-                    found,
-                    found == null ? "the start (a new run)" : found);
-        }
-        if (newest.isEmpty()) {
-            return new Restored(TrainingProgress.start(seed), Optional.empty());
-        }
-        TrainingProgress p = newest.get().restoreInto(trainer);
-        logger.info("Resumed from {} (step {})", newest.get().getDirectory(), p.globalStep());
-        return new Restored(p, Optional.of(newest.get().getDirectory()));
-    }
-
-    /**
-     * Renames aside every checkpoint directory positioned after where the run resumes, so that
-     * training can save those positions again, and unregisters them; then points {@code latest} at
-     * the restored checkpoint.
-     */
-    private void moveAsideAfter(TrainingProgress at, Path restored) throws IOException {
-        if (!Files.isDirectory(root)) {
+    private void open() {
+        if (lock != null) {
             return;
         }
-        String position = directoryName(at);
-        List<Path> later = new ArrayList<>();
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(root)) {
-            for (Path dir : stream) {
-                String name = dir.getFileName().toString();
-                if (CHECKPOINT_NAME.matcher(name).matches()
-                        && name.compareTo(position) > 0
-                        && Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-                    later.add(dir);
+        if (ended || closed) {
+            throw new IllegalStateException(
+                    "The checkpoint listener of " + directory + " has ended");
+        }
+        try {
+            lock = directory.lock();
+            registry.load(directory.list());
+        } catch (IOException e) {
+            releaseLock();
+            throw new UncheckedIOException("Cannot open the checkpoint directory " + directory, e);
+        } catch (RuntimeException e) {
+            releaseLock();
+            throw e;
+        }
+        trigger.start(0, registry.best());
+    }
+
+    private void releaseLock() {
+        if (lock != null) {
+            lock.close();
+            lock = null;
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Fired when the trainer is created: checks that the optimizer's state can be saved and that
+     * the monitored metric is one of the trainer's evaluators, locks the directory of checkpoints
+     * and seeds the engine from the run seed ({@link Builder#optSeed}), so that {@code
+     * trainer.initialize} draws the same initial weights in every run of that seed.
+     */
+    @Override
+    public void onTrainingBegin(Trainer trainer) {
+        adapters.forTrainer(trainer);
+        checkMonitor(trainer);
+        open();
+        progress.seedSchedule().beforeInitialization();
+    }
+
+    /**
+     * Checks that the monitored metric names one of the trainer's evaluators (or {@code loss}).
+     *
+     * @throws IllegalArgumentException naming the valid names
+     */
+    private void checkMonitor(Trainer trainer) {
+        if (monitor == null) {
+            return;
+        }
+        List<String> names = new ArrayList<>();
+        names.add("loss");
+        trainer.getEvaluators().forEach(e -> names.add(e.getName()));
+        if (names.contains(monitor.metric())) {
+            return;
+        }
+        String hint = "";
+        for (String name : names) {
+            if (name.equalsIgnoreCase(monitor.metric())) {
+                hint = " (names are case-sensitive: '" + name + "')";
+            }
+        }
+        throw new IllegalArgumentException(
+                "optMonitor: the trainer has no evaluator '"
+                        + monitor.metric()
+                        + "'"
+                        + hint
+                        + "; valid: "
+                        + String.join(", ", names));
+    }
+
+    /**
+     * Resumes in one call: restores the newest valid checkpoint of this listener's directory (or of
+     * the source set with {@link Builder#optResumeFrom}) into a trainer, or starts a new run with
+     * the builder's seed when there is none. Call it after {@code trainer.initialize} and before
+     * training.
+     *
+     * <p>The restored checkpoint is protected from deletion for the rest of the run; checkpoint
+     * directories positioned after it (not valid, since the newest valid one is restored, or left
+     * by an abandoned timeline) are renamed aside to {@code .<name>.abandoned-<timestamp>}, which
+     * no search for checkpoints considers, with a warning: training saves those positions again.
+     * {@code latest} then names the restored checkpoint. If the resume fails, the listener saves
+     * and deletes nothing for the rest of the run.
+     *
+     * @param trainer the trainer, built as for the saved run and initialized
+     * @return the position to continue from
+     * @throws IOException if the directory cannot be listed or a file cannot be read or moved
+     * @throws org.mlodyssey.djl.checkpoint.training.InvalidTrainingCheckpointException if a
+     *     checkpoint named by {@link Builder#optResumeFrom} is not valid
+     * @throws org.mlodyssey.djl.checkpoint.training.IncompatibleCheckpointException if the
+     *     checkpoint does not fit the trainer
+     * @throws IllegalStateException if the trainer is not initialized, or a resume failed before
+     */
+    public TrainingProgress resume(Trainer trainer) throws IOException {
+        Objects.requireNonNull(trainer, "trainer");
+        if (inert != null) {
+            throw new IllegalStateException(
+                    "The checkpoint listener of " + directory + " failed to resume before", inert);
+        }
+        if (!trainer.getModel().getBlock().isInitialized()) {
+            throw new IllegalStateException(
+                    "The trainer's model is not initialized: call trainer.initialize(...) before"
+                            + " resuming");
+        }
+        try {
+            open();
+            ResumeSource.Restored restored =
+                    ResumeSource.restore(
+                            trainer,
+                            resumeFrom == null ? directory.getRoot() : resumeFrom,
+                            seed,
+                            adapters,
+                            configuration);
+            progress = restored.progress();
+            registry.forget(directory.moveAsideAfter(progress));
+            Path from = restored.checkpoint().orElse(null);
+            if (from != null) {
+                String earlier = restored.metadata().getOrDefault(META_RESUMED_AT, "");
+                resumedAt = (earlier.isEmpty() ? "" : earlier + ",") + progress.globalStep();
+                resumedFrom = from;
+                String totals = restored.metadata().get(META_EVALUATORS);
+                if (totals != null) {
+                    EvaluatorAccumulators.restore(trainer, totals);
+                }
+                registry.protect(from);
+                if (directory.contains(from)) {
+                    directory.pointLatestAt(from);
                 }
             }
+            saving.markSaved(from == null ? null : progress);
+        } catch (IOException | RuntimeException e) {
+            inert =
+                    e instanceof IOException io
+                            ? new UncheckedIOException(io)
+                            : (RuntimeException) e;
+            logger.error(
+                    "Resuming into {} failed: this checkpoint listener saves and deletes nothing"
+                            + " for the rest of the run",
+                    directory);
+            releaseLock();
+            throw e;
         }
-        if (later.isEmpty()) {
-            pointLatestAt(restored);
-            return;
-        }
-        String stamp = STAMP.format(Instant.now());
-        for (Path dir : later) {
-            Path aside = root.resolve("." + dir.getFileName() + ".abandoned-" + stamp);
-            Files.move(dir, aside, StandardCopyOption.ATOMIC_MOVE);
-            synchronized (committed) {
-                committed.removeIf(e -> e.directory().equals(dir));
-            }
-            logger.warn(
-                    "Moved checkpoint {} aside to {}: it lies after {}, where the run resumes"
-                            + " (not valid, or on an abandoned timeline); training saves that"
-                            + " position again",
-                    dir,
-                    aside.getFileName(),
-                    position);
-        }
-        AtomicFiles.fsyncDirectory(root);
-        pointLatestAt(restored);
-    }
-
-    /** Points {@code latest} at the restored checkpoint when it lies in this directory. */
-    private void pointLatestAt(Path restored) throws IOException {
-        if (restored == null) {
-            return;
-        }
-        Path dir = restored.toAbsolutePath().normalize();
-        if (!root.toAbsolutePath().normalize().equals(dir.getParent())) {
-            return;
-        }
-        Optional<Path> named;
-        try {
-            named = LatestPointer.read(root);
-        } catch (IOException e) {
-            named = Optional.empty();
-        }
-        if (named.isEmpty()
-                || !named.get().getFileName().toString().equals(dir.getFileName().toString())) {
-            LatestPointer.write(root, dir);
-        }
+        stepsThisEpoch = 0;
+        stepped = false;
+        trigger.start(progress.globalStep(), registry.best());
+        startKnown = true;
+        progress.seedSchedule().beforeStep(progress.globalStep());
+        return progress;
     }
 
     /**
@@ -415,12 +374,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
      */
     public Hold hold(Path checkpoint) {
         Path dir = checkpoint.toAbsolutePath().normalize();
-        synchronized (committed) {
-            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-                throw new IllegalStateException("No checkpoint " + dir + " to hold");
-            }
-            holds.merge(dir, 1, Integer::sum);
-        }
+        registry.hold(dir);
         return new Hold(dir);
     }
 
@@ -436,12 +390,10 @@ public final class CheckpointListener extends TrainingListenerAdapter
 
         /** Releases the hold; the retention rules apply again at the next commit. */
         @Override
-        public void close() {
-            synchronized (committed) {
-                if (!released) {
-                    released = true;
-                    holds.computeIfPresent(directory, (k, n) -> n == 1 ? null : n - 1);
-                }
+        public synchronized void close() {
+            if (!released) {
+                released = true;
+                registry.release(directory);
             }
         }
     }
@@ -452,7 +404,16 @@ public final class CheckpointListener extends TrainingListenerAdapter
      * @return the absolute directory
      */
     public Path getDirectory() {
-        return root;
+        return directory.getRoot();
+    }
+
+    /**
+     * Returns the checkpoint {@link #resume} restored.
+     *
+     * @return its directory, or empty before a resume or when the run started anew
+     */
+    public Optional<Path> getResumedFrom() {
+        return Optional.ofNullable(resumedFrom);
     }
 
     /**
@@ -461,7 +422,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
      * @return the failures, oldest first
      */
     public List<CheckpointWriteException> getFailures() {
-        return writer.failures();
+        return saving.failures();
     }
 
     /**
@@ -471,15 +432,19 @@ public final class CheckpointListener extends TrainingListenerAdapter
      * @return the directories, oldest first
      */
     public List<Path> getCheckpoints() {
-        synchronized (committed) {
-            return committed.stream()
-                    .sorted(Comparator.comparingLong(RetentionPolicy.Entry::ordinal))
-                    .map(RetentionPolicy.Entry::directory)
-                    .collect(Collectors.toList());
-        }
+        return registry.list();
     }
 
-    /** Counts the training batches with {@code EasyTrain.fit}; the step is taken after this. */
+    /**
+     * {@inheritDoc}
+     *
+     * <p>With {@code EasyTrain.fit}, DJL calls this after the batch's forward and backward pass and
+     * before {@code Trainer.step()}: parameters and optimizer state are still those after the
+     * previous step. So this is where a save the previous step made due is taken, of the state
+     * after the steps completed. Then the engine is reseeded for the next step ({@link
+     * org.mlodyssey.djl.checkpoint.training.SeedSchedule#beforeStep}), so that its batch and its
+     * dropout draw the same random numbers after a resume.
+     */
     @Override
     public void onTrainingBatch(Trainer trainer, TrainingListener.BatchData batchData) {
         if (driver == Driver.STEP) {
@@ -490,7 +455,49 @@ public final class CheckpointListener extends TrainingListenerAdapter
             driver = Driver.EPOCH;
             saveEpochEndPending(trainer);
         }
+        if (driver == Driver.EPOCH && stepsThisEpoch > 0) {
+            TrainingProgress at = position();
+            save(trainer, at, trigger.afterStep(at.globalStep()), true, totalsAfterLastStep);
+        }
         stepsThisEpoch++;
+        stepped = true;
+        totalsAfterLastStep = EvaluatorAccumulators.copy(trainer);
+        copyForwardState(trainer);
+        progress.seedSchedule().beforeStep(progress.globalStep() + stepsThisEpoch);
+    }
+
+    /** Copies the parameters a forward pass changes by itself, for the next batch's save. */
+    private void copyForwardState(Trainer trainer) {
+        ParameterNames names = null;
+        if (hasForwardState == null) {
+            names = ParameterNames.of(trainer.getModel().getBlock());
+            hasForwardState = ForwardState.existsIn(names);
+        }
+        if (!hasForwardState) {
+            return;
+        }
+        if (names == null) {
+            names = ParameterNames.of(trainer.getModel().getBlock());
+        }
+        freeForwardState();
+        forwardAfterLastStep = ForwardState.copy(trainer, names);
+    }
+
+    private void freeForwardState() {
+        if (forwardAfterLastStep != null) {
+            forwardAfterLastStep.close();
+            forwardAfterLastStep = null;
+        }
+    }
+
+    /** Where an {@code EasyTrain.fit} run stands: the steps of this epoch counted so far. */
+    private TrainingProgress position() {
+        return new TrainingProgress(
+                progress.seed(),
+                progress.epoch(),
+                Math.toIntExact(progress.batchInEpoch() + stepsThisEpoch),
+                progress.globalStep() + stepsThisEpoch,
+                progress.epochMetrics());
     }
 
     /**
@@ -500,7 +507,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
     private void saveEpochEndPending(Trainer trainer) {
         if (epochEndPending) {
             epochEndPending = false;
-            atEpochEnd(trainer);
+            atEpochEnd(trainer, true, EnumSet.noneOf(SaveReason.class));
         }
     }
 
@@ -508,7 +515,8 @@ public final class CheckpointListener extends TrainingListenerAdapter
      * {@inheritDoc}
      *
      * <p>With {@code EasyTrain.fit}: the epoch's steps and validation are done; saves if a rule
-     * says so.
+     * says so, once for the epoch end and a step period that ends with the epoch's last step. Then
+     * the engine is reseeded for the next epoch's first step.
      */
     @Override
     public void onEpoch(Trainer trainer) {
@@ -517,14 +525,9 @@ public final class CheckpointListener extends TrainingListenerAdapter
         }
         List<Map<String, Float>> history = new ArrayList<>(progress.epochMetrics());
         history.add(evaluations(trainer));
-        progress =
-                new TrainingProgress(
-                        progress.seed(),
-                        progress.epoch() + 1,
-                        0,
-                        progress.globalStep() + stepsThisEpoch,
-                        history);
+        long steps = progress.globalStep() + stepsThisEpoch;
         boolean batchesSeen = stepsThisEpoch > 0;
+        progress = new TrainingProgress(progress.seed(), progress.epoch() + 1, 0, steps, history);
         stepsThisEpoch = 0;
         if (driver == Driver.UNKNOWN && !batchesSeen) {
             // No batch yet: the resumable loop resumed at an epoch's last batch fires this before
@@ -533,7 +536,10 @@ public final class CheckpointListener extends TrainingListenerAdapter
             return;
         }
         driver = Driver.EPOCH;
-        atEpochEnd(trainer);
+        EnumSet<SaveReason> stepDue =
+                batchesSeen ? trigger.afterStep(steps) : EnumSet.noneOf(SaveReason.class);
+        atEpochEnd(trainer, true, stepDue);
+        progress.seedSchedule().beforeStep(steps);
     }
 
     /** {@inheritDoc} */
@@ -542,13 +548,15 @@ public final class CheckpointListener extends TrainingListenerAdapter
         if (!startKnown) {
             // The run started without resume(): counting starts at the step before this one, not
             // at 0, so a run picked up at step k saves at the multiples after k, no extra save.
-            trigger.start(at.globalStep() - 1, bestCommitted());
+            open();
+            trigger.start(at.globalStep() - 1, registry.best());
             startKnown = true;
         }
         driver = Driver.STEP;
         epochEndPending = false;
+        stepped = true;
         progress = at;
-        save(trainer, trigger.afterStep(at.globalStep()));
+        save(trainer, at, trigger.afterStep(at.globalStep()), true, null);
     }
 
     /** {@inheritDoc} */
@@ -557,34 +565,31 @@ public final class CheckpointListener extends TrainingListenerAdapter
         driver = Driver.STEP;
         epochEndPending = false;
         progress = at;
-        atEpochEnd(trainer);
+        atEpochEnd(trainer, true, EnumSet.noneOf(SaveReason.class));
     }
 
-    private void atEpochEnd(Trainer trainer) {
-        atEpochEnd(trainer, true);
-    }
-
-    private void atEpochEnd(Trainer trainer, boolean applyPolicy) {
+    private void atEpochEnd(Trainer trainer, boolean applyPolicy, EnumSet<SaveReason> alsoDue) {
         List<Map<String, Float>> history = progress.epochMetrics();
         Map<String, Float> last = history.isEmpty() ? Map.of() : history.get(history.size() - 1);
         if (trigger.dependsOnWritesInFlight(last)) {
-            writer.awaitWrites(); // a new best only if the best in flight failed: wait to know
+            saving.awaitWrites(); // a new best only if the best in flight failed: wait to know
         }
-        save(
-                trainer,
-                trigger.afterEpoch(progress.epoch(), progress.globalStep(), last),
-                applyPolicy);
+        EnumSet<SaveReason> reasons =
+                trigger.afterEpoch(progress.epoch(), progress.globalStep(), last);
+        reasons.addAll(alsoDue);
+        save(trainer, progress, reasons, applyPolicy, null);
     }
 
     /**
      * {@inheritDoc}
      *
      * <p>Fired by {@code Trainer.close()}: waits for the writes in flight, saves if saving at the
-     * end is on (and the position is not committed already), waits for that write, stops the
-     * writing thread and frees the snapshot memory. It throws nothing, so that DJL closes the
-     * trainer and tells the later listeners: a failure is logged and recorded, and {@link #close()}
-     * throws it as the failure policy says. Close the listener after the trainer (declare it first
-     * in the same {@code try}-with-resources).
+     * end is on, a step ran since the run started or resumed, and the position is not committed
+     * already; waits for that write, stops the writing thread, frees the snapshot memory and
+     * unlocks the directory. It throws nothing, so that DJL closes the trainer and tells the later
+     * listeners: a failure is logged and recorded, and {@link #close()} throws it as the failure
+     * policy says. Close the listener after the trainer (declare it first in the same {@code
+     * try}-with-resources).
      */
     @Override
     public void onTrainingEnd(Trainer trainer) {
@@ -593,28 +598,45 @@ public final class CheckpointListener extends TrainingListenerAdapter
         }
         ended = true;
         try {
+            if (inert != null) {
+                logger.warn(
+                        "The checkpoint listener of {} saved and deleted nothing: its resume"
+                                + " failed ({})",
+                        directory,
+                        inert.toString());
+                return;
+            }
             // The writes in flight decide whether this position is committed already.
-            writer.awaitWrites();
+            saving.awaitWrites();
             if (epochEndPending) {
                 driver = Driver.EPOCH;
                 epochEndPending = false;
-                atEpochEnd(trainer, false);
+                atEpochEnd(trainer, false, EnumSet.noneOf(SaveReason.class));
             }
-            save(trainer, trigger.atEnd(), false);
+            if (driver == Driver.EPOCH && stepsThisEpoch > 0) {
+                logger.warn(
+                        "Training ended in the middle of epoch {}: no checkpoint at the end (DJL"
+                                + " tells listeners of a batch before its step, so whether the"
+                                + " last batch's step was taken is unknown)",
+                        progress.epoch());
+            } else if (stepped) {
+                save(trainer, progress, trigger.atEnd(), false, null);
+            }
         } catch (RuntimeException e) {
             endFailure = e;
-            logger.error("The checkpoint at the end of training in {} failed", root, e);
+            logger.error("The checkpoint at the end of training in {} failed", directory, e);
         } finally {
-            if (!writer.finish()) {
-                logger.warn("Interrupted while waiting for the checkpoint writes of {}", root);
+            if (!saving.finish()) {
+                logger.warn("Interrupted while waiting for the checkpoint writes of {}", directory);
             }
-            pool.close(); // arrays still lent to a write are freed when it ends
+            freeForwardState();
+            releaseLock();
         }
     }
 
     /**
-     * Waits for pending writes, stops the writing thread and frees the snapshot memory; then
-     * reports failures. Closing again has no effect.
+     * Waits for pending writes, stops the writing thread, frees the snapshot memory and unlocks the
+     * directory; then reports failures. Closing again has no effect.
      *
      * @throws CheckpointWriteException unless the policy is {@link FailurePolicy#TOLERATE}, for a
      *     failed write not reported yet (later ones suppressed)
@@ -627,9 +649,16 @@ public final class CheckpointListener extends TrainingListenerAdapter
             return;
         }
         closed = true;
+        if (inert != null && !ended) {
+            logger.warn(
+                    "The checkpoint listener of {} saved and deleted nothing: its resume failed"
+                            + " ({})",
+                    directory,
+                    inert.toString());
+        }
         RuntimeException failure = endFailure;
         try {
-            writer.close();
+            saving.close();
         } catch (RuntimeException e) {
             if (failure == null) {
                 failure = e;
@@ -637,242 +666,41 @@ public final class CheckpointListener extends TrainingListenerAdapter
                 failure.addSuppressed(e);
             }
         } finally {
-            pool.close();
+            freeForwardState();
+            releaseLock();
         }
         if (failure != null) {
             throw failure;
         }
     }
 
-    private void save(Trainer trainer, EnumSet<SaveReason> reasons) {
-        save(trainer, reasons, true);
-    }
-
-    private void save(Trainer trainer, EnumSet<SaveReason> reasons, boolean applyPolicy) {
-        if (reasons.isEmpty()) {
+    /**
+     * Saves a position if there are reasons to, unless the listener is inert; {@code totals} are
+     * the evaluators' running totals at that position, or null to capture them now (with the
+     * parameters as they are).
+     */
+    private void save(
+            Trainer trainer,
+            TrainingProgress at,
+            EnumSet<SaveReason> reasons,
+            boolean applyPolicy,
+            EvaluatorAccumulators.Totals totals) {
+        if (reasons.isEmpty() || inert != null) {
             return;
         }
         if (closed) {
-            throw new IllegalStateException("The checkpoint listener of " + root + " is closed");
-        }
-        TrainingProgress at = progress;
-        String name = directoryName(at);
-        Float value = metricAt(at);
-        // The trigger counts a new best as pending until told whether it was committed.
-        Float pendingBest = reasons.contains(SaveReason.BEST) ? value : null;
-        if (name.equals(lastSaved.get())) {
-            if (pendingBest != null) {
-                trigger.failed(pendingBest); // not saved again; the earlier save reports itself
-            }
-            if (applyPolicy) {
-                writer.checkAtSave();
-            }
-            return;
-        }
-        long start = System.nanoTime();
-        // The slot first: with one write in flight, the previous write has ended, so its
-        // failure (if any) is known to checkAtSave.
-        long waited = writer.awaitSlot();
-        TrainingSnapshot snapshot;
-        try {
-            if (applyPolicy) {
-                writer.checkAtSave();
-            }
-            snapshot = TrainingSnapshot.capture(trainer, at, adapters, pool);
-        } catch (RuntimeException e) {
-            writer.releaseSlot();
-            if (pendingBest != null) {
-                trigger.failed(pendingBest);
-            }
-            throw e;
-        }
-        long captured = System.nanoTime();
-        long ordinal = nextOrdinal++;
-        Map<String, String> meta = new LinkedHashMap<>(metadata);
-        meta.put(META_ORDINAL, Long.toString(ordinal));
-        meta.put(META_REASONS, reasons.stream().map(Enum::name).collect(Collectors.joining(",")));
-        if (value != null) {
-            meta.put(META_MONITOR, monitor.key());
-            meta.put(META_MONITOR_VALUE, Float.toString(value));
-        }
-        lastSaved.set(name);
-        trigger.saved(at.globalStep());
-        Path target = root.resolve(name);
-        Set<SaveReason> why = Set.copyOf(reasons);
-        writer.submit(
-                target,
-                () -> {
-                    long writeStart = System.nanoTime();
-                    Path dir;
-                    try (TrainingSnapshot s = snapshot) {
-                        dir = saver.save(root, s, meta);
-                    } catch (Throwable e) { // nothing committed: this position may be saved again
-                        lastSaved.compareAndSet(name, null);
-                        if (pendingBest != null) {
-                            trigger.failed(pendingBest);
-                        }
-                        throw e;
-                    }
-                    long commit = System.nanoTime() - writeStart;
-                    long blocked = async ? captured - start : System.nanoTime() - start;
-                    committed(dir, ordinal, value, why, blocked, waited, commit);
-                },
-                applyPolicy);
-    }
-
-    /**
-     * Everything after a commit; a failure here does not undo the commit and is no failed write: it
-     * is logged as a warning, and the failure policy does not apply.
-     */
-    private void committed(
-            Path dir,
-            long ordinal,
-            Float value,
-            Set<SaveReason> why,
-            long blocked,
-            long waited,
-            long commit) {
-        if (value != null) {
-            trigger.committed(value);
-        }
-        try {
-            afterCommit(dir, ordinal, value);
-            SavedCheckpoint saved =
-                    new SavedCheckpoint(dir, why, sizeOf(dir), blocked, waited, commit);
-            logger.info(
-                    "Saved checkpoint {} ({} bytes, {}): training blocked {} ms (of which"
-                            + " waiting for the previous write {} ms), written and committed in"
-                            + " {} ms",
-                    dir,
-                    saved.bytes(),
-                    why,
-                    millis(blocked),
-                    millis(waited),
-                    millis(commit));
-            onSaved.accept(saved);
-        } catch (IOException | RuntimeException e) {
-            logger.warn(
-                    "Committed checkpoint {}, but what follows the commit failed (the checkpoint"
-                            + " stands): {}",
-                    dir,
-                    e.toString(),
-                    e);
-        }
-    }
-
-    /**
-     * Registers a committed checkpoint, points {@code latest} at it, then applies the retention
-     * rules, which always keep it.
-     */
-    private void afterCommit(Path dir, long ordinal, Float value) {
-        try {
-            LatestPointer.write(root, dir);
-        } catch (IOException e) {
-            logger.warn(
-                    "Committed {} but could not update {}: {}",
-                    dir,
-                    root.resolve(LatestPointer.FILE_NAME),
-                    e.toString(),
-                    e);
-        }
-        synchronized (committed) {
-            // A damaged checkpoint of the same position, registered at start, was moved aside by
-            // the save: it no longer names this directory, and must not doom the new checkpoint.
-            Path added = dir.toAbsolutePath().normalize();
-            committed.removeIf(e -> e.directory().equals(added));
-            committed.add(new RetentionPolicy.Entry(added, ordinal, value));
-            Set<Path> keep = new HashSet<>(resumedFrom);
-            keep.addAll(holds.keySet());
-            keep.add(added);
-            for (RetentionPolicy.Entry doomed : retention.toDelete(committed, keep)) {
-                try {
-                    TrainingCheckpoints.delete(doomed.directory());
-                    committed.remove(doomed);
-                    logger.info("Deleted checkpoint {} (retention)", doomed.directory());
-                } catch (IOException e) {
-                    logger.warn(
-                            "Could not delete checkpoint {}: {}",
-                            doomed.directory(),
-                            e.toString(),
-                            e);
-                }
-            }
-        }
-    }
-
-    private Float metricAt(TrainingProgress at) {
-        if (monitor == null || at.batchInEpoch() != 0 || at.epochMetrics().isEmpty()) {
-            return null;
-        }
-        return at.epochMetrics().get(at.epochMetrics().size() - 1).get(monitor.key());
-    }
-
-    /** Registers the checkpoints an earlier run of this listener left in the directory. */
-    private void scanExisting() {
-        if (!Files.isDirectory(root)) {
-            return;
-        }
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(root)) {
-            for (Path dir : stream) {
-                Path manifestFile = dir.resolve(TrainingCheckpointManifest.FILE_NAME);
-                if (dir.getFileName().toString().startsWith(".")
-                        || !Files.isRegularFile(manifestFile)) {
-                    continue;
-                }
-                TrainingCheckpointManifest manifest;
-                try {
-                    manifest =
-                            TrainingCheckpointManifest.parse(
-                                    dir, Files.readString(manifestFile, StandardCharsets.UTF_8));
-                } catch (InvalidTrainingCheckpointException e) {
-                    logger.warn("Not managing {}: {}", dir, e.getMessage());
-                    continue;
-                }
-                String ordinal = manifest.metadata().get(META_ORDINAL);
-                String expected =
-                        TrainingCheckpoints.directoryName(
-                                new TrainingProgress(
-                                        0,
-                                        manifest.epoch(),
-                                        manifest.batchInEpoch(),
-                                        manifest.globalStep(),
-                                        List.of()));
-                if (ordinal == null || !expected.equals(dir.getFileName().toString())) {
-                    continue; // not written by this listener: left alone
-                }
-                String value = manifest.metadata().get(META_MONITOR_VALUE);
-                boolean sameMonitor =
-                        monitor != null
-                                && monitor.key().equals(manifest.metadata().get(META_MONITOR));
-                long n = Long.parseLong(ordinal);
-                committed.add(
-                        new RetentionPolicy.Entry(
-                                dir.toAbsolutePath(),
-                                n,
-                                sameMonitor && value != null ? Float.valueOf(value) : null));
-                nextOrdinal = Math.max(nextOrdinal, n + 1);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot list the checkpoints in " + root, e);
-        } catch (NumberFormatException e) {
             throw new IllegalStateException(
-                    "A checkpoint in " + root + " has a malformed " + META_PREFIX + " value", e);
+                    "The checkpoint listener of " + directory + " is closed");
         }
-    }
-
-    private Float bestCommitted() {
-        if (monitor == null) {
-            return null;
-        }
-        Float best = null;
-        synchronized (committed) {
-            for (RetentionPolicy.Entry e : committed) {
-                if (e.metric() != null && monitor.isBetter(e.metric(), best)) {
-                    best = e.metric();
-                }
-            }
-        }
-        return best;
+        open();
+        saving.save(
+                trainer,
+                at,
+                reasons,
+                applyPolicy,
+                totals,
+                totals == null ? null : forwardAfterLastStep,
+                resumedAt);
     }
 
     private static Map<String, Float> evaluations(Trainer trainer) {
@@ -881,31 +709,11 @@ public final class CheckpointListener extends TrainingListenerAdapter
         return evaluations == null ? Map.of() : new LinkedHashMap<>(evaluations);
     }
 
-    private static String directoryName(TrainingProgress p) {
-        return TrainingCheckpoints.directoryName(p);
-    }
-
-    /** The bytes of a committed checkpoint: its manifest and the files it records. */
-    private static long sizeOf(Path dir) throws IOException {
-        String json =
-                Files.readString(
-                        dir.resolve(TrainingCheckpointManifest.FILE_NAME), StandardCharsets.UTF_8);
-        long total = json.getBytes(StandardCharsets.UTF_8).length;
-        for (TrainingCheckpointManifest.FileEntry file :
-                TrainingCheckpointManifest.parse(dir, json).files().values()) {
-            total += file.size();
-        }
-        return total;
-    }
-
-    private static long millis(long nanos) {
-        return nanos / 1_000_000;
-    }
-
     /** Configures a {@link CheckpointListener}. */
     public static final class Builder {
 
         private Path directory;
+        private Path resumeFrom;
         private int everyEpochs = 1;
         private long everySteps;
         private long everyNanos;
@@ -918,6 +726,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
         private int maxWritesInFlight = 1;
         private FailurePolicy failurePolicy = FailurePolicy.FAIL_AT_NEXT_SAVE;
         private final Map<String, String> metadata = new LinkedHashMap<>();
+        private final Map<String, String> configuration = new LinkedHashMap<>();
         private long seed;
         private OptimizerStateAdapters adapters = OptimizerStateAdapters.builtIn();
         private Consumer<SavedCheckpoint> onSaved = saved -> {};
@@ -1088,6 +897,23 @@ public final class CheckpointListener extends TrainingListenerAdapter
         }
 
         /**
+         * Declares a setting of the run (such as the batch size or the learning rate): recorded in
+         * every checkpoint's manifest as {@link #addMetadata} does, and checked when resuming: a
+         * checkpoint that records another value for the key is not restored, and {@link
+         * CheckpointListener#resume} throws a {@link
+         * org.mlodyssey.djl.checkpoint.training.ConfigurationMismatchException} naming the key.
+         *
+         * @param key the key, not starting with {@code checkpointListener.}
+         * @param value the value in this run
+         * @return this builder
+         */
+        public Builder addConfiguration(String key, String value) {
+            addMetadata(key, value);
+            configuration.put(key, value);
+            return this;
+        }
+
+        /**
          * Sets the run seed recorded with {@code EasyTrain.fit} when the run is not resumed.
          * Default 0.
          *
@@ -1132,20 +958,42 @@ public final class CheckpointListener extends TrainingListenerAdapter
         }
 
         /**
-         * Builds the listener and registers the checkpoints an earlier run of it left in the
-         * directory, for retention.
+         * Resumes from this source instead of the listener's own directory: one checkpoint
+         * directory, another directory of checkpoints (its newest valid one) or a {@code latest}
+         * pointer file (the newest valid checkpoint of its directory). Default: the listener's
+         * directory.
+         *
+         * @param source where {@link CheckpointListener#resume} restores from
+         * @return this builder
+         */
+        public Builder optResumeFrom(Path source) {
+            this.resumeFrom = Objects.requireNonNull(source, "source");
+            return this;
+        }
+
+        /**
+         * Builds the listener after checking every setting; touches no file (the directory is
+         * locked and read when the trainer is created or {@link CheckpointListener#resume} is
+         * called).
          *
          * @return the listener
          * @throws IllegalArgumentException if no directory is set, a setting is out of range (a
          *     negative period or count, {@code keepLast} or {@code maxWritesInFlight} below 1), or
          *     {@code keepBest} lacks a monitor
-         * @throws UncheckedIOException if the directory cannot be listed
          */
         public CheckpointListener build() {
             if (directory == null) {
                 throw new IllegalArgumentException("setDirectory is required");
             }
-            return new CheckpointListener(this);
+            if (maxWritesInFlight < 1) {
+                throw new IllegalArgumentException(
+                        "maxWritesInFlight must be at least 1, got " + maxWritesInFlight);
+            }
+            CheckpointTrigger trigger =
+                    new CheckpointTrigger(
+                            everyEpochs, everySteps, everyNanos, atEnd, monitor, clock);
+            RetentionPolicy policy = new RetentionPolicy(keepLast, keepBest, keepEvery, monitor);
+            return new CheckpointListener(this, trigger, policy);
         }
     }
 }

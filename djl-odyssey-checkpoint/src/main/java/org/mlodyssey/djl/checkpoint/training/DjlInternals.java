@@ -13,11 +13,16 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.dataset.Sampler;
+import ai.djl.training.evaluator.AbstractAccuracy;
+import ai.djl.training.evaluator.Evaluator;
+import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.optimizer.Sgd;
 import java.lang.reflect.Field;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The only place that reaches into DJL's private fields.
@@ -144,6 +149,27 @@ final class DjlInternals {
         return sampler;
     }
 
+    /**
+     * Returns an evaluator's running totals (DJL's accumulators), by field: {@code totalInstances}
+     * of every evaluator, {@code correctInstances} of an accuracy, {@code totalLoss} of a loss.
+     *
+     * @param evaluator the evaluator
+     * @return the live maps, by field name, from accumulator key to total
+     */
+    static Map<String, Map<String, Number>> accumulatorsOf(Evaluator evaluator) {
+        Map<String, Map<String, Number>> maps = new LinkedHashMap<>();
+        maps.put("totalInstances", read(Evaluator.class, "totalInstances", evaluator));
+        if (evaluator instanceof AbstractAccuracy) {
+            maps.put(
+                    "correctInstances",
+                    read(AbstractAccuracy.class, "correctInstances", evaluator));
+        }
+        if (evaluator instanceof Loss) {
+            maps.put("totalLoss", read(Loss.class, "totalLoss", evaluator));
+        }
+        return maps;
+    }
+
     private static ParameterStore parameterStoreOf(Trainer trainer) {
         return read(Trainer.class, "parameterStore", trainer);
     }
@@ -167,10 +193,19 @@ final class DjlInternals {
         }
     }
 
+    /** Fields looked up once: the evaluators' totals are read at every step. */
+    private static final Map<String, Field> FIELDS = new ConcurrentHashMap<>();
+
     private static Field field(Class<?> declaringClass, String fieldName) {
+        String key = declaringClass.getName() + '#' + fieldName;
+        Field cached = FIELDS.get(key);
+        if (cached != null) {
+            return cached;
+        }
         try {
             Field field = declaringClass.getDeclaredField(fieldName);
             field.setAccessible(true);
+            FIELDS.put(key, field);
             return field;
         } catch (NoSuchFieldException | RuntimeException e) {
             throw changed(declaringClass, fieldName, e);

@@ -4,6 +4,7 @@
  */
 package org.mlodyssey.djl.checkpoint.training;
 
+import ai.djl.training.Trainer;
 import ai.djl.training.optimizer.Optimizer;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -64,5 +65,18 @@ public final class OptimizerStateAdapters {
             }
         }
         throw new UnsupportedOptimizerException(optimizer.getClass());
+    }
+
+    /**
+     * Returns the adapter for a trainer's optimizer, to find out before training whether its state
+     * can be checkpointed.
+     *
+     * @param trainer the trainer
+     * @return the adapter
+     * @throws UnsupportedOptimizerException if no adapter supports the optimizer, naming the
+     *     supported ones
+     */
+    public OptimizerStateAdapter forTrainer(Trainer trainer) {
+        return forOptimizer(DjlInternals.optimizerOf(trainer));
     }
 }

@@ -36,10 +36,10 @@ import java.util.function.IntConsumer;
  * SeedSchedule#beforeEpochEnd}), validates and notifies {@code onEpoch}, as {@code EasyTrain.fit}
  * does, and records the trainer's evaluations in the metric history of {@link TrainingProgress}.
  *
- * <p>What is not restored: the accumulators of DJL's evaluator listeners. After a resume in the
- * middle of an epoch, that epoch's training metrics cover only the batches run after the resume
- * (parameters and optimizer state are exact all the same). Listeners with state of their own, such
- * as {@code EpochTrainingListener}'s epoch counter, start over.
+ * <p>The running totals of DJL's evaluators (the epoch's training loss and accuracy so far) are
+ * saved and restored by the checkpoint listener ({@link EvaluatorAccumulators}), so an epoch
+ * resumed in its middle reports the uninterrupted epoch's metrics. Listeners with state of their
+ * own, such as {@code EpochTrainingListener}'s epoch counter, start over.
  *
  * <p>An uninterrupted run and a run stopped after any step, captured ({@link TrainingSnapshot}),
  * rebuilt and resumed from the captured {@link TrainingProgress} take the same steps on the same

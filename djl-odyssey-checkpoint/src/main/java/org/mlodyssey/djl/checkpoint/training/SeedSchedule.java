@@ -19,7 +19,13 @@ import ai.djl.util.RandomUtils;
  *       DJL's {@code Engine.setRandomSeed}, {@link RandomUtils#RANDOM} again (random transforms).
  *   <li>Before epoch {@code e} ends (validation, {@code onEpoch}), the engine is reseeded with
  *       {@link #epochEndSeed(int)}.
+ *   <li>Before the parameters are initialized, the engine is reseeded with {@link #initSeed()}.
  * </ul>
+ *
+ * <p>Under {@code EasyTrain.fit}, which has no call before a batch is loaded, the checkpoint
+ * listener reseeds with {@link #engineSeed(long)} for step {@code s} right after step {@code s-1}'s
+ * {@code onTrainingBatch} (and at an epoch's end or a resume for the first step after it); the
+ * batch of step {@code s} is then loaded and its forward pass run under that seed.
  *
  * <p>The seeds are mixed with SplitMix64, so nearby steps get unrelated seeds.
  *
@@ -30,6 +36,7 @@ public record SeedSchedule(long seed) {
     private static final long SHUFFLE_STREAM = 0x5348_5546_464C_4531L;
     private static final long ENGINE_STREAM = 0x454E_4749_4E45_5331L;
     private static final long EPOCH_END_STREAM = 0x4550_4F43_4845_4E44L;
+    private static final long INIT_STREAM = 0x494E_4954_5745_4754L;
 
     /**
      * Returns the seed of {@link RandomUtils#RANDOM} before epoch {@code epoch} is shuffled.
@@ -60,6 +67,23 @@ public record SeedSchedule(long seed) {
      */
     public int epochEndSeed(int epoch) {
         return (int) (mix(mix(seed ^ EPOCH_END_STREAM) + epoch) >>> 33);
+    }
+
+    /**
+     * Returns the engine seed set before the model's parameters are initialized.
+     *
+     * @return a non-negative seed
+     */
+    public int initSeed() {
+        return (int) (mix(mix(seed ^ INIT_STREAM)) >>> 33);
+    }
+
+    /**
+     * Reseeds the engine (and the shuffling generator) before {@code trainer.initialize}, so that
+     * two runs of the same seed start from the same weights.
+     */
+    public void beforeInitialization() {
+        Engine.getInstance().setRandomSeed(initSeed());
     }
 
     /**

@@ -293,37 +293,6 @@ public final class TrainingCheckpoints {
     }
 
     /**
-     * Resumes in one call: restores the newest valid checkpoint of a directory into a trainer, or
-     * starts a new run when there is none.
-     *
-     * <p>Pass the result to {@link ResumableTrainingLoop#fit} as its start.
-     *
-     * @param root the directory of checkpoints
-     * @param trainer the trainer, built as for the saved run and initialized
-     * @param seed the run seed for a new run (a resumed run keeps its saved seed)
-     * @return the restored progress, or {@link TrainingProgress#start(long)} with {@code seed}
-     * @throws IOException if the directory cannot be listed or a verified file cannot be read
-     * @throws IncompatibleCheckpointException if the checkpoint does not fit the trainer
-     */
-    public static TrainingProgress restoreLatestOrStart(Path root, Trainer trainer, long seed)
-            throws IOException {
-        Optional<TrainingCheckpoint> latest = findLatestValid(root);
-        if (latest.isEmpty()) {
-            logger.info("No valid training checkpoint in {}: starting a new run", root);
-            return TrainingProgress.start(seed);
-        }
-        TrainingCheckpoint checkpoint = latest.get();
-        TrainingProgress progress = checkpoint.restoreInto(trainer);
-        logger.info(
-                "Resumed from {} (step {}, epoch {}, batch {})",
-                checkpoint.getDirectory(),
-                progress.globalStep(),
-                progress.epoch(),
-                progress.batchInEpoch());
-        return progress;
-    }
-
-    /**
      * Deletes a committed checkpoint of a directory of checkpoints. The checkpoint is first renamed
      * to a temporary name, atomically, so that it stops being a candidate at once; a crash during
      * the deletion leaves a temporary directory that the next save removes.

@@ -103,6 +103,29 @@ public final class TrainingSnapshot implements AutoCloseable {
             TrainingProgress progress,
             OptimizerStateAdapters adapters,
             HostArrayPool pool) {
+        return capture(trainer, progress, adapters, pool, null);
+    }
+
+    /**
+     * Captures the state of a trainer as {@link #capture(Trainer, TrainingProgress,
+     * OptimizerStateAdapters, HostArrayPool)} does, with the parameters a forward pass changed
+     * since the last step replaced by their values before it.
+     *
+     * @param trainer the trainer, between a batch's forward pass and its step
+     * @param progress where the run stands: the steps completed
+     * @param adapters the optimizer state adapters to choose from
+     * @param pool the pool of host arrays, or {@code null} for fresh copies
+     * @param beforeForward the parameters without gradient as they were after the last step, or
+     *     {@code null} to capture them as they are
+     * @return the snapshot
+     * @throws UnsupportedOptimizerException if no adapter supports the trainer's optimizer
+     */
+    public static TrainingSnapshot capture(
+            Trainer trainer,
+            TrainingProgress progress,
+            OptimizerStateAdapters adapters,
+            HostArrayPool pool,
+            ForwardState beforeForward) {
         Objects.requireNonNull(progress, "progress");
         ParameterNames names = ParameterNames.of(trainer.getModel().getBlock());
         Optimizer optimizer = DjlInternals.optimizerOf(trainer);
@@ -111,6 +134,11 @@ public final class TrainingSnapshot implements AutoCloseable {
         Map<String, NDArray> parameters = Map.of();
         try {
             parameters = ParameterValues.copyToHost(names, manager, pool);
+            if (beforeForward != null) {
+                for (Map.Entry<String, NDArray> e : beforeForward.values().entrySet()) {
+                    parameters.get(e.getKey()).set(e.getValue().toByteBuffer());
+                }
+            }
             OptimizerState state = adapter.capture(optimizer, names, trainer.getDevices(), pool);
             return new TrainingSnapshot(progress, parameters, state, manager, pool);
         } catch (RuntimeException e) {

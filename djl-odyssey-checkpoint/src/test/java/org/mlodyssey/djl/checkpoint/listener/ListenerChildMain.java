@@ -44,6 +44,7 @@ public final class ListenerChildMain {
         CheckpointListener listener =
                 CheckpointListener.builder()
                         .setDirectory(checkpoints)
+                        .optSeed(TinyTraining.RUN_SEED)
                         .optEveryEpochs(0)
                         .optEverySteps(3)
                         .optAtEnd(false)
@@ -59,7 +60,7 @@ public final class ListenerChildMain {
                                 })
                         .build();
         try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 1, false, listener)) {
-            TrainingProgress start = listener.resume(run.trainer(), TinyTraining.RUN_SEED);
+            TrainingProgress start = listener.resume(run.trainer());
             out.println("STARTED " + start.globalStep());
             switch (args[0]) {
                 case "crash":

@@ -55,6 +55,12 @@ class DjlInternalsTest {
                 "ai.djl.training.optimizer.Sgd | momentumStates | java.util.Map<java.lang.String,"
                         + " java.util.Map<ai.djl.Device, ai.djl.ndarray.NDArray>>",
                 "ai.djl.training.Trainer | parameterStore | ai.djl.training.ParameterStore",
+                "ai.djl.training.evaluator.Evaluator | totalInstances |"
+                        + " java.util.Map<java.lang.String, java.lang.Long>",
+                "ai.djl.training.evaluator.AbstractAccuracy | correctInstances |"
+                        + " java.util.Map<java.lang.String, java.lang.Long>",
+                "ai.djl.training.loss.Loss | totalLoss |"
+                        + " java.util.Map<java.lang.String, java.lang.Float>",
                 "ai.djl.training.ParameterStore | parameterServer |"
                         + " ai.djl.training.ParameterServer",
                 "ai.djl.training.ParameterStore | parameterMap | java.util.Map<java.lang.String,"

@@ -53,8 +53,7 @@ class GpuResumeTest {
             // The parameter store creates its replicas at the first forward pass: take one step,
             // so that the restore has replicas to write and the check below has some to read.
             resumed.train(TrainingProgress.start(RUN_SEED), 1);
-            TrainingProgress from =
-                    TrainingCheckpoints.restoreLatestOrStart(dir, resumed.trainer(), 0);
+            TrainingProgress from = TinyTraining.restoreNewestOrStart(dir, resumed.trainer(), 0);
             assertEquals(stop, from.globalStep());
             ParameterNames names = ParameterNames.of(resumed.trainer().getModel().getBlock());
             for (Map.Entry<String, Parameter> entry : names.parameters().entrySet()) {

@@ -39,7 +39,7 @@ public final class ResumeChildMain {
         Path checkpoints = Path.of(args[1]);
         try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 1)) {
             TrainingProgress start =
-                    TrainingCheckpoints.restoreLatestOrStart(
+                    TinyTraining.restoreNewestOrStart(
                             checkpoints, run.trainer(), TinyTraining.RUN_SEED);
             out.println("STARTED " + start.globalStep());
             switch (args[0]) {

@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 
 /**
@@ -49,6 +50,7 @@ public final class TinyTraining implements AutoCloseable {
     public static final int EPOCHS = 3;
     public static final long TOTAL_STEPS = (long) EPOCHS * BATCHES_PER_EPOCH;
     public static final long RUN_SEED = 20_261_128L;
+    public static final int HIDDEN_UNITS = 16;
 
     /** The optimizers the exactness tests cover. */
     public enum OptimizerKind {
@@ -61,6 +63,7 @@ public final class TinyTraining implements AutoCloseable {
     private final NDManager dataManager;
     private final ArrayDataset dataset;
     private final ArrayDataset validation;
+    private final EpochSeededDataset positionable;
     private final Model model;
     private final Trainer trainer;
     private final List<Integer> trackerUpdates = Collections.synchronizedList(new ArrayList<>());
@@ -91,7 +94,16 @@ public final class TinyTraining implements AutoCloseable {
      */
     public TinyTraining(
             OptimizerKind kind, int initSeed, boolean metrics, TrainingListener... listeners) {
-        this(kind, initSeed, new Device[] {Device.cpu()}, metrics, listeners);
+        this(kind, initSeed, new Device[] {Device.cpu()}, metrics, HIDDEN_UNITS, listeners);
+    }
+
+    /**
+     * Builds data, model and trainer on the CPU without metrics, with a hidden layer of another
+     * width than the default (a model a checkpoint of the default one does not fit).
+     */
+    public TinyTraining(
+            OptimizerKind kind, int initSeed, int hiddenUnits, TrainingListener... listeners) {
+        this(kind, initSeed, new Device[] {Device.cpu()}, false, hiddenUnits, listeners);
     }
 
     private TinyTraining(
@@ -99,6 +111,16 @@ public final class TinyTraining implements AutoCloseable {
             int initSeed,
             Device[] devices,
             boolean metrics,
+            TrainingListener[] listeners) {
+        this(kind, initSeed, devices, metrics, HIDDEN_UNITS, listeners);
+    }
+
+    private TinyTraining(
+            OptimizerKind kind,
+            int initSeed,
+            Device[] devices,
+            boolean metrics,
+            int hiddenUnits,
             TrainingListener[] listeners) {
         dataManager = NDManager.newBaseManager(Device.cpu());
         Random random = new Random(7);
@@ -116,6 +138,11 @@ public final class TinyTraining implements AutoCloseable {
                         .optLabels(dataManager.create(y, new Shape(SAMPLES, 3)))
                         .setSampling(BATCH_SIZE, true)
                         .build();
+        positionable =
+                new EpochSeededDataset(
+                        dataManager.create(x, new Shape(SAMPLES, FEATURES)),
+                        dataManager.create(y, new Shape(SAMPLES, 3)),
+                        BATCH_SIZE);
         validation =
                 metrics
                         ? new ArrayDataset.Builder()
@@ -127,7 +154,7 @@ public final class TinyTraining implements AutoCloseable {
         Engine.getInstance().setRandomSeed(initSeed);
         SequentialBlock block =
                 new SequentialBlock()
-                        .add(Linear.builder().setUnits(16).build())
+                        .add(Linear.builder().setUnits(hiddenUnits).build())
                         .add(Activation::relu)
                         .add(Dropout.builder().optRate(0.25f).build())
                         .add(Linear.builder().setUnits(3).build());
@@ -179,6 +206,15 @@ public final class TinyTraining implements AutoCloseable {
         return trainer;
     }
 
+    /**
+     * Returns the training data as a {@link PositionableDataset} (shuffled per epoch from a fixed
+     * seed and the epoch number, as the compact image datasets are), on the same arrays as {@link
+     * #dataset()}.
+     */
+    public EpochSeededDataset positionableDataset() {
+        return positionable;
+    }
+
     public ArrayDataset dataset() {
         return dataset;
     }
@@ -202,6 +238,16 @@ public final class TinyTraining implements AutoCloseable {
             builder.addStepListener(listener);
         }
         return builder.build().fit(trainer, EPOCHS, dataset, validation, start);
+    }
+
+    /**
+     * Restores the newest valid checkpoint of a directory into a trainer, or returns the start of a
+     * new run with {@code seed}: the format layer alone, without a listener.
+     */
+    public static TrainingProgress restoreNewestOrStart(Path root, Trainer trainer, long seed)
+            throws IOException {
+        Optional<TrainingCheckpoint> newest = TrainingCheckpoints.findLatestValid(root);
+        return newest.isEmpty() ? TrainingProgress.start(seed) : newest.get().restoreInto(trainer);
     }
 
     public TrainingSnapshot snapshot(TrainingProgress progress) {

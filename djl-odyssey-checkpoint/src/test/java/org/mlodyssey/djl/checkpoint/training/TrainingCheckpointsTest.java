@@ -111,7 +111,7 @@ class TrainingCheckpointsTest {
                 TinyTraining resumed = new TinyTraining(OptimizerKind.ADAM, 99)) {
             TrainingProgress end = straight.train(TrainingProgress.start(RUN_SEED), Long.MAX_VALUE);
             TrainingProgress from =
-                    TrainingCheckpoints.restoreLatestOrStart(root, resumed.trainer(), 12345);
+                    TinyTraining.restoreNewestOrStart(root, resumed.trainer(), 12345);
             assertEquals(10, from.globalStep());
             TrainingProgress resumedEnd = resumed.train(from, Long.MAX_VALUE);
             try (TrainingSnapshot expected = straight.snapshot(end);
@@ -141,11 +141,10 @@ class TrainingCheckpointsTest {
         try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 1)) {
             assertEquals(
                     TrainingProgress.start(77),
-                    TrainingCheckpoints.restoreLatestOrStart(
-                            dir.resolve("absent"), run.trainer(), 77));
+                    TinyTraining.restoreNewestOrStart(dir.resolve("absent"), run.trainer(), 77));
             assertEquals(
                     TrainingProgress.start(77),
-                    TrainingCheckpoints.restoreLatestOrStart(dir, run.trainer(), 77));
+                    TinyTraining.restoreNewestOrStart(dir, run.trainer(), 77));
         }
     }
 
@@ -180,8 +179,7 @@ class TrainingCheckpointsTest {
             String name = TrainingCheckpoints.directoryName(at6);
             damage(root.resolve(name), Damage.FLIPPED_BIT_IN_PARAMETERS);
 
-            TrainingProgress from =
-                    TrainingCheckpoints.restoreLatestOrStart(root, resumed.trainer(), 0);
+            TrainingProgress from = TinyTraining.restoreNewestOrStart(root, resumed.trainer(), 0);
             assertEquals(3, from.globalStep(), "the damaged step 6 is skipped");
             assertEquals(6, resumed.train(from, 6, everyThirdStep).globalStep());
 

@@ -223,9 +223,18 @@ public final class BenchCommand implements Runnable {
                 description = "where files go (default: a temporary directory, deleted at the end)")
         private Path dir;
 
+        @Option(
+                names = "--overhead-steps",
+                defaultValue = "200",
+                description =
+                        "LeNet steps under EasyTrain.fit for the listener's cost per step when no"
+                                + " save is due; 0 skips it (default: ${DEFAULT-VALUE})")
+        private int overheadSteps;
+
         /** {@inheritDoc} */
         @Override
         public Integer call() throws Exception {
+            atLeast(spec, "--overhead-steps", overheadSteps, 0);
             atLeast(spec, "--mib", mib, 1);
             atLeast(spec, "--saves", saves, 1);
             atLeast(spec, "--every", every, 1);
@@ -235,9 +244,14 @@ public final class BenchCommand implements Runnable {
                     where ->
                             print(
                                     spec,
-                                    out ->
-                                            ListenerBenchmark.runBenchmark(
-                                                    mib, saves, every, where, out)));
+                                    out -> {
+                                        ListenerBenchmark.runBenchmark(
+                                                mib, saves, every, where, out);
+                                        if (overheadSteps > 0) {
+                                            ListenerBenchmark.runStepOverhead(
+                                                    overheadSteps, where, out);
+                                        }
+                                    }));
         }
     }
 }

@@ -49,8 +49,8 @@ public final class OdysseyCommand implements Runnable {
             names = "--verbose",
             scope = CommandLine.ScopeType.INHERIT,
             description =
-                    "on failure, print the stack trace too; log the checkpoint writer's failures"
-                            + " in full")
+                    "Show DJL's engine INFO lines, the checkpoint listener's per-save lines, the"
+                            + " checkpoint writer's failure log and stack traces of failures.")
     void setVerbose(boolean verbose) {
         this.verbose = verbose;
         if (verbose && "off".equals(System.getProperty(WRITER_LOG_KEY))) {
@@ -64,25 +64,47 @@ public final class OdysseyCommand implements Runnable {
      * @param args the command-line arguments
      */
     public static void main(String[] args) {
-        quietCheckpointWriterLog();
+        quietLogs(args);
         System.exit(execute(args));
     }
 
     /**
-     * Keeps the checkpoint listener's INFO lines (one per save) out of the progress bars on the
-     * standard error stream: its logger is set to WARN, unless the user set it. Takes effect for
-     * slf4j-simple loggers created afterwards, so it is called before anything logs.
+     * Quiets the log lines a user of the command line does not need, unless {@code --verbose} is
+     * among the arguments: the checkpoint listener's INFO lines (one per save, which would break
+     * the progress bars on the standard error stream), DJL's INFO lines (engine loading) and DJL's
+     * CUDA probe warnings on machines without a GPU. A logger level the user set is kept. Takes
+     * effect for slf4j-simple loggers created afterwards, so it is called before anything logs.
+     *
+     * @param args the command-line arguments
      */
-    static void quietCheckpointWriterLog() {
-        String key = "org.slf4j.simpleLogger.log.org.mlodyssey.djl.checkpoint.listener";
-        if (System.getProperty(key) == null) {
-            System.setProperty(key, "warn");
+    static void quietLogs(String... args) {
+        if (java.util.Arrays.asList(args).contains("--verbose")) {
+            return;
         }
+        quiet("org.mlodyssey.djl.checkpoint.listener", "warn");
+        quiet("ai.djl", "warn");
+        quiet("ai.djl.util.cuda", "error");
         // A failed save (a full disk) reaches the user as the command's one-line error; the
         // writer's own log of it, a stack trace, is printed only with --verbose.
         if (System.getProperty(WRITER_LOG_KEY) == null) {
             System.setProperty(WRITER_LOG_KEY, "off");
         }
+    }
+
+    private static void quiet(String logger, String level) {
+        String key = "org.slf4j.simpleLogger.log." + logger;
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, level);
+        }
+    }
+
+    /**
+     * Tells whether {@code --verbose} was given.
+     *
+     * @return true for verbose output
+     */
+    public boolean isVerbose() {
+        return verbose;
     }
 
     /**
@@ -94,7 +116,7 @@ public final class OdysseyCommand implements Runnable {
      * @return the exit code
      */
     public static int executeSubcommand(String subcommand, String... args) {
-        quietCheckpointWriterLog();
+        quietLogs(args);
         String[] all = new String[args.length + 1];
         all[0] = subcommand;
         System.arraycopy(args, 0, all, 1, args.length);
@@ -114,13 +136,23 @@ public final class OdysseyCommand implements Runnable {
     /**
      * Creates the command line. A failure while a command runs is reported in one line, {@code
      * odyssey <command>: <message>}, with exit status 1 (and the stack trace after it with {@code
-     * --verbose}); usage errors keep picocli's exit status 2.
+     * --verbose}); a usage error in two, the message and {@code see odyssey <command> --help}, with
+     * picocli's exit status 2.
      *
      * @return the command line
      */
     public static CommandLine commandLine() {
         OdysseyCommand root = new OdysseyCommand();
         CommandLine commandLine = new CommandLine(root);
+        commandLine.setParameterExceptionHandler(
+                (e, args) -> {
+                    CommandLine failed = e.getCommandLine();
+                    failed.getErr().println(e.getMessage());
+                    failed.getErr()
+                            .println("see " + failed.getCommandSpec().qualifiedName() + " --help");
+                    failed.getErr().flush();
+                    return failed.getCommandSpec().exitCodeOnInvalidInput();
+                });
         commandLine.setExecutionExceptionHandler(
                 (e, failed, parseResult) -> {
                     java.io.PrintWriter err = failed.getErr();

@@ -140,7 +140,7 @@ class HostileInputCommandTest {
         String before = System.getProperty(key);
         try {
             System.clearProperty(key);
-            OdysseyCommand.quietCheckpointWriterLog();
+            OdysseyCommand.quietLogs();
             assertEquals("off", System.getProperty(key));
             run("--verbose", "--help");
             assertEquals("warn", System.getProperty(key));

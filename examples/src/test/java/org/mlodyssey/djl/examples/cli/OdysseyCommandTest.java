@@ -57,4 +57,22 @@ class OdysseyCommandTest {
             java.nio.file.Files.delete(file);
         }
     }
+
+    @Test
+    void aUsageErrorIsOneLineAndWhereToLookNotTheWholeHelp() {
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = OdysseyCommand.commandLine();
+        commandLine.setErr(new PrintWriter(err));
+        assertEquals(2, commandLine.execute("verify", "--no-such-flag", "x"));
+        String[] lines = err.toString().strip().split("\n");
+        assertEquals(2, lines.length, err.toString());
+        assertTrue(lines[0].contains("--no-such-flag"), err.toString());
+        assertEquals("see odyssey verify --help", lines[1]);
+    }
+
+    @Test
+    void verboseIsAcceptedBeforeAndAfterTheCommand() {
+        assertTrue(run("--verbose", "--version").contains("odyssey"));
+        assertTrue(run("help", "--verbose").contains("Usage: odyssey"));
+    }
 }

@@ -1,0 +1,139 @@
+/*
+ * Copyright 2026 The djl-odyssey authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package org.mlodyssey.djl.checkpoint.listener;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import ai.djl.training.Trainer;
+import ai.djl.training.listener.TrainingListener;
+import ai.djl.training.listener.TrainingListenerAdapter;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mlodyssey.djl.checkpoint.training.TinyTraining;
+import org.mlodyssey.djl.checkpoint.training.TinyTraining.OptimizerKind;
+import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoint;
+import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoints;
+import org.mlodyssey.djl.checkpoint.training.TrainingProgress;
+import org.mlodyssey.djl.checkpoint.training.TrainingSnapshot;
+
+/**
+ * {@link ResumableTraining#fit} and the listener under DJL's {@code EasyTrain.fit} (TinyTraining: 7
+ * steps per epoch, dropout, 3 epochs).
+ */
+class EasyTrainResumeTest {
+
+    private static final TrainingProgress END = new TrainingProgress(0, 3, 0, 21, List.of());
+
+    /** Throws in the {@code n}-th training batch, after its forward pass, before its step. */
+    private static TrainingListener crashAtBatch(int n) {
+        return new TrainingListenerAdapter() {
+            private int batches;
+
+            @Override
+            public void onTrainingBatch(Trainer trainer, BatchData batchData) {
+                if (++batches == n) {
+                    throw new IllegalStateException("crash at batch " + n);
+                }
+            }
+        };
+    }
+
+    private static CheckpointListener every4(Path root) {
+        return CheckpointListener.builder()
+                .setDirectory(root)
+                .optEverySteps(4)
+                .optSeed(TinyTraining.RUN_SEED)
+                .build();
+    }
+
+    private static String name(long step, int epoch, int batch) {
+        return TrainingCheckpoints.directoryName(
+                new TrainingProgress(0, epoch, batch, step, List.of()));
+    }
+
+    /** Trains 3 epochs uninterrupted through the one call; returns the final state. */
+    private static TrainingSnapshot uninterrupted(Path root, int initSeed) throws Exception {
+        CheckpointListener listener = every4(root);
+        try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, initSeed, true, listener)) {
+            ResumableTraining.fit(run.trainer(), 3, run.positionableDataset(), run.validation());
+            TrainingSnapshot end = run.snapshot(END);
+            run.trainer().close();
+            listener.close();
+            return end;
+        }
+    }
+
+    @Test
+    void twoFreshRunsOfTheSameSeedAreBitIdenticalWhateverTheEngineSeedBefore(@TempDir Path dir)
+            throws Exception {
+        try (TrainingSnapshot a = uninterrupted(dir.resolve("a"), 1);
+                TrainingSnapshot b = uninterrupted(dir.resolve("b"), 2)) {
+            TinyTraining.assertBitIdentical(a, b);
+        }
+    }
+
+    @Test
+    void aRunCrashedMidEpochAndResumedThroughTheOneCallEndsBitIdentical(@TempDir Path dir)
+            throws Exception {
+        Path crashed = dir.resolve("crashed");
+        try (TrainingSnapshot expected = uninterrupted(dir.resolve("straight"), 1)) {
+            CheckpointListener first = every4(crashed);
+            // Batch 12 is epoch 1's fifth: 11 steps done, the newest save is step 8's.
+            try (TinyTraining run =
+                    new TinyTraining(OptimizerKind.ADAM, 1, true, first, crashAtBatch(12))) {
+                assertThrows(
+                        IllegalStateException.class,
+                        () ->
+                                ResumableTraining.fit(
+                                        run.trainer(),
+                                        3,
+                                        run.positionableDataset(),
+                                        run.validation()));
+            }
+            first.close();
+            assertEquals(
+                    name(8, 1, 1),
+                    TrainingCheckpoints.findLatestValid(crashed)
+                            .orElseThrow()
+                            .getDirectory()
+                            .getFileName()
+                            .toString(),
+                    "saved at batch 9, before its step: the state after 8 steps");
+
+            CheckpointListener second = every4(crashed);
+            try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 2, true, second)) {
+                ResumableTraining.fit(
+                        run.trainer(), 3, run.positionableDataset(), run.validation());
+                try (TrainingSnapshot actual = run.snapshot(END)) {
+                    TinyTraining.assertBitIdentical(expected, actual);
+                }
+                run.trainer().close();
+                second.close();
+            }
+            TrainingCheckpoint last = TrainingCheckpoint.open(crashed.resolve(name(21, 3, 0)));
+            TrainingCheckpoint straight =
+                    TrainingCheckpoint.open(dir.resolve("straight").resolve(name(21, 3, 0)));
+            assertEquals(3, last.getProgress().epochMetrics().size());
+            assertEquals(
+                    straight.getProgress().epochMetrics(),
+                    last.getProgress().epochMetrics(),
+                    "the metric history, the resumed epoch's training metrics included");
+        }
+    }
+
+    @Test
+    void theOneCallNeedsACheckpointListenerInTheTrainer(@TempDir Path dir) throws Exception {
+        try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 1, true)) {
+            IllegalArgumentException e =
+                    assertThrows(
+                            IllegalArgumentException.class,
+                            () -> ResumableTraining.fit(run.trainer(), 1, run.dataset(), null));
+            assertEquals(true, e.getMessage().contains("addTrainingListeners"), e.getMessage());
+        }
+    }
+}
