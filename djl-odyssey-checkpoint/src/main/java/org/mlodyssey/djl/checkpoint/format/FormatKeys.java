@@ -38,12 +38,24 @@ public final class FormatKeys {
     /** A shard's place in its set, as {@code "<index>/<count>"}, 1-based. */
     public static final String SHARD = "odyssey.shard";
 
-    /** The newest format version this library reads and the one it writes. */
-    public static final int CURRENT_VERSION = 1;
+    /**
+     * How each tensor of a compressed file is stored, one item per tensor in data order (format
+     * version 2; see {@code docs/checkpoint-format.md}, section 9).
+     */
+    public static final String COMPRESSION = "odyssey.compression";
+
+    /** The newest format version this library reads. */
+    public static final int CURRENT_VERSION = 2;
+
+    /** The version of files without compressed tensors: plain safetensors files. */
+    public static final int UNCOMPRESSED_VERSION = 1;
+
+    /** The version of files with compressed tensors. */
+    public static final int COMPRESSED_VERSION = 2;
 
     /** The keys the writer computes; callers cannot set them. */
     public static final Set<String> RESERVED =
-            Set.of(FORMAT, FORMAT_VERSION, HEADER_CRC32C, TENSOR_CRC32C);
+            Set.of(FORMAT, FORMAT_VERSION, HEADER_CRC32C, TENSOR_CRC32C, COMPRESSION);
 
     /** The keys the sharded writer adds to every shard; callers cannot set them either. */
     public static final Set<String> SHARD_KEYS = Set.of(SAVE_ID, SHARD);
