@@ -5,6 +5,7 @@
 package org.mlodyssey.djl.checkpoint.format;
 
 import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -35,7 +36,12 @@ final class ChunkCodec {
     static byte[] compress(byte[] src, int n, int level) throws IOException {
         requireAvailable();
         byte[] dst = new byte[(int) Zstd.compressBound(n)];
-        long size = Zstd.compressByteArray(dst, 0, dst.length, src, 0, n, level);
+        long size;
+        try {
+            size = Zstd.compressByteArray(dst, 0, dst.length, src, 0, n, level);
+        } catch (ZstdException e) {
+            throw new IOException("zstd compression failed: " + e.getMessage(), e);
+        }
         if (Zstd.isError(size)) {
             throw new IOException("zstd compression failed: " + Zstd.getErrorName(size));
         }
@@ -69,9 +75,22 @@ final class ChunkCodec {
         }
         // A declared size of -1 is "unknown" (the frame is still bounded by dst below); -2 is an
         // unreadable frame header, which decompression reports as corruption.
-        long size = Zstd.decompressByteArray(dst, 0, expected, src, 0, srcLength);
-        if (Zstd.isError(size)) {
-            if (Zstd.getErrorCode(size) == Zstd.errDstSizeTooSmall()) {
+        long size;
+        long error = 0;
+        String reason = null;
+        try {
+            size = Zstd.decompressByteArray(dst, 0, expected, src, 0, srcLength);
+            if (Zstd.isError(size)) {
+                error = Zstd.getErrorCode(size);
+                reason = Zstd.getErrorName(size);
+            }
+        } catch (ZstdException e) {
+            size = -1;
+            error = e.getErrorCode();
+            reason = e.getMessage();
+        }
+        if (reason != null) {
+            if (error == Zstd.errDstSizeTooSmall()) {
                 throw new CheckpointFormatException(
                         ErrorKind.DECOMPRESSED_SIZE_MISMATCH,
                         file,
@@ -82,7 +101,7 @@ final class ChunkCodec {
                     ErrorKind.CORRUPT_CHUNK,
                     file,
                     subject,
-                    "zstd cannot decode the frame: " + Zstd.getErrorName(size));
+                    "zstd cannot decode the frame: " + reason);
         }
         if (size != expected) {
             throw new CheckpointFormatException(

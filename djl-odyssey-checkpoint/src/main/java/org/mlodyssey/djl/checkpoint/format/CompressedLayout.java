@@ -224,10 +224,19 @@ final class CompressedLayout {
         String[] parts = text.split(",", -1);
         long[] result = new long[parts.length];
         for (int i = 0; i < parts.length; i++) {
-            if (!parts[i].matches("0|[1-9][0-9]{0,17}")) {
+            if (!parts[i].matches("0|[1-9][0-9]*")) {
                 throw invalid(file, subject, "expected a non-negative integer, found " + parts[i]);
             }
-            result[i] = Long.parseLong(parts[i]);
+            try {
+                result[i] = Long.parseLong(parts[i]);
+            } catch (NumberFormatException e) {
+                throw new CheckpointFormatException(
+                        ErrorKind.SIZE_OVERFLOW,
+                        file,
+                        subject,
+                        parts[i] + " does not fit a signed 64-bit integer",
+                        e);
+            }
         }
         return result;
     }

@@ -73,6 +73,21 @@ public final class FormatKeys {
      */
     public static int version(Map<String, String> metadata, Path file)
             throws CheckpointFormatException {
+        return version(metadata, file, CURRENT_VERSION);
+    }
+
+    /**
+     * Reads and checks the format version of a header's metadata as a reader of an older version
+     * would (to test that older readers refuse newer files).
+     *
+     * @param metadata the {@code __metadata__} map
+     * @param file the file, for error messages
+     * @param supported the newest version the reader supports
+     * @return the version, or 0 for a plain safetensors file without odyssey metadata
+     * @throws CheckpointFormatException if the version is invalid or newer than {@code supported}
+     */
+    static int version(Map<String, String> metadata, Path file, int supported)
+            throws CheckpointFormatException {
         String format = metadata.get(FORMAT);
         if (format == null) {
             // A plain safetensors file has none of our keys. One that has some but lacks this one
@@ -109,7 +124,7 @@ public final class FormatKeys {
                     FORMAT_VERSION,
                     "expected a positive integer, found " + (text == null ? "none" : text));
         }
-        if (version > CURRENT_VERSION) {
+        if (version > supported) {
             throw new CheckpointFormatException(
                     ErrorKind.UNSUPPORTED_VERSION,
                     file,
@@ -117,7 +132,7 @@ public final class FormatKeys {
                     "written by format version "
                             + text
                             + ", this reader supports up to "
-                            + CURRENT_VERSION
+                            + supported
                             + "; upgrade djl-odyssey");
         }
         return version;
