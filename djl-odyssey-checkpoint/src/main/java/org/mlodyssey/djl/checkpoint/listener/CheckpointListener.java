@@ -36,6 +36,7 @@ import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.mlodyssey.djl.checkpoint.format.AtomicFiles;
+import org.mlodyssey.djl.checkpoint.format.WriteOptions;
 import org.mlodyssey.djl.checkpoint.training.HostArrayPool;
 import org.mlodyssey.djl.checkpoint.training.InvalidTrainingCheckpointException;
 import org.mlodyssey.djl.checkpoint.training.OptimizerStateAdapters;
@@ -1119,6 +1120,22 @@ public final class CheckpointListener extends TrainingListenerAdapter
         public Builder optOnSaved(Consumer<SavedCheckpoint> onSaved) {
             this.onSaved = Objects.requireNonNull(onSaved, "onSaved");
             return this;
+        }
+
+        /**
+         * Sets how the checkpoints' tensor files are written, e.g. {@code
+         * WriteOptions.builder().optCompression(Compression.zstd(3)).build()}; compression then
+         * runs where the checkpoint is written (on the writer thread when asynchronous).
+         *
+         * @param options the write options of {@link TrainingCheckpoints#save(Path,
+         *     TrainingSnapshot, Map, WriteOptions)}
+         * @return this builder
+         */
+        public Builder optWriteOptions(WriteOptions options) {
+            Objects.requireNonNull(options, "options");
+            return optSaver(
+                    (root, snapshot, metadata) ->
+                            TrainingCheckpoints.save(root, snapshot, metadata, options));
         }
 
         Builder optSaver(CheckpointSaver saver) {
