@@ -34,6 +34,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.mlodyssey.djl.checkpoint.format.Compression;
+import org.mlodyssey.djl.checkpoint.format.WriteOptions;
 import org.mlodyssey.djl.checkpoint.listener.CheckpointListener;
 import org.mlodyssey.djl.checkpoint.listener.LatestPointer;
 import org.mlodyssey.djl.checkpoint.listener.Monitor;
@@ -115,6 +117,8 @@ public final class TrainClassifier {
      *     latest} file
      * @param saveAtEnd whether to save when training ends (a crash does not)
      * @param checkRecordCounts CIFAR: whether batch files must hold the official number of records
+     * @param compression how checkpoints' tensor files are compressed ({@link Compression#none()}
+     *     by default)
      */
     public record Options(
             DatasetKind dataset,
@@ -136,7 +140,8 @@ public final class TrainClassifier {
             String monitor,
             String resume,
             boolean saveAtEnd,
-            boolean checkRecordCounts) {
+            boolean checkRecordCounts,
+            Compression compression) {
 
         /** Checks the fields that have no natural type-level constraint. */
         public Options {
@@ -144,6 +149,7 @@ public final class TrainClassifier {
             Objects.requireNonNull(model, "model");
             Objects.requireNonNull(checkpointDir, "checkpointDir");
             Objects.requireNonNull(resume, "resume");
+            Objects.requireNonNull(compression, "compression");
         }
 
         /**
@@ -177,7 +183,8 @@ public final class TrainClassifier {
                     monitor,
                     resumeMode,
                     atEnd,
-                    checkRecordCounts);
+                    checkRecordCounts,
+                    compression);
         }
     }
 
@@ -284,6 +291,9 @@ public final class TrainClassifier {
                         .optSeed(o.seed());
         if (o.keepLast() > 0) {
             lb.optKeepLast(o.keepLast());
+        }
+        if (o.compression().enabled()) {
+            lb.optWriteOptions(WriteOptions.builder().optCompression(o.compression()).build());
         }
         if (o.monitor() != null) {
             Monitor m = parseMonitor(o.monitor());

@@ -12,12 +12,14 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.mlodyssey.djl.checkpoint.format.Checkpoint;
 import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException;
 import org.mlodyssey.djl.checkpoint.format.Integrity;
 import org.mlodyssey.djl.checkpoint.format.Tensor;
+import org.mlodyssey.djl.checkpoint.format.TensorStorage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -91,7 +93,8 @@ public final class InspectCommand implements Callable<Integer> {
      *
      * @param path the file
      * @return the report: path, format, format_version, integrity, integrity_detail, metadata,
-     *     tensors (name, dtype, shape, bytes), total_bytes
+     *     tensors (name, dtype, shape, bytes, codec, stored_bytes, ratio), total_bytes,
+     *     stored_bytes
      * @throws IOException if the file cannot be opened or its header is malformed
      */
     static Map<String, Object> inspect(Path path) throws IOException {
@@ -120,6 +123,7 @@ public final class InspectCommand implements Callable<Integer> {
             report.put("metadata", checkpoint.metadata());
             List<Map<String, Object>> tensors = new java.util.ArrayList<>();
             long total = 0;
+            long stored = 0;
             for (Map.Entry<String, Tensor> entry : checkpoint.tensors().entrySet()) {
                 Tensor tensor = entry.getValue();
                 Map<String, Object> row = new LinkedHashMap<>();
@@ -127,11 +131,17 @@ public final class InspectCommand implements Callable<Integer> {
                 row.put("dtype", tensor.dtype().safetensorsName());
                 row.put("shape", tensor.shape());
                 row.put("bytes", tensor.byteSize());
+                TensorStorage storage = tensor.storage();
+                row.put("codec", codec(storage));
+                row.put("stored_bytes", storage.storedBytes());
+                row.put("ratio", Math.round(storage.ratio() * 1000) / 1000.0);
                 tensors.add(row);
                 total += tensor.byteSize();
+                stored += storage.storedBytes();
             }
             report.put("tensors", tensors);
             report.put("total_bytes", total);
+            report.put("stored_bytes", stored);
         }
         return report;
     }
@@ -153,12 +163,32 @@ public final class InspectCommand implements Callable<Integer> {
             out.printf("  %s = %s%n", entry.getKey(), entry.getValue());
         }
         List<Map<String, Object>> tensors = (List<Map<String, Object>>) report.get("tensors");
-        out.printf("tensors:    %d, %d bytes%n", tensors.size(), (Long) report.get("total_bytes"));
+        long total = (Long) report.get("total_bytes");
+        long stored = (Long) report.get("stored_bytes");
+        out.printf(
+                "tensors:    %d, %d bytes%s%n",
+                tensors.size(),
+                total,
+                stored == total
+                        ? ""
+                        : String.format(
+                                Locale.ROOT,
+                                ", %d stored (%.3fx)",
+                                stored,
+                                stored == 0 ? 1.0 : (double) total / stored));
         printTensors(tensors, "  ", out);
     }
 
+    /** Names a tensor's storage: {@code none}, or the filter and codec, e.g. {@code split+zstd}. */
+    private static String codec(TensorStorage storage) {
+        return "none".equals(storage.codec())
+                ? "none"
+                : storage.filter().id() + "+" + storage.codec();
+    }
+
     /**
-     * Prints one row per tensor of an {@link #inspect} report: name, dtype, shape, bytes.
+     * Prints one row per tensor of an {@link #inspect} report: name, dtype, shape, bytes, codec and
+     * compression ratio.
      *
      * @param tensors the report's tensors
      * @param indent put before each row
@@ -170,14 +200,23 @@ public final class InspectCommand implements Callable<Integer> {
             width = Math.max(width, row.get("name").toString().length());
         }
         out.printf(
-                indent + "%-" + width + "s  %-5s  %-20s  %s%n", "name", "dtype", "shape", "bytes");
+                indent + "%-" + width + "s  %-5s  %-20s  %12s  %-14s  %s%n",
+                "name",
+                "dtype",
+                "shape",
+                "bytes",
+                "codec",
+                "ratio");
         for (Map<String, Object> row : tensors) {
             out.printf(
-                    indent + "%-" + width + "s  %-5s  %-20s  %d%n",
+                    Locale.ROOT,
+                    indent + "%-" + width + "s  %-5s  %-20s  %12d  %-14s  %.3fx%n",
                     row.get("name"),
                     row.get("dtype"),
                     Arrays.toString((long[]) row.get("shape")),
-                    (Long) row.get("bytes"));
+                    (Long) row.get("bytes"),
+                    row.get("codec"),
+                    (Double) row.get("ratio"));
         }
     }
 }
