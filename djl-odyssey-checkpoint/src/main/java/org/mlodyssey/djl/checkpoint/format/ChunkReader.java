@@ -17,6 +17,10 @@ import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.ErrorKind;
  */
 final class ChunkReader {
 
+    /** Per pool thread: stored bytes, decompressed (filtered) bytes, decoded bytes. */
+    private static final ThreadLocal<byte[][]> SCRATCH =
+            ThreadLocal.withInitial(() -> new byte[3][]);
+
     private final Path file;
     private final FileChannel channel;
     private final long dataStart;
@@ -48,7 +52,7 @@ final class ChunkReader {
                 table.chunkCount(),
                 i ->
                         () -> {
-                            byte[] chunk = decode(table, i);
+                            byte[] chunk = decode(table, i, scratch(table.chunkBytes()));
                             ByteBuffer region = target.duplicate();
                             region.position(base + (int) ((long) i * table.chunkBytes()));
                             region.put(chunk, 0, table.chunkLength(i));
@@ -78,7 +82,7 @@ final class ChunkReader {
                 j ->
                         () -> {
                             int i = first + j;
-                            byte[] chunk = decode(table, i);
+                            byte[] chunk = decode(table, i, scratch(table.chunkBytes()));
                             long chunkStart = (long) i * table.chunkBytes();
                             long from = Math.max(offset, chunkStart);
                             long to = Math.min(offset + length, chunkStart + table.chunkLength(i));
@@ -101,21 +105,47 @@ final class ChunkReader {
         CRC32C crc = new CRC32C();
         ChunkPipeline.run(
                 table.chunkCount(),
-                i -> () -> decode(table, i),
+                i -> () -> decode(table, i, new byte[3][]),
                 (i, chunk) -> crc.update(chunk, 0, table.chunkLength(i)));
         return (int) crc.getValue();
     }
 
     /**
+     * Returns this thread's scratch arrays, grown to hold a chunk of the default size or less;
+     * fresh arrays for larger chunks, which are not kept.
+     */
+    private static byte[][] scratch(int chunkBytes) {
+        if (chunkBytes > Compression.DEFAULT_CHUNK_BYTES) {
+            return new byte[3][];
+        }
+        byte[][] scratch = SCRATCH.get();
+        for (int i = 0; i < scratch.length; i++) {
+            if (scratch[i] == null || scratch[i].length < chunkBytes) {
+                scratch[i] = new byte[chunkBytes];
+            }
+        }
+        return scratch;
+    }
+
+    private static byte[] array(byte[][] scratch, int slot, int length) {
+        if (scratch[slot] == null || scratch[slot].length < length) {
+            scratch[slot] = new byte[length];
+        }
+        return scratch[slot];
+    }
+
+    /**
      * Reads and decodes one chunk.
      *
-     * @return a new array whose first {@code table.chunkLength(index)} bytes are the chunk's data
+     * @param scratch three arrays to reuse (grown or allocated when missing or too short)
+     * @return one of the arrays, whose first {@code table.chunkLength(index)} bytes are the chunk's
+     *     data
      */
-    private byte[] decode(ChunkTable table, int index) throws IOException {
+    private byte[] decode(ChunkTable table, int index, byte[][] scratch) throws IOException {
         int length = table.chunkLength(index);
         int storedLength = table.storedLength(index);
-        byte[] stored = new byte[storedLength];
-        ByteBuffer buffer = ByteBuffer.wrap(stored);
+        byte[] stored = array(scratch, 0, storedLength);
+        ByteBuffer buffer = ByteBuffer.wrap(stored, 0, storedLength);
         long position = dataStart + table.storedOffset(index);
         while (buffer.hasRemaining()) {
             int n = channel.read(buffer, position + buffer.position());
@@ -130,12 +160,12 @@ final class ChunkReader {
         if (storedLength == length) {
             return stored; // stored verbatim: neither compressed nor filtered
         }
-        byte[] filtered = new byte[length];
+        byte[] filtered = array(scratch, 1, length);
         ChunkCodec.decompress(stored, storedLength, filtered, length, file, table.subject(index));
         if (table.filter() == ChunkFilter.NONE) {
             return filtered;
         }
-        byte[] data = new byte[length];
+        byte[] data = array(scratch, 2, length);
         table.filter().decode(table.dtype().byteSize(), filtered, data, length);
         return data;
     }

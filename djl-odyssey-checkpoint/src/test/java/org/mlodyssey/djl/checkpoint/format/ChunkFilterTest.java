@@ -98,7 +98,9 @@ class ChunkFilterTest {
         }
         assertEquals(Optional.empty(), ChunkFilter.fromId("xor"));
         Compression zstd = Compression.zstd(3);
-        assertEquals(ChunkFilter.SPLIT, zstd.filterFor(TensorDType.BF16));
+        assertEquals(ChunkFilter.SHUFFLE, zstd.filterFor(TensorDType.BF16));
+        assertEquals(
+                ChunkFilter.SPLIT, zstd.withFilter(ChunkFilter.SPLIT).filterFor(TensorDType.F64));
         assertEquals(ChunkFilter.NONE, zstd.filterFor(TensorDType.I32));
         assertEquals(
                 ChunkFilter.NONE, zstd.withFilter(ChunkFilter.SHUFFLE).filterFor(TensorDType.U16));
