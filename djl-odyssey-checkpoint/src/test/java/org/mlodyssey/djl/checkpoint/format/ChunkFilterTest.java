@@ -53,6 +53,43 @@ class ChunkFilterTest {
                 new byte[] {0, 1, 0x7F, 0}, roundTrip(ChunkFilter.SPLIT, 2, halves.array()));
     }
 
+    /** The spec's definition, byte by byte: the reference the fast paths must match. */
+    private static byte[] reference(ChunkFilter filter, int k, byte[] data) {
+        int count = data.length / k;
+        byte[] out = new byte[data.length];
+        for (int j = 0; j < count; j++) {
+            long v = 0;
+            for (int b = 0; b < k; b++) {
+                v |= (data[j * k + b] & 0xFFL) << (8 * b);
+            }
+            if (filter == ChunkFilter.SPLIT) {
+                long mask = k == 8 ? -1L : (1L << (8 * k)) - 1;
+                v = ((v << 1) | (v >>> (8 * k - 1))) & mask;
+            }
+            for (int b = 0; b < k; b++) {
+                out[b * count + j] = (byte) (v >>> (8 * b));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void encodingMatchesTheSpecOnLongChunks() {
+        byte[] random = new byte[8 * 1003];
+        new Random(5).nextBytes(random);
+        for (ChunkFilter filter : new ChunkFilter[] {ChunkFilter.SHUFFLE, ChunkFilter.SPLIT}) {
+            for (int k : new int[] {2, 4, 8}) {
+                for (int length : new int[] {random.length, 8 * 64, 8 * 7}) {
+                    byte[] data = java.util.Arrays.copyOf(random, length);
+                    assertArrayEquals(
+                            reference(filter, k, data),
+                            roundTrip(filter, k, data),
+                            filter + " k=" + k + " n=" + length);
+                }
+            }
+        }
+    }
+
     @Test
     void everySixteenBitPatternRoundTrips() {
         ByteBuffer all = ByteBuffer.allocate(2 << 16).order(ByteOrder.LITTLE_ENDIAN);
