@@ -81,9 +81,10 @@ public final class CompressionBenchmark {
                 Locale.ROOT,
                 "Checkpoints written by odyssey train (parameters + Adam state, Adam, demo EMNIST"
                         + " data), %d cores; median of %d; saves not fsynced; load = open, read,"
-                        + " decompress and verify every tensor; * = default%n",
+                        + " decompress and verify every tensor; * = default; load average %s%n",
                 Runtime.getRuntime().availableProcessors(),
-                repetitions);
+                repetitions,
+                loadAverage());
         out.printf(
                 Locale.ROOT,
                 "%-14s %-17s %8s %10s %10s %16s%n",
@@ -110,6 +111,15 @@ public final class CompressionBenchmark {
                         raw / row.loadSeconds / 1e6,
                         row.sinkSeconds * 1e3);
             }
+        }
+    }
+
+    /** The 1-minute load average (other jobs on the machine), or "?" where it is not known. */
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException | RuntimeException e) {
+            return "?";
         }
     }
 
