@@ -203,7 +203,6 @@ final class CompressedFileWriter {
         boolean any = false;
         long offset = 0;
         for (int t = 0; t < tensors.size(); t++) {
-            Tensor tensor = tensors.get(t);
             long stored = Arrays.stream(sizes[t]).sum();
             entries.add(entry(t, compressed[t], offset, offset + stored));
             items.add(compressed[t] ? item(t, sizes[t]) : CompressedLayout.RAW);
