@@ -43,7 +43,7 @@ public final class BenchCommand implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(
-                spec.commandLine(), "Name a benchmark: checkpoint, data, listener or compression");
+                spec.commandLine(), "Name a benchmark: compression, checkpoint, data or listener");
     }
 
     /** Runs a benchmark with a print stream that feeds the command's output. */

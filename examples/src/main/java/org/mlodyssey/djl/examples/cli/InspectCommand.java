@@ -187,8 +187,8 @@ public final class InspectCommand implements Callable<Integer> {
     }
 
     /**
-     * Prints one row per tensor of an {@link #inspect} report: name, dtype, shape, bytes, codec and
-     * compression ratio.
+     * Prints one row per tensor of an {@link #inspect} report: name, dtype, shape, bytes, and when
+     * any tensor is compressed, each tensor's codec and compression ratio.
      *
      * @param tensors the report's tensors
      * @param indent put before each row
@@ -196,27 +196,44 @@ public final class InspectCommand implements Callable<Integer> {
      */
     static void printTensors(List<Map<String, Object>> tensors, String indent, PrintWriter out) {
         int width = 4;
+        boolean compressed = false;
         for (Map<String, Object> row : tensors) {
             width = Math.max(width, row.get("name").toString().length());
+            compressed |= !"none".equals(row.get("codec"));
         }
-        out.printf(
-                indent + "%-" + width + "s  %-5s  %-20s  %12s  %-14s  %s%n",
-                "name",
-                "dtype",
-                "shape",
-                "bytes",
-                "codec",
-                "ratio");
-        for (Map<String, Object> row : tensors) {
+        String columns = indent + "%-" + width + "s  %-5s  %-20s  ";
+        if (compressed) {
             out.printf(
-                    Locale.ROOT,
-                    indent + "%-" + width + "s  %-5s  %-20s  %12d  %-14s  %.3fx%n",
-                    row.get("name"),
-                    row.get("dtype"),
-                    Arrays.toString((long[]) row.get("shape")),
-                    (Long) row.get("bytes"),
-                    row.get("codec"),
-                    (Double) row.get("ratio"));
+                    columns + "%12s  %-12s  %s%n",
+                    "name",
+                    "dtype",
+                    "shape",
+                    "bytes",
+                    "codec",
+                    "ratio");
+        } else {
+            out.printf(columns + "%s%n", "name", "dtype", "shape", "bytes");
+        }
+        for (Map<String, Object> row : tensors) {
+            String shape = Arrays.toString((long[]) row.get("shape"));
+            if (compressed) {
+                out.printf(
+                        Locale.ROOT,
+                        columns + "%12d  %-12s  %.3fx%n",
+                        row.get("name"),
+                        row.get("dtype"),
+                        shape,
+                        (Long) row.get("bytes"),
+                        row.get("codec"),
+                        (Double) row.get("ratio"));
+            } else {
+                out.printf(
+                        columns + "%d%n",
+                        row.get("name"),
+                        row.get("dtype"),
+                        shape,
+                        (Long) row.get("bytes"));
+            }
         }
     }
 }
