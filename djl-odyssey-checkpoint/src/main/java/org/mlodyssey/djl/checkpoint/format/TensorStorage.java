@@ -31,6 +31,15 @@ public final class TensorStorage {
     }
 
     /**
+     * Tells whether the tensor is stored compressed.
+     *
+     * @return false for a tensor stored as it is
+     */
+    public boolean compressed() {
+        return !"none".equals(codec);
+    }
+
+    /**
      * Returns the filter applied before the codec.
      *
      * @return the filter; {@link ChunkFilter#NONE} for a tensor stored as it is

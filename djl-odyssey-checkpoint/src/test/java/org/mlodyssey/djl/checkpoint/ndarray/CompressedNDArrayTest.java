@@ -26,6 +26,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mlodyssey.djl.checkpoint.format.Compression;
+import org.mlodyssey.djl.checkpoint.format.ReadOptions;
 import org.mlodyssey.djl.checkpoint.format.WriteOptions;
 
 /**
@@ -86,6 +87,21 @@ class CompressedNDArrayTest {
         assertArrayEquals(arrays.get("w").toFloatArray(), loaded.get("w").toFloatArray());
         assertEquals(new Shape(250, 400), loaded.get("w").getShape());
         assertArrayEquals(arrays.get("noise").toIntArray(), loaded.get("noise").toIntArray());
+        // also unverified and in owned memory: compressed tensors are decoded, never mapped
+        for (ReadOptions options :
+                new ReadOptions[] {
+                    ReadOptions.builder().optVerify(false).build(),
+                    ReadOptions.builder().optOwnedMemory(true).build()
+                }) {
+            Map<String, NDArray> again =
+                    NDArrayCheckpoints.load(
+                            file, manager, Device.cpu(), options, UnsafeDTypes.FAIL);
+            assertArrayEquals(arrays.get("w").toFloatArray(), again.get("w").toFloatArray());
+        }
+        Map<String, NDArray> targets = new LinkedHashMap<>();
+        targets.put("w", manager.zeros(new Shape(250, 400)));
+        NDArrayCheckpoints.loadInto(file, targets);
+        assertArrayEquals(arrays.get("w").toFloatArray(), targets.get("w").toFloatArray());
     }
 
     @Test
