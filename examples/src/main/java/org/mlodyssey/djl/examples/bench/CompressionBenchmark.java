@@ -44,6 +44,9 @@ public final class CompressionBenchmark {
     /** The bandwidth of the limited sink, in MB/s (10^6 bytes per second). */
     public static final int SINK_MB_PER_S = 50;
 
+    /** The bytes (uncompressed) one timing saves or loads, repeating the set as needed. */
+    private static final long TIMED_BYTES = 16L << 20;
+
     private CompressionBenchmark() {}
 
     /** A named compression setting. */
@@ -81,8 +84,9 @@ public final class CompressionBenchmark {
         out.printf(
                 Locale.ROOT,
                 "Checkpoints written by odyssey train (parameters + Adam state, Adam, demo EMNIST"
-                        + " data), %d cores; median of %d; saves not fsynced; load = open, read,"
-                        + " decompress and verify every tensor; * = default; load average %s%n",
+                        + " data), %d cores; median of %d timings of >= 16 MiB each; saves not"
+                        + " fsynced; load = open, read, decompress and verify every tensor;"
+                        + " * = default; load average %s%n",
                 Runtime.getRuntime().availableProcessors(),
                 repetitions,
                 loadAverage());
@@ -147,18 +151,29 @@ public final class CompressionBenchmark {
             largest = Math.max(largest, tensor.byteSize());
         }
         ByteBuffer target = ByteBuffer.allocateDirect((int) largest);
+        long raw = 0;
+        for (Tensor tensor : tensors.values()) {
+            raw += tensor.byteSize();
+        }
+        // each timing saves (or loads) the set often enough to move TIMED_BYTES, so that a
+        // timing of a small checkpoint is not a few milliseconds of noise
+        long times = Math.max(1, (TIMED_BYTES + raw - 1) / raw);
         for (int r = 0; r < repetitions; r++) {
             long start = System.nanoTime();
-            checkpoint.save(file, options);
-            saves[r] = (System.nanoTime() - start) / 1e9;
+            for (long k = 0; k < times; k++) {
+                checkpoint.save(file, options);
+            }
+            saves[r] = (System.nanoTime() - start) / 1e9 / times;
             start = System.nanoTime();
-            try (Checkpoint loaded = Checkpoint.load(file)) {
-                for (Tensor tensor : loaded.tensors().values()) {
-                    target.clear();
-                    tensor.copyTo(target);
+            for (long k = 0; k < times; k++) {
+                try (Checkpoint loaded = Checkpoint.load(file)) {
+                    for (Tensor tensor : loaded.tensors().values()) {
+                        target.clear();
+                        tensor.copyTo(target);
+                    }
                 }
             }
-            loads[r] = (System.nanoTime() - start) / 1e9;
+            loads[r] = (System.nanoTime() - start) / 1e9 / times;
         }
         long fileBytes = Files.size(file);
         Path copy = dir.resolve("sink.safetensors");

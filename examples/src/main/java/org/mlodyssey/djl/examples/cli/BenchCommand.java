@@ -260,7 +260,7 @@ public final class BenchCommand implements Runnable {
 
         @Option(
                 names = "--repetitions",
-                defaultValue = "5",
+                defaultValue = "3",
                 description = "timings per operation (default: ${DEFAULT-VALUE})")
         private int repetitions;
 
