@@ -74,7 +74,8 @@ public final class InspectCommand implements Callable<Integer> {
                 report = CheckpointDirectoryReport.inspectRoot(path);
             }
         } catch (IOException e) {
-            err.println("odyssey inspect: " + e.getMessage());
+            err.println("odyssey inspect: " + OdysseyCommand.describe(e));
+            err.flush();
             return 1;
         }
         if (json) {
@@ -148,7 +149,7 @@ public final class InspectCommand implements Callable<Integer> {
 
     @SuppressWarnings("unchecked")
     private static void printText(Map<String, Object> report, PrintWriter out) {
-        out.printf("file:       %s%n", report.get("path"));
+        out.printf("file:       %s%n", CheckpointDirectoryReport.t(report.get("path")));
         int version = (Integer) report.get("format_version");
         out.printf(
                 "format:     %s%n",
@@ -156,11 +157,16 @@ public final class InspectCommand implements Callable<Integer> {
                         ? "plain safetensors (no djl-odyssey metadata)"
                         : "djl-odyssey v" + version);
         out.printf(
-                "integrity:  %s (%s)%n", report.get("integrity"), report.get("integrity_detail"));
+                "integrity:  %s (%s)%n",
+                report.get("integrity"),
+                CheckpointDirectoryReport.t(report.get("integrity_detail")));
         Map<String, String> metadata = (Map<String, String>) report.get("metadata");
         out.printf("metadata:   %d entries%n", metadata.size());
         for (Map.Entry<String, String> entry : metadata.entrySet()) {
-            out.printf("  %s = %s%n", entry.getKey(), entry.getValue());
+            out.printf(
+                    "  %s = %s%n",
+                    CheckpointDirectoryReport.t(entry.getKey()),
+                    CheckpointDirectoryReport.t(entry.getValue()));
         }
         List<Map<String, Object>> tensors = (List<Map<String, Object>>) report.get("tensors");
         long total = (Long) report.get("total_bytes");
@@ -198,9 +204,10 @@ public final class InspectCommand implements Callable<Integer> {
         int width = 4;
         boolean compressed = false;
         for (Map<String, Object> row : tensors) {
-            width = Math.max(width, row.get("name").toString().length());
+            width = Math.max(width, CheckpointDirectoryReport.t(row.get("name")).length());
             compressed |= !"none".equals(row.get("codec"));
         }
+        width = Math.min(width, 120);
         String columns = indent + "%-" + width + "s  %-5s  %-20s  ";
         if (compressed) {
             out.printf(
@@ -215,12 +222,13 @@ public final class InspectCommand implements Callable<Integer> {
             out.printf(columns + "%s%n", "name", "dtype", "shape", "bytes");
         }
         for (Map<String, Object> row : tensors) {
+            String name = CheckpointDirectoryReport.t(row.get("name"));
             String shape = Arrays.toString((long[]) row.get("shape"));
             if (compressed) {
                 out.printf(
                         Locale.ROOT,
                         columns + "%12d  %-12s  %.3fx%n",
-                        row.get("name"),
+                        name,
                         row.get("dtype"),
                         shape,
                         (Long) row.get("bytes"),
@@ -228,11 +236,7 @@ public final class InspectCommand implements Callable<Integer> {
                         (Double) row.get("ratio"));
             } else {
                 out.printf(
-                        columns + "%d%n",
-                        row.get("name"),
-                        row.get("dtype"),
-                        shape,
-                        (Long) row.get("bytes"));
+                        columns + "%d%n", name, row.get("dtype"), shape, (Long) row.get("bytes"));
             }
         }
     }
