@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import org.mlodyssey.djl.checkpoint.format.AtomicFiles;
 import org.mlodyssey.djl.checkpoint.format.Checkpoint;
+import org.mlodyssey.djl.checkpoint.format.Compression;
 import org.mlodyssey.djl.checkpoint.training.StepListener;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoint;
 import org.mlodyssey.djl.checkpoint.training.TrainingProgress;
@@ -174,7 +175,8 @@ public final class ResumeDemo {
                         null,
                         "never",
                         true,
-                        true);
+                        true,
+                        Compression.none());
 
         log.println("1/3 Uninterrupted run (LeNet, 3 epochs, a checkpoint every 20 steps)");
         TrainClassifier.Result whole = TrainClassifier.run(base, log, List.of());

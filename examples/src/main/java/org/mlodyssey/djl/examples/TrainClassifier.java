@@ -32,6 +32,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.mlodyssey.djl.checkpoint.format.Compression;
+import org.mlodyssey.djl.checkpoint.format.WriteOptions;
 import org.mlodyssey.djl.checkpoint.listener.CheckpointListener;
 import org.mlodyssey.djl.checkpoint.listener.Monitor;
 import org.mlodyssey.djl.checkpoint.training.CheckpointDirectory;
@@ -117,6 +119,8 @@ public final class TrainClassifier {
      *     latest} file
      * @param saveAtEnd whether to save when training ends (a crash does not)
      * @param checkRecordCounts CIFAR: whether batch files must hold the official number of records
+     * @param compression how checkpoints' tensor files are compressed ({@link Compression#none()}
+     *     by default)
      */
     public record Options(
             DatasetKind dataset,
@@ -138,7 +142,8 @@ public final class TrainClassifier {
             String monitor,
             String resume,
             boolean saveAtEnd,
-            boolean checkRecordCounts) {
+            boolean checkRecordCounts,
+            Compression compression) {
 
         /** Checks the fields that have no natural type-level constraint. */
         public Options {
@@ -146,6 +151,7 @@ public final class TrainClassifier {
             Objects.requireNonNull(model, "model");
             Objects.requireNonNull(checkpointDir, "checkpointDir");
             Objects.requireNonNull(resume, "resume");
+            Objects.requireNonNull(compression, "compression");
         }
 
         /**
@@ -179,7 +185,8 @@ public final class TrainClassifier {
                     monitor,
                     resumeMode,
                     atEnd,
-                    checkRecordCounts);
+                    checkRecordCounts,
+                    compression);
         }
     }
 
@@ -278,6 +285,9 @@ public final class TrainClassifier {
                         .optSeed(o.seed());
         if (o.keepLast() > 0) {
             lb.optKeepLast(o.keepLast());
+        }
+        if (o.compression().enabled()) {
+            lb.optWriteOptions(WriteOptions.builder().optCompression(o.compression()).build());
         }
         if (o.monitor() != null) {
             Monitor m = parseMonitor(o.monitor());

@@ -138,7 +138,7 @@ public final class Checkpoint implements Closeable {
      *
      * @param path the file to create or replace atomically; for a sharded save, the base name of
      *     the shards and of the index ({@code <path>.index.json})
-     * @param options durability and sharding
+     * @param options durability, sharding and compression
      * @throws IOException if a tensor cannot be read or a file cannot be written
      */
     public void save(Path path, WriteOptions options) throws IOException {
@@ -149,7 +149,8 @@ public final class Checkpoint implements Closeable {
         if (total > options.maxShardBytes()) {
             ShardedCheckpoints.write(path, tensors, metadata, options);
         } else {
-            TensorFileWriter.write(path, tensors, metadata, options.durable());
+            TensorFileWriter.write(
+                    path, tensors, metadata, options.durable(), options.compression());
             ShardedCheckpoints.deleteShards(path);
         }
     }

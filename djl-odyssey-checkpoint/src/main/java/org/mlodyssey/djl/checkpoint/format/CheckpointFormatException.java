@@ -65,7 +65,19 @@ public class CheckpointFormatException extends IOException {
         /** A requested tensor is not in the file. */
         MISSING_TENSOR,
         /** A shard index is malformed, or a shard does not belong to it. */
-        INVALID_INDEX
+        INVALID_INDEX,
+        /** A compressed tensor names a codec or filter this reader does not know. */
+        UNKNOWN_CODEC,
+        /**
+         * A compressed tensor's chunk table is malformed or disagrees with the header (chunk sizes
+         * that do not cover its stored bytes exactly, a chunk larger than its data, a bad chunk
+         * size).
+         */
+        INVALID_CHUNK_TABLE,
+        /** A compressed chunk declares or yields a decompressed size other than its table's. */
+        DECOMPRESSED_SIZE_MISMATCH,
+        /** A compressed chunk cannot be decoded (a truncated or damaged frame). */
+        CORRUPT_CHUNK
     }
 
     private final ErrorKind kind;

@@ -38,12 +38,24 @@ public final class FormatKeys {
     /** A shard's place in its set, as {@code "<index>/<count>"}, 1-based. */
     public static final String SHARD = "odyssey.shard";
 
-    /** The newest format version this library reads and the one it writes. */
-    public static final int CURRENT_VERSION = 1;
+    /**
+     * How each tensor of a compressed file is stored, one item per tensor in data order (format
+     * version 2; see {@code docs/checkpoint-format.md}, section 9).
+     */
+    public static final String COMPRESSION = "odyssey.compression";
+
+    /** The newest format version this library reads. */
+    public static final int CURRENT_VERSION = 2;
+
+    /** The version of files without compressed tensors: plain safetensors files. */
+    public static final int UNCOMPRESSED_VERSION = 1;
+
+    /** The version of files with compressed tensors. */
+    public static final int COMPRESSED_VERSION = 2;
 
     /** The keys the writer computes; callers cannot set them. */
     public static final Set<String> RESERVED =
-            Set.of(FORMAT, FORMAT_VERSION, HEADER_CRC32C, TENSOR_CRC32C);
+            Set.of(FORMAT, FORMAT_VERSION, HEADER_CRC32C, TENSOR_CRC32C, COMPRESSION);
 
     /** The keys the sharded writer adds to every shard; callers cannot set them either. */
     public static final Set<String> SHARD_KEYS = Set.of(SAVE_ID, SHARD);
@@ -60,6 +72,21 @@ public final class FormatKeys {
      *     {@link #FORMAT} is missing while other keys of this class are present
      */
     public static int version(Map<String, String> metadata, Path file)
+            throws CheckpointFormatException {
+        return version(metadata, file, CURRENT_VERSION);
+    }
+
+    /**
+     * Reads and checks the format version of a header's metadata as a reader of an older version
+     * would (to test that older readers refuse newer files).
+     *
+     * @param metadata the {@code __metadata__} map
+     * @param file the file, for error messages
+     * @param supported the newest version the reader supports
+     * @return the version, or 0 for a plain safetensors file without odyssey metadata
+     * @throws CheckpointFormatException if the version is invalid or newer than {@code supported}
+     */
+    static int version(Map<String, String> metadata, Path file, int supported)
             throws CheckpointFormatException {
         String format = metadata.get(FORMAT);
         if (format == null) {
@@ -97,7 +124,7 @@ public final class FormatKeys {
                     FORMAT_VERSION,
                     "expected a positive integer, found " + (text == null ? "none" : text));
         }
-        if (version > CURRENT_VERSION) {
+        if (version > supported) {
             throw new CheckpointFormatException(
                     ErrorKind.UNSUPPORTED_VERSION,
                     file,
@@ -105,7 +132,7 @@ public final class FormatKeys {
                     "written by format version "
                             + text
                             + ", this reader supports up to "
-                            + CURRENT_VERSION
+                            + supported
                             + "; upgrade djl-odyssey");
         }
         return version;

@@ -69,7 +69,9 @@ public final class MappedTensors implements Closeable {
             Tensor tensor = entry.getValue();
             if (tensor.source() != null
                     && tensor.byteSize() > 0
-                    && tensor.byteSize() <= MAX_WINDOW) {
+                    && tensor.byteSize() <= MAX_WINDOW
+                    && !tensor.storage()
+                            .compressed()) { // compressed tensors are decoded, not mapped
                 byReader.computeIfAbsent(tensor.source(), r -> new ArrayList<>())
                         .add(tensor.sourceName());
             }

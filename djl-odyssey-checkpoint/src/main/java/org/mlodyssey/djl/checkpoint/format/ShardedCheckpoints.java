@@ -103,7 +103,8 @@ final class ShardedCheckpoints {
                                                 shardPath,
                                                 shard,
                                                 shardMetadata,
-                                                options.durable())));
+                                                options.durable(),
+                                                options.compression())));
             }
             ExecutionException failure = null;
             for (Future<Path> result : results) {
@@ -245,7 +246,7 @@ final class ShardedCheckpoints {
             writer.name("total_size").value(totalSize);
             writer.name(FormatKeys.FORMAT).value(FormatKeys.FORMAT_NAME);
             writer.name(FormatKeys.FORMAT_VERSION)
-                    .value(Integer.toString(FormatKeys.CURRENT_VERSION));
+                    .value(Integer.toString(FormatKeys.UNCOMPRESSED_VERSION));
             writer.name(FormatKeys.SAVE_ID).value(saveId);
             writer.endObject();
             writer.name("weight_map").beginObject();

@@ -176,6 +176,19 @@ public final class Tensor {
         }
     }
 
+    /**
+     * Tells how the tensor is stored in its file: codec, filter and stored size.
+     *
+     * @return the storage; uncompressed for a tensor held in memory
+     * @throws IOException if the tensor is no longer in its file
+     */
+    public TensorStorage storage() throws IOException {
+        if (source == null) {
+            return new TensorStorage("none", ChunkFilter.NONE, 0, byteSize, byteSize);
+        }
+        return source.storage(sourceName);
+    }
+
     /** {@inheritDoc} */
     @Override
     public String toString() {

@@ -40,6 +40,8 @@ public final class TensorFileReader implements Closeable {
     private final int formatVersion;
     private final Map<String, Integer> checksums;
     private final boolean verify;
+    private final CompressedLayout layout;
+    private final ChunkReader chunks;
 
     private TensorFileReader(
             Path file,
@@ -48,7 +50,8 @@ public final class TensorFileReader implements Closeable {
             long dataStart,
             int formatVersion,
             Map<String, Integer> checksums,
-            boolean verify) {
+            boolean verify,
+            CompressedLayout layout) {
         this.file = file;
         this.channel = channel;
         this.header = header;
@@ -56,6 +59,8 @@ public final class TensorFileReader implements Closeable {
         this.formatVersion = formatVersion;
         this.checksums = checksums;
         this.verify = verify;
+        this.layout = layout;
+        this.chunks = layout == null ? null : new ChunkReader(file, channel, dataStart);
     }
 
     /**
@@ -138,8 +143,22 @@ public final class TensorFileReader implements Closeable {
         TensorHeader header = TensorHeader.parse(json.array(), file, size - dataStart);
         int version = FormatKeys.version(header.metadata(), file);
         Map<String, Integer> checksums = version == 0 ? null : checksums(header, file, verify);
+        CompressedLayout layout = null;
+        if (version >= FormatKeys.COMPRESSED_VERSION) {
+            // compressed tensors: from here on, the header is the logical one (section 9)
+            layout = CompressedLayout.parse(header, file);
+            header = layout.header();
+            checksums = layout.byLogicalName(checksums);
+        }
         return new TensorFileReader(
-                file, channel, header, dataStart, version, checksums, verify && version > 0);
+                file,
+                channel,
+                header,
+                dataStart,
+                version,
+                checksums,
+                verify && version > 0,
+                layout);
     }
 
     private static Map<String, Integer> checksums(TensorHeader header, Path file, boolean verify)
@@ -272,6 +291,10 @@ public final class TensorFileReader implements Closeable {
                             + Integer.MAX_VALUE
                             + "); read it in parts with readRange");
         }
+        ChunkTable table = table(name);
+        if (table != null) {
+            return readCompressed(entry, table);
+        }
         ByteBuffer buffer = map(entry.begin(), (int) entry.byteSize());
         if (verify) {
             CRC32C crc = new CRC32C();
@@ -315,6 +338,12 @@ public final class TensorFileReader implements Closeable {
         }
         ByteBuffer region = target.slice();
         region.limit((int) entry.byteSize());
+        ChunkTable table = table(name);
+        if (table != null) {
+            readCompressedInto(entry, table, region, check);
+            target.position(target.position() + (int) entry.byteSize());
+            return;
+        }
         long position = dataStart + entry.begin();
         while (region.hasRemaining()) {
             int n = channel.read(region, position);
@@ -358,6 +387,12 @@ public final class TensorFileReader implements Closeable {
                             + entry.byteSize()
                             + " bytes");
         }
+        ChunkTable table = table(name);
+        if (table != null) {
+            ByteBuffer range = ByteBuffer.allocateDirect(length).order(ByteOrder.LITTLE_ENDIAN);
+            chunks.readRange(table, offset, range);
+            return range.asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        }
         return map(entry.begin() + offset, length);
     }
 
@@ -372,7 +407,7 @@ public final class TensorFileReader implements Closeable {
         }
         ByteBuffer scratch = ByteBuffer.allocateDirect(VERIFY_CHUNK);
         for (TensorEntry entry : header.entries()) {
-            verify(entry, scratch);
+            verify(entry(entry.name()), scratch);
         }
     }
 
@@ -392,6 +427,11 @@ public final class TensorFileReader implements Closeable {
     }
 
     private void verify(TensorEntry entry, ByteBuffer scratch) throws IOException {
+        ChunkTable table = table(entry.name());
+        if (table != null) {
+            check(entry, chunks.crc32c(table));
+            return;
+        }
         CRC32C crc = new CRC32C();
         long position = dataStart + entry.begin();
         long end = dataStart + entry.end();
@@ -450,7 +490,8 @@ public final class TensorFileReader implements Closeable {
     }
 
     private TensorEntry entry(String name) throws CheckpointFormatException {
-        TensorEntry entry = header.entry(name);
+        // in a compressed file, a tensor stored as it is lies where the stored header says
+        TensorEntry entry = layout == null ? header.entry(name) : layout.positioned(name);
         if (entry == null) {
             throw new CheckpointFormatException(
                     ErrorKind.MISSING_TENSOR, file, name, "no such tensor in the file");
@@ -465,6 +506,51 @@ public final class TensorFileReader implements Closeable {
         MappedByteBuffer mapped =
                 channel.map(FileChannel.MapMode.READ_ONLY, dataStart + dataOffset, length);
         return mapped.order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /**
+     * Tells how a tensor is stored: its codec, filter and stored size.
+     *
+     * @param name the tensor's name
+     * @return the storage; {@link TensorStorage#codec()} is {@code "none"} for a tensor stored as
+     *     it is
+     * @throws CheckpointFormatException if the tensor is not in the file
+     */
+    public TensorStorage storage(String name) throws CheckpointFormatException {
+        TensorEntry entry = entry(name);
+        ChunkTable table = table(name);
+        if (table == null) {
+            return new TensorStorage(
+                    "none", ChunkFilter.NONE, 0, entry.byteSize(), entry.byteSize());
+        }
+        return new TensorStorage(
+                table.codec(),
+                table.filter(),
+                table.chunkCount(),
+                table.byteSize(),
+                table.storedBytes());
+    }
+
+    private ChunkTable table(String name) {
+        return layout == null ? null : layout.table(name);
+    }
+
+    private ByteBuffer readCompressed(TensorEntry entry, ChunkTable table) throws IOException {
+        ByteBuffer buffer =
+                ByteBuffer.allocateDirect((int) entry.byteSize()).order(ByteOrder.LITTLE_ENDIAN);
+        readCompressedInto(entry, table, buffer, verify);
+        return buffer.asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    private void readCompressedInto(
+            TensorEntry entry, ChunkTable table, ByteBuffer region, boolean check)
+            throws IOException {
+        chunks.readInto(table, region);
+        if (check && checksums != null) {
+            CRC32C crc = new CRC32C();
+            crc.update(region.duplicate());
+            check(entry, (int) crc.getValue());
+        }
     }
 
     /** Closes the file. Buffers already returned stay valid. */

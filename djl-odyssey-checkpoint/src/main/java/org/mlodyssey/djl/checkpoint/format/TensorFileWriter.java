@@ -40,6 +40,32 @@ public final class TensorFileWriter {
     public static long write(
             Path target, Map<String, Tensor> tensors, Map<String, String> metadata, boolean durable)
             throws IOException {
+        return write(target, tensors, metadata, durable, Compression.none());
+    }
+
+    /**
+     * Writes tensors atomically to a file, compressed or not. Without compression (or when no
+     * tensor shrinks) the file is a plain safetensors file of format version 1; with compressed
+     * tensors it is of format version 2.
+     *
+     * @param target the file to create or replace
+     * @param tensors the tensors by name, in the order their data is laid out
+     * @param metadata the caller's metadata; must not use {@link FormatKeys#RESERVED} keys
+     * @param durable whether to fsync the file and its directory before returning
+     * @param compression whether and how to compress the tensors
+     * @return the number of bytes written
+     * @throws IOException if a tensor's data cannot be read or the file cannot be written
+     */
+    public static long write(
+            Path target,
+            Map<String, Tensor> tensors,
+            Map<String, String> metadata,
+            boolean durable,
+            Compression compression)
+            throws IOException {
+        if (compression.enabled()) {
+            return CompressedFileWriter.write(target, tensors, metadata, durable, compression);
+        }
         List<ByteBuffer> data = data(tensors);
         byte[] header = encodeHeader(tensors, data, metadata);
         long total = 8L + header.length;
@@ -58,12 +84,21 @@ public final class TensorFileWriter {
      * @param tensors the tensors by name, in the order their data is laid out
      * @param metadata the caller's metadata
      * @param durable whether to fsync the temporary file
+     * @param compression whether and how to compress the tensors
      * @return the temporary file, to be committed with {@link AtomicFiles#commit} or deleted
      * @throws IOException if a tensor's data cannot be read or the file cannot be written
      */
     static Path writeTemporary(
-            Path target, Map<String, Tensor> tensors, Map<String, String> metadata, boolean durable)
+            Path target,
+            Map<String, Tensor> tensors,
+            Map<String, String> metadata,
+            boolean durable,
+            Compression compression)
             throws IOException {
+        if (compression.enabled()) {
+            return CompressedFileWriter.writeTemporary(
+                    target, tensors, metadata, durable, compression);
+        }
         List<ByteBuffer> data = data(tensors);
         byte[] header = encodeHeader(tensors, data, metadata);
         return AtomicFiles.writeTemporary(target, content(header, data), durable);
@@ -102,25 +137,14 @@ public final class TensorFileWriter {
     static byte[] encodeHeader(
             Map<String, Tensor> tensors, List<ByteBuffer> data, Map<String, String> metadata)
             throws IOException {
-        for (Map.Entry<String, String> entry : metadata.entrySet()) {
-            String key = entry.getKey();
-            if (FormatKeys.RESERVED.contains(key)) {
-                throw new IllegalArgumentException(
-                        "metadata key " + key + " is reserved for the format");
-            }
-            requireUtf8("metadata key", key);
-            requireUtf8("value of metadata key " + key, entry.getValue());
-        }
+        checkMetadata(metadata);
         List<TensorEntry> entries = new ArrayList<>(tensors.size());
         StringBuilder crcs = new StringBuilder();
         long offset = 0;
         int i = 0;
         for (Map.Entry<String, Tensor> named : tensors.entrySet()) {
             String name = named.getKey();
-            if (name.isEmpty() || TensorHeader.METADATA_KEY.equals(name)) {
-                throw new IllegalArgumentException("invalid tensor name \"" + name + "\"");
-            }
-            requireUtf8("tensor name", name);
+            checkName(name);
             Tensor tensor = named.getValue();
             ByteBuffer bytes = data.get(i++);
             long end = Math.addExact(offset, bytes.remaining());
@@ -133,16 +157,73 @@ public final class TensorFileWriter {
             }
             crcs.append(FormatKeys.hex((int) crc.getValue()));
         }
+        return seal(
+                entries, formatMetadata(metadata, FormatKeys.UNCOMPRESSED_VERSION, crcs), offset);
+    }
+
+    /**
+     * Checks a caller's metadata: no reserved key, valid Unicode.
+     *
+     * @param metadata the caller's metadata
+     */
+    static void checkMetadata(Map<String, String> metadata) {
+        for (Map.Entry<String, String> entry : metadata.entrySet()) {
+            String key = entry.getKey();
+            if (FormatKeys.RESERVED.contains(key)) {
+                throw new IllegalArgumentException(
+                        "metadata key " + key + " is reserved for the format");
+            }
+            requireUtf8("metadata key", key);
+            requireUtf8("value of metadata key " + key, entry.getValue());
+        }
+    }
+
+    /**
+     * Checks a tensor name: not empty, not the metadata key, valid Unicode.
+     *
+     * @param name the name
+     */
+    static void checkName(String name) {
+        if (name.isEmpty() || TensorHeader.METADATA_KEY.equals(name)) {
+            throw new IllegalArgumentException("invalid tensor name \"" + name + "\"");
+        }
+        requireUtf8("tensor name", name);
+    }
+
+    /**
+     * Returns the caller's metadata with the format's keys added (all but the header checksum).
+     *
+     * @param metadata the caller's metadata
+     * @param version the format version
+     * @param crcs the tensor checksums, comma-separated
+     * @return a new sorted map
+     */
+    static Map<String, String> formatMetadata(
+            Map<String, String> metadata, int version, CharSequence crcs) {
         Map<String, String> all = new TreeMap<>(metadata);
         all.put(FormatKeys.FORMAT, FormatKeys.FORMAT_NAME);
-        all.put(FormatKeys.FORMAT_VERSION, Integer.toString(FormatKeys.CURRENT_VERSION));
+        all.put(FormatKeys.FORMAT_VERSION, Integer.toString(version));
         all.put(FormatKeys.TENSOR_CRC32C, crcs.toString());
-        TensorHeader unsigned = TensorHeader.of(entries, all, offset);
+        return all;
+    }
+
+    /**
+     * Adds the header checksum and encodes the header.
+     *
+     * @param entries the tensors as stored, in layout order
+     * @param all the metadata with the format's keys, which receives the header checksum
+     * @param dataLength the data region's length
+     * @return the encoded, padded header
+     * @throws CheckpointFormatException if the entries are not a valid layout
+     */
+    static byte[] seal(List<TensorEntry> entries, Map<String, String> all, long dataLength)
+            throws CheckpointFormatException {
+        TensorHeader unsigned = TensorHeader.of(entries, all, dataLength);
         all.put(
                 FormatKeys.HEADER_CRC32C,
                 FormatKeys.hex(
                         unsigned.canonicalCrc32c(java.util.Set.of(FormatKeys.HEADER_CRC32C))));
-        return TensorHeader.of(entries, all, offset).encode();
+        return TensorHeader.of(entries, all, dataLength).encode();
     }
 
     /**

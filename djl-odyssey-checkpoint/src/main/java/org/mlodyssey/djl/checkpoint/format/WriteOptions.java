@@ -10,11 +10,13 @@ public final class WriteOptions {
     private final boolean durable;
     private final long maxShardBytes;
     private final int threads;
+    private final Compression compression;
 
     private WriteOptions(Builder builder) {
         this.durable = builder.durable;
         this.maxShardBytes = builder.maxShardBytes;
         this.threads = builder.threads;
+        this.compression = builder.compression;
     }
 
     /**
@@ -62,12 +64,22 @@ public final class WriteOptions {
         return threads;
     }
 
+    /**
+     * Returns whether and how tensors are compressed.
+     *
+     * @return the compression; {@link Compression#none()} by default
+     */
+    public Compression compression() {
+        return compression;
+    }
+
     /** Builds {@link WriteOptions}. */
     public static final class Builder {
 
         private boolean durable = true;
         private long maxShardBytes = Long.MAX_VALUE;
         private int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+        private Compression compression = Compression.none();
 
         private Builder() {}
 
@@ -109,6 +121,19 @@ public final class WriteOptions {
                 throw new IllegalArgumentException("threads must be at least 1");
             }
             this.threads = threads;
+            return this;
+        }
+
+        /**
+         * Compresses tensors losslessly (off by default): a file with compressed tensors is of
+         * format version 2, which readers of version 1 refuse; see {@link Compression}.
+         *
+         * @param compression the compression, e.g. {@code Compression.zstd(3)}, or {@link
+         *     Compression#none()}
+         * @return this builder
+         */
+        public Builder optCompression(Compression compression) {
+            this.compression = java.util.Objects.requireNonNull(compression, "compression");
             return this;
         }
 

@@ -20,6 +20,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import org.mlodyssey.djl.checkpoint.format.WriteOptions;
 import org.mlodyssey.djl.checkpoint.training.CheckpointDirectory;
 import org.mlodyssey.djl.checkpoint.training.DirectoryLock;
 import org.mlodyssey.djl.checkpoint.training.EvaluatorAccumulators;
@@ -945,6 +946,22 @@ public final class CheckpointListener extends TrainingListenerAdapter
         public Builder optOnSaved(Consumer<SavedCheckpoint> onSaved) {
             this.onSaved = Objects.requireNonNull(onSaved, "onSaved");
             return this;
+        }
+
+        /**
+         * Sets how the checkpoints' tensor files are written, e.g. {@code
+         * WriteOptions.builder().optCompression(Compression.zstd(3)).build()}; compression then
+         * runs where the checkpoint is written (on the writer thread when asynchronous).
+         *
+         * @param options the write options of {@link TrainingCheckpoints#save(Path,
+         *     TrainingSnapshot, Map, WriteOptions)}
+         * @return this builder
+         */
+        public Builder optWriteOptions(WriteOptions options) {
+            Objects.requireNonNull(options, "options");
+            return optSaver(
+                    (root, snapshot, metadata) ->
+                            TrainingCheckpoints.save(root, snapshot, metadata, options));
         }
 
         Builder optSaver(CheckpointSaver saver) {

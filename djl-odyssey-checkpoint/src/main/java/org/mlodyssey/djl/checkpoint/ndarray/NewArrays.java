@@ -100,6 +100,14 @@ final class NewArrays {
                 } else if (data != null && !alias && cpu) {
                     sources.add(data);
                     memories.add(memoryOf(name, array));
+                } else if (data == null && tensor.byteSize() > 0) {
+                    // a compressed tensor is not mapped: decoded (and verified) into the array
+                    ByteBuffer memory = memoryOf(name, array);
+                    if (target == tensor.dtype()) {
+                        tensor.copyTo(memory);
+                    } else {
+                        Widening.widen(tensor.dtype(), tensor.data(), memory);
+                    }
                 }
             }
             ParallelCopy.copy(sources, memories);

@@ -27,6 +27,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.mlodyssey.djl.checkpoint.format.AtomicFiles;
+import org.mlodyssey.djl.checkpoint.format.WriteOptions;
 import org.mlodyssey.djl.checkpoint.ndarray.NDArrayCheckpoints;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpointManifest.FileEntry;
 import org.slf4j.Logger;
@@ -115,6 +116,27 @@ public final class TrainingCheckpoints {
      */
     public static Path save(Path root, TrainingSnapshot snapshot, Map<String, String> metadata)
             throws IOException {
+        return save(root, snapshot, metadata, WriteOptions.defaults());
+    }
+
+    /**
+     * Saves a snapshot as a checkpoint with options for its two tensor files (durability,
+     * compression), committed atomically; safe to call from a thread other than the training
+     * thread.
+     *
+     * @param root the directory of checkpoints, created if absent
+     * @param snapshot the snapshot to save
+     * @param metadata user metadata to record in the manifest
+     * @param options how the parameter and optimizer files are written
+     * @return the committed checkpoint directory
+     * @throws IOException if the checkpoint cannot be written; nothing is then committed
+     */
+    public static Path save(
+            Path root,
+            TrainingSnapshot snapshot,
+            Map<String, String> metadata,
+            WriteOptions options)
+            throws IOException {
         Objects.requireNonNull(snapshot, "snapshot");
         Objects.requireNonNull(metadata, "metadata");
         Files.createDirectories(root);
@@ -131,7 +153,8 @@ public final class TrainingCheckpoints {
             NDArrayCheckpoints.save(
                     temp.resolve(TrainingCheckpoint.PARAMETERS_FILE),
                     snapshot.getParameters(),
-                    Map.of("training.content", "parameters"));
+                    Map.of("training.content", "parameters"),
+                    options);
             OptimizerState optimizerState = snapshot.getOptimizerState();
             NDArrayCheckpoints.save(
                     temp.resolve(TrainingCheckpoint.OPTIMIZER_FILE),
@@ -140,7 +163,8 @@ public final class TrainingCheckpoints {
                             "training.content",
                             "optimizer",
                             "training.optimizer_class",
-                            optimizerState.getOptimizerClass()));
+                            optimizerState.getOptimizerClass()),
+                    options);
             byte[] state =
                     TrainingStateJson.render(progress, optimizerState)
                             .getBytes(StandardCharsets.UTF_8);

@@ -350,7 +350,7 @@ class MalformedFileTest {
 
     @Test
     void unsupportedVersion() throws IOException {
-        Path path = fixture(odyssey(Map.of("odyssey.format_version", "2"), true), EIGHT);
+        Path path = fixture(odyssey(Map.of("odyssey.format_version", "3"), true), EIGHT);
         CheckpointFormatException e =
                 assertFormatError(
                         ErrorKind.UNSUPPORTED_VERSION,
@@ -360,7 +360,7 @@ class MalformedFileTest {
         assertTrue(
                 e.getMessage()
                         .contains(
-                                "written by format version 2, this reader supports up to 1;"
+                                "written by format version 3, this reader supports up to 2;"
                                         + " upgrade djl-odyssey"),
                 e::getMessage);
         // refused even with verification off: a newer file may mean something else

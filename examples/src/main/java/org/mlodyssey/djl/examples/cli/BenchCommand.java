@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.mlodyssey.djl.checkpoint.format.AtomicFiles;
 import org.mlodyssey.djl.examples.bench.CheckpointBenchmark;
+import org.mlodyssey.djl.examples.bench.CompressionBenchmark;
 import org.mlodyssey.djl.examples.bench.DatasetBenchmark;
 import org.mlodyssey.djl.examples.bench.ListenerBenchmark;
 import picocli.CommandLine;
@@ -21,7 +22,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code odyssey bench checkpoint|data|listener}: the benchmarks' side-by-side tables. */
+/**
+ * {@code odyssey bench checkpoint|data|listener|compression}: the benchmarks' side-by-side tables.
+ */
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
@@ -29,7 +32,8 @@ import picocli.CommandLine.Spec;
         subcommands = {
             BenchCommand.Checkpoint.class,
             BenchCommand.Data.class,
-            BenchCommand.Listener.class
+            BenchCommand.Listener.class,
+            BenchCommand.Compression.class
         })
 public final class BenchCommand implements Runnable {
 
@@ -39,7 +43,7 @@ public final class BenchCommand implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(
-                spec.commandLine(), "Name a benchmark: checkpoint, data or listener");
+                spec.commandLine(), "Name a benchmark: compression, checkpoint, data or listener");
     }
 
     /** Runs a benchmark with a print stream that feeds the command's output. */
@@ -252,6 +256,47 @@ public final class BenchCommand implements Runnable {
                                                     overheadSteps, where, out);
                                         }
                                     }));
+        }
+    }
+
+    /** {@code odyssey bench compression}. */
+    @Command(
+            name = "compression",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Size ratio and save/load throughput of compressed checkpoints made by"
+                            + " odyssey train (LeNet, ResNet-20; float32, bfloat16, float16):"
+                            + " none, zstd on raw bytes, filters + zstd at several levels"
+                            + " (CompressionBenchmark).")
+    static final class Compression implements java.util.concurrent.Callable<Integer> {
+
+        @Spec private CommandLine.Model.CommandSpec spec;
+
+        @Option(
+                names = "--repetitions",
+                defaultValue = "3",
+                description = "timings per operation (default: ${DEFAULT-VALUE})")
+        private int repetitions;
+
+        @Option(
+                names = "--dir",
+                paramLabel = "D",
+                description = "where files go (default: a temporary directory, deleted at the end)")
+        private Path dir;
+
+        /** {@inheritDoc} */
+        @Override
+        public Integer call() throws Exception {
+            atLeast(spec, "--repetitions", repetitions, 1);
+            return inDirectory(
+                    dir,
+                    "odyssey-compression-bench",
+                    where ->
+                            print(
+                                    spec,
+                                    out ->
+                                            CompressionBenchmark.runBenchmark(
+                                                    repetitions, where, out)));
         }
     }
 }

@@ -12,12 +12,14 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.mlodyssey.djl.checkpoint.format.Checkpoint;
 import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException;
 import org.mlodyssey.djl.checkpoint.format.Integrity;
 import org.mlodyssey.djl.checkpoint.format.Tensor;
+import org.mlodyssey.djl.checkpoint.format.TensorStorage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -92,7 +94,8 @@ public final class InspectCommand implements Callable<Integer> {
      *
      * @param path the file
      * @return the report: path, format, format_version, integrity, integrity_detail, metadata,
-     *     tensors (name, dtype, shape, bytes), total_bytes
+     *     tensors (name, dtype, shape, bytes, codec, stored_bytes, ratio), total_bytes,
+     *     stored_bytes
      * @throws IOException if the file cannot be opened or its header is malformed
      */
     static Map<String, Object> inspect(Path path) throws IOException {
@@ -121,6 +124,7 @@ public final class InspectCommand implements Callable<Integer> {
             report.put("metadata", checkpoint.metadata());
             List<Map<String, Object>> tensors = new java.util.ArrayList<>();
             long total = 0;
+            long stored = 0;
             for (Map.Entry<String, Tensor> entry : checkpoint.tensors().entrySet()) {
                 Tensor tensor = entry.getValue();
                 Map<String, Object> row = new LinkedHashMap<>();
@@ -128,11 +132,17 @@ public final class InspectCommand implements Callable<Integer> {
                 row.put("dtype", tensor.dtype().safetensorsName());
                 row.put("shape", tensor.shape());
                 row.put("bytes", tensor.byteSize());
+                TensorStorage storage = tensor.storage();
+                row.put("codec", codec(storage));
+                row.put("stored_bytes", storage.storedBytes());
+                row.put("ratio", Math.round(storage.ratio() * 1000) / 1000.0);
                 tensors.add(row);
                 total += tensor.byteSize();
+                stored += storage.storedBytes();
             }
             report.put("tensors", tensors);
             report.put("total_bytes", total);
+            report.put("stored_bytes", stored);
         }
         return report;
     }
@@ -159,12 +169,32 @@ public final class InspectCommand implements Callable<Integer> {
                     CheckpointDirectoryReport.t(entry.getValue()));
         }
         List<Map<String, Object>> tensors = (List<Map<String, Object>>) report.get("tensors");
-        out.printf("tensors:    %d, %d bytes%n", tensors.size(), (Long) report.get("total_bytes"));
+        long total = (Long) report.get("total_bytes");
+        long stored = (Long) report.get("stored_bytes");
+        out.printf(
+                "tensors:    %d, %d bytes%s%n",
+                tensors.size(),
+                total,
+                stored == total
+                        ? ""
+                        : String.format(
+                                Locale.ROOT,
+                                ", %d stored (%.3fx)",
+                                stored,
+                                stored == 0 ? 1.0 : (double) total / stored));
         printTensors(tensors, "  ", out);
     }
 
+    /** Names a tensor's storage: {@code none}, or the filter and codec, e.g. {@code split+zstd}. */
+    private static String codec(TensorStorage storage) {
+        return "none".equals(storage.codec())
+                ? "none"
+                : storage.filter().id() + "+" + storage.codec();
+    }
+
     /**
-     * Prints one row per tensor of an {@link #inspect} report: name, dtype, shape, bytes.
+     * Prints one row per tensor of an {@link #inspect} report: name, dtype, shape, bytes, and when
+     * any tensor is compressed, each tensor's codec and compression ratio.
      *
      * @param tensors the report's tensors
      * @param indent put before each row
@@ -172,19 +202,42 @@ public final class InspectCommand implements Callable<Integer> {
      */
     static void printTensors(List<Map<String, Object>> tensors, String indent, PrintWriter out) {
         int width = 4;
+        boolean compressed = false;
         for (Map<String, Object> row : tensors) {
             width = Math.max(width, CheckpointDirectoryReport.t(row.get("name")).length());
+            compressed |= !"none".equals(row.get("codec"));
         }
         width = Math.min(width, 120);
-        out.printf(
-                indent + "%-" + width + "s  %-5s  %-20s  %s%n", "name", "dtype", "shape", "bytes");
-        for (Map<String, Object> row : tensors) {
+        String columns = indent + "%-" + width + "s  %-5s  %-20s  ";
+        if (compressed) {
             out.printf(
-                    indent + "%-" + width + "s  %-5s  %-20s  %d%n",
-                    CheckpointDirectoryReport.t(row.get("name")),
-                    row.get("dtype"),
-                    Arrays.toString((long[]) row.get("shape")),
-                    (Long) row.get("bytes"));
+                    columns + "%12s  %-12s  %s%n",
+                    "name",
+                    "dtype",
+                    "shape",
+                    "bytes",
+                    "codec",
+                    "ratio");
+        } else {
+            out.printf(columns + "%s%n", "name", "dtype", "shape", "bytes");
+        }
+        for (Map<String, Object> row : tensors) {
+            String name = CheckpointDirectoryReport.t(row.get("name"));
+            String shape = Arrays.toString((long[]) row.get("shape"));
+            if (compressed) {
+                out.printf(
+                        Locale.ROOT,
+                        columns + "%12d  %-12s  %.3fx%n",
+                        name,
+                        row.get("dtype"),
+                        shape,
+                        (Long) row.get("bytes"),
+                        row.get("codec"),
+                        (Double) row.get("ratio"));
+            } else {
+                out.printf(
+                        columns + "%d%n", name, row.get("dtype"), shape, (Long) row.get("bytes"));
+            }
         }
     }
 }

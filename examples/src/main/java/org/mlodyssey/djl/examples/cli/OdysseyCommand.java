@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             PreviewCommand.class,
             PlotCommand.class,
             InspectCommand.class,
+            ConvertCommand.class,
             VerifyCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class

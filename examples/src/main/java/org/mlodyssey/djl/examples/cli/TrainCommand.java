@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.mlodyssey.djl.checkpoint.format.Compression;
 import org.mlodyssey.djl.examples.ModelKind;
 import org.mlodyssey.djl.examples.ResumeConflictException;
 import org.mlodyssey.djl.examples.TrainClassifier;
@@ -121,6 +122,25 @@ public final class TrainCommand implements Callable<Integer> {
                             + " ${DEFAULT-VALUE})")
     private String resume;
 
+    @Option(
+            names = "--compress",
+            paramLabel = "zstd[:LEVEL]",
+            description =
+                    "compress the checkpoints' tensor files losslessly (format version 2; LEVEL"
+                            + " 1-22, default 3); off by default")
+    private String compress;
+
+    private Compression compression() {
+        if (compress == null) {
+            return Compression.none();
+        }
+        try {
+            return Compression.parse(compress);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--compress: " + e.getMessage());
+        }
+    }
+
     /** {@inheritDoc} */
     @Override
     public Integer call() throws Exception {
@@ -209,7 +229,8 @@ public final class TrainCommand implements Callable<Integer> {
                 monitor,
                 resume,
                 true,
-                data.checkRecordCounts);
+                data.checkRecordCounts,
+                compression());
     }
 
     private static void positive(CommandLine cl, String flag, long value) {

@@ -1,0 +1,140 @@
+/*
+ * Copyright 2026 The djl-odyssey authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package org.mlodyssey.djl.checkpoint.format;
+
+import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.ErrorKind;
+
+/**
+ * Compresses and decompresses one chunk with zstd (zstd-jni), never trusting a frame: decompression
+ * writes into a destination of exactly the size the chunk table gives and checks the size it
+ * yields, so a frame that lies about its size or expands without bound fails with a typed error in
+ * bounded memory.
+ */
+final class ChunkCodec {
+
+    /** The codec id files record for zstd. */
+    static final String ZSTD = "zstd";
+
+    private ChunkCodec() {}
+
+    /**
+     * Compresses a chunk.
+     *
+     * @param src the (filtered) bytes, from index 0
+     * @param n the number of bytes
+     * @param level the zstd level
+     * @return the frame, or {@code null} when it would not be smaller than the input
+     * @throws IOException if zstd is not available or fails
+     */
+    static byte[] compress(byte[] src, int n, int level) throws IOException {
+        requireAvailable();
+        byte[] dst = new byte[(int) Zstd.compressBound(n)];
+        long size;
+        try {
+            size = Zstd.compressByteArray(dst, 0, dst.length, src, 0, n, level);
+        } catch (ZstdException e) {
+            throw new IOException("zstd compression failed: " + e.getMessage(), e);
+        }
+        if (Zstd.isError(size)) {
+            throw new IOException("zstd compression failed: " + Zstd.getErrorName(size));
+        }
+        return size < n ? Arrays.copyOf(dst, (int) size) : null;
+    }
+
+    /**
+     * Decompresses a chunk into exactly {@code expected} bytes.
+     *
+     * @param src the frame, from index 0
+     * @param srcLength the frame's length
+     * @param dst receives the bytes, from index 0; at least {@code expected} long
+     * @param expected the chunk's uncompressed size from its table
+     * @param file the file, for error messages
+     * @param subject the tensor and chunk, for error messages
+     * @throws CheckpointFormatException if the frame declares or yields another size, or cannot be
+     *     decoded
+     * @throws IOException if zstd is not available
+     */
+    static void decompress(
+            byte[] src, int srcLength, byte[] dst, int expected, Path file, String subject)
+            throws IOException {
+        requireAvailable();
+        long declared = Zstd.getFrameContentSize(src, 0, srcLength);
+        if (declared >= 0 && declared != expected) {
+            throw new CheckpointFormatException(
+                    ErrorKind.DECOMPRESSED_SIZE_MISMATCH,
+                    file,
+                    subject,
+                    "the frame declares " + declared + " bytes, the chunk table " + expected);
+        }
+        // A declared size of -1 is "unknown" (the frame is still bounded by dst below); -2 is an
+        // unreadable frame header, which decompression reports as corruption.
+        long size;
+        long error = 0;
+        String reason = null;
+        try {
+            size = Zstd.decompressByteArray(dst, 0, expected, src, 0, srcLength);
+            if (Zstd.isError(size)) {
+                error = Zstd.getErrorCode(size);
+                reason = Zstd.getErrorName(size);
+            }
+        } catch (ZstdException e) {
+            size = -1;
+            error = e.getErrorCode();
+            reason = e.getMessage();
+        }
+        if (reason != null) {
+            if (error == Zstd.errDstSizeTooSmall()) {
+                throw new CheckpointFormatException(
+                        ErrorKind.DECOMPRESSED_SIZE_MISMATCH,
+                        file,
+                        subject,
+                        "the frame expands beyond the " + expected + " bytes of the chunk table");
+            }
+            throw new CheckpointFormatException(
+                    ErrorKind.CORRUPT_CHUNK,
+                    file,
+                    subject,
+                    "zstd cannot decode the frame: " + reason);
+        }
+        if (size != expected) {
+            throw new CheckpointFormatException(
+                    ErrorKind.DECOMPRESSED_SIZE_MISMATCH,
+                    file,
+                    subject,
+                    "the frame yields " + size + " bytes, the chunk table says " + expected);
+        }
+    }
+
+    private static void requireAvailable() throws IOException {
+        Throwable failure = Availability.FAILURE;
+        if (failure != null) {
+            throw new IOException(
+                    "zstd (zstd-jni) is not available on this platform, so compressed tensors"
+                            + " can be neither written nor read: "
+                            + failure,
+                    failure);
+        }
+    }
+
+    /** Loads the native library once, remembering why it could not be loaded. */
+    private static final class Availability {
+
+        static final Throwable FAILURE = probe();
+
+        private static Throwable probe() {
+            try {
+                Zstd.compressBound(1);
+                return null;
+            } catch (LinkageError e) {
+                return e;
+            }
+        }
+    }
+}

@@ -1,0 +1,120 @@
+/*
+ * Copyright 2026 The djl-odyssey authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package org.mlodyssey.djl.checkpoint.ndarray;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mlodyssey.djl.checkpoint.format.Compression;
+import org.mlodyssey.djl.checkpoint.format.ReadOptions;
+import org.mlodyssey.djl.checkpoint.format.WriteOptions;
+
+/**
+ * Compressed files load as arrays through this library, and DJL's own safetensors reader (an
+ * independent implementation) cannot mistake them for uncompressed files.
+ */
+class CompressedNDArrayTest {
+
+    @TempDir Path dir;
+
+    private NDManager manager;
+
+    @BeforeEach
+    void setUp() {
+        manager = NDManager.newBaseManager(Device.cpu());
+    }
+
+    @AfterEach
+    void tearDown() {
+        manager.close();
+    }
+
+    private Map<String, NDArray> arrays() {
+        Random random = new Random(1);
+        float[] weights = new float[100_000];
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] = (float) (random.nextGaussian() * 0.02);
+        }
+        int[] noise = new int[1000];
+        for (int i = 0; i < noise.length; i++) {
+            noise[i] = random.nextInt();
+        }
+        Map<String, NDArray> arrays = new LinkedHashMap<>();
+        arrays.put("w", manager.create(weights, new Shape(250, 400)));
+        arrays.put("noise", manager.create(noise));
+        return arrays;
+    }
+
+    private Path saveCompressed(Map<String, NDArray> arrays) throws IOException {
+        Path file = dir.resolve("z.safetensors");
+        NDArrayCheckpoints.save(
+                file,
+                arrays,
+                Map.of(),
+                WriteOptions.builder()
+                        .optDurable(false)
+                        .optCompression(Compression.zstd(3))
+                        .build());
+        return file;
+    }
+
+    @Test
+    void compressedFileLoadsAsArrays() throws IOException {
+        Map<String, NDArray> arrays = arrays();
+        Path file = saveCompressed(arrays);
+        Map<String, NDArray> loaded = NDArrayCheckpoints.load(file, manager, Device.cpu());
+        assertEquals(arrays.keySet(), loaded.keySet());
+        assertArrayEquals(arrays.get("w").toFloatArray(), loaded.get("w").toFloatArray());
+        assertEquals(new Shape(250, 400), loaded.get("w").getShape());
+        assertArrayEquals(arrays.get("noise").toIntArray(), loaded.get("noise").toIntArray());
+        // also unverified and in owned memory: compressed tensors are decoded, never mapped
+        for (ReadOptions options :
+                new ReadOptions[] {
+                    ReadOptions.builder().optVerify(false).build(),
+                    ReadOptions.builder().optOwnedMemory(true).build()
+                }) {
+            Map<String, NDArray> again =
+                    NDArrayCheckpoints.load(
+                            file, manager, Device.cpu(), options, UnsafeDTypes.FAIL);
+            assertArrayEquals(arrays.get("w").toFloatArray(), again.get("w").toFloatArray());
+        }
+        Map<String, NDArray> targets = new LinkedHashMap<>();
+        targets.put("w", manager.zeros(new Shape(250, 400)));
+        NDArrayCheckpoints.loadInto(file, targets);
+        assertArrayEquals(arrays.get("w").toFloatArray(), targets.get("w").toFloatArray());
+    }
+
+    @Test
+    void djlSafetensorsReaderSeesOnlyOpaqueBytesForCompressedTensors() throws IOException {
+        Map<String, NDArray> arrays = arrays();
+        Path file = saveCompressed(arrays);
+        NDList decoded = NDList.decode(manager, new ByteArrayInputStream(Files.readAllBytes(file)));
+        // no array is named "w": its compressed bytes are a U8 vector under a marked name
+        assertNull(decoded.get("w"));
+        NDArray stored = decoded.get("odyssey.compressed/w");
+        assertEquals(DataType.UINT8, stored.getDataType());
+        assertEquals(1, stored.getShape().dimension());
+        // the tensor that did not shrink is stored as it is, and reads as itself
+        assertArrayEquals(arrays.get("noise").toIntArray(), decoded.get("noise").toIntArray());
+    }
+}

@@ -1,0 +1,336 @@
+/*
+ * Copyright 2026 The djl-odyssey authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package org.mlodyssey.djl.examples.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.mlodyssey.djl.checkpoint.format.Checkpoint;
+import org.mlodyssey.djl.checkpoint.format.ChunkFilter;
+import org.mlodyssey.djl.checkpoint.format.Compression;
+import org.mlodyssey.djl.checkpoint.format.Tensor;
+import org.mlodyssey.djl.checkpoint.format.TensorDType;
+import org.mlodyssey.djl.checkpoint.format.WriteOptions;
+import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoint;
+import org.mlodyssey.djl.examples.DemoEmnistFiles;
+import org.mlodyssey.djl.examples.cli.OdysseyCommand;
+import picocli.CommandLine;
+
+/**
+ * Measures, side by side in one run, the size ratio and the save and load throughput of compressed
+ * checkpoints: no compression, zstd on the raw bytes, and byte-shuffle or exponent-split filters
+ * before zstd at several levels, on real checkpoints (parameters and Adam state) made by {@code
+ * odyssey train} (LeNet and ResNet-20 on the demo's EMNIST-format files), and on the same tensors
+ * cast to bfloat16 and float16 in Java. A last column times a save followed by a copy through a
+ * sink limited to {@value #SINK_MB_PER_S} MB/s, standing for a slow network or object store.
+ */
+public final class CompressionBenchmark {
+
+    /** The bandwidth of the limited sink, in MB/s (10^6 bytes per second). */
+    public static final int SINK_MB_PER_S = 50;
+
+    /** The bytes (uncompressed) one timing saves or loads, repeating the set as needed. */
+    private static final long TIMED_BYTES = 16L << 20;
+
+    private CompressionBenchmark() {}
+
+    /** A named compression setting. */
+    private record Setting(String name, Compression compression) {}
+
+    private static List<Setting> settings() {
+        return List.of(
+                new Setting("none", Compression.none()),
+                new Setting("zstd-3 raw bytes", Compression.zstd(3).withFilter(ChunkFilter.NONE)),
+                new Setting("split+zstd-3", Compression.zstd(3).withFilter(ChunkFilter.SPLIT)),
+                new Setting("shuffle+zstd-1", Compression.zstd(1)),
+                new Setting("shuffle+zstd-3 *", Compression.zstd(Compression.DEFAULT_LEVEL)),
+                new Setting("shuffle+zstd-9", Compression.zstd(9)));
+    }
+
+    /**
+     * Trains the two models with {@code odyssey train} (2 epochs of 45 steps), then prints the
+     * table.
+     *
+     * @param repetitions timings per operation (the median is printed)
+     * @param dir where the data, checkpoints and files go
+     * @param out where the table goes
+     * @throws IOException if a file cannot be written or read
+     */
+    public static void runBenchmark(int repetitions, Path dir, PrintStream out) throws IOException {
+        Path data = dir.resolve("data");
+        DemoEmnistFiles.write(data, 40, 2, 1); // 1,440 training images: 45 steps per epoch
+        Map<String, Map<String, Tensor>> sets = new LinkedHashMap<>();
+        for (String model : List.of("lenet", "resnet20")) {
+            Map<String, Tensor> f32 = train(model, data, dir.resolve("run-" + model));
+            sets.put(model + " F32", f32);
+            sets.put(model + " BF16", cast(f32, TensorDType.BF16));
+            sets.put(model + " F16", cast(f32, TensorDType.F16));
+        }
+        out.printf(
+                Locale.ROOT,
+                "Checkpoints written by odyssey train (parameters + Adam state, Adam, demo EMNIST"
+                        + " data), %d cores; median of %d timings of >= 16 MiB each; saves not"
+                        + " fsynced; load = open, read, decompress and verify every tensor;"
+                        + " * = default; load average %s%n",
+                Runtime.getRuntime().availableProcessors(),
+                repetitions,
+                loadAverage());
+        out.printf(
+                Locale.ROOT,
+                "%-14s %-17s %8s %10s %10s %16s%n",
+                "checkpoint",
+                "codec",
+                "ratio",
+                "save MB/s",
+                "load MB/s",
+                "save+" + SINK_MB_PER_S + "MB/s (ms)");
+        for (Map.Entry<String, Map<String, Tensor>> set : sets.entrySet()) {
+            long raw = 0;
+            for (Tensor tensor : set.getValue().values()) {
+                raw += tensor.byteSize();
+            }
+            for (Setting setting : settings()) {
+                Row row = measure(set.getValue(), setting.compression(), repetitions, dir);
+                out.printf(
+                        Locale.ROOT,
+                        "%-14s %-17s %7.3fx %10.0f %10.0f %16.0f%n",
+                        set.getKey() + (setting.compression().enabled() ? "" : mib(raw)),
+                        setting.name(),
+                        (double) raw / row.fileBytes,
+                        raw / row.saveSeconds / 1e6,
+                        raw / row.loadSeconds / 1e6,
+                        row.sinkSeconds * 1e3);
+            }
+        }
+    }
+
+    /** The 1-minute load average (other jobs on the machine), or "?" where it is not known. */
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
+    }
+
+    private static String mib(long bytes) {
+        return String.format(Locale.ROOT, " %.1fM", bytes / 1048576.0);
+    }
+
+    /** What one setting measured on one set. */
+    private record Row(
+            long fileBytes, double saveSeconds, double loadSeconds, double sinkSeconds) {}
+
+    private static Row measure(
+            Map<String, Tensor> tensors, Compression compression, int repetitions, Path dir)
+            throws IOException {
+        Checkpoint checkpoint = new Checkpoint();
+        tensors.forEach(checkpoint::put);
+        Path file = dir.resolve("bench.safetensors");
+        WriteOptions options =
+                WriteOptions.builder().optDurable(false).optCompression(compression).build();
+        double[] saves = new double[repetitions];
+        double[] loads = new double[repetitions];
+        long largest = 0;
+        for (Tensor tensor : tensors.values()) {
+            largest = Math.max(largest, tensor.byteSize());
+        }
+        ByteBuffer target = ByteBuffer.allocateDirect((int) largest);
+        long raw = 0;
+        for (Tensor tensor : tensors.values()) {
+            raw += tensor.byteSize();
+        }
+        // each timing saves (or loads) the set often enough to move TIMED_BYTES, so that a
+        // timing of a small checkpoint is not a few milliseconds of noise
+        long times = Math.max(1, (TIMED_BYTES + raw - 1) / raw);
+        for (int r = 0; r < repetitions; r++) {
+            long start = System.nanoTime();
+            for (long k = 0; k < times; k++) {
+                checkpoint.save(file, options);
+            }
+            saves[r] = (System.nanoTime() - start) / 1e9 / times;
+            start = System.nanoTime();
+            for (long k = 0; k < times; k++) {
+                try (Checkpoint loaded = Checkpoint.load(file)) {
+                    for (Tensor tensor : loaded.tensors().values()) {
+                        target.clear();
+                        tensor.copyTo(target);
+                    }
+                }
+            }
+            loads[r] = (System.nanoTime() - start) / 1e9 / times;
+        }
+        long fileBytes = Files.size(file);
+        Path copy = dir.resolve("sink.safetensors");
+        long start = System.nanoTime();
+        checkpoint.save(file, options);
+        throttledCopy(file, copy, SINK_MB_PER_S * 1_000_000L);
+        double sink = (System.nanoTime() - start) / 1e9;
+        Files.delete(copy);
+        Files.delete(file);
+        return new Row(fileBytes, median(saves), median(loads), sink);
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
+    /** Copies a file to another at most {@code bytesPerSecond}, in 256 KiB blocks. */
+    static void throttledCopy(Path from, Path to, long bytesPerSecond) throws IOException {
+        ByteBuffer block = ByteBuffer.allocateDirect(256 << 10);
+        long start = System.nanoTime();
+        long sent = 0;
+        try (FileChannel in = FileChannel.open(from, StandardOpenOption.READ);
+                FileChannel out =
+                        FileChannel.open(
+                                to,
+                                StandardOpenOption.CREATE,
+                                StandardOpenOption.TRUNCATE_EXISTING,
+                                StandardOpenOption.WRITE)) {
+            while (true) {
+                block.clear();
+                int n = in.read(block);
+                if (n < 0) {
+                    break;
+                }
+                block.flip();
+                while (block.hasRemaining()) {
+                    out.write(block);
+                }
+                sent += n;
+                long due = start + sent * 1_000_000_000L / bytesPerSecond;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    try {
+                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new java.io.InterruptedIOException("interrupted");
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Trains a model with {@code odyssey train --optimizer adam} and returns its last checkpoint's
+     * parameters and optimizer tensors, held in memory.
+     */
+    private static Map<String, Tensor> train(String model, Path data, Path run) throws IOException {
+        StringWriter json = new StringWriter();
+        CommandLine command = new CommandLine(new OdysseyCommand());
+        command.setOut(new PrintWriter(json));
+        command.setErr(new PrintWriter(Writer.nullWriter()));
+        int exit =
+                command.execute(
+                        "train",
+                        "--dataset",
+                        "emnist",
+                        "--data-dir",
+                        data.toString(),
+                        "--model",
+                        model,
+                        "--optimizer",
+                        "adam",
+                        "--epochs",
+                        "2",
+                        "--batch-size",
+                        "32",
+                        "--resume",
+                        "never",
+                        "--checkpoint-dir",
+                        run.toString());
+        if (exit != 0) {
+            throw new IOException("odyssey train --model " + model + " failed (exit " + exit + ")");
+        }
+        String line = json.toString().strip();
+        String key = "\"checkpoint\":\"";
+        int at = line.indexOf(key);
+        Path checkpoint =
+                Path.of(line.substring(at + key.length(), line.indexOf('"', at + key.length())));
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        for (String file :
+                List.of(TrainingCheckpoint.PARAMETERS_FILE, TrainingCheckpoint.OPTIMIZER_FILE)) {
+            try (Checkpoint loaded = Checkpoint.load(checkpoint.resolve(file))) {
+                for (Map.Entry<String, Tensor> entry : loaded.tensors().entrySet()) {
+                    Tensor tensor = entry.getValue();
+                    ByteBuffer bytes =
+                            ByteBuffer.allocate((int) tensor.byteSize())
+                                    .order(ByteOrder.LITTLE_ENDIAN);
+                    tensor.copyTo(bytes);
+                    bytes.flip();
+                    tensors.put(
+                            file.replace(".safetensors", "") + "/" + entry.getKey(),
+                            Tensor.of(tensor.dtype(), tensor.shape(), bytes));
+                }
+            }
+        }
+        return tensors;
+    }
+
+    /** Casts every float32 tensor to bfloat16 or float16 (round to nearest even), in Java. */
+    static Map<String, Tensor> cast(Map<String, Tensor> tensors, TensorDType to)
+            throws IOException {
+        Map<String, Tensor> result = new LinkedHashMap<>();
+        for (Map.Entry<String, Tensor> entry : tensors.entrySet()) {
+            Tensor tensor = entry.getValue();
+            if (tensor.dtype() != TensorDType.F32) {
+                result.put(entry.getKey(), tensor);
+                continue;
+            }
+            ByteBuffer in = tensor.data().order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer out = ByteBuffer.allocate(in.remaining() / 2).order(ByteOrder.LITTLE_ENDIAN);
+            while (in.hasRemaining()) {
+                float value = in.getFloat();
+                out.putShort(to == TensorDType.BF16 ? toBfloat16(value) : toFloat16(value));
+            }
+            out.flip();
+            result.put(entry.getKey(), Tensor.of(to, tensor.shape(), out));
+        }
+        return result;
+    }
+
+    /** Rounds a float to bfloat16, to nearest even; NaN stays NaN. */
+    static short toBfloat16(float value) {
+        int bits = Float.floatToRawIntBits(value);
+        if (Float.isNaN(value)) {
+            return (short) ((bits >>> 16) | 0x40);
+        }
+        return (short) ((bits + 0x7FFF + ((bits >>> 16) & 1)) >>> 16);
+    }
+
+    /** Rounds a float to IEEE binary16, to nearest even, with subnormals, infinities and NaN. */
+    static short toFloat16(float value) {
+        int bits = Float.floatToRawIntBits(value);
+        int sign = (bits >>> 16) & 0x8000;
+        int abs = bits & 0x7FFFFFFF;
+        if (abs > 0x7F800000) {
+            return (short) (sign | 0x7E00);
+        }
+        if (abs >= 0x477FF000) { // rounds to 65520 or more: infinity
+            return (short) (sign | 0x7C00);
+        }
+        if (abs < 0x38800000) { // below 2^-14: a subnormal (or zero) in units of 2^-24
+            return (short) (sign | (int) Math.rint(Float.intBitsToFloat(abs) * 0x1p24f));
+        }
+        int rounded = abs + 0xFFF + ((abs >>> 13) & 1);
+        return (short) (sign | ((rounded - 0x38000000) >>> 13));
+    }
+}
