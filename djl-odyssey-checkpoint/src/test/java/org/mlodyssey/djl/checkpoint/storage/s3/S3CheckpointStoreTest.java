@@ -14,7 +14,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import java.util.zip.CRC32C;
@@ -23,7 +22,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.mlodyssey.djl.checkpoint.storage.ObjectReader;
 import org.mlodyssey.djl.checkpoint.storage.StoredObject;
 import org.mlodyssey.djl.checkpoint.storage.WrittenObject;
@@ -40,8 +38,8 @@ class S3CheckpointStoreTest {
     private String bucket;
 
     @BeforeAll
-    void startServer(@TempDir Path dir) throws Exception {
-        server = S3ProxyServer.start(dir, true);
+    void startServer() throws Exception {
+        server = S3ProxyServer.startInMemory(true);
     }
 
     @AfterAll

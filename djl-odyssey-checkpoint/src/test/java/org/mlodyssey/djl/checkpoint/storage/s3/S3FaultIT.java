@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
@@ -21,7 +20,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.mlodyssey.djl.checkpoint.storage.ObjectReader;
 import org.mlodyssey.djl.checkpoint.storage.s3.FaultInjectingProxy.Fault;
 
@@ -41,8 +39,8 @@ class S3FaultIT {
     private int bucketCount;
 
     @BeforeAll
-    void startServer(@TempDir Path dir) throws Exception {
-        server = S3ProxyServer.start(dir, true);
+    void startServer() throws Exception {
+        server = S3ProxyServer.startInMemory(true);
     }
 
     @AfterAll

@@ -34,19 +34,37 @@ public final class S3ProxyServer implements AutoCloseable {
     }
 
     /**
-     * Starts a server storing its buckets under a directory.
+     * Starts a server keeping its buckets in memory (S3Proxy's {@code transient-nio2} backend).
      *
-     * @param baseDir the directory for the buckets
      * @param ignoreUnknownHeaders whether headers S3Proxy does not implement (such as {@code
      *     x-amz-checksum-crc32c}) are ignored rather than refused with 501
      * @return the running server
      * @throws Exception if it does not start
      */
-    public static S3ProxyServer start(Path baseDir, boolean ignoreUnknownHeaders) throws Exception {
+    public static S3ProxyServer startInMemory(boolean ignoreUnknownHeaders) throws Exception {
+        return start("transient-nio2", new Properties(), ignoreUnknownHeaders);
+    }
+
+    /**
+     * Starts a server storing its buckets as files under a directory (S3Proxy's {@code
+     * filesystem-nio2} backend).
+     *
+     * @param baseDir the directory for the buckets
+     * @param ignoreUnknownHeaders as for {@link #startInMemory}
+     * @return the running server
+     * @throws Exception if it does not start
+     */
+    public static S3ProxyServer startOnDisk(Path baseDir, boolean ignoreUnknownHeaders)
+            throws Exception {
         Properties properties = new Properties();
         properties.setProperty("jclouds.filesystem.basedir", baseDir.toString());
+        return start("filesystem-nio2", properties, ignoreUnknownHeaders);
+    }
+
+    private static S3ProxyServer start(
+            String backend, Properties properties, boolean ignoreUnknownHeaders) throws Exception {
         BlobStoreContext context =
-                ContextBuilder.newBuilder("transient-nio2")
+                ContextBuilder.newBuilder(backend)
                         .credentials("identity", "credential")
                         .overrides(properties)
                         .build(BlobStoreContext.class);

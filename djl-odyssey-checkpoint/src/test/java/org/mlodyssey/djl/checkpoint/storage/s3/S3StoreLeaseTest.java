@@ -10,10 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.mlodyssey.djl.checkpoint.storage.StoreLease;
 import org.mlodyssey.djl.checkpoint.storage.StoreLockedException;
 
@@ -24,9 +22,8 @@ class S3StoreLeaseTest {
     private static final Duration SETTLE = Duration.ofMillis(50);
 
     @Test
-    void aSecondRunIsRefusedUntilTheFirstReleasesOrItsLeaseExpires(@TempDir Path dir)
-            throws Exception {
-        try (S3ProxyServer server = S3ProxyServer.start(dir, false)) {
+    void aSecondRunIsRefusedUntilTheFirstReleasesOrItsLeaseExpires() throws Exception {
+        try (S3ProxyServer server = S3ProxyServer.startInMemory(false)) {
             server.createBucket("leases");
             S3StoreOptions options =
                     S3ProxyServer.options(server.endpoint())
@@ -60,8 +57,8 @@ class S3StoreLeaseTest {
     }
 
     @Test
-    void aLeaseRenewsItselfPastItsDuration(@TempDir Path dir) throws Exception {
-        try (S3ProxyServer server = S3ProxyServer.start(dir, false)) {
+    void aLeaseRenewsItselfPastItsDuration() throws Exception {
+        try (S3ProxyServer server = S3ProxyServer.startInMemory(false)) {
             server.createBucket("leases");
             S3StoreOptions options =
                     S3ProxyServer.options(server.endpoint())
