@@ -15,47 +15,14 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.NoSuchFileException;
 import java.util.List;
-import java.util.Random;
 import java.util.zip.CRC32C;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.mlodyssey.djl.checkpoint.storage.ObjectReader;
 import org.mlodyssey.djl.checkpoint.storage.StoredObject;
 import org.mlodyssey.djl.checkpoint.storage.WrittenObject;
 
 /** {@link S3CheckpointStore} against a real S3Proxy on 127.0.0.1, through the real SDK client. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class S3CheckpointStoreTest {
-
-    private static final int PART = 5 << 20;
-
-    private S3ProxyServer server;
-    private FaultInjectingProxy proxy;
-    private int bucketCount;
-    private String bucket;
-
-    @BeforeAll
-    void startServer() throws Exception {
-        server = S3ProxyServer.startInMemory(true);
-    }
-
-    @AfterAll
-    void stopServer() throws IOException {
-        server.close();
-    }
-
-    @BeforeEach
-    void freshBucket() throws IOException {
-        bucket = "bucket-" + ++bucketCount;
-        server.createBucket(bucket);
-        if (proxy != null) {
-            proxy.close();
-        }
-        proxy = FaultInjectingProxy.start(server.port());
-    }
+class S3CheckpointStoreTest extends S3ProxyTestBase {
 
     private S3CheckpointStore store(UploadChecksum checksum) {
         return S3CheckpointStore.open(
@@ -65,12 +32,6 @@ class S3CheckpointStoreTest {
                         .optParallelism(3)
                         .optUploadChecksum(checksum)
                         .build());
-    }
-
-    private static byte[] random(int size, long seed) {
-        byte[] bytes = new byte[size];
-        new Random(seed).nextBytes(bytes);
-        return bytes;
     }
 
     private static int crc32c(byte[] bytes) {
@@ -94,14 +55,6 @@ class S3CheckpointStoreTest {
                         chunk = chunk * 3 + 7;
                     }
                 });
-    }
-
-    private static byte[] readAll(S3CheckpointStore store, String key) throws IOException {
-        try (ObjectReader reader = store.open(key)) {
-            ByteBuffer all = ByteBuffer.allocate((int) reader.size());
-            reader.readFully(all, 0);
-            return all.array();
-        }
     }
 
     private long count(String method, String contains) {

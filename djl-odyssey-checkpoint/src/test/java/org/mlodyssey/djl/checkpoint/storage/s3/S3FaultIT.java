@@ -13,14 +13,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
-import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.mlodyssey.djl.checkpoint.storage.ObjectReader;
 import org.mlodyssey.djl.checkpoint.storage.s3.FaultInjectingProxy.Fault;
 
 /**
@@ -28,31 +24,12 @@ import org.mlodyssey.djl.checkpoint.storage.s3.FaultInjectingProxy.Fault;
  * ones are retried to success, permanent ones fail the write and leave neither an object nor a
  * multipart upload behind.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class S3FaultIT {
+class S3FaultIT extends S3ProxyTestBase {
 
-    private static final int PART = 5 << 20;
-
-    private S3ProxyServer server;
-    private FaultInjectingProxy proxy;
     private S3CheckpointStore store;
-    private int bucketCount;
-
-    @BeforeAll
-    void startServer() throws Exception {
-        server = S3ProxyServer.startInMemory(true);
-    }
-
-    @AfterAll
-    void stopServer() throws IOException {
-        server.close();
-    }
 
     @BeforeEach
-    void freshBucketAndProxy() throws IOException {
-        String bucket = "faults-" + ++bucketCount;
-        server.createBucket(bucket);
-        proxy = FaultInjectingProxy.start(server.port());
+    void openStore() {
         store =
                 S3CheckpointStore.open(
                         "s3://" + bucket + "/run",
@@ -65,15 +42,8 @@ class S3FaultIT {
     }
 
     @AfterEach
-    void closeStore() throws IOException {
+    void closeStore() {
         store.close();
-        proxy.close();
-    }
-
-    private static byte[] random(int size, long seed) {
-        byte[] bytes = new byte[size];
-        new Random(seed).nextBytes(bytes);
-        return bytes;
     }
 
     private void write(String key, byte[] bytes) throws IOException {
@@ -81,11 +51,17 @@ class S3FaultIT {
     }
 
     private byte[] read(String key) throws IOException {
-        try (ObjectReader reader = store.open(key)) {
-            ByteBuffer all = ByteBuffer.allocate((int) reader.size());
-            reader.readFully(all, 0);
-            return all.array();
-        }
+        return readAll(store, key);
+    }
+
+    /** Injects a fault, writes and reads back: the fault was met and the bytes are intact. */
+    private void assertRecovers(int size, Predicate<String> requests, Fault fault, int times)
+            throws IOException {
+        byte[] bytes = random(size, size);
+        proxy.inject(requests, fault, times);
+        write("k", bytes);
+        assertEquals(times, proxy.faultsInjected());
+        assertArrayEquals(bytes, read("k"));
     }
 
     private static boolean isPut(String line) {
@@ -102,29 +78,17 @@ class S3FaultIT {
 
     @Test
     void serviceUnavailableIsRetriedToSuccess() throws IOException {
-        byte[] bytes = random(1000, 1);
-        proxy.inject(S3FaultIT::isPut, Fault.SERVICE_UNAVAILABLE, 2);
-        write("k", bytes);
-        assertEquals(2, proxy.faultsInjected());
-        assertArrayEquals(bytes, read("k"));
+        assertRecovers(1000, S3FaultIT::isPut, Fault.SERVICE_UNAVAILABLE, 2);
     }
 
     @Test
     void anInternalErrorOnAPartIsRetriedToSuccess() throws IOException {
-        byte[] bytes = random(2 * PART + 5, 2);
-        proxy.inject(S3FaultIT::isPartTwo, Fault.INTERNAL_ERROR, 1);
-        write("k", bytes);
-        assertEquals(1, proxy.faultsInjected());
-        assertArrayEquals(bytes, read("k"));
+        assertRecovers(2 * PART + 5, S3FaultIT::isPartTwo, Fault.INTERNAL_ERROR, 1);
     }
 
     @Test
     void aConnectionDroppedMidUploadIsRetriedToSuccess() throws IOException {
-        byte[] bytes = random(2 * PART + 5, 3);
-        proxy.inject(S3FaultIT::isPartTwo, Fault.DROP_REQUEST_BODY, 1);
-        write("k", bytes);
-        assertEquals(1, proxy.faultsInjected());
-        assertArrayEquals(bytes, read("k"));
+        assertRecovers(2 * PART + 5, S3FaultIT::isPartTwo, Fault.DROP_REQUEST_BODY, 1);
     }
 
     @Test
