@@ -14,11 +14,13 @@ public final class ReadOptions {
     private final Set<String> names;
     private final boolean verify;
     private final long maxHeaderBytes;
+    private final boolean ownedMemory;
 
     private ReadOptions(Builder builder) {
         this.names = builder.names == null ? null : Set.copyOf(builder.names);
         this.verify = builder.verify;
         this.maxHeaderBytes = builder.maxHeaderBytes;
+        this.ownedMemory = builder.ownedMemory;
     }
 
     /**
@@ -66,12 +68,23 @@ public final class ReadOptions {
         return maxHeaderBytes;
     }
 
+    /**
+     * Tells whether arrays loaded from the checkpoint must own their memory (one copy each) rather
+     * than alias a memory mapping of the file.
+     *
+     * @return true when every loaded array gets memory of its own
+     */
+    public boolean ownedMemory() {
+        return ownedMemory;
+    }
+
     /** Builds {@link ReadOptions}. */
     public static final class Builder {
 
         private Set<String> names;
         private boolean verify = true;
         private long maxHeaderBytes = TensorHeader.DEFAULT_MAX_HEADER_BYTES;
+        private boolean ownedMemory;
 
         private Builder() {}
 
@@ -108,6 +121,20 @@ public final class ReadOptions {
                 throw new IllegalArgumentException("maxHeaderBytes must be at least 2");
             }
             this.maxHeaderBytes = maxHeaderBytes;
+            return this;
+        }
+
+        /**
+         * Asks for arrays that own their memory (off by default). By default, loading into new CPU
+         * arrays on the PyTorch engine hands the engine a private, copy-on-write mapping of the
+         * file where it can (zero copy; see {@code NDArrayCheckpoints.load} for the lifetime rule);
+         * with this on, every array gets one copy of its data in engine memory instead.
+         *
+         * @param ownedMemory whether every loaded array owns its memory
+         * @return this builder
+         */
+        public Builder optOwnedMemory(boolean ownedMemory) {
+            this.ownedMemory = ownedMemory;
             return this;
         }
 

@@ -83,6 +83,16 @@ public final class Tensor {
                 entry.dtype(), entry.shape(), entry.byteSize(), null, source, entry.name());
     }
 
+    /** Returns the reader of a lazily loaded tensor, or {@code null} for one held in memory. */
+    TensorFileReader source() {
+        return source;
+    }
+
+    /** Returns the tensor's name in its file, or {@code null} for a tensor held in memory. */
+    String sourceName() {
+        return sourceName;
+    }
+
     /**
      * Returns the element type.
      *

@@ -397,6 +397,26 @@ public final class TensorFileReader implements Closeable {
         check(entry, (int) crc.getValue());
     }
 
+    /** Returns the open channel, for mapping; closed with this reader. */
+    FileChannel channel() {
+        return channel;
+    }
+
+    /** Returns a tensor's entry, or throws {@link ErrorKind#MISSING_TENSOR}. */
+    TensorEntry entryOf(String name) throws CheckpointFormatException {
+        return entry(name);
+    }
+
+    /**
+     * Checks a checksum computed elsewhere (over a mapping, in parallel) against the file's, when
+     * this reader verifies.
+     */
+    void checkComputed(String name, int actual) throws CheckpointFormatException {
+        if (verify) {
+            check(entry(name), actual);
+        }
+    }
+
     private void check(TensorEntry entry, int actual) throws CheckpointFormatException {
         int stored = checksums.get(entry.name());
         if (stored != actual) {

@@ -15,10 +15,11 @@ import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.mlodyssey.djl.checkpoint.format.Checkpoint;
+import org.mlodyssey.djl.checkpoint.format.MappedTensors;
+import org.mlodyssey.djl.checkpoint.format.ParallelCopy;
 import org.mlodyssey.djl.checkpoint.format.ReadOptions;
 import org.mlodyssey.djl.checkpoint.format.Tensor;
 import org.mlodyssey.djl.checkpoint.format.TensorDType;
@@ -28,11 +29,27 @@ import org.mlodyssey.djl.checkpoint.format.WriteOptions;
  * Translates DJL {@link NDArray}s to and from named-tensor checkpoints.
  *
  * <p>Saving works from arrays on any device: a GPU array is copied to host memory, nothing else
- * about it changes. Loading copies each tensor's bytes once, with positional reads from the file
- * straight into memory the engine owns, and checks them there (no heap copy, no page faults on a
- * mapping, and the arrays never alias the file, so they stay valid whatever later happens to it),
- * then moves the array to the requested device. In-place loads write into the target's own memory
- * on CPU. Dtypes the PyTorch engine cannot hold never reach it: see {@link UnsafeDTypes}.
+ * about it changes.
+ *
+ * <p>Loading into new arrays maps the file and checks every tensor's checksum over all cores, in
+ * one pass over the mapped bytes. On the PyTorch engine, a new CPU array is then the mapped memory
+ * itself (zero copy) where that is safe: a private, copy-on-write mapping (writing into the array
+ * never changes the file), a dtype the engine holds, data aligned for it. Otherwise each array gets
+ * one copy in engine memory: for unaligned data, a file that cannot be opened for writing (Java
+ * maps privately only through such a channel), {@link ReadOptions.Builder#optOwnedMemory owned
+ * memory}, or another engine; a GPU array is copied host to device once, straight from the mapping.
+ * Dtypes the PyTorch engine cannot hold never reach it: see {@link UnsafeDTypes}.
+ *
+ * <p><b>Lifetime of zero-copy arrays.</b> The file's mapping outlives the load and the checkpoint's
+ * reader; it lasts as long as any array over it, and is unmapped as soon as the last of them is
+ * closed (by its own {@code close()} or by closing its manager). So: close arrays, or their
+ * manager, when done. A view made from such an array ({@code reshape}, {@code get}, {@code
+ * transpose}, ...) shares its memory without holding the mapping and must be closed before it; for
+ * arrays that must outlive their views, or a file that may be changed in place (truncated or
+ * rewritten rather than replaced by a rename, as odyssey's saves do), load with owned memory.
+ *
+ * <p>In-place loads verify every tensor over all cores, then copy from the mapping into the
+ * targets' own memory in parallel chunks.
  */
 public final class NDArrayCheckpoints {
 
@@ -119,7 +136,9 @@ public final class NDArrayCheckpoints {
     }
 
     /**
-     * Loads every tensor of a file as arrays on a device, verifying checksums.
+     * Loads every tensor of a file as arrays on a device, verifying checksums. New CPU arrays alias
+     * a private mapping of the file where they can: close them (or their manager) when done, and
+     * close views of them first (see the class description).
      *
      * @param file the checkpoint
      * @param manager the manager the arrays are attached to
@@ -133,7 +152,9 @@ public final class NDArrayCheckpoints {
     }
 
     /**
-     * Loads tensors of a file as arrays on a device.
+     * Loads tensors of a file as arrays on a device. New CPU arrays alias a private mapping of the
+     * file where they can (see the class description for the lifetime rule), unless {@link
+     * ReadOptions#ownedMemory()}.
      *
      * @param file the checkpoint
      * @param manager the manager the arrays are attached to
@@ -146,29 +167,7 @@ public final class NDArrayCheckpoints {
     public static Map<String, NDArray> load(
             Path file, NDManager manager, Device device, ReadOptions options, UnsafeDTypes unsafe)
             throws IOException {
-        List<HostArray> slots = new ArrayList<>();
-        Map<String, NDArray> arrays = new LinkedHashMap<>();
-        try (Checkpoint checkpoint = Checkpoint.load(file, options)) {
-            // Allocate on this thread (the engine's calls stay single-threaded), then fill the
-            // arrays' memory in parallel: the reads and the first touch of fresh memory dominate.
-            for (Map.Entry<String, Tensor> entry : checkpoint.tensors().entrySet()) {
-                slots.add(HostArray.allocate(entry.getKey(), entry.getValue(), manager, unsafe));
-            }
-            // Every fill runs to its end before anything is freed: a stream that threw at the
-            // first failure would let the catch below free arrays other threads still write into.
-            slots.parallelStream().forEach(HostArray::fillRecordingFailure);
-            for (HostArray slot : slots) {
-                slot.rethrowFailure();
-            }
-            for (HostArray slot : slots) {
-                arrays.put(slot.name, slot.place(device));
-            }
-        } catch (IOException | RuntimeException e) {
-            slots.forEach(slot -> slot.host.close());
-            arrays.values().forEach(NDArray::close);
-            throw e;
-        }
-        return arrays;
+        return NewArrays.load(file, manager, device, options, unsafe);
     }
 
     /**
@@ -186,76 +185,22 @@ public final class NDArrayCheckpoints {
     public static NDArray toNDArray(
             String name, Tensor tensor, NDManager manager, Device device, UnsafeDTypes unsafe)
             throws IOException {
-        HostArray slot = HostArray.allocate(name, tensor, manager, unsafe);
+        TensorDType target = NewArrays.engineDType(name, tensor.dtype(), unsafe);
+        NewArrays.checkSize(null, name, tensor, target);
+        NDArray host =
+                manager.create(
+                        new Shape(tensor.shape()), DataTypes.toDataType(target), Device.cpu());
         try {
-            slot.fill();
-            return slot.place(device);
-        } catch (IOException | RuntimeException e) {
-            slot.host.close();
-            throw e;
-        }
-    }
-
-    /** A new CPU array being filled from a tensor, then placed on its device. */
-    private static final class HostArray {
-
-        final String name;
-        final Tensor tensor;
-        final TensorDType target;
-        final NDArray host;
-        final ByteBuffer memory;
-        private Exception failure;
-
-        private HostArray(
-                String name, Tensor tensor, TensorDType target, NDArray host, ByteBuffer memory) {
-            this.name = name;
-            this.tensor = tensor;
-            this.target = target;
-            this.host = host;
-            this.memory = memory;
-        }
-
-        static HostArray allocate(
-                String name, Tensor tensor, NDManager manager, UnsafeDTypes unsafe) {
-            TensorDType target = engineDType(name, tensor.dtype(), unsafe);
-            NDArray host =
-                    manager.create(
-                            new Shape(tensor.shape()), DataTypes.toDataType(target), Device.cpu());
             ByteBuffer memory = writableMemoryOf(host);
             if (memory == null) {
-                host.close();
                 throw new IllegalStateException(
                         name + ": the engine did not expose the memory of a new CPU array");
             }
-            return new HostArray(name, tensor, target, host, memory);
-        }
-
-        void fill() throws IOException {
             if (target == tensor.dtype()) {
-                tensor.copyTo(memory.duplicate().order(ByteOrder.LITTLE_ENDIAN));
+                tensor.copyTo(memory.order(ByteOrder.LITTLE_ENDIAN));
             } else {
-                Widening.widen(tensor.dtype(), tensor.data(), memory.duplicate());
+                Widening.widen(tensor.dtype(), tensor.data(), memory);
             }
-        }
-
-        void fillRecordingFailure() {
-            try {
-                fill();
-            } catch (IOException | RuntimeException e) {
-                failure = e;
-            }
-        }
-
-        void rethrowFailure() throws IOException {
-            if (failure instanceof IOException) {
-                throw (IOException) failure;
-            }
-            if (failure != null) {
-                throw (RuntimeException) failure;
-            }
-        }
-
-        NDArray place(Device device) {
             host.setName(name);
             if (device.equals(host.getDevice())) {
                 return host;
@@ -264,30 +209,10 @@ public final class NDArrayCheckpoints {
             placed.setName(name);
             host.close();
             return placed;
+        } catch (IOException | RuntimeException e) {
+            host.close();
+            throw e;
         }
-    }
-
-    /** Returns the dtype a tensor becomes in the engine, or throws if it cannot get there. */
-    private static TensorDType engineDType(String name, TensorDType dtype, UnsafeDTypes unsafe) {
-        if (DataTypes.isEngineSafe(dtype)) {
-            return dtype;
-        }
-        TensorDType target =
-                unsafe == UnsafeDTypes.WIDEN ? DataTypes.exactWidening(dtype).orElse(null) : null;
-        if (target == null) {
-            throw new EngineDTypeException(
-                    name,
-                    "dtype "
-                            + dtype
-                            + " cannot be handed to the PyTorch engine (it aborts the JVM); "
-                            + (DataTypes.exactWidening(dtype).isPresent()
-                                    ? "load with UnsafeDTypes.WIDEN to get "
-                                            + DataTypes.exactWidening(dtype).get()
-                                            + " exactly, or read the raw bytes"
-                                    : "no exact widening exists; read the raw bytes")
-                            + " with Checkpoint.get(name).data()");
-        }
-        return target;
     }
 
     /**
@@ -303,17 +228,30 @@ public final class NDArrayCheckpoints {
      */
     public static void loadInto(Path file, Map<String, NDArray> targets) throws IOException {
         ReadOptions options = ReadOptions.builder().optNames(targets.keySet()).build();
-        try (Checkpoint checkpoint = Checkpoint.load(file, options)) {
-            // All or nothing: every target is checked, and every tensor verified, before the
-            // first array is written.
+        try (Checkpoint checkpoint = Checkpoint.load(file, options);
+                MappedTensors mapping = MappedTensors.map(checkpoint, false)) {
+            // All or nothing: every target is checked, and every tensor verified (mapped ones
+            // over all cores at once), before the first array is written.
             for (Map.Entry<String, NDArray> entry : targets.entrySet()) {
-                String name = entry.getKey();
-                checkCompatible(name, checkpoint.get(name), entry.getValue());
-                checkpoint.get(name).verify();
+                checkCompatible(entry.getKey(), checkpoint.get(entry.getKey()), entry.getValue());
+                if (mapping.data(entry.getKey()) == null) {
+                    checkpoint.get(entry.getKey()).verify();
+                }
             }
+            mapping.verify();
+            List<ByteBuffer> sources = new ArrayList<>();
+            List<ByteBuffer> memories = new ArrayList<>();
             for (Map.Entry<String, NDArray> entry : targets.entrySet()) {
-                write(checkpoint.get(entry.getKey()), entry.getValue());
+                ByteBuffer data = mapping.data(entry.getKey());
+                ByteBuffer memory = data == null ? null : writableMemoryOf(entry.getValue());
+                if (memory != null) {
+                    sources.add(data);
+                    memories.add(memory);
+                } else {
+                    write(checkpoint.get(entry.getKey()), entry.getValue(), data);
+                }
             }
+            ParallelCopy.copy(sources, memories);
         }
     }
 
@@ -331,7 +269,7 @@ public final class NDArrayCheckpoints {
     public static void copyInto(String name, Tensor tensor, NDArray target) throws IOException {
         checkCompatible(name, tensor, target);
         tensor.verify();
-        write(tensor, target);
+        write(tensor, target, null);
     }
 
     private static void checkCompatible(String name, Tensor tensor, NDArray target) {
@@ -358,9 +296,18 @@ public final class NDArrayCheckpoints {
         }
     }
 
-    /** Writes checked data, verified just before, into an array, in place. */
-    private static void write(Tensor tensor, NDArray target) throws IOException {
+    /**
+     * Writes checked data, verified just before, into an array, in place.
+     *
+     * @param mapped the tensor's mapped data, or {@code null} to read them from the tensor
+     */
+    private static void write(Tensor tensor, NDArray target, ByteBuffer mapped) throws IOException {
         if (tensor.byteSize() == 0) {
+            return;
+        }
+        if (mapped != null && target.getDevice().isGpu()) {
+            // The engine copies host to device once and keeps nothing of the buffer.
+            target.set(mapped);
             return;
         }
         ByteBuffer memory = writableMemoryOf(target);
@@ -368,11 +315,16 @@ public final class NDArrayCheckpoints {
             tensor.copyToUnchecked(memory);
             return;
         }
-        // A GPU array, or a CPU one whose memory the engine does not expose: hand the engine a
-        // direct buffer of our own, as DJL's own set(float[]) does. On CPU the array keeps that
-        // buffer as its storage (and a reference to it), on GPU the engine copies it.
+        // A CPU array whose memory the engine does not expose: hand the engine a direct buffer of
+        // our own, as DJL's own set(float[]) does (the array keeps it as its storage, so it must
+        // not be a mapping that goes away), or, on a GPU, one it copies from.
         ByteBuffer direct = target.getManager().allocateDirect(Math.toIntExact(tensor.byteSize()));
-        tensor.copyToUnchecked(direct.order(ByteOrder.LITTLE_ENDIAN));
+        direct.order(ByteOrder.LITTLE_ENDIAN);
+        if (mapped != null) {
+            direct.put(mapped.duplicate());
+        } else {
+            tensor.copyToUnchecked(direct);
+        }
         direct.flip();
         target.set(direct);
     }

@@ -15,11 +15,17 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mlodyssey.djl.checkpoint.format.Checkpoint;
+import org.mlodyssey.djl.checkpoint.format.ReadOptions;
+import org.mlodyssey.djl.checkpoint.format.Tensor;
+import org.mlodyssey.djl.checkpoint.format.TensorDType;
 
 /** GPU-resident arrays: saved from and loaded onto the GPU. Skipped on machines without one. */
 class NDArrayCheckpointsGpuTest {
@@ -55,6 +61,38 @@ class NDArrayCheckpointsGpuTest {
             NDArray onCpu = NDArrayCheckpoints.load(file, manager, Device.cpu()).get("w");
             assertEquals(Device.cpu(), onCpu.getDevice());
             assertArrayEquals(weight.toFloatArray(), onCpu.toFloatArray());
+        }
+    }
+
+    @Test
+    void newGpuArraysAreCopiedOnceFromTheMappingAlignedOrNotAndWidened() throws IOException {
+        Device gpu = Device.gpu();
+        Checkpoint checkpoint = new Checkpoint();
+        checkpoint.put(
+                "pad", Tensor.of(TensorDType.U8, new long[] {3}, ByteBuffer.wrap(new byte[3])));
+        ByteBuffer w = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        checkpoint.put(
+                "w",
+                Tensor.of(TensorDType.F32, new long[] {2}, w.putFloat(1.5f).putFloat(-2f).flip()));
+        ByteBuffer b = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+        checkpoint.put(
+                "b",
+                Tensor.of(
+                        TensorDType.BF16,
+                        new long[] {2},
+                        b.putShort((short) 0x3fc0).putShort((short) 0xc000).flip()));
+        Path file = dir.resolve("mapped-gpu.safetensors");
+        checkpoint.save(file);
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+            Map<String, NDArray> arrays =
+                    NDArrayCheckpoints.load(
+                            file, manager, gpu, ReadOptions.defaults(), UnsafeDTypes.WIDEN);
+            java.nio.file.Files.delete(file); // device copies do not depend on the file
+            for (NDArray array : arrays.values()) {
+                assertEquals(gpu, array.getDevice(), array.getName());
+            }
+            assertArrayEquals(new float[] {1.5f, -2f}, arrays.get("w").toFloatArray());
+            assertArrayEquals(new float[] {1.5f, -2f}, arrays.get("b").toFloatArray());
         }
     }
 }

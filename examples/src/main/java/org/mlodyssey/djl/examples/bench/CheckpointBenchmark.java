@@ -4,6 +4,7 @@
  */
 package org.mlodyssey.djl.examples.bench;
 
+import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
@@ -30,8 +31,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.mlodyssey.djl.checkpoint.format.AtomicFiles;
+import org.mlodyssey.djl.checkpoint.format.ReadOptions;
 import org.mlodyssey.djl.checkpoint.format.WriteOptions;
 import org.mlodyssey.djl.checkpoint.ndarray.NDArrayCheckpoints;
+import org.mlodyssey.djl.checkpoint.ndarray.UnsafeDTypes;
 
 /**
  * Measures, in one run and side by side, saving and loading a float32 parameter set with
@@ -40,6 +43,9 @@ import org.mlodyssey.djl.checkpoint.ndarray.NDArrayCheckpoints;
  * directory, so they share the page cache's conditions.
  */
 public final class CheckpointBenchmark {
+
+    private static final String RAW_TOUCHED = "load raw read (touched memory)";
+    private static final String RAW_FRESH = "load raw read (fresh memory)";
 
     private CheckpointBenchmark() {}
 
@@ -137,15 +143,22 @@ public final class CheckpointBenchmark {
             medians.put(
                     "load odyssey in place (verified)",
                     time(repetitions, () -> NDArrayCheckpoints.loadInto(ours, parameters)));
-            medians.put(
-                    "load odyssey new arrays (verified)",
-                    time(
-                            repetitions,
-                            () -> {
-                                try (NDManager scope = manager.newSubManager()) {
-                                    NDArrayCheckpoints.load(ours, scope, scope.getDevice());
-                                }
-                            }));
+            medians.put(RAW_TOUCHED, time(repetitions, () -> rawRead(raw, rawData)));
+            Map<String, ReadOptions> newArrays = new LinkedHashMap<>();
+            newArrays.put("load odyssey new arrays (verified)", ReadOptions.defaults());
+            newArrays.put(
+                    "load odyssey new arrays (unverified)",
+                    ReadOptions.builder().optVerify(false).build());
+            newArrays.put(
+                    "load odyssey new arrays (owned, verified)",
+                    ReadOptions.builder().optOwnedMemory(true).build());
+            for (Map.Entry<String, ReadOptions> row : newArrays.entrySet()) {
+                medians.put(
+                        row.getKey(),
+                        time(repetitions, () -> loadNew(ours, manager, row.getValue())));
+            }
+            long size = bytes;
+            medians.put(RAW_FRESH, time(repetitions, () -> rawReadFresh(raw, size, manager)));
             medians.put(
                     "load DJL Model.load",
                     time(
@@ -157,16 +170,10 @@ public final class CheckpointBenchmark {
                                     throw new IOException(e);
                                 }
                             }));
-            medians.put("load raw read", time(repetitions, () -> rawRead(raw, rawData)));
-
-            out.printf(Locale.ROOT, "%-36s %10s %10s%n", "operation", "median s", "MB/s");
-            for (Map.Entry<String, Double> row : medians.entrySet()) {
-                out.printf(
-                        Locale.ROOT,
-                        "%-36s %10.3f %10.0f%n",
-                        row.getKey(),
-                        row.getValue(),
-                        bytes / 1e6 / row.getValue());
+            String torchNote = TorchLoad.time(dir, parameters, repetitions, medians);
+            printTable(medians, bytes, out);
+            if (torchNote != null) {
+                out.println(torchNote);
             }
             out.printf(
                     Locale.ROOT,
@@ -190,6 +197,60 @@ public final class CheckpointBenchmark {
             Files.deleteIfExists(dir.resolve("raw.bin"));
         }
         return medians;
+    }
+
+    /**
+     * Prints the table: each load row also as a multiple of the raw read it compares with (in
+     * place: into touched memory; new arrays and other loaders: into fresh memory).
+     */
+    private static void printTable(Map<String, Double> medians, long bytes, PrintStream out) {
+        out.printf(
+                Locale.ROOT,
+                "%-42s %10s %10s %14s%n",
+                "operation",
+                "median s",
+                "MB/s",
+                "x raw read");
+        for (Map.Entry<String, Double> row : medians.entrySet()) {
+            String label = row.getKey();
+            String ratio = "";
+            if (label.startsWith("load") && !label.startsWith("load raw read")) {
+                String floor = label.contains("in place") ? RAW_TOUCHED : RAW_FRESH;
+                ratio =
+                        String.format(
+                                Locale.ROOT,
+                                "%.2fx %s",
+                                row.getValue() / medians.get(floor),
+                                RAW_TOUCHED.equals(floor) ? "touched" : "fresh");
+            }
+            out.println(
+                    String.format(
+                                    Locale.ROOT,
+                                    "%-42s %10.3f %10.0f %14s",
+                                    label,
+                                    row.getValue(),
+                                    bytes / 1e6 / row.getValue(),
+                                    ratio)
+                            .stripTrailing());
+        }
+    }
+
+    /** Loads the file as new CPU arrays, touches one value of each, then closes them. */
+    private static void loadNew(Path file, NDManager manager, ReadOptions options)
+            throws IOException {
+        try (NDManager scope = manager.newSubManager()) {
+            NDArrayCheckpoints.load(file, scope, Device.cpu(), options, UnsafeDTypes.FAIL);
+        }
+    }
+
+    /**
+     * Reads the file into memory the engine has just allocated (untouched, as a new array's): the
+     * floor for any load that copies into new arrays.
+     */
+    private static void rawReadFresh(Path file, long bytes, NDManager manager) throws IOException {
+        try (NDArray fresh = manager.create(new Shape(bytes), DataType.UINT8)) {
+            rawRead(file, NDArrayCheckpoints.writableMemoryOf(fresh));
+        }
     }
 
     private static Map<String, NDArray> parameters(Block block) {
