@@ -29,7 +29,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  *
  * <p>Run after {@code mvn -B -o -q test-compile -pl djl-odyssey-checkpoint} with the module's test
  * class path: {@code java -Xmx3g -cp <test class path>
- * org.mlodyssey.djl.checkpoint.storage.s3.StorageBenchmarkMain 256 3}: MiB and repetitions.
+ * org.mlodyssey.djl.checkpoint.storage.s3.StorageBenchmarkMain 256 3 MD5}: MiB, repetitions and the
+ * upload checksum of the parallel path ({@code MD5}, {@code CRC32C}, {@code NONE}).
  */
 public final class StorageBenchmarkMain {
 
@@ -44,25 +45,30 @@ public final class StorageBenchmarkMain {
     public static void main(String[] args) throws Exception {
         int mib = args.length > 0 ? Integer.parseInt(args[0]) : 256;
         int repetitions = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        UploadChecksum checksum =
+                args.length > 2 ? UploadChecksum.valueOf(args[2]) : UploadChecksum.MD5;
         Path dir = Files.createTempDirectory("storage-bench");
         try (S3ProxyServer server =
-                S3ProxyServer.startOnDisk(Files.createDirectories(dir.resolve("s3")), false)) {
+                S3ProxyServer.startOnDisk(Files.createDirectories(dir.resolve("s3")), true)) {
             server.createBucket("bench");
-            run(server, dir.resolve("local"), mib, repetitions, System.out);
+            run(server, dir.resolve("local"), mib, repetitions, checksum, System.out);
         } finally {
             AtomicFiles.deleteRecursively(dir);
         }
     }
 
     private static void run(
-            S3ProxyServer server, Path local, int mib, int repetitions, PrintStream out)
+            S3ProxyServer server,
+            Path local,
+            int mib,
+            int repetitions,
+            UploadChecksum checksum,
+            PrintStream out)
             throws IOException {
         byte[] bytes = new byte[mib << 20];
         new Random(1).nextBytes(bytes);
         S3StoreOptions options =
-                S3ProxyServer.options(server.endpoint())
-                        .optUploadChecksum(UploadChecksum.MD5)
-                        .build();
+                S3ProxyServer.options(server.endpoint()).optUploadChecksum(checksum).build();
         Map<String, double[]> rows = new LinkedHashMap<>();
         try (LocalCheckpointStore disk = LocalCheckpointStore.of(local);
                 S3CheckpointStore bucket = S3CheckpointStore.open("s3://bench/run", options);
@@ -80,8 +86,9 @@ public final class StorageBenchmarkMain {
                     timeStore(bucket, bytes, repetitions));
         }
         out.printf(
-                "Storage: save and load of %d MiB, median of %d, S3Proxy 2.6 on 127.0.0.1%n",
-                mib, repetitions);
+                "Storage: save and load of %d MiB, median of %d, S3Proxy 2.6 (filesystem) on"
+                        + " 127.0.0.1, upload checksum %s%n",
+                mib, repetitions, checksum);
         out.printf("%-44s %10s %10s %10s %10s%n", "", "save ms", "MiB/s", "load ms", "MiB/s");
         for (Map.Entry<String, double[]> row : rows.entrySet()) {
             double save = row.getValue()[0];
