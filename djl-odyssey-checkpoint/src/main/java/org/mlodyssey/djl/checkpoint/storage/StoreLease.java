@@ -1,0 +1,189 @@
+/*
+ * Copyright 2026 The djl-odyssey authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package org.mlodyssey.djl.checkpoint.storage;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A run's claim on a store location, for stores that cannot create an object exclusively (S3 Proxy
+ * does not enforce {@code If-None-Match: *}): a small lease object naming its holder and an expiry,
+ * renewed in the background while the run lives.
+ *
+ * <p>Acquiring reads the object; a lease of another holder not yet expired is refused. Otherwise
+ * the object is written with this holder, and read back after a settle delay: if another run wrote
+ * in between, the last writer wins (S3 is strongly consistent) and the loser is refused. A holder
+ * that dies stops renewing and its lease expires. Expiry is compared with the wall clock, so hosts
+ * must agree on the time to within the settle delay.
+ */
+public final class StoreLease implements AutoCloseable {
+
+    private static final Logger logger = LoggerFactory.getLogger(StoreLease.class);
+
+    private final CheckpointStore store;
+    private final String key;
+    private final String owner;
+    private final Duration lease;
+    private final Clock clock;
+    private final ScheduledExecutorService renewer;
+    private volatile boolean lost;
+
+    private StoreLease(
+            CheckpointStore store, String key, String owner, Duration lease, Clock clock) {
+        this.store = store;
+        this.key = key;
+        this.owner = owner;
+        this.lease = lease;
+        this.clock = clock;
+        this.renewer =
+                Executors.newSingleThreadScheduledExecutor(
+                        r -> {
+                            Thread thread = new Thread(r, "odyssey-lease-" + key);
+                            thread.setDaemon(true);
+                            return thread;
+                        });
+    }
+
+    /**
+     * Acquires the lease object at a key, renewing it every third of the lease until closed.
+     *
+     * @param store the store
+     * @param key the lease object's key, such as {@code .lock}
+     * @param lease how long a lease lasts without renewal
+     * @param settle how long to wait before reading the lease back
+     * @return the held lease, to be closed
+     * @throws StoreLockedException if another holder's lease is live, or another run won a race
+     * @throws IOException if the store fails
+     */
+    public static StoreLease acquire(
+            CheckpointStore store, String key, Duration lease, Duration settle) throws IOException {
+        return acquire(store, key, lease, settle, Clock.systemUTC());
+    }
+
+    static StoreLease acquire(
+            CheckpointStore store, String key, Duration lease, Duration settle, Clock clock)
+            throws IOException {
+        Optional<String> held = read(store, key);
+        if (held.isPresent()) {
+            long expires = expiresAt(held.get());
+            if (expires > clock.millis()) {
+                throw new StoreLockedException(store.locationOf(key), held.get().trim());
+            }
+            logger.warn(
+                    "Taking over the expired lease {}: {}",
+                    store.locationOf(key),
+                    held.get().trim());
+        }
+        String owner = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID();
+        StoreLease taken = new StoreLease(store, key, owner, lease, clock);
+        taken.writeLease();
+        sleep(settle);
+        Optional<String> now = read(store, key);
+        if (now.isEmpty() || !owner.equals(ownerOf(now.get()))) {
+            taken.renewer.shutdownNow();
+            throw new StoreLockedException(
+                    store.locationOf(key), now.map(String::trim).orElse("released meanwhile"));
+        }
+        long period = Math.max(1, lease.toMillis() / 3);
+        taken.renewer.scheduleAtFixedRate(taken::renew, period, period, TimeUnit.MILLISECONDS);
+        return taken;
+    }
+
+    /**
+     * Tells whether the lease was lost: another run took it over after it expired.
+     *
+     * @return true when lost
+     */
+    public boolean isLost() {
+        return lost;
+    }
+
+    /** Stops renewing and deletes the lease object if it is still this holder's. */
+    @Override
+    public void close() throws IOException {
+        renewer.shutdownNow();
+        Optional<String> now = read(store, key);
+        if (now.isPresent() && owner.equals(ownerOf(now.get()))) {
+            store.delete(key);
+        }
+    }
+
+    private void renew() {
+        try {
+            Optional<String> now = read(store, key);
+            if (now.isPresent() && !owner.equals(ownerOf(now.get()))) {
+                lost = true;
+                logger.error("The lease {} was taken over: {}", store.locationOf(key), now.get());
+                renewer.shutdown();
+                return;
+            }
+            writeLease();
+        } catch (IOException e) {
+            logger.warn("Could not renew the lease {}", store.locationOf(key), e);
+        }
+    }
+
+    private void writeLease() throws IOException {
+        String text = "owner=" + owner + "\nexpires=" + (clock.millis() + lease.toMillis()) + "\n";
+        store.write(
+                key,
+                channel -> channel.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8))));
+    }
+
+    private static Optional<String> read(CheckpointStore store, String key) throws IOException {
+        try (ObjectReader reader = store.open(key)) {
+            if (reader.size() > 4096) {
+                throw new IOException(store.locationOf(key) + " is no lease object");
+            }
+            ByteBuffer bytes = ByteBuffer.allocate((int) reader.size());
+            reader.readFully(bytes, 0);
+            return Optional.of(new String(bytes.array(), StandardCharsets.UTF_8));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String ownerOf(String text) {
+        return field(text, "owner");
+    }
+
+    private static long expiresAt(String text) {
+        try {
+            return Long.parseLong(field(text, "expires"));
+        } catch (NumberFormatException e) {
+            return 0; // unreadable: treated as expired
+        }
+    }
+
+    private static String field(String text, String name) {
+        for (String line : text.split("\n")) {
+            if (line.startsWith(name + "=")) {
+                return line.substring(name.length() + 1).trim();
+            }
+        }
+        return "";
+    }
+
+    private static void sleep(Duration settle) throws IOException {
+        try {
+            Thread.sleep(settle.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("Interrupted acquiring a lease");
+        }
+    }
+}

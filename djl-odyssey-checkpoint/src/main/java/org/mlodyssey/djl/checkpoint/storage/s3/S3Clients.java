@@ -1,0 +1,96 @@
+/*
+ * Copyright 2026 The djl-odyssey authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package org.mlodyssey.djl.checkpoint.storage.s3;
+
+import java.time.Duration;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+
+/** Builds the SDK client an {@link S3CheckpointStore} talks through. */
+final class S3Clients {
+
+    /** The first retry waits about this long; each next one twice as long, up to the cap. */
+    static final Duration BASE_BACKOFF = Duration.ofMillis(100);
+
+    /** The longest wait between two attempts. */
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+
+    private S3Clients() {}
+
+    /**
+     * Builds a client: the JDK's HTTP client, the options' endpoint, region, addressing and
+     * credentials, standard retries (5xx, throttling, connection errors, timeouts) with exponential
+     * backoff and the options' attempt budget, and checksums only where the API requires them (the
+     * store sets its own upload checksum on each request).
+     *
+     * @param options the options
+     * @return a new client, to be closed
+     */
+    static S3Client build(S3StoreOptions options) {
+        S3ClientBuilder builder =
+                S3Client.builder()
+                        .httpClient(
+                                UrlConnectionHttpClient.builder()
+                                        .connectionTimeout(Duration.ofSeconds(10))
+                                        .socketTimeout(options.attemptTimeout())
+                                        .build())
+                        .overrideConfiguration(
+                                ClientOverrideConfiguration.builder()
+                                        .retryStrategy(
+                                                AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                                                        .maxAttempts(options.maxAttempts())
+                                                        .backoffStrategy(
+                                                                BackoffStrategy.exponentialDelay(
+                                                                        BASE_BACKOFF, MAX_BACKOFF))
+                                                        .build())
+                                        .apiCallAttemptTimeout(options.attemptTimeout())
+                                        .build())
+                        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                        .forcePathStyle(options.pathStyle())
+                        .credentialsProvider(credentials(options))
+                        .region(region(options));
+        if (options.endpoint() != null) {
+            builder.endpointOverride(options.endpoint());
+        }
+        return builder.build();
+    }
+
+    private static AwsCredentialsProvider credentials(S3StoreOptions options) {
+        if (options.accessKeyId() != null) {
+            return StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(options.accessKeyId(), options.secretAccessKey()));
+        }
+        return DefaultCredentialsProvider.builder().build();
+    }
+
+    private static Region region(S3StoreOptions options) {
+        if (options.region() != null) {
+            return Region.of(options.region());
+        }
+        try {
+            return new DefaultAwsRegionProviderChain().getRegion();
+        } catch (SdkClientException e) {
+            if (options.endpoint() != null) {
+                return Region.US_EAST_1; // S3-compatible stores mostly ignore it
+            }
+            throw new IllegalStateException(
+                    "No AWS region configured: set AWS_REGION or the region in ~/.aws/config", e);
+        }
+    }
+}

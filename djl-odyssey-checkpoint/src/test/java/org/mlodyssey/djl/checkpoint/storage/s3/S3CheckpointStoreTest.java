@@ -1,0 +1,190 @@
+/*
+ * Copyright 2026 The djl-odyssey authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package org.mlodyssey.djl.checkpoint.storage.s3;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.NoSuchFileException;
+import java.util.List;
+import java.util.zip.CRC32C;
+import org.junit.jupiter.api.Test;
+import org.mlodyssey.djl.checkpoint.storage.ObjectReader;
+import org.mlodyssey.djl.checkpoint.storage.StoredObject;
+import org.mlodyssey.djl.checkpoint.storage.WrittenObject;
+
+/** {@link S3CheckpointStore} against a real S3Proxy on 127.0.0.1, through the real SDK client. */
+class S3CheckpointStoreTest extends S3ProxyTestBase {
+
+    private S3CheckpointStore store(UploadChecksum checksum) {
+        return S3CheckpointStore.open(
+                "s3://" + bucket + "/runs/a",
+                S3ProxyServer.options(proxy.endpoint())
+                        .optPartSize(PART)
+                        .optParallelism(3)
+                        .optUploadChecksum(checksum)
+                        .build());
+    }
+
+    private static int crc32c(byte[] bytes) {
+        CRC32C crc = new CRC32C();
+        crc.update(bytes);
+        return (int) crc.getValue();
+    }
+
+    /** Writes in uneven chunks, as a format writer does. */
+    private static WrittenObject write(S3CheckpointStore store, String key, byte[] bytes)
+            throws IOException {
+        return store.write(
+                key,
+                channel -> {
+                    int at = 0;
+                    int chunk = 1;
+                    while (at < bytes.length) {
+                        int n = Math.min(chunk, bytes.length - at);
+                        channel.write(ByteBuffer.wrap(bytes, at, n));
+                        at += n;
+                        chunk = chunk * 3 + 7;
+                    }
+                });
+    }
+
+    private long count(String method, String contains) {
+        return proxy.requests().stream()
+                .filter(l -> l.startsWith(method + " ") && l.contains(contains))
+                .count();
+    }
+
+    @Test
+    void smallObjectGoesUpInOnePutAndReadsBack() throws IOException {
+        byte[] bytes = random(1000, 1);
+        try (S3CheckpointStore store = store(UploadChecksum.CRC32C)) {
+            WrittenObject written = write(store, "step-1/model.odc", bytes);
+            assertEquals(new WrittenObject("step-1/model.odc", 1000, crc32c(bytes)), written);
+            assertArrayEquals(bytes, readAll(store, "step-1/model.odc"));
+            assertEquals(
+                    List.of(new StoredObject("step-1/model.odc", 1000)), store.list("step-1/"));
+            assertEquals(0, count("POST", "uploads"));
+            assertEquals(1, count("PUT", "/" + bucket + "/runs/a/step-1/model.odc"));
+        }
+    }
+
+    @Test
+    void largeObjectGoesUpInPartsAndComesDownInRanges() throws IOException {
+        byte[] bytes = random(4 * PART + 12345, 2);
+        try (S3CheckpointStore store = store(UploadChecksum.CRC32C)) {
+            WrittenObject written = write(store, "big.odc", bytes);
+            assertEquals(crc32c(bytes), written.crc32c());
+            assertEquals(5, count("PUT", "partNumber="));
+            assertArrayEquals(bytes, readAll(store, "big.odc"));
+            assertEquals(5, count("GET", "/runs/a/big.odc"));
+        }
+    }
+
+    @Test
+    void positionalReadsReturnTheBytesAtThePosition() throws IOException {
+        byte[] bytes = random(2 * PART + 10, 3);
+        try (S3CheckpointStore store = store(UploadChecksum.MD5)) {
+            write(store, "x", bytes);
+            try (ObjectReader reader = store.open("x")) {
+                ByteBuffer some = ByteBuffer.allocate(100);
+                assertEquals(100, reader.read(some, PART - 50));
+                assertArrayEquals(
+                        java.util.Arrays.copyOfRange(bytes, PART - 50, PART + 50), some.array());
+                ByteBuffer tail = ByteBuffer.allocate(100);
+                assertEquals(10, reader.read(tail, 2L * PART));
+                assertEquals(-1, reader.read(tail, bytes.length));
+                assertThrows(
+                        EOFException.class,
+                        () -> reader.readFully(ByteBuffer.allocate(11), 2L * PART));
+            }
+        }
+    }
+
+    @Test
+    void aFailingWriterLeavesNoObjectAndNoUpload() throws IOException {
+        try (S3CheckpointStore store = store(UploadChecksum.CRC32C)) {
+            IOException thrown =
+                    assertThrows(
+                            IOException.class,
+                            () ->
+                                    store.write(
+                                            "half.odc",
+                                            channel -> {
+                                                channel.write(ByteBuffer.wrap(random(3 * PART, 4)));
+                                                throw new IOException("tensor gone");
+                                            }));
+            assertEquals("tensor gone", thrown.getMessage());
+            assertTrue(count("PUT", "partNumber=") >= 2, proxy.requests().toString());
+            assertTrue(store.stat("half.odc").isEmpty());
+            assertEquals(List.of(), store.listIncompleteUploads(""));
+        }
+    }
+
+    @Test
+    void theStoreRejectsABodyCorruptedOnTheWayWithMd5() throws IOException {
+        try (S3CheckpointStore store = store(UploadChecksum.MD5)) {
+            proxy.inject(
+                    l -> l.startsWith("PUT "),
+                    FaultInjectingProxy.Fault.CORRUPT_REQUEST_BODY,
+                    1000);
+            assertThrows(IOException.class, () -> write(store, "small", random(5000, 5)));
+            assertThrows(IOException.class, () -> write(store, "large", random(PART + 1, 6)));
+            assertTrue(store.stat("small").isEmpty());
+            assertTrue(store.stat("large").isEmpty());
+            assertEquals(List.of(), store.listIncompleteUploads(""));
+        }
+    }
+
+    @Test
+    void withoutAnUploadChecksumACorruptedBodyIsStored() throws IOException {
+        byte[] bytes = random(5000, 5);
+        try (S3CheckpointStore store = store(UploadChecksum.NONE)) {
+            proxy.inject(
+                    l -> l.startsWith("PUT "), FaultInjectingProxy.Fault.CORRUPT_REQUEST_BODY, 1);
+            WrittenObject written = write(store, "small", bytes);
+            assertEquals(crc32c(bytes), written.crc32c());
+            assertFalse(java.util.Arrays.equals(bytes, readAll(store, "small")));
+        }
+    }
+
+    @Test
+    void listingIsSortedAndStaysUnderThePrefix() throws IOException {
+        try (S3CheckpointStore store = store(UploadChecksum.CRC32C);
+                S3CheckpointStore other =
+                        S3CheckpointStore.open(
+                                "s3://" + bucket + "/runs/ab",
+                                S3ProxyServer.options(proxy.endpoint()).build())) {
+            write(other, "step-1/m", random(3, 7));
+            for (String key : List.of("step-2/m", "step-10/m", "latest", "step-2/manifest.json")) {
+                write(store, key, random(4, 8));
+            }
+            assertEquals(
+                    List.of("latest", "step-10/m", "step-2/m", "step-2/manifest.json"),
+                    store.list("").stream().map(StoredObject::key).toList());
+            assertEquals(2, store.deleteAll("step-2/"));
+            assertEquals(
+                    List.of("latest", "step-10/m"),
+                    store.list("").stream().map(StoredObject::key).toList());
+            store.delete("missing");
+            assertEquals(1, other.list("").size());
+        }
+    }
+
+    @Test
+    void aMissingKeyIsNoSuchFile() throws IOException {
+        try (S3CheckpointStore store = store(UploadChecksum.CRC32C)) {
+            assertThrows(NoSuchFileException.class, () -> store.open("nope"));
+            assertFalse(store.stat("nope").isPresent());
+            assertEquals("s3://" + bucket + "/runs/a/nope", store.locationOf("nope"));
+        }
+    }
+}
