@@ -24,6 +24,8 @@ import org.mlodyssey.djl.checkpoint.storage.s3.FaultInjectingProxy.Fault;
  * ones are retried to success, permanent ones fail the write and leave neither an object nor a
  * multipart upload behind.
  */
+// The attempt timeout leaves room for a loaded machine: a stalled request is held until the client
+// gives up, so the timeout only sets how long the stall test waits.
 class S3FaultIT extends S3ProxyTestBase {
 
     private S3CheckpointStore store;
@@ -37,7 +39,7 @@ class S3FaultIT extends S3ProxyTestBase {
                                 .optPartSize(PART)
                                 .optParallelism(2)
                                 .optMaxAttempts(3)
-                                .optAttemptTimeout(Duration.ofSeconds(2))
+                                .optAttemptTimeout(Duration.ofSeconds(8))
                                 .build());
     }
 
