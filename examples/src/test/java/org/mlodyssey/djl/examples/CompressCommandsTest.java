@@ -101,6 +101,8 @@ class CompressCommandsTest {
         Cli.Outcome train =
                 Cli.run(
                         "train",
+                        "--dataset",
+                        "emnist",
                         "--compress",
                         "zstd:99",
                         "--checkpoint-dir",
