@@ -90,49 +90,7 @@ public enum ChunkFilter {
      * @param n the number of bytes, a multiple of {@code k}
      */
     void encode(int k, byte[] src, byte[] dst, int n) {
-        if (this == NONE || k == 1) {
-            System.arraycopy(src, 0, dst, 0, n);
-            return;
-        }
-        boolean rotate = this == SPLIT;
-        int count = n / k;
-        switch (k) {
-            case 2:
-                for (int i = 0; i < count; i++) {
-                    int v = (short) SHORT_LE.get(src, i << 1) & 0xFFFF;
-                    if (rotate) {
-                        v = ((v << 1) | (v >>> 15)) & 0xFFFF;
-                    }
-                    dst[i] = (byte) v;
-                    dst[count + i] = (byte) (v >>> 8);
-                }
-                break;
-            case 4:
-                for (int i = 0; i < count; i++) {
-                    int v = (int) INT_LE.get(src, i << 2);
-                    if (rotate) {
-                        v = Integer.rotateLeft(v, 1);
-                    }
-                    dst[i] = (byte) v;
-                    dst[count + i] = (byte) (v >>> 8);
-                    dst[2 * count + i] = (byte) (v >>> 16);
-                    dst[3 * count + i] = (byte) (v >>> 24);
-                }
-                break;
-            case 8:
-                for (int i = 0; i < count; i++) {
-                    long v = (long) LONG_LE.get(src, i << 3);
-                    if (rotate) {
-                        v = Long.rotateLeft(v, 1);
-                    }
-                    for (int b = 0; b < 8; b++) {
-                        dst[b * count + i] = (byte) (v >>> (8 * b));
-                    }
-                }
-                break;
-            default:
-                throw new IllegalArgumentException("element size " + k);
-        }
+        apply(true, k, src, dst, n);
     }
 
     /**
@@ -144,6 +102,11 @@ public enum ChunkFilter {
      * @param n the number of bytes, a multiple of {@code k}
      */
     void decode(int k, byte[] src, byte[] dst, int n) {
+        apply(false, k, src, dst, n);
+    }
+
+    /** Encodes or decodes: copies for {@link #NONE} and single bytes, else by element size. */
+    private void apply(boolean encode, int k, byte[] src, byte[] dst, int n) {
         if (this == NONE || k == 1) {
             System.arraycopy(src, 0, dst, 0, n);
             return;
@@ -152,41 +115,101 @@ public enum ChunkFilter {
         int count = n / k;
         switch (k) {
             case 2:
-                for (int i = 0; i < count; i++) {
-                    int v = (src[i] & 0xFF) | (src[count + i] & 0xFF) << 8;
-                    if (rotate) {
-                        v = ((v >>> 1) | (v << 15)) & 0xFFFF;
-                    }
-                    SHORT_LE.set(dst, i << 1, (short) v);
+                if (encode) {
+                    encode2(src, dst, count, rotate);
+                } else {
+                    decode2(src, dst, count, rotate);
                 }
                 break;
             case 4:
-                for (int i = 0; i < count; i++) {
-                    int v =
-                            (src[i] & 0xFF)
-                                    | (src[count + i] & 0xFF) << 8
-                                    | (src[2 * count + i] & 0xFF) << 16
-                                    | (src[3 * count + i] & 0xFF) << 24;
-                    if (rotate) {
-                        v = Integer.rotateRight(v, 1);
-                    }
-                    INT_LE.set(dst, i << 2, v);
+                if (encode) {
+                    encode4(src, dst, count, rotate);
+                } else {
+                    decode4(src, dst, count, rotate);
                 }
                 break;
             case 8:
-                for (int i = 0; i < count; i++) {
-                    long v = 0;
-                    for (int b = 0; b < 8; b++) {
-                        v |= (src[b * count + i] & 0xFFL) << (8 * b);
-                    }
-                    if (rotate) {
-                        v = Long.rotateRight(v, 1);
-                    }
-                    LONG_LE.set(dst, i << 3, v);
+                if (encode) {
+                    encode8(src, dst, count, rotate);
+                } else {
+                    decode8(src, dst, count, rotate);
                 }
                 break;
             default:
                 throw new IllegalArgumentException("element size " + k);
+        }
+    }
+
+    private static void encode2(byte[] src, byte[] dst, int count, boolean rotate) {
+        for (int i = 0; i < count; i++) {
+            int v = (short) SHORT_LE.get(src, i << 1) & 0xFFFF;
+            if (rotate) {
+                v = ((v << 1) | (v >>> 15)) & 0xFFFF;
+            }
+            dst[i] = (byte) v;
+            dst[count + i] = (byte) (v >>> 8);
+        }
+    }
+
+    private static void decode2(byte[] src, byte[] dst, int count, boolean rotate) {
+        for (int i = 0; i < count; i++) {
+            int v = (src[i] & 0xFF) | (src[count + i] & 0xFF) << 8;
+            if (rotate) {
+                v = ((v >>> 1) | (v << 15)) & 0xFFFF;
+            }
+            SHORT_LE.set(dst, i << 1, (short) v);
+        }
+    }
+
+    private static void encode4(byte[] src, byte[] dst, int count, boolean rotate) {
+        for (int i = 0; i < count; i++) {
+            int v = (int) INT_LE.get(src, i << 2);
+            if (rotate) {
+                v = Integer.rotateLeft(v, 1);
+            }
+            dst[i] = (byte) v;
+            dst[count + i] = (byte) (v >>> 8);
+            dst[2 * count + i] = (byte) (v >>> 16);
+            dst[3 * count + i] = (byte) (v >>> 24);
+        }
+    }
+
+    private static void decode4(byte[] src, byte[] dst, int count, boolean rotate) {
+        for (int i = 0; i < count; i++) {
+            int v =
+                    (src[i] & 0xFF)
+                            | (src[count + i] & 0xFF) << 8
+                            | (src[2 * count + i] & 0xFF) << 16
+                            | (src[3 * count + i] & 0xFF) << 24;
+            if (rotate) {
+                v = Integer.rotateRight(v, 1);
+            }
+            INT_LE.set(dst, i << 2, v);
+        }
+    }
+
+    private static void encode8(byte[] src, byte[] dst, int count, boolean rotate) {
+        for (int i = 0; i < count; i++) {
+            long v = (long) LONG_LE.get(src, i << 3);
+            if (rotate) {
+                v = Long.rotateLeft(v, 1);
+            }
+            for (int b = 0; b < 8; b++) {
+                dst[b * count + i] = (byte) (v >>> (8 * b));
+            }
+        }
+    }
+
+    private static void decode8(byte[] src, byte[] dst, int count, boolean rotate) {
+        for (int i = 0; i < count; i++) {
+            long v = 0;
+            for (int b = 0; b < 8; b++) {
+                v |= (src[b * count + i] & 0xFFL) << (8 * b);
+            }
+            if (rotate) {
+                v = Long.rotateRight(v, 1);
+            }
+            LONG_LE.set(dst, i << 3, v);
         }
     }
 }

@@ -9,7 +9,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.zip.CRC32C;
-import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.ErrorKind;
 
 /**
  * Reads compressed tensors of a version 2 file: only the chunks a read needs, decoded in parallel
@@ -146,17 +145,8 @@ final class ChunkReader {
         int storedLength = table.storedLength(index);
         byte[] stored = array(scratch, 0, storedLength);
         ByteBuffer buffer = ByteBuffer.wrap(stored, 0, storedLength);
-        long position = dataStart + table.storedOffset(index);
-        while (buffer.hasRemaining()) {
-            int n = channel.read(buffer, position + buffer.position());
-            if (n < 0) {
-                throw new CheckpointFormatException(
-                        ErrorKind.TRUNCATED,
-                        file,
-                        table.subject(index),
-                        "file ended at byte " + (position + buffer.position()));
-            }
-        }
+        TensorFileReader.readFully(
+                channel, buffer, dataStart + table.storedOffset(index), file, table.subject(index));
         if (storedLength == length) {
             return stored; // stored verbatim: neither compressed nor filtered
         }

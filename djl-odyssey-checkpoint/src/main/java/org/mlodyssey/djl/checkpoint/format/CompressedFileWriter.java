@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -33,7 +32,15 @@ final class CompressedFileWriter {
     private final String[] crcs;
     private long total;
 
-    private CompressedFileWriter(
+    /**
+     * Prepares a writer, checking the names and metadata first.
+     *
+     * @param tensors the tensors by name, in layout order
+     * @param metadata the caller's metadata
+     * @param compression the compression, enabled
+     * @throws IllegalArgumentException if a name or the metadata is invalid
+     */
+    CompressedFileWriter(
             Map<String, Tensor> tensors, Map<String, String> metadata, Compression compression) {
         TensorFileWriter.checkMetadata(metadata);
         this.names = new ArrayList<>(tensors.keySet());
@@ -49,51 +56,21 @@ final class CompressedFileWriter {
     }
 
     /**
-     * Writes tensors atomically to a file, compressed.
+     * Returns the number of bytes {@link #writeTo} wrote.
      *
-     * @param target the file to create or replace
-     * @param tensors the tensors by name, in layout order
-     * @param metadata the caller's metadata
-     * @param durable whether to fsync
-     * @param compression the compression, enabled
-     * @return the number of bytes written
-     * @throws IOException if a tensor cannot be read or the file cannot be written
+     * @return the file's size, 0 before it is written
      */
-    static long write(
-            Path target,
-            Map<String, Tensor> tensors,
-            Map<String, String> metadata,
-            boolean durable,
-            Compression compression)
-            throws IOException {
-        CompressedFileWriter writer = new CompressedFileWriter(tensors, metadata, compression);
-        AtomicFiles.write(target, writer::writeTo, durable);
-        return writer.total;
+    long total() {
+        return total;
     }
 
     /**
-     * Writes tensors, compressed, into a temporary file next to a target.
+     * Writes the file's content: reserved header room, the chunks, then the header.
      *
-     * @param target the file the tensors are for
-     * @param tensors the tensors by name, in layout order
-     * @param metadata the caller's metadata
-     * @param durable whether to fsync
-     * @param compression the compression, enabled
-     * @return the temporary file
+     * @param channel the open, empty file
      * @throws IOException if a tensor cannot be read or the file cannot be written
      */
-    static Path writeTemporary(
-            Path target,
-            Map<String, Tensor> tensors,
-            Map<String, String> metadata,
-            boolean durable,
-            Compression compression)
-            throws IOException {
-        CompressedFileWriter writer = new CompressedFileWriter(tensors, metadata, compression);
-        return AtomicFiles.writeTemporary(target, writer::writeTo, durable);
-    }
-
-    private void writeTo(FileChannel channel) throws IOException {
+    void writeTo(FileChannel channel) throws IOException {
         int reserved = reservedHeaderBytes();
         long dataStart = 8L + reserved;
         long dataLength = writeData(channel, dataStart);

@@ -112,7 +112,7 @@ public final class TensorFileReader implements Closeable {
                     "file has " + size + " bytes, fewer than the 8-byte header length");
         }
         ByteBuffer prefix = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-        readFully(channel, prefix, 0, file);
+        readFully(channel, prefix, 0, file, null);
         long headerLength = prefix.getLong(0);
         long cap = Math.min(maxHeaderBytes, Integer.MAX_VALUE - 8);
         if (headerLength < 0 || headerLength > cap) {
@@ -138,7 +138,7 @@ public final class TensorFileReader implements Closeable {
                             + "-byte file");
         }
         ByteBuffer json = ByteBuffer.allocate((int) headerLength);
-        readFully(channel, json, 8, file);
+        readFully(channel, json, 8, file, null);
         long dataStart = 8 + headerLength;
         TensorHeader header = TensorHeader.parse(json.array(), file, size - dataStart);
         int version = FormatKeys.version(header.metadata(), file);
@@ -210,18 +210,28 @@ public final class TensorFileReader implements Closeable {
         return result;
     }
 
-    private static void readFully(FileChannel channel, ByteBuffer buffer, long position, Path file)
+    /**
+     * Reads a buffer's remaining bytes from a file, from a file offset on.
+     *
+     * @param channel the open file
+     * @param buffer receives the bytes from its position to its limit
+     * @param position the file offset of the first byte
+     * @param file the file, for error messages
+     * @param subject the tensor or field read, for error messages; may be null
+     * @throws IOException if the file cannot be read or ends before the buffer is full
+     */
+    static void readFully(
+            FileChannel channel, ByteBuffer buffer, long position, Path file, String subject)
             throws IOException {
         long at = position;
         while (buffer.hasRemaining()) {
             int n = channel.read(buffer, at);
             if (n < 0) {
                 throw new CheckpointFormatException(
-                        ErrorKind.TRUNCATED, file, null, "file ended at byte " + at);
+                        ErrorKind.TRUNCATED, file, subject, "file ended at byte " + at);
             }
             at += n;
         }
-        buffer.flip();
     }
 
     /**
@@ -344,15 +354,7 @@ public final class TensorFileReader implements Closeable {
             target.position(target.position() + (int) entry.byteSize());
             return;
         }
-        long position = dataStart + entry.begin();
-        while (region.hasRemaining()) {
-            int n = channel.read(region, position);
-            if (n < 0) {
-                throw new CheckpointFormatException(
-                        ErrorKind.TRUNCATED, file, name, "file ended at byte " + position);
-            }
-            position += n;
-        }
+        readFully(channel, region, dataStart + entry.begin(), file, name);
         if (check && checksums != null) {
             region.flip();
             CRC32C crc = new CRC32C();
@@ -438,16 +440,7 @@ public final class TensorFileReader implements Closeable {
         while (position < end) {
             scratch.clear();
             scratch.limit((int) Math.min(scratch.capacity(), end - position));
-            while (scratch.hasRemaining()) {
-                int n = channel.read(scratch, position + scratch.position());
-                if (n < 0) {
-                    throw new CheckpointFormatException(
-                            ErrorKind.TRUNCATED,
-                            file,
-                            entry.name(),
-                            "file ended at byte " + (position + scratch.position()));
-                }
-            }
+            readFully(channel, scratch, position, file, entry.name());
             scratch.flip();
             position += scratch.remaining();
             crc.update(scratch);

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.LongSupplier;
 import java.util.zip.CRC32C;
 
 /**
@@ -63,17 +64,9 @@ public final class TensorFileWriter {
             boolean durable,
             Compression compression)
             throws IOException {
-        if (compression.enabled()) {
-            return CompressedFileWriter.write(target, tensors, metadata, durable, compression);
-        }
-        List<ByteBuffer> data = data(tensors);
-        byte[] header = encodeHeader(tensors, data, metadata);
-        long total = 8L + header.length;
-        for (ByteBuffer buffer : data) {
-            total += buffer.remaining();
-        }
-        AtomicFiles.write(target, content(header, data), durable);
-        return total;
+        Content content = content(tensors, metadata, compression);
+        AtomicFiles.write(target, content.writer, durable);
+        return content.total.getAsLong();
     }
 
     /**
@@ -95,13 +88,40 @@ public final class TensorFileWriter {
             boolean durable,
             Compression compression)
             throws IOException {
+        return AtomicFiles.writeTemporary(
+                target, content(tensors, metadata, compression).writer, durable);
+    }
+
+    /** A file's content and, once written, its size. */
+    private static final class Content {
+        final AtomicFiles.ContentWriter writer;
+        final LongSupplier total;
+
+        Content(AtomicFiles.ContentWriter writer, LongSupplier total) {
+            this.writer = writer;
+            this.total = total;
+        }
+    }
+
+    /**
+     * Checks tensors and metadata and prepares the file's content: compressed (format version 2,
+     * see {@link CompressedFileWriter}) or plain.
+     */
+    private static Content content(
+            Map<String, Tensor> tensors, Map<String, String> metadata, Compression compression)
+            throws IOException {
         if (compression.enabled()) {
-            return CompressedFileWriter.writeTemporary(
-                    target, tensors, metadata, durable, compression);
+            CompressedFileWriter writer = new CompressedFileWriter(tensors, metadata, compression);
+            return new Content(writer::writeTo, writer::total);
         }
         List<ByteBuffer> data = data(tensors);
         byte[] header = encodeHeader(tensors, data, metadata);
-        return AtomicFiles.writeTemporary(target, content(header, data), durable);
+        long total = 8L + header.length;
+        for (ByteBuffer buffer : data) {
+            total += buffer.remaining();
+        }
+        long size = total;
+        return new Content(content(header, data), () -> size);
     }
 
     private static List<ByteBuffer> data(Map<String, Tensor> tensors) throws IOException {

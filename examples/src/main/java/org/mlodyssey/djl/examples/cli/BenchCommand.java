@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.Callable;
 import org.mlodyssey.djl.checkpoint.format.AtomicFiles;
 import org.mlodyssey.djl.examples.bench.CheckpointBenchmark;
 import org.mlodyssey.djl.examples.bench.CompressionBenchmark;
@@ -116,6 +117,40 @@ public final class BenchCommand implements Runnable {
         }
     }
 
+    /**
+     * A benchmark that writes files: its {@code --dir} option, or a new temporary directory that is
+     * deleted at the end, and its table printed to the command's output.
+     */
+    private abstract static class DirectoryBenchmark implements Callable<Integer> {
+
+        @Spec CommandLine.Model.CommandSpec spec;
+
+        @Option(
+                names = "--dir",
+                paramLabel = "D",
+                description = "where files go (default: a temporary directory, deleted at the end)")
+        private Path dir;
+
+        private final String prefix;
+
+        DirectoryBenchmark(String prefix) {
+            this.prefix = prefix;
+        }
+
+        /** Checks the options; a usage error for a bad one. */
+        abstract void checkOptions();
+
+        /** Runs the benchmark in a directory, printing to a stream. */
+        abstract void run(Path where, PrintStream out) throws Exception;
+
+        /** {@inheritDoc} */
+        @Override
+        public Integer call() throws Exception {
+            checkOptions();
+            return inDirectory(dir, prefix, where -> print(spec, out -> run(where, out)));
+        }
+    }
+
     /** {@code odyssey bench checkpoint}. */
     @Command(
             name = "checkpoint",
@@ -123,9 +158,7 @@ public final class BenchCommand implements Runnable {
             description =
                     "Save and load of a parameter set: djl-odyssey's format against DJL's own"
                             + " Model.save/load (CheckpointBenchmark).")
-    static final class Checkpoint implements java.util.concurrent.Callable<Integer> {
-
-        @Spec private CommandLine.Model.CommandSpec spec;
+    static final class Checkpoint extends DirectoryBenchmark {
 
         @Option(
                 names = "--mib",
@@ -139,26 +172,19 @@ public final class BenchCommand implements Runnable {
                 description = "timings per operation (default: ${DEFAULT-VALUE})")
         private int repetitions;
 
-        @Option(
-                names = "--dir",
-                paramLabel = "D",
-                description = "where files go (default: a temporary directory, deleted at the end)")
-        private Path dir;
+        Checkpoint() {
+            super("odyssey-bench");
+        }
 
-        /** {@inheritDoc} */
         @Override
-        public Integer call() throws Exception {
+        void checkOptions() {
             atLeast(spec, "--mib", mib, 4);
             atLeast(spec, "--repetitions", repetitions, 1);
-            return inDirectory(
-                    dir,
-                    "odyssey-bench",
-                    where ->
-                            print(
-                                    spec,
-                                    out ->
-                                            CheckpointBenchmark.runBenchmark(
-                                                    mib, repetitions, where, out)));
+        }
+
+        @Override
+        void run(Path where, PrintStream out) throws Exception {
+            CheckpointBenchmark.runBenchmark(mib, repetitions, where, out);
         }
     }
 
@@ -169,7 +195,7 @@ public final class BenchCommand implements Runnable {
             description =
                     "One shuffled epoch of 60,000 28x28 images: the datasets module's Emnist"
                             + " against DJL's ArrayDataset path (DatasetBenchmark).")
-    static final class Data implements java.util.concurrent.Callable<Integer> {
+    static final class Data implements Callable<Integer> {
 
         @Spec private CommandLine.Model.CommandSpec spec;
 
@@ -199,9 +225,7 @@ public final class BenchCommand implements Runnable {
             description =
                     "How long training is blocked per automatic checkpoint: synchronous against"
                             + " asynchronous saving (ListenerBenchmark).")
-    static final class Listener implements java.util.concurrent.Callable<Integer> {
-
-        @Spec private CommandLine.Model.CommandSpec spec;
+    static final class Listener extends DirectoryBenchmark {
 
         @Option(
                 names = "--mib",
@@ -222,12 +246,6 @@ public final class BenchCommand implements Runnable {
         private int every;
 
         @Option(
-                names = "--dir",
-                paramLabel = "D",
-                description = "where files go (default: a temporary directory, deleted at the end)")
-        private Path dir;
-
-        @Option(
                 names = "--overhead-steps",
                 defaultValue = "200",
                 description =
@@ -235,27 +253,24 @@ public final class BenchCommand implements Runnable {
                                 + " save is due; 0 skips it (default: ${DEFAULT-VALUE})")
         private int overheadSteps;
 
-        /** {@inheritDoc} */
+        Listener() {
+            super("odyssey-listener-bench");
+        }
+
         @Override
-        public Integer call() throws Exception {
+        void checkOptions() {
             atLeast(spec, "--overhead-steps", overheadSteps, 0);
             atLeast(spec, "--mib", mib, 1);
             atLeast(spec, "--saves", saves, 1);
             atLeast(spec, "--every", every, 1);
-            return inDirectory(
-                    dir,
-                    "odyssey-listener-bench",
-                    where ->
-                            print(
-                                    spec,
-                                    out -> {
-                                        ListenerBenchmark.runBenchmark(
-                                                mib, saves, every, where, out);
-                                        if (overheadSteps > 0) {
-                                            ListenerBenchmark.runStepOverhead(
-                                                    overheadSteps, where, out);
-                                        }
-                                    }));
+        }
+
+        @Override
+        void run(Path where, PrintStream out) throws Exception {
+            ListenerBenchmark.runBenchmark(mib, saves, every, where, out);
+            if (overheadSteps > 0) {
+                ListenerBenchmark.runStepOverhead(overheadSteps, where, out);
+            }
         }
     }
 
@@ -268,9 +283,7 @@ public final class BenchCommand implements Runnable {
                             + " odyssey train (LeNet, ResNet-20; float32, bfloat16, float16):"
                             + " none, zstd on raw bytes, filters + zstd at several levels"
                             + " (CompressionBenchmark).")
-    static final class Compression implements java.util.concurrent.Callable<Integer> {
-
-        @Spec private CommandLine.Model.CommandSpec spec;
+    static final class Compression extends DirectoryBenchmark {
 
         @Option(
                 names = "--repetitions",
@@ -278,25 +291,18 @@ public final class BenchCommand implements Runnable {
                 description = "timings per operation (default: ${DEFAULT-VALUE})")
         private int repetitions;
 
-        @Option(
-                names = "--dir",
-                paramLabel = "D",
-                description = "where files go (default: a temporary directory, deleted at the end)")
-        private Path dir;
+        Compression() {
+            super("odyssey-compression-bench");
+        }
 
-        /** {@inheritDoc} */
         @Override
-        public Integer call() throws Exception {
+        void checkOptions() {
             atLeast(spec, "--repetitions", repetitions, 1);
-            return inDirectory(
-                    dir,
-                    "odyssey-compression-bench",
-                    where ->
-                            print(
-                                    spec,
-                                    out ->
-                                            CompressionBenchmark.runBenchmark(
-                                                    repetitions, where, out)));
+        }
+
+        @Override
+        void run(Path where, PrintStream out) throws Exception {
+            CompressionBenchmark.runBenchmark(repetitions, where, out);
         }
     }
 }
