@@ -17,11 +17,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import javax.imageio.ImageIO;
+import org.mlodyssey.djl.checkpoint.listener.CheckpointListener;
 import org.mlodyssey.djl.checkpoint.training.InvalidTrainingCheckpointException;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoint;
+import org.mlodyssey.djl.checkpoint.training.TrainingCheckpointManifest;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoints;
 import org.mlodyssey.djl.examples.cli.OdysseyCommand;
 
@@ -29,12 +30,17 @@ import org.mlodyssey.djl.examples.cli.OdysseyCommand;
  * Plots a training run's loss and accuracy per epoch from the metric history of the newest valid
  * checkpoint of a directory ({@code trainer-state.json}), with every checkpoint of the directory
  * marked by a grey triangle under the axis and every resume point ({@value
- * TrainClassifier#META_RESUMED_AT} in the manifest, written by {@link TrainClassifier}) by a red
- * vertical line; the engine of {@code odyssey plot}.
+ * CheckpointListener#META_RESUMED_AT} in the manifest, written by every {@link CheckpointListener})
+ * by a red vertical line; the engine of {@code odyssey plot}. Works on the checkpoints of any
+ * program that saves with a {@link CheckpointListener}, not only on those of {@code odyssey train}.
  *
  * <p>The x axis is in epochs: the value of epoch {@code e} (0-based) is drawn at {@code e + 1},
  * where it was measured, and a checkpoint or resume at global step {@code s} at {@code s / batches
- * per epoch}.
+ * per epoch}. The batches per epoch are {@value TrainClassifier#META_BATCHES_PER_EPOCH} in the
+ * manifest where {@code odyssey train} wrote it, else the newest checkpoint's position: at epoch
+ * {@code e > 0}, batch {@code b}, global step {@code s}, they are {@code (s - b) / e}. Before the
+ * first epoch ends they are unknown and no marker is drawn. Both axes have round ticks ({@link
+ * AxisTicks}).
  */
 public final class TrainingCurves {
 
@@ -56,6 +62,8 @@ public final class TrainingCurves {
     private static final int RIGHT = 16;
     private static final int TOP = 40;
     private static final int BOTTOM = 56;
+
+    private static final AxisTicks ACCURACY_TICKS = AxisTicks.of(1, 5);
 
     private TrainingCurves() {}
 
@@ -91,6 +99,9 @@ public final class TrainingCurves {
      * @param resumeSteps the global steps of the resume points marked
      * @param resumeColumns the image columns of the resume lines in the loss panel
      * @param checkpointColumns the image columns of the checkpoint markers in the loss panel
+     * @param batchesPerEpoch the batches per epoch the markers were placed with, 0 if unknown
+     * @param epochTicks the x axis' ticks, in epochs
+     * @param lossTicks the loss axis' ticks
      */
     public record Result(
             Path file,
@@ -102,7 +113,10 @@ public final class TrainingCurves {
             List<Long> checkpointSteps,
             List<Long> resumeSteps,
             List<Integer> resumeColumns,
-            List<Integer> checkpointColumns) {}
+            List<Integer> checkpointColumns,
+            long batchesPerEpoch,
+            AxisTicks epochTicks,
+            AxisTicks lossTicks) {}
 
     /**
      * Writes the plot.
@@ -123,13 +137,13 @@ public final class TrainingCurves {
                                                         + checkpointDir));
         List<Map<String, Float>> history = newest.getProgress().epochMetrics();
         Map<String, String> meta = newest.getManifest().metadata();
-        String bpe = meta.get(TrainClassifier.META_BATCHES_PER_EPOCH);
-        long batchesPerEpoch = bpe == null ? 0 : Long.parseLong(bpe);
+        long batchesPerEpoch = batchesPerEpoch(newest.getManifest());
         List<Long> resumes = new ArrayList<>();
-        String resumedAt = meta.getOrDefault(TrainClassifier.META_RESUMED_AT, "");
+        String resumedAt = meta.getOrDefault(CheckpointListener.META_RESUMED_AT, "");
         for (String s : resumedAt.split(",")) {
-            if (!s.isBlank()) {
-                resumes.add(Long.parseLong(s.trim()));
+            long step = parseSteps(s);
+            if (step >= 0) {
+                resumes.add(step);
             }
         }
         List<Long> checkpoints = checkpointSteps(checkpointDir);
@@ -140,7 +154,8 @@ public final class TrainingCurves {
                 maxX = Math.max(maxX, (double) s / batchesPerEpoch);
             }
         }
-        maxX = Math.ceil(maxX);
+        AxisTicks epochTicks = AxisTicks.of(maxX, 10);
+        maxX = epochTicks.end();
 
         int width = 2 * PANEL_WIDTH;
         int height = PANEL_HEIGHT;
@@ -155,6 +170,7 @@ public final class TrainingCurves {
                         PANEL_HEIGHT - TOP - BOTTOM);
         List<Integer> resumeColumns = new ArrayList<>();
         List<Integer> checkpointColumns = new ArrayList<>();
+        AxisTicks lossTicks;
         try {
             g.setColor(Color.WHITE);
             g.fillRect(0, 0, width, height);
@@ -168,12 +184,13 @@ public final class TrainingCurves {
                     }
                 }
             }
-            double lossTop = maxLoss > 0 ? maxLoss * 1.1 : 1;
+            lossTicks = AxisTicks.of(maxLoss * 1.05, 5);
             for (int panel = 0; panel < 2; panel++) {
                 Area a = panel == 0 ? loss : accuracy;
-                double yMax = panel == 0 ? lossTop : 1;
+                AxisTicks yTicks = panel == 0 ? lossTicks : ACCURACY_TICKS;
+                double yMax = yTicks.end();
                 String metric = panel == 0 ? "loss" : "Accuracy";
-                axes(g, a, maxX, yMax, panel == 0 ? "LOSS" : "ACCURACY");
+                axes(g, a, epochTicks, yTicks, panel == 0 ? "LOSS" : "ACCURACY");
                 curve(g, a, maxX, yMax, history, "train_" + metric, TRAIN_COLOR);
                 curve(g, a, maxX, yMax, history, "validate_" + metric, VALIDATE_COLOR);
                 if (batchesPerEpoch > 0) {
@@ -229,7 +246,37 @@ public final class TrainingCurves {
                 checkpoints,
                 resumes,
                 resumeColumns,
-                checkpointColumns);
+                checkpointColumns,
+                batchesPerEpoch,
+                epochTicks,
+                lossTicks);
+    }
+
+    /**
+     * The batches per epoch of a run: the CLI's metadata where it is a positive number, else from
+     * the position of a checkpoint past the first epoch, else 0 (unknown).
+     */
+    static long batchesPerEpoch(TrainingCheckpointManifest manifest) {
+        long recorded = parseSteps(manifest.metadata().get(TrainClassifier.META_BATCHES_PER_EPOCH));
+        if (recorded > 0) {
+            return recorded;
+        }
+        if (manifest.epoch() > 0 && manifest.globalStep() >= manifest.batchInEpoch()) {
+            return (manifest.globalStep() - manifest.batchInEpoch()) / manifest.epoch();
+        }
+        return 0;
+    }
+
+    /** A non-negative step count written in metadata, or -1 where it is absent or not one. */
+    private static long parseSteps(String value) {
+        if (value == null || value.isBlank()) {
+            return -1;
+        }
+        try {
+            return Math.max(-1, Long.parseLong(value.trim()));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /**
@@ -262,31 +309,31 @@ public final class TrainingCurves {
         return a.y() + a.height() - (int) Math.round(a.height() * y / yMax);
     }
 
-    private static void axes(Graphics2D g, Area a, double maxX, double yMax, String title) {
+    private static void axes(
+            Graphics2D g, Area a, AxisTicks xTicks, AxisTicks yTicks, String title) {
         g.setColor(Color.BLACK);
         g.setStroke(new BasicStroke(1));
         g.drawRect(a.x(), a.y(), a.width(), a.height());
         StrokeFont.drawCentered(g, title, a.x() + a.width() / 2.0, a.y() - 14, 11, Color.BLACK);
-        int xStep = (int) Math.max(1, Math.ceil(maxX / 10));
-        for (int e = 0; e <= maxX; e += xStep) {
-            int x = column(a, e, maxX);
+        for (double e : xTicks.values()) {
+            int x = column(a, e, xTicks.end());
             g.setColor(Color.BLACK);
             g.drawLine(x, a.y() + a.height(), x, a.y() + a.height() + 3);
-            StrokeFont.drawCentered(
-                    g, Integer.toString(e), x, a.y() + a.height() + 20, 8, Color.BLACK);
+            StrokeFont.drawCentered(g, xTicks.label(e), x, a.y() + a.height() + 20, 8, Color.BLACK);
         }
         StrokeFont.drawCentered(
                 g, "EPOCH", a.x() + a.width() / 2.0, a.y() + a.height() + 38, 8, Color.BLACK);
-        for (int i = 0; i <= 4; i++) {
-            double v = yMax * i / 4;
-            int y = row(a, v, yMax);
+        List<Double> ys = yTicks.values();
+        for (int i = 0; i < ys.size(); i++) {
+            double v = ys.get(i);
+            int y = row(a, v, yTicks.end());
             g.setColor(new Color(0xe0, 0xe0, 0xe0));
-            if (i > 0 && i < 4) {
+            if (i > 0 && i < ys.size() - 1) {
                 g.drawLine(a.x() + 1, y, a.x() + a.width() - 1, y);
             }
             g.setColor(Color.BLACK);
             g.drawLine(a.x() - 3, y, a.x(), y);
-            String label = String.format(Locale.ROOT, "%.2f", v);
+            String label = yTicks.label(v);
             StrokeFont.draw(g, label, a.x() - 6 - StrokeFont.width(label, 8), y - 4, 8);
         }
     }

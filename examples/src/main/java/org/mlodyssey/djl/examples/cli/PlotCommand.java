@@ -35,7 +35,9 @@ public final class PlotCommand implements Callable<Integer> {
             names = "--checkpoint-dir",
             required = true,
             paramLabel = "C",
-            description = "the directory of checkpoints of odyssey train")
+            description =
+                    "a directory of checkpoints of a CheckpointListener (odyssey train or any"
+                            + " program)")
     private Path checkpointDir;
 
     @Option(names = "--out", required = true, paramLabel = "curves.png", description = "the PNG")
