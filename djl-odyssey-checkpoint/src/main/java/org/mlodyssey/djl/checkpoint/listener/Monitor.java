@@ -4,6 +4,9 @@
  */
 package org.mlodyssey.djl.checkpoint.listener;
 
+import ai.djl.training.Trainer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -86,5 +89,33 @@ public record Monitor(String metric, Mode mode, boolean onValidation) {
             return true;
         }
         return mode == Mode.MIN ? candidate < best : candidate > best;
+    }
+
+    /**
+     * Checks that the metric names one of the trainer's evaluators (or {@code loss}).
+     *
+     * @param trainer the trainer
+     * @throws IllegalArgumentException naming the valid names
+     */
+    void checkAgainst(Trainer trainer) {
+        List<String> names = new ArrayList<>();
+        names.add("loss");
+        trainer.getEvaluators().forEach(e -> names.add(e.getName()));
+        if (names.contains(metric)) {
+            return;
+        }
+        String hint = "";
+        for (String name : names) {
+            if (name.equalsIgnoreCase(metric)) {
+                hint = " (names are case-sensitive: '" + name + "')";
+            }
+        }
+        throw new IllegalArgumentException(
+                "optMonitor: the trainer has no evaluator '"
+                        + metric
+                        + "'"
+                        + hint
+                        + "; valid: "
+                        + String.join(", ", names));
     }
 }
