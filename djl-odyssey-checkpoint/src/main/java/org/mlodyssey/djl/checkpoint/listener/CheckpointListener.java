@@ -500,6 +500,17 @@ public final class CheckpointListener extends TrainingListenerAdapter
     /** {@inheritDoc} */
     @Override
     public void afterStep(Trainer trainer, TrainingProgress at) {
+        afterStep(trainer, at, false);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>At an epoch's last step, a save due by the step period is left to {@link #afterEpoch}, at
+     * the same global step: the position is saved once, as the epoch's end.
+     */
+    @Override
+    public void afterStep(Trainer trainer, TrainingProgress at, boolean epochEndFollows) {
         if (!startKnown) {
             // The run started without resume(): counting starts at the step before this one, not
             // at 0, so a run picked up at step k saves at the multiples after k, no extra save.
@@ -511,7 +522,9 @@ public final class CheckpointListener extends TrainingListenerAdapter
         epochEndPending = false;
         stepped = true;
         progress = at;
-        save(trainer, at, trigger.afterStep(at.globalStep()), true, null);
+        if (!epochEndFollows) {
+            save(trainer, at, trigger.afterStep(at.globalStep()), true, null);
+        }
     }
 
     /** {@inheritDoc} */

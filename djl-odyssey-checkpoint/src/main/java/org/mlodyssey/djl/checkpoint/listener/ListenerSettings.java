@@ -108,7 +108,8 @@ abstract class ListenerSettings {
      * Saves at the end of each epoch whose value of a metric is better than every earlier epoch's,
      * and ranks checkpoints by it for {@link #optKeepBest}.
      *
-     * @param metric the evaluator's name, such as {@code loss}
+     * @param metric the evaluator's name, such as {@code loss}, matched regardless of case; a name
+     *     the trainer has no evaluator of fails when the trainer is created, listing the valid ones
      * @param mode whether lower or higher is better
      * @param onValidation whether to watch the validation value rather than the training one
      * @return this builder
