@@ -18,9 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Consumer;
-import java.util.function.LongSupplier;
-import org.mlodyssey.djl.checkpoint.format.WriteOptions;
 import org.mlodyssey.djl.checkpoint.training.CheckpointDirectory;
 import org.mlodyssey.djl.checkpoint.training.DirectoryLock;
 import org.mlodyssey.djl.checkpoint.training.EvaluatorAccumulators;
@@ -29,7 +26,6 @@ import org.mlodyssey.djl.checkpoint.training.HostArrayPool;
 import org.mlodyssey.djl.checkpoint.training.OptimizerStateAdapters;
 import org.mlodyssey.djl.checkpoint.training.ParameterNames;
 import org.mlodyssey.djl.checkpoint.training.StepListener;
-import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoints;
 import org.mlodyssey.djl.checkpoint.training.TrainingProgress;
 import org.mlodyssey.djl.checkpoint.training.TrainingSnapshot;
 import org.slf4j.Logger;
@@ -94,7 +90,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
     /** Manifest metadata key: the global steps the run resumed at so far, comma-separated. */
     public static final String META_RESUMED_AT = "checkpointListener.resumedAtSteps";
 
-    private static final String META_PREFIX = "checkpointListener.";
+    static final String META_PREFIX = "checkpointListener.";
 
     private static final Logger logger = LoggerFactory.getLogger(CheckpointListener.class);
 
@@ -169,32 +165,18 @@ public final class CheckpointListener extends TrainingListenerAdapter
     private boolean closed;
     private RuntimeException endFailure;
 
-    private CheckpointListener(Builder builder, CheckpointTrigger trigger, RetentionPolicy policy) {
-        this.directory = CheckpointDirectory.of(builder.directory);
-        this.resumeFrom = builder.resumeFrom;
-        this.seed = builder.seed;
-        this.configuration = Map.copyOf(builder.configuration);
-        this.adapters = builder.adapters;
-        this.monitor = builder.monitor;
-        this.trigger = trigger;
-        this.registry = new CheckpointRegistry(directory, policy, builder.monitor);
-        this.saving =
-                new CheckpointSaving(
-                        directory,
-                        registry,
-                        trigger,
-                        new CheckpointWriter(
-                                builder.async,
-                                builder.maxWritesInFlight,
-                                builder.failurePolicy,
-                                "checkpoint-writer-" + directory.getRoot().getFileName()),
-                        builder.adapters,
-                        builder.saver,
-                        builder.async,
-                        builder.onSaved,
-                        builder.monitor,
-                        Map.copyOf(builder.metadata));
-        this.progress = TrainingProgress.start(builder.seed);
+    private CheckpointListener(ListenerSettings settings) {
+        this.trigger = settings.trigger();
+        RetentionPolicy policy = settings.retention();
+        this.directory = CheckpointDirectory.of(settings.directory());
+        this.resumeFrom = settings.resumeFrom();
+        this.seed = settings.seed();
+        this.configuration = settings.configuration();
+        this.adapters = settings.adapters();
+        this.monitor = settings.monitor();
+        this.registry = new CheckpointRegistry(directory, policy, monitor);
+        this.saving = settings.saving(directory, registry, trigger);
+        this.progress = TrainingProgress.start(seed);
     }
 
     /**
@@ -252,39 +234,11 @@ public final class CheckpointListener extends TrainingListenerAdapter
     @Override
     public void onTrainingBegin(Trainer trainer) {
         adapters.forTrainer(trainer);
-        checkMonitor(trainer);
+        if (monitor != null) {
+            monitor.checkAgainst(trainer);
+        }
         open();
         progress.seedSchedule().beforeInitialization();
-    }
-
-    /**
-     * Checks that the monitored metric names one of the trainer's evaluators (or {@code loss}).
-     *
-     * @throws IllegalArgumentException naming the valid names
-     */
-    private void checkMonitor(Trainer trainer) {
-        if (monitor == null) {
-            return;
-        }
-        List<String> names = new ArrayList<>();
-        names.add("loss");
-        trainer.getEvaluators().forEach(e -> names.add(e.getName()));
-        if (names.contains(monitor.metric())) {
-            return;
-        }
-        String hint = "";
-        for (String name : names) {
-            if (name.equalsIgnoreCase(monitor.metric())) {
-                hint = " (names are case-sensitive: '" + name + "')";
-            }
-        }
-        throw new IllegalArgumentException(
-                "optMonitor: the trainer has no evaluator '"
-                        + monitor.metric()
-                        + "'"
-                        + hint
-                        + "; valid: "
-                        + String.join(", ", names));
     }
 
     /**
@@ -546,6 +500,17 @@ public final class CheckpointListener extends TrainingListenerAdapter
     /** {@inheritDoc} */
     @Override
     public void afterStep(Trainer trainer, TrainingProgress at) {
+        afterStep(trainer, at, false);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>At an epoch's last step, a save due by the step period is left to {@link #afterEpoch}, at
+     * the same global step: the position is saved once, as the epoch's end.
+     */
+    @Override
+    public void afterStep(Trainer trainer, TrainingProgress at, boolean epochEndFollows) {
         if (!startKnown) {
             // The run started without resume(): counting starts at the step before this one, not
             // at 0, so a run picked up at step k saves at the multiples after k, no extra save.
@@ -557,7 +522,9 @@ public final class CheckpointListener extends TrainingListenerAdapter
         epochEndPending = false;
         stepped = true;
         progress = at;
-        save(trainer, at, trigger.afterStep(at.globalStep()), true, null);
+        if (!epochEndFollows) {
+            save(trainer, at, trigger.afterStep(at.globalStep()), true, null);
+        }
     }
 
     /** {@inheritDoc} */
@@ -710,281 +677,16 @@ public final class CheckpointListener extends TrainingListenerAdapter
         return evaluations == null ? Map.of() : new LinkedHashMap<>(evaluations);
     }
 
-    /** Configures a {@link CheckpointListener}. */
-    public static final class Builder {
-
-        private Path directory;
-        private Path resumeFrom;
-        private int everyEpochs = 1;
-        private long everySteps;
-        private long everyNanos;
-        private boolean atEnd = true;
-        private Monitor monitor;
-        private int keepLast = RetentionPolicy.KEEP_ALL;
-        private int keepBest;
-        private int keepEvery;
-        private boolean async = true;
-        private int maxWritesInFlight = 1;
-        private FailurePolicy failurePolicy = FailurePolicy.FAIL_AT_NEXT_SAVE;
-        private final Map<String, String> metadata = new LinkedHashMap<>();
-        private final Map<String, String> configuration = new LinkedHashMap<>();
-        private long seed;
-        private OptimizerStateAdapters adapters = OptimizerStateAdapters.builtIn();
-        private Consumer<SavedCheckpoint> onSaved = saved -> {};
-        private CheckpointSaver saver = TrainingCheckpoints::save;
-        private LongSupplier clock = System::nanoTime;
+    /**
+     * Configures a {@link CheckpointListener}; the settings and their checks are {@link
+     * ListenerSettings}'.
+     */
+    public static final class Builder extends ListenerSettings {
 
         Builder() {}
 
-        /**
-         * Sets the directory of checkpoints (required); created at the first save.
-         *
-         * @param directory the directory
-         * @return this builder
-         */
-        public Builder setDirectory(Path directory) {
-            this.directory = Objects.requireNonNull(directory, "directory");
-            return this;
-        }
-
-        /**
-         * Saves at the end of every {@code n}-th epoch; 0 turns it off. Default 1.
-         *
-         * @param n the period in epochs
-         * @return this builder
-         */
-        public Builder optEveryEpochs(int n) {
-            this.everyEpochs = n;
-            return this;
-        }
-
-        /**
-         * Saves every {@code n} training steps (after the step with the resumable loop, at the end
-         * of the epoch in which a multiple of {@code n} was crossed with {@code EasyTrain.fit}); 0
-         * turns it off. Default off.
-         *
-         * @param n the period in steps
-         * @return this builder
-         */
-        public Builder optEverySteps(long n) {
-            this.everySteps = n;
-            return this;
-        }
-
-        /**
-         * Saves when this much wall-clock time has passed since the previous save (checked where
-         * the other periods are); 0 turns it off. Default off.
-         *
-         * @param seconds the period in seconds
-         * @return this builder
-         */
-        public Builder optEverySeconds(double seconds) {
-            if (!(seconds >= 0) || Double.isInfinite(seconds)) {
-                throw new IllegalArgumentException("Invalid everySeconds " + seconds);
-            }
-            this.everyNanos = Math.round(seconds * 1e9);
-            return this;
-        }
-
-        /**
-         * Whether to save when training ends ({@code onTrainingEnd}), unless that position is saved
-         * already. Default true.
-         *
-         * @param atEnd whether to save at the end
-         * @return this builder
-         */
-        public Builder optAtEnd(boolean atEnd) {
-            this.atEnd = atEnd;
-            return this;
-        }
-
-        /**
-         * Saves at the end of each epoch whose value of a metric is better than every earlier
-         * epoch's, and ranks checkpoints by it for {@link #optKeepBest}.
-         *
-         * @param metric the evaluator's name, such as {@code loss}
-         * @param mode whether lower or higher is better
-         * @param onValidation whether to watch the validation value rather than the training one
-         * @return this builder
-         */
-        public Builder optMonitor(String metric, Monitor.Mode mode, boolean onValidation) {
-            this.monitor = new Monitor(metric, mode, onValidation);
-            return this;
-        }
-
-        /**
-         * Keeps the {@code k} newest checkpoints (besides those other rules keep). Default: all.
-         *
-         * @param k how many, at least 1
-         * @return this builder
-         */
-        public Builder optKeepLast(int k) {
-            this.keepLast = k;
-            return this;
-        }
-
-        /**
-         * Keeps the {@code k} best checkpoints by the monitored metric (needs {@link #optMonitor}).
-         * Default 0.
-         *
-         * @param k how many
-         * @return this builder
-         */
-        public Builder optKeepBest(int k) {
-            this.keepBest = k;
-            return this;
-        }
-
-        /**
-         * Keeps every {@code m}-th checkpoint of the run permanently (ordinals {@code m}, {@code
-         * 2m}, ..., counted across resumes). Default 0, off.
-         *
-         * @param m the period
-         * @return this builder
-         */
-        public Builder optKeepEvery(int m) {
-            this.keepEvery = m;
-            return this;
-        }
-
-        /**
-         * Whether to write on a background thread. Default true.
-         *
-         * @param async false to write on the training thread
-         * @return this builder
-         */
-        public Builder optAsync(boolean async) {
-            this.async = async;
-            return this;
-        }
-
-        /**
-         * How many writes may be in flight at once; each holds a snapshot in host memory. Default
-         * 1.
-         *
-         * @param n at least 1
-         * @return this builder
-         */
-        public Builder optMaxWritesInFlight(int n) {
-            this.maxWritesInFlight = n;
-            return this;
-        }
-
-        /**
-         * What a failed write does. Default {@link FailurePolicy#FAIL_AT_NEXT_SAVE}.
-         *
-         * @param policy the policy
-         * @return this builder
-         */
-        public Builder optFailurePolicy(FailurePolicy policy) {
-            this.failurePolicy = Objects.requireNonNull(policy, "policy");
-            return this;
-        }
-
-        /**
-         * Adds user metadata recorded in every checkpoint's manifest.
-         *
-         * @param key the key, not starting with {@code checkpointListener.}
-         * @param value the value
-         * @return this builder
-         */
-        public Builder addMetadata(String key, String value) {
-            if (key.startsWith(META_PREFIX)) {
-                throw new IllegalArgumentException(
-                        "Metadata key '" + key + "' is reserved (" + META_PREFIX + "*)");
-            }
-            metadata.put(key, Objects.requireNonNull(value, "value"));
-            return this;
-        }
-
-        /**
-         * Declares a setting of the run (such as the batch size or the learning rate): recorded in
-         * every checkpoint's manifest as {@link #addMetadata} does, and checked when resuming: a
-         * checkpoint that records another value for the key is not restored, and {@link
-         * CheckpointListener#resume} throws a {@link
-         * org.mlodyssey.djl.checkpoint.training.ConfigurationMismatchException} naming the key.
-         *
-         * @param key the key, not starting with {@code checkpointListener.}
-         * @param value the value in this run
-         * @return this builder
-         */
-        public Builder addConfiguration(String key, String value) {
-            addMetadata(key, value);
-            configuration.put(key, value);
-            return this;
-        }
-
-        /**
-         * Sets the run seed recorded with {@code EasyTrain.fit} when the run is not resumed.
-         * Default 0.
-         *
-         * @param seed the seed
-         * @return this builder
-         */
-        public Builder optSeed(long seed) {
-            this.seed = seed;
-            return this;
-        }
-
-        /**
-         * Sets the optimizer state adapters. Default {@link OptimizerStateAdapters#builtIn()}.
-         *
-         * @param adapters the adapters
-         * @return this builder
-         */
-        public Builder optOptimizerStateAdapters(OptimizerStateAdapters adapters) {
-            this.adapters = Objects.requireNonNull(adapters, "adapters");
-            return this;
-        }
-
-        /**
-         * Sets a callback told about each committed checkpoint, on the writing thread.
-         *
-         * @param onSaved the callback
-         * @return this builder
-         */
-        public Builder optOnSaved(Consumer<SavedCheckpoint> onSaved) {
-            this.onSaved = Objects.requireNonNull(onSaved, "onSaved");
-            return this;
-        }
-
-        /**
-         * Sets how the checkpoints' tensor files are written, e.g. {@code
-         * WriteOptions.builder().optCompression(Compression.zstd(3)).build()}; compression then
-         * runs where the checkpoint is written (on the writer thread when asynchronous).
-         *
-         * @param options the write options of {@link TrainingCheckpoints#save(Path,
-         *     TrainingSnapshot, Map, WriteOptions)}
-         * @return this builder
-         */
-        public Builder optWriteOptions(WriteOptions options) {
-            Objects.requireNonNull(options, "options");
-            return optSaver(
-                    (root, snapshot, metadata) ->
-                            TrainingCheckpoints.save(root, snapshot, metadata, options));
-        }
-
-        Builder optSaver(CheckpointSaver saver) {
-            this.saver = Objects.requireNonNull(saver, "saver");
-            return this;
-        }
-
-        Builder optClock(LongSupplier clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
-            return this;
-        }
-
-        /**
-         * Resumes from this source instead of the listener's own directory: one checkpoint
-         * directory, another directory of checkpoints (its newest valid one) or a {@code latest}
-         * pointer file (the newest valid checkpoint of its directory). Default: the listener's
-         * directory.
-         *
-         * @param source where {@link CheckpointListener#resume} restores from
-         * @return this builder
-         */
-        public Builder optResumeFrom(Path source) {
-            this.resumeFrom = Objects.requireNonNull(source, "source");
+        @Override
+        Builder self() {
             return this;
         }
 
@@ -999,18 +701,8 @@ public final class CheckpointListener extends TrainingListenerAdapter
          *     {@code keepBest} lacks a monitor
          */
         public CheckpointListener build() {
-            if (directory == null) {
-                throw new IllegalArgumentException("setDirectory is required");
-            }
-            if (maxWritesInFlight < 1) {
-                throw new IllegalArgumentException(
-                        "maxWritesInFlight must be at least 1, got " + maxWritesInFlight);
-            }
-            CheckpointTrigger trigger =
-                    new CheckpointTrigger(
-                            everyEpochs, everySteps, everyNanos, atEnd, monitor, clock);
-            RetentionPolicy policy = new RetentionPolicy(keepLast, keepBest, keepEvery, monitor);
-            return new CheckpointListener(this, trigger, policy);
+            validate();
+            return new CheckpointListener(this);
         }
     }
 }

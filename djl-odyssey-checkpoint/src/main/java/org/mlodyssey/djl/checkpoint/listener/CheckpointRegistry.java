@@ -67,7 +67,7 @@ final class CheckpointRegistry {
             boolean sameMonitor =
                     monitor != null
                             && monitor.key()
-                                    .equals(
+                                    .equalsIgnoreCase(
                                             manifest.metadata()
                                                     .get(CheckpointListener.META_MONITOR));
             try {

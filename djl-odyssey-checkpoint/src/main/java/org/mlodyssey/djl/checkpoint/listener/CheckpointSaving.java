@@ -267,7 +267,7 @@ final class CheckpointSaving {
         if (monitor == null || at.batchInEpoch() != 0 || at.epochMetrics().isEmpty()) {
             return null;
         }
-        return at.epochMetrics().get(at.epochMetrics().size() - 1).get(monitor.key());
+        return monitor.find(at.epochMetrics().get(at.epochMetrics().size() - 1));
     }
 
     private static long millis(long nanos) {

@@ -166,7 +166,7 @@ final class CheckpointTrigger {
         if (monitor == null || pendingBest.isEmpty()) {
             return false;
         }
-        Float value = evaluations.get(monitor.key());
+        Float value = monitor.find(evaluations);
         return value != null && monitor.isBetter(value, best) && !monitor.isBetter(value, best());
     }
 

@@ -4,6 +4,9 @@
  */
 package org.mlodyssey.djl.checkpoint.listener;
 
+import ai.djl.training.Trainer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -11,7 +14,8 @@ import java.util.Objects;
  * A metric watched at the end of each epoch, among the trainer's evaluations (those of DJL's {@code
  * EvaluatorTrainingListener}, named {@code train_<evaluator>} and {@code validate_<evaluator>}).
  *
- * @param metric the evaluator's name, such as {@code loss} or {@code Accuracy}
+ * @param metric the evaluator's name, such as {@code loss} or {@code Accuracy}, matched regardless
+ *     of case
  * @param mode whether lower or higher values are better
  * @param onValidation whether to watch the validation value ({@code validate_<metric>}) rather than
  *     the training value ({@code train_<metric>})
@@ -58,7 +62,7 @@ public record Monitor(String metric, Mode mode, boolean onValidation) {
      * @throws IllegalStateException if the evaluations lack the metric, naming the ones present
      */
     public float valueIn(Map<String, Float> evaluations) {
-        Float value = evaluations.get(key());
+        Float value = find(evaluations);
         if (value == null) {
             throw new IllegalStateException(
                     "The monitored metric '"
@@ -86,5 +90,47 @@ public record Monitor(String metric, Mode mode, boolean onValidation) {
             return true;
         }
         return mode == Mode.MIN ? candidate < best : candidate > best;
+    }
+
+    /**
+     * Finds the metric in an epoch's evaluations, its name matched regardless of case.
+     *
+     * @param evaluations the trainer's evaluations at the end of an epoch
+     * @return the value, or null if the evaluations lack the metric
+     */
+    Float find(Map<String, Float> evaluations) {
+        Float value = evaluations.get(key());
+        if (value != null) {
+            return value;
+        }
+        for (Map.Entry<String, Float> e : evaluations.entrySet()) {
+            if (e.getKey().equalsIgnoreCase(key())) {
+                return e.getValue();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Checks that the metric names one of the trainer's evaluators (or {@code loss}), regardless of
+     * case.
+     *
+     * @param trainer the trainer
+     * @throws IllegalArgumentException naming the valid names
+     */
+    void checkAgainst(Trainer trainer) {
+        List<String> names = new ArrayList<>();
+        names.add("loss");
+        trainer.getEvaluators().forEach(e -> names.add(e.getName()));
+        for (String name : names) {
+            if (name.equalsIgnoreCase(metric)) {
+                return;
+            }
+        }
+        throw new IllegalArgumentException(
+                "optMonitor: the trainer has no evaluator '"
+                        + metric
+                        + "'; valid (in any case): "
+                        + String.join(", ", names));
     }
 }

@@ -127,8 +127,10 @@ public final class ResumableTrainingLoop {
                     trainer.step();
                 }
                 progress = progress.afterStep();
+                boolean epochEndFollows =
+                        b == order.size() - 1 && progress.globalStep() < stopAfterStep;
                 for (StepListener listener : listeners) {
-                    listener.afterStep(trainer, progress);
+                    listener.afterStep(trainer, progress, epochEndFollows);
                 }
                 if (progress.globalStep() >= stopAfterStep) {
                     return progress;

@@ -24,6 +24,20 @@ public interface StepListener {
     void afterStep(Trainer trainer, TrainingProgress progress);
 
     /**
+     * Called after {@code trainer.step()} of a batch, saying whether the epoch's end ({@code
+     * onEpoch}, then {@link #afterEpoch}) follows at the same global step: the batch was the
+     * epoch's last and the loop goes on. The resumable loop calls this one; by default it calls
+     * {@link #afterStep(Trainer, TrainingProgress)}.
+     *
+     * @param trainer the trainer
+     * @param progress the progress including this step
+     * @param epochEndFollows whether {@link #afterEpoch} follows at this global step
+     */
+    default void afterStep(Trainer trainer, TrainingProgress progress, boolean epochEndFollows) {
+        afterStep(trainer, progress);
+    }
+
+    /**
      * Called after an epoch's validation and {@code onEpoch} notification.
      *
      * @param trainer the trainer

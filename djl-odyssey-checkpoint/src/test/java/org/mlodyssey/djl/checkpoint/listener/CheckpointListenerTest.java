@@ -424,7 +424,7 @@ class CheckpointListenerTest {
             listener.close(); // thrown once
         }
         // Saves after the failure committed; retention kept the last two.
-        assertEquals(List.of(name(18, 2, 4), name(21, 2, 7)), checkpoints(root));
+        assertEquals(List.of(name(18, 2, 4), name(21, 3, 0)), checkpoints(root));
         assertAllValid(root);
     }
 
@@ -439,7 +439,7 @@ class CheckpointListenerTest {
         }
         assertEquals(1, listener.getFailures().size());
         assertEquals(root.resolve(name(6, 0, 6)), listener.getFailures().get(0).getCheckpoint());
-        assertEquals(List.of(name(18, 2, 4), name(21, 2, 7)), checkpoints(root));
+        assertEquals(List.of(name(18, 2, 4), name(21, 3, 0)), checkpoints(root));
         assertAllValid(root);
     }
 
@@ -489,9 +489,9 @@ class CheckpointListenerTest {
         }
         assertEquals(7, told.get());
         assertEquals(List.of(), listener.getFailures());
-        assertEquals(List.of(name(18, 2, 4), name(21, 2, 7)), checkpoints(root));
+        assertEquals(List.of(name(18, 2, 4), name(21, 3, 0)), checkpoints(root));
         assertAllValid(root);
-        assertEquals(root.resolve(name(21, 2, 7)), LatestPointer.read(root).orElseThrow());
+        assertEquals(root.resolve(name(21, 3, 0)), LatestPointer.read(root).orElseThrow());
     }
 
     /** Sets or clears the immutable attribute of a directory (refuses writes even to root). */

@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mlodyssey.djl.checkpoint.training.CheckpointDirectoryLockedException;
@@ -259,14 +260,60 @@ class NothingIsLostTest {
         CheckpointListener listener =
                 CheckpointListener.builder()
                         .setDirectory(dir.resolve("ckpt"))
-                        .optMonitor("l2loss", Monitor.Mode.MIN, true)
+                        .optMonitor("l2los", Monitor.Mode.MIN, true)
                         .build();
         IllegalArgumentException e =
                 assertThrows(
                         IllegalArgumentException.class,
                         () -> new TinyTraining(OptimizerKind.ADAM, 1, true, listener));
-        assertTrue(e.getMessage().contains("'L2Loss'"), e.getMessage());
-        assertTrue(e.getMessage().contains("valid: loss, L2Loss"), e.getMessage());
+        assertTrue(e.getMessage().contains("'l2los'"), e.getMessage());
+        assertTrue(e.getMessage().contains("valid (in any case): loss, L2Loss"), e.getMessage());
         assertFalse(Files.exists(dir.resolve("ckpt")), "nothing written");
+    }
+
+    @Test
+    void aMonitoredMetricMatchesTheEvaluatorNameInAnyCase(@TempDir Path dir) throws Exception {
+        Path root = dir.resolve("ckpt");
+        CheckpointListener listener =
+                CheckpointListener.builder()
+                        .setDirectory(root)
+                        .optEveryEpochs(0)
+                        .optMonitor("l2loss", Monitor.Mode.MIN, true)
+                        .build();
+        try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 1, true, listener)) {
+            run.train(TrainingProgress.start(TinyTraining.RUN_SEED), Long.MAX_VALUE, listener);
+        }
+        listener.close();
+        List<String> saved = checkpoints(root);
+        assertFalse(saved.isEmpty(), "a first best is saved");
+        String first = saved.get(0);
+        assertEquals(name(7, 1, 0), first);
+        Map<String, String> meta =
+                TrainingCheckpoint.open(root.resolve(first)).getManifest().metadata();
+        assertTrue(meta.get(CheckpointListener.META_REASONS).contains("BEST"), meta.toString());
+        assertTrue(meta.containsKey(CheckpointListener.META_MONITOR_VALUE), meta.toString());
+    }
+
+    @Test
+    void theStepThatEndsAnEpochIsSavedOnceUnderTheResumableLoop(@TempDir Path dir)
+            throws Exception {
+        Path root = dir.resolve("ckpt");
+        CheckpointListener listener =
+                CheckpointListener.builder()
+                        .setDirectory(root)
+                        .optEverySteps(7) // an epoch is 7 steps: each multiple ends an epoch
+                        .optAtEnd(false)
+                        .build();
+        try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 1, false, listener)) {
+            run.train(TrainingProgress.start(TinyTraining.RUN_SEED), Long.MAX_VALUE, listener);
+        }
+        listener.close();
+        assertEquals(List.of(name(7, 1, 0), name(14, 2, 0), name(21, 3, 0)), checkpoints(root));
+        assertEquals(
+                "EPOCHS,STEPS",
+                TrainingCheckpoint.open(root.resolve(name(7, 1, 0)))
+                        .getManifest()
+                        .metadata()
+                        .get(CheckpointListener.META_REASONS));
     }
 }
