@@ -148,6 +148,9 @@ public final class CheckpointListener extends TrainingListenerAdapter
     /** Whether the trigger knows the step the run started at (resume() or a first step). */
     private boolean startKnown;
 
+    /** Whether the run resumed or its first step ran (a new run checked the directory). */
+    private boolean started;
+
     /** Whether a step ran since the run started or resumed. */
     private boolean stepped;
 
@@ -231,6 +234,31 @@ public final class CheckpointListener extends TrainingListenerAdapter
             throw e;
         }
         trigger.start(0, registry.best());
+    }
+
+    /**
+     * At the first step of a run that did not resume: a run starting at step 0 needs a directory
+     * without checkpoints; otherwise the listener saves nothing and throws.
+     */
+    private void startAnew(long fromStep) {
+        if (started) {
+            return;
+        }
+        started = true;
+        if (fromStep != 0 || inert != null) {
+            return;
+        }
+        try {
+            open();
+            directory.requireNoCheckpoints();
+        } catch (IOException | RuntimeException e) {
+            inert =
+                    e instanceof IOException io
+                            ? new UncheckedIOException(io)
+                            : (RuntimeException) e;
+            releaseLock();
+            throw inert;
+        }
     }
 
     private void releaseLock() {
@@ -357,6 +385,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
             releaseLock();
             throw e;
         }
+        started = true;
         stepsThisEpoch = 0;
         stepped = false;
         trigger.start(progress.globalStep(), registry.best());
@@ -450,6 +479,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
         if (driver == Driver.STEP) {
             return;
         }
+        startAnew(progress.globalStep());
         if (driver == Driver.UNKNOWN && (stepsThisEpoch > 0 || epochEndPending)) {
             // A batch without an afterStep after the previous batch or epoch end: EasyTrain.fit.
             driver = Driver.EPOCH;
@@ -549,6 +579,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
             // The run started without resume(): counting starts at the step before this one, not
             // at 0, so a run picked up at step k saves at the multiples after k, no extra save.
             open();
+            startAnew(at.globalStep() - 1);
             trigger.start(at.globalStep() - 1, registry.best());
             startKnown = true;
         }
