@@ -318,7 +318,9 @@ public final class CheckpointListener extends TrainingListenerAdapter
      * Resumes in one call: restores the newest valid checkpoint of this listener's directory (or of
      * the source set with {@link Builder#optResumeFrom}) into a trainer, or starts a new run with
      * the builder's seed when there is none. Call it after {@code trainer.initialize} and before
-     * training.
+     * training. Once this listener has seen a step in this JVM, it restores nothing: it waits for
+     * the writes in flight and returns where the live trainer stands, so a second {@link
+     * ResumableTraining#fit} continues the live run.
      *
      * <p>The restored checkpoint is protected from deletion for the rest of the run; checkpoint
      * directories positioned after it (not valid, since the newest valid one is restored, or left
@@ -346,6 +348,11 @@ public final class CheckpointListener extends TrainingListenerAdapter
             throw new IllegalStateException(
                     "The trainer's model is not initialized: call trainer.initialize(...) before"
                             + " resuming");
+        }
+        if (stepped) {
+            // This listener trained the trainer in this JVM: its live state is the newest.
+            saving.awaitWrites();
+            return position();
         }
         try {
             open();

@@ -12,6 +12,7 @@ import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.listener.TrainingListenerAdapter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mlodyssey.djl.checkpoint.training.TinyTraining;
@@ -123,6 +124,27 @@ class EasyTrainResumeTest {
                     straight.getProgress().epochMetrics(),
                     last.getProgress().epochMetrics(),
                     "the metric history, the resumed epoch's training metrics included");
+        }
+    }
+
+    @Test
+    void aSecondCallOnTheLiveTrainerContinuesItAndEndsBitIdentical(@TempDir Path dir)
+            throws Exception {
+        try (TrainingSnapshot expected = uninterrupted(dir.resolve("straight"), 1)) {
+            CheckpointListener listener = every4(dir.resolve("twice"));
+            try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 1, true, listener)) {
+                ResumableTraining.fit(
+                        run.trainer(), 1, run.positionableDataset(), run.validation());
+                ResumableTraining.fit(
+                        run.trainer(), 3, run.positionableDataset(), run.validation());
+                try (TrainingSnapshot actual = run.snapshot(END)) {
+                    TinyTraining.assertBitIdentical(expected, actual);
+                }
+                run.trainer().close();
+                listener.close();
+            }
+            assertEquals(
+                    Optional.empty(), listener.getResumedFrom(), "nothing restored: a live run");
         }
     }
 
