@@ -15,6 +15,8 @@ import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.dataset.Sampler;
 import ai.djl.training.evaluator.AbstractAccuracy;
 import ai.djl.training.evaluator.Evaluator;
+import ai.djl.training.listener.EpochTrainingListener;
+import ai.djl.training.listener.EvaluatorTrainingListener;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.optimizer.Sgd;
@@ -168,6 +170,32 @@ final class DjlInternals {
             maps.put("totalLoss", read(Loss.class, "totalLoss", evaluator));
         }
         return maps;
+    }
+
+    /**
+     * Sets the epochs DJL's epoch listener counted, which {@code Trainer.getTrainingResult()} and
+     * the model's {@code Epoch} property report.
+     *
+     * @param listener DJL's epoch listener
+     * @param epochs the epochs done
+     */
+    static void setNumEpochs(EpochTrainingListener listener, int epochs) {
+        write(EpochTrainingListener.class, "numEpochs", listener, epochs);
+    }
+
+    /**
+     * Sets the evaluations DJL's evaluator listener reports as the latest epoch's.
+     *
+     * @param listener DJL's evaluator listener
+     * @param evaluations the evaluations, by DJL's metric name
+     */
+    static void setLatestEvaluations(
+            EvaluatorTrainingListener listener, Map<String, Float> evaluations) {
+        write(
+                EvaluatorTrainingListener.class,
+                "latestEvaluations",
+                listener,
+                new LinkedHashMap<>(evaluations));
     }
 
     private static ParameterStore parameterStoreOf(Trainer trainer) {

@@ -73,6 +73,9 @@ class DjlInternalsTest {
                         + " ai.djl.training.optimizer.Optimizer",
                 "ai.djl.training.dataset.RandomAccessDataset | sampler |"
                         + " ai.djl.training.dataset.Sampler",
+                "ai.djl.training.listener.EpochTrainingListener | numEpochs | int",
+                "ai.djl.training.listener.EvaluatorTrainingListener | latestEvaluations |"
+                        + " java.util.Map<java.lang.String, java.lang.Float>",
             })
     void privateFieldHasTheExpectedType(String className, String fieldName, String type)
             throws Exception {
