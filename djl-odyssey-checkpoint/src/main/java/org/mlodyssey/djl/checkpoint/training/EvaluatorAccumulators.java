@@ -20,9 +20,12 @@ import java.util.Map;
  * saved with a checkpoint and put back on a resume, so that an epoch resumed in its middle reports
  * the same metrics as the uninterrupted epoch.
  *
- * <p>Covered: every evaluator's instance counts, an accuracy's correct counts and a loss's total
- * loss ({@link DjlInternals#accumulatorsOf}). Totals are recorded exactly ({@code Long} and {@code
- * Float} as decimal text that reads back to the same value).
+ * <p>Covered: every evaluator's instance counts, an accuracy's correct counts, a loss's total loss
+ * and those of each component of a composite loss ({@link DjlInternals#accumulatorsOf}). An
+ * evaluator that keeps totals in state of its own (DJL's {@code BoundingBoxError}, {@code
+ * IndexEvaluator}) is refused with an {@link UnsupportedEvaluatorException} at the first copy or
+ * restore, never saved wrong. Totals are recorded exactly ({@code Long} and {@code Float} as
+ * decimal text that reads back to the same value).
  */
 public final class EvaluatorAccumulators {
 
@@ -110,17 +113,17 @@ public final class EvaluatorAccumulators {
         }
         List<Evaluator> evaluators = trainer.getEvaluators();
         for (Evaluator evaluator : evaluators) {
+            Map<String, Map<String, Number>> accumulators = DjlInternals.accumulatorsOf(evaluator);
             JsonObject fields = all.getAsJsonObject(evaluator.getName());
             if (fields == null) {
                 continue;
             }
-            for (Map.Entry<String, Map<String, Number>> field :
-                    DjlInternals.accumulatorsOf(evaluator).entrySet()) {
+            for (Map.Entry<String, Map<String, Number>> field : accumulators.entrySet()) {
                 JsonObject totals = fields.getAsJsonObject(field.getKey());
                 if (totals == null) {
                     continue;
                 }
-                boolean floats = field.getKey().equals("totalLoss");
+                boolean floats = field.getKey().endsWith("totalLoss");
                 @SuppressWarnings("unchecked")
                 Map<String, Object> live = (Map<String, Object>) (Map<String, ?>) field.getValue();
                 try {

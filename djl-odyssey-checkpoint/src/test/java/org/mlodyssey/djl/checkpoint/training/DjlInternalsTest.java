@@ -74,6 +74,8 @@ class DjlInternalsTest {
                 "ai.djl.training.dataset.RandomAccessDataset | sampler |"
                         + " ai.djl.training.dataset.Sampler",
                 "ai.djl.training.listener.EpochTrainingListener | numEpochs | int",
+                "ai.djl.training.loss.AbstractCompositeLoss | components |"
+                        + " java.util.List<ai.djl.training.loss.Loss>",
                 "ai.djl.training.listener.EvaluatorTrainingListener | latestEvaluations |"
                         + " java.util.Map<java.lang.String, java.lang.Float>",
             })
