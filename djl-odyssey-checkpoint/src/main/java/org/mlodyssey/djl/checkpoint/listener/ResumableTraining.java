@@ -135,20 +135,28 @@ public final class ResumableTraining {
     private static Dataset position(Dataset dataset, TrainingProgress start) {
         if (dataset instanceof PositionableDataset p) {
             p.setPosition(start.epoch(), start.batchInEpoch());
+            if (start.batchInEpoch() > 0 && !p.isPositionableMidEpoch()) {
+                warnNotExact(dataset, start);
+            }
             return dataset;
         }
         if (start.batchInEpoch() == 0) {
             return dataset;
         }
+        warnNotExact(dataset, start);
+        return new SkipFirstBatches(dataset, start.batchInEpoch());
+    }
+
+    private static void warnNotExact(Dataset dataset, TrainingProgress start) {
         logger.warn(
                 "Resuming in the middle of epoch {} (after {} batches) with a {}, which cannot be"
-                        + " put at a batch of an epoch (it is no PositionableDataset): the rest of"
+                        + " draw an epoch's order again (no PositionableDataset, or one with a"
+                        + " sampler of its own): the rest of"
                         + " this epoch is drawn anew, so it differs from the uninterrupted run's."
                         + " Resume is exact at epoch boundaries with this dataset.",
                 start.epoch(),
                 start.batchInEpoch(),
                 dataset.getClass().getSimpleName());
-        return new SkipFirstBatches(dataset, start.batchInEpoch());
     }
 
     /** A dataset whose first epoch leaves out its first batches. */
