@@ -7,6 +7,7 @@ package org.mlodyssey.djl.checkpoint.training;
 import ai.djl.training.Trainer;
 import ai.djl.training.evaluator.Evaluator;
 import com.google.gson.Gson;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
@@ -114,12 +115,12 @@ public final class EvaluatorAccumulators {
         List<Evaluator> evaluators = trainer.getEvaluators();
         for (Evaluator evaluator : evaluators) {
             Map<String, Map<String, Number>> accumulators = DjlInternals.accumulatorsOf(evaluator);
-            JsonObject fields = all.getAsJsonObject(evaluator.getName());
+            JsonObject fields = objectOrNull(all, evaluator.getName());
             if (fields == null) {
                 continue;
             }
             for (Map.Entry<String, Map<String, Number>> field : accumulators.entrySet()) {
-                JsonObject totals = fields.getAsJsonObject(field.getKey());
+                JsonObject totals = objectOrNull(fields, field.getKey(), evaluator.getName() + ".");
                 if (totals == null) {
                     continue;
                 }
@@ -128,7 +129,11 @@ public final class EvaluatorAccumulators {
                 Map<String, Object> live = (Map<String, Object>) (Map<String, ?>) field.getValue();
                 try {
                     for (String key : totals.keySet()) {
-                        String text = totals.get(key).getAsString();
+                        JsonElement value = totals.get(key);
+                        if (!value.isJsonPrimitive()) {
+                            throw new NumberFormatException("not a number: " + value);
+                        }
+                        String text = value.getAsString();
                         // Not a conditional expression: it would promote a Long to a Float.
                         Object total;
                         if (floats) {
@@ -149,5 +154,26 @@ public final class EvaluatorAccumulators {
                 }
             }
         }
+    }
+
+    private static JsonObject objectOrNull(JsonObject parent, String name) {
+        return objectOrNull(parent, name, "");
+    }
+
+    /** A member that must be an object: null if absent, a typed error if of another kind. */
+    private static JsonObject objectOrNull(JsonObject parent, String name, String prefix) {
+        JsonElement member = parent.get(name);
+        if (member == null || member.isJsonNull()) {
+            return null;
+        }
+        if (!member.isJsonObject()) {
+            throw new IncompatibleCheckpointException(
+                    "Malformed evaluator totals in the checkpoint: "
+                            + prefix
+                            + name
+                            + " is not an object but "
+                            + member);
+        }
+        return member.getAsJsonObject();
     }
 }

@@ -49,6 +49,20 @@ class EvaluatorAccumulatorsTest {
             assertThrows(
                     IncompatibleCheckpointException.class,
                     () -> EvaluatorAccumulators.restore(run.trainer(), "[1]"));
+            String name = loss.getName();
+            for (String bad :
+                    new String[] {
+                        "{\"" + name + "\": 1}",
+                        "{\"" + name + "\": {\"totalInstances\": [1]}}",
+                        "{\"" + name + "\": {\"totalInstances\": {\"k\": {}}}}"
+                    }) {
+                IncompatibleCheckpointException e =
+                        assertThrows(
+                                IncompatibleCheckpointException.class,
+                                () -> EvaluatorAccumulators.restore(run.trainer(), bad),
+                                bad);
+                assertTrue(e.getMessage().contains(name), e.getMessage());
+            }
         }
     }
 
