@@ -193,6 +193,17 @@ public abstract sealed class CompactImageDataset extends RandomAccessDataset
     /**
      * {@inheritDoc}
      *
+     * <p>False with a custom {@link Sampler} ({@code setSampling(Sampler)}), whose order comes from
+     * randomness of its own: an epoch's order cannot be drawn again.
+     */
+    @Override
+    public boolean isPositionableMidEpoch() {
+        return ownSampling;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
      * <p>The whole-epoch call that follows draws the epoch's order as the uninterrupted run did and
      * leaves out its first {@code batchesDone} batches (their images are never read); {@code
      * ResumableTraining.fit} calls this after a resume in the middle of an epoch.
@@ -280,6 +291,11 @@ public abstract sealed class CompactImageDataset extends RandomAccessDataset
                 throw new IllegalStateException(
                         "Cannot start epoch "
                                 + e
+                                + " of "
+                                + getClass().getSimpleName()
+                                + " ("
+                                + usage
+                                + ")"
                                 + " after batch "
                                 + skip
                                 + ": it has "

@@ -6,11 +6,14 @@ package org.mlodyssey.djl.datasets;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.BatchSampler;
+import ai.djl.training.dataset.RandomSampler;
 import ai.djl.training.dataset.Sampler;
 import ai.djl.training.dataset.SequenceSampler;
 import java.nio.file.Path;
@@ -82,6 +85,27 @@ class SamplerEpochTest {
             assertTrue(epochsDiffer, "epoch 4 draws other augmentations than epoch 3");
         } finally {
             executor.shutdownNow();
+        }
+    }
+
+    @Test
+    void aCustomSamplerIsNotPositionableMidEpochAndAFailedPositionNamesTheDataset()
+            throws Exception {
+        CifarFixture.extract(dir, CifarFixture.cifar10Members(2, 1));
+        assertTrue(augmented().isPositionableMidEpoch(), "its own seeded sampling");
+        Cifar10 custom =
+                Cifar10.builder()
+                        .optCheckRecordCounts(false)
+                        .optDataDir(dir)
+                        .setSampling(new BatchSampler(new RandomSampler(), 4))
+                        .build();
+        assertFalse(custom.isPositionableMidEpoch(), "DJL's RandomSampler draws its own order");
+        Cifar10 positioned = augmented();
+        positioned.setPosition(0, 99);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            IllegalStateException e =
+                    assertThrows(IllegalStateException.class, () -> positioned.getData(manager));
+            assertTrue(e.getMessage().contains("Cifar10"), e.getMessage());
         }
     }
 }

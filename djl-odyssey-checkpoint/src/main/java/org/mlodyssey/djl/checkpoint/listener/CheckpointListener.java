@@ -145,6 +145,9 @@ public final class CheckpointListener extends TrainingListenerAdapter
     /** Whether the trigger knows the step the run started at (resume() or a first step). */
     private boolean startKnown;
 
+    /** Whether the run resumed or its first step ran (a new run checked the directory). */
+    private boolean started;
+
     /** Whether a step ran since the run started or resumed. */
     private boolean stepped;
 
@@ -216,6 +219,31 @@ public final class CheckpointListener extends TrainingListenerAdapter
         trigger.start(0, registry.best());
     }
 
+    /**
+     * At the first step of a run that did not resume: a run starting at step 0 needs a directory
+     * without checkpoints; otherwise the listener saves nothing and throws.
+     */
+    private void startAnew(long fromStep) {
+        if (started) {
+            return;
+        }
+        started = true;
+        if (fromStep != 0 || inert != null) {
+            return;
+        }
+        try {
+            open();
+            directory.requireNoCheckpoints();
+        } catch (IOException | RuntimeException e) {
+            inert =
+                    e instanceof IOException io
+                            ? new UncheckedIOException(io)
+                            : (RuntimeException) e;
+            releaseLock();
+            throw inert;
+        }
+    }
+
     private void releaseLock() {
         if (lock != null) {
             lock.close();
@@ -245,7 +273,9 @@ public final class CheckpointListener extends TrainingListenerAdapter
      * Resumes in one call: restores the newest valid checkpoint of this listener's directory (or of
      * the source set with {@link Builder#optResumeFrom}) into a trainer, or starts a new run with
      * the builder's seed when there is none. Call it after {@code trainer.initialize} and before
-     * training.
+     * training. Once this listener has seen a step in this JVM, it restores nothing: it waits for
+     * the writes in flight and returns where the live trainer stands, so a second {@link
+     * ResumableTraining#fit} continues the live run.
      *
      * <p>The restored checkpoint is protected from deletion for the rest of the run; checkpoint
      * directories positioned after it (not valid, since the newest valid one is restored, or left
@@ -273,6 +303,11 @@ public final class CheckpointListener extends TrainingListenerAdapter
             throw new IllegalStateException(
                     "The trainer's model is not initialized: call trainer.initialize(...) before"
                             + " resuming");
+        }
+        if (stepped) {
+            // This listener trained the trainer in this JVM: its live state is the newest.
+            saving.awaitWrites();
+            return position();
         }
         try {
             open();
@@ -312,6 +347,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
             releaseLock();
             throw e;
         }
+        started = true;
         stepsThisEpoch = 0;
         stepped = false;
         trigger.start(progress.globalStep(), registry.best());
@@ -405,6 +441,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
         if (driver == Driver.STEP) {
             return;
         }
+        startAnew(progress.globalStep());
         if (driver == Driver.UNKNOWN && (stepsThisEpoch > 0 || epochEndPending)) {
             // A batch without an afterStep after the previous batch or epoch end: EasyTrain.fit.
             driver = Driver.EPOCH;
@@ -515,6 +552,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
             // The run started without resume(): counting starts at the step before this one, not
             // at 0, so a run picked up at step k saves at the multiples after k, no extra save.
             open();
+            startAnew(at.globalStep() - 1);
             trigger.start(at.globalStep() - 1, registry.best());
             startKnown = true;
         }

@@ -21,6 +21,7 @@ import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import org.mlodyssey.djl.checkpoint.training.PositionableDataset;
 import org.mlodyssey.djl.checkpoint.training.TrainingProgress;
+import org.mlodyssey.djl.checkpoint.training.TrainingResultState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,7 +71,8 @@ public final class ResumableTraining {
      * @param numEpoch the total number of epochs of the run, counting those already done
      * @param trainingDataset the training data
      * @param validateDataset the validation data, or null
-     * @return DJL's training result of the trainer
+     * @return DJL's training result of the trainer: all epochs of the run, those before the resume
+     *     included, and the latest epoch's evaluations (the checkpoint's when none was left to run)
      * @throws IOException if data or checkpoints cannot be read
      * @throws TranslateException if a batch cannot be processed
      * @throws IllegalArgumentException if the trainer has no checkpoint listener
@@ -88,6 +90,7 @@ public final class ResumableTraining {
             prepare(validateDataset);
         }
         TrainingProgress start = listener.resume(trainer);
+        TrainingResultState.restore(trainer, start);
         if (start.epoch() >= numEpoch) {
             logger.info(
                     "The run in {} has done its {} epochs already",
@@ -132,20 +135,28 @@ public final class ResumableTraining {
     private static Dataset position(Dataset dataset, TrainingProgress start) {
         if (dataset instanceof PositionableDataset p) {
             p.setPosition(start.epoch(), start.batchInEpoch());
+            if (start.batchInEpoch() > 0 && !p.isPositionableMidEpoch()) {
+                warnNotExact(dataset, start);
+            }
             return dataset;
         }
         if (start.batchInEpoch() == 0) {
             return dataset;
         }
+        warnNotExact(dataset, start);
+        return new SkipFirstBatches(dataset, start.batchInEpoch());
+    }
+
+    private static void warnNotExact(Dataset dataset, TrainingProgress start) {
         logger.warn(
                 "Resuming in the middle of epoch {} (after {} batches) with a {}, which cannot be"
-                        + " put at a batch of an epoch (it is no PositionableDataset): the rest of"
+                        + " draw an epoch's order again (no PositionableDataset, or one with a"
+                        + " sampler of its own): the rest of"
                         + " this epoch is drawn anew, so it differs from the uninterrupted run's."
                         + " Resume is exact at epoch boundaries with this dataset.",
                 start.epoch(),
                 start.batchInEpoch(),
                 dataset.getClass().getSimpleName());
-        return new SkipFirstBatches(dataset, start.batchInEpoch());
     }
 
     /** A dataset whose first epoch leaves out its first batches. */

@@ -205,6 +205,20 @@ public final class CheckpointDirectory {
         return found;
     }
 
+    /**
+     * Checks that a run starting anew may write here: the directory holds no checkpoint.
+     *
+     * @throws CheckpointDirectoryNotEmptyException naming the newest checkpoint if it holds one
+     * @throws IOException if the directory cannot be listed
+     */
+    public void requireNoCheckpoints() throws IOException {
+        List<Listed> found = list();
+        if (!found.isEmpty()) {
+            throw new CheckpointDirectoryNotEmptyException(
+                    root, found.get(found.size() - 1).directory());
+        }
+    }
+
     /** The checkpoint-named subdirectories, sorted by name (that is, by position). */
     private List<Path> checkpointDirectories() throws IOException {
         List<Path> dirs = new ArrayList<>();

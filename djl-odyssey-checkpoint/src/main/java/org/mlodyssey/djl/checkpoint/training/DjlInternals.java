@@ -7,6 +7,7 @@ package org.mlodyssey.djl.checkpoint.training;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.training.LocalParameterServer;
 import ai.djl.training.ParameterServer;
 import ai.djl.training.ParameterStore;
@@ -15,10 +16,15 @@ import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.dataset.Sampler;
 import ai.djl.training.evaluator.AbstractAccuracy;
 import ai.djl.training.evaluator.Evaluator;
+import ai.djl.training.listener.EpochTrainingListener;
+import ai.djl.training.listener.EvaluatorTrainingListener;
+import ai.djl.training.loss.AbstractCompositeLoss;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.optimizer.Sgd;
 import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -151,23 +157,98 @@ final class DjlInternals {
 
     /**
      * Returns an evaluator's running totals (DJL's accumulators), by field: {@code totalInstances}
-     * of every evaluator, {@code correctInstances} of an accuracy, {@code totalLoss} of a loss.
+     * of every evaluator, {@code correctInstances} of an accuracy, {@code totalLoss} of a loss, and
+     * those of each component of a composite loss (which delegates its totals to them), as {@code
+     * components.<i>.<field>}.
      *
      * @param evaluator the evaluator
      * @return the live maps, by field name, from accumulator key to total
+     * @throws UnsupportedEvaluatorException if the evaluator keeps totals in state of its own
      */
     static Map<String, Map<String, Number>> accumulatorsOf(Evaluator evaluator) {
         Map<String, Map<String, Number>> maps = new LinkedHashMap<>();
-        maps.put("totalInstances", read(Evaluator.class, "totalInstances", evaluator));
+        addAccumulators(evaluator, "", maps);
+        return maps;
+    }
+
+    private static void addAccumulators(
+            Evaluator evaluator, String prefix, Map<String, Map<String, Number>> maps) {
+        String ownState = OWN_STATE.computeIfAbsent(evaluator.getClass(), DjlInternals::ownState);
+        if (!ownState.isEmpty()) {
+            throw new UnsupportedEvaluatorException(
+                    evaluator.getName(), evaluator.getClass(), ownState);
+        }
+        maps.put(prefix + "totalInstances", read(Evaluator.class, "totalInstances", evaluator));
         if (evaluator instanceof AbstractAccuracy) {
             maps.put(
-                    "correctInstances",
+                    prefix + "correctInstances",
                     read(AbstractAccuracy.class, "correctInstances", evaluator));
         }
         if (evaluator instanceof Loss) {
-            maps.put("totalLoss", read(Loss.class, "totalLoss", evaluator));
+            maps.put(prefix + "totalLoss", read(Loss.class, "totalLoss", evaluator));
         }
-        return maps;
+        if (evaluator instanceof AbstractCompositeLoss) {
+            List<Loss> components = read(AbstractCompositeLoss.class, "components", evaluator);
+            for (int i = 0; i < components.size(); i++) {
+                addAccumulators(components.get(i), prefix + "components." + i + ".", maps);
+            }
+        }
+    }
+
+    /** By evaluator class: its field of state of its own, or empty. */
+    private static final Map<Class<?>, String> OWN_STATE = new ConcurrentHashMap<>();
+
+    /**
+     * The first instance field, declared below DJL's evaluator base classes, that can hold running
+     * totals (a map, a collection other than an {@code NDList}, an evaluator), as {@code
+     * Class.field}; empty if none.
+     */
+    private static String ownState(Class<?> type) {
+        for (Class<?> c = type;
+                c != null
+                        && c != Evaluator.class
+                        && c != Loss.class
+                        && c != AbstractAccuracy.class
+                        && c != AbstractCompositeLoss.class;
+                c = c.getSuperclass()) {
+            for (Field field : c.getDeclaredFields()) {
+                Class<?> t = field.getType();
+                if (!Modifier.isStatic(field.getModifiers())
+                        && (Map.class.isAssignableFrom(t)
+                                || (Collection.class.isAssignableFrom(t)
+                                        && !NDList.class.isAssignableFrom(t))
+                                || Evaluator.class.isAssignableFrom(t))) {
+                    return c.getName() + "." + field.getName();
+                }
+            }
+        }
+        return "";
+    }
+
+    /**
+     * Sets the epochs DJL's epoch listener counted, which {@code Trainer.getTrainingResult()} and
+     * the model's {@code Epoch} property report.
+     *
+     * @param listener DJL's epoch listener
+     * @param epochs the epochs done
+     */
+    static void setNumEpochs(EpochTrainingListener listener, int epochs) {
+        write(EpochTrainingListener.class, "numEpochs", listener, epochs);
+    }
+
+    /**
+     * Sets the evaluations DJL's evaluator listener reports as the latest epoch's.
+     *
+     * @param listener DJL's evaluator listener
+     * @param evaluations the evaluations, by DJL's metric name
+     */
+    static void setLatestEvaluations(
+            EvaluatorTrainingListener listener, Map<String, Float> evaluations) {
+        write(
+                EvaluatorTrainingListener.class,
+                "latestEvaluations",
+                listener,
+                new LinkedHashMap<>(evaluations));
     }
 
     private static ParameterStore parameterStoreOf(Trainer trainer) {

@@ -7,6 +7,7 @@ package org.mlodyssey.djl.checkpoint.training;
 import ai.djl.training.Trainer;
 import ai.djl.training.evaluator.Evaluator;
 import com.google.gson.Gson;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
@@ -20,9 +21,12 @@ import java.util.Map;
  * saved with a checkpoint and put back on a resume, so that an epoch resumed in its middle reports
  * the same metrics as the uninterrupted epoch.
  *
- * <p>Covered: every evaluator's instance counts, an accuracy's correct counts and a loss's total
- * loss ({@link DjlInternals#accumulatorsOf}). Totals are recorded exactly ({@code Long} and {@code
- * Float} as decimal text that reads back to the same value).
+ * <p>Covered: every evaluator's instance counts, an accuracy's correct counts, a loss's total loss
+ * and those of each component of a composite loss ({@link DjlInternals#accumulatorsOf}). An
+ * evaluator that keeps totals in state of its own (DJL's {@code BoundingBoxError}, {@code
+ * IndexEvaluator}) is refused with an {@link UnsupportedEvaluatorException} at the first copy or
+ * restore, never saved wrong. Totals are recorded exactly ({@code Long} and {@code Float} as
+ * decimal text that reads back to the same value).
  */
 public final class EvaluatorAccumulators {
 
@@ -110,22 +114,26 @@ public final class EvaluatorAccumulators {
         }
         List<Evaluator> evaluators = trainer.getEvaluators();
         for (Evaluator evaluator : evaluators) {
-            JsonObject fields = all.getAsJsonObject(evaluator.getName());
+            Map<String, Map<String, Number>> accumulators = DjlInternals.accumulatorsOf(evaluator);
+            JsonObject fields = objectOrNull(all, evaluator.getName());
             if (fields == null) {
                 continue;
             }
-            for (Map.Entry<String, Map<String, Number>> field :
-                    DjlInternals.accumulatorsOf(evaluator).entrySet()) {
-                JsonObject totals = fields.getAsJsonObject(field.getKey());
+            for (Map.Entry<String, Map<String, Number>> field : accumulators.entrySet()) {
+                JsonObject totals = objectOrNull(fields, field.getKey(), evaluator.getName() + ".");
                 if (totals == null) {
                     continue;
                 }
-                boolean floats = field.getKey().equals("totalLoss");
+                boolean floats = field.getKey().endsWith("totalLoss");
                 @SuppressWarnings("unchecked")
                 Map<String, Object> live = (Map<String, Object>) (Map<String, ?>) field.getValue();
                 try {
                     for (String key : totals.keySet()) {
-                        String text = totals.get(key).getAsString();
+                        JsonElement value = totals.get(key);
+                        if (!value.isJsonPrimitive()) {
+                            throw new NumberFormatException("not a number: " + value);
+                        }
+                        String text = value.getAsString();
                         // Not a conditional expression: it would promote a Long to a Float.
                         Object total;
                         if (floats) {
@@ -146,5 +154,26 @@ public final class EvaluatorAccumulators {
                 }
             }
         }
+    }
+
+    private static JsonObject objectOrNull(JsonObject parent, String name) {
+        return objectOrNull(parent, name, "");
+    }
+
+    /** A member that must be an object: null if absent, a typed error if of another kind. */
+    private static JsonObject objectOrNull(JsonObject parent, String name, String prefix) {
+        JsonElement member = parent.get(name);
+        if (member == null || member.isJsonNull()) {
+            return null;
+        }
+        if (!member.isJsonObject()) {
+            throw new IncompatibleCheckpointException(
+                    "Malformed evaluator totals in the checkpoint: "
+                            + prefix
+                            + name
+                            + " is not an object but "
+                            + member);
+        }
+        return member.getAsJsonObject();
     }
 }

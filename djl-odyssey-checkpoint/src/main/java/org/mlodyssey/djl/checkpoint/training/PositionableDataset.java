@@ -25,4 +25,15 @@ public interface PositionableDataset {
      * @throws IllegalArgumentException if a value is negative
      */
     void setPosition(int epoch, int batchesDone);
+
+    /**
+     * Returns whether a position in the middle of an epoch is exact: the epoch's order depends only
+     * on the dataset's seed and the epoch number. When it is not (a sampler with randomness of its
+     * own), {@link #setPosition} still leaves out the batches done, from a newly drawn order.
+     *
+     * @return true unless the order of an epoch cannot be drawn again
+     */
+    default boolean isPositionableMidEpoch() {
+        return true;
+    }
 }

@@ -8,10 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ai.djl.training.Trainer;
+import ai.djl.training.TrainingResult;
 import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.listener.TrainingListenerAdapter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mlodyssey.djl.checkpoint.training.TinyTraining;
@@ -123,6 +126,71 @@ class EasyTrainResumeTest {
                     straight.getProgress().epochMetrics(),
                     last.getProgress().epochMetrics(),
                     "the metric history, the resumed epoch's training metrics included");
+        }
+    }
+
+    @Test
+    void aSecondCallOnTheLiveTrainerContinuesItAndEndsBitIdentical(@TempDir Path dir)
+            throws Exception {
+        try (TrainingSnapshot expected = uninterrupted(dir.resolve("straight"), 1)) {
+            CheckpointListener listener = every4(dir.resolve("twice"));
+            try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 1, true, listener)) {
+                ResumableTraining.fit(
+                        run.trainer(), 1, run.positionableDataset(), run.validation());
+                ResumableTraining.fit(
+                        run.trainer(), 3, run.positionableDataset(), run.validation());
+                try (TrainingSnapshot actual = run.snapshot(END)) {
+                    TinyTraining.assertBitIdentical(expected, actual);
+                }
+                run.trainer().close();
+                listener.close();
+            }
+            assertEquals(
+                    Optional.empty(), listener.getResumedFrom(), "nothing restored: a live run");
+        }
+    }
+
+    @Test
+    void aResumedCallReportsAllEpochsOfTheRunAsDjlDoes(@TempDir Path dir) throws Exception {
+        Path root = dir.resolve("run");
+        CheckpointListener first = every4(root);
+        try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 1, true, first)) {
+            ResumableTraining.fit(run.trainer(), 1, run.positionableDataset(), run.validation());
+            run.trainer().close();
+            first.close();
+        }
+        CheckpointListener second = every4(root);
+        try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 2, true, second)) {
+            TrainingResult result =
+                    ResumableTraining.fit(
+                            run.trainer(), 3, run.positionableDataset(), run.validation());
+            assertEquals(3, result.getEpoch(), "epochs of the run, not of this JVM");
+            run.trainer().close();
+            second.close();
+            assertEquals("3", run.trainer().getModel().getProperty("Epoch"));
+        }
+    }
+
+    @Test
+    void aCallWithNothingLeftToRunReportsTheLastEpochsEvaluations(@TempDir Path dir)
+            throws Exception {
+        Path root = dir.resolve("run");
+        uninterrupted(root, 1).close();
+        Map<String, Float> last =
+                TrainingCheckpoint.open(root.resolve(name(21, 3, 0)))
+                        .getProgress()
+                        .epochMetrics()
+                        .get(2);
+        CheckpointListener again = every4(root);
+        try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 2, true, again)) {
+            TrainingResult result =
+                    ResumableTraining.fit(
+                            run.trainer(), 3, run.positionableDataset(), run.validation());
+            assertEquals(3, result.getEpoch());
+            assertEquals(last, result.getEvaluations());
+            assertEquals(last.get("validate_loss"), result.getValidateLoss());
+            run.trainer().close();
+            again.close();
         }
     }
 

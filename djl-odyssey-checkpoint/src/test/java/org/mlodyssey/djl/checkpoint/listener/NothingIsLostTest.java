@@ -14,6 +14,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.EasyTrain;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import java.io.IOException;
@@ -27,6 +28,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mlodyssey.djl.checkpoint.training.CheckpointDirectoryLockedException;
+import org.mlodyssey.djl.checkpoint.training.CheckpointDirectoryNotEmptyException;
 import org.mlodyssey.djl.checkpoint.training.ConfigurationMismatchException;
 import org.mlodyssey.djl.checkpoint.training.LatestPointer;
 import org.mlodyssey.djl.checkpoint.training.ParameterMismatchException;
@@ -98,6 +100,44 @@ class NothingIsLostTest {
     }
 
     @Test
+    void aRunThatDoesNotResumeRefusesADirectoryWithCheckpointsAtItsFirstStep(@TempDir Path dir)
+            throws Exception {
+        Path root = dir.resolve("ckpt");
+        trainTo20KeepingOne(root);
+        CheckpointListener second =
+                CheckpointListener.builder().setDirectory(root).optEverySteps(1).build();
+        try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 2, false, second)) {
+            CheckpointDirectoryNotEmptyException e =
+                    assertThrows(
+                            CheckpointDirectoryNotEmptyException.class,
+                            () -> EasyTrain.fit(run.trainer(), 3, run.dataset(), null));
+            assertEquals(root.resolve(name(20, 2, 6)), e.getNewest());
+            assertTrue(e.getMessage().contains(root.toString()), e.getMessage());
+            assertTrue(e.getMessage().contains("ResumableTraining.fit"), e.getMessage());
+        }
+        second.close();
+        assertEquals(List.of(name(20, 2, 6)), checkpoints(root), "the first run's stays");
+        assertEquals(root.resolve(name(20, 2, 6)), LatestPointer.read(root).orElseThrow());
+        TrainingCheckpoint.open(root.resolve(name(20, 2, 6)));
+    }
+
+    @Test
+    void aStepLoopRunStartingAtStepZeroRefusesADirectoryWithCheckpoints(@TempDir Path dir)
+            throws Exception {
+        Path root = dir.resolve("ckpt");
+        trainTo20KeepingOne(root);
+        CheckpointListener second =
+                CheckpointListener.builder().setDirectory(root).optEverySteps(1).build();
+        try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 2, false, second)) {
+            assertThrows(
+                    CheckpointDirectoryNotEmptyException.class,
+                    () -> run.train(TrainingProgress.start(TinyTraining.RUN_SEED), 5, second));
+        }
+        second.close();
+        assertEquals(List.of(name(20, 2, 6)), checkpoints(root), "the first run's stays");
+    }
+
+    @Test
     void aTrainerClosedBeforeAnyStepSavesNothingAtTheEnd(@TempDir Path dir) throws Exception {
         Path root = dir.resolve("ckpt");
         CheckpointListener listener = CheckpointListener.builder().setDirectory(root).build();
@@ -127,31 +167,6 @@ class NothingIsLostTest {
                         .metadata()
                         .get(CheckpointListener.META_ORDINAL),
                 "the same checkpoint, not a new save of its position");
-    }
-
-    @Test
-    void aSaveAtALowerPositionNeverMakesRetentionDeleteALaterCheckpoint(@TempDir Path dir)
-            throws Exception {
-        Path root = dir.resolve("ckpt");
-        trainTo20KeepingOne(root);
-        CheckpointListener second =
-                CheckpointListener.builder()
-                        .setDirectory(root)
-                        .optEveryEpochs(0)
-                        .optEverySteps(5)
-                        .optKeepLast(1)
-                        .optAtEnd(false)
-                        .build();
-        // Not resumed: a new run from step 0 into the same directory.
-        try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 2, false, second)) {
-            run.train(TrainingProgress.start(1), 10, second);
-            run.trainer().close();
-            second.close();
-        }
-        List<String> left = checkpoints(root);
-        assertTrue(left.contains(name(20, 2, 6)), "step 20 survives: " + left);
-        assertFalse(left.contains(name(5, 0, 5)), "keep-last 1 applies among the new ones");
-        assertTrue(left.contains(name(10, 1, 3)), left.toString());
     }
 
     @Test

@@ -73,6 +73,11 @@ class DjlInternalsTest {
                         + " ai.djl.training.optimizer.Optimizer",
                 "ai.djl.training.dataset.RandomAccessDataset | sampler |"
                         + " ai.djl.training.dataset.Sampler",
+                "ai.djl.training.listener.EpochTrainingListener | numEpochs | int",
+                "ai.djl.training.loss.AbstractCompositeLoss | components |"
+                        + " java.util.List<ai.djl.training.loss.Loss>",
+                "ai.djl.training.listener.EvaluatorTrainingListener | latestEvaluations |"
+                        + " java.util.Map<java.lang.String, java.lang.Float>",
             })
     void privateFieldHasTheExpectedType(String className, String fieldName, String type)
             throws Exception {
