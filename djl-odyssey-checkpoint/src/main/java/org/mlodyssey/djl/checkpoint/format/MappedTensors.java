@@ -30,6 +30,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * invalid: touching one afterwards faults. The mapping does not depend on the checkpoint: it stays
  * valid after the checkpoint is closed.
  *
+ * <p>Whoever hands a buffer to an engine must hold a reference as long as anything in the engine
+ * can reach the memory, views of the memory included. The DJL adapter's zero-copy arrays do it per
+ * {@code NDManager}: each manager holding such an array (and hence its views) holds one reference
+ * until it closes, so the mapped memory lives until the manager closes, not until the arrays do.
+ *
  * <p><b>Copy on write.</b> With {@code copyOnWrite}, the mapping is private: its buffers are
  * writable, and a write changes only this process's copy of the page, never the file. Mapping a
  * file privately needs it to be openable for writing (nothing is ever written); where it is not (a

@@ -41,12 +41,17 @@ import org.mlodyssey.djl.checkpoint.format.WriteOptions;
  * Dtypes the PyTorch engine cannot hold never reach it: see {@link UnsafeDTypes}.
  *
  * <p><b>Lifetime of zero-copy arrays.</b> The file's mapping outlives the load and the checkpoint's
- * reader; it lasts as long as any array over it, and is unmapped as soon as the last of them is
- * closed (by its own {@code close()} or by closing its manager). So: close arrays, or their
- * manager, when done. A view made from such an array ({@code reshape}, {@code get}, {@code
- * transpose}, ...) shares its memory without holding the mapping and must be closed before it; for
- * arrays that must outlive their views, or a file that may be changed in place (truncated or
- * rewritten rather than replaced by a rename, as odyssey's saves do), load with owned memory.
+ * reader, and lives as long as the {@link NDManager} the arrays were loaded into: it is unmapped
+ * when that manager closes, not when the arrays do. Views made from a zero-copy array ({@code
+ * reshape}, {@code get}, {@code transpose}, {@code flatten}, ...) share its memory and are attached
+ * to the same manager, so they stay valid after the array is closed, until the manager closes.
+ * Closing the arrays alone releases no memory: load into a sub-manager ({@code
+ * manager.newSubManager()}) and close it to release the mapping early. An array moved to another
+ * manager ({@code attach}, {@code tempAttach}) keeps the mapping alive until that manager closes
+ * too, but its views made before the move do not; for arrays that must outlive their manager or be
+ * moved to another one, or a file that may be changed in place (truncated or rewritten rather than
+ * replaced by a rename, as odyssey's saves do), load with {@link ReadOptions.Builder#optOwnedMemory
+ * owned memory}.
  *
  * <p>In-place loads verify every tensor over all cores, then copy from the mapping into the
  * targets' own memory in parallel chunks.
@@ -137,8 +142,8 @@ public final class NDArrayCheckpoints {
 
     /**
      * Loads every tensor of a file as arrays on a device, verifying checksums. New CPU arrays alias
-     * a private mapping of the file where they can: close them (or their manager) when done, and
-     * close views of them first (see the class description).
+     * a private mapping of the file where they can, which lives until {@code manager} closes (see
+     * the class description): load into a sub-manager to release it early.
      *
      * @param file the checkpoint
      * @param manager the manager the arrays are attached to
@@ -153,8 +158,8 @@ public final class NDArrayCheckpoints {
 
     /**
      * Loads tensors of a file as arrays on a device. New CPU arrays alias a private mapping of the
-     * file where they can (see the class description for the lifetime rule), unless {@link
-     * ReadOptions#ownedMemory()}.
+     * file where they can, unless {@link ReadOptions#ownedMemory()}; the mapping lives until {@code
+     * manager} closes (see the class description for the lifetime rule).
      *
      * @param file the checkpoint
      * @param manager the manager the arrays are attached to
