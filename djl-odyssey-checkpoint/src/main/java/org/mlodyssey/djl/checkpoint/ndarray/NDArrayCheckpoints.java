@@ -48,10 +48,10 @@ import org.mlodyssey.djl.checkpoint.format.WriteOptions;
  * Closing the arrays alone releases no memory: load into a sub-manager ({@code
  * manager.newSubManager()}) and close it to release the mapping early. An array moved to another
  * manager ({@code attach}, {@code tempAttach}) keeps the mapping alive until that manager closes
- * too, but its views made before the move do not; for arrays that must outlive their manager or be
- * moved to another one, or a file that may be changed in place (truncated or rewritten rather than
- * replaced by a rename, as odyssey's saves do), load with {@link ReadOptions.Builder#optOwnedMemory
- * owned memory}.
+ * too; a view moved to another manager does not. For arrays or views that must outlive their
+ * manager or be moved to another one, or a file that may be changed in place (truncated or
+ * rewritten rather than replaced by a rename, as odyssey's saves do), load with {@link
+ * ReadOptions.Builder#optOwnedMemory owned memory}.
  *
  * <p>In-place loads verify every tensor over all cores, then copy from the mapping into the
  * targets' own memory in parallel chunks.
