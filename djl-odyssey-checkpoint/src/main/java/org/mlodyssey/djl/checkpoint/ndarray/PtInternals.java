@@ -67,17 +67,9 @@ final class PtInternals {
                         + "."
                         + HANDLE
                         + " (an AtomicReference<Long>) from a PyTorch array: this DJL version ("
-                        + djlVersion()
+                        + Engine.getDjlVersion()
                         + ") differs from the 0.36 layout zero-copy loads rely on; load with"
                         + " ReadOptions.optOwnedMemory(true)",
                 cause);
-    }
-
-    private static String djlVersion() {
-        try {
-            return Engine.getDjlVersion();
-        } catch (RuntimeException e) {
-            return "unknown";
-        }
     }
 }
