@@ -116,9 +116,16 @@ public final class Cifar10 extends CompactImageDataset {
         List<String> classNames = ClassNamesReader.read(paths.get(names.size() - 1), NUM_CLASSES);
         List<Path> batches = paths.subList(0, names.size() - 1);
         int[] expectedCounts = new int[batches.size()];
-        Arrays.fill(expectedCounts, checkRecordCounts ? RECORDS_PER_BATCH : -1);
+        Arrays.fill(expectedCounts, RECORDS_PER_BATCH);
         return CifarLoader.load(
-                this, batches, expectedCounts, new int[] {NUM_CLASSES}, 0, classNames, progress);
+                this,
+                batches,
+                expectedCounts,
+                checkRecordCounts,
+                new int[] {NUM_CLASSES},
+                0,
+                classNames,
+                progress);
     }
 
     /** A builder for {@link Cifar10}. */

@@ -129,7 +129,8 @@ public final class Cifar100 extends CompactImageDataset {
         return CifarLoader.load(
                 this,
                 List.of(paths.get(0)),
-                new int[] {checkRecordCounts ? expected : -1},
+                new int[] {expected},
+                checkRecordCounts,
                 new int[] {NUM_COARSE_CLASSES, NUM_CLASSES},
                 labels == Labels.FINE ? 1 : 0,
                 classNames,

@@ -24,7 +24,10 @@ final class CifarLoader {
      *
      * @param dataset the dataset (for its row selection)
      * @param files the batch files, in order
-     * @param expectedCounts for each file, the number of records it must hold, or -1 for any
+     * @param officialCounts for each file, the number of records the official file holds: the most
+     *     it may hold (a budget checked before anything is allocated)
+     * @param exactCounts whether each file must hold exactly its official count (otherwise a
+     *     subset, fewer records, is read)
      * @param labelLimits the number of classes of each label byte of a record
      * @param labelByte which label byte is the dataset's label
      * @param classNames the class names of that label
@@ -37,7 +40,8 @@ final class CifarLoader {
     static ImageStore load(
             CompactImageDataset dataset,
             List<Path> files,
-            int[] expectedCounts,
+            int[] officialCounts,
+            boolean exactCounts,
             int[] labelLimits,
             int labelByte,
             List<String> classNames,
@@ -49,8 +53,19 @@ final class CifarLoader {
                 Path file = files.get(f);
                 CifarRecordReader reader = CifarRecordReader.open(file, labelLimits);
                 readers.add(reader);
-                int expected = expectedCounts[f];
-                if (expected >= 0 && reader.getCount() != expected) {
+                int expected = officialCounts[f];
+                if (reader.getCount() > expected) {
+                    throw new DatasetFormatException(
+                            Kind.TOO_MUCH_DATA,
+                            file,
+                            "the file holds "
+                                    + reader.getCount()
+                                    + " records, more than the "
+                                    + expected
+                                    + " of the official file: it is not a CIFAR batch file of"
+                                    + " this dataset");
+                }
+                if (exactCounts && reader.getCount() != expected) {
                     throw new DatasetFormatException(
                             reader.getCount() < expected
                                     ? Kind.TOO_LITTLE_DATA

@@ -17,6 +17,9 @@ import org.mlodyssey.djl.datasets.download.FileDownloader;
 import org.mlodyssey.djl.datasets.download.MissingDatasetFilesException;
 import org.mlodyssey.djl.datasets.download.RemoteFile;
 import org.mlodyssey.djl.datasets.format.ArchiveExtractor;
+import org.mlodyssey.djl.datasets.format.DatasetFormatException;
+import org.mlodyssey.djl.io.BoundedFiles;
+import org.mlodyssey.djl.io.BoundedReadException;
 
 /**
  * Finds a dataset's files in its data directory; extracts the missing ones from the official
@@ -61,7 +64,7 @@ final class DatasetFiles {
         for (Needed n : needed) {
             Path hit = null;
             for (Path candidate : n.candidates()) {
-                if (Files.isRegularFile(candidate)) {
+                if (isPresent(candidate)) {
                     hit = candidate;
                     break;
                 }
@@ -75,7 +78,7 @@ final class DatasetFiles {
             return found;
         }
         Path archivePath = dataDir.resolve(archive.getFileName());
-        if (!Files.isRegularFile(archivePath)) {
+        if (!isPresent(archivePath)) {
             if (Utils.isOfflineMode()) {
                 throw new MissingDatasetFilesException(
                         missingMessage(description, dataDir, missing, archive, archivePath));
@@ -89,6 +92,28 @@ final class DatasetFiles {
             ArchiveExtractor.extractTarGz(archivePath, missing);
         }
         return found;
+    }
+
+    /**
+     * Tells whether a dataset file is present: a regular file (symbolic links followed).
+     *
+     * @param file the path
+     * @return {@code true} for a regular file, {@code false} when nothing is there
+     * @throws DatasetFormatException with {@link DatasetFormatException.Kind#NOT_A_REGULAR_FILE}
+     *     when something else is there (a directory, a FIFO): it is reported, never taken for a
+     *     missing file to download over
+     * @throws IOException if the path cannot be examined
+     */
+    private static boolean isPresent(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return false;
+        }
+        try {
+            BoundedFiles.requireRegularFile(file);
+            return true;
+        } catch (BoundedReadException e) {
+            throw DatasetFormatException.from(e, DatasetFormatException.Kind.NOT_A_REGULAR_FILE);
+        }
     }
 
     /**

@@ -8,14 +8,13 @@ import ai.djl.util.Progress;
 import ai.djl.util.Utils;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import org.mlodyssey.djl.datasets.download.RemoteFile;
+import org.mlodyssey.djl.datasets.format.DataFileInput;
 import org.mlodyssey.djl.datasets.format.DatasetFormatException;
 import org.mlodyssey.djl.datasets.format.DatasetFormatException.Kind;
 import org.mlodyssey.djl.datasets.format.PayloadBuffers;
@@ -71,22 +70,37 @@ public final class Emnist extends CompactImageDataset {
     /** The six EMNIST splits. */
     public enum Split {
         /** 62 unbalanced classes: digits, upper- and lower-case letters. */
-        BYCLASS(62),
+        BYCLASS(62, 697_932, 116_323),
         /** 47 unbalanced classes: like BYCLASS with look-alike lower and upper cases merged. */
-        BYMERGE(47),
+        BYMERGE(47, 697_932, 116_323),
         /** 47 balanced classes: the merged classes, the same number of images each. */
-        BALANCED(47),
+        BALANCED(47, 112_800, 18_800),
         /** 26 balanced classes: letters, upper and lower case together. */
-        LETTERS(26),
+        LETTERS(26, 124_800, 20_800),
         /** 10 balanced classes: digits. */
-        DIGITS(10),
+        DIGITS(10, 240_000, 40_000),
         /** 10 classes: digits, the size and balance of the original MNIST. */
-        MNIST(10);
+        MNIST(10, 60_000, 10_000);
 
         private final int numClasses;
+        private final int trainCount;
+        private final int testCount;
 
-        Split(int numClasses) {
+        Split(int numClasses, int trainCount, int testCount) {
             this.numClasses = numClasses;
+            this.trainCount = trainCount;
+            this.testCount = testCount;
+        }
+
+        /**
+         * Returns the number of images of the official training or test file: the most a file of
+         * the split may hold (a subset may hold fewer).
+         *
+         * @param train {@code true} for the training file, {@code false} for the test file
+         * @return the number of images
+         */
+        public int getOfficialCount(boolean train) {
+            return train ? trainCount : testCount;
         }
 
         /**
@@ -187,9 +201,10 @@ public final class Emnist extends CompactImageDataset {
         Path labelsFile = paths.get(1);
         Mapping mapping = readMapping(paths.get(2), split);
 
-        IdxArray rawLabels = IdxReader.readAll(labelsFile, IdxType.UNSIGNED_BYTE, 1);
-        byte[] allLabels = rawLabels.getData();
-        try (IdxReader images = IdxReader.open(imagesFile, IdxType.UNSIGNED_BYTE, 3)) {
+        // Sizes are checked against the official files' before anything is read or allocated:
+        // the image size, and at most the official number of images and labels.
+        int budget = split.getOfficialCount(train);
+        try (IdxReader images = IdxReader.open(imagesFile, IdxType.UNSIGNED_BYTE, 3, budget)) {
             int[] dims = images.getDimensions();
             if (dims[1] != IMAGE_HEIGHT || dims[2] != IMAGE_WIDTH) {
                 throw new DatasetFormatException(
@@ -197,6 +212,8 @@ public final class Emnist extends CompactImageDataset {
                         imagesFile,
                         "EMNIST images are 28x28, this file declares " + dims[1] + "x" + dims[2]);
             }
+            IdxArray rawLabels = IdxReader.readAll(labelsFile, IdxType.UNSIGNED_BYTE, 1, budget);
+            byte[] allLabels = rawLabels.getData();
             int count = dims[0];
             if (count != allLabels.length) {
                 throw new DatasetFormatException(
@@ -285,11 +302,7 @@ public final class Emnist extends CompactImageDataset {
     }
 
     private static Mapping readMapping(Path file, Split split) throws IOException {
-        if (Files.size(file) > 1 << 16) {
-            throw new DatasetFormatException(
-                    Kind.BAD_CLASS_NAMES, file, "a mapping file of " + Files.size(file) + " bytes");
-        }
-        List<String> lines = Files.readAllLines(file, StandardCharsets.US_ASCII);
+        List<String> lines = DataFileInput.readTextLines(file, 1 << 16);
         int n = split.getNumClasses();
         String[] names = new String[n];
         int offset = -1;

@@ -12,7 +12,6 @@ import java.awt.RenderingHints;
 import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +22,6 @@ import java.util.Map;
 import javax.imageio.ImageIO;
 import org.mlodyssey.djl.checkpoint.training.InvalidTrainingCheckpointException;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoint;
-import org.mlodyssey.djl.checkpoint.training.TrainingCheckpointManifest;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoints;
 import org.mlodyssey.djl.examples.cli.OdysseyCommand;
 
@@ -242,18 +240,13 @@ public final class TrainingCurves {
         List<Long> steps = new ArrayList<>();
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root, Files::isDirectory)) {
             for (Path dir : dirs) {
-                Path manifest = dir.resolve(TrainingCheckpointManifest.FILE_NAME);
-                if (!TrainingCheckpoints.isCheckpointName(dir.getFileName().toString())
-                        || !Files.isRegularFile(manifest)) {
+                if (!TrainingCheckpoints.isCheckpointName(dir.getFileName().toString())) {
                     continue;
                 }
                 try {
-                    steps.add(
-                            TrainingCheckpointManifest.parse(
-                                            dir, Files.readString(manifest, StandardCharsets.UTF_8))
-                                    .globalStep());
+                    steps.add(TrainingCheckpoint.readManifest(dir).globalStep());
                 } catch (InvalidTrainingCheckpointException e) {
-                    // A malformed manifest: not marked.
+                    // No manifest, or one that is malformed: not marked.
                 }
             }
         }

@@ -7,6 +7,7 @@ package org.mlodyssey.djl.checkpoint.format;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Objects;
+import org.mlodyssey.djl.io.UntrustedText;
 
 /**
  * Thrown when a named-tensor file (or a shard index) is malformed, damaged or of an unsupported
@@ -19,6 +20,8 @@ public class CheckpointFormatException extends IOException {
 
     /** One constant per way a file can be wrong. */
     public enum ErrorKind {
+        /** The path is a directory, a FIFO or a device, not a regular file; it is not opened. */
+        NOT_A_REGULAR_FILE,
         /** The file is shorter than the 8-byte header length prefix. */
         HEADER_TOO_SMALL,
         /** The header length exceeds the reader's cap. */
@@ -100,11 +103,15 @@ public class CheckpointFormatException extends IOException {
 
     private static String message(ErrorKind kind, Path file, String subject, String detail) {
         StringBuilder sb = new StringBuilder();
-        sb.append(file == null ? "<memory>" : file.toString());
+        sb.append(file == null ? "<memory>" : UntrustedText.escape(file.toString()));
         if (subject != null) {
-            sb.append(": ").append(subject);
+            sb.append(": ").append(UntrustedText.forMessage(subject));
         }
-        sb.append(": ").append(detail).append(" [").append(kind).append(']');
+        sb.append(": ")
+                .append(UntrustedText.forMessage(detail, 2000))
+                .append(" [")
+                .append(kind)
+                .append(']');
         return sb.toString();
     }
 

@@ -31,6 +31,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.ErrorKind;
+import org.mlodyssey.djl.io.BoundedFiles;
+import org.mlodyssey.djl.io.BoundedReadException;
 
 /**
  * Sharded checkpoints in the Hugging Face convention: {@code <stem>-00001-of-0000N.safetensors}
@@ -281,17 +283,27 @@ final class ShardedCheckpoints {
     static List<TensorFileReader> open(
             Path index, ReadOptions options, Map<String, TensorFileReader> owners)
             throws IOException {
-        long size = Files.size(index);
-        if (size > options.maxHeaderBytes()) {
-            throw new CheckpointFormatException(
-                    ErrorKind.HEADER_TOO_LARGE,
-                    index,
-                    null,
-                    "index of " + size + " bytes exceeds the cap of " + options.maxHeaderBytes());
-        }
         String saveId = null;
         Map<String, String> weightMap = new LinkedHashMap<>();
-        String text = new String(Files.readAllBytes(index), StandardCharsets.UTF_8);
+        String text;
+        int cap = (int) Math.min(options.maxHeaderBytes(), Integer.MAX_VALUE - 8);
+        try {
+            text = BoundedFiles.readUtf8(index, cap);
+        } catch (BoundedReadException e) {
+            throw new CheckpointFormatException(
+                    e.getKind() == BoundedReadException.Kind.TOO_LARGE
+                            ? ErrorKind.HEADER_TOO_LARGE
+                            : e.getKind() == BoundedReadException.Kind.INVALID_UTF8
+                                    ? ErrorKind.INVALID_UTF8
+                                    : ErrorKind.NOT_A_REGULAR_FILE,
+                    index,
+                    null,
+                    "the index " + e.getDetail(),
+                    e);
+        }
+        if (text.startsWith("\ufeff")) {
+            throw invalid(index, null, "starts with a byte order mark, which JSON does not allow");
+        }
         try (JsonReader reader = new JsonReader(new StringReader(text))) {
             reader.setStrictness(Strictness.STRICT);
             reader.beginObject();
@@ -312,6 +324,12 @@ final class ShardedCheckpoints {
                     reader.beginObject();
                     while (reader.hasNext()) {
                         String tensor = reader.nextName();
+                        if (weightMap.size() >= TensorHeader.MAX_ENTRIES) {
+                            throw invalid(
+                                    index,
+                                    "weight_map",
+                                    "more than " + TensorHeader.MAX_ENTRIES + " tensors");
+                        }
                         if (reader.peek() != JsonToken.STRING) {
                             throw invalid(index, "weight_map." + tensor, "expected a file name");
                         }
@@ -336,15 +354,14 @@ final class ShardedCheckpoints {
                 }
             }
             reader.endObject();
+            if (reader.peek() != JsonToken.END_DOCUMENT) {
+                throw invalid(index, null, "content after the JSON object");
+            }
         } catch (CheckpointFormatException e) {
             throw e;
         } catch (IOException | IllegalStateException | NumberFormatException e) {
             throw new CheckpointFormatException(
-                    ErrorKind.INVALID_INDEX,
-                    index,
-                    null,
-                    "index is not valid JSON: " + e.getMessage(),
-                    e);
+                    ErrorKind.INVALID_INDEX, index, null, "index is " + JsonErrors.describe(e), e);
         }
         if (weightMap.isEmpty()) {
             throw invalid(index, "weight_map", "missing or empty");

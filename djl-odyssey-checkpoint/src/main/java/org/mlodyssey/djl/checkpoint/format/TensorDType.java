@@ -9,7 +9,9 @@ import java.util.Optional;
 /**
  * The element types a named-tensor file can hold, named as the safetensors format names them.
  *
- * <p>Every element is stored little-endian; {@link #BOOL} is one byte per element, 0 or 1.
+ * <p>Every element is stored little-endian; {@link #BOOL} is one byte per element, 0 for false and
+ * any other value for true (DJL writes 0 or 1); the format layer stores and returns the bytes as
+ * they are.
  */
 public enum TensorDType {
     /** IEEE 754 half precision. */

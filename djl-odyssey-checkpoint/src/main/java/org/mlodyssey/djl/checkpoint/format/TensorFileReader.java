@@ -11,12 +11,13 @@ import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32C;
 import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.ErrorKind;
+import org.mlodyssey.djl.io.BoundedFiles;
+import org.mlodyssey.djl.io.BoundedReadException;
 
 /**
  * Reads a named-tensor file: validates its header completely on open, then maps each tensor's bytes
@@ -79,7 +80,13 @@ public final class TensorFileReader implements Closeable {
      */
     public static TensorFileReader open(Path file, boolean verify, long maxHeaderBytes)
             throws IOException {
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+        FileChannel channel;
+        try {
+            channel = BoundedFiles.openRegular(file);
+        } catch (BoundedReadException e) {
+            throw new CheckpointFormatException(
+                    ErrorKind.NOT_A_REGULAR_FILE, file, null, e.getDetail(), e);
+        }
         try {
             return open(file, channel, verify, maxHeaderBytes);
         } catch (IOException | RuntimeException e) {
@@ -156,19 +163,30 @@ public final class TensorFileReader implements Closeable {
         }
         String list = metadata.getOrDefault(FormatKeys.TENSOR_CRC32C, "");
         List<TensorEntry> entries = header.entries();
-        String[] parts = list.isEmpty() ? new String[0] : list.split(",", -1);
-        if (parts.length != entries.size()) {
+        // Counted and parsed in place: no array of substrings as large as the list.
+        int count = list.isEmpty() ? 0 : 1;
+        for (int i = 0; i < list.length(); i++) {
+            if (list.charAt(i) == ',') {
+                count++;
+            }
+        }
+        if (count != entries.size()) {
             throw new CheckpointFormatException(
                     ErrorKind.INVALID_METADATA,
                     file,
                     FormatKeys.TENSOR_CRC32C,
-                    parts.length + " checksums for " + entries.size() + " tensors");
+                    count + " checksums for " + entries.size() + " tensors");
         }
         Map<String, Integer> result = new HashMap<>();
-        for (int i = 0; i < parts.length; i++) {
+        int start = 0;
+        for (int i = 0; i < count; i++) {
+            int end = list.indexOf(',', start);
+            end = end < 0 ? list.length() : end;
             result.put(
                     entries.get(i).name(),
-                    FormatKeys.parseHex(parts[i], file, FormatKeys.TENSOR_CRC32C));
+                    FormatKeys.parseHex(
+                            list.substring(start, end), file, FormatKeys.TENSOR_CRC32C));
+            start = end + 1;
         }
         return result;
     }

@@ -8,21 +8,17 @@ import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import com.google.gson.stream.JsonWriter;
-import com.google.gson.stream.MalformedJsonException;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.StringReader;
+import java.io.InputStreamReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +26,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.zip.CRC32C;
 import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.ErrorKind;
+import org.mlodyssey.djl.io.BoundedFiles;
+import org.mlodyssey.djl.io.BoundedReadException;
+import org.mlodyssey.djl.io.UntrustedText;
 
 /**
  * The JSON header of a named-tensor file: the tensors in data order and the {@code __metadata__}
@@ -40,6 +39,17 @@ public final class TensorHeader {
     /** The largest header a reader accepts by default: 100 MiB, as the safetensors reference. */
     public static final long DEFAULT_MAX_HEADER_BYTES = 100L << 20;
 
+    /**
+     * The most tensors plus metadata entries a header may hold: 524,288. With the 100 MiB header
+     * cap, this bounds the heap that opening any file needs (the header bytes, plus at most about
+     * 700 bytes per entry, a 64-dimension shape being the largest) to under 450 MiB, so a reader
+     * fits a 512 MiB heap whatever the file holds. Real files hold thousands of tensors.
+     */
+    public static final int MAX_ENTRIES = 1 << 19;
+
+    private static final java.util.regex.Pattern INTEGER =
+            java.util.regex.Pattern.compile("-?(0|[1-9][0-9]*)");
+
     /** The JSON key of the metadata map. */
     public static final String METADATA_KEY = "__metadata__";
 
@@ -47,14 +57,14 @@ public final class TensorHeader {
     private final Map<String, TensorEntry> byName;
     private final Map<String, String> metadata;
 
-    private TensorHeader(List<TensorEntry> entries, Map<String, String> metadata) {
-        this.entries = Collections.unmodifiableList(new ArrayList<>(entries));
-        Map<String, TensorEntry> index = new LinkedHashMap<>();
-        for (TensorEntry entry : entries) {
-            index.put(entry.name(), entry);
-        }
-        this.byName = Collections.unmodifiableMap(index);
-        this.metadata = Collections.unmodifiableMap(new TreeMap<>(metadata));
+    /** Takes ownership of its arguments, which the caller built for it and no longer changes. */
+    private TensorHeader(
+            List<TensorEntry> entries,
+            Map<String, TensorEntry> byName,
+            TreeMap<String, String> metadata) {
+        this.entries = Collections.unmodifiableList(entries);
+        this.byName = Collections.unmodifiableMap(byName);
+        this.metadata = Collections.unmodifiableMap(metadata);
     }
 
     /**
@@ -69,14 +79,15 @@ public final class TensorHeader {
     public static TensorHeader of(
             List<TensorEntry> entries, Map<String, String> metadata, long dataLength)
             throws CheckpointFormatException {
-        Set<String> names = new HashSet<>();
+        Map<String, TensorEntry> byName = new LinkedHashMap<>();
         for (TensorEntry entry : entries) {
-            if (!names.add(entry.name())) {
+            if (byName.put(entry.name(), entry) != null) {
                 throw new CheckpointFormatException(
                         ErrorKind.DUPLICATE_NAME, null, entry.name(), "tensor name used twice");
             }
         }
-        return validate(new ArrayList<>(entries), metadata, null, dataLength);
+        return validate(
+                new ArrayList<>(entries), byName, new TreeMap<>(metadata), null, dataLength);
     }
 
     /**
@@ -90,42 +101,60 @@ public final class TensorHeader {
      */
     public static TensorHeader parse(byte[] json, Path file, long dataLength)
             throws CheckpointFormatException {
-        String text;
         try {
-            text =
-                    StandardCharsets.UTF_8
-                            .newDecoder()
-                            .onMalformedInput(CodingErrorAction.REPORT)
-                            .onUnmappableCharacter(CodingErrorAction.REPORT)
-                            .decode(ByteBuffer.wrap(json))
-                            .toString();
-        } catch (CharacterCodingException e) {
+            BoundedFiles.checkUtf8(json, file);
+        } catch (BoundedReadException e) {
             throw new CheckpointFormatException(
-                    ErrorKind.INVALID_UTF8, file, "header", "header is not valid UTF-8", e);
+                    ErrorKind.INVALID_UTF8,
+                    file,
+                    "header",
+                    "header is not valid UTF-8: first bad byte at header offset " + e.getOffset(),
+                    e);
         }
-        List<TensorEntry> entries = new ArrayList<>();
-        Map<String, String> metadata = new TreeMap<>();
-        try (JsonReader reader = new JsonReader(new StringReader(text))) {
+        if (json.length >= 3
+                && (json[0] & 0xff) == 0xef
+                && (json[1] & 0xff) == 0xbb
+                && (json[2] & 0xff) == 0xbf) {
+            throw new CheckpointFormatException(
+                    ErrorKind.INVALID_JSON,
+                    file,
+                    "header",
+                    "header starts with a byte order mark, which JSON does not allow");
+        }
+        Map<String, TensorEntry> byName = new LinkedHashMap<>();
+        TreeMap<String, String> metadata = new TreeMap<>();
+        // The bytes are valid UTF-8: decode them as the parser goes, never as one whole String.
+        try (JsonReader reader =
+                new JsonReader(
+                        new InputStreamReader(
+                                new ByteArrayInputStream(json), StandardCharsets.UTF_8))) {
             reader.setStrictness(Strictness.STRICT);
             expect(reader, JsonToken.BEGIN_OBJECT, file, "header");
             reader.beginObject();
-            Set<String> names = new HashSet<>();
             boolean sawMetadata = false;
             while (reader.hasNext()) {
-                String name = reader.nextName();
+                String name = checkText(reader.nextName(), file, "tensor name");
                 if (METADATA_KEY.equals(name)) {
                     if (sawMetadata) {
                         throw new CheckpointFormatException(
                                 ErrorKind.DUPLICATE_NAME, file, METADATA_KEY, "appears twice");
                     }
                     sawMetadata = true;
-                    readMetadata(reader, file, metadata);
+                    readMetadata(reader, file, metadata, byName.size());
                 } else {
-                    if (!names.add(name)) {
+                    if (name.isEmpty()) {
+                        throw new CheckpointFormatException(
+                                ErrorKind.INVALID_HEADER,
+                                file,
+                                "header",
+                                "a tensor has an empty name");
+                    }
+                    if (byName.containsKey(name)) {
                         throw new CheckpointFormatException(
                                 ErrorKind.DUPLICATE_NAME, file, name, "tensor name used twice");
                     }
-                    entries.add(readEntry(reader, file, name));
+                    checkCount(byName.size() + metadata.size(), file);
+                    byName.put(name, readEntry(reader, file, name));
                 }
             }
             reader.endObject();
@@ -133,31 +162,61 @@ public final class TensorHeader {
                 throw new CheckpointFormatException(
                         ErrorKind.INVALID_JSON, file, "header", "content after the JSON object");
             }
-        } catch (MalformedJsonException | java.io.EOFException | IllegalStateException e) {
+        } catch (CheckpointFormatException e) {
+            throw e;
+        } catch (IOException | IllegalStateException | NumberFormatException e) {
             throw new CheckpointFormatException(
                     ErrorKind.INVALID_JSON,
                     file,
                     "header",
-                    "header is not valid JSON: " + e.getMessage(),
+                    "header is " + JsonErrors.describe(e),
                     e);
-        } catch (CheckpointFormatException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new CheckpointFormatException(
-                    ErrorKind.INVALID_JSON, file, "header", "cannot read header JSON", e);
         }
-        return validate(entries, metadata, file, dataLength);
+        return validate(new ArrayList<>(byName.values()), byName, metadata, file, dataLength);
     }
 
-    private static void readMetadata(JsonReader reader, Path file, Map<String, String> metadata)
+    private static void checkCount(int count, Path file) throws CheckpointFormatException {
+        if (count >= MAX_ENTRIES) {
+            throw new CheckpointFormatException(
+                    ErrorKind.HEADER_TOO_LARGE,
+                    file,
+                    "header",
+                    "more than "
+                            + MAX_ENTRIES
+                            + " tensors and metadata entries, the most a header may hold");
+        }
+    }
+
+    /**
+     * Refuses a string with an unpaired surrogate (JSON can spell one as an escape), which is not
+     * Unicode text and which UTF-8, and so the writer, cannot encode.
+     */
+    private static String checkText(String text, Path file, String what)
+            throws CheckpointFormatException {
+        int at = UntrustedText.indexOfUnpairedSurrogate(text);
+        if (at >= 0) {
+            throw new CheckpointFormatException(
+                    ErrorKind.INVALID_HEADER,
+                    file,
+                    "header",
+                    String.format(
+                            "a %s holds the unpaired surrogate \\u%04x, which is not Unicode text",
+                            what, (int) text.charAt(at)));
+        }
+        return text;
+    }
+
+    private static void readMetadata(
+            JsonReader reader, Path file, Map<String, String> metadata, int tensors)
             throws IOException {
         expect(reader, JsonToken.BEGIN_OBJECT, file, METADATA_KEY);
         reader.beginObject();
         while (reader.hasNext()) {
-            String key = reader.nextName();
+            String key = checkText(reader.nextName(), file, "metadata key");
             String field = METADATA_KEY + "." + key;
             expect(reader, JsonToken.STRING, file, field);
-            if (metadata.put(key, reader.nextString()) != null) {
+            checkCount(tensors + metadata.size(), file);
+            if (metadata.put(key, checkText(reader.nextString(), file, "metadata value")) != null) {
                 throw new CheckpointFormatException(
                         ErrorKind.DUPLICATE_NAME, file, field, "metadata key used twice");
             }
@@ -247,7 +306,7 @@ public final class TensorHeader {
         while (reader.hasNext()) {
             expect(reader, JsonToken.NUMBER, file, field);
             String literal = reader.nextString();
-            if (!literal.matches("-?(0|[1-9][0-9]*)")) {
+            if (!INTEGER.matcher(literal).matches()) {
                 throw new CheckpointFormatException(
                         ErrorKind.INVALID_HEADER,
                         file,
@@ -305,7 +364,11 @@ public final class TensorHeader {
     }
 
     private static TensorHeader validate(
-            List<TensorEntry> entries, Map<String, String> metadata, Path file, long dataLength)
+            List<TensorEntry> entries,
+            Map<String, TensorEntry> byName,
+            TreeMap<String, String> metadata,
+            Path file,
+            long dataLength)
             throws CheckpointFormatException {
         for (TensorEntry entry : entries) {
             long expected = byteSize(entry.dtype(), entry.shape(), file, entry.name());
@@ -369,7 +432,7 @@ public final class TensorHeader {
                     null,
                     (dataLength - position) + " bytes after the last tensor's data");
         }
-        return new TensorHeader(entries, metadata);
+        return new TensorHeader(entries, byName, metadata);
     }
 
     /**
@@ -489,11 +552,12 @@ public final class TensorHeader {
      * @return the checksum
      */
     public int canonicalCrc32c(Set<String> excluded) {
-        StringBuilder sb = new StringBuilder();
+        // Fed field by field: the canonical form of a large header is never held in memory.
+        CRC32C crc = new CRC32C();
         for (TensorEntry entry : entries) {
-            sb.append('t');
-            field(sb, entry.name());
-            field(sb, entry.dtype().safetensorsName());
+            crc.update('t');
+            field(crc, entry.name());
+            field(crc, entry.dtype().safetensorsName());
             StringBuilder dims = new StringBuilder();
             for (long dim : entry.shape()) {
                 if (dims.length() > 0) {
@@ -501,29 +565,41 @@ public final class TensorHeader {
                 }
                 dims.append(dim);
             }
-            field(sb, dims.toString());
-            field(sb, entry.begin() + "," + entry.end());
+            field(crc, dims.toString());
+            field(crc, entry.begin() + "," + entry.end());
         }
         List<Map.Entry<String, String>> sorted = new ArrayList<>(metadata.entrySet());
-        sorted.sort((a, b) -> compareUtf8(a.getKey(), b.getKey()));
+        sorted.sort((a, b) -> compareCodePoints(a.getKey(), b.getKey()));
         for (Map.Entry<String, String> entry : sorted) {
             if (!excluded.contains(entry.getKey())) {
-                sb.append('m');
-                field(sb, entry.getKey());
-                field(sb, entry.getValue());
+                crc.update('m');
+                field(crc, entry.getKey());
+                field(crc, entry.getValue());
             }
         }
-        CRC32C crc = new CRC32C();
-        crc.update(sb.toString().getBytes(StandardCharsets.UTF_8));
         return (int) crc.getValue();
     }
 
-    private static void field(StringBuilder sb, String value) {
-        sb.append(value.getBytes(StandardCharsets.UTF_8).length).append(':').append(value);
+    private static void field(CRC32C crc, String value) {
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        crc.update(Integer.toString(bytes.length).getBytes(StandardCharsets.US_ASCII));
+        crc.update(':');
+        crc.update(bytes);
     }
 
-    private static int compareUtf8(String a, String b) {
-        return Arrays.compareUnsigned(
-                a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+    /** Orders strings as their UTF-8 bytes would be ordered: by code point. */
+    private static int compareCodePoints(String a, String b) {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            int ca = a.codePointAt(i);
+            int cb = b.codePointAt(j);
+            if (ca != cb) {
+                return Integer.compare(ca, cb);
+            }
+            i += Character.charCount(ca);
+            j += Character.charCount(cb);
+        }
+        return Integer.compare(a.length() - i, b.length() - j);
     }
 }

@@ -7,11 +7,12 @@ package org.mlodyssey.djl.checkpoint.listener;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.mlodyssey.djl.checkpoint.format.AtomicFiles;
+import org.mlodyssey.djl.io.BoundedFiles;
+import org.mlodyssey.djl.io.UntrustedText;
 
 /**
  * The {@code latest} file of a directory of checkpoints: one line naming the newest committed
@@ -51,7 +52,7 @@ public final class LatestPointer {
     public static Optional<Path> read(Path root) throws IOException {
         String text;
         try {
-            text = Files.readString(root.resolve(FILE_NAME), StandardCharsets.UTF_8).strip();
+            text = BoundedFiles.readUtf8(root.resolve(FILE_NAME), 4096).strip();
         } catch (NoSuchFileException e) {
             return Optional.empty();
         }
@@ -63,7 +64,7 @@ public final class LatestPointer {
             throw new IOException(
                     root.resolve(FILE_NAME)
                             + " does not name a checkpoint directory: '"
-                            + text
+                            + UntrustedText.forMessage(text)
                             + "'");
         }
         return Optional.of(root.resolve(text));

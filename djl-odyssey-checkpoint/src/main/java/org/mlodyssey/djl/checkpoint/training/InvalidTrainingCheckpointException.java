@@ -7,6 +7,7 @@ package org.mlodyssey.djl.checkpoint.training;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Objects;
+import org.mlodyssey.djl.io.UntrustedText;
 
 /**
  * Thrown when a training checkpoint directory must not be loaded: no manifest (never committed, or
@@ -74,11 +75,11 @@ public class InvalidTrainingCheckpointException extends IOException {
             Reason reason, Path directory, String file, String detail, Throwable cause) {
         super(
                 "Training checkpoint "
-                        + directory
+                        + UntrustedText.escape(String.valueOf(directory))
                         + ": "
-                        + file
+                        + UntrustedText.forMessage(file)
                         + ": "
-                        + detail
+                        + UntrustedText.forMessage(detail, 2000)
                         + " ("
                         + reason
                         + ")",

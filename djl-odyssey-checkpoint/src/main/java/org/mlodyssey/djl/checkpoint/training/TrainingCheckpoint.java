@@ -10,10 +10,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.Trainer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -23,6 +19,8 @@ import java.util.zip.CRC32C;
 import org.mlodyssey.djl.checkpoint.ndarray.NDArrayCheckpoints;
 import org.mlodyssey.djl.checkpoint.training.InvalidTrainingCheckpointException.Reason;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpointManifest.FileEntry;
+import org.mlodyssey.djl.io.BoundedFiles;
+import org.mlodyssey.djl.io.BoundedReadException;
 
 /**
  * A committed training checkpoint directory whose manifest and files have been verified.
@@ -39,7 +37,10 @@ public final class TrainingCheckpoint {
     /** The optimizer tensors file, in the named-tensor format. */
     public static final String OPTIMIZER_FILE = "optimizer.safetensors";
 
-    /** The largest manifest read, in bytes (16 MiB); a real one is a few hundred bytes. */
+    /**
+     * The largest manifest (and trainer state file) read, in bytes (16 MiB); a real manifest is a
+     * few hundred bytes.
+     */
     static final int MAX_MANIFEST_BYTES = 16 << 20;
 
     static final List<String> REQUIRED_FILES =
@@ -68,8 +69,7 @@ public final class TrainingCheckpoint {
      */
     public static TrainingCheckpoint open(Path directory)
             throws InvalidTrainingCheckpointException {
-        String json = readManifest(directory);
-        TrainingCheckpointManifest manifest = TrainingCheckpointManifest.parse(directory, json);
+        TrainingCheckpointManifest manifest = readManifest(directory);
         for (String required : REQUIRED_FILES) {
             if (!manifest.files().containsKey(required)) {
                 throw new InvalidTrainingCheckpointException(
@@ -82,22 +82,7 @@ public final class TrainingCheckpoint {
         for (Map.Entry<String, FileEntry> entry : manifest.files().entrySet()) {
             verifyFile(directory, entry.getKey(), entry.getValue());
         }
-        String stateJson;
-        try {
-            stateJson =
-                    Files.readString(
-                            directory.resolve(TrainingStateJson.FILE_NAME), StandardCharsets.UTF_8);
-        } catch (CharacterCodingException e) {
-            throw new InvalidTrainingCheckpointException(
-                    Reason.MALFORMED_TRAINER_STATE,
-                    directory,
-                    TrainingStateJson.FILE_NAME,
-                    "not valid UTF-8",
-                    e);
-        } catch (IOException e) {
-            throw unreadable(directory, TrainingStateJson.FILE_NAME, e);
-        }
-        TrainingStateJson.Content state = TrainingStateJson.parse(directory, stateJson);
+        TrainingStateJson.Content state = readTrainerState(directory);
         TrainingProgress p = state.progress();
         if (p.globalStep() != manifest.globalStep()
                 || p.epoch() != manifest.epoch()
@@ -123,46 +108,99 @@ public final class TrainingCheckpoint {
         return new TrainingCheckpoint(directory, manifest, state);
     }
 
-    /** Reads the manifest, at most {@link #MAX_MANIFEST_BYTES}, as strict UTF-8. */
-    private static String readManifest(Path directory) throws InvalidTrainingCheckpointException {
+    /**
+     * Reads and parses a checkpoint's manifest: at most {@link #MAX_MANIFEST_BYTES} of strict UTF-8
+     * from a regular file (see {@link BoundedFiles}).
+     *
+     * <p>This is how every reader of a manifest gets it, the command line's included: {@link #open}
+     * then checks the files it lists.
+     *
+     * @param directory the checkpoint directory
+     * @return the manifest, not yet checked against the other files
+     * @throws InvalidTrainingCheckpointException if the manifest is missing, not a regular file,
+     *     too large or malformed
+     */
+    public static TrainingCheckpointManifest readManifest(Path directory)
+            throws InvalidTrainingCheckpointException {
         String name = TrainingCheckpointManifest.FILE_NAME;
-        byte[] bytes;
-        try (InputStream in = Files.newInputStream(directory.resolve(name))) {
-            bytes = in.readNBytes(MAX_MANIFEST_BYTES + 1);
+        String json =
+                readText(
+                        directory,
+                        name,
+                        Reason.MALFORMED_MANIFEST,
+                        Reason.MISSING_MANIFEST,
+                        "no manifest: the checkpoint was never committed");
+        return TrainingCheckpointManifest.parse(directory, json);
+    }
+
+    /**
+     * Reads and parses a checkpoint's trainer state file, bounded as the manifest.
+     *
+     * @param directory the checkpoint directory
+     * @return the content
+     * @throws InvalidTrainingCheckpointException if the file is missing, not a regular file, too
+     *     large or malformed
+     */
+    static TrainingStateJson.Content readTrainerState(Path directory)
+            throws InvalidTrainingCheckpointException {
+        String json =
+                readText(
+                        directory,
+                        TrainingStateJson.FILE_NAME,
+                        Reason.MALFORMED_TRAINER_STATE,
+                        Reason.MISSING_FILE,
+                        "listed in the manifest but absent");
+        return TrainingStateJson.parse(directory, json);
+    }
+
+    /**
+     * Reads one of a checkpoint's JSON files with {@link BoundedFiles}, turning each way it can
+     * fail into the reason a caller acts on.
+     */
+    private static String readText(
+            Path directory, String name, Reason malformed, Reason missing, String missingDetail)
+            throws InvalidTrainingCheckpointException {
+        try {
+            return BoundedFiles.readUtf8(directory.resolve(name), MAX_MANIFEST_BYTES);
         } catch (NoSuchFileException e) {
             throw new InvalidTrainingCheckpointException(
-                    Reason.MISSING_MANIFEST,
-                    directory,
-                    name,
-                    "no manifest: the checkpoint was never committed",
-                    e);
+                    missing, directory, name, missingDetail, e);
+        } catch (BoundedReadException e) {
+            switch (e.getKind()) {
+                case TOO_LARGE:
+                    throw new InvalidTrainingCheckpointException(
+                            malformed == Reason.MALFORMED_MANIFEST
+                                    ? Reason.MANIFEST_TOO_LARGE
+                                    : malformed,
+                            directory,
+                            name,
+                            "is more than "
+                                    + MAX_MANIFEST_BYTES
+                                    + " bytes, the most this file may have",
+                            e);
+                case INVALID_UTF8:
+                    throw new InvalidTrainingCheckpointException(
+                            malformed,
+                            directory,
+                            name,
+                            "not valid UTF-8 (first bad byte at offset " + e.getOffset() + ")",
+                            e);
+                default:
+                    throw unreadable(directory, name, e);
+            }
         } catch (IOException e) {
             throw unreadable(directory, name, e);
-        }
-        if (bytes.length > MAX_MANIFEST_BYTES) {
-            throw new InvalidTrainingCheckpointException(
-                    Reason.MANIFEST_TOO_LARGE,
-                    directory,
-                    name,
-                    "is more than " + MAX_MANIFEST_BYTES + " bytes, the most a manifest may have");
-        }
-        try {
-            return StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            throw new InvalidTrainingCheckpointException(
-                    Reason.MALFORMED_MANIFEST, directory, name, "not valid UTF-8", e);
         }
     }
 
     private static InvalidTrainingCheckpointException unreadable(
             Path directory, String name, IOException cause) {
+        String why =
+                cause instanceof BoundedReadException
+                        ? "is not a regular file (a directory, FIFO or device)"
+                        : "cannot be read: " + cause;
         return new InvalidTrainingCheckpointException(
-                Reason.UNREADABLE_FILE, directory, name, "cannot be read: " + cause, cause);
+                Reason.UNREADABLE_FILE, directory, name, why, cause);
     }
 
     static FileEntry describe(Path file) throws IOException {

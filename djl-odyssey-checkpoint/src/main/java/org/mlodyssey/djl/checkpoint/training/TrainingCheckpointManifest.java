@@ -9,6 +9,11 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import java.io.IOException;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -19,6 +24,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
+import org.mlodyssey.djl.checkpoint.format.JsonErrors;
 import org.mlodyssey.djl.checkpoint.training.InvalidTrainingCheckpointException.Reason;
 
 /**
@@ -258,15 +264,22 @@ public record TrainingCheckpointManifest(
         Fields(Path directory, String file, String json) throws InvalidTrainingCheckpointException {
             this.directory = directory;
             this.file = file;
-            try {
-                JsonElement element = JsonParser.parseString(json);
+            if (json.startsWith("\ufeff")) {
+                throw malformed("starts with a byte order mark, which JSON does not allow");
+            }
+            try (JsonReader reader = new JsonReader(new StringReader(json))) {
+                reader.setStrictness(Strictness.STRICT);
+                JsonElement element = JsonParser.parseReader(reader);
+                if (reader.peek() != JsonToken.END_DOCUMENT) {
+                    throw malformed("content after the JSON object");
+                }
                 if (!element.isJsonObject()) {
                     throw malformed("not a JSON object");
                 }
                 root = element.getAsJsonObject();
-            } catch (JsonParseException e) {
+            } catch (JsonParseException | IOException | IllegalStateException e) {
                 throw new InvalidTrainingCheckpointException(
-                        reason(), directory, file, "not valid JSON: " + e.getMessage(), e);
+                        reason(), directory, file, JsonErrors.describe(e), e);
             }
         }
 

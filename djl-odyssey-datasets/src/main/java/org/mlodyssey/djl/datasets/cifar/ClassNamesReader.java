@@ -5,18 +5,17 @@
 package org.mlodyssey.djl.datasets.cifar;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.mlodyssey.djl.datasets.format.DataFileInput;
 import org.mlodyssey.djl.datasets.format.DatasetFormatException;
 import org.mlodyssey.djl.datasets.format.DatasetFormatException.Kind;
 
 /** Reads a CIFAR label-name file: one class name per line, blank lines ignored. */
 public final class ClassNamesReader {
 
-    private static final long MAX_BYTES = 1 << 16;
+    private static final int MAX_BYTES = 1 << 16;
 
     private ClassNamesReader() {}
 
@@ -31,14 +30,8 @@ public final class ClassNamesReader {
      * @throws IOException if the file cannot be read
      */
     public static List<String> read(Path file, int expected) throws IOException {
-        if (Files.size(file) > MAX_BYTES) {
-            throw new DatasetFormatException(
-                    Kind.BAD_CLASS_NAMES,
-                    file,
-                    "a class-name file of " + Files.size(file) + " bytes");
-        }
         List<String> names = new ArrayList<>();
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        for (String line : DataFileInput.readTextLines(file, MAX_BYTES)) {
             if (!line.isBlank()) {
                 names.add(line.trim());
             }

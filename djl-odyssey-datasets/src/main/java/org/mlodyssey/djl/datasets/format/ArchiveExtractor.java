@@ -17,6 +17,8 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 import org.mlodyssey.djl.datasets.format.DatasetFormatException.Kind;
+import org.mlodyssey.djl.io.BoundedFiles;
+import org.mlodyssey.djl.io.BoundedReadException;
 
 /**
  * Extracts chosen members of a zip or tar.gz archive into chosen files, each placed atomically (a
@@ -28,6 +30,12 @@ import org.mlodyssey.djl.datasets.format.DatasetFormatException.Kind;
 public final class ArchiveExtractor {
 
     private static final int BLOCK = 512;
+
+    /**
+     * The most bytes one member may expand to (1 GiB; the largest file of the datasets' archives is
+     * under 200 MiB): a member that claims or delivers more fails before filling the disk.
+     */
+    public static final long MAX_MEMBER_BYTES = 1L << 30;
 
     private ArchiveExtractor() {}
 
@@ -43,8 +51,12 @@ public final class ArchiveExtractor {
     public static void extractZip(Path zip, Map<String, Path> members) throws IOException {
         ZipFile zipFile;
         try {
+            BoundedFiles.requireRegularFile(zip);
             zipFile = new ZipFile(zip.toFile());
-        } catch (ZipException e) {
+        } catch (BoundedReadException e) {
+            throw DatasetFormatException.from(e, Kind.NOT_A_REGULAR_FILE);
+        } catch (ZipException | java.io.EOFException e) {
+            // ZipFile reports a cut end record as an EOFException, not a ZipException
             throw new DatasetFormatException(
                     Kind.BAD_ARCHIVE, zip, "not a readable zip archive: " + e.getMessage(), e);
         }
@@ -57,6 +69,12 @@ public final class ArchiveExtractor {
                 }
                 try (InputStream in = zipFile.getInputStream(entry)) {
                     writeAtomically(in, entry.getSize(), member.getValue(), zip);
+                } catch (ZipException | java.io.EOFException e) {
+                    throw new DatasetFormatException(
+                            Kind.BAD_ARCHIVE,
+                            zip,
+                            "the member " + member.getKey() + " is damaged: " + e.getMessage(),
+                            e);
                 }
             }
         }
@@ -86,6 +104,14 @@ public final class ArchiveExtractor {
                 }
                 checkHeaderChecksum(header, tarGz, in.position());
                 long size = parseOctal(header, 124, 12, tarGz);
+                if (size > in.maxPayloadBytes()) {
+                    throw new DatasetFormatException(
+                            Kind.BAD_ARCHIVE,
+                            tarGz,
+                            "a tar member claims "
+                                    + size
+                                    + " bytes, more than the archive can hold");
+                }
                 long padded = Math.addExact(size, (BLOCK - size % BLOCK) % BLOCK);
                 char type = (char) header[156];
                 String name = longName != null ? longName : headerName(header);
@@ -121,9 +147,20 @@ public final class ArchiveExtractor {
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, target.getFileName().toString(), ".tmp");
         try {
-            long copied;
+            long copied = 0;
+            if (size > MAX_MEMBER_BYTES) {
+                throw tooLarge(archive, target);
+            }
             try (OutputStream out = Files.newOutputStream(tmp)) {
-                copied = in.transferTo(out);
+                byte[] buffer = new byte[1 << 16];
+                int n;
+                while ((n = in.read(buffer)) >= 0) {
+                    copied += n;
+                    if (copied > MAX_MEMBER_BYTES) {
+                        throw tooLarge(archive, target);
+                    }
+                    out.write(buffer, 0, n);
+                }
             }
             if (size >= 0 && copied != size) {
                 throw new DatasetFormatException(
@@ -141,6 +178,17 @@ public final class ArchiveExtractor {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    private static DatasetFormatException tooLarge(Path archive, Path target) {
+        return new DatasetFormatException(
+                Kind.BAD_ARCHIVE,
+                archive,
+                "the member for "
+                        + target.getFileName()
+                        + " is larger than "
+                        + MAX_MEMBER_BYTES
+                        + " bytes, more than any file of the datasets");
     }
 
     private static String strip(String name) {

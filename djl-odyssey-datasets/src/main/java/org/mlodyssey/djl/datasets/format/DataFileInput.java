@@ -6,16 +6,18 @@ package org.mlodyssey.djl.datasets.format;
 
 import java.io.BufferedInputStream;
 import java.io.Closeable;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.ZipException;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.mlodyssey.djl.io.BoundedFiles;
+import org.mlodyssey.djl.io.BoundedReadException;
 
 /**
  * Reads the payload of a dataset file, plain or gzip-compressed, and turns every way the bytes can
@@ -36,6 +38,14 @@ public final class DataFileInput implements Closeable {
 
     /** The most that deflate can expand its input by (RFC 1951: 258 bytes from 2 bits). */
     public static final long MAX_DEFLATE_RATIO = 1032;
+
+    /**
+     * The largest compression ratio for which a gzip trailer's size is trusted for allocating up
+     * front: 64 (real dataset files compress 2 to 6 times). The trailer is only checked at the end
+     * of the stream, so a forged one could otherwise make a 2 MB file allocate what its header
+     * claims; a file that compresses better is still read, its buffer growing as the data arrive.
+     */
+    public static final long TRUSTED_RATIO = 64;
 
     private static final int BUFFER_SIZE = 1 << 16;
 
@@ -67,8 +77,15 @@ public final class DataFileInput implements Closeable {
      *     gzip header is truncated or malformed
      */
     public static DataFileInput open(Path file) throws IOException {
-        long size = Files.size(file);
-        InputStream raw = new BufferedInputStream(Files.newInputStream(file), BUFFER_SIZE);
+        long size;
+        try {
+            size = BoundedFiles.requireRegularFile(file).size();
+        } catch (BoundedReadException e) {
+            throw DatasetFormatException.from(e, DatasetFormatException.Kind.NOT_A_REGULAR_FILE);
+        }
+        InputStream raw =
+                new BufferedInputStream(
+                        Channels.newInputStream(BoundedFiles.openRegular(file)), BUFFER_SIZE);
         try {
             raw.mark(2);
             int b0 = raw.read();
@@ -79,19 +96,30 @@ public final class DataFileInput implements Closeable {
                 return new DataFileInput(file, false, size, -1, raw);
             }
             long isize = readTrailerSize(file, size);
-            try {
-                return new DataFileInput(
-                        file, true, size, isize, new GZIPInputStream(raw, BUFFER_SIZE));
-            } catch (EOFException | ZipException e) {
-                throw new DatasetFormatException(
-                        DatasetFormatException.Kind.TRUNCATED_GZIP,
-                        file,
-                        "the gzip header is truncated or malformed: " + e.getMessage(),
-                        e);
-            }
+            return new DataFileInput(file, true, size, isize, new GzipMemberStream(raw, file));
         } catch (IOException | RuntimeException e) {
             raw.close();
             throw e;
+        }
+    }
+
+    /**
+     * Reads the lines of a small text file (a mapping or class-name file) with {@link
+     * BoundedFiles}: a regular file of at most {@code maxBytes} bytes of strict UTF-8.
+     *
+     * @param file the file
+     * @param maxBytes the largest size accepted
+     * @return the lines, without line terminators
+     * @throws DatasetFormatException with {@link DatasetFormatException.Kind#NOT_A_REGULAR_FILE},
+     *     or {@link DatasetFormatException.Kind#BAD_CLASS_NAMES} for a file too large or not UTF-8
+     *     (naming the offset of the first bad byte)
+     * @throws IOException if the file does not exist or cannot be read
+     */
+    public static List<String> readTextLines(Path file, int maxBytes) throws IOException {
+        try {
+            return BoundedFiles.readUtf8(file, maxBytes).lines().collect(Collectors.toList());
+        } catch (BoundedReadException e) {
+            throw DatasetFormatException.from(e, DatasetFormatException.Kind.BAD_CLASS_NAMES);
         }
     }
 
@@ -164,13 +192,13 @@ public final class DataFileInput implements Closeable {
      * a buffer of that size may be allocated before reading.
      *
      * <p>For a plain file: whether {@code bytes} is the file length. For a gzip file: whether
-     * {@code bytes} is below 4 GiB, within {@link #maxPayloadBytes()}, and equal to the ISIZE field
-     * of the gzip trailer (the uncompressed size modulo 2^32, exact for a single-member file). A
-     * {@code false} answer does not mean the file is malformed (a multi-member gzip file's trailer
-     * gives only its last member's size; a file over 4 GiB wraps it), only that the reader must not
-     * trust the size before the data arrive. A trailer is only checked against the data (by {@link
-     * GZIPInputStream}) at the end of the stream, so a crafted file can forge a matching one; the
-     * bound {@link #maxPayloadBytes()} still holds then.
+     * {@code bytes} is below 4 GiB, at most {@link #TRUSTED_RATIO} times the file length, and equal
+     * to the ISIZE field of the gzip trailer (the uncompressed size modulo 2^32, exact for a
+     * single-member file). A {@code false} answer does not mean the file is malformed (a
+     * multi-member gzip file's trailer gives only its last member's size; a file over 4 GiB wraps
+     * it), only that the reader must not trust the size before the data arrive. A trailer is only
+     * checked against the data (by {@link GzipMemberStream}) at the end of the stream, so a crafted
+     * file can forge a matching one; the bound {@link #maxPayloadBytes()} still holds then.
      *
      * @param bytes the payload size a header claims, header included
      * @return {@code true} if the file confirms the size
@@ -179,7 +207,10 @@ public final class DataFileInput implements Closeable {
         if (!gzip) {
             return bytes == fileSize;
         }
-        return bytes >= 0 && bytes < 1L << 32 && bytes <= maxPayloadBytes() && bytes == trailerSize;
+        return bytes >= 0
+                && bytes < 1L << 32
+                && bytes / TRUSTED_RATIO <= fileSize
+                && bytes == trailerSize;
     }
 
     /**
@@ -262,18 +293,7 @@ public final class DataFileInput implements Closeable {
     }
 
     private int read(byte[] b, int off, int len) throws IOException {
-        try {
-            return in.read(b, off, len);
-        } catch (EOFException | ZipException e) {
-            throw new DatasetFormatException(
-                    DatasetFormatException.Kind.TRUNCATED_GZIP,
-                    file,
-                    "the gzip stream is truncated or corrupt after "
-                            + position
-                            + " payload bytes: "
-                            + e.getMessage(),
-                    e);
-        }
+        return in.read(b, off, len);
     }
 
     /** {@inheritDoc} */

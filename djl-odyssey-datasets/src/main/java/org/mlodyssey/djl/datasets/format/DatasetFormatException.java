@@ -7,6 +7,9 @@ package org.mlodyssey.djl.datasets.format;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Objects;
+import org.mlodyssey.djl.io.BoundedFiles;
+import org.mlodyssey.djl.io.BoundedReadException;
+import org.mlodyssey.djl.io.UntrustedText;
 
 /**
  * Thrown when a dataset file is malformed: it names the file and says, through a {@link Kind},
@@ -22,6 +25,8 @@ public final class DatasetFormatException extends IOException {
 
     /** The ways a dataset file can be malformed. */
     public enum Kind {
+        /** The path is a directory, a FIFO or a device, not a regular file; it is not opened. */
+        NOT_A_REGULAR_FILE,
         /** The file does not start with the magic number of its format. */
         BAD_MAGIC,
         /** The IDX type code is unknown or not the element type the dataset expects. */
@@ -76,9 +81,32 @@ public final class DatasetFormatException extends IOException {
      * @param cause the underlying exception, or {@code null}
      */
     public DatasetFormatException(Kind kind, Path file, String detail, Throwable cause) {
-        super(file + ": " + kind + ": " + detail, cause);
+        super(
+                UntrustedText.escape(String.valueOf(file))
+                        + ": "
+                        + kind
+                        + ": "
+                        + UntrustedText.forMessage(detail, 2000),
+                cause);
         this.kind = Objects.requireNonNull(kind, "kind");
         this.file = Objects.requireNonNull(file, "file");
+    }
+
+    /**
+     * Turns a refusal of {@link BoundedFiles} into this exception: a path that is not a regular
+     * file stays {@link Kind#NOT_A_REGULAR_FILE}; a file too large or not UTF-8 takes the kind the
+     * caller gives for a malformed file.
+     *
+     * @param e the refusal
+     * @param malformed the kind for a file too large or not valid UTF-8
+     * @return the exception, naming the file and what is wrong
+     */
+    public static DatasetFormatException from(BoundedReadException e, Kind malformed) {
+        Kind kind =
+                e.getKind() == BoundedReadException.Kind.NOT_A_REGULAR_FILE
+                        ? Kind.NOT_A_REGULAR_FILE
+                        : malformed;
+        return new DatasetFormatException(kind, e.getFile(), e.getDetail(), e);
     }
 
     /**

@@ -73,9 +73,40 @@ public final class IdxReader implements Closeable {
      */
     public static IdxReader open(Path file, IdxType expectedType, int expectedDimensions)
             throws IOException {
+        return open(file, expectedType, expectedDimensions, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Opens an IDX file and validates its header, with a budget on its rows: a dataset passes the
+     * number of rows its official file has, so that a header claiming more fails before anything is
+     * allocated or decompressed, however well the file backs the claim.
+     *
+     * @param file the file, plain or gzip-compressed
+     * @param expectedType the element type the caller needs
+     * @param expectedDimensions the number of dimensions the caller needs
+     * @param maxRows the most rows (first dimension) accepted
+     * @return a reader positioned at the first row
+     * @throws DatasetFormatException with {@link Kind#BAD_DIMENSION} if the header declares more
+     *     rows, or if it is malformed in any other way
+     * @throws IOException if the file cannot be read
+     */
+    public static IdxReader open(
+            Path file, IdxType expectedType, int expectedDimensions, int maxRows)
+            throws IOException {
         DataFileInput input = DataFileInput.open(file);
         try {
-            return readHeader(input, expectedType, expectedDimensions);
+            IdxReader reader = readHeader(input, expectedType, expectedDimensions);
+            if (reader.getRowCount() > maxRows) {
+                throw new DatasetFormatException(
+                        Kind.BAD_DIMENSION,
+                        file,
+                        "the header declares "
+                                + reader.getRowCount()
+                                + " rows, more than the "
+                                + maxRows
+                                + " of the official file");
+            }
+            return reader;
         } catch (IOException | RuntimeException e) {
             input.close();
             throw e;
@@ -216,7 +247,25 @@ public final class IdxReader implements Closeable {
      */
     public static IdxArray readAll(Path file, IdxType expectedType, int expectedDimensions)
             throws IOException {
-        try (IdxReader reader = open(file, expectedType, expectedDimensions)) {
+        return readAll(file, expectedType, expectedDimensions, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Reads a whole IDX file into one array, with a budget on its rows (see {@link #open(Path,
+     * IdxType, int, int)}).
+     *
+     * @param file the file, plain or gzip-compressed
+     * @param expectedType the element type the caller needs
+     * @param expectedDimensions the number of dimensions the caller needs
+     * @param maxRows the most rows (first dimension) accepted
+     * @return the dimensions and the raw (big-endian) element bytes
+     * @throws DatasetFormatException if the file is malformed in any way or declares too many rows
+     * @throws IOException if the file cannot be read
+     */
+    public static IdxArray readAll(
+            Path file, IdxType expectedType, int expectedDimensions, int maxRows)
+            throws IOException {
+        try (IdxReader reader = open(file, expectedType, expectedDimensions, maxRows)) {
             long total = reader.payloadBytes;
             byte[] data = PayloadBuffers.allocate(file, total, reader.sizeConfirmed);
             int rowBytes = reader.rowBytes;

@@ -210,15 +210,20 @@ class IdxReaderTest {
         // only as data arrive and the read fails after a few MB, not after a 1.5 GB allocation.
         byte[] gz = gzip(idxU8(random(1_600_000), 1_500_000_000L));
         Path file = write(dir.resolve("huge.idx.gz"), gz);
+        assertEquals(Kind.TOO_LITTLE_DATA, readFailsWithinBytes(file, 64L << 20).getKind());
+    }
+
+    /** Reads a file whole, asserting it fails naming it after allocating less than a bound. */
+    private static DatasetFormatException readFailsWithinBytes(Path file, long bound) {
         long before = allocatedBytes();
         DatasetFormatException e =
                 assertThrows(
                         DatasetFormatException.class,
                         () -> IdxReader.readAll(file, IdxType.UNSIGNED_BYTE, 1));
         long allocated = allocatedBytes() - before;
-        assertEquals(Kind.TOO_LITTLE_DATA, e.getKind());
         assertEquals(file, e.getFile());
-        assertTrue(allocated < 64L << 20, "allocated " + allocated + " bytes");
+        assertTrue(allocated < bound, "allocated " + allocated + " bytes");
+        return e;
     }
 
     @Test
@@ -235,10 +240,26 @@ class IdxReaderTest {
             assertFalse(reader.isSizeConfirmed());
         }
         assertArrayEquals(data, IdxReader.readAll(p, IdxType.UNSIGNED_BYTE, 1).getData());
-        Path single = write(dir.resolve("single.idx.gz"), gzip(file));
+        // a single member confirms its size when it compresses like real data (not like a ramp)
+        byte[] noise = random(3 << 20);
+        Path single = write(dir.resolve("single.idx.gz"), gzip(idxU8(noise, noise.length)));
         try (IdxReader reader = IdxReader.open(single, IdxType.UNSIGNED_BYTE, 1)) {
             assertTrue(reader.isSizeConfirmed());
         }
+    }
+
+    @Test
+    void aForgedGzipTrailerDoesNotBuyAnAllocationOutOfProportionToTheFile() {
+        // 1.6 MB of incompressible data claiming 1.5 GB, with the trailer's ISIZE forged to match
+        // the claim: a ratio no real file has, so the claim is not trusted and the array grows only
+        // as data arrive; the forged trailer then fails its check.
+        long claimed = 1_500_000_000L;
+        byte[] gz = gzip(idxU8(random(1_600_000), claimed));
+        long isize = (8 + claimed) & 0xffffffffL;
+        for (int i = 0; i < 4; i++) {
+            gz[gz.length - 4 + i] = (byte) (isize >>> (8 * i));
+        }
+        readFailsWithinBytes(write(dir.resolve("forged.idx.gz"), gz), 64L << 20);
     }
 
     @Test

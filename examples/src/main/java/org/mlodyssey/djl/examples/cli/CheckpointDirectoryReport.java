@@ -7,7 +7,7 @@ package org.mlodyssey.djl.examples.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
+import java.nio.channels.Channels;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -20,9 +20,13 @@ import java.util.Optional;
 import java.util.zip.CRC32C;
 import org.mlodyssey.djl.checkpoint.format.AtomicFiles;
 import org.mlodyssey.djl.checkpoint.listener.LatestPointer;
+import org.mlodyssey.djl.checkpoint.training.InvalidTrainingCheckpointException;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoint;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpointManifest;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoints;
+import org.mlodyssey.djl.io.BoundedFiles;
+import org.mlodyssey.djl.io.BoundedReadException;
+import org.mlodyssey.djl.io.UntrustedText;
 
 /**
  * What {@code inspect} and {@code verify} say about directories: one training checkpoint (its
@@ -63,18 +67,13 @@ final class CheckpointDirectoryReport {
         List<String> problems = new ArrayList<>();
         TrainingCheckpointManifest manifest = null;
         try {
-            manifest =
-                    TrainingCheckpointManifest.parse(
-                            dir,
-                            Files.readString(
-                                    dir.resolve(TrainingCheckpointManifest.FILE_NAME),
-                                    StandardCharsets.UTF_8));
-        } catch (NoSuchFileException e) {
+            manifest = TrainingCheckpoint.readManifest(dir);
+        } catch (InvalidTrainingCheckpointException e) {
             problems.add(
-                    dir.resolve(TrainingCheckpointManifest.FILE_NAME)
-                            + ": missing (the checkpoint was never committed)");
-        } catch (IOException e) {
-            problems.add(e.getMessage());
+                    e.getReason() == InvalidTrainingCheckpointException.Reason.MISSING_MANIFEST
+                            ? dir.resolve(TrainingCheckpointManifest.FILE_NAME)
+                                    + ": missing (the checkpoint was never committed)"
+                            : e.getMessage());
         }
         if (manifest != null) {
             report.put("format", TrainingCheckpointManifest.FORMAT_NAME);
@@ -137,6 +136,8 @@ final class CheckpointDirectoryReport {
             }
         } catch (NoSuchFileException e) {
             status = "damaged: missing";
+        } catch (BoundedReadException e) {
+            status = "damaged: " + e.getDetail();
         } catch (IOException e) {
             status = "damaged: " + e.getMessage();
         }
@@ -168,7 +169,7 @@ final class CheckpointDirectoryReport {
     private static int crc32c(Path file) throws IOException {
         CRC32C crc = new CRC32C();
         byte[] buffer = new byte[1 << 16];
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = Channels.newInputStream(BoundedFiles.openRegular(file))) {
             int n;
             while ((n = in.read(buffer)) > 0) {
                 crc.update(buffer, 0, n);
@@ -277,28 +278,33 @@ final class CheckpointDirectoryReport {
      * @param report the report
      * @param out where to print
      */
+    /** A value read from a file, escaped for the terminal. */
+    static String t(Object value) {
+        return UntrustedText.escape(String.valueOf(value));
+    }
+
     @SuppressWarnings("unchecked")
     static void printText(Map<String, Object> report, PrintWriter out) {
         if ("checkpoint-directory".equals(report.get("kind"))) {
-            out.printf("directory:  %s (training checkpoints)%n", report.get("path"));
-            out.printf("latest:     %s%n", report.get("latest"));
-            out.printf("newest valid: %s%n", report.get("newest_valid"));
+            out.printf("directory:  %s (training checkpoints)%n", t(report.get("path")));
+            out.printf("latest:     %s%n", t(report.get("latest")));
+            out.printf("newest valid: %s%n", t(report.get("newest_valid")));
             out.printf("integrity:  %s%n", report.get("integrity"));
             for (Map<String, Object> row : (List<Map<String, Object>>) report.get("checkpoints")) {
                 out.printf(
                         "  %-50s %-9s %s%n",
-                        row.get("name"),
+                        t(row.get("name")),
                         row.get("status"),
                         row.containsKey("global_step")
                                 ? "step " + row.get("global_step") + ", epoch " + row.get("epoch")
                                 : "");
             }
             if ("damaged".equals(report.get("integrity"))) {
-                out.printf("problems:   %s%n", report.get("integrity_detail"));
+                out.printf("problems:   %s%n", t(report.get("integrity_detail")));
             }
             return;
         }
-        out.printf("checkpoint: %s%n", report.get("path"));
+        out.printf("checkpoint: %s%n", t(report.get("path")));
         if (report.containsKey("format_version")) {
             out.printf("format:     %s v%s%n", report.get("format"), report.get("format_version"));
             out.printf(
@@ -306,13 +312,16 @@ final class CheckpointDirectoryReport {
                     report.get("global_step"), report.get("epoch"), report.get("batch_in_epoch"));
             out.printf(
                     "created:    %s (DJL %s, %s)%n",
-                    report.get("created_at"), report.get("djl_version"), report.get("engine"));
+                    report.get("created_at"),
+                    t(report.get("djl_version")),
+                    t(report.get("engine")));
             Map<String, String> metadata = (Map<String, String>) report.get("metadata");
             out.printf("metadata:   %d entries%n", metadata.size());
-            metadata.forEach((k, v) -> out.printf("  %s = %s%n", k, v));
+            metadata.forEach((k, v) -> out.printf("  %s = %s%n", t(k), t(v)));
         }
         out.printf(
-                "integrity:  %s (%s)%n", report.get("integrity"), report.get("integrity_detail"));
+                "integrity:  %s (%s)%n",
+                report.get("integrity"), t(report.get("integrity_detail")));
         List<Map<String, Object>> files = (List<Map<String, Object>>) report.get("files");
         if (files != null) {
             out.println("files:");
@@ -320,10 +329,10 @@ final class CheckpointDirectoryReport {
                 List<Map<String, Object>> tensors = (List<Map<String, Object>>) file.get("tensors");
                 out.printf(
                         "  %-24s %10s bytes  crc32c %s  %s%s%n",
-                        file.get("name"),
+                        t(file.get("name")),
                         file.get("size"),
                         file.get("crc32c"),
-                        file.get("status"),
+                        t(file.get("status")),
                         tensors == null ? "" : ", " + tensors.size() + " tensors");
                 if (tensors != null) {
                     InspectCommand.printTensors(tensors, "      ", out);
@@ -331,7 +340,7 @@ final class CheckpointDirectoryReport {
             }
         }
         for (Object problem : (List<?>) report.get("problems")) {
-            out.printf("problem:    %s%n", problem);
+            out.printf("problem:    %s%n", t(problem));
         }
     }
 }

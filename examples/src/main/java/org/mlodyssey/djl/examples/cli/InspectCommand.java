@@ -72,7 +72,8 @@ public final class InspectCommand implements Callable<Integer> {
                 report = CheckpointDirectoryReport.inspectRoot(path);
             }
         } catch (IOException e) {
-            err.println("odyssey inspect: " + e.getMessage());
+            err.println("odyssey inspect: " + OdysseyCommand.describe(e));
+            err.flush();
             return 1;
         }
         if (json) {
@@ -138,7 +139,7 @@ public final class InspectCommand implements Callable<Integer> {
 
     @SuppressWarnings("unchecked")
     private static void printText(Map<String, Object> report, PrintWriter out) {
-        out.printf("file:       %s%n", report.get("path"));
+        out.printf("file:       %s%n", CheckpointDirectoryReport.t(report.get("path")));
         int version = (Integer) report.get("format_version");
         out.printf(
                 "format:     %s%n",
@@ -146,11 +147,16 @@ public final class InspectCommand implements Callable<Integer> {
                         ? "plain safetensors (no djl-odyssey metadata)"
                         : "djl-odyssey v" + version);
         out.printf(
-                "integrity:  %s (%s)%n", report.get("integrity"), report.get("integrity_detail"));
+                "integrity:  %s (%s)%n",
+                report.get("integrity"),
+                CheckpointDirectoryReport.t(report.get("integrity_detail")));
         Map<String, String> metadata = (Map<String, String>) report.get("metadata");
         out.printf("metadata:   %d entries%n", metadata.size());
         for (Map.Entry<String, String> entry : metadata.entrySet()) {
-            out.printf("  %s = %s%n", entry.getKey(), entry.getValue());
+            out.printf(
+                    "  %s = %s%n",
+                    CheckpointDirectoryReport.t(entry.getKey()),
+                    CheckpointDirectoryReport.t(entry.getValue()));
         }
         List<Map<String, Object>> tensors = (List<Map<String, Object>>) report.get("tensors");
         out.printf("tensors:    %d, %d bytes%n", tensors.size(), (Long) report.get("total_bytes"));
@@ -167,14 +173,15 @@ public final class InspectCommand implements Callable<Integer> {
     static void printTensors(List<Map<String, Object>> tensors, String indent, PrintWriter out) {
         int width = 4;
         for (Map<String, Object> row : tensors) {
-            width = Math.max(width, row.get("name").toString().length());
+            width = Math.max(width, CheckpointDirectoryReport.t(row.get("name")).length());
         }
+        width = Math.min(width, 120);
         out.printf(
                 indent + "%-" + width + "s  %-5s  %-20s  %s%n", "name", "dtype", "shape", "bytes");
         for (Map<String, Object> row : tensors) {
             out.printf(
                     indent + "%-" + width + "s  %-5s  %-20s  %d%n",
-                    row.get("name"),
+                    CheckpointDirectoryReport.t(row.get("name")),
                     row.get("dtype"),
                     Arrays.toString((long[]) row.get("shape")),
                     (Long) row.get("bytes"));

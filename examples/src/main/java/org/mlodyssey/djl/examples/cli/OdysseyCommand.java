@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Properties;
 import org.mlodyssey.djl.datasets.format.DatasetFormatException;
+import org.mlodyssey.djl.io.UntrustedText;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -30,7 +31,32 @@ import picocli.CommandLine.Command;
         })
 public final class OdysseyCommand implements Runnable {
 
+    /** The checkpoint writer's logger: its failures reach the user as the command's error. */
+    static final String WRITER_LOG_KEY =
+            "org.slf4j.simpleLogger.log.org.mlodyssey.djl.checkpoint.listener.CheckpointWriter";
+
     @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
+
+    private boolean verbose;
+
+    /**
+     * Sets {@code --verbose}, accepted before or after the subcommand: on failure, print the stack
+     * trace after the one-line message, and let the checkpoint writer log its failures in full.
+     *
+     * @param verbose whether to be verbose
+     */
+    @CommandLine.Option(
+            names = "--verbose",
+            scope = CommandLine.ScopeType.INHERIT,
+            description =
+                    "on failure, print the stack trace too; log the checkpoint writer's failures"
+                            + " in full")
+    void setVerbose(boolean verbose) {
+        this.verbose = verbose;
+        if (verbose && "off".equals(System.getProperty(WRITER_LOG_KEY))) {
+            System.setProperty(WRITER_LOG_KEY, "warn");
+        }
+    }
 
     /**
      * Runs the command line and exits the JVM with its exit code.
@@ -51,6 +77,11 @@ public final class OdysseyCommand implements Runnable {
         String key = "org.slf4j.simpleLogger.log.org.mlodyssey.djl.checkpoint.listener";
         if (System.getProperty(key) == null) {
             System.setProperty(key, "warn");
+        }
+        // A failed save (a full disk) reaches the user as the command's one-line error; the
+        // writer's own log of it, a stack trace, is printed only with --verbose.
+        if (System.getProperty(WRITER_LOG_KEY) == null) {
+            System.setProperty(WRITER_LOG_KEY, "off");
         }
     }
 
@@ -82,17 +113,22 @@ public final class OdysseyCommand implements Runnable {
 
     /**
      * Creates the command line. A failure while a command runs is reported in one line, {@code
-     * odyssey <command>: <message>}, with exit status 1; usage errors keep picocli's exit status 2.
+     * odyssey <command>: <message>}, with exit status 1 (and the stack trace after it with {@code
+     * --verbose}); usage errors keep picocli's exit status 2.
      *
      * @return the command line
      */
     public static CommandLine commandLine() {
-        CommandLine commandLine = new CommandLine(new OdysseyCommand());
+        OdysseyCommand root = new OdysseyCommand();
+        CommandLine commandLine = new CommandLine(root);
         commandLine.setExecutionExceptionHandler(
                 (e, failed, parseResult) -> {
-                    failed.getErr()
-                            .println(failed.getCommandSpec().qualifiedName() + ": " + describe(e));
-                    failed.getErr().flush();
+                    java.io.PrintWriter err = failed.getErr();
+                    err.println(failed.getCommandSpec().qualifiedName() + ": " + describe(e));
+                    if (root.verbose) {
+                        e.printStackTrace(err);
+                    }
+                    err.flush();
                     return 1;
                 });
         return commandLine;
@@ -100,12 +136,30 @@ public final class OdysseyCommand implements Runnable {
 
     /**
      * Describes a failure for a one-line error message; network failures while fetching a dataset
-     * say what to do offline.
+     * say what to do offline. The message's control characters (from a file name or a tensor name
+     * in it) are escaped, so that it cannot fake or erase other output; an unexpected exception
+     * says how to get its stack trace.
      *
      * @param e the failure
      * @return the message
      */
     static String describe(Exception e) {
+        String text = describeRaw(e);
+        StringBuilder sb = new StringBuilder();
+        for (String line : text.split("\n", -1)) {
+            sb.append(sb.length() == 0 ? "" : "\n").append(UntrustedText.escape(line));
+        }
+        if (!(e instanceof IOException)
+                && !(e instanceof IllegalArgumentException)
+                && !(e instanceof IllegalStateException)) {
+            sb.append(" (an unexpected ")
+                    .append(e.getClass().getSimpleName())
+                    .append("; --verbose prints its stack trace)");
+        }
+        return sb.toString();
+    }
+
+    private static String describeRaw(Exception e) {
         if (e instanceof java.net.UnknownHostException
                 || e instanceof java.net.SocketException
                 || e instanceof java.net.http.HttpTimeoutException

@@ -74,7 +74,7 @@ public final class VerifyCommand implements Callable<Integer> {
                             + " tensors, header and data checksums match)");
             return 0;
         } catch (IOException e) {
-            err.println("odyssey verify: damaged: " + e.getMessage());
+            err.println("odyssey verify: damaged: " + OdysseyCommand.describe(e));
             return 1;
         } finally {
             out.flush();
@@ -114,10 +114,12 @@ public final class VerifyCommand implements Callable<Integer> {
                 }
                 return 0;
             }
-            err.println("odyssey verify: damaged: " + report.get("integrity_detail"));
+            err.println(
+                    "odyssey verify: damaged: "
+                            + CheckpointDirectoryReport.t(report.get("integrity_detail")));
             return 1;
         } catch (IOException e) {
-            err.println("odyssey verify: " + e.getMessage());
+            err.println("odyssey verify: " + OdysseyCommand.describe(e));
             return 1;
         } finally {
             out.flush();

@@ -1,0 +1,101 @@
+/*
+ * Copyright 2026 The djl-odyssey authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package org.mlodyssey.djl.checkpoint.format;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.ErrorKind;
+
+/**
+ * Headers just under the caps, the costliest a reader accepts, parse in the bounded heap the spec
+ * states: this test runs in a JVM of 512 MiB ({@code surefire.argLine}).
+ */
+class HeaderHeapIT {
+
+    @TempDir Path dir;
+
+    /** Writes a file whose header holds {@code count} tensors of the given JSON shape. */
+    private static Path write(Path file, int count, String shape, int bytesEach, boolean odyssey)
+            throws IOException {
+        Path header = file.resolveSibling("header.json");
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(header), 1 << 20)) {
+            out.write('{');
+            if (odyssey) {
+                // a version 1 file: one checksum per tensor (not checked when opening unverified)
+                String crcs = ",00000000".repeat(count).substring(1);
+                out.write(
+                        ("\"__metadata__\":{\"odyssey.format\":\"djl-odyssey\","
+                                        + "\"odyssey.format_version\":\"1\","
+                                        + "\"odyssey.tensor_crc32c\":\""
+                                        + crcs
+                                        + "\"},")
+                                .getBytes(StandardCharsets.US_ASCII));
+            }
+            for (int i = 0; i < count; i++) {
+                String entry =
+                        (i == 0 ? "" : ",")
+                                + "\"tensor."
+                                + i
+                                + "\":{\"dtype\":\"U8\",\"shape\":"
+                                + shape
+                                + ",\"data_offsets\":["
+                                + (long) i * bytesEach
+                                + ","
+                                + (long) (i + 1) * bytesEach
+                                + "]}";
+                out.write(entry.getBytes(StandardCharsets.US_ASCII));
+            }
+            out.write('}');
+        }
+        long headerLength = Files.size(header);
+        try (FileChannel channel =
+                FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            channel.write(
+                    ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, headerLength));
+            try (FileChannel in = FileChannel.open(header)) {
+                in.transferTo(0, headerLength, channel);
+            }
+            channel.write(ByteBuffer.allocate(1), 8 + headerLength + (long) count * bytesEach - 1);
+        }
+        Files.delete(header);
+        return file;
+    }
+
+    @Test
+    void theCostliestHeaderUnderTheCapsParsesIn512MiB() throws IOException {
+        // 64-dimension shapes: the most heap per header byte; as many entries as fit 100 MiB
+        String shape = "[" + "1,".repeat(63) + "1]";
+        int count = Math.min(TensorHeader.MAX_ENTRIES - 4, 455_000);
+        Path file = write(dir.resolve("costly.safetensors"), count, shape, 1, true);
+        assertTrue(Files.size(file) < TensorHeader.DEFAULT_MAX_HEADER_BYTES + count + 8);
+        try (TensorFileReader reader =
+                TensorFileReader.open(file, false, TensorHeader.DEFAULT_MAX_HEADER_BYTES)) {
+            assertEquals(count, reader.header().entries().size());
+            assertEquals(1, reader.formatVersion());
+        }
+    }
+
+    @Test
+    void millionsOfEmptyTensorsAreRefusedNotParsedIntoTheHeap() throws IOException {
+        Path file = write(dir.resolve("empty.safetensors"), 1_700_000, "[0]", 0, false);
+        CheckpointFormatException e =
+                assertThrows(CheckpointFormatException.class, () -> TensorFileReader.open(file));
+        assertEquals(ErrorKind.HEADER_TOO_LARGE, e.getKind(), e.getMessage());
+    }
+}
