@@ -65,7 +65,14 @@ public class CheckpointFormatException extends IOException {
         /** A requested tensor is not in the file. */
         MISSING_TENSOR,
         /** A shard index is malformed, or a shard does not belong to it. */
-        INVALID_INDEX
+        INVALID_INDEX,
+        /**
+         * The file changed after it was opened: replaced, truncated, or cut while its data were
+         * being read through a mapping.
+         */
+        FILE_CHANGED,
+        /** The system refused to memory-map the file's data. */
+        MAP_FAILED
     }
 
     private final ErrorKind kind;

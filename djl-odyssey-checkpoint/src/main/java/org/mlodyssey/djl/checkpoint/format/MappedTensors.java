@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.ErrorKind;
 
 /**
  * The data of a loaded checkpoint's tensors, memory-mapped from their files: one mapping per file
@@ -98,7 +99,6 @@ public final class MappedTensors implements Closeable {
             entries.add(reader.entryOf(name));
         }
         entries.sort(Comparator.comparingLong(TensorEntry::begin));
-        FileChannel channel = reader.channel();
         FileChannel writable = null;
         if (copyOnWrite) {
             try {
@@ -111,6 +111,9 @@ public final class MappedTensors implements Closeable {
             }
         }
         try {
+            if (writable != null) {
+                checkSameFile(reader);
+            }
             int first = 0;
             while (first < entries.size()) {
                 long windowBegin = entries.get(first).begin();
@@ -121,10 +124,7 @@ public final class MappedTensors implements Closeable {
                 }
                 long length = entries.get(last).end() - windowBegin;
                 long position = reader.dataStart() + windowBegin;
-                MappedByteBuffer window =
-                        writable != null
-                                ? writable.map(FileChannel.MapMode.PRIVATE, position, length)
-                                : channel.map(FileChannel.MapMode.READ_ONLY, position, length);
+                MappedByteBuffer window = mapWindow(reader, writable, position, length);
                 mappings.add(window);
                 for (int i = first; i <= last; i++) {
                     TensorEntry entry = entries.get(i);
@@ -143,6 +143,56 @@ public final class MappedTensors implements Closeable {
             if (writable != null) {
                 writable.close(); // the mapping outlives the channel
             }
+        }
+    }
+
+    /** Refuses a path that no longer names the file the reader opened (replaced meanwhile). */
+    private static void checkSameFile(TensorFileReader reader) throws IOException {
+        Object opened = reader.fileKey();
+        if (opened != null && !opened.equals(TensorFileReader.fileKeyOf(reader.file()))) {
+            throw new CheckpointFormatException(
+                    ErrorKind.FILE_CHANGED,
+                    reader.file(),
+                    null,
+                    "the path names another file than the one loaded (replaced since); load it"
+                            + " again");
+        }
+    }
+
+    /**
+     * Maps one window, after checking that the file still holds it: mapping a region beyond the end
+     * would extend the file on disk (a private mapping through a writable channel) or fail.
+     */
+    private static MappedByteBuffer mapWindow(
+            TensorFileReader reader, FileChannel writable, long position, long length)
+            throws IOException {
+        long end = position + length;
+        long size = reader.channel().size();
+        if (writable != null) {
+            size = Math.min(size, writable.size());
+        }
+        if (size < end) {
+            throw new CheckpointFormatException(
+                    ErrorKind.FILE_CHANGED,
+                    reader.file(),
+                    null,
+                    "the file holds "
+                            + size
+                            + " bytes, its tensors need "
+                            + end
+                            + " (truncated since it was loaded)");
+        }
+        try {
+            return writable != null
+                    ? writable.map(FileChannel.MapMode.PRIVATE, position, length)
+                    : reader.channel().map(FileChannel.MapMode.READ_ONLY, position, length);
+        } catch (IOException e) {
+            throw new CheckpointFormatException(
+                    ErrorKind.MAP_FAILED,
+                    reader.file(),
+                    null,
+                    "cannot map " + length + " bytes at " + position + ": " + e.getMessage(),
+                    e);
         }
     }
 
