@@ -61,6 +61,16 @@ final class MappingLeases {
     }
 
     /**
+     * Keeps the mapping for the life of the process: for memory that leaves every manager ({@code
+     * detach}) or moves into an array this class cannot see ({@code intern}).
+     *
+     * @throws IllegalStateException if the mapping is already unmapped
+     */
+    void holdForever() {
+        mapping.retain(); // never given back
+    }
+
+    /**
      * Gives back every manager's reference now. Only safe when no array of the load, and hence no
      * view of one, has reached the caller: a load that fails before returning.
      */

@@ -20,7 +20,11 @@ import java.util.Map;
  * {@code DONE}.
  *
  * <p>Arguments: {@code views FILE} (views in the load's manager) or {@code moved FILE} (the array
- * moved to another manager, the load's manager closed, the array closed, its view read).
+ * moved to another manager, the load's manager closed, the array closed, its view read), {@code
+ * detached FILE} (the array detached, the load's manager closed, the array read), {@code elsewhere
+ * FILE} (views made straight into another manager with {@code get(manager, ...)}, the load's
+ * manager closed, the views read) or {@code interned FILE} (another array takes the array's engine
+ * tensor over with {@code intern}, the load's manager closed, that array read).
  */
 public final class MappedViewChildMain {
 
@@ -34,10 +38,21 @@ public final class MappedViewChildMain {
      */
     public static void main(String[] args) throws Exception {
         Path file = Path.of(args[1]);
-        if ("views".equals(args[0])) {
-            views(file);
-        } else {
-            moved(file);
+        switch (args[0]) {
+            case "views":
+                views(file);
+                break;
+            case "moved":
+                moved(file);
+                break;
+            case "detached":
+                detached(file);
+                break;
+            case "elsewhere":
+                elsewhere(file);
+                break;
+            default:
+                interned(file);
         }
         System.out.println("DONE");
     }
@@ -69,6 +84,41 @@ public final class MappedViewChildMain {
             t0.close();
             System.gc();
             println("MOVED", view.getFloat(2, 7));
+        }
+    }
+
+    private static void detached(Path file) throws Exception {
+        NDManager loaded = NDManager.newBaseManager(Device.cpu());
+        NDArray t1 = NDArrayCheckpoints.load(file, loaded, Device.cpu()).get("t1");
+        t1.detach();
+        loaded.close();
+        System.gc();
+        println("DETACHED", t1.toFloatArray()[7]);
+        t1.close();
+    }
+
+    private static void elsewhere(Path file) throws Exception {
+        try (NDManager other = NDManager.newBaseManager(Device.cpu())) {
+            NDManager loaded = NDManager.newBaseManager(Device.cpu());
+            NDArray t2 = NDArrayCheckpoints.load(file, loaded, Device.cpu()).get("t2");
+            NDArray row = t2.get(other, new NDIndex("100:200"));
+            NDArray one = t2.reshape(4, 256).get(other, 3);
+            loaded.close();
+            System.gc();
+            println("ELSEWHERE", row.getFloat(5));
+            println("ELSEWHERE", one.getFloat(9));
+        }
+    }
+
+    private static void interned(Path file) throws Exception {
+        try (NDManager other = NDManager.newBaseManager(Device.cpu())) {
+            NDManager loaded = NDManager.newBaseManager(Device.cpu());
+            NDArray t0 = NDArrayCheckpoints.load(file, loaded, Device.cpu()).get("t0");
+            NDArray taker = other.zeros(new Shape(1024));
+            taker.intern(t0);
+            loaded.close();
+            System.gc();
+            println("INTERNED", taker.getFloat(11));
         }
     }
 

@@ -62,4 +62,45 @@ class MappedViewLifetimeIT {
                         dir, "moved", MappedViewChildMain.class, "moved", saveFloats().toString());
         assertEquals(List.of("MOVED " + (2 * 256 + 7f), "DONE"), lines);
     }
+
+    @Test
+    void aDetachedArrayKeepsItsMappingAfterItsManagerCloses() throws Exception {
+        List<String> lines =
+                ChildJvm.runToEnd(
+                        dir,
+                        "detached",
+                        MappedViewChildMain.class,
+                        "detached",
+                        saveFloats().toString());
+        assertEquals(List.of("DETACHED " + (10000f + 7), "DONE"), lines);
+    }
+
+    @Test
+    void viewsMadeIntoAnotherManagerOutliveTheLoadsManager() throws Exception {
+        List<String> lines =
+                ChildJvm.runToEnd(
+                        dir,
+                        "elsewhere",
+                        MappedViewChildMain.class,
+                        "elsewhere",
+                        saveFloats().toString());
+        assertEquals(
+                List.of(
+                        "ELSEWHERE " + (20000f + 105),
+                        "ELSEWHERE " + (20000f + 3 * 256 + 9),
+                        "DONE"),
+                lines);
+    }
+
+    @Test
+    void anArrayThatInternsAZeroCopyArrayKeepsTheMapping() throws Exception {
+        List<String> lines =
+                ChildJvm.runToEnd(
+                        dir,
+                        "interned",
+                        MappedViewChildMain.class,
+                        "interned",
+                        saveFloats().toString());
+        assertEquals(List.of("INTERNED 11.0", "DONE"), lines);
+    }
 }
