@@ -53,6 +53,7 @@ public final class MappedTensors implements Closeable {
     private final Map<String, ByteBuffer> slices = new LinkedHashMap<>();
     private final Map<String, Long> fileOffsets = new LinkedHashMap<>();
     private final Map<String, TensorFileReader> readers = new LinkedHashMap<>();
+    private final Map<TensorFileReader, Long> mappedEnds = new LinkedHashMap<>();
     private final List<MappedByteBuffer> mappings = new ArrayList<>();
     private final AtomicInteger references = new AtomicInteger(1);
     private boolean copyOnWrite;
@@ -126,6 +127,7 @@ public final class MappedTensors implements Closeable {
                 long position = reader.dataStart() + windowBegin;
                 MappedByteBuffer window = mapWindow(reader, writable, position, length);
                 mappings.add(window);
+                mappedEnds.merge(reader, position + length, Math::max);
                 for (int i = first; i <= last; i++) {
                     TensorEntry entry = entries.get(i);
                     ByteBuffer slice =
@@ -239,6 +241,8 @@ public final class MappedTensors implements Closeable {
      * @throws IOException if a tensor is damaged, naming it and its file
      */
     public void verify() throws IOException {
+        // The checksum runs in native code, where a read beyond a cut file kills the JVM.
+        checkStillMapped();
         List<String> names = new ArrayList<>();
         List<ByteBuffer> buffers = new ArrayList<>();
         for (Map.Entry<String, ByteBuffer> entry : slices.entrySet()) {
@@ -251,6 +255,62 @@ public final class MappedTensors implements Closeable {
         for (int i = 0; i < crcs.length; i++) {
             readers.get(names.get(i)).checkComputed(names.get(i), crcs[i]);
         }
+    }
+
+    /**
+     * Runs work that reads the mapped buffers in Java (copies, conversions), after checking that no
+     * file was cut since it was mapped, and turns the fault a read of a file cut meanwhile raises
+     * ({@link InternalError}) into a typed error.
+     *
+     * @param reads the work
+     * @throws CheckpointFormatException {@code FILE_CHANGED}, naming the file, if a file is shorter
+     *     than its mapped data
+     */
+    public void read(Runnable reads) throws CheckpointFormatException {
+        checkStillMapped();
+        try {
+            reads.run();
+        } catch (InternalError e) {
+            CheckpointFormatException cut = cutFile(e);
+            if (cut == null) {
+                throw e;
+            }
+            throw cut;
+        }
+    }
+
+    private void checkStillMapped() throws CheckpointFormatException {
+        CheckpointFormatException cut = cutFile(null);
+        if (cut != null) {
+            throw cut;
+        }
+    }
+
+    /** Returns the error for the first mapped file now shorter than its mapped data, or null. */
+    private CheckpointFormatException cutFile(Throwable cause) {
+        for (Map.Entry<TensorFileReader, Long> entry : mappedEnds.entrySet()) {
+            TensorFileReader reader = entry.getKey();
+            long size;
+            try {
+                size = reader.channel().size();
+            } catch (IOException e) {
+                size = -1;
+            }
+            if (size < entry.getValue()) {
+                return new CheckpointFormatException(
+                        ErrorKind.FILE_CHANGED,
+                        reader.file(),
+                        null,
+                        (size < 0
+                                        ? "the file cannot be read"
+                                        : "the file was cut to " + size + " bytes")
+                                + " while mapped (its tensors need "
+                                + entry.getValue()
+                                + "); never truncate or rewrite a loaded file in place",
+                        cause);
+            }
+        }
+        return null;
     }
 
     /**

@@ -45,13 +45,19 @@ import org.mlodyssey.djl.checkpoint.format.WriteOptions;
  * when that manager closes, not when the arrays do. Views made from a zero-copy array ({@code
  * reshape}, {@code get}, {@code transpose}, {@code flatten}, ...) share its memory and are attached
  * to the same manager, so they stay valid after the array is closed, until the manager closes.
- * Closing the arrays alone releases no memory: load into a sub-manager ({@code
- * manager.newSubManager()}) and close it to release the mapping early. An array moved to another
- * manager ({@code attach}, {@code tempAttach}) keeps the mapping alive until that manager closes
- * too; a view moved to another manager does not. For arrays or views that must outlive their
- * manager or be moved to another one, or a file that may be changed in place (truncated or
- * rewritten rather than replaced by a rename, as odyssey's saves do), load with {@link
- * ReadOptions.Builder#optOwnedMemory owned memory}.
+ * Closing the arrays alone releases no memory, and every load into one long-lived manager keeps its
+ * mapping until that manager closes: load into a sub-manager per load ({@code
+ * manager.newSubManager()}) and close it to release the mapping early. A loaded array moved to
+ * another manager ({@code attach}, {@code tempAttach}) or viewed straight into one ({@code
+ * get(manager, ...)}) keeps the mapping alive until that manager closes too; a loaded array that is
+ * detached ({@code detach}) or whose tensor another array takes over ({@code intern}) keeps it for
+ * the life of the process; a view moved to another manager keeps nothing. The file must not be
+ * truncated or rewritten in place while the arrays live (odyssey's own saves replace files by a
+ * rename, which is safe): a read of a page cut from the file faults inside the engine (SIGBUS) and
+ * kills the JVM, which no library can prevent for mapped memory. For arrays or views that must
+ * outlive their manager or be moved to another one, or a file that may be changed in place, load
+ * with {@link ReadOptions.Builder#optOwnedMemory owned memory}. A file cut or replaced between its
+ * load and its mapping, or cut before the load's own reads, fails with {@code FILE_CHANGED}.
  *
  * <p>In-place loads verify every tensor over all cores, then copy from the mapping into the
  * targets' own memory in parallel chunks.
@@ -256,7 +262,7 @@ public final class NDArrayCheckpoints {
                     write(checkpoint.get(entry.getKey()), entry.getValue(), data);
                 }
             }
-            ParallelCopy.copy(sources, memories);
+            mapping.read(() -> ParallelCopy.copy(sources, memories));
         }
     }
 

@@ -105,8 +105,11 @@ final class NewArrays {
                     memories.add(memoryOf(name, array));
                 }
             }
-            ParallelCopy.copy(sources, memories);
-            widenings.parallelStream().forEach(Runnable::run);
+            mapping.read(
+                    () -> {
+                        ParallelCopy.copy(sources, memories);
+                        widenings.parallelStream().forEach(Runnable::run);
+                    });
             for (Map.Entry<String, NDArray> entry : arrays.entrySet()) {
                 entry.setValue(place(entry.getValue(), device));
             }

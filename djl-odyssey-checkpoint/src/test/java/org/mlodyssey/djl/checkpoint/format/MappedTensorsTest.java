@@ -99,6 +99,23 @@ class MappedTensorsTest {
         }
     }
 
+    @Test
+    void readingAFileCutSinceItWasMappedIsATypedErrorNamingIt() throws IOException {
+        Path file = save("cut-before-read.safetensors");
+        try (Checkpoint checkpoint = Checkpoint.load(file);
+                MappedTensors mapped = MappedTensors.map(checkpoint, false)) {
+            truncate(file, 100);
+            ByteBuffer target = ByteBuffer.allocateDirect(8);
+            CheckpointFormatException e =
+                    assertThrows(
+                            CheckpointFormatException.class,
+                            () -> mapped.read(() -> target.put(mapped.data("b"))));
+            assertEquals(CheckpointFormatException.ErrorKind.FILE_CHANGED, e.getKind());
+            assertEquals(file, e.getFile());
+            assertEquals(0, target.position(), "nothing was read");
+        }
+    }
+
     private static void truncate(Path file, long size) throws IOException {
         try (java.nio.channels.FileChannel channel =
                 java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
