@@ -207,7 +207,7 @@ public final class NDArrayCheckpoints {
                 throw new IllegalStateException(
                         name + ": the engine did not expose the memory of a new CPU array");
             }
-            if (target == tensor.dtype()) {
+            if (target == tensor.dtype() && target != TensorDType.BOOL) {
                 tensor.copyTo(memory.order(ByteOrder.LITTLE_ENDIAN));
             } else {
                 Widening.widen(tensor.dtype(), tensor.data(), memory);

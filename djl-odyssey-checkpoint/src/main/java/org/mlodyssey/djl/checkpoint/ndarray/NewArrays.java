@@ -78,7 +78,9 @@ final class NewArrays {
                 TensorDType target = targets.get(name);
                 ByteBuffer data = mapping.data(name);
                 Shape shape = new Shape(tensor.shape());
-                boolean widen = data != null && target != tensor.dtype();
+                // BOOL always takes a copy: any non-zero byte must reach the engine as 1.
+                boolean widen =
+                        data != null && (target != tensor.dtype() || target == TensorDType.BOOL);
                 boolean alias =
                         data != null
                                 && !widen
