@@ -77,7 +77,14 @@ public class CheckpointFormatException extends IOException {
         /** A compressed chunk declares or yields a decompressed size other than its table's. */
         DECOMPRESSED_SIZE_MISMATCH,
         /** A compressed chunk cannot be decoded (a truncated or damaged frame). */
-        CORRUPT_CHUNK
+        CORRUPT_CHUNK,
+        /**
+         * The file changed after it was opened: replaced, truncated, or cut while its data were
+         * being read through a mapping.
+         */
+        FILE_CHANGED,
+        /** The system refused to memory-map the file's data. */
+        MAP_FAILED
     }
 
     private final ErrorKind kind;

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.ErrorKind;
 
 /**
  * The data of a loaded checkpoint's tensors, memory-mapped from their files: one mapping per file
@@ -29,6 +30,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * When the last reference goes, the mapping is unmapped at once, and every buffer over it becomes
  * invalid: touching one afterwards faults. The mapping does not depend on the checkpoint: it stays
  * valid after the checkpoint is closed.
+ *
+ * <p>Whoever hands a buffer to an engine must hold a reference as long as anything in the engine
+ * can reach the memory, views of the memory included. The DJL adapter's zero-copy arrays do it per
+ * {@code NDManager}: each manager holding such an array (and hence its views) holds one reference
+ * until it closes, so the mapped memory lives until the manager closes, not until the arrays do.
  *
  * <p><b>Copy on write.</b> With {@code copyOnWrite}, the mapping is private: its buffers are
  * writable, and a write changes only this process's copy of the page, never the file. Mapping a
@@ -47,6 +53,7 @@ public final class MappedTensors implements Closeable {
     private final Map<String, ByteBuffer> slices = new LinkedHashMap<>();
     private final Map<String, Long> fileOffsets = new LinkedHashMap<>();
     private final Map<String, TensorFileReader> readers = new LinkedHashMap<>();
+    private final Map<TensorFileReader, Long> mappedEnds = new LinkedHashMap<>();
     private final List<MappedByteBuffer> mappings = new ArrayList<>();
     private final AtomicInteger references = new AtomicInteger(1);
     private boolean copyOnWrite;
@@ -95,7 +102,6 @@ public final class MappedTensors implements Closeable {
             entries.add(reader.entryOf(name));
         }
         entries.sort(Comparator.comparingLong(TensorEntry::begin));
-        FileChannel channel = reader.channel();
         FileChannel writable = null;
         if (copyOnWrite) {
             try {
@@ -108,6 +114,9 @@ public final class MappedTensors implements Closeable {
             }
         }
         try {
+            if (writable != null) {
+                checkSameFile(reader);
+            }
             int first = 0;
             while (first < entries.size()) {
                 long windowBegin = entries.get(first).begin();
@@ -118,11 +127,9 @@ public final class MappedTensors implements Closeable {
                 }
                 long length = entries.get(last).end() - windowBegin;
                 long position = reader.dataStart() + windowBegin;
-                MappedByteBuffer window =
-                        writable != null
-                                ? writable.map(FileChannel.MapMode.PRIVATE, position, length)
-                                : channel.map(FileChannel.MapMode.READ_ONLY, position, length);
+                MappedByteBuffer window = mapWindow(reader, writable, position, length);
                 mappings.add(window);
+                mappedEnds.merge(reader, position + length, Math::max);
                 for (int i = first; i <= last; i++) {
                     TensorEntry entry = entries.get(i);
                     ByteBuffer slice =
@@ -140,6 +147,56 @@ public final class MappedTensors implements Closeable {
             if (writable != null) {
                 writable.close(); // the mapping outlives the channel
             }
+        }
+    }
+
+    /** Refuses a path that no longer names the file the reader opened (replaced meanwhile). */
+    private static void checkSameFile(TensorFileReader reader) throws IOException {
+        Object opened = reader.fileKey();
+        if (opened != null && !opened.equals(TensorFileReader.fileKeyOf(reader.file()))) {
+            throw new CheckpointFormatException(
+                    ErrorKind.FILE_CHANGED,
+                    reader.file(),
+                    null,
+                    "the path names another file than the one loaded (replaced since); load it"
+                            + " again");
+        }
+    }
+
+    /**
+     * Maps one window, after checking that the file still holds it: mapping a region beyond the end
+     * would extend the file on disk (a private mapping through a writable channel) or fail.
+     */
+    private static MappedByteBuffer mapWindow(
+            TensorFileReader reader, FileChannel writable, long position, long length)
+            throws IOException {
+        long end = position + length;
+        long size = reader.channel().size();
+        if (writable != null) {
+            size = Math.min(size, writable.size());
+        }
+        if (size < end) {
+            throw new CheckpointFormatException(
+                    ErrorKind.FILE_CHANGED,
+                    reader.file(),
+                    null,
+                    "the file holds "
+                            + size
+                            + " bytes, its tensors need "
+                            + end
+                            + " (truncated since it was loaded)");
+        }
+        try {
+            return writable != null
+                    ? writable.map(FileChannel.MapMode.PRIVATE, position, length)
+                    : reader.channel().map(FileChannel.MapMode.READ_ONLY, position, length);
+        } catch (IOException e) {
+            throw new CheckpointFormatException(
+                    ErrorKind.MAP_FAILED,
+                    reader.file(),
+                    null,
+                    "cannot map " + length + " bytes at " + position + ": " + e.getMessage(),
+                    e);
         }
     }
 
@@ -186,6 +243,8 @@ public final class MappedTensors implements Closeable {
      * @throws IOException if a tensor is damaged, naming it and its file
      */
     public void verify() throws IOException {
+        // The checksum runs in native code, where a read beyond a cut file kills the JVM.
+        checkStillMapped();
         List<String> names = new ArrayList<>();
         List<ByteBuffer> buffers = new ArrayList<>();
         for (Map.Entry<String, ByteBuffer> entry : slices.entrySet()) {
@@ -198,6 +257,62 @@ public final class MappedTensors implements Closeable {
         for (int i = 0; i < crcs.length; i++) {
             readers.get(names.get(i)).checkComputed(names.get(i), crcs[i]);
         }
+    }
+
+    /**
+     * Runs work that reads the mapped buffers in Java (copies, conversions), after checking that no
+     * file was cut since it was mapped, and turns the fault a read of a file cut meanwhile raises
+     * ({@link InternalError}) into a typed error.
+     *
+     * @param reads the work
+     * @throws CheckpointFormatException {@code FILE_CHANGED}, naming the file, if a file is shorter
+     *     than its mapped data
+     */
+    public void read(Runnable reads) throws CheckpointFormatException {
+        checkStillMapped();
+        try {
+            reads.run();
+        } catch (InternalError e) {
+            CheckpointFormatException cut = cutFile(e);
+            if (cut == null) {
+                throw e;
+            }
+            throw cut;
+        }
+    }
+
+    private void checkStillMapped() throws CheckpointFormatException {
+        CheckpointFormatException cut = cutFile(null);
+        if (cut != null) {
+            throw cut;
+        }
+    }
+
+    /** Returns the error for the first mapped file now shorter than its mapped data, or null. */
+    private CheckpointFormatException cutFile(Throwable cause) {
+        for (Map.Entry<TensorFileReader, Long> entry : mappedEnds.entrySet()) {
+            TensorFileReader reader = entry.getKey();
+            long size;
+            try {
+                size = reader.channel().size();
+            } catch (IOException e) {
+                size = -1;
+            }
+            if (size < entry.getValue()) {
+                return new CheckpointFormatException(
+                        ErrorKind.FILE_CHANGED,
+                        reader.file(),
+                        null,
+                        (size < 0
+                                        ? "the file cannot be read"
+                                        : "the file was cut to " + size + " bytes")
+                                + " while mapped (its tensors need "
+                                + entry.getValue()
+                                + "); never truncate or rewrite a loaded file in place",
+                        cause);
+            }
+        }
+        return null;
     }
 
     /**

@@ -10,7 +10,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +44,7 @@ public final class TensorFileReader implements Closeable {
     private final boolean verify;
     private final CompressedLayout layout;
     private final ChunkReader chunks;
+    private Object fileKey;
 
     private TensorFileReader(
             Path file,
@@ -93,7 +96,9 @@ public final class TensorFileReader implements Closeable {
                     ErrorKind.NOT_A_REGULAR_FILE, file, null, e.getDetail(), e);
         }
         try {
-            return open(file, channel, verify, maxHeaderBytes);
+            TensorFileReader reader = open(file, channel, verify, maxHeaderBytes);
+            reader.fileKey = fileKeyOf(file);
+            return reader;
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
@@ -446,6 +451,27 @@ public final class TensorFileReader implements Closeable {
             crc.update(scratch);
         }
         check(entry, (int) crc.getValue());
+    }
+
+    /**
+     * Returns the identity of a file on its file system ({@link BasicFileAttributes#fileKey()}).
+     *
+     * @param file the file
+     * @return its key, or {@code null} where the file system has none
+     * @throws IOException if the file's attributes cannot be read
+     */
+    static Object fileKeyOf(Path file) throws IOException {
+        return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+    }
+
+    /**
+     * Returns the identity the file had when this reader opened it, to tell whether the path still
+     * names the same file.
+     *
+     * @return its key, or {@code null} where the file system has none
+     */
+    Object fileKey() {
+        return fileKey;
     }
 
     /** Returns the open channel, for mapping; closed with this reader. */

@@ -11,17 +11,21 @@ import java.nio.MappedByteBuffer;
 
 /**
  * Unmaps a memory mapping now rather than when the garbage collector finds it unreachable, through
- * {@code sun.misc.Unsafe.invokeCleaner} (module {@code jdk.unsupported}, open to the class path).
- * Where that is unavailable, mappings are left to the garbage collector.
+ * {@code sun.misc.Unsafe.invokeCleaner(ByteBuffer)} reached by reflection from the static field
+ * {@code sun.misc.Unsafe.theUnsafe} (module {@code jdk.unsupported}, open to the class path). Where
+ * that is unavailable, mappings are left to the garbage collector, and {@link #unavailableReason()}
+ * says why; {@code UnmapperTest} pins both lookups so that a JDK that changes them fails by name.
  */
 final class Unmapper {
 
     private static final Object UNSAFE;
     private static final Method INVOKE_CLEANER;
+    private static final String UNAVAILABLE_REASON;
 
     static {
         Object unsafe = null;
         Method invokeCleaner = null;
+        String reason = null;
         try {
             Class<?> type = Class.forName("sun.misc.Unsafe");
             Field field = type.getDeclaredField("theUnsafe");
@@ -31,9 +35,15 @@ final class Unmapper {
         } catch (ReflectiveOperationException | RuntimeException e) {
             unsafe = null;
             invokeCleaner = null;
+            reason =
+                    "sun.misc.Unsafe.theUnsafe / invokeCleaner(ByteBuffer) unreachable in Java "
+                            + Runtime.version()
+                            + ": "
+                            + e;
         }
         UNSAFE = unsafe;
         INVOKE_CLEANER = invokeCleaner;
+        UNAVAILABLE_REASON = reason;
     }
 
     private Unmapper() {}
@@ -45,6 +55,15 @@ final class Unmapper {
      */
     static boolean available() {
         return INVOKE_CLEANER != null;
+    }
+
+    /**
+     * Says why mappings cannot be unmapped deterministically.
+     *
+     * @return the failed lookup, or {@code null} when {@link #available()}
+     */
+    static String unavailableReason() {
+        return UNAVAILABLE_REASON;
     }
 
     /**

@@ -41,12 +41,23 @@ import org.mlodyssey.djl.checkpoint.format.WriteOptions;
  * Dtypes the PyTorch engine cannot hold never reach it: see {@link UnsafeDTypes}.
  *
  * <p><b>Lifetime of zero-copy arrays.</b> The file's mapping outlives the load and the checkpoint's
- * reader; it lasts as long as any array over it, and is unmapped as soon as the last of them is
- * closed (by its own {@code close()} or by closing its manager). So: close arrays, or their
- * manager, when done. A view made from such an array ({@code reshape}, {@code get}, {@code
- * transpose}, ...) shares its memory without holding the mapping and must be closed before it; for
- * arrays that must outlive their views, or a file that may be changed in place (truncated or
- * rewritten rather than replaced by a rename, as odyssey's saves do), load with owned memory.
+ * reader, and lives as long as the {@link NDManager} the arrays were loaded into: it is unmapped
+ * when that manager closes, not when the arrays do. Views made from a zero-copy array ({@code
+ * reshape}, {@code get}, {@code transpose}, {@code flatten}, ...) share its memory and are attached
+ * to the same manager, so they stay valid after the array is closed, until the manager closes.
+ * Closing the arrays alone releases no memory, and every load into one long-lived manager keeps its
+ * mapping until that manager closes: load into a sub-manager per load ({@code
+ * manager.newSubManager()}) and close it to release the mapping early. A loaded array moved to
+ * another manager ({@code attach}, {@code tempAttach}) or viewed straight into one ({@code
+ * get(manager, ...)}) keeps the mapping alive until that manager closes too; a loaded array that is
+ * detached ({@code detach}) or whose tensor another array takes over ({@code intern}) keeps it for
+ * the life of the process; a view moved to another manager keeps nothing. The file must not be
+ * truncated or rewritten in place while the arrays live (odyssey's own saves replace files by a
+ * rename, which is safe): a read of a page cut from the file faults inside the engine (SIGBUS) and
+ * kills the JVM, which no library can prevent for mapped memory. For arrays or views that must
+ * outlive their manager or be moved to another one, or a file that may be changed in place, load
+ * with {@link ReadOptions.Builder#optOwnedMemory owned memory}. A file cut or replaced between its
+ * load and its mapping, or cut before the load's own reads, fails with {@code FILE_CHANGED}.
  *
  * <p>In-place loads verify every tensor over all cores, then copy from the mapping into the
  * targets' own memory in parallel chunks.
@@ -137,8 +148,8 @@ public final class NDArrayCheckpoints {
 
     /**
      * Loads every tensor of a file as arrays on a device, verifying checksums. New CPU arrays alias
-     * a private mapping of the file where they can: close them (or their manager) when done, and
-     * close views of them first (see the class description).
+     * a private mapping of the file where they can, which lives until {@code manager} closes (see
+     * the class description): load into a sub-manager to release it early.
      *
      * @param file the checkpoint
      * @param manager the manager the arrays are attached to
@@ -153,8 +164,8 @@ public final class NDArrayCheckpoints {
 
     /**
      * Loads tensors of a file as arrays on a device. New CPU arrays alias a private mapping of the
-     * file where they can (see the class description for the lifetime rule), unless {@link
-     * ReadOptions#ownedMemory()}.
+     * file where they can, unless {@link ReadOptions#ownedMemory()}; the mapping lives until {@code
+     * manager} closes (see the class description for the lifetime rule).
      *
      * @param file the checkpoint
      * @param manager the manager the arrays are attached to
@@ -196,7 +207,7 @@ public final class NDArrayCheckpoints {
                 throw new IllegalStateException(
                         name + ": the engine did not expose the memory of a new CPU array");
             }
-            if (target == tensor.dtype()) {
+            if (target == tensor.dtype() && target != TensorDType.BOOL) {
                 tensor.copyTo(memory.order(ByteOrder.LITTLE_ENDIAN));
             } else {
                 Widening.widen(tensor.dtype(), tensor.data(), memory);
@@ -251,7 +262,7 @@ public final class NDArrayCheckpoints {
                     write(checkpoint.get(entry.getKey()), entry.getValue(), data);
                 }
             }
-            ParallelCopy.copy(sources, memories);
+            mapping.read(() -> ParallelCopy.copy(sources, memories));
         }
     }
 

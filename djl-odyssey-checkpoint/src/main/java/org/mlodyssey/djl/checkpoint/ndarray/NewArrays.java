@@ -32,6 +32,7 @@ import org.mlodyssey.djl.checkpoint.format.TensorDType;
  * <ul>
  *   <li>zero copy: a CPU array over a private (copy-on-write) mapping, on the PyTorch engine, for a
  *       dtype the engine holds and data aligned for it, unless the caller asked for owned memory;
+ *       the manager holds the mapping until it closes ({@link MappingLeases});
  *   <li>one copy from the mapping into engine memory, in parallel chunks: for unaligned data, a
  *       file that cannot be mapped privately, owned memory or another engine;
  *   <li>one host-to-device copy straight from the mapping for a GPU;
@@ -55,6 +56,7 @@ final class NewArrays {
                         && !options.ownedMemory()
                         && PYTORCH.equals(manager.getEngine().getEngineName());
         MappedTensors mapping = null;
+        MappingLeases leases = null;
         try (Checkpoint checkpoint = Checkpoint.load(file, options)) {
             Map<String, TensorDType> targets = new LinkedHashMap<>();
             for (Map.Entry<String, Tensor> entry : checkpoint.tensors().entrySet()) {
@@ -65,6 +67,7 @@ final class NewArrays {
             }
             mapping = MappedTensors.map(checkpoint, zeroCopy);
             mapping.verify();
+            leases = new MappingLeases(mapping);
             List<ByteBuffer> sources = new ArrayList<>();
             List<ByteBuffer> memories = new ArrayList<>();
             List<Runnable> widenings = new ArrayList<>();
@@ -75,7 +78,9 @@ final class NewArrays {
                 TensorDType target = targets.get(name);
                 ByteBuffer data = mapping.data(name);
                 Shape shape = new Shape(tensor.shape());
-                boolean widen = data != null && target != tensor.dtype();
+                // BOOL always takes a copy: any non-zero byte must reach the engine as 1.
+                boolean widen =
+                        data != null && (target != tensor.dtype() || target == TensorDType.BOOL);
                 boolean alias =
                         data != null
                                 && !widen
@@ -86,7 +91,7 @@ final class NewArrays {
                 if (alias) {
                     array =
                             PtMappedArray.create(
-                                    manager, data, shape, DataTypes.toDataType(target), mapping);
+                                    manager, data, shape, DataTypes.toDataType(target), leases);
                 } else if (data != null && !widen && !cpu) {
                     array = toDevice(data, shape, target, manager, device);
                 } else {
@@ -110,18 +115,24 @@ final class NewArrays {
                     }
                 }
             }
-            ParallelCopy.copy(sources, memories);
-            widenings.parallelStream().forEach(Runnable::run);
+            mapping.read(
+                    () -> {
+                        ParallelCopy.copy(sources, memories);
+                        widenings.parallelStream().forEach(Runnable::run);
+                    });
             for (Map.Entry<String, NDArray> entry : arrays.entrySet()) {
                 entry.setValue(place(entry.getValue(), device));
             }
             return arrays;
         } catch (IOException | RuntimeException e) {
             arrays.values().forEach(NDArray::close);
+            if (leases != null) {
+                leases.releaseAll(); // no array, hence no view, reached the caller
+            }
             throw e;
         } finally {
             if (mapping != null) {
-                mapping.close(); // the arrays over it hold their own references
+                mapping.close(); // the managers of zero-copy arrays hold their own references
             }
         }
     }

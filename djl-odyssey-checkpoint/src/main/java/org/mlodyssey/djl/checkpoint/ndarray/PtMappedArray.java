@@ -7,99 +7,148 @@ package org.mlodyssey.djl.checkpoint.ndarray;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.util.NativeResource;
-import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
-import org.mlodyssey.djl.checkpoint.format.MappedTensors;
 
 /**
- * A PyTorch array whose memory is a mapped tensor's data (zero copy), holding a reference to the
- * mapping that it gives back when it is closed, by its own {@code close()} or its manager's.
+ * A PyTorch array whose memory is a mapped tensor's data (zero copy).
  *
- * <p>The engine's {@code torch::from_blob} tensor does not own the memory: views of this array
- * (reshape, get, transpose, ...) share it without holding the mapping, so they must be closed
- * before this array is. This class is only loaded when the PyTorch engine is.
+ * <p>The engine's {@code torch::from_blob} tensor does not own the memory, and views of this array
+ * (reshape, get, transpose, ...) share it. So the mapping is held not by the array but by its
+ * manager ({@link MappingLeases}): it stays until that manager closes, however the array and its
+ * views are closed. Moving the array to another manager ({@code attach}, {@code tempAttach}, a
+ * return from a temporary manager) or making a view straight into another manager ({@code
+ * get(manager, ...)}) makes that manager hold the mapping too. An array that leaves every manager
+ * ({@code detach}), or whose engine tensor another array takes over ({@code other.intern(this)}),
+ * belongs to no manager that will close: the mapping then stays for the life of the process. This
+ * class is only loaded when the PyTorch engine is.
  */
 final class PtMappedArray extends PtNDArray {
 
-    /** {@code NativeResource.handle}: the engine tensor a Java array owns. */
-    static final Field HANDLE = handleField();
+    private final transient MappingLeases leases;
+    private transient boolean closed;
+    private transient boolean moving; // attach and friends detach first, then attach elsewhere
 
-    private final transient MappedTensors mapping;
-    private final AtomicBoolean released = new AtomicBoolean();
-
-    private PtMappedArray(
-            PtNDManager manager, long handle, ByteBuffer data, MappedTensors mapping) {
+    private PtMappedArray(PtNDManager manager, long handle, ByteBuffer data, MappingLeases leases) {
         super(manager, handle, data);
-        this.mapping = mapping;
-    }
-
-    private static Field handleField() {
-        try {
-            Field field = NativeResource.class.getDeclaredField("handle");
-            field.setAccessible(true);
-            return field;
-        } catch (NoSuchFieldException e) {
-            throw new IllegalStateException("DJL's NativeResource has no handle field", e);
-        }
+        this.leases = leases;
     }
 
     /**
-     * Creates a CPU array over mapped memory.
+     * Creates a CPU array over mapped memory; its manager holds the mapping from now on.
      *
      * @param manager a PyTorch manager
      * @param data the mapped data: direct, writable (copy-on-write), aligned for the dtype
      * @param shape the shape
      * @param type the dtype, one the engine can hold
-     * @param mapping the mapping the data belong to; retained until the array closes
+     * @param leases the leases of the mapping the data belong to
      * @return the array
      */
     static NDArray create(
-            NDManager manager, ByteBuffer data, Shape shape, DataType type, MappedTensors mapping) {
+            NDManager manager, ByteBuffer data, Shape shape, DataType type, MappingLeases leases) {
         PtNDManager pt = (PtNDManager) manager;
+        leases.holdIn(pt);
         PtNDArray blob =
                 JniUtils.createNdFromByteBuffer(
                         pt, data, shape, type, SparseFormat.DENSE, Device.cpu());
-        long handle = takeHandle(blob);
-        blob.close(); // detaches it; it no longer owns the engine tensor
-        mapping.retain();
+        long handle;
         try {
-            return new PtMappedArray(pt, handle, data, mapping);
+            handle = PtInternals.takeHandle(blob);
+        } finally {
+            blob.close(); // without its handle, it no longer owns the engine tensor
+        }
+        try {
+            return new PtMappedArray(pt, handle, data, leases);
         } catch (RuntimeException | Error e) {
             JniUtils.deleteNDArray(handle);
-            mapping.release();
             throw e;
         }
     }
 
-    /** Takes the engine tensor away from a Java array, which then closes without deleting it. */
-    @SuppressWarnings("unchecked")
-    private static long takeHandle(PtNDArray array) {
+    /** Moves the array to another manager, which holds the mapping from now on as well. */
+    @Override
+    public void attach(NDManager manager) {
+        leases.holdIn(manager);
+        moving = true;
         try {
-            Long handle = ((AtomicReference<Long>) HANDLE.get(array)).getAndSet(null);
-            return handle;
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException("cannot take the engine tensor of an array", e);
+            super.attach(manager);
+        } finally {
+            moving = false;
         }
     }
 
-    /** Closes the array, then gives back its reference to the mapping. */
+    /** Moves the array to a temporary manager, which holds the mapping as well until it closes. */
+    @Override
+    public void tempAttach(NDManager manager) {
+        leases.holdIn(manager);
+        moving = true;
+        try {
+            super.tempAttach(manager);
+        } finally {
+            moving = false;
+        }
+    }
+
+    /** Returns the array to a manager, which holds the mapping from now on as well. */
+    @Override
+    public void returnResource(NDManager manager) {
+        leases.holdIn(manager);
+        moving = true;
+        try {
+            super.returnResource(manager);
+        } finally {
+            moving = false;
+        }
+    }
+
+    /** Makes the view in the given manager, which holds the mapping from now on as well. */
+    @Override
+    public NDArray get(NDManager manager, NDIndex index) {
+        leases.holdIn(manager);
+        return super.get(manager, index);
+    }
+
+    /** Makes the view in the given manager, which holds the mapping from now on as well. */
+    @Override
+    public NDArray get(NDManager manager, long... indices) {
+        leases.holdIn(manager);
+        return super.get(manager, indices);
+    }
+
+    /**
+     * Leaves every manager; the mapping then stays for the life of the process, since views of a
+     * detached array belong to no manager that will close either.
+     */
+    @Override
+    public void detach() {
+        if (!moving) {
+            leases.holdForever();
+        }
+        super.detach();
+    }
+
+    /**
+     * Closes the array. When {@code other.intern(this)} took its engine tensor over, the tensor
+     * lives on in an array this one does not know, so the mapping is kept for the life of the
+     * process.
+     */
     @Override
     public void close() {
-        try {
-            super.close();
-        } finally {
-            if (released.compareAndSet(false, true)) {
-                mapping.release();
+        synchronized (this) {
+            if (closed) {
+                return;
             }
+            closed = true;
         }
+        if (isReleased()) {
+            leases.holdForever();
+        }
+        super.close();
     }
 }

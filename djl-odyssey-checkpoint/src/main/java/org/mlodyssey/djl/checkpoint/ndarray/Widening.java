@@ -8,7 +8,11 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.mlodyssey.djl.checkpoint.format.TensorDType;
 
-/** Widens little-endian element data exactly, in Java, so that it never passes the engine. */
+/**
+ * Widens little-endian element data exactly, in Java, so that it never passes the engine; and turns
+ * BOOL bytes into the engine's form (the format reads any non-zero byte as true, while a C++ {@code
+ * bool} holding anything but 0 or 1 is undefined behaviour in the engine).
+ */
 final class Widening {
 
     private Widening() {}
@@ -16,7 +20,7 @@ final class Widening {
     /**
      * Widens elements into a buffer of the wider type.
      *
-     * @param from the source type (BF16, I16, U16 or U32)
+     * @param from the source type (BF16, I16, U16 or U32; BOOL, whose bytes become 0 or 1)
      * @param source the source elements, little-endian
      * @param target receives the widened elements, little-endian; must have room for them
      */
@@ -43,6 +47,11 @@ final class Widening {
             case U32:
                 while (in.remaining() >= 4) {
                     out.putLong(in.getInt() & 0xffffffffL);
+                }
+                break;
+            case BOOL:
+                while (in.hasRemaining()) {
+                    out.put(in.get() == 0 ? (byte) 0 : (byte) 1);
                 }
                 break;
             default:

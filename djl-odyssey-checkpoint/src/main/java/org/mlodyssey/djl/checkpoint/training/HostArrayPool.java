@@ -15,8 +15,10 @@ import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.mlodyssey.djl.checkpoint.format.ParallelCopy;
 import org.mlodyssey.djl.checkpoint.ndarray.NDArrayCheckpoints;
 
 /**
@@ -38,9 +40,6 @@ public final class HostArrayPool implements AutoCloseable {
     private final Set<NDArray> lent = Collections.newSetFromMap(new IdentityHashMap<>());
     private long bytes;
     private boolean closed;
-
-    /** The smallest part of a copy worth another thread: 4 MiB. */
-    private static final int PARALLEL_CHUNK = 4 << 20;
 
     /** Creates an empty pool. */
     public HostArrayPool() {}
@@ -76,38 +75,11 @@ public final class HostArrayPool implements AutoCloseable {
             free.computeIfAbsent(key, k -> new ArrayDeque<>()).push(target);
             return null;
         }
-        copyInParallel(data.duplicate(), memory);
+        // Split over the cores: the training thread waits for the snapshot anyway, and one
+        // thread does not reach the memory bandwidth.
+        ParallelCopy.copy(List.of(data), List.of(memory));
         lent.add(target);
         return target;
-    }
-
-    /**
-     * Copies one buffer into another of the same size, splitting a large copy over the available
-     * cores (the training thread waits for the snapshot anyway, and one thread does not reach the
-     * memory bandwidth).
-     */
-    private static void copyInParallel(ByteBuffer source, ByteBuffer target) {
-        int size = source.remaining();
-        int parts = Math.min(Runtime.getRuntime().availableProcessors(), size / PARALLEL_CHUNK);
-        if (parts < 2) {
-            target.put(source);
-            return;
-        }
-        int step = size / parts;
-        int in = source.position();
-        int out = target.position();
-        java.util.List<java.util.concurrent.ForkJoinTask<?>> others = new java.util.ArrayList<>();
-        for (int i = 1; i < parts; i++) {
-            int from = i * step;
-            int to = i == parts - 1 ? size : from + step;
-            ByteBuffer src = source.slice(in + from, to - from);
-            ByteBuffer dst = target.slice(out + from, to - from);
-            others.add(java.util.concurrent.ForkJoinPool.commonPool().submit(() -> dst.put(src)));
-        }
-        target.slice(out, step).put(source.slice(in, step));
-        for (java.util.concurrent.ForkJoinTask<?> other : others) {
-            other.join();
-        }
     }
 
     /**

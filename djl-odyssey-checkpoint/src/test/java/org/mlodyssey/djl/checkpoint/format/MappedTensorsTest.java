@@ -66,6 +66,63 @@ class MappedTensorsTest {
         }
     }
 
+    @Test
+    void aFileTruncatedAfterTheLoadIsRefusedAndNotExtendedOnDisk() throws IOException {
+        for (boolean copyOnWrite : new boolean[] {true, false}) {
+            Path file = save("cut-" + copyOnWrite + ".safetensors");
+            try (Checkpoint checkpoint = Checkpoint.load(file)) {
+                truncate(file, 100);
+                CheckpointFormatException e =
+                        assertThrows(
+                                CheckpointFormatException.class,
+                                () -> MappedTensors.map(checkpoint, copyOnWrite));
+                assertEquals(CheckpointFormatException.ErrorKind.FILE_CHANGED, e.getKind());
+                assertEquals(file, e.getFile());
+            }
+            assertEquals(100, Files.size(file), "the file must not grow");
+        }
+    }
+
+    @Test
+    void aFileReplacedAfterTheLoadIsRefused() throws IOException {
+        Path file = save("replaced.safetensors");
+        Path longer = dir.resolve("longer.safetensors");
+        Files.write(longer, new byte[(int) Files.size(file) * 2]);
+        try (Checkpoint checkpoint = Checkpoint.load(file)) {
+            Files.move(longer, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            CheckpointFormatException e =
+                    assertThrows(
+                            CheckpointFormatException.class,
+                            () -> MappedTensors.map(checkpoint, true));
+            assertEquals(CheckpointFormatException.ErrorKind.FILE_CHANGED, e.getKind());
+            assertEquals(file, e.getFile());
+        }
+    }
+
+    @Test
+    void readingAFileCutSinceItWasMappedIsATypedErrorNamingIt() throws IOException {
+        Path file = save("cut-before-read.safetensors");
+        try (Checkpoint checkpoint = Checkpoint.load(file);
+                MappedTensors mapped = MappedTensors.map(checkpoint, false)) {
+            truncate(file, 100);
+            ByteBuffer target = ByteBuffer.allocateDirect(8);
+            CheckpointFormatException e =
+                    assertThrows(
+                            CheckpointFormatException.class,
+                            () -> mapped.read(() -> target.put(mapped.data("b"))));
+            assertEquals(CheckpointFormatException.ErrorKind.FILE_CHANGED, e.getKind());
+            assertEquals(file, e.getFile());
+            assertEquals(0, target.position(), "nothing was read");
+        }
+    }
+
+    private static void truncate(Path file, long size) throws IOException {
+        try (java.nio.channels.FileChannel channel =
+                java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+            channel.truncate(size);
+        }
+    }
+
     private static byte[] bytes(ByteBuffer buffer) {
         byte[] out = new byte[buffer.remaining()];
         buffer.duplicate().get(out);

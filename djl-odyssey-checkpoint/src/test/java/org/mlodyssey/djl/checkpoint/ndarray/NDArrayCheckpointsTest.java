@@ -68,6 +68,26 @@ class NDArrayCheckpointsTest {
         manager.close();
     }
 
+    @Test
+    void anyNonZeroBoolByteLoadsAsTrueAndReachesTheEngineAsOne() throws IOException {
+        Checkpoint checkpoint = new Checkpoint();
+        checkpoint.put(
+                "b",
+                Tensor.of(TensorDType.BOOL, new long[] {3}, ByteBuffer.wrap(new byte[] {0, 2, 1})));
+        Path file = dir.resolve("bools.safetensors");
+        checkpoint.save(file);
+        NDArray loaded = NDArrayCheckpoints.load(file, manager, Device.cpu()).get("b");
+        assertArrayEquals(new boolean[] {false, true, true}, loaded.toBooleanArray());
+        assertArrayEquals(new byte[] {0, 1, 1}, loaded.toByteArray(), "the engine's bytes");
+        assertArrayEquals(new int[] {0, 1, 1}, loaded.toType(DataType.INT32, false).toIntArray());
+        try (Checkpoint read = Checkpoint.load(file)) {
+            NDArray single =
+                    NDArrayCheckpoints.toNDArray(
+                            "b", read.get("b"), manager, Device.cpu(), UnsafeDTypes.FAIL);
+            assertArrayEquals(new byte[] {0, 1, 1}, single.toByteArray(), "the engine's bytes");
+        }
+    }
+
     private NDArray randomArray(DataType type, Shape shape, Random random) {
         int bytes = Math.toIntExact(shape.size() * type.getNumOfBytes());
         byte[] data = new byte[bytes];

@@ -23,9 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
@@ -41,7 +39,8 @@ import org.mlodyssey.djl.checkpoint.format.TensorDType;
 
 /**
  * Loads into new CPU arrays alias a private mapping of the file on the PyTorch engine: the
- * aliasing, its lifetime (valid after the reader closes, unmapped when the last array closes), the
+ * aliasing, its lifetime (valid after the reader closes and after the arrays close, for their
+ * views; unmapped when the manager, or every manager holding one of the arrays, closes), the
  * fallbacks to one copy, and the size check before any allocation.
  */
 class ZeroCopyLoadTest {
@@ -152,21 +151,37 @@ class ZeroCopyLoadTest {
     }
 
     @Test
-    void theMappingGoesWhenTheLastArrayCloses() throws IOException, InterruptedException {
+    void theMappingStaysUntilTheManagerClosesNotTheArrays()
+            throws IOException, InterruptedException {
         Path file = saveFloats("lifetime.safetensors", 4);
         long count = MappedPool.settle();
-        Map<String, NDArray> arrays = NDArrayCheckpoints.load(file, manager, Device.cpu());
-        assertEquals(count + 1, MappedPool.count(), "one mapping per load");
-        List<NDArray> all = new ArrayList<>(arrays.values());
-        for (int i = 0; i < all.size() - 1; i++) {
-            all.get(i).close();
-            assertEquals(count + 1, MappedPool.count(), "still held by the other arrays");
+        try (NDManager scope = manager.newSubManager()) {
+            Map<String, NDArray> arrays = NDArrayCheckpoints.load(file, scope, Device.cpu());
+            assertEquals(count + 1, MappedPool.count(), "one mapping per load");
+            NDArray view = arrays.get("t3").reshape(32, 32);
+            arrays.values().forEach(NDArray::close);
+            assertEquals(count + 1, MappedPool.count(), "held by the manager, for its views");
+            assertEquals(3f * 10000f + 33, view.getFloat(1, 1));
         }
-        assertEquals(3f * 10000f, all.get(3).getFloat(0));
-        all.get(3).close();
-        assertEquals(count, MappedPool.count(), "unmapped with the last array");
-        all.get(3).close(); // closing twice releases once
-        assertEquals(count, MappedPool.count());
+        assertEquals(count, MappedPool.count(), "unmapped when the manager closes");
+    }
+
+    @Test
+    void anArrayMovedToAnotherManagerKeepsTheMappingUntilBothClose()
+            throws IOException, InterruptedException {
+        Path file = saveFloats("moved.safetensors", 2);
+        long count = MappedPool.settle();
+        try (NDManager other = manager.newSubManager()) {
+            NDManager loaded = manager.newSubManager();
+            NDArray t0 = NDArrayCheckpoints.load(file, loaded, Device.cpu()).get("t0");
+            t0.attach(other);
+            NDArray view = t0.reshape(4, 256);
+            loaded.close();
+            t0.close();
+            assertEquals(count + 1, MappedPool.count(), "held by the manager the array moved to");
+            assertEquals(2 * 256 + 7f, view.getFloat(2, 7));
+        }
+        assertEquals(count, MappedPool.count(), "unmapped when the last holder closes");
     }
 
     @Test
@@ -183,7 +198,10 @@ class ZeroCopyLoadTest {
         for (int i = 0; i < 1000; i++) {
             try (NDManager scope = manager.newSubManager()) {
                 Map<String, NDArray> arrays = NDArrayCheckpoints.load(file, scope, Device.cpu());
-                assertEquals(2f * 10000f + i % 1024, arrays.get("t2").getFloat(i % 1024));
+                NDArray view = arrays.get("t2").reshape(32, 32);
+                arrays.values().forEach(NDArray::close); // views first or last: either is safe
+                assertEquals(count + 1, MappedPool.count(), "held by the manager for the view");
+                assertEquals(2f * 10000f + i % 1024, view.getFloat(i % 1024 / 32, i % 32));
             }
         }
         assertEquals(count, MappedPool.count(), "mappings left after 1,000 loads");

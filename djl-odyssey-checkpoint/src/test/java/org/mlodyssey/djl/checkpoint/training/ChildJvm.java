@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Child JVMs for crash tests: started with this JVM's class path and the pinned engine thread
- * settings, their stderr logged to a file named by a label, read line by line, killed with SIGKILL.
+ * settings, their stderr (and any JVM crash report) logged to files named by a label, read line by
+ * line, killed with SIGKILL.
  */
 public final class ChildJvm {
 
@@ -56,6 +57,8 @@ public final class ChildJvm {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx512m");
+        // A child that crashes writes its report next to its log, not into the module.
+        command.add("-XX:ErrorFile=" + logDir.resolve(label + ".hs_err.log"));
         command.add("-Dai.djl.pytorch.num_threads=1");
         command.add("-Dai.djl.pytorch.num_interop_threads=1");
         command.add("-cp");
