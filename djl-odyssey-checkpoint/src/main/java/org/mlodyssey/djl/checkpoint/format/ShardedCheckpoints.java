@@ -367,6 +367,8 @@ final class ShardedCheckpoints {
             throw invalid(index, "weight_map", "missing or empty");
         }
         Map<String, TensorFileReader> readers = new LinkedHashMap<>();
+        // the shards' headers together are held to the one header cap
+        long headerBudget = options.maxHeaderBytes();
         try {
             for (Map.Entry<String, String> entry : weightMap.entrySet()) {
                 TensorFileReader reader = readers.get(entry.getValue());
@@ -378,10 +380,17 @@ final class ShardedCheckpoints {
                                 "weight_map." + entry.getKey(),
                                 "shard " + shardPath + " does not exist");
                     }
-                    reader =
-                            TensorFileReader.open(
-                                    shardPath, options.verify(), options.maxHeaderBytes());
+                    reader = openShard(shardPath, options, headerBudget);
                     readers.put(entry.getValue(), reader);
+                    headerBudget -= reader.dataStart() - 8;
+                    // checked at once, so that entries the index does not list are never held
+                    // for more than one shard
+                    for (TensorEntry listed : reader.header().entries()) {
+                        if (!entry.getValue().equals(weightMap.get(listed.name()))) {
+                            throw invalid(
+                                    reader.file(), listed.name(), "tensor not listed in the index");
+                        }
+                    }
                     String shardSaveId = reader.header().metadata().get(FormatKeys.SAVE_ID);
                     if (saveId != null && !saveId.equals(shardSaveId)) {
                         throw invalid(
@@ -403,14 +412,6 @@ final class ShardedCheckpoints {
                 }
                 owners.put(entry.getKey(), reader);
             }
-            for (TensorFileReader reader : readers.values()) {
-                for (TensorEntry entry : reader.header().entries()) {
-                    if (owners.get(entry.name()) != reader) {
-                        throw invalid(
-                                reader.file(), entry.name(), "tensor not listed in the index");
-                    }
-                }
-            }
             if (saveId != null) {
                 checkShardNumbers(index, readers.values());
             }
@@ -421,6 +422,38 @@ final class ShardedCheckpoints {
             throw e;
         }
         return new ArrayList<>(readers.values());
+    }
+
+    /**
+     * Opens one shard, its header capped by what the shards opened before it left of the header
+     * cap.
+     */
+    private static TensorFileReader openShard(Path shard, ReadOptions options, long budget)
+            throws IOException {
+        if (budget < 2) {
+            throw headersTooLarge(shard, options);
+        }
+        try {
+            return TensorFileReader.open(shard, options.verify(), budget);
+        } catch (CheckpointFormatException e) {
+            if (e.getKind() == ErrorKind.HEADER_TOO_LARGE
+                    && "header length".equals(e.getSubject())
+                    && budget < options.maxHeaderBytes()) {
+                throw headersTooLarge(shard, options);
+            }
+            throw e;
+        }
+    }
+
+    private static CheckpointFormatException headersTooLarge(Path shard, ReadOptions options) {
+        return new CheckpointFormatException(
+                ErrorKind.HEADER_TOO_LARGE,
+                shard,
+                "header length",
+                "with this shard, the headers of the index's shards together exceed the header"
+                        + " cap of "
+                        + options.maxHeaderBytes()
+                        + " bytes");
     }
 
     /**
