@@ -4,7 +4,6 @@
  */
 package org.mlodyssey.djl.checkpoint.format;
 
-import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import com.google.gson.stream.JsonWriter;
@@ -301,11 +300,8 @@ final class ShardedCheckpoints {
                     "the index " + e.getDetail(),
                     e);
         }
-        if (text.startsWith("\ufeff")) {
-            throw invalid(index, null, "starts with a byte order mark, which JSON does not allow");
-        }
-        try (JsonReader reader = new JsonReader(new StringReader(text))) {
-            reader.setStrictness(Strictness.STRICT);
+        try (JsonReader reader = StrictJson.reader(new StringReader(text))) {
+            StrictJson.checkNoByteOrderMark(text);
             reader.beginObject();
             while (reader.hasNext()) {
                 String key = reader.nextName();
@@ -354,9 +350,9 @@ final class ShardedCheckpoints {
                 }
             }
             reader.endObject();
-            if (reader.peek() != JsonToken.END_DOCUMENT) {
-                throw invalid(index, null, "content after the JSON object");
-            }
+            StrictJson.checkEnd(reader);
+        } catch (StrictJson.Violation e) {
+            throw invalid(index, null, e.getMessage());
         } catch (CheckpointFormatException e) {
             throw e;
         } catch (IOException | IllegalStateException | NumberFormatException e) {
