@@ -4,7 +4,6 @@
  */
 package org.mlodyssey.djl.checkpoint.format;
 
-import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import com.google.gson.stream.JsonWriter;
@@ -302,11 +301,8 @@ final class ShardedCheckpoints {
                     "the index " + e.getDetail(),
                     e);
         }
-        if (text.startsWith("\ufeff")) {
-            throw invalid(index, null, "starts with a byte order mark, which JSON does not allow");
-        }
-        try (JsonReader reader = new JsonReader(new StringReader(text))) {
-            reader.setStrictness(Strictness.STRICT);
+        try (JsonReader reader = StrictJson.reader(new StringReader(text))) {
+            StrictJson.checkNoByteOrderMark(text);
             reader.beginObject();
             while (reader.hasNext()) {
                 String key = reader.nextName();
@@ -355,9 +351,9 @@ final class ShardedCheckpoints {
                 }
             }
             reader.endObject();
-            if (reader.peek() != JsonToken.END_DOCUMENT) {
-                throw invalid(index, null, "content after the JSON object");
-            }
+            StrictJson.checkEnd(reader);
+        } catch (StrictJson.Violation e) {
+            throw invalid(index, null, e.getMessage());
         } catch (CheckpointFormatException e) {
             throw e;
         } catch (IOException | IllegalStateException | NumberFormatException e) {
@@ -368,6 +364,8 @@ final class ShardedCheckpoints {
             throw invalid(index, "weight_map", "missing or empty");
         }
         Map<String, TensorFileReader> readers = new LinkedHashMap<>();
+        // the shards' headers together are held to the one header cap
+        long headerBudget = options.maxHeaderBytes();
         try {
             for (Map.Entry<String, String> entry : weightMap.entrySet()) {
                 TensorFileReader reader = readers.get(entry.getValue());
@@ -379,10 +377,17 @@ final class ShardedCheckpoints {
                                 "weight_map." + entry.getKey(),
                                 "shard " + shardPath + " does not exist");
                     }
-                    reader =
-                            TensorFileReader.open(
-                                    shardPath, options.verify(), options.maxHeaderBytes());
+                    reader = openShard(shardPath, options, headerBudget);
                     readers.put(entry.getValue(), reader);
+                    headerBudget -= reader.dataStart() - 8;
+                    // checked at once, so that entries the index does not list are never held
+                    // for more than one shard
+                    for (TensorEntry listed : reader.header().entries()) {
+                        if (!entry.getValue().equals(weightMap.get(listed.name()))) {
+                            throw invalid(
+                                    reader.file(), listed.name(), "tensor not listed in the index");
+                        }
+                    }
                     String shardSaveId = reader.header().metadata().get(FormatKeys.SAVE_ID);
                     if (saveId != null && !saveId.equals(shardSaveId)) {
                         throw invalid(
@@ -404,14 +409,6 @@ final class ShardedCheckpoints {
                 }
                 owners.put(entry.getKey(), reader);
             }
-            for (TensorFileReader reader : readers.values()) {
-                for (TensorEntry entry : reader.header().entries()) {
-                    if (owners.get(entry.name()) != reader) {
-                        throw invalid(
-                                reader.file(), entry.name(), "tensor not listed in the index");
-                    }
-                }
-            }
             if (saveId != null) {
                 checkShardNumbers(index, readers.values());
             }
@@ -422,6 +419,38 @@ final class ShardedCheckpoints {
             throw e;
         }
         return new ArrayList<>(readers.values());
+    }
+
+    /**
+     * Opens one shard, its header capped by what the shards opened before it left of the header
+     * cap.
+     */
+    private static TensorFileReader openShard(Path shard, ReadOptions options, long budget)
+            throws IOException {
+        if (budget < 2) {
+            throw headersTooLarge(shard, options);
+        }
+        try {
+            return TensorFileReader.open(shard, options.verify(), budget);
+        } catch (CheckpointFormatException e) {
+            if (e.getKind() == ErrorKind.HEADER_TOO_LARGE
+                    && "header length".equals(e.getSubject())
+                    && budget < options.maxHeaderBytes()) {
+                throw headersTooLarge(shard, options);
+            }
+            throw e;
+        }
+    }
+
+    private static CheckpointFormatException headersTooLarge(Path shard, ReadOptions options) {
+        return new CheckpointFormatException(
+                ErrorKind.HEADER_TOO_LARGE,
+                shard,
+                "header length",
+                "with this shard, the headers of the index's shards together exceed the header"
+                        + " cap of "
+                        + options.maxHeaderBytes()
+                        + " bytes");
     }
 
     /**

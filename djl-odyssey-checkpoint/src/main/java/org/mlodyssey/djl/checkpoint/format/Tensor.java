@@ -80,7 +80,7 @@ public final class Tensor {
 
     static Tensor lazy(TensorFileReader source, TensorEntry entry) {
         return new Tensor(
-                entry.dtype(), entry.shape(), entry.byteSize(), null, source, entry.name());
+                entry.dtype(), entry.sharedShape(), entry.byteSize(), null, source, entry.name());
     }
 
     /** Returns the reader of a lazily loaded tensor, or {@code null} for one held in memory. */

@@ -64,6 +64,16 @@ public final class TensorEntry {
     }
 
     /**
+     * Returns the dimensions without a copy, for the immutable objects of this package that share
+     * them (a header of many tensors would otherwise hold every shape twice).
+     *
+     * @return the entry's own array, never to be modified
+     */
+    long[] sharedShape() {
+        return shape;
+    }
+
+    /**
      * Returns the offset of the first data byte, relative to the data region.
      *
      * @return the begin offset

@@ -4,7 +4,6 @@
  */
 package org.mlodyssey.djl.checkpoint.format;
 
-import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import com.google.gson.stream.JsonWriter;
@@ -125,10 +124,9 @@ public final class TensorHeader {
         TreeMap<String, String> metadata = new TreeMap<>();
         // The bytes are valid UTF-8: decode them as the parser goes, never as one whole String.
         try (JsonReader reader =
-                new JsonReader(
+                StrictJson.reader(
                         new InputStreamReader(
                                 new ByteArrayInputStream(json), StandardCharsets.UTF_8))) {
-            reader.setStrictness(Strictness.STRICT);
             expect(reader, JsonToken.BEGIN_OBJECT, file, "header");
             reader.beginObject();
             boolean sawMetadata = false;
@@ -158,10 +156,10 @@ public final class TensorHeader {
                 }
             }
             reader.endObject();
-            if (reader.peek() != JsonToken.END_DOCUMENT) {
-                throw new CheckpointFormatException(
-                        ErrorKind.INVALID_JSON, file, "header", "content after the JSON object");
-            }
+            StrictJson.checkEnd(reader);
+        } catch (StrictJson.Violation e) {
+            throw new CheckpointFormatException(
+                    ErrorKind.INVALID_JSON, file, "header", e.getMessage());
         } catch (CheckpointFormatException e) {
             throw e;
         } catch (IOException | IllegalStateException | NumberFormatException e) {

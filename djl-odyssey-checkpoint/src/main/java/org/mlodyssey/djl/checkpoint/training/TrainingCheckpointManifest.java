@@ -7,13 +7,8 @@ package org.mlodyssey.djl.checkpoint.training;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
-import com.google.gson.Strictness;
-import com.google.gson.stream.JsonReader;
-import com.google.gson.stream.JsonToken;
 import java.io.IOException;
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -25,7 +20,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
 import org.mlodyssey.djl.checkpoint.format.JsonErrors;
+import org.mlodyssey.djl.checkpoint.format.StrictJson;
 import org.mlodyssey.djl.checkpoint.training.InvalidTrainingCheckpointException.Reason;
+import org.mlodyssey.djl.io.UntrustedText;
 
 /**
  * The manifest of a training checkpoint directory ({@code manifest.json}), written last: its
@@ -264,19 +261,16 @@ public record TrainingCheckpointManifest(
         Fields(Path directory, String file, String json) throws InvalidTrainingCheckpointException {
             this.directory = directory;
             this.file = file;
-            if (json.startsWith("\ufeff")) {
-                throw malformed("starts with a byte order mark, which JSON does not allow");
-            }
-            try (JsonReader reader = new JsonReader(new StringReader(json))) {
-                reader.setStrictness(Strictness.STRICT);
-                JsonElement element = JsonParser.parseReader(reader);
-                if (reader.peek() != JsonToken.END_DOCUMENT) {
-                    throw malformed("content after the JSON object");
-                }
-                if (!element.isJsonObject()) {
-                    throw malformed("not a JSON object");
-                }
-                root = element.getAsJsonObject();
+            try {
+                root = StrictJson.parseObject(json);
+            } catch (StrictJson.Violation e) {
+                throw malformed(
+                        e.getKey() == null
+                                ? e.getMessage()
+                                : "key '"
+                                        + UntrustedText.forMessage(e.getKey())
+                                        + "' "
+                                        + e.getMessage());
             } catch (JsonParseException | IOException | IllegalStateException e) {
                 throw new InvalidTrainingCheckpointException(
                         reason(), directory, file, JsonErrors.describe(e), e);

@@ -166,4 +166,32 @@ class TrainingCheckpointManifestTest {
                         .contains("unknown version 2, this reader supports at most version 1"),
                 e.getMessage());
     }
+
+    @Test
+    void duplicateKeyIsRefusedNamingIt() {
+        String json =
+                sample(Map.of())
+                        .toJson()
+                        .replaceAll(
+                                "\"manifestCrc32c\": \"[0-9a-f]{8}\"",
+                                "\"manifestCrc32c\": \"00000000\"")
+                        .replace("\"epoch\": 1", "\"epoch\": 2,\n  \"epoch\": 1");
+        assertMalformed(TrainingCheckpointManifest.seal(json), "key 'epoch' appears twice");
+    }
+
+    @Test
+    void duplicateKeyInTrainerStateIsRefusedNamingIt() {
+        InvalidTrainingCheckpointException e =
+                assertThrows(
+                        InvalidTrainingCheckpointException.class,
+                        () ->
+                                TrainingStateJson.parse(
+                                        DIR,
+                                        "{\"optimizer\": {\"counters\": {\"t\": 1, \"t\": 2}}}"));
+        assertEquals(Reason.MALFORMED_TRAINER_STATE, e.getReason(), e.getMessage());
+        assertEquals("trainer-state.json", e.getFile());
+        assertTrue(
+                e.getMessage().contains("key 'optimizer.counters.t' appears twice"),
+                e.getMessage());
+    }
 }
