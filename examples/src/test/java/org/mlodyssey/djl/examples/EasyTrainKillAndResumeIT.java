@@ -62,10 +62,13 @@ class EasyTrainKillAndResumeIT {
         // A random batch in the middle of an epoch, after the first save (of step everySteps).
         int total = EPOCHS * batchesPerEpoch;
         int killAt;
+        // -Dodyssey.it.killAt=N repeats a run that failed at batch N.
+        Integer fixed = Integer.getInteger("odyssey.it.killAt");
         Random random = new Random();
         do {
-            killAt = everySteps + 2 + random.nextInt(total - everySteps - 2);
-        } while (killAt % batchesPerEpoch == 1);
+            killAt =
+                    fixed != null ? fixed : everySteps + 2 + random.nextInt(total - everySteps - 2);
+        } while (fixed == null && killAt % batchesPerEpoch == 1);
         List<String> paced = new java.util.ArrayList<>(command(model, data, killed));
         paced.add("200");
         Process child = ChildJvm.start(dir, model + "-killed", paced);
