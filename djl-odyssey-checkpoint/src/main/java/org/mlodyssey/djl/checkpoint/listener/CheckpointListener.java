@@ -40,13 +40,15 @@ import org.slf4j.LoggerFactory;
  * <p>Two ways to use it:
  *
  * <ul>
- *   <li>With {@code EasyTrain.fit}: add it to the {@code DefaultTrainingConfig}, after DJL's
- *       evaluator listeners. It saves in {@code onEpoch}, after the epoch's last step and
- *       validation, where the state is consistent; step and time periods are checked there too.
+ *   <li>With {@code EasyTrain.fit} (or {@link ResumableTraining#fit}, which resumes): add it to the
+ *       {@code DefaultTrainingConfig}, after DJL's evaluator listeners ({@code
+ *       TrainingListener.Defaults}). DJL's {@code onTrainingBatch} fires before {@code
+ *       Trainer.step()}, so a save that a step made due (step or time period) is taken at the next
+ *       batch's {@code onTrainingBatch}, before that batch's step, when the state is exactly that
+ *       of the steps completed; epoch-end, best-metric and end-of-training saves are taken in
+ *       {@code onEpoch} and {@code onTrainingEnd}.
  *   <li>With {@link org.mlodyssey.djl.checkpoint.training.ResumableTrainingLoop}: also add it as a
- *       step listener. It then saves right after {@code Trainer.step()} (DJL's {@code
- *       onTrainingBatch} fires before the step, when the state does not include it) and at each
- *       epoch's end, and its {@code onEpoch} and {@code onTrainingBatch} do nothing.
+ *       step listener. It then saves right after {@code Trainer.step()} and at each epoch's end.
  * </ul>
  *
  * <p>A run writes into its directory alone: the listener locks it ({@code .lock}) from the

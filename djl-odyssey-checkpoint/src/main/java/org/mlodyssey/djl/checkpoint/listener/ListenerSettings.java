@@ -44,7 +44,7 @@ abstract class ListenerSettings {
     private LongSupplier clock = System::nanoTime;
 
     /**
-     * Sets the directory of checkpoints (required); created at the first save.
+     * Sets the directory of checkpoints (required); created, and locked, when the run starts.
      *
      * @param directory the directory
      * @return this builder
@@ -66,9 +66,9 @@ abstract class ListenerSettings {
     }
 
     /**
-     * Saves every {@code n} training steps (after the step with the resumable loop, at the end of
-     * the epoch in which a multiple of {@code n} was crossed with {@code EasyTrain.fit}); 0 turns
-     * it off. Default off.
+     * Saves every {@code n} training steps (after the step with the resumable loop; with {@code
+     * EasyTrain.fit} at the next batch's {@code onTrainingBatch}, before its step, or at the
+     * epoch's end when the step ended an epoch); 0 turns it off. Default off.
      *
      * @param n the period in steps
      * @return this builder
@@ -228,6 +228,11 @@ abstract class ListenerSettings {
 
     /**
      * Sets the run seed recorded with {@code EasyTrain.fit} when the run is not resumed. Default 0.
+     *
+     * <p>The listener seeds the engine from it before weight initialisation and before every step,
+     * so a seed set earlier with DJL's {@code Engine.getInstance().setRandomSeed} does not reach
+     * the run: pass the run's seed here (different seeds give different runs; the same seed gives
+     * bit-identical ones).
      *
      * @param seed the seed
      * @return this builder

@@ -123,7 +123,9 @@ class S3CheckpointStoreTest extends S3ProxyTestBase {
                                                 throw new IOException("tensor gone");
                                             }));
             assertEquals("tensor gone", thrown.getMessage());
-            assertTrue(count("PUT", "partNumber=") >= 2, proxy.requests().toString());
+            // At least one part went up before the failure (how many more were in flight when
+            // the writer failed depends on timing), so the abort had parts to clean up.
+            assertTrue(count("PUT", "partNumber=") >= 1, proxy.requests().toString());
             assertTrue(store.stat("half.odc").isEmpty());
             assertEquals(List.of(), store.listIncompleteUploads(""));
         }
