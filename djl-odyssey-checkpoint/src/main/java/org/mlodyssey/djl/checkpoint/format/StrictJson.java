@@ -8,9 +8,9 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import com.google.gson.Strictness;
-import com.google.gson.internal.LazilyParsedNumber;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import java.io.IOException;
@@ -133,7 +133,9 @@ public final class StrictJson {
             case STRING:
                 return new JsonPrimitive(reader.nextString());
             case NUMBER:
-                return new JsonPrimitive(new LazilyParsedNumber(reader.nextString()));
+                // The literal, already checked by the strict reader, as Gson's own parser holds
+                // numbers (lazily parsed, so that every JsonPrimitive accessor behaves as before).
+                return JsonParser.parseString(reader.nextString());
             case BOOLEAN:
                 return new JsonPrimitive(reader.nextBoolean());
             case NULL:
