@@ -6,8 +6,7 @@ package org.mlodyssey.djl.checkpoint.format;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -92,6 +91,23 @@ public final class TensorFileWriter {
                 target, content(tensors, metadata, compression).writer, durable);
     }
 
+    /**
+     * Prepares a plain file (format version 1, a safetensors file) for a sequential channel, such
+     * as a {@code CheckpointStore} object: the header is encoded (with every tensor's CRC32C) now,
+     * the data are written by {@link TensorFileContent#writeTo}.
+     *
+     * @param tensors the tensors by name, in the order their data is laid out
+     * @param metadata the caller's metadata; must not use {@link FormatKeys#RESERVED} keys
+     * @return the file's content
+     * @throws IOException if a tensor's data cannot be read or the layout is invalid
+     */
+    public static TensorFileContent plainContent(
+            Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
+        List<ByteBuffer> data = data(tensors);
+        byte[] header = encodeHeader(tensors, data, metadata);
+        return new TensorFileContent(header, data);
+    }
+
     /** A file's content and, once written, its size. */
     private static final class Content {
         final AtomicFiles.ContentWriter writer;
@@ -114,14 +130,9 @@ public final class TensorFileWriter {
             CompressedFileWriter writer = new CompressedFileWriter(tensors, metadata, compression);
             return new Content(writer::writeTo, writer::total);
         }
-        List<ByteBuffer> data = data(tensors);
-        byte[] header = encodeHeader(tensors, data, metadata);
-        long total = 8L + header.length;
-        for (ByteBuffer buffer : data) {
-            total += buffer.remaining();
-        }
-        long size = total;
-        return new Content(content(header, data), () -> size);
+        TensorFileContent plain = plainContent(tensors, metadata);
+        long size = plain.size();
+        return new Content(plain::writeTo, () -> size);
     }
 
     private static List<ByteBuffer> data(Map<String, Tensor> tensors) throws IOException {
@@ -130,18 +141,6 @@ public final class TensorFileWriter {
             data.add(tensor.data());
         }
         return data;
-    }
-
-    private static AtomicFiles.ContentWriter content(byte[] header, List<ByteBuffer> data) {
-        return channel -> {
-            ByteBuffer prefix = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            prefix.putLong(0, header.length);
-            writeFully(channel, prefix);
-            writeFully(channel, ByteBuffer.wrap(header));
-            for (ByteBuffer buffer : data) {
-                writeFully(channel, buffer.duplicate());
-            }
-        };
     }
 
     /**
@@ -264,7 +263,7 @@ public final class TensorFileWriter {
      * @param buffer the bytes from position to limit
      * @throws IOException if writing fails
      */
-    static void writeFully(FileChannel channel, ByteBuffer buffer) throws IOException {
+    static void writeFully(WritableByteChannel channel, ByteBuffer buffer) throws IOException {
         while (buffer.hasRemaining()) {
             if (buffer.isDirect() || buffer.remaining() <= WRITE_CHUNK) {
                 channel.write(buffer);

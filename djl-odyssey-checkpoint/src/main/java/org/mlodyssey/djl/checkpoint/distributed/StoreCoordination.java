@@ -1,0 +1,160 @@
+/*
+ * Copyright 2026 The djl-odyssey authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package org.mlodyssey.djl.checkpoint.distributed;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.channels.Channels;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.mlodyssey.djl.checkpoint.distributed.DistributedCheckpointException.Kind;
+
+/**
+ * Coordinates a save through the checkpoint's storage alone: each rank writes its manifest ({@code
+ * rank-RRRRR-of-NNNNN.json}) after its file; the coordinator polls the store until every rank's
+ * manifest of the same save is there; the other ranks poll until {@code metadata.json} of their
+ * save is there. Polls start 20 ms apart and slow down to one every 500 ms. Works wherever the
+ * ranks share the store: one host's directory, a network filesystem, a bucket.
+ */
+public final class StoreCoordination implements SaveCoordination {
+
+    private static final long FIRST_POLL_MILLIS = 20;
+    private static final long LAST_POLL_MILLIS = 500;
+
+    /** Creates the storage coordination. */
+    public StoreCoordination() {}
+
+    /** {@inheritDoc} */
+    @Override
+    public List<RankManifest> gather(SaveContext context, RankManifest mine) throws IOException {
+        byte[] json = mine.toJson();
+        context.store()
+                .write(
+                        context.key(DistributedLayout.rankManifest(mine.rank(), mine.worldSize())),
+                        channel -> Channels.newOutputStream(channel).write(json));
+        if (!context.isCoordinator()) {
+            return List.of();
+        }
+        TreeMap<Integer, RankManifest> found = new TreeMap<>();
+        TreeMap<Integer, String> stale = new TreeMap<>();
+        long deadline = System.nanoTime() + context.timeout().toNanos();
+        long pause = FIRST_POLL_MILLIS;
+        while (true) {
+            for (int rank = 0; rank < context.worldSize(); rank++) {
+                if (found.containsKey(rank)) {
+                    continue;
+                }
+                String key = context.key(DistributedLayout.rankManifest(rank, context.worldSize()));
+                Optional<byte[]> bytes = DistributedLayout.readSmall(context.store(), key);
+                if (bytes.isEmpty()) {
+                    continue;
+                }
+                RankManifest manifest =
+                        RankManifest.parse(bytes.get(), context.store().locationOf(key));
+                if (!manifest.saveId().equals(context.saveId())) {
+                    stale.put(rank, manifest.saveId());
+                } else {
+                    stale.remove(rank);
+                    found.put(rank, manifest);
+                }
+            }
+            if (found.size() == context.worldSize()) {
+                return new ArrayList<>(found.values());
+            }
+            if (System.nanoTime() >= deadline) {
+                throw missing(context, found, stale);
+            }
+            sleep(pause);
+            pause = Math.min(LAST_POLL_MILLIS, pause * 3 / 2);
+        }
+    }
+
+    private static DistributedCheckpointException missing(
+            SaveContext context,
+            TreeMap<Integer, RankManifest> found,
+            TreeMap<Integer, String> stale) {
+        TreeSet<Integer> missing = new TreeSet<>();
+        for (int rank = 0; rank < context.worldSize(); rank++) {
+            if (!found.containsKey(rank)) {
+                missing.add(rank);
+            }
+        }
+        StringBuilder detail =
+                new StringBuilder("ranks ")
+                        .append(missing)
+                        .append(" of ")
+                        .append(context.worldSize())
+                        .append(" did not publish their manifest (")
+                        .append(
+                                DistributedLayout.rankManifest(
+                                        missing.first(), context.worldSize()))
+                        .append(missing.size() > 1 ? ", ..." : "")
+                        .append(") of save ")
+                        .append(context.saveId())
+                        .append(" within ")
+                        .append(context.timeout().toMillis())
+                        .append(" ms; nothing was committed");
+        if (!stale.isEmpty()) {
+            detail.append("; the manifests of ranks ")
+                    .append(stale.keySet())
+                    .append(" belong to another save (")
+                    .append(stale.firstEntry().getValue())
+                    .append(')');
+        }
+        return new DistributedCheckpointException(
+                Kind.MISSING_RANKS,
+                context.location(),
+                null,
+                missing.size() == 1 ? missing.first() : -1,
+                null,
+                detail.toString());
+    }
+
+    /** {@inheritDoc} The global metadata itself is the news: nothing more is written. */
+    @Override
+    public void announce(SaveContext context, boolean committed) {}
+
+    /** {@inheritDoc} */
+    @Override
+    public void awaitCommit(SaveContext context) throws IOException {
+        long deadline = System.nanoTime() + context.timeout().toNanos();
+        long pause = FIRST_POLL_MILLIS;
+        String key = context.key(DistributedLayout.METADATA);
+        while (true) {
+            if (context.store().stat(key).isPresent()) {
+                return;
+            }
+            if (System.nanoTime() >= deadline) {
+                throw new DistributedCheckpointException(
+                        Kind.COMMIT_TIMEOUT,
+                        context.location(),
+                        null,
+                        context.coordinatorRank(),
+                        DistributedLayout.METADATA,
+                        "the coordinator (rank "
+                                + context.coordinatorRank()
+                                + ") did not commit save "
+                                + context.saveId()
+                                + " within "
+                                + context.timeout().toMillis()
+                                + " ms");
+            }
+            sleep(pause);
+            pause = Math.min(LAST_POLL_MILLIS, pause * 3 / 2);
+        }
+    }
+
+    private static void sleep(long millis) throws InterruptedIOException {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for the other ranks");
+        }
+    }
+}
