@@ -74,32 +74,39 @@ public final class RankThreads {
     public static long[] loadAndCompare(
             CheckpointStore store, String checkpoint, int world, List<Global> set)
             throws IOException {
-        long read = 0;
-        long requested = 0;
+        long[] total = new long[2];
         for (int rank = 0; rank < world; rank++) {
-            try (DistributedCheckpointReader reader =
-                    DistributedCheckpointReader.open(store, checkpoint)) {
-                for (Global g : set) {
-                    List<Slice> slices = GlobalTensors.loadSplit(g, world);
-                    for (int i = rank; i < slices.size(); i += world) {
-                        Slice slice = slices.get(i);
-                        ByteBuffer got = reader.read(g.name(), slice);
-                        assertArrayEquals(
-                                GlobalTensors.cut(g, slice),
-                                got.array(),
-                                g.name()
-                                        + " "
-                                        + slice
-                                        + " loaded by rank "
-                                        + rank
-                                        + " of "
-                                        + world);
-                        requested += got.capacity();
-                    }
-                }
-                read += reader.bytesRead();
-            }
+            long[] counts = loadPart(store, checkpoint, rank, world, set);
+            total[0] += counts[0];
+            total[1] += counts[1];
         }
-        return new long[] {read, requested};
+        return total;
+    }
+
+    /**
+     * Loads one reader's part of the load split of every tensor and checks every byte.
+     *
+     * @return the bytes read and the bytes requested
+     */
+    public static long[] loadPart(
+            CheckpointStore store, String checkpoint, int rank, int world, List<Global> set)
+            throws IOException {
+        long requested = 0;
+        try (DistributedCheckpointReader reader =
+                DistributedCheckpointReader.open(store, checkpoint)) {
+            for (Global g : set) {
+                List<Slice> slices = GlobalTensors.loadSplit(g, world);
+                for (int i = rank; i < slices.size(); i += world) {
+                    Slice slice = slices.get(i);
+                    ByteBuffer got = reader.read(g.name(), slice);
+                    assertArrayEquals(
+                            GlobalTensors.cut(g, slice),
+                            got.array(),
+                            g.name() + " " + slice + " loaded by rank " + rank + " of " + world);
+                    requested += got.capacity();
+                }
+            }
+            return new long[] {reader.bytesRead(), requested};
+        }
     }
 }
