@@ -8,23 +8,27 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.channels.Channels;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.mlodyssey.djl.checkpoint.distributed.DistributedCheckpointException.Kind;
+import org.mlodyssey.djl.checkpoint.storage.StoredObject;
 
 /**
  * Coordinates a save through the checkpoint's storage alone: each rank writes its manifest ({@code
  * rank-RRRRR-of-NNNNN.json}) after its file; the coordinator polls the store until every rank's
- * manifest of the same save is there; the other ranks poll until {@code metadata.json} of their
- * save is there. Polls start 20 ms apart and slow down to one every 500 ms. Works wherever the
- * ranks share the store: one host's directory, a network filesystem, a bucket.
+ * manifest of the same save is there (one listing per poll, then a read of each new manifest); the
+ * other ranks poll until {@code metadata.json} is there. Polls start 20 ms apart and slow down to
+ * one every 200 ms. Works wherever the ranks share the store: one host's directory, a network
+ * filesystem, a bucket.
  */
 public final class StoreCoordination implements SaveCoordination {
 
     private static final long FIRST_POLL_MILLIS = 20;
-    private static final long LAST_POLL_MILLIS = 500;
+    private static final long LAST_POLL_MILLIS = 200;
 
     /** Creates the storage coordination. */
     public StoreCoordination() {}
@@ -45,11 +49,15 @@ public final class StoreCoordination implements SaveCoordination {
         long deadline = System.nanoTime() + context.timeout().toNanos();
         long pause = FIRST_POLL_MILLIS;
         while (true) {
+            Set<String> present = new HashSet<>();
+            for (StoredObject object : context.store().list(context.key(""))) {
+                present.add(object.key());
+            }
             for (int rank = 0; rank < context.worldSize(); rank++) {
-                if (found.containsKey(rank)) {
+                String key = context.key(DistributedLayout.rankManifest(rank, context.worldSize()));
+                if (found.containsKey(rank) || !present.contains(key)) {
                     continue;
                 }
-                String key = context.key(DistributedLayout.rankManifest(rank, context.worldSize()));
                 Optional<byte[]> bytes = DistributedLayout.readSmall(context.store(), key);
                 if (bytes.isEmpty()) {
                     continue;

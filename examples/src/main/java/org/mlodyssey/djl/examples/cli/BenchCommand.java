@@ -34,7 +34,8 @@ import picocli.CommandLine.Spec;
             BenchCommand.Checkpoint.class,
             BenchCommand.Data.class,
             BenchCommand.Listener.class,
-            BenchCommand.Compression.class
+            BenchCommand.Compression.class,
+            DistributedBenchCommand.class
         })
 public final class BenchCommand implements Runnable {
 

@@ -1,0 +1,63 @@
+/*
+ * Copyright 2026 The djl-odyssey authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package org.mlodyssey.djl.examples.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.mlodyssey.djl.checkpoint.format.AtomicFiles;
+import org.mlodyssey.djl.examples.bench.DistributedBenchmark;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code odyssey bench distributed}: distributed saves by 1, 2, 4 writers, loads by 1 and 4. */
+@Command(
+        name = "distributed",
+        mixinStandardHelpOptions = true,
+        description =
+                "A distributed checkpoint saved by 1, 2 and 4 writer processes and loaded by 1 and"
+                        + " 4 reader processes, next to a raw write of the same bytes, and whether"
+                        + " the disk or the CPU was the limit (DistributedBenchmark).")
+final class DistributedBenchCommand implements Callable<Integer> {
+
+    @Spec private CommandLine.Model.CommandSpec spec;
+
+    @Option(
+            names = "--mib",
+            defaultValue = "1024",
+            description = "checkpoint size in MiB, at least 8 (default: ${DEFAULT-VALUE})")
+    private int mib;
+
+    @Option(
+            names = "--dir",
+            paramLabel = "D",
+            description = "where files go (default: a temporary directory, deleted at the end)")
+    private Path dir;
+
+    /** {@inheritDoc} */
+    @Override
+    public Integer call() throws Exception {
+        if (mib < 8) {
+            throw new ParameterException(
+                    spec.commandLine(), "--mib: must be at least 8, got " + mib);
+        }
+        Path where =
+                dir != null
+                        ? Files.createDirectories(dir)
+                        : Files.createTempDirectory("odyssey-distributed-bench");
+        try {
+            DistributedBenchmark.runBenchmark(
+                    mib, new int[] {1, 2, 4}, new int[] {1, 4}, where, spec.commandLine().getOut());
+        } finally {
+            if (dir == null) {
+                AtomicFiles.deleteRecursively(where);
+            }
+        }
+        return 0;
+    }
+}
