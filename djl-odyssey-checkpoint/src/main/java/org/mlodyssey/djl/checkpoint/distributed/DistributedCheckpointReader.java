@@ -46,7 +46,7 @@ public final class DistributedCheckpointReader implements Closeable {
             CheckpointStore store, String checkpoint, DistributedMetadata metadata) {
         this.store = store;
         this.checkpoint = checkpoint;
-        this.location = store.locationOf(checkpoint);
+        this.location = DistributedLayout.location(store, checkpoint);
         this.metadata = metadata;
     }
 
@@ -69,7 +69,7 @@ public final class DistributedCheckpointReader implements Closeable {
         if (json.isEmpty()) {
             throw new DistributedCheckpointException(
                     Kind.NOT_COMMITTED,
-                    store.locationOf(checkpoint),
+                    DistributedLayout.location(store, checkpoint),
                     null,
                     -1,
                     DistributedLayout.METADATA,
@@ -86,7 +86,7 @@ public final class DistributedCheckpointReader implements Closeable {
             if (size == null) {
                 throw new DistributedCheckpointException(
                         Kind.MISSING_FILE,
-                        store.locationOf(checkpoint),
+                        DistributedLayout.location(store, checkpoint),
                         null,
                         file.rank(),
                         file.key(),
@@ -95,7 +95,7 @@ public final class DistributedCheckpointReader implements Closeable {
             if (size != file.size()) {
                 throw new DistributedCheckpointException(
                         Kind.FILE_MISMATCH,
-                        store.locationOf(checkpoint),
+                        DistributedLayout.location(store, checkpoint),
                         null,
                         file.rank(),
                         file.key(),

@@ -42,6 +42,20 @@ public final class DistributedLayout {
     }
 
     /**
+     * Describes where a checkpoint is, for messages.
+     *
+     * @param store the store
+     * @param checkpoint the checkpoint's name in it; {@code ""} for the store's root
+     * @return the store's location of the checkpoint
+     */
+    public static String location(CheckpointStore store, String checkpoint) {
+        String prefix = prefix(checkpoint);
+        return prefix.isEmpty()
+                ? store.location()
+                : store.locationOf(prefix.substring(0, prefix.length() - 1));
+    }
+
+    /**
      * Returns the key of a rank's file, relative to the checkpoint.
      *
      * @param rank the rank

@@ -43,7 +43,7 @@ public record SaveContext(
      * @return the store's location of the checkpoint
      */
     public String location() {
-        return store.locationOf(checkpoint);
+        return DistributedLayout.location(store, checkpoint);
     }
 
     /**

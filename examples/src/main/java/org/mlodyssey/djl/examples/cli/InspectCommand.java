@@ -68,6 +68,8 @@ public final class InspectCommand implements Callable<Integer> {
         try {
             if (!directory) {
                 report = inspect(path);
+            } else if (DistributedCheckpointReport.isDistributed(path)) {
+                report = DistributedCheckpointReport.inspect(path);
             } else if (CheckpointDirectoryReport.isCheckpoint(path)) {
                 report = CheckpointDirectoryReport.inspectCheckpoint(path);
             } else {
@@ -80,6 +82,8 @@ public final class InspectCommand implements Callable<Integer> {
         }
         if (json) {
             out.println(new GsonBuilder().disableHtmlEscaping().create().toJson(report));
+        } else if ("distributed-checkpoint".equals(report.get("kind"))) {
+            DistributedCheckpointReport.printText(report, out);
         } else if (directory) {
             CheckpointDirectoryReport.printText(report, out);
         } else {

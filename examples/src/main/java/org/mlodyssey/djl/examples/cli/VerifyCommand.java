@@ -55,6 +55,9 @@ public final class VerifyCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
+        if (Files.isDirectory(path) && DistributedCheckpointReport.isDistributed(path)) {
+            return DistributedCheckpointReport.verify(path, out, err);
+        }
         if (Files.isDirectory(path)) {
             return verifyDirectory(out, err);
         }
