@@ -81,6 +81,24 @@ public final class DistributedCheckpointWriter {
     }
 
     /**
+     * Returns this rank.
+     *
+     * @return the rank, from 0
+     */
+    public int rank() {
+        return rank;
+    }
+
+    /**
+     * Returns the number of ranks of the save.
+     *
+     * @return the world size
+     */
+    public int worldSize() {
+        return worldSize;
+    }
+
+    /**
      * Saves this rank's shards and takes part in the commit. Returns once the checkpoint is
      * committed: on the coordinator after it wrote the global metadata, on the other ranks once
      * they saw it.

@@ -157,13 +157,14 @@ public final class DistributedBenchmark {
                 Locale.ROOT,
                 "limit with %d writers: %s (all cores %.0f%% busy, %.0f%% of them by the writers,"
                         + " %.0f%% waiting for I/O; the save ran at %.0f%% of the raw write's"
-                        + " speed)%n",
+                        + " speed, one writer at %.0f%%)%n",
                 most.processes(),
                 cpuBound ? "the CPU" : "the disk",
                 most.machineBusy() * 100,
                 busy * 100,
                 most.ioWait() * 100,
-                100 * raw / most.seconds());
+                100 * raw / most.seconds(),
+                100 * raw / first.seconds());
         out.println(
                 "loads read a checkpoint just written, so mostly from the page cache, not the"
                         + " disk");
