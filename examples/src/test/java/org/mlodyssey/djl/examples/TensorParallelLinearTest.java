@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import org.junit.jupiter.api.Test;
@@ -24,10 +23,6 @@ class TensorParallelLinearTest {
 
     @TempDir Path dir;
 
-    private static String normalized(String code) {
-        return code.replaceAll("\\s+", " ").strip();
-    }
-
     @Test
     void twoRanksSaveOneProcessLoadsTheWholeLayer() throws Exception {
         TensorParallelLinear.Result result = TensorParallelLinear.runExample(dir.toString());
@@ -37,19 +32,10 @@ class TensorParallelLinearTest {
 
     @Test
     void theDocumentsSampleIsTheCompiledExample() throws IOException {
-        String doc = Files.readString(Path.of("..", "docs", "distributed-checkpoints.md"));
-        int start = doc.indexOf("```java\n");
-        assertTrue(start >= 0, "a java sample in the document");
-        String sample = doc.substring(start + 8, doc.indexOf("```", start + 8));
-        String source =
-                Files.readString(
-                        Path.of(
-                                "src/main/java/org/mlodyssey/djl/examples/TensorParallelLinear.java"));
-        String from = "// The sample of docs/distributed-checkpoints.md, from here:";
-        String program =
-                source.substring(
-                        source.indexOf(from) + from.length(), source.indexOf("// to here."));
-        assertEquals(normalized(program), normalized(sample));
+        DocSamples.assertFirstSampleIs(
+                Path.of("..", "docs", "distributed-checkpoints.md"),
+                Path.of("src/main/java/org/mlodyssey/djl/examples/TensorParallelLinear.java"),
+                "// The sample of docs/distributed-checkpoints.md, from here:");
     }
 
     @Test

@@ -58,12 +58,10 @@ public final class CoverageValidator {
         long covered = 0;
         for (Chunk chunk : sorted) {
             if (chunk.dtype() != first.dtype()) {
-                throw new DistributedCheckpointException(
+                throw refuse(
                         Kind.DTYPE_MISMATCH,
                         checkpoint,
-                        name,
-                        chunk.rank(),
-                        chunk.file(),
+                        chunk,
                         "dtype "
                                 + chunk.dtype()
                                 + ", but rank "
@@ -72,12 +70,10 @@ public final class CoverageValidator {
                                 + first.dtype());
             }
             if (!Arrays.equals(chunk.globalShape(), first.globalShape())) {
-                throw new DistributedCheckpointException(
+                throw refuse(
                         Kind.SHAPE_MISMATCH,
                         checkpoint,
-                        name,
-                        chunk.rank(),
-                        chunk.file(),
+                        chunk,
                         "global shape "
                                 + Arrays.toString(chunk.globalShape())
                                 + ", but rank "
@@ -86,12 +82,10 @@ public final class CoverageValidator {
                                 + Arrays.toString(first.globalShape()));
             }
             if (!chunk.slice().isWithin(chunk.globalShape())) {
-                throw new DistributedCheckpointException(
+                throw refuse(
                         Kind.INVALID_SLICE,
                         checkpoint,
-                        name,
-                        chunk.rank(),
-                        chunk.file(),
+                        chunk,
                         "slice "
                                 + chunk.slice()
                                 + " is not within the global shape "
@@ -99,12 +93,10 @@ public final class CoverageValidator {
             }
             long elements = chunk.slice().elements();
             if (chunk.byteLength() != elements * chunk.dtype().byteSize()) {
-                throw new DistributedCheckpointException(
+                throw refuse(
                         Kind.INVALID_SLICE,
                         checkpoint,
-                        name,
-                        chunk.rank(),
-                        chunk.file(),
+                        chunk,
                         "slice "
                                 + chunk.slice()
                                 + " of "
@@ -147,14 +139,18 @@ public final class CoverageValidator {
             return Math.multiplyExact(Slice.whole(shape).elements(), chunk.dtype().byteSize())
                     / chunk.dtype().byteSize();
         } catch (ArithmeticException | IllegalArgumentException e) {
-            throw new DistributedCheckpointException(
+            throw refuse(
                     Kind.INVALID_SLICE,
                     checkpoint,
-                    chunk.tensor(),
-                    chunk.rank(),
-                    chunk.file(),
+                    chunk,
                     "global shape " + Arrays.toString(shape) + " is invalid: " + e.getMessage());
         }
+    }
+
+    private static DistributedCheckpointException refuse(
+            Kind kind, String checkpoint, Chunk chunk, String detail) {
+        return new DistributedCheckpointException(
+                kind, checkpoint, chunk.tensor(), chunk.rank(), chunk.file(), detail);
     }
 
     /**
