@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.mlodyssey.djl.datasets.CompactImageDataset;
-import org.mlodyssey.djl.examples.cli.OdysseyCommand;
 
 /**
  * Draws the first images of a dataset's training set as a labelled grid PNG, upright and unscaled
@@ -36,15 +35,6 @@ public final class SampleGrid {
     public static final int PADDING = 4;
 
     private SampleGrid() {}
-
-    /**
-     * Runs {@code odyssey preview} with these arguments and exits with its status.
-     *
-     * @param args the arguments of {@code odyssey preview}
-     */
-    public static void main(String[] args) {
-        System.exit(OdysseyCommand.executeSubcommand("preview", args));
-    }
 
     /**
      * The grid written.

@@ -24,7 +24,6 @@ import org.mlodyssey.djl.checkpoint.training.InvalidTrainingCheckpointException;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoint;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpointManifest;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoints;
-import org.mlodyssey.djl.examples.cli.OdysseyCommand;
 
 /**
  * Plots a training run's loss and accuracy per epoch from the metric history of the newest valid
@@ -66,15 +65,6 @@ public final class TrainingCurves {
     private static final AxisTicks ACCURACY_TICKS = AxisTicks.of(1, 5);
 
     private TrainingCurves() {}
-
-    /**
-     * Runs {@code odyssey plot} with these arguments and exits with its status.
-     *
-     * @param args the arguments of {@code odyssey plot}
-     */
-    public static void main(String[] args) {
-        System.exit(OdysseyCommand.executeSubcommand("plot", args));
-    }
 
     /**
      * A plot area in image coordinates.

@@ -11,8 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -158,13 +156,12 @@ class TrainCommandTest {
                 assertThrows(
                         ResumeConflictException.class,
                         () ->
-                                TrainClassifier.run(
+                                TrainClassifier.train(
                                         TrainCommand.parse(
                                                 Arrays.copyOfRange(
                                                         train(run, "--model", "lenet"),
                                                         1,
                                                         train(run, "--model", "lenet").length)),
-                                        new PrintWriter(new StringWriter()),
                                         List.of()));
         assertTrue(
                 conflict.getMessage().startsWith("--model lenet differs"), conflict.getMessage());
