@@ -19,20 +19,15 @@ import ai.djl.training.loss.Loss;
 import ai.djl.translate.TranslateException;
 import com.google.gson.annotations.JsonAdapter;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.mlodyssey.djl.checkpoint.format.WriteOptions;
 import org.mlodyssey.djl.checkpoint.listener.CheckpointListener;
 import org.mlodyssey.djl.checkpoint.listener.Monitor;
-import org.mlodyssey.djl.checkpoint.training.CheckpointDirectory;
-import org.mlodyssey.djl.checkpoint.training.ConfigurationMismatchException;
 import org.mlodyssey.djl.checkpoint.training.LatestPointer;
 import org.mlodyssey.djl.checkpoint.training.ResumableTrainingLoop;
-import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoint;
 import org.mlodyssey.djl.checkpoint.training.TrainingProgress;
 import org.mlodyssey.djl.datasets.CompactImageDataset;
 
@@ -147,12 +142,12 @@ public final class TrainClassifier {
     public static Result train(TrainingOptions o, List<? extends RunListener> listeners)
             throws IOException, TranslateException {
         long started = System.nanoTime();
-        int classes = o.getDataset().numClasses(o.getSplit());
+        int classes = o.dataset().numClasses(o.split());
         CompactImageDataset train = dataset(o, Dataset.Usage.TRAIN, true);
         CompactImageDataset test = dataset(o, Dataset.Usage.TEST, false);
         train.prepare();
         test.prepare();
-        int batchesPerEpoch = (int) ((train.size() + o.getBatchSize() - 1) / o.getBatchSize());
+        int batchesPerEpoch = (int) ((train.size() + o.batchSize() - 1) / o.batchSize());
 
         TrainingProgress end;
         Path resumedFrom;
@@ -160,39 +155,39 @@ public final class TrainClassifier {
         float trainLoss;
         float testAccuracy;
         try (CheckpointListener listener = checkpointListener(o, batchesPerEpoch);
-                Model model = Model.newInstance(o.getModel().cliName())) {
-            int size = o.getDataset().imageSize();
-            model.setBlock(o.getModel().build(o.getDataset().channels(), size, classes));
+                Model model = Model.newInstance(o.model().cliName())) {
+            int size = o.dataset().imageSize();
+            model.setBlock(o.model().build(o.dataset().channels(), size, classes));
             DefaultTrainingConfig trainingConfig =
                     new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                            .optOptimizer(o.getOptimizer().build(o.getLearningRate()))
+                            .optOptimizer(o.optimizer().build(o.learningRate()))
                             .addEvaluator(new Accuracy())
                             .addTrainingListeners(new EvaluatorTrainingListener(), listener);
             try (Trainer trainer = model.newTrainer(trainingConfig)) {
-                trainer.initialize(new Shape(1, o.getDataset().channels(), size, size));
-                resumedAt = resume(listener, trainer);
+                trainer.initialize(new Shape(1, o.dataset().channels(), size, size));
+                resumedAt = ResumePolicy.resume(listener, trainer);
                 resumedFrom = listener.getResumedFrom().orElse(null);
                 ResumableTrainingLoop.Builder loop =
                         ResumableTrainingLoop.builder()
                                 .addStepListener(listener)
                                 .optBeforeEpoch(train::setEpoch)
-                                .optStopAfterStep(o.getMaxSteps());
+                                .optStopAfterStep(o.maxSteps());
                 for (RunListener l : listeners) {
-                    l.beforeRun(o.getEpochs(), batchesPerEpoch);
+                    l.beforeRun(o.epochs(), batchesPerEpoch);
                     loop.addStepListener(l);
                 }
-                end = loop.build().fit(trainer, o.getEpochs(), train, test, resumedAt);
+                end = loop.build().fit(trainer, o.epochs(), train, test, resumedAt);
                 for (RunListener l : listeners) {
                     l.afterRun(end);
                 }
-                trainLoss = evaluate(trainer, train, o.getBatchSize()).loss();
-                testAccuracy = evaluate(trainer, test, o.getBatchSize()).accuracy();
+                trainLoss = evaluate(trainer, train, o.batchSize()).loss();
+                testAccuracy = evaluate(trainer, test, o.batchSize()).accuracy();
             }
         }
-        Path latest = LatestPointer.read(o.getCheckpointDirectory().toAbsolutePath()).orElse(null);
+        Path latest = LatestPointer.read(o.checkpointDirectory().toAbsolutePath()).orElse(null);
         return new Result(
-                o.getDataset().cliName(),
-                o.getModel().cliName(),
+                o.dataset().cliName(),
+                o.model().cliName(),
                 end.epoch(),
                 end.globalStep(),
                 trainLoss,
@@ -205,40 +200,40 @@ public final class TrainClassifier {
 
     private static CompactImageDataset dataset(
             TrainingOptions o, Dataset.Usage usage, boolean shuffle) {
-        return o.getDataset()
+        return o.dataset()
                 .build(
-                        o.getSplit(),
+                        o.split(),
                         usage,
-                        o.getDataDir(),
-                        o.getBatchSize(),
+                        o.dataDir(),
+                        o.batchSize(),
                         shuffle,
                         true,
                         Long.MAX_VALUE,
-                        o.isCheckRecordCounts());
+                        o.checkRecordCounts());
     }
 
     private static CheckpointListener checkpointListener(TrainingOptions o, int batchesPerEpoch)
             throws IOException {
         CheckpointListener.Builder lb =
                 CheckpointListener.builder()
-                        .setDirectory(o.getCheckpointDirectory())
-                        .optEveryEpochs(o.getEveryEpochs())
-                        .optEverySteps(o.getEverySteps())
-                        .optEverySeconds(o.getEverySeconds())
-                        .optAtEnd(o.isSaveAtEnd())
-                        .optSeed(o.getSeed());
-        if (o.getKeepLast() > 0) {
-            lb.optKeepLast(o.getKeepLast());
+                        .setDirectory(o.checkpointDirectory())
+                        .optEveryEpochs(o.everyEpochs())
+                        .optEverySteps(o.everySteps())
+                        .optEverySeconds(o.everySeconds())
+                        .optAtEnd(o.saveAtEnd())
+                        .optSeed(o.seed());
+        if (o.keepLast() > 0) {
+            lb.optKeepLast(o.keepLast());
         }
-        if (o.getCompression().enabled()) {
-            lb.optWriteOptions(WriteOptions.builder().optCompression(o.getCompression()).build());
+        if (o.compression().enabled()) {
+            lb.optWriteOptions(WriteOptions.builder().optCompression(o.compression()).build());
         }
-        Monitor m = o.getMonitor();
+        Monitor m = o.monitor();
         if (m != null) {
             lb.optMonitor(m.metric(), m.mode(), m.onValidation());
-            lb.optKeepBest(o.getKeepBest());
+            lb.optKeepBest(o.keepBest());
         }
-        Path resumeFrom = resumeSource(o);
+        Path resumeFrom = ResumePolicy.source(o);
         if (resumeFrom != null) {
             lb.optResumeFrom(resumeFrom);
         }
@@ -250,77 +245,14 @@ public final class TrainClassifier {
     /** The flags a resumed run must share with the checkpoint, by metadata key. */
     private static Map<String, String> configuration(TrainingOptions o) {
         Map<String, String> config = new LinkedHashMap<>();
-        config.put(META_PREFIX + "dataset", o.getDataset().cliName());
-        config.put(META_PREFIX + "split", o.getSplit() == null ? "" : o.getSplit());
-        config.put(META_PREFIX + "model", o.getModel().cliName());
-        config.put(META_PREFIX + "batch-size", Integer.toString(o.getBatchSize()));
-        config.put(META_PREFIX + "optimizer", o.getOptimizer().cliName());
-        config.put(META_PREFIX + "lr", Float.toString(o.getLearningRate()));
-        config.put(META_PREFIX + "seed", Long.toString(o.getSeed()));
+        config.put(META_PREFIX + "dataset", o.dataset().cliName());
+        config.put(META_PREFIX + "split", o.split() == null ? "" : o.split());
+        config.put(META_PREFIX + "model", o.model().cliName());
+        config.put(META_PREFIX + "batch-size", Integer.toString(o.batchSize()));
+        config.put(META_PREFIX + "optimizer", o.optimizer().cliName());
+        config.put(META_PREFIX + "lr", Float.toString(o.learningRate()));
+        config.put(META_PREFIX + "seed", Long.toString(o.seed()));
         return config;
-    }
-
-    /**
-     * Checks {@code --resume} against the checkpoint directory and returns the source to resume
-     * from: null for the listener's own directory (auto, and never on an empty directory).
-     */
-    private static Path resumeSource(TrainingOptions o) throws IOException {
-        Path dir = o.getCheckpointDirectory();
-        switch (o.getResume()) {
-            case "never":
-                Optional<TrainingCheckpoint> existing =
-                        CheckpointDirectory.of(dir).findLatestValid();
-                if (existing.isPresent()) {
-                    throw new ResumeConflictException(
-                            "--resume never, but --checkpoint-dir "
-                                    + dir
-                                    + " already holds checkpoints (newest "
-                                    + existing.get().getDirectory().getFileName()
-                                    + "); use an empty --checkpoint-dir, or --resume auto");
-                }
-                return null;
-            case "auto":
-                return null;
-            default:
-                Path given = Path.of(o.getResume());
-                boolean pointer =
-                        Files.isRegularFile(given)
-                                && given.getFileName().toString().equals(LatestPointer.FILE_NAME);
-                if (!pointer && !Files.isDirectory(given)) {
-                    throw new ResumeConflictException(
-                            "--resume "
-                                    + o.getResume()
-                                    + ": no such checkpoint directory (expected auto, never, a"
-                                    + " checkpoint directory or a 'latest' file)");
-                }
-                return given;
-        }
-    }
-
-    /**
-     * Resumes through the listener (the library's one resume path); a checkpoint of another
-     * configuration is a usage error naming the flag.
-     */
-    private static TrainingProgress resume(CheckpointListener listener, Trainer trainer)
-            throws IOException {
-        try {
-            return listener.resume(trainer);
-        } catch (ConfigurationMismatchException e) {
-            String flag = "--" + e.getKey().substring(META_PREFIX.length());
-            throw new ResumeConflictException(
-                    flag
-                            + " "
-                            + e.getValue()
-                            + " differs from "
-                            + flag
-                            + " "
-                            + e.getSavedValue()
-                            + " of the checkpoint "
-                            + e.getCheckpoint()
-                            + "; resume with the same "
-                            + flag
-                            + ", or start a new run in another --checkpoint-dir");
-        }
     }
 
     /**

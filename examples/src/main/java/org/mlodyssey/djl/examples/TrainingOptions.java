@@ -11,76 +11,94 @@ import org.mlodyssey.djl.checkpoint.format.Compression;
 import org.mlodyssey.djl.checkpoint.listener.Monitor;
 
 /**
- * What {@link TrainClassifier} trains and how it checkpoints: built with {@link #builder()}, whose
- * {@code setXxx} are required and {@code optXxx} optional, as DJL's builders. The error of an
+ * What {@link TrainClassifier} trains and how it checkpoints; build it with {@link #builder()},
+ * whose {@code setXxx} are required and {@code optXxx} optional, as DJL's builders. The error of an
  * invalid value names the {@code odyssey train} flag that sets it.
+ *
+ * @param dataset the dataset
+ * @param split the split in canonical form ({@link DatasetKind#checkSplit}), or null for a dataset
+ *     without splits
+ * @param dataDir the data directory, or null for the dataset's default
+ * @param model the model
+ * @param epochs the total epochs of the run
+ * @param batchSize the batch size
+ * @param optimizer the optimizer
+ * @param learningRate the fixed learning rate
+ * @param seed the run seed (initialization, shuffling, every random draw)
+ * @param maxSteps stop once the run has taken this many steps in total; {@code Long.MAX_VALUE} for
+ *     no limit
+ * @param checkpointDirectory the directory of checkpoints
+ * @param everySteps save every this many steps; 0 off
+ * @param everyEpochs save every this many epochs; 0 off
+ * @param everySeconds save when this much time has passed since the last save; 0 off
+ * @param keepLast keep the newest this many checkpoints; 0 keeps all
+ * @param keepBest keep the best this many by the monitored metric; 0 off
+ * @param monitor the monitored metric, or null
+ * @param resume {@code auto}, {@code never}, or the path of a checkpoint directory or {@code
+ *     latest} file
+ * @param saveAtEnd whether to save when training ends (a crash does not)
+ * @param checkRecordCounts CIFAR: whether batch files must hold the official number of records
+ * @param compression how checkpoints' tensor files are compressed
  */
-public final class TrainingOptions {
+public record TrainingOptions(
+        DatasetKind dataset,
+        String split,
+        Path dataDir,
+        ModelKind model,
+        int epochs,
+        int batchSize,
+        OptimizerKind optimizer,
+        float learningRate,
+        long seed,
+        long maxSteps,
+        Path checkpointDirectory,
+        long everySteps,
+        int everyEpochs,
+        double everySeconds,
+        int keepLast,
+        int keepBest,
+        Monitor monitor,
+        String resume,
+        boolean saveAtEnd,
+        boolean checkRecordCounts,
+        Compression compression) {
 
-    private final DatasetKind dataset;
-    private final String split;
-    private final Path dataDir;
-    private final ModelKind model;
-    private final int epochs;
-    private final int batchSize;
-    private final OptimizerKind optimizer;
-    private final float learningRate;
-    private final long seed;
-    private final long maxSteps;
-    private final Path checkpointDirectory;
-    private final long everySteps;
-    private final int everyEpochs;
-    private final double everySeconds;
-    private final int keepLast;
-    private final int keepBest;
-    private final Monitor monitor;
-    private final String resume;
-    private final boolean saveAtEnd;
-    private final boolean checkRecordCounts;
-    private final Compression compression;
-    private final Builder builder;
-
-    private TrainingOptions(Builder b) {
-        dataset = b.dataset;
-        split = checkSplit(b.dataset, b.split);
-        dataDir = b.dataDir;
-        model = b.model;
-        epochs = positive("--epochs", b.epochs);
-        batchSize = positive("--batch-size", b.batchSize);
-        maxSteps = positive("--max-steps", b.maxSteps);
-        optimizer = b.optimizer;
-        learningRate = b.learningRate != null ? b.learningRate : optimizer.defaultLearningRate();
+    /**
+     * Checks every value; the split is put in canonical form.
+     *
+     * @throws IllegalArgumentException if a value is invalid, naming the flag that sets it
+     * @throws NullPointerException if the dataset, model, optimizer, checkpoint directory, resume
+     *     mode or compression is null
+     */
+    public TrainingOptions {
+        Objects.requireNonNull(dataset, "dataset");
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(optimizer, "optimizer");
+        Objects.requireNonNull(checkpointDirectory, "checkpointDirectory");
+        Objects.requireNonNull(resume, "resume");
+        Objects.requireNonNull(compression, "compression");
+        split = checkSplit(dataset, split);
+        positive("--epochs", epochs);
+        positive("--batch-size", batchSize);
+        positive("--max-steps", maxSteps);
         if (!(learningRate > 0) || Float.isInfinite(learningRate)) {
             throw new IllegalArgumentException(
-                    "--lr: must be a positive number, got " + b.learningRate);
+                    "--lr: must be a positive number, got " + learningRate);
         }
-        seed = b.seed;
-        checkpointDirectory = b.checkpointDirectory;
-        everySteps = notNegative("--every-steps", b.everySteps);
-        everyEpochs = (int) notNegative("--every-epochs", b.everyEpochs);
-        everySeconds = b.everySeconds;
+        notNegative("--every-steps", everySteps);
+        notNegative("--every-epochs", everyEpochs);
         if (!(everySeconds >= 0) || Double.isInfinite(everySeconds)) {
             throw new IllegalArgumentException(
                     "--every-seconds: must be a non-negative number, got " + everySeconds);
         }
-        keepLast = (int) notNegative("--keep-last", b.keepLast);
-        keepBest = (int) notNegative("--keep-best", b.keepBest);
-        if (keepBest > 0 && b.monitor == null) {
+        notNegative("--keep-last", keepLast);
+        notNegative("--keep-best", keepBest);
+        if (keepBest > 0 && monitor == null) {
             throw new IllegalArgumentException("--keep-best needs --monitor METRIC");
         }
-        try {
-            monitor = b.monitor == null ? null : parseMonitor(b.monitor);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--monitor: " + e.getMessage(), e);
-        }
-        if (b.resume.isEmpty()) {
+        if (resume.isEmpty()) {
             throw new IllegalArgumentException("--resume: expected auto, never or a path");
         }
-        resume = b.resume;
-        saveAtEnd = b.saveAtEnd;
-        checkRecordCounts = b.checkRecordCounts;
-        compression = b.compression;
-        builder = b.copy();
     }
 
     /**
@@ -99,197 +117,29 @@ public final class TrainingOptions {
      * @return a new builder with these values
      */
     public Builder toBuilder() {
-        return builder.copy();
-    }
-
-    /**
-     * Returns the dataset.
-     *
-     * @return the dataset
-     */
-    public DatasetKind getDataset() {
-        return dataset;
-    }
-
-    /**
-     * Returns the split in canonical form ({@link DatasetKind#checkSplit}).
-     *
-     * @return the split, or null for a dataset without splits
-     */
-    public String getSplit() {
-        return split;
-    }
-
-    /**
-     * Returns the data directory.
-     *
-     * @return the directory, or null for the dataset's default
-     */
-    public Path getDataDir() {
-        return dataDir;
-    }
-
-    /**
-     * Returns the model.
-     *
-     * @return the model
-     */
-    public ModelKind getModel() {
-        return model;
-    }
-
-    /**
-     * Returns the total epochs of the run.
-     *
-     * @return the epochs
-     */
-    public int getEpochs() {
-        return epochs;
-    }
-
-    /**
-     * Returns the batch size.
-     *
-     * @return the batch size
-     */
-    public int getBatchSize() {
-        return batchSize;
-    }
-
-    /**
-     * Returns the optimizer.
-     *
-     * @return the optimizer
-     */
-    public OptimizerKind getOptimizer() {
-        return optimizer;
-    }
-
-    /**
-     * Returns the fixed learning rate: the one given, else the optimizer's default.
-     *
-     * @return the learning rate
-     */
-    public float getLearningRate() {
-        return learningRate;
-    }
-
-    /**
-     * Returns the run seed (initialization, shuffling, every random draw).
-     *
-     * @return the seed
-     */
-    public long getSeed() {
-        return seed;
-    }
-
-    /**
-     * Returns the step limit: the run stops once it has taken this many steps in total.
-     *
-     * @return the limit; {@code Long.MAX_VALUE} for none
-     */
-    public long getMaxSteps() {
-        return maxSteps;
-    }
-
-    /**
-     * Returns the directory of checkpoints.
-     *
-     * @return the directory
-     */
-    public Path getCheckpointDirectory() {
-        return checkpointDirectory;
-    }
-
-    /**
-     * Returns the period of saves in steps.
-     *
-     * @return the steps; 0 off
-     */
-    public long getEverySteps() {
-        return everySteps;
-    }
-
-    /**
-     * Returns the period of saves in epochs.
-     *
-     * @return the epochs; 0 off
-     */
-    public int getEveryEpochs() {
-        return everyEpochs;
-    }
-
-    /**
-     * Returns the time after which a save follows the last one.
-     *
-     * @return the seconds; 0 off
-     */
-    public double getEverySeconds() {
-        return everySeconds;
-    }
-
-    /**
-     * Returns how many of the newest checkpoints are kept.
-     *
-     * @return the count; 0 keeps all
-     */
-    public int getKeepLast() {
-        return keepLast;
-    }
-
-    /**
-     * Returns how many of the best checkpoints by the monitored metric are kept.
-     *
-     * @return the count; 0 off
-     */
-    public int getKeepBest() {
-        return keepBest;
-    }
-
-    /**
-     * Returns the monitored metric.
-     *
-     * @return the monitor, or null for none
-     */
-    public Monitor getMonitor() {
-        return monitor;
-    }
-
-    /**
-     * Returns the resume mode.
-     *
-     * @return {@code auto}, {@code never}, or the path of a checkpoint directory or {@code latest}
-     *     file
-     */
-    public String getResume() {
-        return resume;
-    }
-
-    /**
-     * Tells whether the run saves when training ends (a crash does not).
-     *
-     * @return true to save at the end
-     */
-    public boolean isSaveAtEnd() {
-        return saveAtEnd;
-    }
-
-    /**
-     * Tells whether CIFAR batch files must hold the official number of records.
-     *
-     * @return true to check the record counts
-     */
-    public boolean isCheckRecordCounts() {
-        return checkRecordCounts;
-    }
-
-    /**
-     * Returns how the checkpoints' tensor files are compressed.
-     *
-     * @return the compression
-     */
-    public Compression getCompression() {
-        return compression;
+        Builder b = new Builder();
+        b.dataset = dataset;
+        b.split = split;
+        b.dataDir = dataDir;
+        b.model = model;
+        b.epochs = epochs;
+        b.batchSize = batchSize;
+        b.optimizer = optimizer;
+        b.learningRate = learningRate;
+        b.seed = seed;
+        b.maxSteps = maxSteps;
+        b.checkpointDirectory = checkpointDirectory;
+        b.everySteps = everySteps;
+        b.everyEpochs = everyEpochs;
+        b.everySeconds = everySeconds;
+        b.keepLast = keepLast;
+        b.keepBest = keepBest;
+        b.monitor = monitor;
+        b.resume = resume;
+        b.saveAtEnd = saveAtEnd;
+        b.checkRecordCounts = checkRecordCounts;
+        b.compression = compression;
+        return b;
     }
 
     /**
@@ -325,22 +175,16 @@ public final class TrainingOptions {
         }
     }
 
-    private static int positive(String flag, int value) {
-        return (int) positive(flag, (long) value);
-    }
-
-    private static long positive(String flag, long value) {
+    private static void positive(String flag, long value) {
         if (value < 1) {
             throw new IllegalArgumentException(flag + ": must be at least 1, got " + value);
         }
-        return value;
     }
 
-    private static long notNegative(String flag, long value) {
+    private static void notNegative(String flag, long value) {
         if (value < 0) {
             throw new IllegalArgumentException(flag + ": must not be negative, got " + value);
         }
-        return value;
     }
 
     /** Builds {@link TrainingOptions}; the defaults are those of {@code odyssey train}. */
@@ -362,39 +206,13 @@ public final class TrainingOptions {
         private double everySeconds;
         private int keepLast;
         private int keepBest;
-        private String monitor;
+        private Monitor monitor;
         private String resume = "auto";
         private boolean saveAtEnd = true;
         private boolean checkRecordCounts = true;
         private Compression compression = Compression.none();
 
         Builder() {}
-
-        private Builder copy() {
-            Builder b = new Builder();
-            b.dataset = dataset;
-            b.split = split;
-            b.dataDir = dataDir;
-            b.model = model;
-            b.epochs = epochs;
-            b.batchSize = batchSize;
-            b.optimizer = optimizer;
-            b.learningRate = learningRate;
-            b.seed = seed;
-            b.maxSteps = maxSteps;
-            b.checkpointDirectory = checkpointDirectory;
-            b.everySteps = everySteps;
-            b.everyEpochs = everyEpochs;
-            b.everySeconds = everySeconds;
-            b.keepLast = keepLast;
-            b.keepBest = keepBest;
-            b.monitor = monitor;
-            b.resume = resume;
-            b.saveAtEnd = saveAtEnd;
-            b.checkRecordCounts = checkRecordCounts;
-            b.compression = compression;
-            return b;
-        }
 
         /**
          * Sets the dataset.
@@ -578,9 +396,14 @@ public final class TrainingOptions {
          * @param metric {@code train_loss}, {@code validate_loss}, {@code train_accuracy} or {@code
          *     validate_accuracy}, or null for none
          * @return this builder
+         * @throws IllegalArgumentException naming {@code --monitor} and the valid names
          */
         public Builder optMonitor(String metric) {
-            this.monitor = metric;
+            try {
+                this.monitor = metric == null ? null : parseMonitor(metric);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--monitor: " + e.getMessage(), e);
+            }
             return this;
         }
 
@@ -640,7 +463,28 @@ public final class TrainingOptions {
         public TrainingOptions build() {
             Objects.requireNonNull(dataset, "setDataset is required");
             Objects.requireNonNull(checkpointDirectory, "setCheckpointDirectory is required");
-            return new TrainingOptions(this);
+            return new TrainingOptions(
+                    dataset,
+                    split,
+                    dataDir,
+                    model,
+                    epochs,
+                    batchSize,
+                    optimizer,
+                    learningRate != null ? learningRate : optimizer.defaultLearningRate(),
+                    seed,
+                    maxSteps,
+                    checkpointDirectory,
+                    everySteps,
+                    everyEpochs,
+                    everySeconds,
+                    keepLast,
+                    keepBest,
+                    monitor,
+                    resume,
+                    saveAtEnd,
+                    checkRecordCounts,
+                    compression);
         }
     }
 }

@@ -26,21 +26,20 @@ class TrainingOptionsTest {
     @Test
     void theDefaultsAreThoseOfTheCommandLine() {
         TrainingOptions o = emnist().build();
-        assertEquals("balanced", o.getSplit());
-        assertEquals(ModelKind.MLP, o.getModel());
-        assertEquals(2, o.getEpochs());
-        assertEquals(64, o.getBatchSize());
-        assertEquals(OptimizerKind.ADAM, o.getOptimizer());
-        assertEquals(0.001f, o.getLearningRate());
-        assertEquals(42, o.getSeed());
-        assertEquals(Long.MAX_VALUE, o.getMaxSteps());
-        assertEquals(1, o.getEveryEpochs());
-        assertEquals("auto", o.getResume());
-        assertTrue(o.isSaveAtEnd());
-        assertTrue(o.isCheckRecordCounts());
-        assertNull(o.getMonitor());
-        assertEquals(
-                0.05f, emnist().optOptimizer(OptimizerKind.SGD).build().getLearningRate(), "sgd");
+        assertEquals("balanced", o.split());
+        assertEquals(ModelKind.MLP, o.model());
+        assertEquals(2, o.epochs());
+        assertEquals(64, o.batchSize());
+        assertEquals(OptimizerKind.ADAM, o.optimizer());
+        assertEquals(0.001f, o.learningRate());
+        assertEquals(42, o.seed());
+        assertEquals(Long.MAX_VALUE, o.maxSteps());
+        assertEquals(1, o.everyEpochs());
+        assertEquals("auto", o.resume());
+        assertTrue(o.saveAtEnd());
+        assertTrue(o.checkRecordCounts());
+        assertNull(o.monitor());
+        assertEquals(0.05f, emnist().optOptimizer(OptimizerKind.SGD).build().learningRate(), "sgd");
     }
 
     @Test
@@ -48,17 +47,17 @@ class TrainingOptionsTest {
         TrainingOptions base = emnist().optSplit("DIGITS").optLearningRate(0.01f).build();
         TrainingOptions other =
                 base.toBuilder().setCheckpointDirectory(Path.of("b")).optResume("never").build();
-        assertEquals("digits", other.getSplit());
-        assertEquals(0.01f, other.getLearningRate());
-        assertEquals(Path.of("b"), other.getCheckpointDirectory());
-        assertEquals("never", other.getResume());
-        assertEquals(Path.of("runs"), base.getCheckpointDirectory());
-        assertEquals("auto", base.getResume());
+        assertEquals("digits", other.split());
+        assertEquals(0.01f, other.learningRate());
+        assertEquals(Path.of("b"), other.checkpointDirectory());
+        assertEquals("never", other.resume());
+        assertEquals(Path.of("runs"), base.checkpointDirectory());
+        assertEquals("auto", base.resume());
     }
 
     @Test
     void aMonitorIsParsedAnyCase() {
-        Monitor m = emnist().optMonitor("Validate_Accuracy").optKeepBest(2).build().getMonitor();
+        Monitor m = emnist().optMonitor("Validate_Accuracy").optKeepBest(2).build().monitor();
         assertEquals(new Monitor("Accuracy", Monitor.Mode.MAX, true), m);
     }
 

@@ -174,33 +174,33 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private TrainingOptions options() {
-        TrainingOptions.Builder builder =
-                TrainingOptions.builder()
-                        .setDataset(data.dataset)
-                        .setCheckpointDirectory(checkpointDir)
-                        .optSplit(data.split)
-                        .optDataDir(data.dataDir)
-                        .optModel(model)
-                        .optEpochs(epochs)
-                        .optBatchSize(batchSize)
-                        .optOptimizer(optimizer)
-                        .optSeed(seed)
-                        .optEverySteps(everySteps)
-                        .optEveryEpochs(everyEpochs)
-                        .optEverySeconds(everySeconds)
-                        .optKeepLast(keepLast)
-                        .optKeepBest(keepBest)
-                        .optMonitor(monitor)
-                        .optResume(resume)
-                        .optCheckRecordCounts(data.checkRecordCounts)
-                        .optCompression(compression());
-        if (lr != null) {
-            builder.optLearningRate(lr);
-        }
-        if (maxSteps != null) {
-            builder.optMaxSteps(maxSteps);
-        }
         try {
+            TrainingOptions.Builder builder =
+                    TrainingOptions.builder()
+                            .setDataset(data.dataset)
+                            .setCheckpointDirectory(checkpointDir)
+                            .optSplit(data.split)
+                            .optDataDir(data.dataDir)
+                            .optModel(model)
+                            .optEpochs(epochs)
+                            .optBatchSize(batchSize)
+                            .optOptimizer(optimizer)
+                            .optSeed(seed)
+                            .optEverySteps(everySteps)
+                            .optEveryEpochs(everyEpochs)
+                            .optEverySeconds(everySeconds)
+                            .optKeepLast(keepLast)
+                            .optKeepBest(keepBest)
+                            .optMonitor(monitor)
+                            .optResume(resume)
+                            .optCheckRecordCounts(data.checkRecordCounts)
+                            .optCompression(compression());
+            if (lr != null) {
+                builder.optLearningRate(lr);
+            }
+            if (maxSteps != null) {
+                builder.optMaxSteps(maxSteps);
+            }
             return builder.build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
