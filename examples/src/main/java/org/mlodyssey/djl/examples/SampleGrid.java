@@ -13,11 +13,9 @@ import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import javax.imageio.ImageIO;
 import org.mlodyssey.djl.datasets.CompactImageDataset;
 
 /**
@@ -150,13 +148,7 @@ public final class SampleGrid {
         } finally {
             g.dispose();
         }
-        Path parent = out.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        if (!ImageIO.write(grid, "png", out.toFile())) {
-            throw new IOException("No PNG writer for " + out);
-        }
+        PngFile.write(grid, out);
         return new Result(out, width, height, rows, cols, cellWidth, cellHeight, imageSize, labels);
     }
 }

@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import javax.imageio.ImageIO;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -189,13 +188,7 @@ public final class TrainingCurves {
         } finally {
             g.dispose();
         }
-        Path parent = out.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        if (!ImageIO.write(image, "png", out.toFile())) {
-            throw new IOException("No PNG writer for " + out);
-        }
+        PngFile.write(image, out);
         XYChart lossChart = panels.get(0);
         return new Result(
                 out,

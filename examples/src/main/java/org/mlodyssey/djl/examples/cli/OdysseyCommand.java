@@ -179,10 +179,10 @@ public final class OdysseyCommand implements Runnable {
     }
 
     private static String describeRaw(Exception e) {
-        if (e instanceof java.net.UnknownHostException
-                || e instanceof java.net.SocketException
-                || e instanceof java.net.http.HttpTimeoutException
-                || e instanceof java.net.SocketTimeoutException) {
+        // What the dataset downloader's HTTP client throws when it gets no connection (an
+        // unknown host or a refused connection is a ConnectException) or no answer in time.
+        if (e instanceof java.net.SocketException
+                || e instanceof java.net.http.HttpTimeoutException) {
             return "the dataset's files are missing and could not be downloaded ("
                     + e
                     + "); put them in --data-dir (docs/datasets.md lists them), or run with"
