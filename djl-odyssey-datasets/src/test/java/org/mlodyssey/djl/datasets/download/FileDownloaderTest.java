@@ -149,6 +149,14 @@ class FileDownloaderTest {
      * a closed connection.
      */
     private int startTruncatingServer(ServerSocket socket) {
+        return startPartialServer(socket, content.length / 3, new CountDownLatch(0));
+    }
+
+    /**
+     * Serves one request on a raw socket: headers promising the whole content, its first bytes,
+     * then nothing until released, then a closed connection.
+     */
+    private int startPartialServer(ServerSocket socket, int bytes, CountDownLatch release) {
         Thread thread =
                 new Thread(
                         () -> {
@@ -160,10 +168,13 @@ class FileDownloaderTest {
                                                         + content.length
                                                         + "\r\nConnection: close\r\n\r\n")
                                                 .getBytes(StandardCharsets.US_ASCII));
-                                out.write(content, 0, content.length / 3);
+                                out.write(content, 0, bytes);
                                 out.flush();
+                                release.await();
                             } catch (IOException e) {
                                 throw new UncheckedIOException(e);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
                             }
                         });
         thread.setDaemon(true);
@@ -374,26 +385,7 @@ class FileDownloaderTest {
         Path target = dir.resolve("data.bin");
         CountDownLatch release = new CountDownLatch(1);
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Thread thread =
-                    new Thread(
-                            () -> {
-                                try (Socket client = socket.accept()) {
-                                    readRequestHeaders(client);
-                                    OutputStream out = client.getOutputStream();
-                                    out.write(
-                                            ("HTTP/1.1 200 OK\r\nContent-Length: "
-                                                            + content.length
-                                                            + "\r\n\r\n")
-                                                    .getBytes(StandardCharsets.US_ASCII));
-                                    out.write(content, 0, 1000);
-                                    out.flush();
-                                    release.await(); // then nothing more: a stalled transfer
-                                } catch (IOException | InterruptedException e) {
-                                    // the test is over
-                                }
-                            });
-            thread.setDaemon(true);
-            thread.start();
+            int port = startPartialServer(socket, 1000, release); // then a stalled transfer
             RemoteFile stalled =
                     new RemoteFile(
                             "data.bin",
