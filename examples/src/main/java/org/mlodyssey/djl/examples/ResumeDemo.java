@@ -4,7 +4,7 @@
  */
 package org.mlodyssey.djl.examples;
 
-import ai.djl.training.Trainer;
+import com.google.gson.annotations.JsonAdapter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
@@ -12,18 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.TreeSet;
 import org.mlodyssey.djl.checkpoint.format.AtomicFiles;
 import org.mlodyssey.djl.checkpoint.format.Checkpoint;
-import org.mlodyssey.djl.checkpoint.format.Compression;
-import org.mlodyssey.djl.checkpoint.training.StepListener;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoint;
-import org.mlodyssey.djl.checkpoint.training.TrainingProgress;
-import org.mlodyssey.djl.examples.cli.OdysseyCommand;
 
 /**
  * The offline demo of {@code odyssey demo}: writes the demo dataset ({@link DemoEmnistFiles}),
@@ -55,16 +49,20 @@ public final class ResumeDemo {
     private ResumeDemo() {}
 
     /**
-     * Runs {@code odyssey demo} with these arguments and exits with its status.
+     * Runs the demo, prints its result's JSON line and exits with status 0 if the resumed run
+     * matched, 1 if not.
      *
-     * @param args the arguments of {@code odyssey demo}
+     * @param args optionally the directory (default: a new temporary directory)
+     * @throws Exception if a file cannot be written or training fails
      */
-    public static void main(String[] args) {
-        System.exit(OdysseyCommand.executeSubcommand("demo", args));
+    public static void main(String[] args) throws Exception {
+        Result result = runExample(args);
+        System.out.println(result.toJson());
+        System.exit(result.matched() ? 0 : 1);
     }
 
     /**
-     * Runs the demo in a directory.
+     * Runs the demo in a directory, telling its steps on the standard error stream.
      *
      * @param args optionally the directory (default: a new temporary directory)
      * @return the result
@@ -72,13 +70,12 @@ public final class ResumeDemo {
      */
     public static Result runExample(String... args) throws Exception {
         Path dir = args.length > 0 ? Path.of(args[0]) : Files.createTempDirectory("odyssey-demo");
-        return run(dir, new PrintWriter(System.err, true));
+        return run(dir, new PrintWriter(System.err, true), List.of());
     }
 
     /**
-     * The outcome of the demo.
+     * The outcome of the demo; its JSON line is {@code odyssey demo}'s output.
      *
-     * @param directory where the data and checkpoints are
      * @param matched whether the resumed run ended bit-identical to the uninterrupted one
      * @param tensorsCompared how many parameter and optimizer tensors were compared
      * @param differing the names of the tensors that differ (empty when matched)
@@ -88,9 +85,9 @@ public final class ResumeDemo {
      * @param testAccuracy the uninterrupted run's test accuracy
      * @param resumedTestAccuracy the resumed run's test accuracy
      * @param seconds the demo's wall time
+     * @param directory where the data and checkpoints are
      */
     public record Result(
-            Path directory,
             boolean matched,
             int tensorsCompared,
             List<String> differing,
@@ -99,26 +96,16 @@ public final class ResumeDemo {
             long resumedAtStep,
             float testAccuracy,
             float resumedTestAccuracy,
-            double seconds) {
+            @JsonAdapter(ResultLine.Tenths.class) double seconds,
+            Path directory) {
 
         /**
-         * Renders the result as one line of JSON.
+         * Renders the result as one line of JSON ({@link ResultLine}).
          *
          * @return the JSON line
          */
         public String toJson() {
-            Map<String, Object> json = new LinkedHashMap<>();
-            json.put("matched", matched);
-            json.put("tensors_compared", tensorsCompared);
-            json.put("differing", differing);
-            json.put("steps", steps);
-            json.put("crash_step", crashStep);
-            json.put("resumed_at_step", resumedAtStep);
-            json.put("test_accuracy", testAccuracy);
-            json.put("resumed_test_accuracy", resumedTestAccuracy);
-            json.put("seconds", Math.round(seconds * 10) / 10.0);
-            json.put("directory", directory.toString());
-            return TrainClassifier.jsonLine(json);
+            return ResultLine.toJson(this);
         }
     }
 
@@ -135,11 +122,13 @@ public final class ResumeDemo {
      * Runs the demo.
      *
      * @param dir the directory for the data and checkpoints (created if needed)
-     * @param log where the steps and progress bars are told
+     * @param log where the steps are told
+     * @param listeners listeners of each of the three training runs (a progress bar)
      * @return the result
      * @throws Exception if a file cannot be written or training fails
      */
-    public static Result run(Path dir, PrintWriter log) throws Exception {
+    public static Result run(Path dir, PrintWriter log, List<? extends RunListener> listeners)
+            throws Exception {
         long started = System.nanoTime();
         pinEngineThreads();
         prepareDirectory(dir);
@@ -154,47 +143,42 @@ public final class ResumeDemo {
                 written.testImages(),
                 DemoEmnistFiles.SPLIT.getFileName(),
                 data);
-        TrainClassifier.Options base =
-                new TrainClassifier.Options(
-                        DatasetKind.EMNIST,
-                        DemoEmnistFiles.SPLIT.getFileName(),
-                        data,
-                        ModelKind.LENET,
-                        3,
-                        64,
-                        "adam",
-                        0.002f,
-                        7,
-                        Long.MAX_VALUE,
-                        dir.resolve("uninterrupted"),
-                        EVERY_STEPS,
-                        1,
-                        0,
-                        3,
-                        0,
-                        null,
-                        "never",
-                        true,
-                        true,
-                        Compression.none());
+        TrainingOptions base =
+                TrainingOptions.builder()
+                        .setDataset(DatasetKind.EMNIST)
+                        .optSplit(DemoEmnistFiles.SPLIT.getFileName())
+                        .optDataDir(data)
+                        .optModel(ModelKind.LENET)
+                        .optEpochs(3)
+                        .optBatchSize(64)
+                        .optOptimizer(OptimizerKind.ADAM)
+                        .optLearningRate(0.002f)
+                        .optSeed(7)
+                        .setCheckpointDirectory(dir.resolve("uninterrupted"))
+                        .optEverySteps(EVERY_STEPS)
+                        .optEveryEpochs(1)
+                        .optKeepLast(3)
+                        .optResume("never")
+                        .build();
 
         log.println("1/3 Uninterrupted run (LeNet, 3 epochs, a checkpoint every 20 steps)");
-        TrainClassifier.Result whole = TrainClassifier.run(base, log, List.of());
+        TrainClassifier.Result whole = TrainClassifier.train(base, listeners);
 
         log.printf("2/3 Interrupted run: crashes after step %d, no final save%n", CRASH_STEP);
-        TrainClassifier.Options interrupted =
-                base.forRun(dir.resolve("interrupted"), "never", Long.MAX_VALUE, false);
-        StepListener crash =
-                new StepListener() {
-                    @Override
-                    public void afterStep(Trainer trainer, TrainingProgress progress) {
-                        if (progress.globalStep() == CRASH_STEP) {
-                            throw new SimulatedCrash(CRASH_STEP);
-                        }
+        TrainingOptions.Builder interrupted =
+                base.toBuilder()
+                        .setCheckpointDirectory(dir.resolve("interrupted"))
+                        .optSaveAtEnd(false);
+        RunListener crash =
+                (trainer, progress) -> {
+                    if (progress.globalStep() == CRASH_STEP) {
+                        throw new SimulatedCrash(CRASH_STEP);
                     }
                 };
+        List<RunListener> crashing = new ArrayList<>(listeners);
+        crashing.add(crash);
         try {
-            TrainClassifier.run(interrupted, log, List.of(crash));
+            TrainClassifier.train(interrupted.build(), crashing);
             throw new IllegalStateException("The interrupted run did not reach step " + CRASH_STEP);
         } catch (SimulatedCrash expected) {
             log.println();
@@ -203,11 +187,8 @@ public final class ResumeDemo {
 
         log.println("3/3 Resumed run: a new model and trainer, --resume auto");
         TrainClassifier.Result resumed =
-                TrainClassifier.run(
-                        interrupted.forRun(
-                                dir.resolve("interrupted"), "auto", Long.MAX_VALUE, true),
-                        log,
-                        List.of());
+                TrainClassifier.train(
+                        interrupted.optResume("auto").optSaveAtEnd(true).build(), listeners);
 
         List<String> differing = new ArrayList<>();
         int compared = 0;
@@ -222,7 +203,6 @@ public final class ResumeDemo {
         boolean matched = differing.isEmpty() && whole.steps() == resumed.steps();
         Result result =
                 new Result(
-                        dir,
                         matched,
                         compared,
                         differing,
@@ -231,7 +211,8 @@ public final class ResumeDemo {
                         resumed.resumedAtStep(),
                         whole.testAccuracy(),
                         resumed.testAccuracy(),
-                        (System.nanoTime() - started) / 1e9);
+                        (System.nanoTime() - started) / 1e9,
+                        dir);
         log.printf(
                 Locale.ROOT,
                 "%s: the run resumed from step %d after a crash at step %d ended with %s to the"

@@ -13,13 +13,10 @@ import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import javax.imageio.ImageIO;
 import org.mlodyssey.djl.datasets.CompactImageDataset;
-import org.mlodyssey.djl.examples.cli.OdysseyCommand;
 
 /**
  * Draws the first images of a dataset's training set as a labelled grid PNG, upright and unscaled
@@ -36,15 +33,6 @@ public final class SampleGrid {
     public static final int PADDING = 4;
 
     private SampleGrid() {}
-
-    /**
-     * Runs {@code odyssey preview} with these arguments and exits with its status.
-     *
-     * @param args the arguments of {@code odyssey preview}
-     */
-    public static void main(String[] args) {
-        System.exit(OdysseyCommand.executeSubcommand("preview", args));
-    }
 
     /**
      * The grid written.
@@ -160,13 +148,7 @@ public final class SampleGrid {
         } finally {
             g.dispose();
         }
-        Path parent = out.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        if (!ImageIO.write(grid, "png", out.toFile())) {
-            throw new IOException("No PNG writer for " + out);
-        }
+        PngFile.write(grid, out);
         return new Result(out, width, height, rows, cols, cellWidth, cellHeight, imageSize, labels);
     }
 }

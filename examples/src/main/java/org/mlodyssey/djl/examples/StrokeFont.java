@@ -18,8 +18,8 @@ import java.util.Map;
 
 /**
  * Digits, capital letters and a few signs drawn as strokes (polylines and elliptic arcs), needing
- * no font: the glyphs of the demo dataset and the labels of {@link SampleGrid} and {@link
- * TrainingCurves}, which therefore render the same on any headless machine.
+ * no font: the glyphs of the demo dataset and the labels of {@link SampleGrid}, which therefore
+ * render the same on any headless machine.
  *
  * <p>A glyph lives in the unit box, x to the right and y down, both from 0 to 1. Lower-case letters
  * are drawn as capitals; characters without a glyph advance as a space.
@@ -102,16 +102,6 @@ public final class StrokeFont {
     private StrokeFont() {}
 
     /**
-     * Tells whether a character has a glyph (lower-case letters count as their capitals).
-     *
-     * @param c the character
-     * @return whether {@link #glyph} draws it
-     */
-    public static boolean hasGlyph(char c) {
-        return GLYPHS.containsKey(Character.toUpperCase(c));
-    }
-
-    /**
      * Returns a character's strokes in the unit box.
      *
      * @param c the character
@@ -136,14 +126,8 @@ public final class StrokeFont {
     /**
      * Draws a text in the graphics' current colour, upper-cased, its top left corner at {@code (x,
      * y)}.
-     *
-     * @param g the graphics
-     * @param text the text
-     * @param x the left edge
-     * @param y the top edge
-     * @param height the glyph height in pixels
      */
-    public static void draw(Graphics2D g, String text, double x, double y, double height) {
+    private static void draw(Graphics2D g, String text, double x, double y, double height) {
         Object antialias = g.getRenderingHint(RenderingHints.KEY_ANTIALIASING);
         java.awt.Stroke stroke = g.getStroke();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);

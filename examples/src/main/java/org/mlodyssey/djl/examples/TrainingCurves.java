@@ -7,9 +7,7 @@ package org.mlodyssey.djl.examples;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
-import java.awt.Polygon;
 import java.awt.RenderingHints;
-import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -18,18 +16,22 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import javax.imageio.ImageIO;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.XYStyler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.mlodyssey.djl.checkpoint.listener.CheckpointListener;
 import org.mlodyssey.djl.checkpoint.training.InvalidTrainingCheckpointException;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoint;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpointManifest;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoints;
-import org.mlodyssey.djl.examples.cli.OdysseyCommand;
 
 /**
  * Plots a training run's loss and accuracy per epoch from the metric history of the newest valid
  * checkpoint of a directory ({@code trainer-state.json}), with every checkpoint of the directory
- * marked by a grey triangle under the axis and every resume point ({@value
+ * marked by a grey triangle on the x axis and every resume point ({@value
  * CheckpointListener#META_RESUMED_AT} in the manifest, written by every {@link CheckpointListener})
  * by a red vertical line; the engine of {@code odyssey plot}. Works on the checkpoints of any
  * program that saves with a {@link CheckpointListener}, not only on those of {@code odyssey train}.
@@ -39,8 +41,8 @@ import org.mlodyssey.djl.examples.cli.OdysseyCommand;
  * per epoch}. The batches per epoch are {@value TrainClassifier#META_BATCHES_PER_EPOCH} in the
  * manifest where {@code odyssey train} wrote it, else the newest checkpoint's position: at epoch
  * {@code e > 0}, batch {@code b}, global step {@code s}, they are {@code (s - b) / e}. Before the
- * first epoch ends they are unknown and no marker is drawn. Both axes have round ticks ({@link
- * AxisTicks}).
+ * first epoch ends they are unknown and no marker is drawn. Every axis starts at 0 and ends at a
+ * round tick ({@link AxisTicks}). The two panels are XChart charts.
  */
 public final class TrainingCurves {
 
@@ -58,23 +60,10 @@ public final class TrainingCurves {
 
     private static final int PANEL_WIDTH = 440;
     private static final int PANEL_HEIGHT = 300;
-    private static final int LEFT = 56;
-    private static final int RIGHT = 16;
-    private static final int TOP = 40;
-    private static final int BOTTOM = 56;
 
     private static final AxisTicks ACCURACY_TICKS = AxisTicks.of(1, 5);
 
     private TrainingCurves() {}
-
-    /**
-     * Runs {@code odyssey plot} with these arguments and exits with its status.
-     *
-     * @param args the arguments of {@code odyssey plot}
-     */
-    public static void main(String[] args) {
-        System.exit(OdysseyCommand.executeSubcommand("plot", args));
-    }
 
     /**
      * A plot area in image coordinates.
@@ -97,11 +86,13 @@ public final class TrainingCurves {
      * @param accuracyArea the accuracy panel's plot area
      * @param checkpointSteps the global steps of the checkpoints marked
      * @param resumeSteps the global steps of the resume points marked
-     * @param resumeColumns the image columns of the resume lines in the loss panel
-     * @param checkpointColumns the image columns of the checkpoint markers in the loss panel
+     * @param resumeColumns the image columns of the resume lines in the loss panel (to a pixel: the
+     *     chart library rounds its own way)
+     * @param checkpointColumns the image columns of the checkpoint markers in the loss panel (to a
+     *     pixel)
      * @param batchesPerEpoch the batches per epoch the markers were placed with, 0 if unknown
-     * @param epochTicks the x axis' ticks, in epochs
-     * @param lossTicks the loss axis' ticks
+     * @param epochTicks the x axis' round ticks, in epochs; the axis ends at the last
+     * @param lossTicks the loss axis' round ticks; the axis ends at the last
      */
     public record Result(
             Path file,
@@ -147,109 +138,163 @@ public final class TrainingCurves {
             }
         }
         List<Long> checkpoints = checkpointSteps(checkpointDir);
+        List<Double> resumeEpochs = new ArrayList<>();
+        List<Double> checkpointEpochs = new ArrayList<>();
+        if (batchesPerEpoch > 0) {
+            resumes.forEach(s -> resumeEpochs.add((double) s / batchesPerEpoch));
+            checkpoints.forEach(s -> checkpointEpochs.add((double) s / batchesPerEpoch));
+        }
 
         double maxX = Math.max(1, history.size());
-        if (batchesPerEpoch > 0) {
-            for (long s : checkpoints) {
-                maxX = Math.max(maxX, (double) s / batchesPerEpoch);
-            }
+        for (double e : checkpointEpochs) {
+            maxX = Math.max(maxX, e);
         }
         AxisTicks epochTicks = AxisTicks.of(maxX, 10);
-        maxX = epochTicks.end();
+        float maxLoss = 0;
+        for (Map<String, Float> m : history) {
+            for (String key : List.of("train_loss", "validate_loss")) {
+                Float v = m.get(key);
+                if (v != null && Float.isFinite(v)) {
+                    maxLoss = Math.max(maxLoss, v);
+                }
+            }
+        }
+        AxisTicks lossTicks = AxisTicks.of(maxLoss * 1.05, 5);
+
+        List<XYChart> panels = new ArrayList<>();
+        for (String metric : List.of("loss", "Accuracy")) {
+            AxisTicks yTicks = metric.equals("loss") ? lossTicks : ACCURACY_TICKS;
+            XYChart chart = panel(metric.equals("loss") ? "Loss" : "Accuracy", epochTicks, yTicks);
+            curve(chart, history, "train_" + metric, "train", TRAIN_COLOR);
+            curve(chart, history, "validate_" + metric, "validate", VALIDATE_COLOR);
+            marks(chart, resumeEpochs, checkpointEpochs, yTicks.end());
+            panels.add(chart);
+        }
 
         int width = 2 * PANEL_WIDTH;
         int height = PANEL_HEIGHT;
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
-        Area loss = new Area(LEFT, TOP, PANEL_WIDTH - LEFT - RIGHT, PANEL_HEIGHT - TOP - BOTTOM);
-        Area accuracy =
-                new Area(
-                        PANEL_WIDTH + LEFT,
-                        TOP,
-                        PANEL_WIDTH - LEFT - RIGHT,
-                        PANEL_HEIGHT - TOP - BOTTOM);
-        List<Integer> resumeColumns = new ArrayList<>();
-        List<Integer> checkpointColumns = new ArrayList<>();
-        AxisTicks lossTicks;
         try {
-            g.setColor(Color.WHITE);
-            g.fillRect(0, 0, width, height);
             g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            float maxLoss = 0;
-            for (Map<String, Float> m : history) {
-                for (String key : List.of("train_loss", "validate_loss")) {
-                    Float v = m.get(key);
-                    if (v != null && Float.isFinite(v)) {
-                        maxLoss = Math.max(maxLoss, v);
-                    }
+            for (int i = 0; i < panels.size(); i++) {
+                Graphics2D panel = (Graphics2D) g.create(i * PANEL_WIDTH, 0, PANEL_WIDTH, height);
+                try {
+                    panels.get(i).paint(panel, PANEL_WIDTH, height);
+                } finally {
+                    panel.dispose();
                 }
             }
-            lossTicks = AxisTicks.of(maxLoss * 1.05, 5);
-            for (int panel = 0; panel < 2; panel++) {
-                Area a = panel == 0 ? loss : accuracy;
-                AxisTicks yTicks = panel == 0 ? lossTicks : ACCURACY_TICKS;
-                double yMax = yTicks.end();
-                String metric = panel == 0 ? "loss" : "Accuracy";
-                axes(g, a, epochTicks, yTicks, panel == 0 ? "LOSS" : "ACCURACY");
-                curve(g, a, maxX, yMax, history, "train_" + metric, TRAIN_COLOR);
-                curve(g, a, maxX, yMax, history, "validate_" + metric, VALIDATE_COLOR);
-                if (batchesPerEpoch > 0) {
-                    for (long s : resumes) {
-                        int x = column(a, (double) s / batchesPerEpoch, maxX);
-                        g.setColor(RESUME_COLOR);
-                        g.setStroke(
-                                new BasicStroke(
-                                        2,
-                                        BasicStroke.CAP_BUTT,
-                                        BasicStroke.JOIN_MITER,
-                                        10,
-                                        new float[] {6, 4},
-                                        0));
-                        g.drawLine(x, a.y(), x, a.y() + a.height());
-                        if (panel == 0) {
-                            resumeColumns.add(x);
-                        }
-                    }
-                    for (long s : checkpoints) {
-                        int x = column(a, (double) s / batchesPerEpoch, maxX);
-                        int y = a.y() + a.height() + 3;
-                        g.setColor(CHECKPOINT_COLOR);
-                        g.fillPolygon(
-                                new Polygon(
-                                        new int[] {x, x - 4, x + 4},
-                                        new int[] {y, y + 7, y + 7},
-                                        3));
-                        if (panel == 0) {
-                            checkpointColumns.add(x);
-                        }
-                    }
-                }
-            }
-            legend(g, width);
         } finally {
             g.dispose();
         }
-        Path parent = out.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        if (!ImageIO.write(image, "png", out.toFile())) {
-            throw new IOException("No PNG writer for " + out);
-        }
+        PngFile.write(image, out);
+        XYChart lossChart = panels.get(0);
         return new Result(
                 out,
                 width,
                 height,
                 history.size(),
-                loss,
-                accuracy,
+                area(lossChart, 0, epochTicks, lossTicks),
+                area(panels.get(1), PANEL_WIDTH, epochTicks, ACCURACY_TICKS),
                 checkpoints,
                 resumes,
-                resumeColumns,
-                checkpointColumns,
+                columns(lossChart, resumeEpochs),
+                columns(lossChart, checkpointEpochs),
                 batchesPerEpoch,
                 epochTicks,
                 lossTicks);
+    }
+
+    /** An empty panel: white, axes from 0 to the last round tick, the legend below. */
+    private static XYChart panel(String title, AxisTicks xTicks, AxisTicks yTicks) {
+        XYChart chart =
+                new XYChartBuilder()
+                        .width(PANEL_WIDTH)
+                        .height(PANEL_HEIGHT)
+                        .title(title)
+                        .xAxisTitle("Epoch")
+                        .build();
+        XYStyler styler = chart.getStyler();
+        styler.setChartBackgroundColor(Color.WHITE);
+        styler.setPlotBackgroundColor(Color.WHITE);
+        styler.setPlotGridVerticalLinesVisible(false);
+        styler.setLegendPosition(Styler.LegendPosition.OutsideS);
+        styler.setLegendLayout(Styler.LegendLayout.Horizontal);
+        styler.setXAxisMin(0.0);
+        styler.setXAxisMax(xTicks.end());
+        styler.setYAxisMin(0.0);
+        styler.setYAxisMax(yTicks.end());
+        return chart;
+    }
+
+    /** A metric's curve over the epochs that have a finite value of it, if any. */
+    private static void curve(
+            XYChart chart, List<Map<String, Float>> history, String key, String name, Color color) {
+        List<Double> xs = new ArrayList<>();
+        List<Double> ys = new ArrayList<>();
+        for (int e = 0; e < history.size(); e++) {
+            Float v = history.get(e).get(key);
+            if (v != null && Float.isFinite(v)) {
+                xs.add(e + 1.0);
+                ys.add((double) v);
+            }
+        }
+        if (xs.isEmpty()) {
+            return;
+        }
+        XYSeries series = chart.addSeries(name, xs, ys);
+        series.setLineColor(color);
+        series.setMarkerColor(color);
+        series.setMarker(SeriesMarkers.CIRCLE);
+        series.setLineWidth(2f);
+    }
+
+    /** A dashed red line at each resume point and a grey triangle at each checkpoint. */
+    private static void marks(
+            XYChart chart, List<Double> resumes, List<Double> checkpoints, double yMax) {
+        for (int i = 0; i < resumes.size(); i++) {
+            double x = resumes.get(i);
+            XYSeries line = chart.addSeries("resume " + (i + 1), List.of(x, x), List.of(0.0, yMax));
+            line.setLineColor(RESUME_COLOR);
+            line.setLineStyle(
+                    new BasicStroke(
+                            2,
+                            BasicStroke.CAP_BUTT,
+                            BasicStroke.JOIN_MITER,
+                            10,
+                            new float[] {6, 4},
+                            0));
+            line.setMarker(SeriesMarkers.NONE);
+            line.setShowInLegend(i == 0);
+            if (i == 0) {
+                line.setLabel("resume");
+            }
+        }
+        if (!checkpoints.isEmpty()) {
+            List<Double> zeros = new ArrayList<>();
+            checkpoints.forEach(c -> zeros.add(0.0));
+            XYSeries marks = chart.addSeries("checkpoint", checkpoints, zeros);
+            marks.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+            marks.setMarker(SeriesMarkers.TRIANGLE_UP);
+            marks.setMarkerColor(CHECKPOINT_COLOR);
+        }
+    }
+
+    /** A panel's plot area in image coordinates, once painted. */
+    private static Area area(XYChart chart, int left, AxisTicks xTicks, AxisTicks yTicks) {
+        int x0 = (int) Math.round(chart.getScreenXFromChart(0));
+        int x1 = (int) Math.round(chart.getScreenXFromChart(xTicks.end()));
+        int y0 = (int) Math.round(chart.getScreenYFromChart(yTicks.end()));
+        int y1 = (int) Math.round(chart.getScreenYFromChart(0));
+        return new Area(left + x0, y0, x1 - x0, y1 - y0);
+    }
+
+    /** The image columns of positions on a painted panel's x axis (the first panel's). */
+    private static List<Integer> columns(XYChart chart, List<Double> epochs) {
+        List<Integer> columns = new ArrayList<>();
+        epochs.forEach(e -> columns.add((int) Math.round(chart.getScreenXFromChart(e))));
+        return columns;
     }
 
     /**
@@ -299,86 +344,5 @@ public final class TrainingCurves {
         }
         steps.sort(null);
         return steps;
-    }
-
-    private static int column(Area a, double x, double maxX) {
-        return a.x() + (int) Math.round(a.width() * x / maxX);
-    }
-
-    private static int row(Area a, double y, double yMax) {
-        return a.y() + a.height() - (int) Math.round(a.height() * y / yMax);
-    }
-
-    private static void axes(
-            Graphics2D g, Area a, AxisTicks xTicks, AxisTicks yTicks, String title) {
-        g.setColor(Color.BLACK);
-        g.setStroke(new BasicStroke(1));
-        g.drawRect(a.x(), a.y(), a.width(), a.height());
-        StrokeFont.drawCentered(g, title, a.x() + a.width() / 2.0, a.y() - 14, 11, Color.BLACK);
-        for (double e : xTicks.values()) {
-            int x = column(a, e, xTicks.end());
-            g.setColor(Color.BLACK);
-            g.drawLine(x, a.y() + a.height(), x, a.y() + a.height() + 3);
-            StrokeFont.drawCentered(g, xTicks.label(e), x, a.y() + a.height() + 20, 8, Color.BLACK);
-        }
-        StrokeFont.drawCentered(
-                g, "EPOCH", a.x() + a.width() / 2.0, a.y() + a.height() + 38, 8, Color.BLACK);
-        List<Double> ys = yTicks.values();
-        for (int i = 0; i < ys.size(); i++) {
-            double v = ys.get(i);
-            int y = row(a, v, yTicks.end());
-            g.setColor(new Color(0xe0, 0xe0, 0xe0));
-            if (i > 0 && i < ys.size() - 1) {
-                g.drawLine(a.x() + 1, y, a.x() + a.width() - 1, y);
-            }
-            g.setColor(Color.BLACK);
-            g.drawLine(a.x() - 3, y, a.x(), y);
-            String label = yTicks.label(v);
-            StrokeFont.draw(g, label, a.x() - 6 - StrokeFont.width(label, 8), y - 4, 8);
-        }
-    }
-
-    private static void curve(
-            Graphics2D g,
-            Area a,
-            double maxX,
-            double yMax,
-            List<Map<String, Float>> history,
-            String key,
-            Color color) {
-        Path2D.Double path = new Path2D.Double();
-        boolean started = false;
-        g.setColor(color);
-        g.setStroke(new BasicStroke(2));
-        for (int e = 0; e < history.size(); e++) {
-            Float v = history.get(e).get(key);
-            if (v == null || !Float.isFinite(v)) {
-                continue;
-            }
-            int x = column(a, e + 1, maxX);
-            int y = row(a, Math.min(v, yMax), yMax);
-            if (started) {
-                path.lineTo(x, y);
-            } else {
-                path.moveTo(x, y);
-                started = true;
-            }
-            g.fillOval(x - 3, y - 3, 7, 7);
-        }
-        g.draw(path);
-    }
-
-    private static void legend(Graphics2D g, int width) {
-        String[] names = {"TRAIN", "VALIDATE", "RESUME", "CHECKPOINT"};
-        Color[] colors = {TRAIN_COLOR, VALIDATE_COLOR, RESUME_COLOR, CHECKPOINT_COLOR};
-        double x = width / 2.0 - 220;
-        int y = 10;
-        for (int i = 0; i < names.length; i++) {
-            g.setColor(colors[i]);
-            g.fillRect((int) x, y - 4, 14, 6);
-            g.setColor(Color.BLACK);
-            StrokeFont.draw(g, names[i], x + 18, y - 5, 8);
-            x += 40 + StrokeFont.width(names[i], 8);
-        }
     }
 }

@@ -38,24 +38,27 @@ class BenchCommandTest {
         assertTrue(o.out().contains("load speed-up vs DJL Model.load"), o.out());
     }
 
-    /** The system temporary directory's entries whose names start with a prefix. */
-    private static Set<String> temporaries(String prefix) throws IOException {
+    /**
+     * The system temporary directory's entries named as the two benchmarks name theirs (other
+     * programs on the machine may make and delete other odyssey-* entries meanwhile).
+     */
+    private static Set<String> temporaries() throws IOException {
         try (Stream<Path> list = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
             return list.map(p -> p.getFileName().toString())
-                    .filter(n -> n.startsWith(prefix))
+                    .filter(n -> n.startsWith("odyssey-bench") || n.startsWith("odyssey-listener"))
                     .collect(Collectors.toSet());
         }
     }
 
     @Test
     void withoutDirTheBenchmarksDeleteTheirTemporaryDirectory() throws IOException {
-        Set<String> before = temporaries("odyssey-");
+        Set<String> before = temporaries();
         Cli.Outcome listener =
                 Cli.run("bench", "listener", "--mib", "1", "--saves", "2", "--every", "1");
         assertEquals(0, listener.exit(), listener.toString());
         Cli.Outcome checkpoint = Cli.run("bench", "checkpoint", "--mib", "4", "--repetitions", "1");
         assertEquals(0, checkpoint.exit(), checkpoint.toString());
-        Set<String> left = temporaries("odyssey-");
+        Set<String> left = temporaries();
         left.removeAll(before);
         assertEquals(Set.of(), left, "temporary directories left behind");
     }

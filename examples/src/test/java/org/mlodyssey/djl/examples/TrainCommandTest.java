@@ -11,8 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -158,13 +156,12 @@ class TrainCommandTest {
                 assertThrows(
                         ResumeConflictException.class,
                         () ->
-                                TrainClassifier.run(
+                                TrainClassifier.train(
                                         TrainCommand.parse(
                                                 Arrays.copyOfRange(
                                                         train(run, "--model", "lenet"),
                                                         1,
                                                         train(run, "--model", "lenet").length)),
-                                        new PrintWriter(new StringWriter()),
                                         List.of()));
         assertTrue(
                 conflict.getMessage().startsWith("--model lenet differs"), conflict.getMessage());
@@ -220,25 +217,21 @@ class TrainCommandTest {
         assertEquals(r.height(), image.getHeight());
         TrainingCurves.Area loss = r.lossArea();
         // The resume line: red along its column inside the loss panel.
-        int x = r.resumeColumns().get(0);
-        int red = 0;
-        for (int y = loss.y() + 1; y < loss.y() + loss.height(); y++) {
-            red += near(image.getRGB(x, y), TrainingCurves.RESUME_COLOR.getRGB()) ? 1 : 0;
-        }
+        int red = column(image, r.resumeColumns().get(0), loss, TrainingCurves.RESUME_COLOR);
         assertTrue(red > loss.height() / 3, "dashed resume line, red pixels: " + red);
-        // A grey triangle under the axis at each checkpoint.
+        // A grey triangle on the x axis at each checkpoint.
         for (int cx : r.checkpointColumns()) {
+            TrainingCurves.Area axis =
+                    new TrainingCurves.Area(cx - 2, loss.y() + loss.height() - 3, 5, 7);
             assertTrue(
-                    near(
-                            image.getRGB(cx, loss.y() + loss.height() + 8),
-                            TrainingCurves.CHECKPOINT_COLOR.getRGB()),
+                    count(image, axis, TrainingCurves.CHECKPOINT_COLOR.getRGB()) > 3,
                     "checkpoint marker at column " + cx);
         }
-        // Both curves in both panels, and dark label pixels in the title row.
+        // Both curves in both panels, and a dark title above each.
         for (TrainingCurves.Area a : List.of(loss, r.accuracyArea())) {
             assertTrue(count(image, a, TrainingCurves.TRAIN_COLOR.getRGB()) > 20, "train curve");
             assertTrue(count(image, a, TrainingCurves.VALIDATE_COLOR.getRGB()) > 20, "validate");
-            TrainingCurves.Area title = new TrainingCurves.Area(a.x(), a.y() - 22, a.width(), 16);
+            TrainingCurves.Area title = new TrainingCurves.Area(a.x(), 0, a.width(), a.y());
             assertTrue(count(image, title, 0x000000) > 10, "title drawn above " + a);
         }
     }
@@ -364,6 +357,11 @@ class TrainCommandTest {
             d += Math.abs(((rgb >> shift) & 0xff) - ((expected >> shift) & 0xff));
         }
         return d < 60;
+    }
+
+    /** The pixels of a colour in the three columns around x, inside an area's rows. */
+    static int column(BufferedImage image, int x, TrainingCurves.Area a, java.awt.Color color) {
+        return count(image, new TrainingCurves.Area(x - 1, a.y(), 3, a.height()), color.getRGB());
     }
 
     static int count(BufferedImage image, TrainingCurves.Area a, int rgb) {

@@ -4,11 +4,9 @@
  */
 package org.mlodyssey.djl.examples;
 
-import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import org.mlodyssey.djl.checkpoint.training.StepListener;
 import org.mlodyssey.djl.examples.cli.TrainCommand;
 
 /**
@@ -28,7 +26,7 @@ public final class TrainUntilKilledMain {
      */
     public static void main(String[] args) throws Exception {
         long block = Long.parseLong(args[0]);
-        StepListener blocker =
+        RunListener blocker =
                 (trainer, progress) -> {
                     if (progress.globalStep() == block) {
                         System.out.println("BLOCKED " + block);
@@ -41,10 +39,8 @@ public final class TrainUntilKilledMain {
                         }
                     }
                 };
-        TrainClassifier.run(
-                TrainCommand.parse(Arrays.copyOfRange(args, 1, args.length)),
-                new PrintWriter(System.err, true),
-                List.of(blocker));
+        TrainClassifier.train(
+                TrainCommand.parse(Arrays.copyOfRange(args, 1, args.length)), List.of(blocker));
         throw new IllegalStateException("the run ended without reaching step " + block);
     }
 }

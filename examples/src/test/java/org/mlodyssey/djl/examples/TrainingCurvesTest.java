@@ -109,14 +109,7 @@ class TrainingCurvesTest {
         TrainingCurves.Area loss = r.lossArea();
         int resumeX = r.resumeColumns().get(0);
         assertEquals(loss.x() + loss.width() * 2 / 3, resumeX, 1, "at epoch 2 of 3");
-        int red = 0;
-        for (int y = loss.y(); y < loss.y() + loss.height(); y++) {
-            red +=
-                    TrainCommandTest.near(
-                                    image.getRGB(resumeX, y), TrainingCurves.RESUME_COLOR.getRGB())
-                            ? 1
-                            : 0;
-        }
+        int red = TrainCommandTest.column(image, resumeX, loss, TrainingCurves.RESUME_COLOR);
         assertTrue(red > loss.height() / 3, "a dashed red line: " + red);
         for (TrainingCurves.Area a : List.of(loss, r.accuracyArea())) {
             assertTrue(

@@ -7,8 +7,11 @@ package org.mlodyssey.djl.datasets.download;
 import ai.djl.util.Progress;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
-import java.net.HttpURLConnection;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -20,6 +23,11 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Downloads a {@link RemoteFile} into a local file, resuming partial downloads, verifying size and
@@ -38,8 +46,13 @@ import java.util.HexFormat;
  * {@link DownloadException.Reason#IN_PROGRESS} rather than writing the same {@code .part} file.
  * Once all bytes are there, the size and MD5 are checked: on a mismatch the {@code .part} file is
  * deleted; on success it is moved onto the target in one atomic rename, so the target either does
- * not exist or is complete and verified. Redirects are followed within the same protocol (as {@link
- * HttpURLConnection} does).
+ * not exist or is complete and verified.
+ *
+ * <p>Requests go through {@link HttpClient} (HTTP/1.1, redirects followed except from https to
+ * http). A failure that may pass is retried a bounded number of times with exponential backoff: no
+ * connection, no answer in time, HTTP 408, 429 and 5xx, and a transfer that was cut (the retry
+ * resumes the {@code .part} file). A wrong checksum, another HTTP status, a local failure and a
+ * download in progress are not retried. The last attempt's failure is thrown.
  */
 public final class FileDownloader {
 
@@ -48,20 +61,60 @@ public final class FileDownloader {
     /** HTTP 416: the requested range starts at or after the end of the file. */
     private static final int HTTP_RANGE_NOT_SATISFIABLE = 416;
 
-    private final int timeoutMillis;
+    /** Attempts of the default downloader: the first and three retries. */
+    public static final int DEFAULT_ATTEMPTS = 4;
 
-    /** Creates a downloader that gives up when connecting or a read stalls for 60 seconds. */
+    /** The wait before the default downloader's first retry; it doubles for each next one. */
+    public static final Duration DEFAULT_BACKOFF = Duration.ofSeconds(1);
+
+    private final Duration timeout;
+    private final int attempts;
+    private final Duration backoff;
+    private final HttpClient client;
+
+    /**
+     * Creates a downloader that gives up an attempt when connecting, the answer or the next bytes
+     * take 60 seconds, and makes {@value #DEFAULT_ATTEMPTS} attempts.
+     */
     public FileDownloader() {
         this(Duration.ofSeconds(60));
     }
 
     /**
-     * Creates a downloader with a given connect and read timeout.
+     * Creates a downloader with a given timeout and the default retries.
      *
-     * @param timeout how long connecting, or waiting for the next bytes, may take
+     * @param timeout how long connecting, waiting for the answer, or waiting for the next bytes may
+     *     take
      */
     public FileDownloader(Duration timeout) {
-        this.timeoutMillis = Math.toIntExact(Math.max(1, timeout.toMillis()));
+        this(timeout, DEFAULT_ATTEMPTS, DEFAULT_BACKOFF);
+    }
+
+    /**
+     * Creates a downloader with a given timeout and retries.
+     *
+     * @param timeout how long connecting, waiting for the answer, or waiting for the next bytes may
+     *     take
+     * @param attempts how many attempts a download makes, at least 1 (1: no retry)
+     * @param backoff the wait before the first retry; it doubles for each next one
+     * @throws IllegalArgumentException if attempts is below 1 or the backoff is negative
+     */
+    public FileDownloader(Duration timeout, int attempts, Duration backoff) {
+        if (attempts < 1) {
+            throw new IllegalArgumentException("attempts must be at least 1, got " + attempts);
+        }
+        if (backoff.isNegative()) {
+            throw new IllegalArgumentException("backoff must not be negative, got " + backoff);
+        }
+        this.timeout = timeout.isZero() || timeout.isNegative() ? Duration.ofMillis(1) : timeout;
+        this.attempts = attempts;
+        this.backoff = backoff;
+        this.client =
+                HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(this.timeout)
+                        .followRedirects(HttpClient.Redirect.NORMAL)
+                        .build();
     }
 
     /**
@@ -90,7 +143,7 @@ public final class FileDownloader {
                 if (Files.isRegularFile(target)) {
                     return;
                 }
-                downloadLocked(remote, target, part, progress);
+                downloadWithRetries(remote, target, part, progress);
             } finally {
                 lock.release();
             }
@@ -126,8 +179,42 @@ public final class FileDownloader {
         return lock;
     }
 
-    private void downloadLocked(RemoteFile remote, Path target, Path part, Progress progress)
+    /** A failure that may pass: the download is attempted again while attempts are left. */
+    private static final class RetryableFailure extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        private final IOException failure;
+
+        RetryableFailure(IOException failure) {
+            super(failure.getMessage(), failure, false, false);
+            this.failure = failure;
+        }
+    }
+
+    private void downloadWithRetries(RemoteFile remote, Path target, Path part, Progress progress)
             throws IOException {
+        Duration wait = backoff;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                downloadLocked(remote, target, part, progress);
+                return;
+            } catch (RetryableFailure e) {
+                if (attempt >= attempts) {
+                    throw e.failure;
+                }
+            }
+            try {
+                Thread.sleep(wait.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while waiting to retry " + remote);
+            }
+            wait = wait.multipliedBy(2);
+        }
+    }
+
+    private void downloadLocked(RemoteFile remote, Path target, Path part, Progress progress)
+            throws IOException, RetryableFailure {
         long have = Files.isRegularFile(part) ? Files.size(part) : 0;
         long expected = remote.getSize();
         if (expected >= 0 && have > expected) {
@@ -141,16 +228,18 @@ public final class FileDownloader {
         long got = Files.size(part);
         if (transfer == Transfer.CUT
                 || (transfer == Transfer.UNANNOUNCED && expected >= 0 && got < expected)) {
-            throw new DownloadException(
-                    DownloadException.Reason.TRUNCATED,
-                    "the transfer of "
-                            + remote.getUrl()
-                            + " ended after "
-                            + got
-                            + " bytes, short of what the server or the publisher announced; "
-                            + part
-                            + " is kept and the next attempt resumes it",
-                    null);
+            throw new RetryableFailure(
+                    new DownloadException(
+                            DownloadException.Reason.TRUNCATED,
+                            "the transfer of "
+                                    + remote.getUrl()
+                                    + " ended after "
+                                    + got
+                                    + " bytes, short of what the server or the publisher"
+                                    + " announced; "
+                                    + part
+                                    + " is kept and the next attempt resumes it",
+                            null));
         }
         String md5 = md5(part);
         if ((expected >= 0 && got != expected) || !md5.equals(remote.getMd5())) {
@@ -187,49 +276,47 @@ public final class FileDownloader {
 
     /** Transfers the bytes and says whether the server sent all it announced. */
     private Transfer transfer(RemoteFile remote, Path part, long have, Progress progress)
-            throws IOException {
-        HttpURLConnection connection = (HttpURLConnection) remote.getUrl().toURL().openConnection();
-        try {
-            connection.setConnectTimeout(timeoutMillis);
-            connection.setReadTimeout(timeoutMillis);
-            connection.setInstanceFollowRedirects(true);
-            if (have > 0) {
-                connection.setRequestProperty("Range", "bytes=" + have + "-");
+            throws IOException, RetryableFailure {
+        HttpResponse<InputStream> response = send(remote, have);
+        int status = response.statusCode();
+        if (status == HTTP_RANGE_NOT_SATISFIABLE && have > 0) {
+            // the .part file already holds the whole file (when the size is not published, a
+            // process stopped between the transfer and the rename leaves it so), or it is longer
+            // than the file: keep it if it is the file, otherwise start again
+            response.body().close();
+            if (md5(part).equals(remote.getMd5())) {
+                return Transfer.NONE;
             }
-            int status = connection.getResponseCode();
-            if (status == HTTP_RANGE_NOT_SATISFIABLE && have > 0) {
-                // the .part file already holds the whole file (when the size is not published,
-                // a process stopped between the transfer and the rename leaves it so), or it is
-                // longer than the file: keep it if it is the file, otherwise start again
-                connection.disconnect();
-                if (md5(part).equals(remote.getMd5())) {
-                    return Transfer.NONE;
-                }
-                Files.delete(part);
-                return transfer(remote, part, 0, progress);
-            }
-            boolean append = status == 206 && have > 0 && rangeStartsAt(connection, have);
+            Files.delete(part);
+            return transfer(remote, part, 0, progress);
+        }
+        try (InputStream in = response.body()) {
+            boolean append = status == 206 && have > 0 && rangeStartsAt(response, have);
             if (!append && status != 200) {
-                throw new DownloadException(
-                        DownloadException.Reason.HTTP_STATUS,
-                        "the server answered HTTP " + status + " for " + remote.getUrl(),
-                        null);
+                DownloadException e =
+                        new DownloadException(
+                                DownloadException.Reason.HTTP_STATUS,
+                                "the server answered HTTP " + status + " for " + remote.getUrl(),
+                                null);
+                if (status == 408 || status == 429 || status >= 500) {
+                    throw new RetryableFailure(e);
+                }
+                throw e;
             }
+            long announced = response.headers().firstValueAsLong("Content-Length").orElse(-1);
             long start = append ? have : 0;
-            long total =
-                    remote.getSize() >= 0
-                            ? remote.getSize()
-                            : start + Math.max(0, connection.getContentLengthLong());
+            long total = remote.getSize() >= 0 ? remote.getSize() : start + Math.max(0, announced);
             if (progress != null) {
                 progress.reset("Downloading " + remote.getFileName(), total);
                 progress.start(start);
             }
             long received = start;
-            try (InputStream in = connection.getInputStream();
+            try (StallWatch watch = new StallWatch(in, timeout);
                     OutputStream out = openPart(part, append)) {
                 byte[] buffer = new byte[BUFFER_SIZE];
                 int n;
                 while ((n = readFromServer(in, buffer, remote, part, received)) >= 0) {
+                    watch.progressed();
                     writeToPart(out, buffer, n, part);
                     received += n;
                     if (progress != null) {
@@ -241,13 +328,74 @@ public final class FileDownloader {
                     progress.end();
                 }
             }
-            long announced = connection.getContentLengthLong();
             if (announced < 0) {
                 return Transfer.UNANNOUNCED;
             }
             return received - start == announced ? Transfer.COMPLETE : Transfer.CUT;
-        } finally {
-            connection.disconnect();
+        }
+    }
+
+    /** Sends the request; no connection or no answer in time may pass, so it is retried. */
+    private HttpResponse<InputStream> send(RemoteFile remote, long have)
+            throws IOException, RetryableFailure {
+        HttpRequest.Builder request = HttpRequest.newBuilder(remote.getUrl()).timeout(timeout);
+        if (have > 0) {
+            request.header("Range", "bytes=" + have + "-");
+        }
+        try {
+            return client.send(request.GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while connecting to " + remote.getUrl());
+        } catch (IOException e) {
+            throw new RetryableFailure(e);
+        }
+    }
+
+    /**
+     * Closes a response body that delivers no bytes for the timeout, so that the blocked read fails
+     * (the HTTP client has a timeout for the answer, not for each read of the body).
+     */
+    private static final class StallWatch implements AutoCloseable {
+
+        private static final ScheduledExecutorService TIMER =
+                Executors.newSingleThreadScheduledExecutor(
+                        r -> {
+                            Thread t = new Thread(r, "odyssey-download-stall-watch");
+                            t.setDaemon(true);
+                            return t;
+                        });
+
+        private final AtomicLong lastProgress = new AtomicLong(System.nanoTime());
+        private final ScheduledFuture<?> check;
+
+        StallWatch(InputStream body, Duration timeout) {
+            long limit = timeout.toNanos();
+            long period = Math.max(1, timeout.toMillis() / 4);
+            check =
+                    TIMER.scheduleAtFixedRate(
+                            () -> {
+                                if (System.nanoTime() - lastProgress.get() > limit) {
+                                    try {
+                                        body.close();
+                                    } catch (IOException e) {
+                                        // the read fails either way
+                                    }
+                                }
+                            },
+                            period,
+                            period,
+                            TimeUnit.MILLISECONDS);
+        }
+
+        void progressed() {
+            lastProgress.set(System.nanoTime());
+        }
+
+        /** {@inheritDoc} */
+        @Override
+        public void close() {
+            check.cancel(false);
         }
     }
 
@@ -263,20 +411,21 @@ public final class FileDownloader {
 
     private static int readFromServer(
             InputStream in, byte[] buffer, RemoteFile remote, Path part, long received)
-            throws DownloadException {
+            throws RetryableFailure {
         try {
             return in.read(buffer);
         } catch (IOException e) {
-            throw new DownloadException(
-                    DownloadException.Reason.TRUNCATED,
-                    "the transfer of "
-                            + remote.getUrl()
-                            + " was cut after "
-                            + received
-                            + " bytes; "
-                            + part
-                            + " is kept and the next attempt resumes it",
-                    e);
+            throw new RetryableFailure(
+                    new DownloadException(
+                            DownloadException.Reason.TRUNCATED,
+                            "the transfer of "
+                                    + remote.getUrl()
+                                    + " was cut after "
+                                    + received
+                                    + " bytes; "
+                                    + part
+                                    + " is kept and the next attempt resumes it",
+                            e));
         }
     }
 
@@ -293,8 +442,8 @@ public final class FileDownloader {
         return new DownloadException(DownloadException.Reason.LOCAL_IO, what + ": " + cause, cause);
     }
 
-    private static boolean rangeStartsAt(HttpURLConnection connection, long offset) {
-        String range = connection.getHeaderField("Content-Range");
+    private static boolean rangeStartsAt(HttpResponse<?> response, long offset) {
+        String range = response.headers().firstValue("Content-Range").orElse(null);
         return range != null && range.trim().startsWith("bytes " + offset + "-");
     }
 

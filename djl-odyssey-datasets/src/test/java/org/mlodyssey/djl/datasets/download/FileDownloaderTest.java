@@ -38,9 +38,12 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Downloads against a local HTTP server on 127.0.0.1, never the internet. */
@@ -50,7 +53,10 @@ class FileDownloaderTest {
     enum Mode {
         FULL,
         RANGES,
-        ERROR
+        ERROR,
+        NOT_FOUND,
+        /** The first answer is cut after a third of the content; then as RANGES. */
+        CUT_ONCE
     }
 
     @TempDir Path dir;
@@ -58,6 +64,7 @@ class FileDownloaderTest {
     private HttpServer server;
     private volatile Mode mode = Mode.FULL;
     private final List<String> rangeHeaders = new CopyOnWriteArrayList<>();
+    private final AtomicInteger unavailable = new AtomicInteger();
     private final byte[] content = new byte[300_000];
 
     @BeforeEach
@@ -77,7 +84,20 @@ class FileDownloaderTest {
         String range = exchange.getRequestHeaders().getFirst("Range");
         rangeHeaders.add(String.valueOf(range));
         try (exchange) {
+            if (unavailable.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                exchange.sendResponseHeaders(503, -1);
+                return;
+            }
             switch (mode) {
+                case CUT_ONCE:
+                    mode = Mode.RANGES;
+                    exchange.sendResponseHeaders(200, content.length);
+                    exchange.getResponseBody().write(content, 0, content.length / 3);
+                    exchange.getResponseBody().flush();
+                    return; // closing the exchange short of the length drops the connection
+                case NOT_FOUND:
+                    exchange.sendResponseHeaders(404, -1);
+                    return;
                 case ERROR:
                     exchange.sendResponseHeaders(500, -1);
                     return;
@@ -114,8 +134,14 @@ class FileDownloaderTest {
         }
     }
 
+    /** A downloader that makes one attempt. */
     private static FileDownloader downloader() {
-        return new FileDownloader(Duration.ofSeconds(10));
+        return new FileDownloader(Duration.ofSeconds(10), 1, Duration.ZERO);
+    }
+
+    /** A downloader that makes three attempts, 10 ms apart. */
+    private static FileDownloader retrying() {
+        return new FileDownloader(Duration.ofSeconds(10), 3, Duration.ofMillis(10));
     }
 
     /**
@@ -123,34 +149,48 @@ class FileDownloaderTest {
      * a closed connection.
      */
     private int startTruncatingServer(ServerSocket socket) {
+        return startPartialServer(socket, content.length / 3, new CountDownLatch(0));
+    }
+
+    /**
+     * Serves one request on a raw socket: headers promising the whole content, its first bytes,
+     * then nothing until released, then a closed connection.
+     */
+    private int startPartialServer(ServerSocket socket, int bytes, CountDownLatch release) {
         Thread thread =
                 new Thread(
                         () -> {
                             try (Socket client = socket.accept()) {
-                                BufferedReader in =
-                                        new BufferedReader(
-                                                new InputStreamReader(
-                                                        client.getInputStream(),
-                                                        StandardCharsets.US_ASCII));
-                                String line;
-                                while ((line = in.readLine()) != null && !line.isEmpty()) {
-                                    // the request's headers are not needed
-                                }
+                                readRequestHeaders(client);
                                 OutputStream out = client.getOutputStream();
                                 out.write(
                                         ("HTTP/1.1 200 OK\r\nContent-Length: "
                                                         + content.length
                                                         + "\r\nConnection: close\r\n\r\n")
                                                 .getBytes(StandardCharsets.US_ASCII));
-                                out.write(content, 0, content.length / 3);
+                                out.write(content, 0, bytes);
                                 out.flush();
+                                release.await();
                             } catch (IOException e) {
                                 throw new UncheckedIOException(e);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
                             }
                         });
         thread.setDaemon(true);
         thread.start();
         return socket.getLocalPort();
+    }
+
+    /** Reads a request's line and headers, which the raw test servers do not need. */
+    private static void readRequestHeaders(Socket client) throws IOException {
+        BufferedReader in =
+                new BufferedReader(
+                        new InputStreamReader(client.getInputStream(), StandardCharsets.US_ASCII));
+        String line;
+        while ((line = in.readLine()) != null && !line.isEmpty()) {
+            // the request's headers are not needed
+        }
     }
 
     private RemoteFile remote(String md5) {
@@ -293,6 +333,87 @@ class FileDownloaderTest {
         assertTrue(e.getMessage().contains("500"), e.getMessage());
         assertFalse(Files.exists(target));
         assertNull(e.getCause());
+    }
+
+    @Test
+    void aServerThatIsUnavailableTwiceIsRetriedUntilItAnswers() throws Exception {
+        unavailable.set(2);
+        Path target = dir.resolve("data.bin");
+        retrying().download(remote(md5()), target, null);
+        assertArrayEquals(content, Files.readAllBytes(target));
+        assertEquals(3, rangeHeaders.size(), "two 503 answers, then the file");
+    }
+
+    @Test
+    void theLastAttemptsFailureIsThrown() {
+        unavailable.set(5);
+        DownloadException e =
+                assertThrows(
+                        DownloadException.class,
+                        () -> retrying().download(remote(md5()), dir.resolve("data.bin"), null));
+        assertEquals(DownloadException.Reason.HTTP_STATUS, e.getReason());
+        assertTrue(e.getMessage().contains("503"), e.getMessage());
+        assertEquals(3, rangeHeaders.size(), "three attempts, no more");
+    }
+
+    @Test
+    void aClientErrorIsNotRetried() {
+        mode = Mode.NOT_FOUND;
+        DownloadException e =
+                assertThrows(
+                        DownloadException.class,
+                        () -> retrying().download(remote(md5()), dir.resolve("data.bin"), null));
+        assertEquals(DownloadException.Reason.HTTP_STATUS, e.getReason());
+        assertTrue(e.getMessage().contains("404"), e.getMessage());
+        assertEquals(1, rangeHeaders.size());
+    }
+
+    @Test
+    void aCutTransferIsResumedByTheNextAttempt() throws Exception {
+        mode = Mode.CUT_ONCE;
+        Path target = dir.resolve("data.bin");
+        retrying().download(remote(md5()), target, null);
+        assertArrayEquals(content, Files.readAllBytes(target));
+        assertEquals(2, rangeHeaders.size(), rangeHeaders.toString());
+        assertEquals("null", rangeHeaders.get(0));
+        assertTrue(rangeHeaders.get(1).startsWith("bytes="), "resumed: " + rangeHeaders);
+    }
+
+    @Test
+    @Timeout(60)
+    void aTransferThatStallsIsGivenUpAfterTheTimeout() throws Exception {
+        Path target = dir.resolve("data.bin");
+        CountDownLatch release = new CountDownLatch(1);
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int port = startPartialServer(socket, 1000, release); // then a stalled transfer
+            RemoteFile stalled =
+                    new RemoteFile(
+                            "data.bin",
+                            URI.create(
+                                    "http://127.0.0.1:"
+                                            + socket.getLocalPort()
+                                            + "/files/data.bin"),
+                            content.length,
+                            md5());
+            FileDownloader impatient = new FileDownloader(Duration.ofSeconds(1), 1, Duration.ZERO);
+            DownloadException e =
+                    assertThrows(
+                            DownloadException.class,
+                            () -> impatient.download(stalled, target, null));
+            assertEquals(DownloadException.Reason.TRUNCATED, e.getReason());
+            release.countDown();
+        }
+        assertEquals(1000, Files.size(dir.resolve("data.bin.part")), "kept for the next attempt");
+    }
+
+    @Test
+    void attemptsAndBackoffAreChecked() {
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new FileDownloader(Duration.ofSeconds(1), 0, Duration.ZERO));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new FileDownloader(Duration.ofSeconds(1), 2, Duration.ofMillis(-1)));
     }
 
     @Test

@@ -54,22 +54,13 @@ public final class CheckpointBenchmark {
      *
      * @param args {@code [sizeMiB [repetitions [directory]]]}, default 256 MiB, 5 repetitions, a
      *     temporary directory
-     * @throws IOException if a file cannot be written or read
+     * @throws Exception if a file cannot be written or read
      */
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) throws Exception {
         int mib = args.length > 0 ? Integer.parseInt(args[0]) : 256;
         int repetitions = args.length > 1 ? Integer.parseInt(args[1]) : 5;
-        Path dir =
-                args.length > 2
-                        ? Files.createDirectories(Path.of(args[2]))
-                        : Files.createTempDirectory("odyssey-bench");
-        try {
-            runBenchmark(mib, repetitions, dir, System.out);
-        } finally {
-            if (args.length <= 2) {
-                AtomicFiles.deleteRecursively(dir);
-            }
-        }
+        ScratchDirectory.run(
+                args, 2, "odyssey-bench", dir -> runBenchmark(mib, repetitions, dir, System.out));
     }
 
     /**

@@ -4,11 +4,9 @@
  */
 package org.mlodyssey.djl.examples.bench;
 
+import ai.djl.translate.TranslateException;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.io.Writer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -27,9 +25,12 @@ import org.mlodyssey.djl.checkpoint.format.Tensor;
 import org.mlodyssey.djl.checkpoint.format.TensorDType;
 import org.mlodyssey.djl.checkpoint.format.WriteOptions;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoint;
+import org.mlodyssey.djl.examples.DatasetKind;
 import org.mlodyssey.djl.examples.DemoEmnistFiles;
-import org.mlodyssey.djl.examples.cli.OdysseyCommand;
-import picocli.CommandLine;
+import org.mlodyssey.djl.examples.ModelKind;
+import org.mlodyssey.djl.examples.OptimizerKind;
+import org.mlodyssey.djl.examples.TrainClassifier;
+import org.mlodyssey.djl.examples.TrainingOptions;
 
 /**
  * Measures, side by side in one run, the size ratio and the save and load throughput of compressed
@@ -75,8 +76,9 @@ public final class CompressionBenchmark {
         Path data = dir.resolve("data");
         DemoEmnistFiles.write(data, 40, 2, 1); // 1,440 training images: 45 steps per epoch
         Map<String, Map<String, Tensor>> sets = new LinkedHashMap<>();
-        for (String model : List.of("lenet", "resnet20")) {
-            Map<String, Tensor> f32 = train(model, data, dir.resolve("run-" + model));
+        for (ModelKind kind : List.of(ModelKind.LENET, ModelKind.RESNET20)) {
+            String model = kind.cliName();
+            Map<String, Tensor> f32 = train(kind, data, dir.resolve("run-" + model));
             sets.put(model + " F32", f32);
             sets.put(model + " BF16", cast(f32, TensorDType.BF16));
             sets.put(model + " F16", cast(f32, TensorDType.F16));
@@ -230,41 +232,28 @@ public final class CompressionBenchmark {
     }
 
     /**
-     * Trains a model with {@code odyssey train --optimizer adam} and returns its last checkpoint's
-     * parameters and optimizer tensors, held in memory.
+     * Trains a model as {@code odyssey train --optimizer adam --epochs 2 --batch-size 32} does and
+     * returns its last checkpoint's parameters and optimizer tensors, held in memory.
      */
-    private static Map<String, Tensor> train(String model, Path data, Path run) throws IOException {
-        StringWriter json = new StringWriter();
-        CommandLine command = new CommandLine(new OdysseyCommand());
-        command.setOut(new PrintWriter(json));
-        command.setErr(new PrintWriter(Writer.nullWriter()));
-        int exit =
-                command.execute(
-                        "train",
-                        "--dataset",
-                        "emnist",
-                        "--data-dir",
-                        data.toString(),
-                        "--model",
-                        model,
-                        "--optimizer",
-                        "adam",
-                        "--epochs",
-                        "2",
-                        "--batch-size",
-                        "32",
-                        "--resume",
-                        "never",
-                        "--checkpoint-dir",
-                        run.toString());
-        if (exit != 0) {
-            throw new IOException("odyssey train --model " + model + " failed (exit " + exit + ")");
+    private static Map<String, Tensor> train(ModelKind model, Path data, Path run)
+            throws IOException {
+        TrainingOptions options =
+                TrainingOptions.builder()
+                        .setDataset(DatasetKind.EMNIST)
+                        .optDataDir(data)
+                        .optModel(model)
+                        .optOptimizer(OptimizerKind.ADAM)
+                        .optEpochs(2)
+                        .optBatchSize(32)
+                        .optResume("never")
+                        .setCheckpointDirectory(run)
+                        .build();
+        Path checkpoint;
+        try {
+            checkpoint = TrainClassifier.train(options, List.of()).checkpoint();
+        } catch (TranslateException e) {
+            throw new IOException("training " + model.cliName() + " failed", e);
         }
-        String line = json.toString().strip();
-        String key = "\"checkpoint\":\"";
-        int at = line.indexOf(key);
-        Path checkpoint =
-                Path.of(line.substring(at + key.length(), line.indexOf('"', at + key.length())));
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         for (String file :
                 List.of(TrainingCheckpoint.PARAMETERS_FILE, TrainingCheckpoint.OPTIMIZER_FILE)) {

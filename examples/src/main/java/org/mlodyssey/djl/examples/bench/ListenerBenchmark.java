@@ -23,14 +23,12 @@ import ai.djl.training.tracker.Tracker;
 import ai.djl.translate.TranslateException;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.mlodyssey.djl.checkpoint.format.AtomicFiles;
 import org.mlodyssey.djl.checkpoint.listener.CheckpointListener;
 import org.mlodyssey.djl.checkpoint.listener.SavedCheckpoint;
 import org.mlodyssey.djl.checkpoint.training.ResumableTrainingLoop;
@@ -63,25 +61,20 @@ public final class ListenerBenchmark {
      *
      * @param args {@code [parameterMiB [saves [every [directory]]]]}, default 128 MiB of float32
      *     parameters, 5 checkpoints per mode, one every 10 steps, a temporary directory
-     * @throws IOException if a checkpoint cannot be written
-     * @throws TranslateException if a batch cannot be processed
+     * @throws Exception if a checkpoint cannot be written or a batch cannot be processed
      */
-    public static void main(String[] args) throws IOException, TranslateException {
+    public static void main(String[] args) throws Exception {
         int mib = args.length > 0 ? Integer.parseInt(args[0]) : 128;
         int saves = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         int every = args.length > 2 ? Integer.parseInt(args[2]) : 10;
-        Path dir =
-                args.length > 3
-                        ? Files.createDirectories(Path.of(args[3]))
-                        : Files.createTempDirectory("odyssey-listener-bench");
-        try {
-            runBenchmark(mib, saves, every, dir, System.out);
-            runStepOverhead(200, dir, System.out);
-        } finally {
-            if (args.length <= 3) {
-                AtomicFiles.deleteRecursively(dir);
-            }
-        }
+        ScratchDirectory.run(
+                args,
+                3,
+                "odyssey-listener-bench",
+                dir -> {
+                    runBenchmark(mib, saves, every, dir, System.out);
+                    runStepOverhead(200, dir, System.out);
+                });
     }
 
     /**

@@ -5,11 +5,7 @@
 package org.mlodyssey.djl.examples.cli;
 
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
 import org.mlodyssey.djl.examples.DatasetKind;
-import org.mlodyssey.djl.examples.ModelKind;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -17,11 +13,7 @@ import picocli.CommandLine.ParameterException;
 /** The options that choose a dataset: {@code --dataset}, {@code --split}, {@code --data-dir}. */
 final class DatasetOptions {
 
-    @Option(
-            names = "--dataset",
-            required = true,
-            description = "emnist, cifar10 or cifar100",
-            converter = DatasetConverter.class)
+    @Option(names = "--dataset", required = true, description = "emnist, cifar10 or cifar100")
     DatasetKind dataset;
 
     @Option(
@@ -60,50 +52,6 @@ final class DatasetOptions {
             return dataset.checkSplit(split);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(cl, "--split: " + e.getMessage());
-        }
-    }
-
-    /**
-     * Finds an enum constant by its lower-case command-line name.
-     *
-     * @param values the constants
-     * @param value the name given
-     * @param <E> the enum
-     * @return the constant
-     * @throws CommandLine.TypeConversionException listing the valid names
-     */
-    static <E extends Enum<E>> E byCliName(E[] values, String value) {
-        for (E e : values) {
-            if (e.name().equalsIgnoreCase(value)) {
-                return e;
-            }
-        }
-        throw new CommandLine.TypeConversionException(
-                "'"
-                        + value
-                        + "' is not one of "
-                        + Arrays.stream(values)
-                                .map(e -> e.name().toLowerCase(Locale.ROOT))
-                                .collect(Collectors.joining(", ")));
-    }
-
-    /** Converts {@code emnist|cifar10|cifar100}. */
-    static final class DatasetConverter implements CommandLine.ITypeConverter<DatasetKind> {
-
-        /** {@inheritDoc} */
-        @Override
-        public DatasetKind convert(String value) {
-            return byCliName(DatasetKind.values(), value);
-        }
-    }
-
-    /** Converts {@code mlp|lenet|resnet20}. */
-    static final class ModelConverter implements CommandLine.ITypeConverter<ModelKind> {
-
-        /** {@inheritDoc} */
-        @Override
-        public ModelKind convert(String value) {
-            return byCliName(ModelKind.values(), value);
         }
     }
 }

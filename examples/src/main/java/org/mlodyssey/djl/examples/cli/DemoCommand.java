@@ -4,8 +4,10 @@
  */
 package org.mlodyssey.djl.examples.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.mlodyssey.djl.checkpoint.format.AtomicFiles;
 import org.mlodyssey.djl.examples.ResumeDemo;
@@ -46,7 +48,8 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path where = dir != null ? dir : Files.createTempDirectory("odyssey-demo");
         try {
-            ResumeDemo.Result result = ResumeDemo.run(where, spec.commandLine().getErr());
+            PrintWriter err = spec.commandLine().getErr();
+            ResumeDemo.Result result = ResumeDemo.run(where, err, List.of(new ProgressBar(err)));
             spec.commandLine().getOut().println(result.toJson());
             spec.commandLine().getOut().flush();
             return result.matched() ? 0 : 1;

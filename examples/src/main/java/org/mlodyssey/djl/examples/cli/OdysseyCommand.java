@@ -109,22 +109,6 @@ public final class OdysseyCommand implements Runnable {
     }
 
     /**
-     * Runs one subcommand with its arguments, without exiting the JVM; the examples' {@code main}
-     * methods call it.
-     *
-     * @param subcommand the subcommand's name
-     * @param args its arguments
-     * @return the exit code
-     */
-    public static int executeSubcommand(String subcommand, String... args) {
-        quietLogs(args);
-        String[] all = new String[args.length + 1];
-        all[0] = subcommand;
-        System.arraycopy(args, 0, all, 1, args.length);
-        return execute(all);
-    }
-
-    /**
      * Runs the command line without exiting the JVM.
      *
      * @param args the command-line arguments
@@ -135,16 +119,18 @@ public final class OdysseyCommand implements Runnable {
     }
 
     /**
-     * Creates the command line. A failure while a command runs is reported in one line, {@code
-     * odyssey <command>: <message>}, with exit status 1 (and the stack trace after it with {@code
-     * --verbose}); a usage error in two, the message and {@code see odyssey <command> --help}, with
-     * picocli's exit status 2.
+     * Creates the command line; enum values (a dataset, a model, an optimizer) are accepted in any
+     * case. A failure while a command runs is reported in one line, {@code odyssey <command>:
+     * <message>}, with exit status 1 (and the stack trace after it with {@code --verbose}); a usage
+     * error in two, the message and {@code see odyssey <command> --help}, with picocli's exit
+     * status 2.
      *
      * @return the command line
      */
     public static CommandLine commandLine() {
         OdysseyCommand root = new OdysseyCommand();
         CommandLine commandLine = new CommandLine(root);
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setParameterExceptionHandler(
                 (e, args) -> {
                     CommandLine failed = e.getCommandLine();
@@ -193,10 +179,10 @@ public final class OdysseyCommand implements Runnable {
     }
 
     private static String describeRaw(Exception e) {
-        if (e instanceof java.net.UnknownHostException
-                || e instanceof java.net.SocketException
-                || e instanceof java.net.http.HttpTimeoutException
-                || e instanceof java.net.SocketTimeoutException) {
+        // What the dataset downloader's HTTP client throws when it gets no connection (an
+        // unknown host or a refused connection is a ConnectException) or no answer in time.
+        if (e instanceof java.net.SocketException
+                || e instanceof java.net.http.HttpTimeoutException) {
             return "the dataset's files are missing and could not be downloaded ("
                     + e
                     + "); put them in --data-dir (docs/datasets.md lists them), or run with"

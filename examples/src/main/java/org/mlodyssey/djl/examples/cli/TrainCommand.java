@@ -7,12 +7,13 @@ package org.mlodyssey.djl.examples.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.mlodyssey.djl.checkpoint.format.Compression;
 import org.mlodyssey.djl.examples.ModelKind;
+import org.mlodyssey.djl.examples.OptimizerKind;
 import org.mlodyssey.djl.examples.ResumeConflictException;
 import org.mlodyssey.djl.examples.TrainClassifier;
+import org.mlodyssey.djl.examples.TrainingOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,8 +43,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(
             names = "--model",
             defaultValue = "mlp",
-            description = "mlp, lenet or resnet20 (default: ${DEFAULT-VALUE})",
-            converter = DatasetOptions.ModelConverter.class)
+            description = "mlp, lenet or resnet20 (default: ${DEFAULT-VALUE})")
     private ModelKind model;
 
     @Option(names = "--epochs", defaultValue = "2", description = "default: ${DEFAULT-VALUE}")
@@ -56,7 +56,7 @@ public final class TrainCommand implements Callable<Integer> {
             names = "--optimizer",
             defaultValue = "adam",
             description = "adam or sgd (momentum 0.9) (default: ${DEFAULT-VALUE})")
-    private String optimizer;
+    private OptimizerKind optimizer;
 
     @Option(names = "--lr", description = "learning rate (default: adam 0.001, sgd 0.05)")
     private Float lr;
@@ -144,11 +144,12 @@ public final class TrainCommand implements Callable<Integer> {
     /** {@inheritDoc} */
     @Override
     public Integer call() throws Exception {
-        TrainClassifier.Options options = options();
+        TrainingOptions options = options();
         PrintWriter out = spec.commandLine().getOut();
         TrainClassifier.Result result;
         try {
-            result = TrainClassifier.run(options, spec.commandLine().getErr(), List.of());
+            ProgressBar bar = new ProgressBar(spec.commandLine().getErr());
+            result = TrainClassifier.train(options, List.of(bar));
         } catch (ResumeConflictException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
@@ -164,84 +165,45 @@ public final class TrainCommand implements Callable<Integer> {
      * @return the checked options
      * @throws ParameterException if an argument is invalid
      */
-    public static TrainClassifier.Options parse(String... args) {
+    public static TrainingOptions parse(String... args) {
         TrainCommand command = new TrainCommand();
         CommandLine commandLine = new CommandLine(command);
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.parseArgs(args);
         return command.options();
     }
 
-    private TrainClassifier.Options options() {
-        CommandLine cl = spec.commandLine();
-        String checkedSplit = data.checkedSplit(cl);
-        positive(cl, "--epochs", epochs);
-        positive(cl, "--batch-size", batchSize);
-        if (maxSteps != null) {
-            positive(cl, "--max-steps", maxSteps);
-        }
-        String opt = optimizer.toLowerCase(Locale.ROOT);
-        if (!opt.equals("adam") && !opt.equals("sgd")) {
-            throw new ParameterException(
-                    cl, "--optimizer: '" + optimizer + "' is not one of adam, sgd");
-        }
-        float rate = lr != null ? lr : opt.equals("adam") ? 0.001f : 0.05f;
-        if (!(rate > 0) || Float.isInfinite(rate)) {
-            throw new ParameterException(cl, "--lr: must be a positive number, got " + lr);
-        }
-        notNegative(cl, "--every-steps", everySteps);
-        notNegative(cl, "--every-epochs", everyEpochs);
-        if (!(everySeconds >= 0) || Double.isInfinite(everySeconds)) {
-            throw new ParameterException(
-                    cl, "--every-seconds: must be a non-negative number, got " + everySeconds);
-        }
-        notNegative(cl, "--keep-last", keepLast);
-        notNegative(cl, "--keep-best", keepBest);
-        if (keepBest > 0 && monitor == null) {
-            throw new ParameterException(cl, "--keep-best needs --monitor METRIC");
-        }
-        if (monitor != null) {
-            try {
-                TrainClassifier.parseMonitor(monitor);
-            } catch (IllegalArgumentException e) {
-                throw new ParameterException(cl, "--monitor: " + e.getMessage());
+    private TrainingOptions options() {
+        try {
+            TrainingOptions.Builder builder =
+                    TrainingOptions.builder()
+                            .setDataset(data.dataset)
+                            .setCheckpointDirectory(checkpointDir)
+                            .optSplit(data.split)
+                            .optDataDir(data.dataDir)
+                            .optModel(model)
+                            .optEpochs(epochs)
+                            .optBatchSize(batchSize)
+                            .optOptimizer(optimizer)
+                            .optSeed(seed)
+                            .optEverySteps(everySteps)
+                            .optEveryEpochs(everyEpochs)
+                            .optEverySeconds(everySeconds)
+                            .optKeepLast(keepLast)
+                            .optKeepBest(keepBest)
+                            .optMonitor(monitor)
+                            .optResume(resume)
+                            .optCheckRecordCounts(data.checkRecordCounts)
+                            .optCompression(compression());
+            if (lr != null) {
+                builder.optLearningRate(lr);
             }
-        }
-        if (resume.isEmpty()) {
-            throw new ParameterException(cl, "--resume: expected auto, never or a path");
-        }
-        return new TrainClassifier.Options(
-                data.dataset,
-                checkedSplit,
-                data.dataDir,
-                model,
-                epochs,
-                batchSize,
-                opt,
-                rate,
-                seed,
-                maxSteps == null ? Long.MAX_VALUE : maxSteps,
-                checkpointDir,
-                everySteps,
-                everyEpochs,
-                everySeconds,
-                keepLast,
-                keepBest,
-                monitor,
-                resume,
-                true,
-                data.checkRecordCounts,
-                compression());
-    }
-
-    private static void positive(CommandLine cl, String flag, long value) {
-        if (value < 1) {
-            throw new ParameterException(cl, flag + ": must be at least 1, got " + value);
-        }
-    }
-
-    private static void notNegative(CommandLine cl, String flag, long value) {
-        if (value < 0) {
-            throw new ParameterException(cl, flag + ": must not be negative, got " + value);
+            if (maxSteps != null) {
+                builder.optMaxSteps(maxSteps);
+            }
+            return builder.build();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
     }
 }
