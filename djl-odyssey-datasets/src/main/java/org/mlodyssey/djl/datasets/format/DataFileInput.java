@@ -292,6 +292,42 @@ public final class DataFileInput implements Closeable {
         }
     }
 
+    /**
+     * Returns the rest of the payload as a stream, for a reader of a format of its own (a tar
+     * archive). Reading it advances {@link #position()}; it ends where the payload ends, and a cut
+     * or corrupt gzip stream fails it with {@link DatasetFormatException.Kind#TRUNCATED_GZIP}.
+     * Closing it closes this input.
+     *
+     * @return the payload stream
+     */
+    public InputStream asStream() {
+        return new InputStream() {
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                int n;
+                do {
+                    n = read(one, 0, 1);
+                } while (n == 0);
+                return n < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = DataFileInput.this.read(b, off, len);
+                if (n > 0) {
+                    position += n;
+                }
+                return n;
+            }
+
+            @Override
+            public void close() throws IOException {
+                DataFileInput.this.close();
+            }
+        };
+    }
+
     private int read(byte[] b, int off, int len) throws IOException {
         return in.read(b, off, len);
     }
