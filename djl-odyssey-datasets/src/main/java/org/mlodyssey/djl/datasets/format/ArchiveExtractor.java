@@ -4,6 +4,7 @@
  */
 package org.mlodyssey.djl.datasets.format;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -37,6 +38,12 @@ public final class ArchiveExtractor {
      * under 200 MiB): a member that claims or delivers more fails before filling the disk.
      */
     public static final long MAX_MEMBER_BYTES = 1L << 30;
+
+    /**
+     * The most bytes a tar extended header (PAX, or a GNU long name) may hold, 64 KiB: it is read
+     * into memory, and real ones hold a few hundred bytes.
+     */
+    private static final long MAX_EXTENDED_HEADER_BYTES = 1 << 16;
 
     private ArchiveExtractor() {}
 
@@ -237,35 +244,54 @@ public final class ArchiveExtractor {
                                 + ", its bytes sum to "
                                 + TarUtils.computeCheckSum(record));
             }
+            if (record != null && isExtendedHeader(record[156])) {
+                long size = TarUtils.parseOctalOrBinary(record, 124, 12);
+                if (size > MAX_EXTENDED_HEADER_BYTES) {
+                    throw new DatasetFormatException(
+                            Kind.BAD_ARCHIVE,
+                            tarGz,
+                            "a tar extended header (type "
+                                    + (char) record[156]
+                                    + ") of "
+                                    + size
+                                    + " bytes, more than "
+                                    + MAX_EXTENDED_HEADER_BYTES);
+                }
+            }
             return record;
+        }
+
+        /** PAX headers ('x', 'g') and GNU long names ('L', 'K'), which are read into memory. */
+        private static boolean isExtendedHeader(byte flag) {
+            return flag == 'x' || flag == 'g' || flag == 'X' || flag == 'L' || flag == 'K';
         }
     }
 
     /** The current member of a tar archive, its errors reported as the archive's. */
-    private static final class TarMemberStream extends InputStream {
+    private static final class TarMemberStream extends FilterInputStream {
 
-        private final TarArchiveInputStream tar;
         private final Path tarGz;
 
         TarMemberStream(TarArchiveInputStream tar, Path tarGz) {
-            this.tar = tar;
+            super(tar);
             this.tarGz = tarGz;
         }
 
         @Override
         public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n;
-            do {
-                n = read(one, 0, 1);
-            } while (n == 0);
-            return n < 0 ? -1 : one[0] & 0xff;
+            try {
+                return super.read();
+            } catch (DatasetFormatException e) {
+                throw e;
+            } catch (IOException | RuntimeException e) {
+                throw badTar(tarGz, e);
+            }
         }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
             try {
-                return tar.read(b, off, len);
+                return super.read(b, off, len);
             } catch (DatasetFormatException e) {
                 throw e;
             } catch (IOException | RuntimeException e) {

@@ -6,6 +6,7 @@ package org.mlodyssey.djl.datasets.format;
 
 import java.io.BufferedInputStream;
 import java.io.Closeable;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -301,20 +302,19 @@ public final class DataFileInput implements Closeable {
      * @return the payload stream
      */
     public InputStream asStream() {
-        return new InputStream() {
+        return new FilterInputStream(in) {
             @Override
             public int read() throws IOException {
-                byte[] one = new byte[1];
-                int n;
-                do {
-                    n = read(one, 0, 1);
-                } while (n == 0);
-                return n < 0 ? -1 : one[0] & 0xff;
+                int b = super.read();
+                if (b >= 0) {
+                    position++;
+                }
+                return b;
             }
 
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
-                int n = DataFileInput.this.read(b, off, len);
+                int n = super.read(b, off, len);
                 if (n > 0) {
                     position += n;
                 }
@@ -322,8 +322,10 @@ public final class DataFileInput implements Closeable {
             }
 
             @Override
-            public void close() throws IOException {
-                DataFileInput.this.close();
+            public long skip(long n) throws IOException {
+                long skipped = super.skip(n);
+                position += skipped;
+                return skipped;
             }
         };
     }

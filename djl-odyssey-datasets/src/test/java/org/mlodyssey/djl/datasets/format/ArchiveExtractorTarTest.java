@@ -91,21 +91,17 @@ class ArchiveExtractorTarTest {
     }
 
     @Test
-    void readsPaxLongNames() throws Exception {
-        String name = "d/" + "n".repeat(150) + ".bin";
-        Path archive = archive(tar(TarArchiveOutputStream.LONGFILE_POSIX, Map.of(name, B)));
-        Path out = dir.resolve("out/pax");
-        ArchiveExtractor.extractTarGz(archive, Map.of(name, out));
-        assertArrayEquals(B, Files.readAllBytes(out));
-    }
-
-    @Test
-    void readsGnuLongNames() throws Exception {
-        String name = "d/" + "g".repeat(150) + ".bin";
-        Path archive = archive(tar(TarArchiveOutputStream.LONGFILE_GNU, Map.of(name, A)));
-        Path out = dir.resolve("out/gnu");
-        ArchiveExtractor.extractTarGz(archive, Map.of(name, out));
-        assertArrayEquals(A, Files.readAllBytes(out));
+    void readsPaxAndGnuLongNames() throws Exception {
+        for (int mode :
+                new int[] {
+                    TarArchiveOutputStream.LONGFILE_POSIX, TarArchiveOutputStream.LONGFILE_GNU
+                }) {
+            String name = "d/" + "n".repeat(150) + mode + ".bin";
+            Path archive = archive(tar(mode, Map.of(name, B)));
+            Path out = dir.resolve("out/long" + mode);
+            ArchiveExtractor.extractTarGz(archive, Map.of(name, out));
+            assertArrayEquals(B, Files.readAllBytes(out), "mode " + mode);
+        }
     }
 
     @Test
@@ -149,6 +145,21 @@ class ArchiveExtractorTarTest {
         DatasetFormatException e = fails(archive(tar), "d/a.txt");
         assertEquals(Kind.BAD_ARCHIVE, e.getKind());
         assertTrue(e.getMessage().contains("more than the archive can hold"), e.getMessage());
+    }
+
+    @Test
+    void anExtendedHeaderLargerThan64KiB() throws Exception {
+        for (int mode :
+                new int[] {
+                    TarArchiveOutputStream.LONGFILE_POSIX, TarArchiveOutputStream.LONGFILE_GNU
+                }) {
+            String name = "d/" + "n".repeat(150);
+            byte[] tar = tar(mode, Map.of(name, A));
+            setFirstSize(tar, "00000400001"); // the long name's header: 128 KiB + 1
+            DatasetFormatException e = fails(archive(tar), name);
+            assertEquals(Kind.BAD_ARCHIVE, e.getKind());
+            assertTrue(e.getMessage().contains("extended header"), e.getMessage());
+        }
     }
 
     @Test
