@@ -218,11 +218,16 @@ public final class ArchiveExtractor {
         return name.startsWith("./") ? name.substring(2) : name;
     }
 
-    /** A tar stream that checks each header's checksum, which Commons Compress leaves unchecked. */
+    /**
+     * A tar stream that checks what Commons Compress leaves unchecked: each header's checksum, the
+     * size of extended headers before they are read into memory, and an end that comes before the
+     * end-of-archive block.
+     */
     private static final class CheckedTarInputStream extends TarArchiveInputStream {
 
         private final DataFileInput in;
         private final Path tarGz;
+        private boolean sawEndBlock;
 
         CheckedTarInputStream(DataFileInput in, Path tarGz) {
             super(in.asStream());
@@ -233,7 +238,20 @@ public final class ArchiveExtractor {
         @Override
         protected byte[] readRecord() throws IOException {
             byte[] record = super.readRecord();
-            if (record != null && !isEOFRecord(record) && !TarUtils.verifyCheckSum(record)) {
+            if (record == null && !sawEndBlock) {
+                // Commons Compress takes a stream that stops short for the archive's end
+                throw new DatasetFormatException(
+                        Kind.TOO_LITTLE_DATA,
+                        tarGz,
+                        "the tar archive ends after "
+                                + in.position()
+                                + " bytes, inside a header or before its end-of-archive block");
+            }
+            if (isEOFRecord(record)) {
+                sawEndBlock = true;
+                return record;
+            }
+            if (!TarUtils.verifyCheckSum(record)) {
                 throw new DatasetFormatException(
                         Kind.BAD_ARCHIVE,
                         tarGz,
@@ -244,7 +262,7 @@ public final class ArchiveExtractor {
                                 + ", its bytes sum to "
                                 + TarUtils.computeCheckSum(record));
             }
-            if (record != null && isExtendedHeader(record[156])) {
+            if (isExtendedHeader(record[156])) {
                 long size = TarUtils.parseOctalOrBinary(record, 124, 12);
                 if (size > MAX_EXTENDED_HEADER_BYTES) {
                     throw new DatasetFormatException(

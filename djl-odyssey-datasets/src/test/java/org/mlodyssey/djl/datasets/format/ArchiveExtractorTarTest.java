@@ -198,6 +198,17 @@ class ArchiveExtractorTarTest {
     @Test
     void gzipOfSomethingElse() {
         Path archive = archive("not a tar archive at all".getBytes(StandardCharsets.US_ASCII));
-        assertEquals(Kind.BAD_ARCHIVE, fails(archive, "d/a.txt").getKind());
+        assertEquals(Kind.TOO_LITTLE_DATA, fails(archive, "d/a.txt").getKind());
+    }
+
+    @Test
+    void aTarStreamThatStopsAtAHeaderBoundaryBeforeTheMemberAsked() throws Exception {
+        Map<String, byte[]> members = new LinkedHashMap<>();
+        members.put("d/a.txt", A);
+        members.put("d/b.bin", B);
+        byte[] tar = tar(TarArchiveOutputStream.LONGFILE_POSIX, members);
+        DatasetFormatException e = fails(archive(Arrays.copyOf(tar, 1024)), "d/b.bin");
+        assertEquals(Kind.TOO_LITTLE_DATA, e.getKind());
+        assertTrue(e.getMessage().contains("ends after 1024 bytes"), e.getMessage());
     }
 }
