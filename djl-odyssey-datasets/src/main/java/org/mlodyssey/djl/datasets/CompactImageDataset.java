@@ -7,7 +7,6 @@ package org.mlodyssey.djl.datasets;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.RandomAccessDataset;
@@ -22,11 +21,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Objects;
-import java.util.Random;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.mlodyssey.djl.checkpoint.training.PositionableDataset;
 
 /**
@@ -57,8 +53,6 @@ import org.mlodyssey.djl.checkpoint.training.PositionableDataset;
 public abstract sealed class CompactImageDataset extends RandomAccessDataset
         implements PositionableDataset permits Emnist, Cifar10, Cifar100 {
 
-    private static final byte[] ZEROS = new byte[3 * 32 * 32];
-
     /** Seed of the validation split when none is given. */
     public static final long DEFAULT_SPLIT_SEED = 20_260_101L;
 
@@ -67,19 +61,9 @@ public abstract sealed class CompactImageDataset extends RandomAccessDataset
     final String mirror;
     final int validationSize;
     final long splitSeed;
-    private final long seed;
-    private final boolean normalize;
-    private final float[] mean;
-    private final float[] std;
-    private final boolean augment;
-    private final int cropPadding;
     private final boolean ownSampling;
-    private final int batchSize;
-    private final boolean shuffle;
-    private final boolean dropLast;
-    private final AtomicInteger epoch = new AtomicInteger();
-    private final AtomicInteger batchesToSkip = new AtomicInteger();
-    private final ThreadLocal<ByteBuffer> scratch = new ThreadLocal<>();
+    private final EpochPlan plan;
+    private final BatchAssembler assembler;
     private volatile ImageStore store;
 
     CompactImageDataset(ImageBuilder<?> builder) {
@@ -89,16 +73,17 @@ public abstract sealed class CompactImageDataset extends RandomAccessDataset
         this.mirror = builder.mirror;
         this.validationSize = builder.validationSize;
         this.splitSeed = builder.splitSeed;
-        this.seed = builder.seed;
-        this.normalize = builder.normalize;
-        this.mean = builder.mean.clone();
-        this.std = builder.std.clone();
-        this.augment = builder.augment;
-        this.cropPadding = builder.cropPadding;
         this.ownSampling = builder.ownSampling;
-        this.batchSize = builder.batchSize;
-        this.shuffle = builder.shuffle;
-        this.dropLast = builder.dropLast;
+        this.plan =
+                new EpochPlan(builder.seed, builder.batchSize, builder.shuffle, builder.dropLast);
+        this.assembler =
+                new BatchAssembler(
+                        builder.normalize,
+                        builder.mean,
+                        builder.std,
+                        builder.augment
+                                ? new CropFlipAugmentation(builder.seed, builder.cropPadding)
+                                : null);
         if (usage == Usage.VALIDATION && validationSize == 0) {
             throw new IllegalArgumentException(
                     "Usage.VALIDATION needs a validation split: call optValidationSplit(size)");
@@ -176,7 +161,7 @@ public abstract sealed class CompactImageDataset extends RandomAccessDataset
      * @return the epoch number, 0 for the first epoch
      */
     public int getEpoch() {
-        return epoch.get();
+        return plan.getEpoch();
     }
 
     /**
@@ -210,12 +195,7 @@ public abstract sealed class CompactImageDataset extends RandomAccessDataset
      */
     @Override
     public void setPosition(int epoch, int batchesDone) {
-        if (epoch < 0 || batchesDone < 0) {
-            throw new IllegalArgumentException(
-                    "epoch and batchesDone must not be negative: " + epoch + ", " + batchesDone);
-        }
-        this.epoch.set(epoch);
-        this.batchesToSkip.set(batchesDone);
+        plan.setPosition(epoch, batchesDone);
     }
 
     /**
@@ -283,28 +263,15 @@ public abstract sealed class CompactImageDataset extends RandomAccessDataset
     public Iterable<Batch> getData(NDManager manager, ExecutorService executorService)
             throws IOException, TranslateException {
         prepare();
-        int e = epoch.getAndIncrement();
-        Iterator<int[]> plan = ownSampling ? ownPlan(e) : samplerPlan(sampler);
-        int skip = batchesToSkip.getAndSet(0);
-        for (int b = 0; b < skip; b++) {
-            if (!plan.hasNext()) {
-                throw new IllegalStateException(
-                        "Cannot start epoch "
-                                + e
-                                + " of "
-                                + getClass().getSimpleName()
-                                + " ("
-                                + usage
-                                + ")"
-                                + " after batch "
-                                + skip
-                                + ": it has "
-                                + b
-                                + " batches");
-            }
-            plan.next();
-        }
-        return new ImageBatches(this, manager, plan, executorService, prefetchNumber, e);
+        int e = plan.startEpoch();
+        Iterator<int[]> batches =
+                ownSampling ? plan.batches(Math.toIntExact(size()), e) : samplerPlan(sampler);
+        EpochPlan.skip(
+                batches,
+                plan.takeBatchesToSkip(),
+                e,
+                getClass().getSimpleName() + " (" + usage + ")");
+        return new ImageBatches(this, manager, batches, executorService, prefetchNumber, e);
     }
 
     /** {@inheritDoc} */
@@ -323,87 +290,24 @@ public abstract sealed class CompactImageDataset extends RandomAccessDataset
         // A loop that loads batch by batch through a sampler of its own (ResumableTrainingLoop)
         // calls this once per batch: the epoch is the loop's to set, not counted here.
         return new ImageBatches(
-                this, manager, samplerPlan(sampler), executorService, prefetchNumber, epoch.get());
+                this,
+                manager,
+                samplerPlan(sampler),
+                executorService,
+                prefetchNumber,
+                plan.getEpoch());
     }
 
     private Iterator<int[]> samplerPlan(Sampler sampler) {
-        Iterator<List<Long>> source = sampler.sample(this);
-        return new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-                return source.hasNext();
-            }
-
-            @Override
-            public int[] next() {
-                List<Long> list = source.next();
-                int[] indices = new int[list.size()];
-                for (int i = 0; i < indices.length; i++) {
-                    indices[i] = checkIndex(list.get(i));
-                }
-                return indices;
-            }
-        };
-    }
-
-    private Iterator<int[]> ownPlan(int epochNumber) {
-        int n = Math.toIntExact(size());
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        if (shuffle) {
-            Random random = new Random(mix(seed, epochNumber, -1));
-            for (int i = n - 1; i > 0; i--) {
-                int j = random.nextInt(i + 1);
-                int t = order[i];
-                order[i] = order[j];
-                order[j] = t;
-            }
-        }
-        int batches = dropLast ? n / batchSize : (n + batchSize - 1) / batchSize;
-        return new Iterator<>() {
-            private int next;
-
-            @Override
-            public boolean hasNext() {
-                return next < batches;
-            }
-
-            @Override
-            public int[] next() {
-                if (next >= batches) {
-                    throw new NoSuchElementException();
-                }
-                int from = next * batchSize;
-                int to = Math.min(n, from + batchSize);
-                next++;
-                int[] indices = new int[to - from];
-                System.arraycopy(order, from, indices, 0, indices.length);
-                return indices;
-            }
-        };
+        return EpochPlan.fromSampler(sampler.sample(this), this::checkIndex);
     }
 
     /**
-     * Creates the per-channel normalisation constants once for an epoch: the arrays {@code scale}
-     * and {@code shift} of shape (1, C, 1, 1) such that {@code x * scale - shift} is the normalised
-     * batch, or {@code null} when normalisation is off.
+     * Creates the per-channel normalisation constants once for an epoch, or {@code null} when
+     * normalisation is off (see {@link BatchAssembler#normalization}).
      */
     NDList normalization(NDManager manager) {
-        if (!normalize) {
-            return null;
-        }
-        int c = mean.length;
-        float[] scale = new float[c];
-        float[] shift = new float[c];
-        for (int i = 0; i < c; i++) {
-            scale[i] = 1f / (255f * std[i]);
-            shift[i] = mean[i] / std[i];
-        }
-        Shape shape = new Shape(1, c, 1, 1);
-        NDList list = new NDList(manager.create(scale, shape), manager.create(shift, shape));
-        return device != null ? list.toDevice(device, false) : list;
+        return assembler.normalization(manager, device);
     }
 
     /**
@@ -426,44 +330,21 @@ public abstract sealed class CompactImageDataset extends RandomAccessDataset
             boolean augmentAndTransform) {
         ImageStore s = store();
         int n = indices.length;
-        int bytes = Math.multiplyExact(n, s.rowBytes);
-        ByteBuffer buffer = scratch.get();
-        if (buffer == null || buffer.capacity() < bytes) {
-            buffer = parent.allocateDirect(bytes);
-            scratch.set(buffer);
-        }
-        buffer.clear().limit(bytes);
-        float[] labels = new float[n];
+        ByteBuffer buffer = assembler.scratch(parent, Math.multiplyExact(n, s.rowBytes));
+        float[] labels = assembler.gather(s, indices, epochNumber, augmentAndTransform, buffer);
         List<Long> indexList = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            int row = indices[i];
-            if (augment && augmentAndTransform) {
-                gatherAugmented(s, row, buffer, i * s.rowBytes, epochNumber);
-            } else {
-                buffer.put(i * s.rowBytes, s.pixels, row * s.rowBytes, s.rowBytes);
-            }
-            labels[i] = s.labels[row] & 0xff;
+        for (int row : indices) {
             indexList.add((long) row);
         }
         NDManager manager = parent.newSubManager();
         manager.setName("compactImageBatch");
-        NDArray x;
-        try (NDArray u8 =
-                manager.create(
-                        buffer, new Shape(n, s.channels, s.height, s.width), DataType.UINT8)) {
-            if (device != null && !device.equals(u8.getDevice())) {
-                try (NDArray moved = u8.toDevice(device, true)) {
-                    x = moved.toType(DataType.FLOAT32, true);
-                }
-            } else {
-                x = u8.toType(DataType.FLOAT32, true);
-            }
-        }
-        if (normalization == null) {
-            x.muli(1f / 255f);
-        } else {
-            x.muli(normalization.get(0)).subi(normalization.get(1));
-        }
+        NDArray x =
+                BatchAssembler.toFloat(
+                        manager,
+                        buffer,
+                        new Shape(n, s.channels, s.height, s.width),
+                        device,
+                        normalization);
         NDList data = new NDList(x);
         NDArray labelArray = manager.create(labels);
         if (device != null) {
@@ -486,64 +367,6 @@ public abstract sealed class CompactImageDataset extends RandomAccessDataset
                 progress,
                 size(),
                 indexList);
-    }
-
-    /**
-     * Writes one image, randomly cropped after zero padding and randomly flipped left-right (in
-     * that order, as torchvision's {@code RandomCrop(padding)} then {@code RandomHorizontalFlip}),
-     * into the batch buffer.
-     */
-    private void gatherAugmented(ImageStore s, int row, ByteBuffer out, int outOff, int epochNum) {
-        long h = mix(seed, epochNum, row);
-        int span = 2 * cropPadding + 1;
-        int dy = (int) Long.remainderUnsigned(h, span) - cropPadding;
-        int dx = (int) Long.remainderUnsigned(h >>> 20, span) - cropPadding;
-        boolean flip = (h >>> 63) != 0;
-        int w = s.width;
-        int ht = s.height;
-        int plane = ht * w;
-        int src = row * s.rowBytes;
-        // the scratch buffer holds the previous batch: clear this image's region for the padding
-        for (int z = 0; z < s.rowBytes; z += ZEROS.length) {
-            out.put(outOff + z, ZEROS, 0, Math.min(ZEROS.length, s.rowBytes - z));
-        }
-        for (int c = 0; c < s.channels; c++) {
-            for (int y = 0; y < ht; y++) {
-                int sy = y + dy;
-                if (sy < 0 || sy >= ht) {
-                    continue;
-                }
-                int srcRow = src + c * plane + sy * w;
-                int dstRow = outOff + c * plane + y * w;
-                int x0 = Math.max(0, -dx);
-                int x1 = Math.min(w, w - dx);
-                if (!flip) {
-                    if (x1 > x0) {
-                        out.put(dstRow + x0, s.pixels, srcRow + x0 + dx, x1 - x0);
-                    }
-                } else {
-                    // out(y, x) = cropped(y, w - 1 - x) = src(sy, w - 1 - x + dx)
-                    for (int x = 0; x < w; x++) {
-                        int sx = w - 1 - x + dx;
-                        if (sx >= 0 && sx < w) {
-                            out.put(dstRow + x, s.pixels[srcRow + sx]);
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /** Mixes three numbers into 64 well-distributed bits (SplitMix64's finaliser, chained). */
-    static long mix(long a, long b, long c) {
-        return fmix(fmix(fmix(a) ^ b) ^ c);
-    }
-
-    private static long fmix(long z) {
-        z += 0x9E3779B97F4A7C15L;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
     }
 
     /**

@@ -64,7 +64,7 @@ class BoundedFilesTest {
     @Test
     void refusesASymlinkToDevZero() throws Exception {
         Path zero = Paths.get("/dev/zero");
-        assumeTrue(Files.exists(zero));
+        assumeTrue(Files.exists(zero), "needs the Unix device /dev/zero");
         Path link = Files.createSymbolicLink(dir.resolve("manifest.json"), zero);
         BoundedReadException e =
                 assertThrows(

@@ -12,10 +12,7 @@ import java.awt.geom.AffineTransform;
 import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
-import java.io.BufferedOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,8 +20,9 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.zip.GZIPOutputStream;
 import org.mlodyssey.djl.datasets.Emnist;
+import org.mlodyssey.djl.datasets.idx.IdxType;
+import org.mlodyssey.djl.datasets.idx.IdxWriter;
 
 /**
  * Writes a small dataset of digits and capital letters, drawn procedurally with {@link StrokeFont}
@@ -173,8 +171,8 @@ public final class DemoEmnistFiles {
         List<String> names = Emnist.fileNames(SPLIT, train);
         Path images = directory.resolve(names.get(0));
         Path labelFile = directory.resolve(names.get(1));
-        writeIdx(images, 0x0803, new int[] {n, SIZE, SIZE}, pixels);
-        writeIdx(labelFile, 0x0801, new int[] {n}, labels);
+        IdxWriter.writeFile(images, true, IdxType.UNSIGNED_BYTE, pixels, n, SIZE, SIZE);
+        IdxWriter.writeFile(labelFile, true, IdxType.UNSIGNED_BYTE, labels, n);
         return List.of(images, labelFile);
     }
 
@@ -192,22 +190,6 @@ public final class DemoEmnistFiles {
             order[j] = t;
         }
         return order;
-    }
-
-    /** Writes a gzip IDX file: magic (0, 0, type, rank), big-endian dimensions, the data. */
-    private static void writeIdx(Path file, int magic, int[] dims, byte[] data) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (OutputStream raw = Files.newOutputStream(tmp);
-                DataOutputStream out =
-                        new DataOutputStream(
-                                new GZIPOutputStream(new BufferedOutputStream(raw), 1 << 16))) {
-            out.writeInt(magic);
-            for (int d : dims) {
-                out.writeInt(d);
-            }
-            out.write(data);
-        }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static void writeAtomically(Path file, byte[] bytes) throws IOException {

@@ -48,7 +48,7 @@ class HostileCheckpointDirectoryTest {
     @Test
     void aManifestLinkedToDevZeroIsRefusedWithoutReadingIt() throws Exception {
         Path zero = Paths.get("/dev/zero");
-        assumeTrue(Files.exists(zero));
+        assumeTrue(Files.exists(zero), "needs the Unix device /dev/zero");
         Files.createSymbolicLink(dir.resolve("manifest.json"), zero);
         assertEquals(Reason.UNREADABLE_FILE, refused().getReason());
     }

@@ -4,10 +4,10 @@
  */
 package org.mlodyssey.djl.datasets.format;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -16,6 +16,10 @@ import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
+import org.apache.commons.compress.archivers.tar.TarUtils;
 import org.mlodyssey.djl.datasets.format.DatasetFormatException.Kind;
 import org.mlodyssey.djl.io.BoundedFiles;
 import org.mlodyssey.djl.io.BoundedReadException;
@@ -29,13 +33,17 @@ import org.mlodyssey.djl.io.BoundedReadException;
  */
 public final class ArchiveExtractor {
 
-    private static final int BLOCK = 512;
-
     /**
      * The most bytes one member may expand to (1 GiB; the largest file of the datasets' archives is
      * under 200 MiB): a member that claims or delivers more fails before filling the disk.
      */
     public static final long MAX_MEMBER_BYTES = 1L << 30;
+
+    /**
+     * The most bytes a tar extended header (PAX, or a GNU long name) may hold, 64 KiB: it is read
+     * into memory, and real ones hold a few hundred bytes.
+     */
+    private static final long MAX_EXTENDED_HEADER_BYTES = 1 << 16;
 
     private ArchiveExtractor() {}
 
@@ -81,12 +89,15 @@ public final class ArchiveExtractor {
     }
 
     /**
-     * Extracts members of a gzip-compressed tar archive (ustar or GNU).
+     * Extracts members of a gzip-compressed tar archive (ustar, GNU or PAX), read with Apache
+     * Commons Compress.
      *
      * @param tarGz the archive
      * @param members maps each member name to the file to extract it to
-     * @throws DatasetFormatException if the archive is truncated, has a bad header checksum or
-     *     lacks a member
+     * @throws DatasetFormatException with {@link Kind#BAD_MAGIC} if the archive is not gzip, {@link
+     *     Kind#TRUNCATED_GZIP} if its gzip stream is cut, {@link Kind#BAD_ARCHIVE} if a tar header
+     *     is malformed (a bad checksum, a malformed number), a member claims more bytes than the
+     *     archive can hold or ends early, or the archive lacks a member
      * @throws IOException if reading or writing fails
      */
     public static void extractTarGz(Path tarGz, Map<String, Path> members) throws IOException {
@@ -95,15 +106,14 @@ public final class ArchiveExtractor {
             if (!in.isGzip()) {
                 throw new DatasetFormatException(Kind.BAD_MAGIC, tarGz, "not a gzip file");
             }
-            byte[] header = new byte[BLOCK];
-            String longName = null;
+            TarArchiveInputStream tar = new CheckedTarInputStream(in, tarGz);
+            InputStream member = new TarMemberStream(tar, tarGz);
             while (!wanted.isEmpty()) {
-                in.readFully(header, 0, BLOCK);
-                if (isZero(header)) {
+                TarArchiveEntry entry = nextEntry(tar, tarGz);
+                if (entry == null) {
                     break;
                 }
-                checkHeaderChecksum(header, tarGz, in.position());
-                long size = parseOctal(header, 124, 12, tarGz);
+                long size = entry.getSize();
                 if (size > in.maxPayloadBytes()) {
                     throw new DatasetFormatException(
                             Kind.BAD_ARCHIVE,
@@ -112,33 +122,46 @@ public final class ArchiveExtractor {
                                     + size
                                     + " bytes, more than the archive can hold");
                 }
-                long padded = Math.addExact(size, (BLOCK - size % BLOCK) % BLOCK);
-                char type = (char) header[156];
-                String name = longName != null ? longName : headerName(header);
-                longName = null;
-                if (type == 'L') {
-                    if (size > 1 << 16) {
-                        throw new DatasetFormatException(
-                                Kind.BAD_ARCHIVE, tarGz, "a long name of " + size + " bytes");
-                    }
-                    byte[] nameBytes = new byte[(int) padded];
-                    in.readFully(nameBytes, 0, nameBytes.length);
-                    longName = cString(nameBytes, 0, (int) size);
-                    continue;
+                Path target = isRegularFile(entry) ? wanted.remove(strip(entry.getName())) : null;
+                if (target != null) {
+                    writeAtomically(member, size, target, tarGz);
                 }
-                Path target = (type == '0' || type == 0) ? wanted.remove(strip(name)) : null;
-                if (target == null) {
-                    in.skipFully(padded);
-                    continue;
-                }
-                writeAtomically(new BoundedStream(in, size), size, target, tarGz);
-                in.skipFully(padded - size);
             }
         }
         if (!wanted.isEmpty()) {
             throw new DatasetFormatException(
                     Kind.BAD_ARCHIVE, tarGz, "the archive lacks " + wanted.keySet());
         }
+    }
+
+    /**
+     * Reads the next tar header, turning Commons Compress's errors (an {@link IOException}, or an
+     * unchecked exception for some malformed fields) into a {@link DatasetFormatException}.
+     */
+    private static TarArchiveEntry nextEntry(TarArchiveInputStream tar, Path tarGz)
+            throws IOException {
+        try {
+            return tar.getNextEntry();
+        } catch (DatasetFormatException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw badTar(tarGz, e);
+        }
+    }
+
+    /**
+     * Whether an entry is a regular file by its type flag ({@code '0'}, or NUL in old archives):
+     * Commons Compress's {@code isFile()} also says so of links, devices and FIFOs.
+     */
+    private static boolean isRegularFile(TarArchiveEntry entry) {
+        byte flag = entry.getLinkFlag();
+        return (flag == TarConstants.LF_NORMAL || flag == TarConstants.LF_OLDNORM)
+                && !entry.getName().endsWith("/");
+    }
+
+    private static DatasetFormatException badTar(Path tarGz, Exception e) {
+        return new DatasetFormatException(
+                Kind.BAD_ARCHIVE, tarGz, "not a readable tar archive: " + e.getMessage(), e);
     }
 
     private static void writeAtomically(InputStream in, long size, Path target, Path archive)
@@ -195,94 +218,103 @@ public final class ArchiveExtractor {
         return name.startsWith("./") ? name.substring(2) : name;
     }
 
-    private static String headerName(byte[] header) {
-        String name = cString(header, 0, 100);
-        boolean ustar = new String(header, 257, 5, StandardCharsets.US_ASCII).equals("ustar");
-        String prefix = ustar ? cString(header, 345, 155) : "";
-        return prefix.isEmpty() ? name : prefix + "/" + name;
-    }
-
-    private static String cString(byte[] b, int off, int len) {
-        int end = off;
-        while (end < off + len && b[end] != 0) {
-            end++;
-        }
-        return new String(b, off, end - off, StandardCharsets.UTF_8);
-    }
-
-    private static boolean isZero(byte[] b) {
-        for (byte x : b) {
-            if (x != 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static void checkHeaderChecksum(byte[] header, Path file, long position)
-            throws DatasetFormatException {
-        long stored = parseOctal(header, 148, 8, file);
-        long sum = 0;
-        for (int i = 0; i < BLOCK; i++) {
-            sum += (i >= 148 && i < 156) ? ' ' : (header[i] & 0xff);
-        }
-        if (sum != stored) {
-            throw new DatasetFormatException(
-                    Kind.BAD_ARCHIVE,
-                    file,
-                    "the tar header ending at byte "
-                            + position
-                            + " has checksum "
-                            + stored
-                            + ", its bytes sum to "
-                            + sum);
-        }
-    }
-
-    private static long parseOctal(byte[] b, int off, int len, Path file)
-            throws DatasetFormatException {
-        long value = 0;
-        int i = off;
-        int end = off + len;
-        while (i < end && (b[i] == ' ' || b[i] == 0)) {
-            i++;
-        }
-        for (; i < end && b[i] != ' ' && b[i] != 0; i++) {
-            if (b[i] < '0' || b[i] > '7' || value > (Long.MAX_VALUE >> 3)) {
-                throw new DatasetFormatException(
-                        Kind.BAD_ARCHIVE, file, "a tar header holds a malformed octal number");
-            }
-            value = (value << 3) + (b[i] - '0');
-        }
-        return value;
-    }
-
-    /** Reads at most a given number of bytes from a {@link DataFileInput}. */
-    private static final class BoundedStream extends InputStream {
+    /**
+     * A tar stream that checks what Commons Compress leaves unchecked: each header's checksum, the
+     * size of extended headers before they are read into memory, and an end that comes before the
+     * end-of-archive block.
+     */
+    private static final class CheckedTarInputStream extends TarArchiveInputStream {
 
         private final DataFileInput in;
-        private long left;
+        private final Path tarGz;
+        private boolean sawEndBlock;
 
-        BoundedStream(DataFileInput in, long left) {
+        CheckedTarInputStream(DataFileInput in, Path tarGz) {
+            super(in.asStream());
             this.in = in;
-            this.left = left;
+            this.tarGz = tarGz;
+        }
+
+        @Override
+        protected byte[] readRecord() throws IOException {
+            byte[] record = super.readRecord();
+            if (record == null && !sawEndBlock) {
+                // Commons Compress takes a stream that stops short for the archive's end
+                throw new DatasetFormatException(
+                        Kind.TOO_LITTLE_DATA,
+                        tarGz,
+                        "the tar archive ends after "
+                                + in.position()
+                                + " bytes, inside a header or before its end-of-archive block");
+            }
+            if (isEOFRecord(record)) {
+                sawEndBlock = true;
+                return record;
+            }
+            if (!TarUtils.verifyCheckSum(record)) {
+                throw new DatasetFormatException(
+                        Kind.BAD_ARCHIVE,
+                        tarGz,
+                        "the tar header ending at byte "
+                                + in.position()
+                                + " has checksum "
+                                + TarUtils.parseOctal(record, 148, 8)
+                                + ", its bytes sum to "
+                                + TarUtils.computeCheckSum(record));
+            }
+            if (isExtendedHeader(record[156])) {
+                long size = TarUtils.parseOctalOrBinary(record, 124, 12);
+                if (size > MAX_EXTENDED_HEADER_BYTES) {
+                    throw new DatasetFormatException(
+                            Kind.BAD_ARCHIVE,
+                            tarGz,
+                            "a tar extended header (type "
+                                    + (char) record[156]
+                                    + ") of "
+                                    + size
+                                    + " bytes, more than "
+                                    + MAX_EXTENDED_HEADER_BYTES);
+                }
+            }
+            return record;
+        }
+
+        /** PAX headers ('x', 'g') and GNU long names ('L', 'K'), which are read into memory. */
+        private static boolean isExtendedHeader(byte flag) {
+            return flag == 'x' || flag == 'g' || flag == 'X' || flag == 'L' || flag == 'K';
+        }
+    }
+
+    /** The current member of a tar archive, its errors reported as the archive's. */
+    private static final class TarMemberStream extends FilterInputStream {
+
+        private final Path tarGz;
+
+        TarMemberStream(TarArchiveInputStream tar, Path tarGz) {
+            super(tar);
+            this.tarGz = tarGz;
         }
 
         @Override
         public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            try {
+                return super.read();
+            } catch (DatasetFormatException e) {
+                throw e;
+            } catch (IOException | RuntimeException e) {
+                throw badTar(tarGz, e);
+            }
         }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            if (left == 0) {
-                return -1;
+            try {
+                return super.read(b, off, len);
+            } catch (DatasetFormatException e) {
+                throw e;
+            } catch (IOException | RuntimeException e) {
+                throw badTar(tarGz, e);
             }
-            int n = (int) Math.min(len, left);
-            in.readFully(b, off, n);
-            left -= n;
-            return n;
         }
     }
 }

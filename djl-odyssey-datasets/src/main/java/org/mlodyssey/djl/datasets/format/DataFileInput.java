@@ -6,6 +6,7 @@ package org.mlodyssey.djl.datasets.format;
 
 import java.io.BufferedInputStream;
 import java.io.Closeable;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -290,6 +291,43 @@ public final class DataFileInput implements Closeable {
                     file,
                     "the file holds data after the " + position + " bytes the header declares");
         }
+    }
+
+    /**
+     * Returns the rest of the payload as a stream, for a reader of a format of its own (a tar
+     * archive). Reading it advances {@link #position()}; it ends where the payload ends, and a cut
+     * or corrupt gzip stream fails it with {@link DatasetFormatException.Kind#TRUNCATED_GZIP}.
+     * Closing it closes this input.
+     *
+     * @return the payload stream
+     */
+    public InputStream asStream() {
+        return new FilterInputStream(in) {
+            @Override
+            public int read() throws IOException {
+                int b = super.read();
+                if (b >= 0) {
+                    position++;
+                }
+                return b;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = super.read(b, off, len);
+                if (n > 0) {
+                    position += n;
+                }
+                return n;
+            }
+
+            @Override
+            public long skip(long n) throws IOException {
+                long skipped = super.skip(n);
+                position += skipped;
+                return skipped;
+            }
+        };
     }
 
     private int read(byte[] b, int off, int len) throws IOException {

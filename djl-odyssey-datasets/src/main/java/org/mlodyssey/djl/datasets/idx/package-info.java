@@ -3,7 +3,7 @@
  * Licensed under the Apache License, Version 2.0.
  */
 /**
- * A validating reader for the IDX file format of MNIST, EMNIST and Fashion-MNIST.
+ * A validating reader, and a writer, for the IDX file format of MNIST, EMNIST and Fashion-MNIST.
  *
  * <p>Nothing in this package knows about DJL; malformed files fail with {@link
  * org.mlodyssey.djl.datasets.format.DatasetFormatException}.

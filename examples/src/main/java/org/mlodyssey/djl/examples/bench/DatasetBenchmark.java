@@ -18,12 +18,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Random;
-import java.util.zip.GZIPOutputStream;
 import org.mlodyssey.djl.checkpoint.format.AtomicFiles;
 import org.mlodyssey.djl.datasets.Emnist;
 import org.mlodyssey.djl.datasets.idx.IdxArray;
 import org.mlodyssey.djl.datasets.idx.IdxReader;
 import org.mlodyssey.djl.datasets.idx.IdxType;
+import org.mlodyssey.djl.datasets.idx.IdxWriter;
 
 /**
  * Compares one shuffled epoch (batch 128, float32 normalised NDArrays) of a 60,000-image 28x28 set
@@ -300,8 +300,20 @@ public final class DatasetBenchmark {
             for (int i = 0; i < n; i++) {
                 lbl[i] = (byte) random.nextInt(10);
             }
-            writeIdxGz(gz.resolve("emnist-mnist-train-images-idx3-ubyte.gz"), pixels, n, 28, 28);
-            writeIdxGz(gz.resolve("emnist-mnist-train-labels-idx1-ubyte.gz"), lbl, n);
+            IdxWriter.writeFile(
+                    gz.resolve("emnist-mnist-train-images-idx3-ubyte.gz"),
+                    true,
+                    IdxType.UNSIGNED_BYTE,
+                    pixels,
+                    n,
+                    28,
+                    28);
+            IdxWriter.writeFile(
+                    gz.resolve("emnist-mnist-train-labels-idx1-ubyte.gz"),
+                    true,
+                    IdxType.UNSIGNED_BYTE,
+                    lbl,
+                    n);
             description = "random images";
         }
         StringBuilder mapping = new StringBuilder();
@@ -311,19 +323,6 @@ public final class DatasetBenchmark {
         Files.writeString(
                 gz.resolve("emnist-mnist-mapping.txt"), mapping, StandardCharsets.US_ASCII);
         return description;
-    }
-
-    private static void writeIdxGz(Path file, byte[] data, int... dims) throws IOException {
-        try (GZIPOutputStream out = new GZIPOutputStream(Files.newOutputStream(file))) {
-            out.write(new byte[] {0, 0, 0x08, (byte) dims.length});
-            for (int d : dims) {
-                out.write(
-                        new byte[] {
-                            (byte) (d >>> 24), (byte) (d >>> 16), (byte) (d >>> 8), (byte) d
-                        });
-            }
-            out.write(data);
-        }
     }
 
     /** The process's resident set size after a garbage collection (Linux), or 0 elsewhere. */

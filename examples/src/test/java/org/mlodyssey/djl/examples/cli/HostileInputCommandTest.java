@@ -69,7 +69,7 @@ class HostileInputCommandTest {
     void aManifestLinkedToDevZeroIsOneTypedLineAndTheOtherCheckpointsAreStillChecked()
             throws IOException {
         Path zero = Paths.get("/dev/zero");
-        assumeTrue(Files.exists(zero));
+        assumeTrue(Files.exists(zero), "needs the Unix device /dev/zero");
         Path one = Files.createDirectories(dir.resolve(CHECKPOINT));
         Files.createSymbolicLink(one.resolve("manifest.json"), zero);
         Result single = run("verify", one.toString());

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The datasets plug into a real {@link EasyTrain#fit} on the PyTorch engine. */
-class EasyTrainIntegrationTest {
+class EasyTrainIT {
 
     @TempDir Path dir;
 

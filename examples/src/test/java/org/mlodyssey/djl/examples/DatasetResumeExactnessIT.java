@@ -42,6 +42,8 @@ import org.mlodyssey.djl.checkpoint.training.TrainingSnapshot;
 import org.mlodyssey.djl.datasets.Cifar10;
 import org.mlodyssey.djl.datasets.CompactImageDataset;
 import org.mlodyssey.djl.datasets.Emnist;
+import org.mlodyssey.djl.datasets.idx.IdxType;
+import org.mlodyssey.djl.datasets.idx.IdxWriter;
 
 /**
  * The datasets of djl-odyssey-datasets under {@link ResumableTrainingLoop}: a shuffled run stopped
@@ -49,7 +51,7 @@ import org.mlodyssey.djl.datasets.Emnist;
  * optimizer state identical, byte for byte, to the same run never stopped. The generated images are
  * written in the official file formats.
  */
-class DatasetResumeExactnessTest {
+class DatasetResumeExactnessIT {
 
     private static final int IMAGES = 20; // batches of 6: 6, 6, 6, 2 per epoch
     private static final int BATCH = 6;
@@ -229,16 +231,25 @@ class DatasetResumeExactnessTest {
     private static void writeEmnistMnist(Path root) throws IOException {
         Path gzip = Files.createDirectories(root.resolve("gzip"));
         Random random = new Random(11);
-        ByteBuffer images = ByteBuffer.allocate(16 + IMAGES * 784);
-        images.putInt(0x0803).putInt(IMAGES).putInt(28).putInt(28);
-        images.put(randomBytes(random, IMAGES * 784));
-        ByteBuffer labels = ByteBuffer.allocate(8 + IMAGES);
-        labels.putInt(0x0801).putInt(IMAGES);
+        byte[] labels = new byte[IMAGES];
+        byte[] pixels = randomBytes(random, IMAGES * 784);
         for (int i = 0; i < IMAGES; i++) {
-            labels.put((byte) random.nextInt(10));
+            labels[i] = (byte) random.nextInt(10);
         }
-        Files.write(gzip.resolve("emnist-mnist-train-images-idx3-ubyte"), images.array());
-        Files.write(gzip.resolve("emnist-mnist-train-labels-idx1-ubyte"), labels.array());
+        IdxWriter.writeFile(
+                gzip.resolve("emnist-mnist-train-images-idx3-ubyte"),
+                false,
+                IdxType.UNSIGNED_BYTE,
+                pixels,
+                IMAGES,
+                28,
+                28);
+        IdxWriter.writeFile(
+                gzip.resolve("emnist-mnist-train-labels-idx1-ubyte"),
+                false,
+                IdxType.UNSIGNED_BYTE,
+                labels,
+                IMAGES);
         StringBuilder mapping = new StringBuilder();
         for (int c = 0; c < 10; c++) {
             mapping.append(c).append(' ').append('0' + c).append('\n');
