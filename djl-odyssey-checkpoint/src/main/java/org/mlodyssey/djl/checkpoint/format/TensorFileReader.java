@@ -105,7 +105,19 @@ public final class TensorFileReader implements Closeable {
         }
     }
 
-    private static TensorFileReader open(
+    /**
+     * Opens a file through a channel that is already open, such as a view of an object in a bucket
+     * that supports positional reads only. The reader never maps such a channel when the caller
+     * uses {@link #readInto} and {@link #verify()}; closing the reader closes the channel.
+     *
+     * @param file names the file in error messages
+     * @param channel the open channel; read with positional reads
+     * @param verify whether to check the header checksum now and each tensor's checksum on read
+     * @param maxHeaderBytes the largest header accepted, checked before anything is allocated
+     * @return the reader
+     * @throws IOException if the file cannot be read or is malformed
+     */
+    public static TensorFileReader open(
             Path file, FileChannel channel, boolean verify, long maxHeaderBytes)
             throws IOException {
         long size = channel.size();

@@ -7,7 +7,7 @@ package org.mlodyssey.djl.checkpoint.format;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -133,15 +133,42 @@ public final class TensorFileWriter {
     }
 
     private static AtomicFiles.ContentWriter content(byte[] header, List<ByteBuffer> data) {
-        return channel -> {
-            ByteBuffer prefix = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            prefix.putLong(0, header.length);
-            writeFully(channel, prefix);
-            writeFully(channel, ByteBuffer.wrap(header));
-            for (ByteBuffer buffer : data) {
-                writeFully(channel, buffer.duplicate());
-            }
-        };
+        return channel -> writeSequentially(channel, header, data);
+    }
+
+    private static void writeSequentially(
+            WritableByteChannel channel, byte[] header, List<ByteBuffer> data) throws IOException {
+        ByteBuffer prefix = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        prefix.putLong(0, header.length);
+        writeFully(channel, prefix);
+        writeFully(channel, ByteBuffer.wrap(header));
+        for (ByteBuffer buffer : data) {
+            writeFully(channel, buffer.duplicate());
+        }
+    }
+
+    /**
+     * Writes an uncompressed named-tensor file (format version 1) from start to end into a
+     * sequential channel, such as an upload to a bucket: the header first, then each tensor's data,
+     * with no seek. The bytes are those {@link #write} puts into a file.
+     *
+     * @param channel where the bytes go
+     * @param tensors the tensors by name, in the order their data is laid out
+     * @param metadata the caller's metadata; must not use {@link FormatKeys#RESERVED} keys
+     * @return the number of bytes written
+     * @throws IOException if a tensor's data cannot be read or the channel fails
+     */
+    public static long writeTo(
+            WritableByteChannel channel, Map<String, Tensor> tensors, Map<String, String> metadata)
+            throws IOException {
+        List<ByteBuffer> data = data(tensors);
+        byte[] header = encodeHeader(tensors, data, metadata);
+        long total = 8L + header.length;
+        for (ByteBuffer buffer : data) {
+            total += buffer.remaining();
+        }
+        writeSequentially(channel, header, data);
+        return total;
     }
 
     /**
@@ -264,7 +291,7 @@ public final class TensorFileWriter {
      * @param buffer the bytes from position to limit
      * @throws IOException if writing fails
      */
-    static void writeFully(FileChannel channel, ByteBuffer buffer) throws IOException {
+    static void writeFully(WritableByteChannel channel, ByteBuffer buffer) throws IOException {
         while (buffer.hasRemaining()) {
             if (buffer.isDirect() || buffer.remaining() <= WRITE_CHUNK) {
                 channel.write(buffer);

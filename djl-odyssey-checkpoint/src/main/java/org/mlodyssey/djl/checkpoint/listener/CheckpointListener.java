@@ -173,7 +173,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
     private CheckpointListener(ListenerSettings settings) {
         this.trigger = settings.trigger();
         RetentionPolicy policy = settings.retention();
-        this.directory = CheckpointDirectory.of(settings.directory());
+        this.directory = settings.checkpointDirectory();
         this.resumeFrom = settings.resumeFrom();
         this.seed = settings.seed();
         this.configuration = settings.configuration();
@@ -314,12 +314,11 @@ public final class CheckpointListener extends TrainingListenerAdapter
         try {
             open();
             ResumeSource.Restored restored =
-                    ResumeSource.restore(
-                            trainer,
-                            resumeFrom == null ? directory.getRoot() : resumeFrom,
-                            seed,
-                            adapters,
-                            configuration);
+                    resumeFrom == null
+                            ? ResumeSource.restore(
+                                    trainer, directory, seed, adapters, configuration)
+                            : ResumeSource.restore(
+                                    trainer, resumeFrom, seed, adapters, configuration);
             progress = restored.progress();
             registry.forget(directory.moveAsideAfter(progress));
             Path from = restored.checkpoint().orElse(null);
@@ -676,6 +675,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
         } finally {
             freeForwardState();
             releaseLock();
+            directory.close();
         }
         if (failure != null) {
             throw failure;

@@ -4,13 +4,17 @@
  */
 package org.mlodyssey.djl.checkpoint.listener;
 
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.mlodyssey.djl.checkpoint.format.WriteOptions;
+import org.mlodyssey.djl.checkpoint.storage.CheckpointStore;
+import org.mlodyssey.djl.checkpoint.storage.s3.S3StoreOptions;
 import org.mlodyssey.djl.checkpoint.training.CheckpointDirectory;
 import org.mlodyssey.djl.checkpoint.training.OptimizerStateAdapters;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoints;
@@ -23,6 +27,11 @@ import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoints;
 abstract class ListenerSettings {
 
     private Path directory;
+    private String location;
+    private CheckpointStore store;
+    private S3StoreOptions s3Options;
+    private Duration lease = CheckpointDirectory.DEFAULT_LEASE;
+    private WriteOptions writeOptions = WriteOptions.defaults();
     private Path resumeFrom;
     private int everyEpochs = 1;
     private long everySteps;
@@ -40,7 +49,7 @@ abstract class ListenerSettings {
     private long seed;
     private OptimizerStateAdapters adapters = OptimizerStateAdapters.builtIn();
     private Consumer<SavedCheckpoint> onSaved = saved -> {};
-    private CheckpointListener.CheckpointSaver saver = TrainingCheckpoints::save;
+    private CheckpointListener.CheckpointSaver saver;
     private LongSupplier clock = System::nanoTime;
 
     /**
@@ -51,6 +60,75 @@ abstract class ListenerSettings {
      */
     public CheckpointListener.Builder setDirectory(Path directory) {
         this.directory = Objects.requireNonNull(directory, "directory");
+        return self();
+    }
+
+    /**
+     * Sets where the checkpoints go (instead of {@link #setDirectory}): a local directory path, or
+     * {@code s3://bucket/prefix} for a bucket of AWS S3 or an S3-compatible store (MinIO, Ceph RGW,
+     * R2), reached with the AWS SDK's credential and region chains and {@code AWS_ENDPOINT_URL}, or
+     * with {@link #optS3Options}. In a bucket every file of a checkpoint is uploaded under its
+     * final key and the manifest last, which commits it; the run holds a lease object ({@code
+     * .lock}) instead of a lock file. The listener closes the store it opened.
+     *
+     * @param location a directory path or {@code s3://bucket/prefix}
+     * @return this builder
+     */
+    public CheckpointListener.Builder setLocation(String location) {
+        this.location = Objects.requireNonNull(location, "location");
+        return self();
+    }
+
+    /**
+     * Sets the store the checkpoints go into (instead of {@link #setDirectory}); the caller keeps
+     * it open while the listener lives and closes it.
+     *
+     * @param store the store
+     * @return this builder
+     */
+    public CheckpointListener.Builder setStore(CheckpointStore store) {
+        this.store = Objects.requireNonNull(store, "store");
+        return self();
+    }
+
+    /**
+     * Sets how an {@code s3://} location of {@link #setLocation} is reached: endpoint, path-style
+     * addressing, credentials, part size, parallelism, retries. Default: {@link
+     * S3StoreOptions#defaults()}.
+     *
+     * @param options the options
+     * @return this builder
+     */
+    public CheckpointListener.Builder optS3Options(S3StoreOptions options) {
+        this.s3Options = Objects.requireNonNull(options, "options");
+        return self();
+    }
+
+    /**
+     * Sets the endpoint of an S3-compatible store for an {@code s3://} location (such as {@code
+     * http://127.0.0.1:9000} for MinIO), with path-style addressing and otherwise the default
+     * options; a shorthand for {@link #optS3Options} that replaces options set before.
+     *
+     * @param endpoint the endpoint URL
+     * @return this builder
+     */
+    public CheckpointListener.Builder optS3Endpoint(URI endpoint) {
+        return optS3Options(S3StoreOptions.builder().optEndpoint(endpoint).build());
+    }
+
+    /**
+     * Sets how long the run's lease on a bucket lasts without renewal (renewed every third of it
+     * while the run lives); a killed run's lease keeps the next run out this long. Default 30 s. No
+     * effect on a local directory, which the operating system unlocks when a process dies.
+     *
+     * @param lease the lease duration
+     * @return this builder
+     */
+    public CheckpointListener.Builder optLease(Duration lease) {
+        if (lease.isNegative() || lease.isZero()) {
+            throw new IllegalArgumentException("The lease must be positive, got " + lease);
+        }
+        this.lease = lease;
         return self();
     }
 
@@ -274,10 +352,9 @@ abstract class ListenerSettings {
      * @return this builder
      */
     public CheckpointListener.Builder optWriteOptions(WriteOptions options) {
-        Objects.requireNonNull(options, "options");
-        return optSaver(
-                (root, snapshot, metadata) ->
-                        TrainingCheckpoints.save(root, snapshot, metadata, options));
+        this.writeOptions = Objects.requireNonNull(options, "options");
+        this.saver = null;
+        return self();
     }
 
     CheckpointListener.Builder optSaver(CheckpointListener.CheckpointSaver saver) {
@@ -315,8 +392,11 @@ abstract class ListenerSettings {
      *     1
      */
     void validate() {
-        if (directory == null) {
-            throw new IllegalArgumentException("setDirectory is required");
+        int places =
+                (directory == null ? 0 : 1) + (location == null ? 0 : 1) + (store == null ? 0 : 1);
+        if (places != 1) {
+            throw new IllegalArgumentException(
+                    "exactly one of setDirectory, setLocation and setStore is required");
         }
         if (maxWritesInFlight < 1) {
             throw new IllegalArgumentException(
@@ -347,15 +427,24 @@ abstract class ListenerSettings {
                         failurePolicy,
                         "checkpoint-writer-" + dir.getRoot().getFileName()),
                 adapters,
-                saver,
+                saver != null
+                        ? saver
+                        : (root, snapshot, metadata) -> dir.save(snapshot, metadata, writeOptions),
                 async,
                 onSaved,
                 monitor,
                 Map.copyOf(metadata));
     }
 
-    Path directory() {
-        return directory;
+    /** Makes the directory of checkpoints: opens the store of a location. */
+    CheckpointDirectory checkpointDirectory() {
+        if (directory != null) {
+            return CheckpointDirectory.of(directory);
+        }
+        if (store != null) {
+            return CheckpointDirectory.on(store, lease);
+        }
+        return CheckpointDirectory.open(location, s3Options, lease);
     }
 
     Path resumeFrom() {

@@ -93,7 +93,41 @@ final class ResumeSource {
             OptimizerStateAdapters adapters,
             Map<String, String> configuration)
             throws IOException {
-        CheckpointDirectory directory = CheckpointDirectory.of(root);
+        return restoreNewest(
+                trainer, CheckpointDirectory.of(root), seed, pointerNamed, adapters, configuration);
+    }
+
+    /**
+     * Restores the newest valid checkpoint of a directory of checkpoints (local or in a bucket), or
+     * starts a new run when it has none.
+     *
+     * @param trainer the trainer, initialized
+     * @param directory the directory of checkpoints
+     * @param seed the run seed of a new run
+     * @param adapters the optimizer state adapters to choose from
+     * @param configuration the settings that must match the checkpoint's
+     * @return what was restored
+     * @throws IOException if the directory cannot be listed or a file cannot be read
+     */
+    static Restored restore(
+            Trainer trainer,
+            CheckpointDirectory directory,
+            long seed,
+            OptimizerStateAdapters adapters,
+            Map<String, String> configuration)
+            throws IOException {
+        return restoreNewest(trainer, directory, seed, false, adapters, configuration);
+    }
+
+    private static Restored restoreNewest(
+            Trainer trainer,
+            CheckpointDirectory directory,
+            long seed,
+            boolean pointerNamed,
+            OptimizerStateAdapters adapters,
+            Map<String, String> configuration)
+            throws IOException {
+        Path root = directory.getRoot();
         Optional<TrainingCheckpoint> newest = directory.findLatestValid();
         String found = newest.map(c -> c.getDirectory().getFileName().toString()).orElse(null);
         if (pointerNamed) {
@@ -114,7 +148,7 @@ final class ResumeSource {
             }
         }
         if (newest.isEmpty()) {
-            logger.info("No valid training checkpoint in {}: starting a new run", root);
+            logger.info("No valid training checkpoint in {}: starting a new run", directory);
             return new Restored(TrainingProgress.start(seed), Optional.empty(), Map.of());
         }
         return restored(trainer, newest.get(), adapters, configuration);
