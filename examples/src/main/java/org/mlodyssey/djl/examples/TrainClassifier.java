@@ -276,8 +276,7 @@ public final class TrainClassifier {
         Path resumeFrom = resumeSource(o);
 
         CheckpointListener.Builder lb =
-                CheckpointListener.builder()
-                        .setDirectory(o.checkpointDir())
+                CheckpointLocations.listener(o.checkpointDir())
                         .optEveryEpochs(o.everyEpochs())
                         .optEverySteps(o.everySteps())
                         .optEverySeconds(o.everySeconds())
@@ -334,7 +333,10 @@ public final class TrainClassifier {
                 testEval = evaluate(trainer, test, o.batchSize());
             }
         }
-        Path latest = LatestPointer.read(o.checkpointDir().toAbsolutePath()).orElse(null);
+        Path latest;
+        try (CheckpointDirectory checkpoints = CheckpointLocations.open(o.checkpointDir())) {
+            latest = checkpoints.readLatest().orElse(null);
+        }
         return new Result(
                 o.dataset().cliName(),
                 o.model().cliName(),
@@ -407,8 +409,11 @@ public final class TrainClassifier {
     private static Path resumeSource(Options o) throws IOException {
         switch (o.resume()) {
             case "never":
-                Optional<TrainingCheckpoint> existing =
-                        CheckpointDirectory.of(o.checkpointDir()).findLatestValid();
+                Optional<TrainingCheckpoint> existing;
+                try (CheckpointDirectory checkpoints =
+                        CheckpointLocations.open(o.checkpointDir())) {
+                    existing = checkpoints.findLatestValid();
+                }
                 if (existing.isPresent()) {
                     throw new ResumeConflictException(
                             "--resume never, but --checkpoint-dir "
