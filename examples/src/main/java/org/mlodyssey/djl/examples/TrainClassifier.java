@@ -36,6 +36,7 @@ import org.mlodyssey.djl.checkpoint.format.Compression;
 import org.mlodyssey.djl.checkpoint.format.WriteOptions;
 import org.mlodyssey.djl.checkpoint.listener.CheckpointListener;
 import org.mlodyssey.djl.checkpoint.listener.Monitor;
+import org.mlodyssey.djl.checkpoint.storage.CheckpointStores;
 import org.mlodyssey.djl.checkpoint.training.CheckpointDirectory;
 import org.mlodyssey.djl.checkpoint.training.ConfigurationMismatchException;
 import org.mlodyssey.djl.checkpoint.training.LatestPointer;
@@ -295,6 +296,8 @@ public final class TrainClassifier {
         }
         if (resumeFrom != null) {
             lb.optResumeFrom(resumeFrom);
+        } else if (CheckpointStores.isRemote(o.resume())) {
+            lb.optResumeFrom(o.resume()); // a checkpoint or prefix in a bucket
         }
         config.forEach(lb::addConfiguration);
         lb.addMetadata(META_BATCHES_PER_EPOCH, Integer.toString(batchesPerEpoch));
@@ -426,6 +429,9 @@ public final class TrainClassifier {
             case "auto":
                 return null;
             default:
+                if (CheckpointStores.isRemote(o.resume())) {
+                    return null; // checked when the listener resumes
+                }
                 Path given = Path.of(o.resume());
                 boolean pointer =
                         Files.isRegularFile(given)

@@ -114,7 +114,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
     }
 
     private final CheckpointDirectory directory;
-    private final Path resumeFrom;
+    private final ResumeSource.Origin resumeFrom;
     private final long seed;
     private final Map<String, String> configuration;
     private String resumedAt = "";
@@ -174,7 +174,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
         this.trigger = settings.trigger();
         RetentionPolicy policy = settings.retention();
         this.directory = settings.checkpointDirectory();
-        this.resumeFrom = settings.resumeFrom();
+        this.resumeFrom = settings.resumeFrom(directory);
         this.seed = settings.seed();
         this.configuration = settings.configuration();
         this.adapters = settings.adapters();
@@ -314,11 +314,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
         try {
             open();
             ResumeSource.Restored restored =
-                    resumeFrom == null
-                            ? ResumeSource.restore(
-                                    trainer, directory, seed, adapters, configuration)
-                            : ResumeSource.restore(
-                                    trainer, resumeFrom, seed, adapters, configuration);
+                    resumeFrom.restore(trainer, seed, adapters, configuration);
             progress = restored.progress();
             registry.forget(directory.moveAsideAfter(progress));
             Path from = restored.checkpoint().orElse(null);

@@ -14,6 +14,7 @@ import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.mlodyssey.djl.checkpoint.format.WriteOptions;
 import org.mlodyssey.djl.checkpoint.storage.CheckpointStore;
+import org.mlodyssey.djl.checkpoint.storage.CheckpointStores;
 import org.mlodyssey.djl.checkpoint.storage.s3.S3StoreOptions;
 import org.mlodyssey.djl.checkpoint.training.CheckpointDirectory;
 import org.mlodyssey.djl.checkpoint.training.OptimizerStateAdapters;
@@ -33,6 +34,7 @@ abstract class ListenerSettings {
     private Duration lease = CheckpointDirectory.DEFAULT_LEASE;
     private WriteOptions writeOptions = WriteOptions.defaults();
     private Path resumeFrom;
+    private String resumeLocation;
     private int everyEpochs = 1;
     private long everySteps;
     private long everyNanos;
@@ -377,6 +379,25 @@ abstract class ListenerSettings {
      */
     public CheckpointListener.Builder optResumeFrom(Path source) {
         this.resumeFrom = Objects.requireNonNull(source, "source");
+        this.resumeLocation = null;
+        return self();
+    }
+
+    /**
+     * Resumes from this source instead of the listener's own directory: a path as {@link
+     * #optResumeFrom(Path)} takes, or in a bucket one checkpoint ({@code
+     * s3://bucket/prefix/step-…}) or a prefix of checkpoints (its newest valid one), reached with
+     * the options of {@link #optS3Options}.
+     *
+     * @param location where {@link CheckpointListener#resume} restores from
+     * @return this builder
+     */
+    public CheckpointListener.Builder optResumeFrom(String location) {
+        if (!CheckpointStores.isRemote(location)) {
+            return optResumeFrom(Path.of(location));
+        }
+        this.resumeLocation = location;
+        this.resumeFrom = null;
         return self();
     }
 
@@ -447,8 +468,35 @@ abstract class ListenerSettings {
         return CheckpointDirectory.open(location, s3Options, lease);
     }
 
-    Path resumeFrom() {
-        return resumeFrom;
+    /** Makes the source a resume restores from: the listener's own directory unless set. */
+    ResumeSource.Origin resumeFrom(CheckpointDirectory own) {
+        if (resumeFrom != null) {
+            Path source = resumeFrom;
+            return (trainer, seed, adapters, configuration) ->
+                    ResumeSource.restore(trainer, source, seed, adapters, configuration);
+        }
+        if (resumeLocation == null) {
+            return (trainer, seed, adapters, configuration) ->
+                    ResumeSource.restore(trainer, own, seed, adapters, configuration);
+        }
+        String location =
+                resumeLocation.endsWith("/")
+                        ? resumeLocation.substring(0, resumeLocation.length() - 1)
+                        : resumeLocation;
+        int slash = location.lastIndexOf('/');
+        String last = location.substring(slash + 1);
+        boolean one = slash > "s3://".length() && TrainingCheckpoints.isCheckpointName(last);
+        String root = one ? location.substring(0, slash) : location;
+        S3StoreOptions options = s3Options;
+        Duration held = lease;
+        return (trainer, seed, adapters, configuration) ->
+                ResumeSource.restoreRemote(
+                        trainer,
+                        () -> CheckpointDirectory.open(root, options, held),
+                        one ? last : null,
+                        seed,
+                        adapters,
+                        configuration);
     }
 
     long seed() {

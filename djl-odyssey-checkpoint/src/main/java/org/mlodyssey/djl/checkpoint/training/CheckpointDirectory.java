@@ -8,23 +8,16 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
-import org.mlodyssey.djl.checkpoint.format.AtomicFiles;
 import org.mlodyssey.djl.checkpoint.format.WriteOptions;
 import org.mlodyssey.djl.checkpoint.storage.CheckpointStore;
 import org.mlodyssey.djl.checkpoint.storage.CheckpointStores;
@@ -50,9 +43,6 @@ public final class CheckpointDirectory implements Closeable {
     public static final String LOCK_FILE = DirectoryLock.FILE_NAME;
 
     private static final Logger logger = LoggerFactory.getLogger(CheckpointDirectory.class);
-
-    private static final DateTimeFormatter STAMP =
-            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC);
 
     /** How long a lease on a bucket lasts without renewal, unless set. */
     public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
@@ -160,17 +150,12 @@ public final class CheckpointDirectory implements Closeable {
      * @throws IOException if the directory cannot be listed
      */
     public List<Path> listIncomplete() throws IOException {
+        if (remote == null) {
+            return LocalCheckpoints.incomplete(root);
+        }
         List<Path> found = new ArrayList<>();
-        if (remote != null) {
-            for (String name : remote.incomplete()) {
-                found.add(root.resolve(name));
-            }
-        } else if (Files.isDirectory(root)) {
-            for (Path dir : checkpointDirectories()) {
-                if (!Files.exists(dir.resolve(TrainingCheckpointManifest.FILE_NAME))) {
-                    found.add(dir);
-                }
-            }
+        for (String name : remote.incomplete()) {
+            found.add(root.resolve(name));
         }
         return found;
     }
@@ -261,6 +246,21 @@ public final class CheckpointDirectory implements Closeable {
     }
 
     /**
+     * Opens one checkpoint of this directory by name, verifying it.
+     *
+     * @param name the checkpoint's name, such as {@code step-…-epoch-…-batch-…}
+     * @return the verified checkpoint
+     * @throws IllegalArgumentException if the name is not a checkpoint's name
+     * @throws InvalidTrainingCheckpointException if it must not be loaded, saying why
+     */
+    public TrainingCheckpoint open(String name) throws InvalidTrainingCheckpointException {
+        if (!TrainingCheckpoints.isCheckpointName(name)) {
+            throw new IllegalArgumentException(name + " is not a training checkpoint's name");
+        }
+        return remote != null ? remote.open(name) : TrainingCheckpoint.open(root.resolve(name));
+    }
+
+    /**
      * Finds the newest valid checkpoint, logging a warning for each newer one skipped.
      *
      * @return the newest valid checkpoint, or empty
@@ -347,33 +347,7 @@ public final class CheckpointDirectory implements Closeable {
      * @throws IOException if the directory cannot be listed
      */
     public List<Listed> list() throws IOException {
-        if (remote != null) {
-            return remote.list();
-        }
-        List<Listed> found = new ArrayList<>();
-        if (!Files.isDirectory(root)) {
-            return found;
-        }
-        for (Path dir : checkpointDirectories()) {
-            Path manifestFile = dir.resolve(TrainingCheckpointManifest.FILE_NAME);
-            if (!Files.isRegularFile(manifestFile)) {
-                continue;
-            }
-            TrainingCheckpointManifest manifest;
-            try {
-                manifest =
-                        TrainingCheckpointManifest.parse(
-                                dir, Files.readString(manifestFile, StandardCharsets.UTF_8));
-            } catch (InvalidTrainingCheckpointException e) {
-                logger.warn("Ignoring {}: {}", dir, e.getMessage());
-                continue;
-            }
-            if (TrainingCheckpoints.directoryName(positionOf(manifest))
-                    .equals(dir.getFileName().toString())) {
-                found.add(new Listed(dir, manifest));
-            }
-        }
-        return found;
+        return remote != null ? remote.list() : LocalCheckpoints.list(root);
     }
 
     /**
@@ -388,21 +362,6 @@ public final class CheckpointDirectory implements Closeable {
             throw new CheckpointDirectoryNotEmptyException(
                     root, found.get(found.size() - 1).directory());
         }
-    }
-
-    /** The checkpoint-named subdirectories, sorted by name (that is, by position). */
-    private List<Path> checkpointDirectories() throws IOException {
-        List<Path> dirs = new ArrayList<>();
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(root)) {
-            for (Path dir : stream) {
-                if (TrainingCheckpoints.isCheckpointName(dir.getFileName().toString())
-                        && Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-                    dirs.add(dir);
-                }
-            }
-        }
-        Collections.sort(dirs);
-        return dirs;
     }
 
     /**
@@ -426,36 +385,10 @@ public final class CheckpointDirectory implements Closeable {
      * @throws IOException if one cannot be moved
      */
     public List<Path> moveAsideAfter(TrainingProgress position) throws IOException {
-        if (remote != null) {
-            return remote.deleteAfter(TrainingCheckpoints.directoryName(position));
-        }
-        List<Path> later = new ArrayList<>();
-        if (!Files.isDirectory(root)) {
-            return later;
-        }
         String name = TrainingCheckpoints.directoryName(position);
-        for (Path dir : checkpointDirectories()) {
-            if (dir.getFileName().toString().compareTo(name) > 0) {
-                later.add(dir);
-            }
-        }
-        if (later.isEmpty()) {
-            return later;
-        }
-        String stamp = STAMP.format(Instant.now());
-        for (Path dir : later) {
-            Path aside = root.resolve("." + dir.getFileName() + ".abandoned-" + stamp);
-            Files.move(dir, aside, StandardCopyOption.ATOMIC_MOVE);
-            logger.warn(
-                    "Moved checkpoint {} aside to {}: it lies after {}, where the run resumes"
-                            + " (not valid, or on an abandoned timeline); training saves that"
-                            + " position again",
-                    dir,
-                    aside.getFileName(),
-                    name);
-        }
-        AtomicFiles.fsyncDirectory(root);
-        return later;
+        return remote != null
+                ? remote.deleteAfter(name)
+                : LocalCheckpoints.moveAsideAfter(root, name);
     }
 
     /**
@@ -510,16 +443,11 @@ public final class CheckpointDirectory implements Closeable {
         if (remote != null) {
             return remote.sizeOf(checkpoint.getFileName().toString());
         }
-        String json =
+        return TrainingCheckpointManifest.totalBytes(
+                checkpoint,
                 Files.readString(
                         checkpoint.resolve(TrainingCheckpointManifest.FILE_NAME),
-                        StandardCharsets.UTF_8);
-        long total = json.getBytes(StandardCharsets.UTF_8).length;
-        for (TrainingCheckpointManifest.FileEntry file :
-                TrainingCheckpointManifest.parse(checkpoint, json).files().values()) {
-            total += file.size();
-        }
-        return total;
+                        StandardCharsets.UTF_8));
     }
 
     @Override

@@ -296,16 +296,11 @@ final class StoreCheckpoints {
     }
 
     long sizeOf(String name) throws IOException {
-        StoredCheckpointFiles files = new StoredCheckpointFiles(store, name);
         String json =
-                files.readText(
-                        TrainingCheckpointManifest.FILE_NAME,
-                        TrainingCheckpoint.MAX_MANIFEST_BYTES);
-        long total = json.getBytes(StandardCharsets.UTF_8).length;
-        for (FileEntry file :
-                TrainingCheckpointManifest.parse(root.resolve(name), json).files().values()) {
-            total += file.size();
-        }
-        return total;
+                new StoredCheckpointFiles(store, name)
+                        .readText(
+                                TrainingCheckpointManifest.FILE_NAME,
+                                TrainingCheckpoint.MAX_MANIFEST_BYTES);
+        return TrainingCheckpointManifest.totalBytes(root.resolve(name), json);
     }
 }

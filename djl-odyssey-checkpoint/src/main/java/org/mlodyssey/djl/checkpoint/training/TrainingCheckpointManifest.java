@@ -329,4 +329,21 @@ public record TrainingCheckpointManifest(
             return (int) value;
         }
     }
+
+    /**
+     * Returns the bytes of a checkpoint: its manifest and the files it records.
+     *
+     * @param checkpoint the checkpoint, for messages
+     * @param manifestJson its manifest
+     * @return the size in bytes
+     * @throws InvalidTrainingCheckpointException if the manifest is malformed
+     */
+    static long totalBytes(Path checkpoint, String manifestJson)
+            throws InvalidTrainingCheckpointException {
+        long total = manifestJson.getBytes(StandardCharsets.UTF_8).length;
+        for (FileEntry file : parse(checkpoint, manifestJson).files().values()) {
+            total += file.size();
+        }
+        return total;
+    }
 }

@@ -157,6 +157,29 @@ class S3CheckpointListenerTest extends S3ProxyTestBase {
     }
 
     @Test
+    void aRunResumesFromOneCheckpointInABucketIntoAnotherPrefix(@TempDir Path dir)
+            throws Exception {
+        try (TrainingSnapshot expected = uninterruptedOnDisk(dir.resolve("local"))) {
+            crash(every4InBucket().build(), 12);
+            CheckpointListener elsewhere =
+                    CheckpointListener.builder()
+                            .setLocation("s3://" + bucket + "/runs/other")
+                            .optS3Options(options())
+                            .optLease(Duration.ofSeconds(3))
+                            .optEverySteps(4)
+                            .optSeed(TinyTraining.RUN_SEED)
+                            .optResumeFrom(location() + "/" + name(8, 1, 1))
+                            .build();
+            try (TrainingSnapshot actual = fit(elsewhere, 2)) {
+                TinyTraining.assertBitIdentical(expected, actual);
+            }
+            assertEquals(
+                    name(8, 1, 1),
+                    elsewhere.getResumedFrom().orElseThrow().getFileName().toString());
+        }
+    }
+
+    @Test
     void aCheckpointWithoutManifestIsIncompleteResumeIgnoresItAndTheNextSaveDeletesIt(
             @TempDir Path dir) throws Exception {
         try (TrainingSnapshot expected = uninterruptedOnDisk(dir.resolve("local"))) {
