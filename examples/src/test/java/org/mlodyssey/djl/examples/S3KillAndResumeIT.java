@@ -129,6 +129,13 @@ class S3KillAndResumeIT {
                 waitForTheLeaseToExpire(store);
             }
 
+            Cli.Outcome listed =
+                    ChildJvm.run(
+                            dir, "verify", 120, ChildJvm.command(null, "verify", LOCATION), env);
+            assertEquals(0, listed.exit(), listed.toString());
+            assertTrue(listed.out().contains(held), listed.toString());
+            assertTrue(listed.out().contains("incomplete (no manifest"), listed.toString());
+
             Cli.Outcome resumed =
                     ChildJvm.run(dir, "resumed", 300, train(trainArgs, LOCATION, "auto"), env);
             assertEquals(0, resumed.exit(), resumed.toString());
@@ -142,7 +149,25 @@ class S3KillAndResumeIT {
             try (S3CheckpointStore again =
                     S3CheckpointStore.open(
                             LOCATION, S3ProxyServer.options(server.endpoint()).build())) {
-                assertFinalCheckpointsIdentical(Path.of(w.get("checkpoint").getAsString()), again);
+                String last =
+                        assertFinalCheckpointsIdentical(
+                                Path.of(w.get("checkpoint").getAsString()), again);
+                // a flipped byte in the last optimizer file: verify names it
+                byte[] bytes = readAll(again, last + "/" + TrainingCheckpoint.OPTIMIZER_FILE);
+                bytes[bytes.length - 3] ^= 0x01;
+                again.write(
+                        last + "/" + TrainingCheckpoint.OPTIMIZER_FILE,
+                        channel -> channel.write(java.nio.ByteBuffer.wrap(bytes)));
+                Cli.Outcome damaged =
+                        ChildJvm.run(
+                                dir,
+                                "damaged",
+                                120,
+                                ChildJvm.command(null, "verify", LOCATION + "/" + last),
+                                env);
+                assertEquals(1, damaged.exit(), damaged.toString());
+                assertTrue(
+                        damaged.err().contains(TrainingCheckpoint.OPTIMIZER_FILE), damaged.err());
                 CheckpointDirectory bucket = CheckpointDirectory.on(again, Duration.ofSeconds(30));
                 assertEquals(List.of(), bucket.listIncomplete(), "cleaned up by a later save");
             }
@@ -159,12 +184,7 @@ class S3KillAndResumeIT {
 
     /** Waits until the killed run's lease object says it has expired. */
     private static void waitForTheLeaseToExpire(S3CheckpointStore store) throws Exception {
-        String lease;
-        try (var reader = store.open(".lock")) {
-            java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate((int) reader.size());
-            reader.readFully(bytes, 0);
-            lease = new String(bytes.array(), StandardCharsets.UTF_8);
-        }
+        String lease = new String(readAll(store, ".lock"), StandardCharsets.UTF_8);
         long expires = 0;
         for (String line : lease.split("\n")) {
             if (line.startsWith("expires=")) {
@@ -179,7 +199,15 @@ class S3KillAndResumeIT {
     }
 
     /** The final checkpoints' parameters and optimizer state, bit for bit. */
-    private static void assertFinalCheckpointsIdentical(Path local, S3CheckpointStore store)
+    private static byte[] readAll(S3CheckpointStore store, String key) throws Exception {
+        try (var reader = store.open(key)) {
+            java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate((int) reader.size());
+            reader.readFully(bytes, 0);
+            return bytes.array();
+        }
+    }
+
+    private static String assertFinalCheckpointsIdentical(Path local, S3CheckpointStore store)
             throws Exception {
         TreeSet<String> committed = new TreeSet<>();
         for (StoredObject object : store.list("")) {
@@ -208,5 +236,6 @@ class S3KillAndResumeIT {
                 }
             }
         }
+        return last;
     }
 }
