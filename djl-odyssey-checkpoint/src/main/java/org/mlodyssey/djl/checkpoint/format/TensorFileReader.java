@@ -252,6 +252,23 @@ public final class TensorFileReader implements Closeable {
     }
 
     /**
+     * Returns one tensor of the file, read from it when its data are asked for ({@link
+     * Tensor#copyTo} reads with positional reads and checks the checksum).
+     *
+     * @param name the tensor's name
+     * @return the tensor, valid while this reader is open
+     * @throws CheckpointFormatException if the file has no such tensor
+     */
+    public Tensor tensor(String name) throws CheckpointFormatException {
+        TensorEntry entry = header.entry(name);
+        if (entry == null) {
+            throw new CheckpointFormatException(
+                    ErrorKind.MISSING_TENSOR, file, name, "no such tensor in the file");
+        }
+        return Tensor.lazy(this, entry);
+    }
+
+    /**
      * Returns the file this reader reads.
      *
      * @return the path
@@ -534,8 +551,15 @@ public final class TensorFileReader implements Closeable {
         if (length == 0) {
             return ByteBuffer.allocate(0).asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
         }
-        MappedByteBuffer mapped =
-                channel.map(FileChannel.MapMode.READ_ONLY, dataStart + dataOffset, length);
+        MappedByteBuffer mapped;
+        try {
+            mapped = channel.map(FileChannel.MapMode.READ_ONLY, dataStart + dataOffset, length);
+        } catch (UnsupportedOperationException e) {
+            // a channel that cannot be mapped (an object in a bucket): read into memory
+            ByteBuffer copy = ByteBuffer.allocateDirect(length);
+            readFully(channel, copy, dataStart + dataOffset, file, null);
+            return copy.flip().asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        }
         return mapped.order(ByteOrder.LITTLE_ENDIAN);
     }
 

@@ -479,21 +479,14 @@ abstract class ListenerSettings {
             return (trainer, seed, adapters, configuration) ->
                     ResumeSource.restore(trainer, own, seed, adapters, configuration);
         }
-        String location =
-                resumeLocation.endsWith("/")
-                        ? resumeLocation.substring(0, resumeLocation.length() - 1)
-                        : resumeLocation;
-        int slash = location.lastIndexOf('/');
-        String last = location.substring(slash + 1);
-        boolean one = slash > "s3://".length() && TrainingCheckpoints.isCheckpointName(last);
-        String root = one ? location.substring(0, slash) : location;
+        CheckpointDirectory.Located located = CheckpointDirectory.Located.of(resumeLocation);
         S3StoreOptions options = s3Options;
         Duration held = lease;
         return (trainer, seed, adapters, configuration) ->
                 ResumeSource.restoreRemote(
                         trainer,
-                        () -> CheckpointDirectory.open(root, options, held),
-                        one ? last : null,
+                        () -> CheckpointDirectory.open(located.root(), options, held),
+                        located.name(),
                         seed,
                         adapters,
                         configuration);

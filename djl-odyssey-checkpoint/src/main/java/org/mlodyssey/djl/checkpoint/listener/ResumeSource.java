@@ -72,6 +72,7 @@ final class ResumeSource {
      *
      * @param trainer the trainer, initialized
      * @param source the location, opened (and closed) here
+     * @param name the checkpoint's name, or {@code null} for the newest valid one
      * @param seed the run seed of a new run
      * @param adapters the optimizer state adapters
      * @param configuration settings the checkpoint's metadata must not contradict

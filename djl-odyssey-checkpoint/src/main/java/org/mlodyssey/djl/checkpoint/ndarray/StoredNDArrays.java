@@ -7,15 +7,11 @@ package org.mlodyssey.djl.checkpoint.ndarray;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.mlodyssey.djl.checkpoint.format.Checkpoint;
-import org.mlodyssey.djl.checkpoint.format.TensorDType;
 import org.mlodyssey.djl.checkpoint.format.TensorEntry;
 import org.mlodyssey.djl.checkpoint.format.TensorFileReader;
 import org.mlodyssey.djl.checkpoint.format.TensorFileWriter;
@@ -149,53 +145,16 @@ public final class StoredNDArrays {
                         TensorHeader.DEFAULT_MAX_HEADER_BYTES)) {
             for (TensorEntry entry : reader.header().entries()) {
                 String name = entry.name();
-                arrays.put(name, load(reader, file, entry, manager, device));
+                arrays.put(
+                        name,
+                        NDArrayCheckpoints.toNDArray(
+                                name, reader.tensor(name), manager, device, UnsafeDTypes.FAIL));
             }
             return arrays;
         } catch (IOException | RuntimeException e) {
             for (NDArray array : arrays.values()) {
                 array.close();
             }
-            throw e;
-        }
-    }
-
-    private static NDArray load(
-            TensorFileReader reader, Path file, TensorEntry entry, NDManager manager, Device device)
-            throws IOException {
-        String name = entry.name();
-        TensorDType target = NewArrays.engineDType(name, entry.dtype(), UnsafeDTypes.FAIL);
-        if (entry.byteSize() > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(
-                    file + ": tensor " + name + " of " + entry.byteSize() + " bytes is too large");
-        }
-        NDArray host =
-                manager.create(
-                        new Shape(entry.shape()), DataTypes.toDataType(target), Device.cpu());
-        try {
-            ByteBuffer memory = NDArrayCheckpoints.writableMemoryOf(host);
-            if (memory == null) {
-                throw new IllegalStateException(
-                        name + ": the engine did not expose the memory of a new CPU array");
-            }
-            if (target == TensorDType.BOOL) {
-                ByteBuffer raw = ByteBuffer.allocateDirect((int) entry.byteSize());
-                reader.readInto(name, raw);
-                raw.flip();
-                Widening.widen(entry.dtype(), raw.order(ByteOrder.LITTLE_ENDIAN), memory);
-            } else {
-                reader.readInto(name, memory);
-            }
-            host.setName(name);
-            if (device.equals(host.getDevice())) {
-                return host;
-            }
-            NDArray placed = host.toDevice(device, false);
-            placed.setName(name);
-            host.close();
-            return placed;
-        } catch (IOException | RuntimeException e) {
-            host.close();
             throw e;
         }
     }

@@ -4,13 +4,11 @@
  */
 package org.mlodyssey.djl.checkpoint.training;
 
-import ai.djl.engine.Engine;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -222,19 +220,8 @@ final class StoreCheckpoints {
                             writeText(
                                     files.keyOf(TrainingStateJson.FILE_NAME),
                                     TrainingStateJson.render(progress, optimizerState))));
-            Engine engine = Engine.getInstance();
             TrainingCheckpointManifest manifest =
-                    new TrainingCheckpointManifest(
-                            TrainingCheckpointManifest.FORMAT_VERSION,
-                            progress.globalStep(),
-                            progress.epoch(),
-                            progress.batchInEpoch(),
-                            Instant.now(),
-                            Engine.getDjlVersion(),
-                            engine.getEngineName(),
-                            engine.getVersion(),
-                            metadata,
-                            entries);
+                    TrainingCheckpointManifest.forSave(progress, metadata, entries);
             writeText(files.keyOf(TrainingCheckpointManifest.FILE_NAME), manifest.toJson());
         } catch (IOException | RuntimeException e) {
             try {

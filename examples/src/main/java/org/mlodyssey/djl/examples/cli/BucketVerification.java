@@ -16,7 +16,6 @@ import org.mlodyssey.djl.checkpoint.storage.CheckpointStores;
 import org.mlodyssey.djl.checkpoint.storage.ObjectReaderChannel;
 import org.mlodyssey.djl.checkpoint.training.CheckpointDirectory;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoint;
-import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoints;
 import org.mlodyssey.djl.examples.CheckpointLocations;
 
 /**
@@ -39,19 +38,14 @@ final class BucketVerification {
      */
     static int run(Path path, PrintWriter out, PrintWriter err) {
         String location = CheckpointLocations.of(path);
-        if (location.endsWith("/")) {
-            location = location.substring(0, location.length() - 1);
-        }
-        int slash = location.lastIndexOf('/');
-        String last = location.substring(slash + 1);
-        boolean one = slash > "s3://".length() && TrainingCheckpoints.isCheckpointName(last);
-        String root = one ? location.substring(0, slash) : location;
-        try (CheckpointStore store = CheckpointStores.open(root)) {
+        CheckpointDirectory.Located located = CheckpointDirectory.Located.of(location);
+        boolean one = located.name() != null;
+        try (CheckpointStore store = CheckpointStores.open(located.root())) {
             CheckpointDirectory directory =
                     CheckpointDirectory.on(store, CheckpointDirectory.DEFAULT_LEASE);
             List<String> names = new ArrayList<>();
             if (one) {
-                names.add(last);
+                names.add(located.name());
             } else {
                 for (CheckpointDirectory.Listed listed : directory.list()) {
                     names.add(listed.directory().getFileName().toString());
