@@ -4,18 +4,13 @@
  */
 package org.mlodyssey.djl.checkpoint.listener;
 
-import java.net.URI;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.mlodyssey.djl.checkpoint.format.WriteOptions;
-import org.mlodyssey.djl.checkpoint.storage.CheckpointStore;
-import org.mlodyssey.djl.checkpoint.storage.CheckpointStores;
-import org.mlodyssey.djl.checkpoint.storage.s3.S3StoreOptions;
 import org.mlodyssey.djl.checkpoint.training.CheckpointDirectory;
 import org.mlodyssey.djl.checkpoint.training.OptimizerStateAdapters;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoints;
@@ -23,18 +18,12 @@ import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoints;
 /**
  * The settings of a {@link CheckpointListener}, set through its {@link CheckpointListener.Builder},
  * their checks, and the parts of the listener they make: the trigger, the retention rules, the
- * writer and the saving. Nothing here touches a file.
+ * writer and the saving; where the checkpoints live and where a resume restores from are {@link
+ * StorageSettings}'. Nothing here touches a file.
  */
-abstract class ListenerSettings {
+abstract class ListenerSettings extends StorageSettings {
 
-    private Path directory;
-    private String location;
-    private CheckpointStore store;
-    private S3StoreOptions s3Options;
-    private Duration lease = CheckpointDirectory.DEFAULT_LEASE;
     private WriteOptions writeOptions = WriteOptions.defaults();
-    private Path resumeFrom;
-    private String resumeLocation;
     private int everyEpochs = 1;
     private long everySteps;
     private long everyNanos;
@@ -53,86 +42,6 @@ abstract class ListenerSettings {
     private Consumer<SavedCheckpoint> onSaved = saved -> {};
     private CheckpointListener.CheckpointSaver saver;
     private LongSupplier clock = System::nanoTime;
-
-    /**
-     * Sets the directory of checkpoints (required); created, and locked, when the run starts.
-     *
-     * @param directory the directory
-     * @return this builder
-     */
-    public CheckpointListener.Builder setDirectory(Path directory) {
-        this.directory = Objects.requireNonNull(directory, "directory");
-        return self();
-    }
-
-    /**
-     * Sets where the checkpoints go (instead of {@link #setDirectory}): a local directory path, or
-     * {@code s3://bucket/prefix} for a bucket of AWS S3 or an S3-compatible store (MinIO, Ceph RGW,
-     * R2), reached with the AWS SDK's credential and region chains and {@code AWS_ENDPOINT_URL}, or
-     * with {@link #optS3Options}. In a bucket every file of a checkpoint is uploaded under its
-     * final key and the manifest last, which commits it; the run holds a lease object ({@code
-     * .lock}) instead of a lock file. The listener closes the store it opened.
-     *
-     * @param location a directory path or {@code s3://bucket/prefix}
-     * @return this builder
-     */
-    public CheckpointListener.Builder setLocation(String location) {
-        this.location = Objects.requireNonNull(location, "location");
-        return self();
-    }
-
-    /**
-     * Sets the store the checkpoints go into (instead of {@link #setDirectory}); the caller keeps
-     * it open while the listener lives and closes it.
-     *
-     * @param store the store
-     * @return this builder
-     */
-    public CheckpointListener.Builder setStore(CheckpointStore store) {
-        this.store = Objects.requireNonNull(store, "store");
-        return self();
-    }
-
-    /**
-     * Sets how an {@code s3://} location of {@link #setLocation} is reached: endpoint, path-style
-     * addressing, credentials, part size, parallelism, retries. Default: {@link
-     * S3StoreOptions#defaults()}.
-     *
-     * @param options the options
-     * @return this builder
-     */
-    public CheckpointListener.Builder optS3Options(S3StoreOptions options) {
-        this.s3Options = Objects.requireNonNull(options, "options");
-        return self();
-    }
-
-    /**
-     * Sets the endpoint of an S3-compatible store for an {@code s3://} location (such as {@code
-     * http://127.0.0.1:9000} for MinIO), with path-style addressing and otherwise the default
-     * options; a shorthand for {@link #optS3Options} that replaces options set before.
-     *
-     * @param endpoint the endpoint URL
-     * @return this builder
-     */
-    public CheckpointListener.Builder optS3Endpoint(URI endpoint) {
-        return optS3Options(S3StoreOptions.builder().optEndpoint(endpoint).build());
-    }
-
-    /**
-     * Sets how long the run's lease on a bucket lasts without renewal (renewed every third of it
-     * while the run lives); a killed run's lease keeps the next run out this long. Default 30 s. No
-     * effect on a local directory, which the operating system unlocks when a process dies.
-     *
-     * @param lease the lease duration
-     * @return this builder
-     */
-    public CheckpointListener.Builder optLease(Duration lease) {
-        if (lease.isNegative() || lease.isZero()) {
-            throw new IllegalArgumentException("The lease must be positive, got " + lease);
-        }
-        this.lease = lease;
-        return self();
-    }
 
     /**
      * Saves at the end of every {@code n}-th epoch; 0 turns it off. Default 1.
@@ -369,42 +278,7 @@ abstract class ListenerSettings {
         return self();
     }
 
-    /**
-     * Resumes from this source instead of the listener's own directory: one checkpoint directory,
-     * another directory of checkpoints (its newest valid one) or a {@code latest} pointer file (the
-     * newest valid checkpoint of its directory). Default: the listener's directory.
-     *
-     * @param source where {@link CheckpointListener#resume} restores from
-     * @return this builder
-     */
-    public CheckpointListener.Builder optResumeFrom(Path source) {
-        this.resumeFrom = Objects.requireNonNull(source, "source");
-        this.resumeLocation = null;
-        return self();
-    }
-
-    /**
-     * Resumes from this source instead of the listener's own directory: a path as {@link
-     * #optResumeFrom(Path)} takes, or in a bucket one checkpoint ({@code
-     * s3://bucket/prefix/step-…}) or a prefix of checkpoints (its newest valid one), reached with
-     * the options of {@link #optS3Options}.
-     *
-     * @param location where {@link CheckpointListener#resume} restores from
-     * @return this builder
-     */
-    public CheckpointListener.Builder optResumeFrom(String location) {
-        if (!CheckpointStores.isRemote(location)) {
-            return optResumeFrom(Path.of(location));
-        }
-        this.resumeLocation = location;
-        this.resumeFrom = null;
-        return self();
-    }
-
     ListenerSettings() {}
-
-    /** Returns the builder, for chaining. */
-    abstract CheckpointListener.Builder self();
 
     /**
      * Checks the settings no part checks itself.
@@ -413,12 +287,7 @@ abstract class ListenerSettings {
      *     1
      */
     void validate() {
-        int places =
-                (directory == null ? 0 : 1) + (location == null ? 0 : 1) + (store == null ? 0 : 1);
-        if (places != 1) {
-            throw new IllegalArgumentException(
-                    "exactly one of setDirectory, setLocation and setStore is required");
-        }
+        validatePlace();
         if (maxWritesInFlight < 1) {
             throw new IllegalArgumentException(
                     "maxWritesInFlight must be at least 1, got " + maxWritesInFlight);
@@ -455,41 +324,6 @@ abstract class ListenerSettings {
                 onSaved,
                 monitor,
                 Map.copyOf(metadata));
-    }
-
-    /** Makes the directory of checkpoints: opens the store of a location. */
-    CheckpointDirectory checkpointDirectory() {
-        if (directory != null) {
-            return CheckpointDirectory.of(directory);
-        }
-        if (store != null) {
-            return CheckpointDirectory.on(store, lease);
-        }
-        return CheckpointDirectory.open(location, s3Options, lease);
-    }
-
-    /** Makes the source a resume restores from: the listener's own directory unless set. */
-    ResumeSource.Origin resumeFrom(CheckpointDirectory own) {
-        if (resumeFrom != null) {
-            Path source = resumeFrom;
-            return (trainer, seed, adapters, configuration) ->
-                    ResumeSource.restore(trainer, source, seed, adapters, configuration);
-        }
-        if (resumeLocation == null) {
-            return (trainer, seed, adapters, configuration) ->
-                    ResumeSource.restore(trainer, own, seed, adapters, configuration);
-        }
-        CheckpointDirectory.Located located = CheckpointDirectory.Located.of(resumeLocation);
-        S3StoreOptions options = s3Options;
-        Duration held = lease;
-        return (trainer, seed, adapters, configuration) ->
-                ResumeSource.restoreRemote(
-                        trainer,
-                        () -> CheckpointDirectory.open(located.root(), options, held),
-                        located.name(),
-                        seed,
-                        adapters,
-                        configuration);
     }
 
     long seed() {
