@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.mlodyssey.djl.checkpoint.listener.CheckpointListener;
+import org.mlodyssey.djl.checkpoint.storage.CheckpointStores;
 import org.mlodyssey.djl.checkpoint.training.CheckpointDirectory;
 import org.mlodyssey.djl.checkpoint.training.ConfigurationMismatchException;
 import org.mlodyssey.djl.checkpoint.training.LatestPointer;
@@ -33,8 +34,10 @@ final class ResumePolicy {
         Path dir = o.checkpointDirectory();
         switch (o.resume()) {
             case "never":
-                Optional<TrainingCheckpoint> existing =
-                        CheckpointDirectory.of(dir).findLatestValid();
+                Optional<TrainingCheckpoint> existing;
+                try (CheckpointDirectory checkpoints = CheckpointLocations.open(dir)) {
+                    existing = checkpoints.findLatestValid();
+                }
                 if (existing.isPresent()) {
                     throw new ResumeConflictException(
                             "--resume never, but --checkpoint-dir "
@@ -47,6 +50,9 @@ final class ResumePolicy {
             case "auto":
                 return null;
             default:
+                if (CheckpointStores.isRemote(o.resume())) {
+                    return null; // checked when the listener resumes
+                }
                 Path given = Path.of(o.resume());
                 boolean pointer =
                         Files.isRegularFile(given)

@@ -26,7 +26,8 @@ import java.util.Map;
 import org.mlodyssey.djl.checkpoint.format.WriteOptions;
 import org.mlodyssey.djl.checkpoint.listener.CheckpointListener;
 import org.mlodyssey.djl.checkpoint.listener.Monitor;
-import org.mlodyssey.djl.checkpoint.training.LatestPointer;
+import org.mlodyssey.djl.checkpoint.storage.CheckpointStores;
+import org.mlodyssey.djl.checkpoint.training.CheckpointDirectory;
 import org.mlodyssey.djl.checkpoint.training.ResumableTrainingLoop;
 import org.mlodyssey.djl.checkpoint.training.TrainingProgress;
 import org.mlodyssey.djl.datasets.CompactImageDataset;
@@ -184,7 +185,10 @@ public final class TrainClassifier {
                 testAccuracy = evaluate(trainer, test, o.batchSize()).accuracy();
             }
         }
-        Path latest = LatestPointer.read(o.checkpointDirectory().toAbsolutePath()).orElse(null);
+        Path latest;
+        try (CheckpointDirectory checkpoints = CheckpointLocations.open(o.checkpointDirectory())) {
+            latest = checkpoints.readLatest().orElse(null);
+        }
         return new Result(
                 o.dataset().cliName(),
                 o.model().cliName(),
@@ -215,8 +219,7 @@ public final class TrainClassifier {
     private static CheckpointListener checkpointListener(TrainingOptions o, int batchesPerEpoch)
             throws IOException {
         CheckpointListener.Builder lb =
-                CheckpointListener.builder()
-                        .setDirectory(o.checkpointDirectory())
+                CheckpointLocations.listener(o.checkpointDirectory())
                         .optEveryEpochs(o.everyEpochs())
                         .optEverySteps(o.everySteps())
                         .optEverySeconds(o.everySeconds())
@@ -236,6 +239,8 @@ public final class TrainClassifier {
         Path resumeFrom = ResumePolicy.source(o);
         if (resumeFrom != null) {
             lb.optResumeFrom(resumeFrom);
+        } else if (CheckpointStores.isRemote(o.resume())) {
+            lb.optResumeFrom(o.resume()); // a checkpoint or prefix in a bucket
         }
         configuration(o).forEach(lb::addConfiguration);
         lb.addMetadata(META_BATCHES_PER_EPOCH, Integer.toString(batchesPerEpoch));

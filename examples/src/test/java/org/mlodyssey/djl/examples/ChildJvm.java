@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -64,9 +65,26 @@ final class ChildJvm {
      * @throws IOException if it cannot start
      */
     static Process start(Path logDir, String label, List<String> command) throws IOException {
-        return new ProcessBuilder(command)
-                .redirectError(logDir.resolve(label + ".stderr.log").toFile())
-                .start();
+        return start(logDir, label, command, Map.of());
+    }
+
+    /**
+     * Starts a child with more environment variables, its standard error going to {@code
+     * <logDir>/<label>.stderr.log}.
+     *
+     * @param logDir where the log goes
+     * @param label names the child
+     * @param command its command line
+     * @param environment variables added to this process's environment
+     * @return the process
+     * @throws IOException if it cannot start
+     */
+    static Process start(
+            Path logDir, String label, List<String> command, Map<String, String> environment)
+            throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(environment);
+        return builder.redirectError(logDir.resolve(label + ".stderr.log").toFile()).start();
     }
 
     /**
@@ -81,7 +99,28 @@ final class ChildJvm {
      */
     static Cli.Outcome run(Path logDir, String label, long timeoutSeconds, List<String> command)
             throws Exception {
-        Process process = start(logDir, label, command);
+        return run(logDir, label, timeoutSeconds, command, Map.of());
+    }
+
+    /**
+     * Runs a child with more environment variables to its end.
+     *
+     * @param logDir where the log goes
+     * @param label names the child
+     * @param timeoutSeconds how long it may take
+     * @param command its command line
+     * @param environment variables added to this process's environment
+     * @return its exit status and standard output
+     * @throws Exception if it cannot run or times out
+     */
+    static Cli.Outcome run(
+            Path logDir,
+            String label,
+            long timeoutSeconds,
+            List<String> command,
+            Map<String, String> environment)
+            throws Exception {
+        Process process = start(logDir, label, command, environment);
         byte[] out = process.getInputStream().readAllBytes();
         if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             process.destroyForcibly();

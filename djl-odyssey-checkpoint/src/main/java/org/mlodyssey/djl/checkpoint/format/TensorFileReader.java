@@ -105,7 +105,19 @@ public final class TensorFileReader implements Closeable {
         }
     }
 
-    private static TensorFileReader open(
+    /**
+     * Opens a file through a channel that is already open, such as a view of an object in a bucket
+     * that supports positional reads only. The reader never maps such a channel when the caller
+     * uses {@link #readInto} and {@link #verify()}; closing the reader closes the channel.
+     *
+     * @param file names the file in error messages
+     * @param channel the open channel; read with positional reads
+     * @param verify whether to check the header checksum now and each tensor's checksum on read
+     * @param maxHeaderBytes the largest header accepted, checked before anything is allocated
+     * @return the reader
+     * @throws IOException if the file cannot be read or is malformed
+     */
+    public static TensorFileReader open(
             Path file, FileChannel channel, boolean verify, long maxHeaderBytes)
             throws IOException {
         long size = channel.size();
@@ -237,6 +249,23 @@ public final class TensorFileReader implements Closeable {
             }
             at += n;
         }
+    }
+
+    /**
+     * Returns one tensor of the file, read from it when its data are asked for ({@link
+     * Tensor#copyTo} reads with positional reads and checks the checksum).
+     *
+     * @param name the tensor's name
+     * @return the tensor, valid while this reader is open
+     * @throws CheckpointFormatException if the file has no such tensor
+     */
+    public Tensor tensor(String name) throws CheckpointFormatException {
+        TensorEntry entry = header.entry(name);
+        if (entry == null) {
+            throw new CheckpointFormatException(
+                    ErrorKind.MISSING_TENSOR, file, name, "no such tensor in the file");
+        }
+        return Tensor.lazy(this, entry);
     }
 
     /**
@@ -522,8 +551,15 @@ public final class TensorFileReader implements Closeable {
         if (length == 0) {
             return ByteBuffer.allocate(0).asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
         }
-        MappedByteBuffer mapped =
-                channel.map(FileChannel.MapMode.READ_ONLY, dataStart + dataOffset, length);
+        MappedByteBuffer mapped;
+        try {
+            mapped = channel.map(FileChannel.MapMode.READ_ONLY, dataStart + dataOffset, length);
+        } catch (UnsupportedOperationException e) {
+            // a channel that cannot be mapped (an object in a bucket): read into memory
+            ByteBuffer copy = ByteBuffer.allocateDirect(length);
+            readFully(channel, copy, dataStart + dataOffset, file, null);
+            return copy.flip().asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        }
         return mapped.order(ByteOrder.LITTLE_ENDIAN);
     }
 

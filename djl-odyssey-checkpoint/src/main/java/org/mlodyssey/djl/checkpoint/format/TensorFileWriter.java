@@ -144,6 +144,25 @@ public final class TensorFileWriter {
     }
 
     /**
+     * Writes an uncompressed named-tensor file (format version 1) from start to end into a
+     * sequential channel, such as an upload to a bucket: the header first, then each tensor's data,
+     * with no seek. The bytes are those {@link #write} puts into a file.
+     *
+     * @param channel where the bytes go
+     * @param tensors the tensors by name, in the order their data is laid out
+     * @param metadata the caller's metadata; must not use {@link FormatKeys#RESERVED} keys
+     * @return the number of bytes written
+     * @throws IOException if a tensor's data cannot be read or the channel fails
+     */
+    public static long writeTo(
+            WritableByteChannel channel, Map<String, Tensor> tensors, Map<String, String> metadata)
+            throws IOException {
+        TensorFileContent content = plainContent(tensors, metadata);
+        content.writeTo(channel);
+        return content.size();
+    }
+
+    /**
      * Lays out and encodes the header for tensors: offsets in the given order, checksums of each
      * tensor's data and of the header itself.
      *

@@ -114,7 +114,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
     }
 
     private final CheckpointDirectory directory;
-    private final Path resumeFrom;
+    private final ResumeSource.Origin resumeFrom;
     private final long seed;
     private final Map<String, String> configuration;
     private String resumedAt = "";
@@ -173,8 +173,8 @@ public final class CheckpointListener extends TrainingListenerAdapter
     private CheckpointListener(ListenerSettings settings) {
         this.trigger = settings.trigger();
         RetentionPolicy policy = settings.retention();
-        this.directory = CheckpointDirectory.of(settings.directory());
-        this.resumeFrom = settings.resumeFrom();
+        this.directory = settings.checkpointDirectory();
+        this.resumeFrom = settings.resumeFrom(directory);
         this.seed = settings.seed();
         this.configuration = settings.configuration();
         this.adapters = settings.adapters();
@@ -314,12 +314,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
         try {
             open();
             ResumeSource.Restored restored =
-                    ResumeSource.restore(
-                            trainer,
-                            resumeFrom == null ? directory.getRoot() : resumeFrom,
-                            seed,
-                            adapters,
-                            configuration);
+                    resumeFrom.restore(trainer, seed, adapters, configuration);
             progress = restored.progress();
             registry.forget(directory.moveAsideAfter(progress));
             Path from = restored.checkpoint().orElse(null);
@@ -676,6 +671,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
         } finally {
             freeForwardState();
             releaseLock();
+            directory.close();
         }
         if (failure != null) {
             throw failure;

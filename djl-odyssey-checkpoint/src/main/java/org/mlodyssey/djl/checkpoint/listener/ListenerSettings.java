@@ -18,12 +18,12 @@ import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoints;
 /**
  * The settings of a {@link CheckpointListener}, set through its {@link CheckpointListener.Builder},
  * their checks, and the parts of the listener they make: the trigger, the retention rules, the
- * writer and the saving. Nothing here touches a file.
+ * writer and the saving; where the checkpoints live and where a resume restores from are {@link
+ * StorageSettings}'. Nothing here touches a file.
  */
-abstract class ListenerSettings {
+abstract class ListenerSettings extends StorageSettings {
 
-    private Path directory;
-    private Path resumeFrom;
+    private WriteOptions writeOptions = WriteOptions.defaults();
     private int everyEpochs = 1;
     private long everySteps;
     private long everyNanos;
@@ -40,19 +40,8 @@ abstract class ListenerSettings {
     private long seed;
     private OptimizerStateAdapters adapters = OptimizerStateAdapters.builtIn();
     private Consumer<SavedCheckpoint> onSaved = saved -> {};
-    private CheckpointListener.CheckpointSaver saver = TrainingCheckpoints::save;
+    private CheckpointListener.CheckpointSaver saver;
     private LongSupplier clock = System::nanoTime;
-
-    /**
-     * Sets the directory of checkpoints (required); created, and locked, when the run starts.
-     *
-     * @param directory the directory
-     * @return this builder
-     */
-    public CheckpointListener.Builder setDirectory(Path directory) {
-        this.directory = Objects.requireNonNull(directory, "directory");
-        return self();
-    }
 
     /**
      * Saves at the end of every {@code n}-th epoch; 0 turns it off. Default 1.
@@ -274,10 +263,9 @@ abstract class ListenerSettings {
      * @return this builder
      */
     public CheckpointListener.Builder optWriteOptions(WriteOptions options) {
-        Objects.requireNonNull(options, "options");
-        return optSaver(
-                (root, snapshot, metadata) ->
-                        TrainingCheckpoints.save(root, snapshot, metadata, options));
+        this.writeOptions = Objects.requireNonNull(options, "options");
+        this.saver = null;
+        return self();
     }
 
     CheckpointListener.Builder optSaver(CheckpointListener.CheckpointSaver saver) {
@@ -290,23 +278,7 @@ abstract class ListenerSettings {
         return self();
     }
 
-    /**
-     * Resumes from this source instead of the listener's own directory: one checkpoint directory,
-     * another directory of checkpoints (its newest valid one) or a {@code latest} pointer file (the
-     * newest valid checkpoint of its directory). Default: the listener's directory.
-     *
-     * @param source where {@link CheckpointListener#resume} restores from
-     * @return this builder
-     */
-    public CheckpointListener.Builder optResumeFrom(Path source) {
-        this.resumeFrom = Objects.requireNonNull(source, "source");
-        return self();
-    }
-
     ListenerSettings() {}
-
-    /** Returns the builder, for chaining. */
-    abstract CheckpointListener.Builder self();
 
     /**
      * Checks the settings no part checks itself.
@@ -315,9 +287,7 @@ abstract class ListenerSettings {
      *     1
      */
     void validate() {
-        if (directory == null) {
-            throw new IllegalArgumentException("setDirectory is required");
-        }
+        validatePlace();
         if (maxWritesInFlight < 1) {
             throw new IllegalArgumentException(
                     "maxWritesInFlight must be at least 1, got " + maxWritesInFlight);
@@ -347,19 +317,13 @@ abstract class ListenerSettings {
                         failurePolicy,
                         "checkpoint-writer-" + dir.getRoot().getFileName()),
                 adapters,
-                saver,
+                saver != null
+                        ? saver
+                        : (root, snapshot, metadata) -> dir.save(snapshot, metadata, writeOptions),
                 async,
                 onSaved,
                 monitor,
                 Map.copyOf(metadata));
-    }
-
-    Path directory() {
-        return directory;
-    }
-
-    Path resumeFrom() {
-        return resumeFrom;
     }
 
     long seed() {

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.mlodyssey.djl.checkpoint.training.CheckpointDirectory;
 import org.mlodyssey.djl.checkpoint.training.ConfigurationMismatchException;
 import org.mlodyssey.djl.checkpoint.training.LatestPointer;
@@ -41,7 +42,58 @@ final class ResumeSource {
     record Restored(
             TrainingProgress progress, Optional<Path> checkpoint, Map<String, String> metadata) {}
 
+    /** A source a listener resumes from, with the settings of the resume. */
+    @FunctionalInterface
+    interface Origin {
+
+        /**
+         * Restores a trainer from this source.
+         *
+         * @param trainer the trainer, initialized
+         * @param seed the run seed of a new run
+         * @param adapters the optimizer state adapters
+         * @param configuration settings the checkpoint's metadata must not contradict
+         * @return what was restored
+         * @throws IOException if a directory cannot be listed or a file cannot be read
+         */
+        Restored restore(
+                Trainer trainer,
+                long seed,
+                OptimizerStateAdapters adapters,
+                Map<String, String> configuration)
+                throws IOException;
+    }
+
     private ResumeSource() {}
+
+    /**
+     * Restores from a checkpoint in a bucket ({@code s3://bucket/prefix/step-…}), or from the
+     * newest valid checkpoint of a bucket's prefix of checkpoints.
+     *
+     * @param trainer the trainer, initialized
+     * @param source the location, opened (and closed) here
+     * @param name the checkpoint's name, or {@code null} for the newest valid one
+     * @param seed the run seed of a new run
+     * @param adapters the optimizer state adapters
+     * @param configuration settings the checkpoint's metadata must not contradict
+     * @return what was restored
+     * @throws IOException if the bucket cannot be listed or an object cannot be read
+     */
+    static Restored restoreRemote(
+            Trainer trainer,
+            Supplier<CheckpointDirectory> source,
+            String name,
+            long seed,
+            OptimizerStateAdapters adapters,
+            Map<String, String> configuration)
+            throws IOException {
+        try (CheckpointDirectory directory = source.get()) {
+            if (name == null) {
+                return restoreNewest(trainer, directory, seed, false, adapters, configuration);
+            }
+            return restored(trainer, directory.open(name), adapters, configuration);
+        }
+    }
 
     /**
      * Restores a trainer from a source.
@@ -93,7 +145,41 @@ final class ResumeSource {
             OptimizerStateAdapters adapters,
             Map<String, String> configuration)
             throws IOException {
-        CheckpointDirectory directory = CheckpointDirectory.of(root);
+        return restoreNewest(
+                trainer, CheckpointDirectory.of(root), seed, pointerNamed, adapters, configuration);
+    }
+
+    /**
+     * Restores the newest valid checkpoint of a directory of checkpoints (local or in a bucket), or
+     * starts a new run when it has none.
+     *
+     * @param trainer the trainer, initialized
+     * @param directory the directory of checkpoints
+     * @param seed the run seed of a new run
+     * @param adapters the optimizer state adapters to choose from
+     * @param configuration the settings that must match the checkpoint's
+     * @return what was restored
+     * @throws IOException if the directory cannot be listed or a file cannot be read
+     */
+    static Restored restore(
+            Trainer trainer,
+            CheckpointDirectory directory,
+            long seed,
+            OptimizerStateAdapters adapters,
+            Map<String, String> configuration)
+            throws IOException {
+        return restoreNewest(trainer, directory, seed, false, adapters, configuration);
+    }
+
+    private static Restored restoreNewest(
+            Trainer trainer,
+            CheckpointDirectory directory,
+            long seed,
+            boolean pointerNamed,
+            OptimizerStateAdapters adapters,
+            Map<String, String> configuration)
+            throws IOException {
+        Path root = directory.getRoot();
         Optional<TrainingCheckpoint> newest = directory.findLatestValid();
         String found = newest.map(c -> c.getDirectory().getFileName().toString()).orElse(null);
         if (pointerNamed) {
@@ -114,7 +200,7 @@ final class ResumeSource {
             }
         }
         if (newest.isEmpty()) {
-            logger.info("No valid training checkpoint in {}: starting a new run", root);
+            logger.info("No valid training checkpoint in {}: starting a new run", directory);
             return new Restored(TrainingProgress.start(seed), Optional.empty(), Map.of());
         }
         return restored(trainer, newest.get(), adapters, configuration);

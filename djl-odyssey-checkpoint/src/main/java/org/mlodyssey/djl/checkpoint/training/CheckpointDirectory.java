@@ -4,24 +4,25 @@
  */
 package org.mlodyssey.djl.checkpoint.training;
 
+import java.io.Closeable;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
-import org.mlodyssey.djl.checkpoint.format.AtomicFiles;
+import org.mlodyssey.djl.checkpoint.format.WriteOptions;
+import org.mlodyssey.djl.checkpoint.storage.CheckpointStore;
+import org.mlodyssey.djl.checkpoint.storage.CheckpointStores;
+import org.mlodyssey.djl.checkpoint.storage.LocalCheckpointStore;
+import org.mlodyssey.djl.checkpoint.storage.s3.S3StoreOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,22 +32,36 @@ import org.slf4j.LoggerFactory;
  * latest} pointer ({@link LatestPointer}) and the writer's lock ({@code .lock}).
  *
  * <p>Creating one does no I/O. The layout of one checkpoint and its atomic commit are {@link
- * TrainingCheckpoints}'s.
+ * TrainingCheckpoints}'s. The checkpoints can also live in a bucket ({@link #open}, {@link #on}):
+ * then every operation goes through a {@code CheckpointStore}, a checkpoint is committed by its
+ * manifest written last, moving aside and deleting are deletions (manifest first), and the lock is
+ * a lease ({@link DirectoryLock}).
  */
-public final class CheckpointDirectory {
+public final class CheckpointDirectory implements Closeable {
 
     /** The lock file's name: {@code .lock}, held while a run writes into the directory. */
     public static final String LOCK_FILE = DirectoryLock.FILE_NAME;
 
     private static final Logger logger = LoggerFactory.getLogger(CheckpointDirectory.class);
 
-    private static final DateTimeFormatter STAMP =
-            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC);
+    /** How long a lease on a bucket lasts without renewal, unless set. */
+    public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
 
     private final Path root;
+    private final StoreCheckpoints remote;
+    private final Duration lease;
+    private final boolean ownsStore;
+
+    private CheckpointDirectory(
+            Path root, StoreCheckpoints remote, Duration lease, boolean ownsStore) {
+        this.root = root;
+        this.remote = remote;
+        this.lease = lease;
+        this.ownsStore = ownsStore;
+    }
 
     private CheckpointDirectory(Path root) {
-        this.root = root;
+        this(root, null, null, false);
     }
 
     /**
@@ -58,6 +73,134 @@ public final class CheckpointDirectory {
     public static CheckpointDirectory of(Path root) {
         return new CheckpointDirectory(
                 Objects.requireNonNull(root, "root").toAbsolutePath().normalize());
+    }
+
+    /**
+     * Names the checkpoints of a store. A {@link LocalCheckpointStore} gives the local directory of
+     * {@link #of}; any other store (a bucket) is committed without rename (see {@code
+     * docs/training-checkpoints.md}), and its root is named by the path {@code /s3:/bucket/prefix}
+     * in the {@link Path}-typed results. The store stays open: its owner closes it.
+     *
+     * @param store the store
+     * @param lease how long the run's lease on a bucket lasts without renewal: a killed run's lease
+     *     blocks the location this long
+     * @return the directory of checkpoints
+     */
+    public static CheckpointDirectory on(CheckpointStore store, Duration lease) {
+        return on(store, lease, false);
+    }
+
+    /**
+     * Opens the directory of checkpoints a location names: a local directory, or {@code
+     * s3://bucket/prefix} (see {@link CheckpointStores#open}). Closing the directory closes the
+     * store opened here.
+     *
+     * @param location a directory path or {@code s3://bucket/prefix}
+     * @param s3Options the options for a bucket, or {@code null} for the defaults (SDK chains,
+     *     {@code AWS_ENDPOINT_URL})
+     * @param lease how long the run's lease on a bucket lasts without renewal
+     * @return the directory of checkpoints
+     */
+    public static CheckpointDirectory open(
+            String location, S3StoreOptions s3Options, Duration lease) {
+        if (!CheckpointStores.isRemote(location)) {
+            return of(Path.of(location));
+        }
+        return on(CheckpointStores.open(location, s3Options), lease, true);
+    }
+
+    private static CheckpointDirectory on(CheckpointStore store, Duration lease, boolean owns) {
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(lease, "lease");
+        if (store instanceof LocalCheckpointStore local) {
+            return of(local.root());
+        }
+        Path root = Path.of("/" + store.location().replaceFirst("://", ":/"));
+        return new CheckpointDirectory(root, new StoreCheckpoints(store, root), lease, owns);
+    }
+
+    /**
+     * Tells whether the checkpoints are in a store without rename (a bucket).
+     *
+     * @return true for a bucket
+     */
+    public boolean isRemote() {
+        return remote != null;
+    }
+
+    /**
+     * Describes where a checkpoint of this directory is, for people: its path, or its {@code s3://}
+     * prefix.
+     *
+     * @param checkpoint a checkpoint of this directory
+     * @return the location
+     */
+    public String locationOf(Path checkpoint) {
+        return remote == null
+                ? checkpoint.toString()
+                : remote.store().locationOf(checkpoint.getFileName() + "/");
+    }
+
+    /**
+     * Lists the checkpoints that were begun and never committed: in a bucket, the checkpoint
+     * prefixes without a manifest (an upload interrupted, or in progress); in a directory, the
+     * checkpoint-named directories without a manifest. None is ever loaded; a save deletes them.
+     *
+     * @return their paths, sorted
+     * @throws IOException if the directory cannot be listed
+     */
+    public List<Path> listIncomplete() throws IOException {
+        if (remote == null) {
+            return LocalCheckpoints.incomplete(root);
+        }
+        List<Path> found = new ArrayList<>();
+        for (String name : remote.incomplete()) {
+            found.add(root.resolve(name));
+        }
+        return found;
+    }
+
+    /** Closes the store this directory opened ({@link #open}); otherwise does nothing. */
+    @Override
+    public void close() {
+        if (ownsStore) {
+            try {
+                remote.store().close();
+            } catch (IOException e) {
+                logger.warn("Could not close {}: {}", remote.store().location(), e.toString());
+            }
+        }
+    }
+
+    /**
+     * A location split into a directory of checkpoints and, when it names one checkpoint, its name:
+     * {@code s3://b/runs/step-…} is {@code s3://b/runs} and {@code step-…}; {@code s3://b/runs} is
+     * itself and no name.
+     *
+     * @param root the directory of checkpoints
+     * @param name the checkpoint's name, or {@code null}
+     */
+    public record Located(String root, String name) {
+
+        /**
+         * Splits a location.
+         *
+         * @param location a directory path, {@code s3://bucket/prefix} or either followed by a
+         *     checkpoint's name
+         * @return the directory and the name
+         */
+        public static Located of(String location) {
+            String trimmed =
+                    location.endsWith("/")
+                            ? location.substring(0, location.length() - 1)
+                            : location;
+            int slash = trimmed.lastIndexOf('/');
+            String last = trimmed.substring(slash + 1);
+            if (slash > 0 && TrainingCheckpoints.isCheckpointName(last)) {
+                return new Located(trimmed.substring(0, slash), last);
+            }
+            return new Located(trimmed, null);
+        }
     }
 
     /**
@@ -108,6 +251,13 @@ public final class CheckpointDirectory {
      * @return true if it exists
      */
     public boolean exists(Path checkpoint) {
+        if (remote != null) {
+            try {
+                return remote.exists(checkpoint.getFileName().toString());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
         return Files.isDirectory(checkpoint, LinkOption.NOFOLLOW_LINKS);
     }
 
@@ -120,7 +270,25 @@ public final class CheckpointDirectory {
      * @throws IOException if the lock file cannot be created or written
      */
     public DirectoryLock lock() throws IOException {
+        if (remote != null) {
+            return DirectoryLock.acquire(remote.store(), root, lease);
+        }
         return DirectoryLock.acquire(root);
+    }
+
+    /**
+     * Opens one checkpoint of this directory by name, verifying it.
+     *
+     * @param name the checkpoint's name, such as {@code step-…-epoch-…-batch-…}
+     * @return the verified checkpoint
+     * @throws IllegalArgumentException if the name is not a checkpoint's name
+     * @throws InvalidTrainingCheckpointException if it must not be loaded, saying why
+     */
+    public TrainingCheckpoint open(String name) throws InvalidTrainingCheckpointException {
+        if (!TrainingCheckpoints.isCheckpointName(name)) {
+            throw new IllegalArgumentException(name + " is not a training checkpoint's name");
+        }
+        return remote != null ? remote.open(name) : TrainingCheckpoint.open(root.resolve(name));
     }
 
     /**
@@ -130,6 +298,10 @@ public final class CheckpointDirectory {
      * @throws IOException if the directory cannot be listed
      */
     public Optional<TrainingCheckpoint> findLatestValid() throws IOException {
+        if (remote != null) {
+            return remote.findLatestValid(
+                    e -> logger.warn("Skipping training checkpoint: {}", e.getMessage()));
+        }
         return TrainingCheckpoints.findLatestValid(root);
     }
 
@@ -142,6 +314,9 @@ public final class CheckpointDirectory {
      */
     public Optional<TrainingCheckpoint> findLatestValid(
             Consumer<InvalidTrainingCheckpointException> onSkipped) throws IOException {
+        if (remote != null) {
+            return remote.findLatestValid(onSkipped);
+        }
         return TrainingCheckpoints.findLatestValid(root, onSkipped);
     }
 
@@ -154,7 +329,27 @@ public final class CheckpointDirectory {
      * @throws IOException if nothing could be committed
      */
     public Path save(TrainingSnapshot snapshot, Map<String, String> metadata) throws IOException {
-        return TrainingCheckpoints.save(root, snapshot, metadata);
+        return save(snapshot, metadata, WriteOptions.defaults());
+    }
+
+    /**
+     * Saves a snapshot as a checkpoint with options for its tensor files: in a directory, committed
+     * atomically ({@link TrainingCheckpoints#save(Path, TrainingSnapshot, Map, WriteOptions)}); in
+     * a bucket, every file under its final key and the manifest last, uncompressed.
+     *
+     * @param snapshot the snapshot
+     * @param metadata user metadata for the manifest
+     * @param options how the tensor files are written
+     * @return the committed checkpoint directory
+     * @throws UnsupportedOperationException for compression on a bucket
+     * @throws IOException if nothing could be committed
+     */
+    public Path save(TrainingSnapshot snapshot, Map<String, String> metadata, WriteOptions options)
+            throws IOException {
+        if (remote != null) {
+            return remote.save(snapshot, metadata, options);
+        }
+        return TrainingCheckpoints.save(root, snapshot, metadata, options);
     }
 
     /**
@@ -168,6 +363,10 @@ public final class CheckpointDirectory {
         if (!contains(checkpoint)) {
             throw new IllegalArgumentException(checkpoint + " is not a checkpoint of " + root);
         }
+        if (remote != null) {
+            remote.delete(checkpoint.getFileName().toString());
+            return;
+        }
         TrainingCheckpoints.delete(checkpoint);
     }
 
@@ -179,30 +378,7 @@ public final class CheckpointDirectory {
      * @throws IOException if the directory cannot be listed
      */
     public List<Listed> list() throws IOException {
-        List<Listed> found = new ArrayList<>();
-        if (!Files.isDirectory(root)) {
-            return found;
-        }
-        for (Path dir : checkpointDirectories()) {
-            Path manifestFile = dir.resolve(TrainingCheckpointManifest.FILE_NAME);
-            if (!Files.isRegularFile(manifestFile)) {
-                continue;
-            }
-            TrainingCheckpointManifest manifest;
-            try {
-                manifest =
-                        TrainingCheckpointManifest.parse(
-                                dir, Files.readString(manifestFile, StandardCharsets.UTF_8));
-            } catch (InvalidTrainingCheckpointException e) {
-                logger.warn("Ignoring {}: {}", dir, e.getMessage());
-                continue;
-            }
-            if (TrainingCheckpoints.directoryName(positionOf(manifest))
-                    .equals(dir.getFileName().toString())) {
-                found.add(new Listed(dir, manifest));
-            }
-        }
-        return found;
+        return remote != null ? remote.list() : LocalCheckpoints.list(root);
     }
 
     /**
@@ -217,21 +393,6 @@ public final class CheckpointDirectory {
             throw new CheckpointDirectoryNotEmptyException(
                     root, found.get(found.size() - 1).directory());
         }
-    }
-
-    /** The checkpoint-named subdirectories, sorted by name (that is, by position). */
-    private List<Path> checkpointDirectories() throws IOException {
-        List<Path> dirs = new ArrayList<>();
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(root)) {
-            for (Path dir : stream) {
-                if (TrainingCheckpoints.isCheckpointName(dir.getFileName().toString())
-                        && Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-                    dirs.add(dir);
-                }
-            }
-        }
-        Collections.sort(dirs);
-        return dirs;
     }
 
     /**
@@ -255,33 +416,10 @@ public final class CheckpointDirectory {
      * @throws IOException if one cannot be moved
      */
     public List<Path> moveAsideAfter(TrainingProgress position) throws IOException {
-        List<Path> later = new ArrayList<>();
-        if (!Files.isDirectory(root)) {
-            return later;
-        }
         String name = TrainingCheckpoints.directoryName(position);
-        for (Path dir : checkpointDirectories()) {
-            if (dir.getFileName().toString().compareTo(name) > 0) {
-                later.add(dir);
-            }
-        }
-        if (later.isEmpty()) {
-            return later;
-        }
-        String stamp = STAMP.format(Instant.now());
-        for (Path dir : later) {
-            Path aside = root.resolve("." + dir.getFileName() + ".abandoned-" + stamp);
-            Files.move(dir, aside, StandardCopyOption.ATOMIC_MOVE);
-            logger.warn(
-                    "Moved checkpoint {} aside to {}: it lies after {}, where the run resumes"
-                            + " (not valid, or on an abandoned timeline); training saves that"
-                            + " position again",
-                    dir,
-                    aside.getFileName(),
-                    name);
-        }
-        AtomicFiles.fsyncDirectory(root);
-        return later;
+        return remote != null
+                ? remote.deleteAfter(name)
+                : LocalCheckpoints.moveAsideAfter(root, name);
     }
 
     /**
@@ -291,6 +429,9 @@ public final class CheckpointDirectory {
      * @throws IOException if it cannot be read or names no plain directory name
      */
     public Optional<Path> readLatest() throws IOException {
+        if (remote != null) {
+            return LatestPointer.read(remote.store()).map(root::resolve);
+        }
         return LatestPointer.read(root);
     }
 
@@ -314,7 +455,11 @@ public final class CheckpointDirectory {
         }
         String name = checkpoint.getFileName().toString();
         if (named.isEmpty() || !named.get().getFileName().toString().equals(name)) {
-            LatestPointer.write(root, root.resolve(name));
+            if (remote != null) {
+                LatestPointer.write(remote.store(), name);
+            } else {
+                LatestPointer.write(root, root.resolve(name));
+            }
         }
     }
 
@@ -326,20 +471,18 @@ public final class CheckpointDirectory {
      * @throws IOException if the manifest cannot be read
      */
     public long sizeOf(Path checkpoint) throws IOException {
-        String json =
+        if (remote != null) {
+            return remote.sizeOf(checkpoint.getFileName().toString());
+        }
+        return TrainingCheckpointManifest.totalBytes(
+                checkpoint,
                 Files.readString(
                         checkpoint.resolve(TrainingCheckpointManifest.FILE_NAME),
-                        StandardCharsets.UTF_8);
-        long total = json.getBytes(StandardCharsets.UTF_8).length;
-        for (TrainingCheckpointManifest.FileEntry file :
-                TrainingCheckpointManifest.parse(checkpoint, json).files().values()) {
-            total += file.size();
-        }
-        return total;
+                        StandardCharsets.UTF_8));
     }
 
     @Override
     public String toString() {
-        return root.toString();
+        return remote == null ? root.toString() : remote.store().location();
     }
 }

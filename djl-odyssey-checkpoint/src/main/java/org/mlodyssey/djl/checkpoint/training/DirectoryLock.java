@@ -13,9 +13,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.mlodyssey.djl.checkpoint.storage.CheckpointStore;
+import org.mlodyssey.djl.checkpoint.storage.StoreLease;
+import org.mlodyssey.djl.checkpoint.storage.StoreLockedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,11 +31,18 @@ import org.slf4j.LoggerFactory;
  * left by a killed run is free: the next run takes it over and logs a warning naming the process
  * the file still names. Within one process, a second lock of the same directory (another listener)
  * is refused as well.
+ *
+ * <p>A store without file locks (a bucket) is locked with a {@link StoreLease} instead: an object
+ * {@code .lock} naming the holder and an expiry, renewed in the background; a killed run's lease
+ * blocks the location until it expires.
  */
 public final class DirectoryLock implements AutoCloseable {
 
     /** The lock file's name in the directory of checkpoints. */
     static final String FILE_NAME = ".lock";
+
+    /** The longest wait before a new lease is read back. */
+    private static final Duration SETTLE = Duration.ofSeconds(1);
 
     private static final Logger logger = LoggerFactory.getLogger(DirectoryLock.class);
 
@@ -41,12 +52,47 @@ public final class DirectoryLock implements AutoCloseable {
     private final Path root;
     private final FileChannel channel;
     private final FileLock lock;
+    private final StoreLease lease;
     private boolean released;
 
-    private DirectoryLock(Path root, FileChannel channel, FileLock lock) {
+    private DirectoryLock(Path root, FileChannel channel, FileLock lock, StoreLease lease) {
         this.root = root;
         this.channel = channel;
         this.lock = lock;
+        this.lease = lease;
+    }
+
+    /**
+     * Locks a store of checkpoints that cannot lock a file (a bucket) with a {@link StoreLease} on
+     * the object {@code .lock}, renewed in the background while the run lives.
+     *
+     * @param store the store
+     * @param root names the store in messages and identifies it within this process
+     * @param duration how long the lease lasts without renewal: a killed run's lease blocks the
+     *     next run this long
+     * @return the lock; close it to release
+     * @throws CheckpointDirectoryLockedException if another run holds the lease
+     * @throws IOException if the store fails
+     */
+    static DirectoryLock acquire(CheckpointStore store, Path root, Duration duration)
+            throws IOException {
+        long pid = ProcessHandle.current().pid();
+        if (!HELD.add(root)) {
+            throw new CheckpointDirectoryLockedException(
+                    root, "another checkpoint listener of this process, pid " + pid);
+        }
+        try {
+            Duration settle =
+                    duration.dividedBy(20).compareTo(SETTLE) < 0 ? duration.dividedBy(20) : SETTLE;
+            return new DirectoryLock(
+                    root, null, null, StoreLease.acquire(store, FILE_NAME, duration, settle));
+        } catch (StoreLockedException e) {
+            HELD.remove(root);
+            throw new CheckpointDirectoryLockedException(root, e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            HELD.remove(root);
+            throw e;
+        }
     }
 
     /**
@@ -91,7 +137,7 @@ public final class DirectoryLock implements AutoCloseable {
             channel.truncate(0);
             channel.write(ByteBuffer.wrap(me), 0);
             channel.force(true);
-            return new DirectoryLock(root, channel, lock);
+            return new DirectoryLock(root, channel, lock, null);
         } catch (IOException | RuntimeException e) {
             HELD.remove(root);
             if (channel != null) {
@@ -130,6 +176,16 @@ public final class DirectoryLock implements AutoCloseable {
             return;
         }
         released = true;
+        if (lease != null) {
+            try {
+                lease.close();
+            } catch (IOException e) {
+                logger.warn("Could not release the lease of {} cleanly: {}", root, e.toString());
+            } finally {
+                HELD.remove(root);
+            }
+            return;
+        }
         try {
             channel.truncate(0);
             lock.release();

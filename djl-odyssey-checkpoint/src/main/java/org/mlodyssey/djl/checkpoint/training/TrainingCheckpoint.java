@@ -15,8 +15,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.zip.CRC32C;
-import org.mlodyssey.djl.checkpoint.ndarray.NDArrayCheckpoints;
 import org.mlodyssey.djl.checkpoint.training.InvalidTrainingCheckpointException.Reason;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpointManifest.FileEntry;
 import org.mlodyssey.djl.io.BoundedFiles;
@@ -47,12 +47,17 @@ public final class TrainingCheckpoint {
             List.of(PARAMETERS_FILE, OPTIMIZER_FILE, TrainingStateJson.FILE_NAME);
 
     private final Path directory;
+    private final CheckpointFiles files;
     private final TrainingCheckpointManifest manifest;
     private final TrainingStateJson.Content state;
 
     private TrainingCheckpoint(
-            Path directory, TrainingCheckpointManifest manifest, TrainingStateJson.Content state) {
+            Path directory,
+            CheckpointFiles files,
+            TrainingCheckpointManifest manifest,
+            TrainingStateJson.Content state) {
         this.directory = directory;
+        this.files = files;
         this.manifest = manifest;
         this.state = state;
     }
@@ -69,7 +74,21 @@ public final class TrainingCheckpoint {
      */
     public static TrainingCheckpoint open(Path directory)
             throws InvalidTrainingCheckpointException {
-        TrainingCheckpointManifest manifest = readManifest(directory);
+        return open(directory, new CheckpointFiles.Local(directory));
+    }
+
+    /**
+     * Opens a checkpoint whose files are read through {@code files}, verifying it as {@link
+     * #open(Path)} does.
+     *
+     * @param directory names the checkpoint in messages and {@link #getDirectory()}
+     * @param files where its files are
+     * @return the verified checkpoint
+     * @throws InvalidTrainingCheckpointException if the checkpoint must not be loaded, saying why
+     */
+    static TrainingCheckpoint open(Path directory, CheckpointFiles files)
+            throws InvalidTrainingCheckpointException {
+        TrainingCheckpointManifest manifest = readManifest(directory, files);
         for (String required : REQUIRED_FILES) {
             if (!manifest.files().containsKey(required)) {
                 throw new InvalidTrainingCheckpointException(
@@ -80,9 +99,9 @@ public final class TrainingCheckpoint {
             }
         }
         for (Map.Entry<String, FileEntry> entry : manifest.files().entrySet()) {
-            verifyFile(directory, entry.getKey(), entry.getValue());
+            verifyFile(directory, files, entry.getKey(), entry.getValue());
         }
-        TrainingStateJson.Content state = readTrainerState(directory);
+        TrainingStateJson.Content state = readTrainerState(directory, files);
         TrainingProgress p = state.progress();
         if (p.globalStep() != manifest.globalStep()
                 || p.epoch() != manifest.epoch()
@@ -105,7 +124,7 @@ public final class TrainingCheckpoint {
                             + manifest.batchInEpoch()
                             + ")");
         }
-        return new TrainingCheckpoint(directory, manifest, state);
+        return new TrainingCheckpoint(directory, files, manifest, state);
     }
 
     /**
@@ -122,10 +141,16 @@ public final class TrainingCheckpoint {
      */
     public static TrainingCheckpointManifest readManifest(Path directory)
             throws InvalidTrainingCheckpointException {
+        return readManifest(directory, new CheckpointFiles.Local(directory));
+    }
+
+    static TrainingCheckpointManifest readManifest(Path directory, CheckpointFiles files)
+            throws InvalidTrainingCheckpointException {
         String name = TrainingCheckpointManifest.FILE_NAME;
         String json =
                 readText(
                         directory,
+                        files,
                         name,
                         Reason.MALFORMED_MANIFEST,
                         Reason.MISSING_MANIFEST,
@@ -143,9 +168,15 @@ public final class TrainingCheckpoint {
      */
     static TrainingStateJson.Content readTrainerState(Path directory)
             throws InvalidTrainingCheckpointException {
+        return readTrainerState(directory, new CheckpointFiles.Local(directory));
+    }
+
+    private static TrainingStateJson.Content readTrainerState(Path directory, CheckpointFiles files)
+            throws InvalidTrainingCheckpointException {
         String json =
                 readText(
                         directory,
+                        files,
                         TrainingStateJson.FILE_NAME,
                         Reason.MALFORMED_TRAINER_STATE,
                         Reason.MISSING_FILE,
@@ -158,10 +189,15 @@ public final class TrainingCheckpoint {
      * fail into the reason a caller acts on.
      */
     private static String readText(
-            Path directory, String name, Reason malformed, Reason missing, String missingDetail)
+            Path directory,
+            CheckpointFiles files,
+            String name,
+            Reason malformed,
+            Reason missing,
+            String missingDetail)
             throws InvalidTrainingCheckpointException {
         try {
-            return BoundedFiles.readUtf8(directory.resolve(name), MAX_MANIFEST_BYTES);
+            return files.readText(name, MAX_MANIFEST_BYTES);
         } catch (NoSuchFileException e) {
             throw new InvalidTrainingCheckpointException(
                     missing, directory, name, missingDetail, e);
@@ -217,18 +253,23 @@ public final class TrainingCheckpoint {
         return new FileEntry(size, (int) crc.getValue());
     }
 
-    private static void verifyFile(Path directory, String name, FileEntry expected)
+    private static void verifyFile(
+            Path directory, CheckpointFiles files, String name, FileEntry expected)
             throws InvalidTrainingCheckpointException {
-        Path file = directory.resolve(name);
-        if (!Files.isRegularFile(file)) {
+        OptionalLong found;
+        try {
+            found = files.size(name);
+        } catch (IOException e) {
+            throw unreadable(directory, name, e);
+        }
+        if (found.isEmpty()) {
             throw new InvalidTrainingCheckpointException(
                     Reason.MISSING_FILE, directory, name, "listed in the manifest but absent");
         }
-        long size;
+        long size = found.getAsLong();
         FileEntry actual;
         try {
-            size = Files.size(file);
-            actual = size == expected.size() ? describe(file) : null;
+            actual = size == expected.size() ? new FileEntry(size, files.crc32c(name)) : null;
         } catch (IOException e) {
             throw unreadable(directory, name, e);
         }
@@ -287,12 +328,8 @@ public final class TrainingCheckpoint {
         NDManager parameterManager = NDManager.newBaseManager(Device.cpu());
         NDManager optimizerManager = NDManager.newBaseManager(Device.cpu());
         try {
-            Map<String, NDArray> parameters =
-                    NDArrayCheckpoints.load(
-                            directory.resolve(PARAMETERS_FILE), parameterManager, Device.cpu());
-            Map<String, NDArray> optimizerTensors =
-                    NDArrayCheckpoints.load(
-                            directory.resolve(OPTIMIZER_FILE), optimizerManager, Device.cpu());
+            Map<String, NDArray> parameters = files.load(PARAMETERS_FILE, parameterManager);
+            Map<String, NDArray> optimizerTensors = files.load(OPTIMIZER_FILE, optimizerManager);
             OptimizerState optimizerState =
                     new OptimizerState(
                             state.optimizerClass(),

@@ -4,6 +4,7 @@
  */
 package org.mlodyssey.djl.checkpoint.training;
 
+import ai.djl.engine.Engine;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
@@ -328,5 +329,46 @@ public record TrainingCheckpointManifest(
             }
             return (int) value;
         }
+    }
+
+    /**
+     * Returns the bytes of a checkpoint: its manifest and the files it records.
+     *
+     * @param checkpoint the checkpoint, for messages
+     * @param manifestJson its manifest
+     * @return the size in bytes
+     * @throws InvalidTrainingCheckpointException if the manifest is malformed
+     */
+    static long totalBytes(Path checkpoint, String manifestJson)
+            throws InvalidTrainingCheckpointException {
+        long total = manifestJson.getBytes(StandardCharsets.UTF_8).length;
+        for (FileEntry file : parse(checkpoint, manifestJson).files().values()) {
+            total += file.size();
+        }
+        return total;
+    }
+
+    /**
+     * Makes the manifest of a checkpoint saved now, with this engine's names and versions.
+     *
+     * @param progress the checkpoint's position
+     * @param metadata user metadata
+     * @param files the size and CRC32C of each file, by name
+     * @return the manifest
+     */
+    static TrainingCheckpointManifest forSave(
+            TrainingProgress progress, Map<String, String> metadata, Map<String, FileEntry> files) {
+        Engine engine = Engine.getInstance();
+        return new TrainingCheckpointManifest(
+                FORMAT_VERSION,
+                progress.globalStep(),
+                progress.epoch(),
+                progress.batchInEpoch(),
+                Instant.now(),
+                Engine.getDjlVersion(),
+                engine.getEngineName(),
+                engine.getVersion(),
+                metadata,
+                files);
     }
 }

@@ -4,7 +4,6 @@
  */
 package org.mlodyssey.djl.checkpoint.training;
 
-import ai.djl.engine.Engine;
 import ai.djl.training.Trainer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -176,19 +175,8 @@ public final class TrainingCheckpoints {
             for (String file : TrainingCheckpoint.REQUIRED_FILES) {
                 files.put(file, TrainingCheckpoint.describe(temp.resolve(file)));
             }
-            Engine engine = Engine.getInstance();
             TrainingCheckpointManifest manifest =
-                    new TrainingCheckpointManifest(
-                            TrainingCheckpointManifest.FORMAT_VERSION,
-                            progress.globalStep(),
-                            progress.epoch(),
-                            progress.batchInEpoch(),
-                            Instant.now(),
-                            Engine.getDjlVersion(),
-                            engine.getEngineName(),
-                            engine.getVersion(),
-                            metadata,
-                            files);
+                    TrainingCheckpointManifest.forSave(progress, metadata, files);
             byte[] manifestBytes = manifest.toJson().getBytes(StandardCharsets.UTF_8);
             AtomicFiles.write(
                     temp.resolve(TrainingCheckpointManifest.FILE_NAME),

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.mlodyssey.djl.checkpoint.format.Checkpoint;
 import org.mlodyssey.djl.checkpoint.format.Integrity;
+import org.mlodyssey.djl.examples.CheckpointLocations;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -50,6 +51,9 @@ public final class VerifyCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (CheckpointLocations.isRemote(path)) {
+            return BucketVerification.run(path, out, err);
+        }
         if (!Files.exists(path)) {
             err.println("odyssey verify: no such file or directory: " + path);
             err.flush();

@@ -26,10 +26,10 @@ import java.util.function.Predicate;
  * answers chosen requests with a fault instead of (or in the middle of) the server's answer. Each
  * request is relayed over a fresh connection to the server; the client may keep its connection.
  */
-final class FaultInjectingProxy implements AutoCloseable {
+public final class FaultInjectingProxy implements AutoCloseable {
 
     /** What happens to a matched request. */
-    enum Fault {
+    public enum Fault {
         /** Answered {@code 503 Slow Down} without reaching the server. */
         SERVICE_UNAVAILABLE,
         /** Answered {@code 500 Internal Error} without reaching the server. */
@@ -69,12 +69,12 @@ final class FaultInjectingProxy implements AutoCloseable {
      * @return the running proxy
      * @throws IOException if no port can be bound
      */
-    static FaultInjectingProxy start(int upstreamPort) throws IOException {
+    public static FaultInjectingProxy start(int upstreamPort) throws IOException {
         return new FaultInjectingProxy(upstreamPort);
     }
 
     /** The endpoint clients use. */
-    URI endpoint() {
+    public URI endpoint() {
         return URI.create("http://127.0.0.1:" + server.getLocalPort());
     }
 
@@ -86,17 +86,17 @@ final class FaultInjectingProxy implements AutoCloseable {
      * @param fault the fault
      * @param times how many requests get it
      */
-    void inject(Predicate<String> requestLine, Fault fault, int times) {
+    public void inject(Predicate<String> requestLine, Fault fault, int times) {
         rules.add(new Rule(requestLine, fault, new AtomicInteger(times)));
     }
 
     /** The number of faults applied so far. */
-    int faultsInjected() {
+    public int faultsInjected() {
         return injected.get();
     }
 
     /** The request lines seen so far. */
-    List<String> requests() {
+    public List<String> requests() {
         return new ArrayList<>(requests);
     }
 

@@ -1,0 +1,293 @@
+/*
+ * Copyright 2026 The djl-odyssey authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package org.mlodyssey.djl.checkpoint.training;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import org.mlodyssey.djl.checkpoint.format.WriteOptions;
+import org.mlodyssey.djl.checkpoint.ndarray.StoredNDArrays;
+import org.mlodyssey.djl.checkpoint.storage.CheckpointStore;
+import org.mlodyssey.djl.checkpoint.storage.StoredObject;
+import org.mlodyssey.djl.checkpoint.storage.WrittenObject;
+import org.mlodyssey.djl.checkpoint.training.InvalidTrainingCheckpointException.Reason;
+import org.mlodyssey.djl.checkpoint.training.TrainingCheckpointManifest.FileEntry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The training checkpoints of a store without rename (a bucket): each checkpoint is the prefix
+ * {@code <name>/}; its files are written under their final keys and the manifest last, whose
+ * appearance commits the checkpoint. A prefix without a manifest is incomplete: never loaded,
+ * listed or counted, and deleted by the next save. Deleting a checkpoint deletes its manifest
+ * first, so that it stops being a checkpoint before its files go.
+ *
+ * <p>{@link CheckpointDirectory} delegates here for a store; the layout of one checkpoint is the
+ * same as in a local directory.
+ */
+final class StoreCheckpoints {
+
+    private static final Logger logger = LoggerFactory.getLogger(StoreCheckpoints.class);
+
+    private final CheckpointStore store;
+    private final Path root;
+
+    /**
+     * Names the checkpoints of a store.
+     *
+     * @param store the store
+     * @param root the path standing for the store's root in {@link Path}-typed results
+     */
+    StoreCheckpoints(CheckpointStore store, Path root) {
+        this.store = store;
+        this.root = root;
+    }
+
+    CheckpointStore store() {
+        return store;
+    }
+
+    /** The checkpoint-named prefixes, sorted by name, each with whether it holds a manifest. */
+    TreeMap<String, Boolean> scan() throws IOException {
+        TreeMap<String, Boolean> found = new TreeMap<>();
+        for (StoredObject object : store.list("")) {
+            String key = object.key();
+            int slash = key.indexOf('/');
+            if (slash < 0 || !TrainingCheckpoints.isCheckpointName(key.substring(0, slash))) {
+                continue;
+            }
+            String name = key.substring(0, slash);
+            boolean manifest =
+                    key.substring(slash + 1).equals(TrainingCheckpointManifest.FILE_NAME);
+            found.merge(name, manifest, Boolean::logicalOr);
+        }
+        return found;
+    }
+
+    /**
+     * Names the checkpoints of the store that have no manifest (incomplete: an upload interrupted
+     * or in progress).
+     *
+     * @return their names, sorted
+     * @throws IOException if the store cannot be listed
+     */
+    List<String> incomplete() throws IOException {
+        List<String> names = new ArrayList<>();
+        scan().forEach(
+                        (name, committed) -> {
+                            if (!committed) {
+                                names.add(name);
+                            }
+                        });
+        return names;
+    }
+
+    boolean exists(String name) throws IOException {
+        return store.stat(name + "/" + TrainingCheckpointManifest.FILE_NAME).isPresent();
+    }
+
+    TrainingCheckpoint open(String name) throws InvalidTrainingCheckpointException {
+        Path label = root.resolve(name);
+        TrainingCheckpoint checkpoint =
+                TrainingCheckpoint.open(label, new StoredCheckpointFiles(store, name));
+        String expected = TrainingCheckpoints.directoryName(checkpoint.getProgress());
+        if (!expected.equals(name)) {
+            throw new InvalidTrainingCheckpointException(
+                    Reason.MALFORMED_MANIFEST,
+                    label,
+                    TrainingCheckpointManifest.FILE_NAME,
+                    "records " + expected + ", not the checkpoint's position");
+        }
+        return checkpoint;
+    }
+
+    Optional<TrainingCheckpoint> findLatestValid(
+            Consumer<InvalidTrainingCheckpointException> onSkipped) throws IOException {
+        for (Map.Entry<String, Boolean> entry : scan().descendingMap().entrySet()) {
+            if (!entry.getValue()) {
+                onSkipped.accept(
+                        new InvalidTrainingCheckpointException(
+                                Reason.MISSING_MANIFEST,
+                                root.resolve(entry.getKey()),
+                                TrainingCheckpointManifest.FILE_NAME,
+                                "incomplete: no manifest, the upload was interrupted or is in"
+                                        + " progress"));
+                continue;
+            }
+            try {
+                return Optional.of(open(entry.getKey()));
+            } catch (InvalidTrainingCheckpointException e) {
+                onSkipped.accept(e);
+            }
+        }
+        return Optional.empty();
+    }
+
+    List<CheckpointDirectory.Listed> list() throws IOException {
+        List<CheckpointDirectory.Listed> found = new ArrayList<>();
+        for (Map.Entry<String, Boolean> entry : scan().entrySet()) {
+            if (!entry.getValue()) {
+                continue;
+            }
+            String name = entry.getKey();
+            Path label = root.resolve(name);
+            TrainingCheckpointManifest manifest;
+            try {
+                manifest =
+                        TrainingCheckpoint.readManifest(
+                                label, new StoredCheckpointFiles(store, name));
+            } catch (InvalidTrainingCheckpointException e) {
+                logger.warn("Ignoring {}: {}", label, e.getMessage());
+                continue;
+            }
+            if (TrainingCheckpoints.directoryName(CheckpointDirectory.positionOf(manifest))
+                    .equals(name)) {
+                found.add(new CheckpointDirectory.Listed(label, manifest));
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Saves a snapshot: every file under its final key, the manifest last.
+     *
+     * @throws FileAlreadyExistsException if a valid checkpoint of the position exists
+     * @throws IOException if a file cannot be written; no manifest is then written and what was
+     *     written of the checkpoint is deleted
+     */
+    Path save(TrainingSnapshot snapshot, Map<String, String> metadata, WriteOptions options)
+            throws IOException {
+        if (options.compression().enabled()) {
+            throw new UnsupportedOperationException(
+                    "Compressed checkpoints are written with a seek back to their header; "
+                            + store.location()
+                            + " takes uncompressed checkpoints only");
+        }
+        TrainingProgress progress = snapshot.getProgress();
+        String name = TrainingCheckpoints.directoryName(progress);
+        deleteIncomplete();
+        if (exists(name)) {
+            try {
+                open(name);
+                throw new FileAlreadyExistsException(
+                        store.locationOf(name), null, "a valid checkpoint of this position exists");
+            } catch (InvalidTrainingCheckpointException e) {
+                logger.warn(
+                        "Deleting the damaged checkpoint {} to save that position again: {}",
+                        store.locationOf(name),
+                        e.getMessage());
+                delete(name);
+            }
+        }
+        StoredCheckpointFiles files = new StoredCheckpointFiles(store, name);
+        try {
+            Map<String, FileEntry> entries = new LinkedHashMap<>();
+            entries.put(
+                    TrainingCheckpoint.PARAMETERS_FILE,
+                    entry(
+                            StoredNDArrays.save(
+                                    store,
+                                    files.keyOf(TrainingCheckpoint.PARAMETERS_FILE),
+                                    snapshot.getParameters(),
+                                    Map.of("training.content", "parameters"))));
+            OptimizerState optimizerState = snapshot.getOptimizerState();
+            entries.put(
+                    TrainingCheckpoint.OPTIMIZER_FILE,
+                    entry(
+                            StoredNDArrays.save(
+                                    store,
+                                    files.keyOf(TrainingCheckpoint.OPTIMIZER_FILE),
+                                    optimizerState.getTensors(),
+                                    Map.of(
+                                            "training.content",
+                                            "optimizer",
+                                            "training.optimizer_class",
+                                            optimizerState.getOptimizerClass()))));
+            entries.put(
+                    TrainingStateJson.FILE_NAME,
+                    entry(
+                            writeText(
+                                    files.keyOf(TrainingStateJson.FILE_NAME),
+                                    TrainingStateJson.render(progress, optimizerState))));
+            TrainingCheckpointManifest manifest =
+                    TrainingCheckpointManifest.forSave(progress, metadata, entries);
+            writeText(files.keyOf(TrainingCheckpointManifest.FILE_NAME), manifest.toJson());
+        } catch (IOException | RuntimeException e) {
+            try {
+                store.deleteAll(name + "/");
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+        logger.debug("Committed training checkpoint {}", store.locationOf(name));
+        return root.resolve(name);
+    }
+
+    /** Deletes the incomplete checkpoints; a failure is logged, and left to the next save. */
+    private void deleteIncomplete() {
+        try {
+            for (String stale : incomplete()) {
+                logger.warn("Deleting the incomplete checkpoint {}", store.locationOf(stale + "/"));
+                store.deleteAll(stale + "/");
+            }
+        } catch (IOException e) {
+            logger.warn(
+                    "Could not delete the incomplete checkpoints of {}: {}", store, e.toString());
+        }
+    }
+
+    private WrittenObject writeText(String key, String text) throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        return store.write(key, channel -> channel.write(ByteBuffer.wrap(bytes)));
+    }
+
+    private static FileEntry entry(WrittenObject written) {
+        return new FileEntry(written.size(), written.crc32c());
+    }
+
+    /** Deletes a checkpoint: its manifest first (it stops being one), then its files. */
+    void delete(String name) throws IOException {
+        store.delete(name + "/" + TrainingCheckpointManifest.FILE_NAME);
+        store.deleteAll(name + "/");
+    }
+
+    /**
+     * Deletes every checkpoint positioned after a name (a bucket cannot rename them aside).
+     *
+     * @return their paths
+     */
+    List<Path> deleteAfter(String name) throws IOException {
+        List<Path> later = new ArrayList<>();
+        for (String found : scan().tailMap(name, false).keySet()) {
+            delete(found);
+            later.add(root.resolve(found));
+            logger.warn(
+                    "Deleted checkpoint {}: it lies after {}, where the run resumes (not valid, or"
+                            + " on an abandoned timeline); training saves that position again",
+                    store.locationOf(found),
+                    name);
+        }
+        return later;
+    }
+
+    long sizeOf(String name) throws IOException {
+        String json =
+                new StoredCheckpointFiles(store, name)
+                        .readText(
+                                TrainingCheckpointManifest.FILE_NAME,
+                                TrainingCheckpoint.MAX_MANIFEST_BYTES);
+        return TrainingCheckpointManifest.totalBytes(root.resolve(name), json);
+    }
+}

@@ -1,0 +1,241 @@
+/*
+ * Copyright 2026 The djl-odyssey authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package org.mlodyssey.djl.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mlodyssey.djl.checkpoint.ndarray.NDArrayCheckpoints;
+import org.mlodyssey.djl.checkpoint.ndarray.StoredNDArrays;
+import org.mlodyssey.djl.checkpoint.storage.StoredObject;
+import org.mlodyssey.djl.checkpoint.storage.s3.FaultInjectingProxy;
+import org.mlodyssey.djl.checkpoint.storage.s3.S3CheckpointStore;
+import org.mlodyssey.djl.checkpoint.storage.s3.S3ProxyServer;
+import org.mlodyssey.djl.checkpoint.training.CheckpointDirectory;
+import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoint;
+
+/**
+ * {@code odyssey train --checkpoint-dir s3://…} against an S3Proxy on 127.0.0.1 (started here, in
+ * this JVM), killed with SIGKILL while a checkpoint is uploading (a proxy between the child and the
+ * server holds that upload), then {@code --resume auto}: the run resumes from the newest complete
+ * checkpoint and ends bit-identical to an uninterrupted run on local disk.
+ */
+class S3KillAndResumeIT {
+
+    private static final String BUCKET = "runs";
+    private static final String LOCATION = "s3://" + BUCKET + "/mlp";
+
+    @TempDir Path dir;
+
+    @Test
+    void trainKilledWhileUploadingResumesFromTheNewestCompleteCheckpoint() throws Exception {
+        Path data = dir.resolve("emnist");
+        DemoEmnistFiles.write(data, 3, 1, 11); // 108 images: 7 batches of 16 per epoch
+        List<String> trainArgs =
+                List.of(
+                        "--dataset",
+                        "emnist",
+                        "--data-dir",
+                        data.toString(),
+                        "--model",
+                        "mlp",
+                        "--epochs",
+                        "2",
+                        "--batch-size",
+                        "16",
+                        "--every-steps",
+                        "4");
+        Cli.Outcome whole =
+                ChildJvm.run(
+                        dir,
+                        "whole",
+                        300,
+                        train(trainArgs, dir.resolve("whole").toString(), "never"));
+        assertEquals(0, whole.exit(), whole.toString());
+
+        try (S3ProxyServer server = S3ProxyServer.startInMemory(true);
+                FaultInjectingProxy proxy = FaultInjectingProxy.start(server.port())) {
+            server.createBucket(BUCKET);
+            Map<String, String> env =
+                    Map.of(
+                            "AWS_ENDPOINT_URL",
+                            proxy.endpoint().toString(),
+                            "AWS_ACCESS_KEY_ID",
+                            S3ProxyServer.ACCESS_KEY,
+                            "AWS_SECRET_ACCESS_KEY",
+                            S3ProxyServer.SECRET_KEY,
+                            "AWS_REGION",
+                            "us-east-1");
+            // step 12's parameters go up; the upload of its optimizer state is held until the
+            // child dies
+            String held = "step-000000000012-";
+            proxy.inject(
+                    line ->
+                            line.startsWith("PUT ")
+                                    && line.contains(held)
+                                    && line.contains("optimizer.safetensors"),
+                    FaultInjectingProxy.Fault.STALL,
+                    1);
+            Process child = ChildJvm.start(dir, "killed", train(trainArgs, LOCATION, "never"), env);
+            try {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+                while (proxy.faultsInjected() == 0) {
+                    assertTrue(child.isAlive(), "the child ended before uploading step 12");
+                    assertTrue(System.nanoTime() < deadline, "step 12 was never uploaded");
+                    Thread.sleep(20);
+                }
+            } finally {
+                child.destroyForcibly(); // SIGKILL mid-upload: no shutdown hooks, no final save
+                assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+            }
+            assertEquals(137, child.exitValue(), "killed by SIGKILL");
+
+            S3CheckpointStore store =
+                    S3CheckpointStore.open(
+                            LOCATION, S3ProxyServer.options(server.endpoint()).build());
+            try (store) {
+                CheckpointDirectory bucket = CheckpointDirectory.on(store, Duration.ofSeconds(30));
+                assertEquals(
+                        List.of(held),
+                        bucket.listIncomplete().stream()
+                                .map(p -> p.getFileName().toString().substring(0, held.length()))
+                                .toList(),
+                        "step 12 is incomplete: no manifest");
+                assertEquals(
+                        "step-000000000008-",
+                        bucket.findLatestValid()
+                                .orElseThrow()
+                                .getDirectory()
+                                .getFileName()
+                                .toString()
+                                .substring(0, held.length()));
+                waitForTheLeaseToExpire(store);
+            }
+
+            Cli.Outcome listed =
+                    ChildJvm.run(
+                            dir, "verify", 120, ChildJvm.command(null, "verify", LOCATION), env);
+            assertEquals(0, listed.exit(), listed.toString());
+            assertTrue(listed.out().contains(held), listed.toString());
+            assertTrue(listed.out().contains("incomplete (no manifest"), listed.toString());
+
+            Cli.Outcome resumed =
+                    ChildJvm.run(dir, "resumed", 300, train(trainArgs, LOCATION, "auto"), env);
+            assertEquals(0, resumed.exit(), resumed.toString());
+            JsonObject w = whole.json();
+            JsonObject r = resumed.json();
+            assertEquals(8, r.get("resumed_at_step").getAsLong(), r.toString());
+            assertEquals(14, r.get("steps").getAsLong());
+            for (String key : List.of("epochs", "steps", "train_loss", "test_accuracy")) {
+                assertEquals(w.get(key), r.get(key), key + ": " + w + " vs " + r);
+            }
+            try (S3CheckpointStore again =
+                    S3CheckpointStore.open(
+                            LOCATION, S3ProxyServer.options(server.endpoint()).build())) {
+                String last =
+                        assertFinalCheckpointsIdentical(
+                                Path.of(w.get("checkpoint").getAsString()), again);
+                // a flipped byte in the last optimizer file: verify names it
+                byte[] bytes = readAll(again, last + "/" + TrainingCheckpoint.OPTIMIZER_FILE);
+                bytes[bytes.length - 3] ^= 0x01;
+                again.write(
+                        last + "/" + TrainingCheckpoint.OPTIMIZER_FILE,
+                        channel -> channel.write(java.nio.ByteBuffer.wrap(bytes)));
+                Cli.Outcome damaged =
+                        ChildJvm.run(
+                                dir,
+                                "damaged",
+                                120,
+                                ChildJvm.command(null, "verify", LOCATION + "/" + last),
+                                env);
+                assertEquals(1, damaged.exit(), damaged.toString());
+                assertTrue(
+                        damaged.err().contains(TrainingCheckpoint.OPTIMIZER_FILE), damaged.err());
+                CheckpointDirectory bucket = CheckpointDirectory.on(again, Duration.ofSeconds(30));
+                assertEquals(List.of(), bucket.listIncomplete(), "cleaned up by a later save");
+            }
+        }
+    }
+
+    private static List<String> train(List<String> trainArgs, String checkpoints, String resume) {
+        List<String> args = new ArrayList<>();
+        args.add("train");
+        args.addAll(trainArgs);
+        args.addAll(List.of("--checkpoint-dir", checkpoints, "--resume", resume));
+        return ChildJvm.command(null, args.toArray(new String[0]));
+    }
+
+    /** Waits until the killed run's lease object says it has expired. */
+    private static void waitForTheLeaseToExpire(S3CheckpointStore store) throws Exception {
+        String lease = new String(readAll(store, ".lock"), StandardCharsets.UTF_8);
+        long expires = 0;
+        for (String line : lease.split("\n")) {
+            if (line.startsWith("expires=")) {
+                expires = Long.parseLong(line.substring("expires=".length()).trim());
+            }
+        }
+        assertTrue(expires > 0, lease);
+        long wait = expires - System.currentTimeMillis() + 500;
+        if (wait > 0) {
+            Thread.sleep(wait);
+        }
+    }
+
+    /** The final checkpoints' parameters and optimizer state, bit for bit. */
+    private static byte[] readAll(S3CheckpointStore store, String key) throws Exception {
+        try (var reader = store.open(key)) {
+            java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate((int) reader.size());
+            reader.readFully(bytes, 0);
+            return bytes.array();
+        }
+    }
+
+    private static String assertFinalCheckpointsIdentical(Path local, S3CheckpointStore store)
+            throws Exception {
+        TreeSet<String> committed = new TreeSet<>();
+        for (StoredObject object : store.list("")) {
+            if (object.key().endsWith("/manifest.json")) {
+                committed.add(object.key().substring(0, object.key().indexOf('/')));
+            }
+        }
+        String last = committed.last();
+        assertEquals(local.getFileName().toString(), last, "the same final position");
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+            for (String file :
+                    List.of(
+                            TrainingCheckpoint.PARAMETERS_FILE,
+                            TrainingCheckpoint.OPTIMIZER_FILE)) {
+                Map<String, NDArray> expected =
+                        NDArrayCheckpoints.load(local.resolve(file), manager, Device.cpu());
+                Map<String, NDArray> actual =
+                        StoredNDArrays.load(store, last + "/" + file, manager, Device.cpu());
+                assertEquals(expected.keySet(), actual.keySet(), file);
+                assertFalse(expected.isEmpty(), file);
+                for (String name : expected.keySet()) {
+                    assertEquals(
+                            expected.get(name).toByteBuffer(),
+                            actual.get(name).toByteBuffer(),
+                            file + ": " + name + " differs after the resume");
+                }
+            }
+        }
+        return last;
+    }
+}
