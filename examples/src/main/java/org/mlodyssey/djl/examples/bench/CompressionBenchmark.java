@@ -265,7 +265,8 @@ public final class CompressionBenchmark {
         return new Row(fileBytes, median(saves), median(loads), median(decodes), sink);
     }
 
-    private static double median(double[] values) {
+    /** The median of timings. */
+    static double median(double[] values) {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
         return sorted[sorted.length / 2];
@@ -294,16 +295,7 @@ public final class CompressionBenchmark {
                     out.write(block);
                 }
                 sent += n;
-                long due = start + sent * 1_000_000_000L / bytesPerSecond;
-                long wait = due - System.nanoTime();
-                if (wait > 0) {
-                    try {
-                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new java.io.InterruptedIOException("interrupted");
-                    }
-                }
+                ThrottlingProxy.sleepUntil(start + sent * 1_000_000_000L / bytesPerSecond);
             }
         }
     }

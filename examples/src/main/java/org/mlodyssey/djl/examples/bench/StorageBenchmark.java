@@ -213,10 +213,10 @@ public final class StorageBenchmark {
                         "%-24s %9.1f %9.0f %9.0f %9.0f %9.0f%n",
                         compression.enabled() ? "zstd (default filter) *" : "uncompressed",
                         sent / 1048576.0,
-                        median(saves) * 1e3,
-                        raw / median(saves) / 1e6,
-                        median(loads) * 1e3,
-                        raw / median(loads) / 1e6);
+                        CompressionBenchmark.median(saves) * 1e3,
+                        raw / CompressionBenchmark.median(saves) / 1e6,
+                        CompressionBenchmark.median(loads) * 1e3,
+                        raw / CompressionBenchmark.median(loads) / 1e6);
             }
         }
     }
@@ -284,7 +284,9 @@ public final class StorageBenchmark {
             loads[i] = (System.nanoTime() - start) / 1e9;
             check(bytes, back.array());
         }
-        return new double[] {median(saves), median(loads)};
+        return new double[] {
+            CompressionBenchmark.median(saves), CompressionBenchmark.median(loads)
+        };
     }
 
     private static double[] timeSingleStream(S3Client client, byte[] bytes, int repetitions) {
@@ -303,7 +305,9 @@ public final class StorageBenchmark {
             loads[i] = (System.nanoTime() - start) / 1e9;
             check(bytes, back);
         }
-        return new double[] {median(saves), median(loads)};
+        return new double[] {
+            CompressionBenchmark.median(saves), CompressionBenchmark.median(loads)
+        };
     }
 
     private static void copy(Path from, java.nio.channels.WritableByteChannel to)
@@ -345,11 +349,5 @@ public final class StorageBenchmark {
         if (!Arrays.equals(expected, actual)) {
             throw new IllegalStateException("The bytes read back differ");
         }
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
     }
 }

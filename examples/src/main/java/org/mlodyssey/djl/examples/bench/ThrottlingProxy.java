@@ -42,14 +42,24 @@ final class ThrottlingProxy implements AutoCloseable {
                         Math.max(nextFree, System.nanoTime()) + n * 1_000_000_000L / bytesPerSecond;
                 due = nextFree;
             }
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-                try {
-                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new InterruptedIOException("interrupted");
-                }
+            sleepUntil(due);
+        }
+    }
+
+    /**
+     * Sleeps until a time of {@link System#nanoTime()}; returns at once if it has passed.
+     *
+     * @param due the time
+     * @throws InterruptedIOException if the thread is interrupted
+     */
+    static void sleepUntil(long due) throws InterruptedIOException {
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+            try {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted");
             }
         }
     }
