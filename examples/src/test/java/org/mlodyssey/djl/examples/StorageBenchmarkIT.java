@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mlodyssey.djl.examples.bench.StorageBenchmark;
 
 /**
  * {@code odyssey bench storage} starts its S3-compatible server on 127.0.0.1 from the command
@@ -41,7 +42,7 @@ class StorageBenchmarkIT {
                     "parts/ranges, signed, CRC32C",
                     "parts/ranges, unsigned, MD5",
                     "as fast as single-stream",
-                    "through a 50 MB/s link",
+                    "through a " + StorageBenchmark.LINK_MB_PER_S + " MB/s link",
                     "uncompressed",
                     "zstd (default filter) *"
                 }) {

@@ -46,7 +46,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 public final class StorageBenchmark {
 
     /** The bandwidth of the limited link of the second table, in MB/s (10^6 bytes per second). */
-    public static final int LINK_MB_PER_S = 50;
+    public static final int LINK_MB_PER_S = 10;
 
     private static final String BUCKET = "bench";
     private static final String SIGNED = ", signed, CRC32C";

@@ -330,7 +330,7 @@ public final class BenchCommand implements Runnable {
 
         @Option(
                 names = "--link-mib",
-                defaultValue = "64",
+                defaultValue = "32",
                 description =
                         "checkpoint size in MiB through the limited link, at least 1 (default:"
                                 + " ${DEFAULT-VALUE})")
