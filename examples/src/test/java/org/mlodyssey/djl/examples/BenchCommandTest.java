@@ -67,7 +67,7 @@ class BenchCommandTest {
     void aBenchmarkMustBeNamedAndSizesChecked() {
         Cli.Outcome none = Cli.run("bench");
         assertEquals(2, none.exit());
-        assertTrue(none.err().contains("checkpoint, data or listener"), none.err());
+        assertTrue(none.err().contains("checkpoint, data, listener or storage"), none.err());
         Cli.Outcome small = Cli.run("bench", "checkpoint", "--mib", "1");
         assertEquals(2, small.exit());
         assertTrue(small.err().contains("--mib: must be at least 4"), small.err());

@@ -68,11 +68,11 @@ class CompressCommandsTest {
                 inspect.out()
                         .matches(
                                 "(?s).*fc\\.weight\\s+F32\\s+\\[250, 200\\]\\s+200000\\s+"
-                                        + "shuffle\\+zstd\\s+1\\.\\d{3}x.*"),
+                                        + "split-planes\\+zstd\\s+1\\.\\d{3}x.*"),
                 inspect.out());
         JsonObject json = Cli.run("inspect", "--json", compressed.toString()).json();
         JsonObject row = json.getAsJsonArray("tensors").get(0).getAsJsonObject();
-        assertEquals("shuffle+zstd", row.get("codec").getAsString());
+        assertEquals("split-planes+zstd", row.get("codec").getAsString());
         assertTrue(row.get("ratio").getAsDouble() > 1.0, row.toString());
 
         Path back = dir.resolve("back.safetensors");
@@ -142,6 +142,6 @@ class CompressCommandsTest {
         Cli.Outcome verify = Cli.run("verify", run.toString());
         assertEquals(0, verify.exit(), verify.toString());
         Cli.Outcome inspect = Cli.run("inspect", checkpoint.toString());
-        assertTrue(inspect.out().contains("shuffle+zstd"), inspect.out());
+        assertTrue(inspect.out().contains("split-planes+zstd"), inspect.out());
     }
 }

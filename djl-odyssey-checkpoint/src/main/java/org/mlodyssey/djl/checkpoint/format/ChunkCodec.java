@@ -49,6 +49,38 @@ final class ChunkCodec {
     }
 
     /**
+     * Compresses a chunk of {@code k} byte planes, each plane as its own frame, the frames one
+     * after the other.
+     *
+     * @param src the filtered bytes, from index 0: {@code k} planes of {@code n / k} bytes
+     * @param n the number of bytes, a multiple of {@code k}
+     * @param k the number of planes
+     * @param level the zstd level
+     * @return the frames, or {@code null} when they would not be smaller than the input
+     * @throws IOException if zstd is not available or fails
+     */
+    static byte[] compressPlanes(byte[] src, int n, int k, int level) throws IOException {
+        requireAvailable();
+        int plane = n / k;
+        int bound = (int) Zstd.compressBound(plane);
+        byte[] dst = new byte[Math.multiplyExact(bound, k)];
+        int at = 0;
+        for (int p = 0; p < k; p++) {
+            long size;
+            try {
+                size = Zstd.compressByteArray(dst, at, bound, src, p * plane, plane, level);
+            } catch (ZstdException e) {
+                throw new IOException("zstd compression failed: " + e.getMessage(), e);
+            }
+            if (Zstd.isError(size)) {
+                throw new IOException("zstd compression failed: " + Zstd.getErrorName(size));
+            }
+            at += (int) size;
+        }
+        return at < n ? Arrays.copyOf(dst, at) : null;
+    }
+
+    /**
      * Decompresses a chunk into exactly {@code expected} bytes.
      *
      * @param src the frame, from index 0
@@ -65,7 +97,84 @@ final class ChunkCodec {
             byte[] src, int srcLength, byte[] dst, int expected, Path file, String subject)
             throws IOException {
         requireAvailable();
-        long declared = Zstd.getFrameContentSize(src, 0, srcLength);
+        decompressFrame(src, 0, srcLength, dst, 0, expected, file, subject);
+    }
+
+    /**
+     * Decompresses a chunk stored as {@code k} frames, one per byte plane, into exactly {@code
+     * expected} bytes: frame {@code p} must yield exactly plane {@code p}'s {@code expected / k}
+     * bytes, and the frames must cover the stored bytes exactly.
+     *
+     * @param src the frames, from index 0
+     * @param srcLength their total length
+     * @param dst receives the bytes, from index 0; at least {@code expected} long
+     * @param expected the chunk's uncompressed size from its table, a multiple of {@code k}
+     * @param k the number of planes
+     * @param file the file, for error messages
+     * @param subject the tensor and chunk, for error messages
+     * @throws CheckpointFormatException if a frame is missing, declares or yields another size or
+     *     cannot be decoded, or bytes follow the last frame
+     * @throws IOException if zstd is not available
+     */
+    static void decompressPlanes(
+            byte[] src, int srcLength, byte[] dst, int expected, int k, Path file, String subject)
+            throws IOException {
+        requireAvailable();
+        int plane = expected / k;
+        int at = 0;
+        for (int p = 0; p < k; p++) {
+            String where = subject + " plane " + p;
+            if (at >= srcLength) {
+                throw new CheckpointFormatException(
+                        ErrorKind.CORRUPT_CHUNK,
+                        file,
+                        where,
+                        "the stored chunk ends after " + p + " of its " + k + " frames");
+            }
+            long frame;
+            String reason = null;
+            try {
+                frame = Zstd.findFrameCompressedSize(src, at, srcLength - at);
+                if (Zstd.isError(frame)) {
+                    reason = Zstd.getErrorName(frame);
+                }
+            } catch (ZstdException e) {
+                frame = -1;
+                reason = e.getMessage();
+            }
+            if (reason != null || frame <= 0 || frame > srcLength - at) {
+                throw new CheckpointFormatException(
+                        ErrorKind.CORRUPT_CHUNK,
+                        file,
+                        where,
+                        "no complete zstd frame at stored byte "
+                                + at
+                                + (reason == null ? "" : ": " + reason));
+            }
+            decompressFrame(src, at, (int) frame, dst, p * plane, plane, file, where);
+            at += (int) frame;
+        }
+        if (at != srcLength) {
+            throw new CheckpointFormatException(
+                    ErrorKind.CORRUPT_CHUNK,
+                    file,
+                    subject,
+                    (srcLength - at) + " stored bytes follow the last of its " + k + " frames");
+        }
+    }
+
+    /** Decompresses one frame into exactly {@code expected} bytes of {@code dst} at an offset. */
+    private static void decompressFrame(
+            byte[] src,
+            int srcOffset,
+            int srcLength,
+            byte[] dst,
+            int dstOffset,
+            int expected,
+            Path file,
+            String subject)
+            throws CheckpointFormatException {
+        long declared = Zstd.getFrameContentSize(src, srcOffset, srcLength);
         if (declared >= 0 && declared != expected) {
             throw new CheckpointFormatException(
                     ErrorKind.DECOMPRESSED_SIZE_MISMATCH,
@@ -79,7 +188,7 @@ final class ChunkCodec {
         long error = 0;
         String reason = null;
         try {
-            size = Zstd.decompressByteArray(dst, 0, expected, src, 0, srcLength);
+            size = Zstd.decompressByteArray(dst, dstOffset, expected, src, srcOffset, srcLength);
             if (Zstd.isError(size)) {
                 error = Zstd.getErrorCode(size);
                 reason = Zstd.getErrorName(size);

@@ -13,23 +13,37 @@ import java.util.Optional;
  * A reversible rearrangement of a chunk's bytes that groups bytes of the same significance, so that
  * a general-purpose codec finds the redundancy of floating-point data (similar exponents, noisy
  * mantissas). Each filter maps {@code n} bytes of elements of {@code k} bytes to {@code n} bytes;
- * {@code n} is a multiple of {@code k}.
+ * {@code n} is a multiple of {@code k}. A filter also says how the filtered chunk is framed: one
+ * zstd frame, or one frame per byte plane ({@link #framePerPlane()}), so that each plane's entropy
+ * coder sees only bytes of one significance.
  */
 public enum ChunkFilter {
     /** The bytes as they are. */
-    NONE("none"),
+    NONE("none", false, false),
     /**
      * Byte shuffle: byte plane 0 (the least significant byte of every element), then plane 1, and
      * so on up to plane {@code k - 1}.
      */
-    SHUFFLE("shuffle"),
+    SHUFFLE("shuffle", false, false),
     /**
      * Exponent/mantissa split: each element, read as a {@code k}-byte little-endian integer, is
      * rotated left by one bit (the sign moves to the least significant bit, so the exponent's bits
      * lead), then the bytes are shuffled as {@link #SHUFFLE} does. The most significant plane then
      * holds only exponent bits for F32, BF16 and F64.
      */
-    SPLIT("split");
+    SPLIT("split", true, false),
+    /**
+     * Byte planes: the bytes shuffled as {@link #SHUFFLE} does, each of the {@code k} planes then
+     * compressed as its own zstd frame (the frames stored one after the other, plane 0 first).
+     */
+    SHUFFLE_PLANES("shuffle-planes", false, true),
+    /**
+     * Exponent/mantissa split with one zstd frame per byte plane: the bytes rearranged as {@link
+     * #SPLIT} does, each of the {@code k} planes then compressed as its own zstd frame (the frames
+     * stored one after the other, plane 0 first), so that the exponents are entropy-coded apart
+     * from the mantissas (the approach of ZipNN).
+     */
+    SPLIT_PLANES("split-planes", true, true);
 
     private static final VarHandle SHORT_LE =
             MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
@@ -39,9 +53,23 @@ public enum ChunkFilter {
             MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final String id;
+    private final boolean rotate;
+    private final boolean framePerPlane;
 
-    ChunkFilter(String id) {
+    ChunkFilter(String id, boolean rotate, boolean framePerPlane) {
         this.id = id;
+        this.rotate = rotate;
+        this.framePerPlane = framePerPlane;
+    }
+
+    /**
+     * Tells whether each byte plane of a filtered chunk is its own zstd frame.
+     *
+     * @return true for {@link #SHUFFLE_PLANES} and {@link #SPLIT_PLANES}; false when the filtered
+     *     chunk is one frame
+     */
+    public boolean framePerPlane() {
+        return framePerPlane;
     }
 
     /**
@@ -111,7 +139,6 @@ public enum ChunkFilter {
             System.arraycopy(src, 0, dst, 0, n);
             return;
         }
-        boolean rotate = this == SPLIT;
         int count = n / k;
         switch (k) {
             case 2:

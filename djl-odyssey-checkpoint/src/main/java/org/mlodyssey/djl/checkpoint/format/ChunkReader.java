@@ -151,7 +151,19 @@ final class ChunkReader {
             return stored; // stored verbatim: neither compressed nor filtered
         }
         byte[] filtered = array(scratch, 1, length);
-        ChunkCodec.decompress(stored, storedLength, filtered, length, file, table.subject(index));
+        if (table.filter().framePerPlane()) {
+            ChunkCodec.decompressPlanes(
+                    stored,
+                    storedLength,
+                    filtered,
+                    length,
+                    table.dtype().byteSize(),
+                    file,
+                    table.subject(index));
+        } else {
+            ChunkCodec.decompress(
+                    stored, storedLength, filtered, length, file, table.subject(index));
+        }
         if (table.filter() == ChunkFilter.NONE) {
             return filtered;
         }

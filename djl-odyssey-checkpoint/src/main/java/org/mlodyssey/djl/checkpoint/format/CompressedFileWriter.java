@@ -164,8 +164,12 @@ final class CompressedFileWriter {
             filtered = new byte[length];
             filter.encode(dtype.byteSize(), raw, filtered, length);
         }
-        return new Chunk(
-                t, raw, length, ChunkCodec.compress(filtered, length, compression.level()));
+        byte[] stored =
+                filter.framePerPlane()
+                        ? ChunkCodec.compressPlanes(
+                                filtered, length, dtype.byteSize(), compression.level())
+                        : ChunkCodec.compress(filtered, length, compression.level());
+        return new Chunk(t, raw, length, stored);
     }
 
     /**

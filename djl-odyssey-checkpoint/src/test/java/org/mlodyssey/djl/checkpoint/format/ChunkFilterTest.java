@@ -62,7 +62,7 @@ class ChunkFilterTest {
             for (int b = 0; b < k; b++) {
                 v |= (data[j * k + b] & 0xFFL) << (8 * b);
             }
-            if (filter == ChunkFilter.SPLIT) {
+            if (filter == ChunkFilter.SPLIT || filter == ChunkFilter.SPLIT_PLANES) {
                 long mask = k == 8 ? -1L : (1L << (8 * k)) - 1;
                 v = ((v << 1) | (v >>> (8 * k - 1))) & mask;
             }
@@ -77,7 +77,10 @@ class ChunkFilterTest {
     void encodingMatchesTheSpecOnLongChunks() {
         byte[] random = new byte[8 * 1003];
         new Random(5).nextBytes(random);
-        for (ChunkFilter filter : new ChunkFilter[] {ChunkFilter.SHUFFLE, ChunkFilter.SPLIT}) {
+        for (ChunkFilter filter : ChunkFilter.values()) {
+            if (filter == ChunkFilter.NONE) {
+                continue;
+            }
             for (int k : new int[] {2, 4, 8}) {
                 for (int length : new int[] {random.length, 8 * 64, 8 * 7}) {
                     byte[] data = java.util.Arrays.copyOf(random, length);
@@ -135,7 +138,11 @@ class ChunkFilterTest {
         }
         assertEquals(Optional.empty(), ChunkFilter.fromId("xor"));
         Compression zstd = Compression.zstd(3);
-        assertEquals(ChunkFilter.SHUFFLE, zstd.filterFor(TensorDType.BF16));
+        assertEquals(ChunkFilter.SPLIT_PLANES, zstd.filterFor(TensorDType.BF16));
+        assertEquals(ChunkFilter.SPLIT_PLANES, zstd.filterFor(TensorDType.F32));
+        assertEquals(true, ChunkFilter.SPLIT_PLANES.framePerPlane());
+        assertEquals(true, ChunkFilter.SHUFFLE_PLANES.framePerPlane());
+        assertEquals(false, ChunkFilter.SPLIT.framePerPlane());
         assertEquals(
                 ChunkFilter.SPLIT, zstd.withFilter(ChunkFilter.SPLIT).filterFor(TensorDType.F64));
         assertEquals(ChunkFilter.NONE, zstd.filterFor(TensorDType.I32));

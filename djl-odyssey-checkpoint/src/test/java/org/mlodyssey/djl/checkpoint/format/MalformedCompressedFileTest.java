@@ -10,19 +10,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mlodyssey.djl.checkpoint.format.Fixtures.assertFormatError;
 
-import com.github.luben.zstd.ZstdCompressCtx;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.ErrorKind;
@@ -50,29 +46,16 @@ class MalformedCompressedFileTest {
     private int count;
 
     private static byte[] frame(byte[] data, boolean contentSize) {
-        try (ZstdCompressCtx ctx = new ZstdCompressCtx()) {
-            ctx.setLevel(3).setContentSize(contentSize);
-            return ctx.compress(data);
-        }
+        return CompressedFixtures.frame(data, contentSize);
+    }
+
+    private static String item(long... sizes) {
+        return CompressedFixtures.item("zstd", "none", "F32", "1024", BYTES, sizes);
     }
 
     private static String item(
             String codec, String filter, String dtype, String dims, int chunk, long... sizes) {
-        return codec
-                + ":"
-                + filter
-                + ":"
-                + dtype
-                + ":"
-                + dims
-                + ":"
-                + chunk
-                + ":"
-                + Arrays.stream(sizes).mapToObj(Long::toString).collect(Collectors.joining(","));
-    }
-
-    private static String item(long... sizes) {
-        return item("zstd", "none", "F32", "1024", BYTES, sizes);
+        return CompressedFixtures.item(codec, filter, dtype, dims, chunk, sizes);
     }
 
     /** A version 2 file whose stored tensors are given as (name, dtype, dims, bytes). */
@@ -82,46 +65,8 @@ class MalformedCompressedFileTest {
             List<byte[]> uncompressed,
             Map<String, String> overrides)
             throws IOException {
-        List<Fixtures.Entry> entries = new ArrayList<>();
-        ByteArrayOutputStream data = new ByteArrayOutputStream();
-        StringBuilder tensors = new StringBuilder();
-        for (Object[] tensor : stored) {
-            byte[] bytes = (byte[]) tensor[3];
-            long begin = data.size();
-            data.write(bytes);
-            long[] shape = (long[]) tensor[2];
-            entries.add(
-                    new Fixtures.Entry(
-                            (String) tensor[0], (String) tensor[1], shape, begin, data.size()));
-            tensors.append(",\"")
-                    .append(tensor[0])
-                    .append("\":{\"dtype\":\"")
-                    .append(tensor[1])
-                    .append("\",\"shape\":")
-                    .append(Arrays.toString(shape).replace(" ", ""))
-                    .append(",\"data_offsets\":[")
-                    .append(begin)
-                    .append(',')
-                    .append(data.size())
-                    .append("]}");
-        }
-        Map<String, String> md = new LinkedHashMap<>();
-        md.put("odyssey.format", "djl-odyssey");
-        md.put("odyssey.format_version", "2");
-        md.put(
-                "odyssey.tensor_crc32c",
-                uncompressed.stream().map(Fixtures::crcHex).collect(Collectors.joining(",")));
-        md.put("odyssey.compression", String.join(";", items));
-        md.putAll(overrides);
-        md.values().removeIf(v -> v == null);
-        md.put("odyssey.header_crc32c", Fixtures.headerCrc(entries, md));
-        String metadata =
-                md.entrySet().stream()
-                        .map(e -> "\"" + e.getKey() + "\":\"" + e.getValue() + "\"")
-                        .collect(Collectors.joining(","));
-        String header = "{\"__metadata__\":{" + metadata + "}" + tensors + "}";
-        return Fixtures.write(
-                dir, "z" + (count++) + ".safetensors", Fixtures.file(header, data.toByteArray()));
+        return CompressedFixtures.v2(
+                dir, "z" + (count++) + ".safetensors", stored, items, uncompressed, overrides);
     }
 
     /** A version 2 file holding only "w", stored compressed as {@code stored}. */

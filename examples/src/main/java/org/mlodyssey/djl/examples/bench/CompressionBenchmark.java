@@ -21,6 +21,7 @@ import java.util.Map;
 import org.mlodyssey.djl.checkpoint.format.Checkpoint;
 import org.mlodyssey.djl.checkpoint.format.ChunkFilter;
 import org.mlodyssey.djl.checkpoint.format.Compression;
+import org.mlodyssey.djl.checkpoint.format.ReadOptions;
 import org.mlodyssey.djl.checkpoint.format.Tensor;
 import org.mlodyssey.djl.checkpoint.format.TensorDType;
 import org.mlodyssey.djl.checkpoint.format.WriteOptions;
@@ -48,6 +49,9 @@ public final class CompressionBenchmark {
     /** The bytes (uncompressed) one timing saves or loads, repeating the set as needed. */
     private static final long TIMED_BYTES = 16L << 20;
 
+    /** The size of the set the throughput table saves and loads, in MiB. */
+    private static final int THROUGHPUT_MIB = 128;
+
     private CompressionBenchmark() {}
 
     /** A named compression setting. */
@@ -57,10 +61,14 @@ public final class CompressionBenchmark {
         return List.of(
                 new Setting("none", Compression.none()),
                 new Setting("zstd-3 raw bytes", Compression.zstd(3).withFilter(ChunkFilter.NONE)),
+                new Setting("shuffle+zstd-3", Compression.zstd(3).withFilter(ChunkFilter.SHUFFLE)),
                 new Setting("split+zstd-3", Compression.zstd(3).withFilter(ChunkFilter.SPLIT)),
-                new Setting("shuffle+zstd-1", Compression.zstd(1)),
-                new Setting("shuffle+zstd-3 *", Compression.zstd(Compression.DEFAULT_LEVEL)),
-                new Setting("shuffle+zstd-9", Compression.zstd(9)));
+                new Setting(
+                        "shuffle-planes+zstd-3",
+                        Compression.zstd(3).withFilter(ChunkFilter.SHUFFLE_PLANES)),
+                new Setting("split-planes+zstd-1", Compression.zstd(1)),
+                new Setting("split-planes+zstd-3 *", Compression.zstd(Compression.DEFAULT_LEVEL)),
+                new Setting("split-planes+zstd-9", Compression.zstd(9)));
     }
 
     /**
@@ -76,9 +84,11 @@ public final class CompressionBenchmark {
         Path data = dir.resolve("data");
         DemoEmnistFiles.write(data, 40, 2, 1); // 1,440 training images: 45 steps per epoch
         Map<String, Map<String, Tensor>> sets = new LinkedHashMap<>();
+        Map<String, Tensor> resnet = null;
         for (ModelKind kind : List.of(ModelKind.LENET, ModelKind.RESNET20)) {
             String model = kind.cliName();
             Map<String, Tensor> f32 = train(kind, data, dir.resolve("run-" + model));
+            resnet = f32;
             sets.put(model + " F32", f32);
             sets.put(model + " BF16", cast(f32, TensorDType.BF16));
             sets.put(model + " F16", cast(f32, TensorDType.F16));
@@ -88,18 +98,20 @@ public final class CompressionBenchmark {
                 "Checkpoints written by odyssey train (parameters + Adam state, Adam, demo EMNIST"
                         + " data), %d cores; median of %d timings of >= 16 MiB each; saves not"
                         + " fsynced; load = open, read, decompress and verify every tensor;"
-                        + " * = default; load average %s%n",
+                        + " decode = the same without checksum verification (reads from the page"
+                        + " cache, decompresses, unfilters); * = default; load average %s%n",
                 Runtime.getRuntime().availableProcessors(),
                 repetitions,
                 loadAverage());
         out.printf(
                 Locale.ROOT,
-                "%-14s %-17s %8s %10s %10s %16s%n",
+                "%-14s %-22s %8s %10s %10s %11s %16s%n",
                 "checkpoint",
                 "codec",
                 "ratio",
                 "save MB/s",
                 "load MB/s",
+                "decode MB/s",
                 "save+" + SINK_MB_PER_S + "MB/s (ms)");
         for (Map.Entry<String, Map<String, Tensor>> set : sets.entrySet()) {
             long raw = 0;
@@ -110,19 +122,70 @@ public final class CompressionBenchmark {
                 Row row = measure(set.getValue(), setting.compression(), repetitions, dir);
                 out.printf(
                         Locale.ROOT,
-                        "%-14s %-17s %7.3fx %10.0f %10.0f %16.0f%n",
+                        "%-14s %-22s %7.3fx %10.0f %10.0f %11.0f %16.0f%n",
                         set.getKey() + (setting.compression().enabled() ? "" : mib(raw)),
                         setting.name(),
                         (double) raw / row.fileBytes,
                         raw / row.saveSeconds / 1e6,
                         raw / row.loadSeconds / 1e6,
+                        raw / row.decodeSeconds / 1e6,
                         row.sinkSeconds * 1e3);
             }
+        }
+        throughput(resnet, repetitions, dir, out);
+    }
+
+    /**
+     * Prints save, load and decode throughput of no compression and the default on a set of {@value
+     * #THROUGHPUT_MIB} MiB: the tensors of a checkpoint repeated under new names, so that every
+     * timing moves many chunks and per-file costs do not dominate.
+     */
+    private static void throughput(
+            Map<String, Tensor> tensors, int repetitions, Path dir, PrintStream out)
+            throws IOException {
+        Map<String, Tensor> large = new LinkedHashMap<>();
+        long bytes = 0;
+        for (int copy = 0; bytes < ((long) THROUGHPUT_MIB << 20); copy++) {
+            for (Map.Entry<String, Tensor> entry : tensors.entrySet()) {
+                large.put(copy + "/" + entry.getKey(), entry.getValue());
+                bytes += entry.getValue().byteSize();
+            }
+        }
+        out.printf(
+                Locale.ROOT,
+                "%nThroughput on %.0f MiB (the ResNet-20 F32 checkpoint's tensors repeated),"
+                        + " %d cores, load average %s%n",
+                bytes / 1048576.0,
+                Runtime.getRuntime().availableProcessors(),
+                loadAverage());
+        out.printf(
+                Locale.ROOT,
+                "%-24s %8s %10s %10s %11s%n",
+                "codec",
+                "ratio",
+                "save MB/s",
+                "load MB/s",
+                "decode MB/s");
+        for (Setting setting :
+                List.of(
+                        new Setting("none", Compression.none()),
+                        new Setting(
+                                "split-planes+zstd-3 *",
+                                Compression.zstd(Compression.DEFAULT_LEVEL)))) {
+            Row row = measure(large, setting.compression(), repetitions, dir);
+            out.printf(
+                    Locale.ROOT,
+                    "%-24s %7.3fx %10.0f %10.0f %11.0f%n",
+                    setting.name(),
+                    (double) bytes / row.fileBytes,
+                    bytes / row.saveSeconds / 1e6,
+                    bytes / row.loadSeconds / 1e6,
+                    bytes / row.decodeSeconds / 1e6);
         }
     }
 
     /** The 1-minute load average (other jobs on the machine), or "?" where it is not known. */
-    private static String loadAverage() {
+    static String loadAverage() {
         try {
             return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
         } catch (IOException | RuntimeException e) {
@@ -136,7 +199,11 @@ public final class CompressionBenchmark {
 
     /** What one setting measured on one set. */
     private record Row(
-            long fileBytes, double saveSeconds, double loadSeconds, double sinkSeconds) {}
+            long fileBytes,
+            double saveSeconds,
+            double loadSeconds,
+            double decodeSeconds,
+            double sinkSeconds) {}
 
     private static Row measure(
             Map<String, Tensor> tensors, Compression compression, int repetitions, Path dir)
@@ -148,6 +215,8 @@ public final class CompressionBenchmark {
                 WriteOptions.builder().optDurable(false).optCompression(compression).build();
         double[] saves = new double[repetitions];
         double[] loads = new double[repetitions];
+        double[] decodes = new double[repetitions];
+        ReadOptions unverified = ReadOptions.builder().optVerify(false).build();
         long largest = 0;
         for (Tensor tensor : tensors.values()) {
             largest = Math.max(largest, tensor.byteSize());
@@ -176,6 +245,16 @@ public final class CompressionBenchmark {
                 }
             }
             loads[r] = (System.nanoTime() - start) / 1e9 / times;
+            start = System.nanoTime();
+            for (long k = 0; k < times; k++) {
+                try (Checkpoint loaded = Checkpoint.load(file, unverified)) {
+                    for (Tensor tensor : loaded.tensors().values()) {
+                        target.clear();
+                        tensor.copyTo(target);
+                    }
+                }
+            }
+            decodes[r] = (System.nanoTime() - start) / 1e9 / times;
         }
         long fileBytes = Files.size(file);
         Path copy = dir.resolve("sink.safetensors");
@@ -185,10 +264,11 @@ public final class CompressionBenchmark {
         double sink = (System.nanoTime() - start) / 1e9;
         Files.delete(copy);
         Files.delete(file);
-        return new Row(fileBytes, median(saves), median(loads), sink);
+        return new Row(fileBytes, median(saves), median(loads), median(decodes), sink);
     }
 
-    private static double median(double[] values) {
+    /** The median of timings. */
+    static double median(double[] values) {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
         return sorted[sorted.length / 2];
@@ -217,16 +297,7 @@ public final class CompressionBenchmark {
                     out.write(block);
                 }
                 sent += n;
-                long due = start + sent * 1_000_000_000L / bytesPerSecond;
-                long wait = due - System.nanoTime();
-                if (wait > 0) {
-                    try {
-                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new java.io.InterruptedIOException("interrupted");
-                    }
-                }
+                ThrottlingProxy.sleepUntil(start + sent * 1_000_000_000L / bytesPerSecond);
             }
         }
     }

@@ -17,6 +17,7 @@ import org.mlodyssey.djl.examples.bench.CheckpointBenchmark;
 import org.mlodyssey.djl.examples.bench.CompressionBenchmark;
 import org.mlodyssey.djl.examples.bench.DatasetBenchmark;
 import org.mlodyssey.djl.examples.bench.ListenerBenchmark;
+import org.mlodyssey.djl.examples.bench.StorageBenchmark;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -24,7 +25,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code odyssey bench checkpoint|data|listener|compression}: the benchmarks' side-by-side tables.
+ * {@code odyssey bench checkpoint|data|listener|compression|storage}: the benchmarks' side-by-side
+ * tables.
  */
 @Command(
         name = "bench",
@@ -35,7 +37,8 @@ import picocli.CommandLine.Spec;
             BenchCommand.Data.class,
             BenchCommand.Listener.class,
             BenchCommand.Compression.class,
-            DistributedBenchCommand.class
+            DistributedBenchCommand.class,
+            BenchCommand.Storage.class
         })
 public final class BenchCommand implements Runnable {
 
@@ -45,7 +48,8 @@ public final class BenchCommand implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(
-                spec.commandLine(), "Name a benchmark: compression, checkpoint, data or listener");
+                spec.commandLine(),
+                "Name a benchmark: compression, checkpoint, data, listener or storage");
     }
 
     /** Runs a benchmark with a print stream that feeds the command's output. */
@@ -304,6 +308,55 @@ public final class BenchCommand implements Runnable {
         @Override
         void run(Path where, PrintStream out) throws Exception {
             CompressionBenchmark.runBenchmark(repetitions, where, out);
+        }
+    }
+
+    /** {@code odyssey bench storage}. */
+    @Command(
+            name = "storage",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Save and load of a checkpoint to a local directory and to an S3-compatible"
+                            + " server on 127.0.0.1: single-stream against parallel multipart;"
+                            + " compressed against uncompressed through a "
+                            + StorageBenchmark.LINK_MB_PER_S
+                            + " MB/s link (StorageBenchmark).")
+    static final class Storage extends DirectoryBenchmark {
+
+        @Option(
+                names = "--mib",
+                defaultValue = "256",
+                description = "checkpoint size in MiB, at least 1 (default: ${DEFAULT-VALUE})")
+        private int mib;
+
+        @Option(
+                names = "--link-mib",
+                defaultValue = "32",
+                description =
+                        "checkpoint size in MiB through the limited link, at least 1 (default:"
+                                + " ${DEFAULT-VALUE})")
+        private int linkMib;
+
+        @Option(
+                names = "--repetitions",
+                defaultValue = "3",
+                description = "timings per operation (default: ${DEFAULT-VALUE})")
+        private int repetitions;
+
+        Storage() {
+            super("odyssey-storage-bench");
+        }
+
+        @Override
+        void checkOptions() {
+            atLeast(spec, "--mib", mib, 1);
+            atLeast(spec, "--link-mib", linkMib, 1);
+            atLeast(spec, "--repetitions", repetitions, 1);
+        }
+
+        @Override
+        void run(Path where, PrintStream out) throws Exception {
+            StorageBenchmark.runBenchmark(mib, linkMib, repetitions, where, out);
         }
     }
 }

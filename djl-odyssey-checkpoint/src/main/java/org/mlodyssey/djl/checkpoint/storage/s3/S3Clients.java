@@ -68,6 +68,9 @@ final class S3Clients {
         if (options.endpoint() != null) {
             builder.endpointOverride(options.endpoint());
         }
+        if (options.unsignedPayload()) {
+            builder.putAuthScheme(UnsignedPayloadSigner.scheme());
+        }
         return builder.build();
     }
 

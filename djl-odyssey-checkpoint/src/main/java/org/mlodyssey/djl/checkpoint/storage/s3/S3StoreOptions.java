@@ -29,6 +29,7 @@ public final class S3StoreOptions {
     private final int maxAttempts;
     private final Duration attemptTimeout;
     private final UploadChecksum uploadChecksum;
+    private final boolean unsignedPayload;
 
     private S3StoreOptions(Builder builder) {
         this.endpoint = builder.endpoint;
@@ -41,6 +42,7 @@ public final class S3StoreOptions {
         this.maxAttempts = builder.maxAttempts;
         this.attemptTimeout = builder.attemptTimeout;
         this.uploadChecksum = builder.uploadChecksum;
+        this.unsignedPayload = builder.unsignedPayload;
     }
 
     /**
@@ -153,6 +155,17 @@ public final class S3StoreOptions {
         return uploadChecksum;
     }
 
+    /**
+     * Tells whether requests to an {@code http://} endpoint are signed with {@code
+     * UNSIGNED-PAYLOAD}, as the SDK signs requests to {@code https://} endpoints, instead of with
+     * the SHA-256 of their body.
+     *
+     * @return true when the body is left out of the signature over http
+     */
+    public boolean unsignedPayload() {
+        return unsignedPayload;
+    }
+
     /** Builds {@link S3StoreOptions}. */
     public static final class Builder {
 
@@ -166,6 +179,7 @@ public final class S3StoreOptions {
         private int maxAttempts = 5;
         private Duration attemptTimeout = Duration.ofSeconds(60);
         private UploadChecksum uploadChecksum = UploadChecksum.CRC32C;
+        private boolean unsignedPayload;
 
         private Builder() {}
 
@@ -302,6 +316,24 @@ public final class S3StoreOptions {
          */
         public Builder optUploadChecksum(UploadChecksum uploadChecksum) {
             this.uploadChecksum = uploadChecksum;
+            return this;
+        }
+
+        /**
+         * Sets whether requests to an {@code http://} endpoint leave their body out of the SigV4
+         * signature ({@code UNSIGNED-PAYLOAD}), as the SDK does over {@code https://}; default
+         * false. Over http the SDK otherwise hashes every body with SHA-256, a CPU-bound pass per
+         * upload that the server repeats, which caps upload throughput on a few cores. Turn it on
+         * for a trusted network (a store on the same host or cluster) with an {@linkplain
+         * #optUploadChecksum upload checksum} other than {@code NONE}: the checksum header is
+         * signed, so the store still rejects a body damaged in transit ({@code MD5} also resists
+         * deliberate tampering, {@code CRC32C} only accidents).
+         *
+         * @param unsignedPayload true to leave the body out of the signature over http
+         * @return this builder
+         */
+        public Builder optUnsignedPayload(boolean unsignedPayload) {
+            this.unsignedPayload = unsignedPayload;
             return this;
         }
 

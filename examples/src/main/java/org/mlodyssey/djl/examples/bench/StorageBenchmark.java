@@ -1,0 +1,353 @@
+/*
+ * Copyright 2026 The djl-odyssey authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package org.mlodyssey.djl.examples.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import org.mlodyssey.djl.checkpoint.format.Checkpoint;
+import org.mlodyssey.djl.checkpoint.format.Compression;
+import org.mlodyssey.djl.checkpoint.format.Tensor;
+import org.mlodyssey.djl.checkpoint.format.TensorDType;
+import org.mlodyssey.djl.checkpoint.format.WriteOptions;
+import org.mlodyssey.djl.checkpoint.storage.CheckpointStore;
+import org.mlodyssey.djl.checkpoint.storage.LocalCheckpointStore;
+import org.mlodyssey.djl.checkpoint.storage.ObjectReader;
+import org.mlodyssey.djl.checkpoint.storage.s3.S3CheckpointStore;
+import org.mlodyssey.djl.checkpoint.storage.s3.S3StoreOptions;
+import org.mlodyssey.djl.checkpoint.storage.s3.UploadChecksum;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.core.sync.ResponseTransformer;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Save and load of one checkpoint file, side by side in one run: a local directory, a plain
+ * single-stream {@code PutObject}/{@code GetObject} of the same bytes to an S3-compatible server on
+ * 127.0.0.1 (S3Proxy, in this JVM), and {@link S3CheckpointStore}'s parallel multipart upload and
+ * ranged reads, with the SDK's payload signing and without it. A second table saves and loads a
+ * compressed and an uncompressed checkpoint through a link limited to {@value #LINK_MB_PER_S} MB/s
+ * in front of the same server.
+ */
+public final class StorageBenchmark {
+
+    /** The bandwidth of the limited link of the second table, in MB/s (10^6 bytes per second). */
+    public static final int LINK_MB_PER_S = 10;
+
+    private static final String BUCKET = "bench";
+    private static final String SIGNED = ", signed, CRC32C";
+    private static final String UNSIGNED = ", unsigned, MD5";
+
+    private StorageBenchmark() {}
+
+    /**
+     * Runs both tables.
+     *
+     * @param mib the checkpoint's size in MiB for the first table
+     * @param linkMib the checkpoint's size in MiB for the limited-link table
+     * @param repetitions timings per operation (the median is printed)
+     * @param dir where the files, the local store and the server's buckets go
+     * @param out where the tables go
+     * @throws IOException if a file, the server or a request fails
+     */
+    public static void runBenchmark(
+            int mib, int linkMib, int repetitions, Path dir, PrintStream out) throws IOException {
+        try (LoopbackS3Server server =
+                LoopbackS3Server.start(Files.createDirectories(dir.resolve("s3")), BUCKET)) {
+            URI endpoint = URI.create("http://127.0.0.1:" + server.port());
+            byte[] file = checkpointFile(mib, dir.resolve("parameters.safetensors"));
+            storageTable(endpoint, file, repetitions, dir, out);
+            try (ThrottlingProxy link =
+                    new ThrottlingProxy(server.port(), LINK_MB_PER_S * 1_000_000L)) {
+                limitedLinkTable(link.endpoint(), linkMib, repetitions, dir, out);
+            }
+        }
+    }
+
+    /** Store options of the parallel rows: the defaults, or unsigned payloads with MD5. */
+    private static S3StoreOptions options(URI endpoint, boolean unsigned) {
+        S3StoreOptions.Builder builder = LoopbackS3Server.options(endpoint);
+        if (unsigned) {
+            builder.optUnsignedPayload(true).optUploadChecksum(UploadChecksum.MD5);
+        }
+        return builder.build();
+    }
+
+    private static void storageTable(
+            URI endpoint, byte[] file, int repetitions, Path dir, PrintStream out)
+            throws IOException {
+        Map<String, double[]> rows = new LinkedHashMap<>();
+        S3StoreOptions defaults = options(endpoint, false);
+        try (LocalCheckpointStore disk = LocalCheckpointStore.of(dir.resolve("local"));
+                S3Client client = plainClient(endpoint);
+                S3CheckpointStore signed =
+                        S3CheckpointStore.open("s3://" + BUCKET + "/signed", defaults);
+                S3CheckpointStore unsigned =
+                        S3CheckpointStore.open(
+                                "s3://" + BUCKET + "/unsigned", options(endpoint, true))) {
+            rows.put("local directory (fsync)", timeStore(disk, file, repetitions));
+            rows.put(
+                    "S3 single-stream PutObject/GetObject",
+                    timeSingleStream(client, file, repetitions));
+            String parallel =
+                    String.format(
+                            Locale.ROOT,
+                            "S3 store: %d x %d MiB parts/ranges",
+                            defaults.parallelism(),
+                            defaults.partSize() >> 20);
+            rows.put(parallel + SIGNED, timeStore(signed, file, repetitions));
+            rows.put(parallel + UNSIGNED, timeStore(unsigned, file, repetitions));
+        }
+        out.printf(
+                Locale.ROOT,
+                "Save and load of a %.0f MiB checkpoint file (float32 values), median of %d;"
+                        + " S3Proxy 2.6 (filesystem backend) on 127.0.0.1 over http, AWS SDK"
+                        + " 2.31; signed = the SDK's SigV4 payload hash over http, unsigned ="
+                        + " UNSIGNED-PAYLOAD with the checksum header signed; %d cores, load"
+                        + " average %s%n",
+                file.length / 1048576.0,
+                repetitions,
+                Runtime.getRuntime().availableProcessors(),
+                CompressionBenchmark.loadAverage());
+        out.printf(
+                Locale.ROOT, "%-52s %9s %9s %9s %9s%n", "", "save ms", "MB/s", "load ms", "MB/s");
+        for (Map.Entry<String, double[]> row : rows.entrySet()) {
+            double save = row.getValue()[0];
+            double load = row.getValue()[1];
+            out.printf(
+                    Locale.ROOT,
+                    "%-52s %9.0f %9.0f %9.0f %9.0f%n",
+                    row.getKey(),
+                    save * 1e3,
+                    file.length / save / 1e6,
+                    load * 1e3,
+                    file.length / load / 1e6);
+        }
+        double[] single = rows.get("S3 single-stream PutObject/GetObject");
+        double[] local = rows.get("local directory (fsync)");
+        for (Map.Entry<String, double[]> row : rows.entrySet()) {
+            for (String kind : new String[] {SIGNED, UNSIGNED}) {
+                if (row.getKey().endsWith(kind)) {
+                    out.printf(
+                            Locale.ROOT,
+                            "S3 store%s: save %.1fx and load %.1fx as fast as single-stream;"
+                                    + " load time %.1fx the local directory's%n",
+                            kind,
+                            single[0] / row.getValue()[0],
+                            single[1] / row.getValue()[1],
+                            row.getValue()[1] / local[1]);
+                }
+            }
+        }
+    }
+
+    private static void limitedLinkTable(
+            URI endpoint, int mib, int repetitions, Path dir, PrintStream out) throws IOException {
+        out.printf(
+                Locale.ROOT,
+                "%nA %d MiB float32 checkpoint (values from N(0, 0.02)) through a %d MB/s link to"
+                        + " the same server: save = write the file locally, then upload it;"
+                        + " load = download, then read and verify every tensor; median of %d%n",
+                mib,
+                LINK_MB_PER_S,
+                repetitions);
+        out.printf(
+                Locale.ROOT,
+                "%-24s %9s %9s %9s %9s %9s%n",
+                "",
+                "MiB sent",
+                "save ms",
+                "MB/s",
+                "load ms",
+                "MB/s");
+        try (S3CheckpointStore store =
+                S3CheckpointStore.open("s3://" + BUCKET + "/link", options(endpoint, true))) {
+            for (Compression compression :
+                    new Compression[] {
+                        Compression.none(), Compression.zstd(Compression.DEFAULT_LEVEL)
+                    }) {
+                double[] saves = new double[repetitions];
+                double[] loads = new double[repetitions];
+                Path local = dir.resolve("link.safetensors");
+                long sent = 0;
+                long raw = (long) mib << 20;
+                for (int r = 0; r < repetitions; r++) {
+                    Checkpoint checkpoint = gaussianCheckpoint(mib);
+                    long start = System.nanoTime();
+                    checkpoint.save(
+                            local,
+                            WriteOptions.builder()
+                                    .optDurable(false)
+                                    .optCompression(compression)
+                                    .build());
+                    sent = Files.size(local);
+                    store.write("link.safetensors", channel -> copy(local, channel));
+                    saves[r] = (System.nanoTime() - start) / 1e9;
+                    Files.delete(local);
+                    start = System.nanoTime();
+                    download(store, "link.safetensors", local);
+                    try (Checkpoint loaded = Checkpoint.load(local)) {
+                        for (Tensor tensor : loaded.tensors().values()) {
+                            tensor.data();
+                        }
+                    }
+                    loads[r] = (System.nanoTime() - start) / 1e9;
+                    Files.delete(local);
+                }
+                out.printf(
+                        Locale.ROOT,
+                        "%-24s %9.1f %9.0f %9.0f %9.0f %9.0f%n",
+                        compression.enabled() ? "zstd (default filter) *" : "uncompressed",
+                        sent / 1048576.0,
+                        CompressionBenchmark.median(saves) * 1e3,
+                        raw / CompressionBenchmark.median(saves) / 1e6,
+                        CompressionBenchmark.median(loads) * 1e3,
+                        raw / CompressionBenchmark.median(loads) / 1e6);
+            }
+        }
+    }
+
+    /** A plain SDK client with its defaults for an S3-compatible endpoint (path style). */
+    private static S3Client plainClient(URI endpoint) {
+        S3StoreOptions options = LoopbackS3Server.options(endpoint).build();
+        return S3Client.builder()
+                .endpointOverride(endpoint)
+                .region(Region.of(options.region()))
+                .forcePathStyle(true)
+                .credentialsProvider(
+                        () ->
+                                AwsBasicCredentials.create(
+                                        options.accessKeyId(), options.secretAccessKey()))
+                .httpClientBuilder(
+                        software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder())
+                .requestChecksumCalculation(
+                        software.amazon.awssdk.core.checksums.RequestChecksumCalculation
+                                .WHEN_REQUIRED)
+                .build();
+    }
+
+    /** Float32 tensors of 32 MiB (the last one shorter), values from N(0, 0.02), seeded. */
+    private static Checkpoint gaussianCheckpoint(int mib) {
+        Checkpoint checkpoint = new Checkpoint();
+        Random random = new Random(1);
+        long left = (long) mib << 20;
+        for (int t = 0; left > 0; t++) {
+            int bytes = (int) Math.min(32 << 20, left);
+            ByteBuffer data = ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
+            while (data.hasRemaining()) {
+                data.putFloat((float) (random.nextGaussian() * 0.02));
+            }
+            data.flip();
+            checkpoint.put(
+                    "layer" + t + ".weight",
+                    Tensor.of(TensorDType.F32, new long[] {bytes / 4}, data));
+            left -= bytes;
+        }
+        return checkpoint;
+    }
+
+    /** Writes an uncompressed checkpoint of Gaussian float32 values and returns its bytes. */
+    private static byte[] checkpointFile(int mib, Path path) throws IOException {
+        gaussianCheckpoint(mib).save(path, WriteOptions.builder().optDurable(false).build());
+        byte[] bytes = Files.readAllBytes(path);
+        Files.delete(path);
+        return bytes;
+    }
+
+    private static double[] timeStore(CheckpointStore store, byte[] bytes, int repetitions)
+            throws IOException {
+        double[] saves = new double[repetitions];
+        double[] loads = new double[repetitions];
+        for (int i = 0; i < repetitions; i++) {
+            long start = System.nanoTime();
+            store.write("parameters.safetensors", ch -> ch.write(ByteBuffer.wrap(bytes)));
+            saves[i] = (System.nanoTime() - start) / 1e9;
+            ByteBuffer back = ByteBuffer.allocate(bytes.length);
+            start = System.nanoTime();
+            try (ObjectReader reader = store.open("parameters.safetensors")) {
+                reader.readFully(back, 0);
+            }
+            loads[i] = (System.nanoTime() - start) / 1e9;
+            check(bytes, back.array());
+        }
+        return new double[] {
+            CompressionBenchmark.median(saves), CompressionBenchmark.median(loads)
+        };
+    }
+
+    private static double[] timeSingleStream(S3Client client, byte[] bytes, int repetitions) {
+        double[] saves = new double[repetitions];
+        double[] loads = new double[repetitions];
+        for (int i = 0; i < repetitions; i++) {
+            long start = System.nanoTime();
+            client.putObject(b -> b.bucket(BUCKET).key("single"), RequestBody.fromBytes(bytes));
+            saves[i] = (System.nanoTime() - start) / 1e9;
+            start = System.nanoTime();
+            byte[] back =
+                    client.getObject(
+                                    b -> b.bucket(BUCKET).key("single"),
+                                    ResponseTransformer.toBytes())
+                            .asByteArrayUnsafe();
+            loads[i] = (System.nanoTime() - start) / 1e9;
+            check(bytes, back);
+        }
+        return new double[] {
+            CompressionBenchmark.median(saves), CompressionBenchmark.median(loads)
+        };
+    }
+
+    private static void copy(Path from, java.nio.channels.WritableByteChannel to)
+            throws IOException {
+        try (FileChannel in = FileChannel.open(from, StandardOpenOption.READ)) {
+            long size = in.size();
+            long at = 0;
+            while (at < size) {
+                at += in.transferTo(at, size - at, to);
+            }
+        }
+    }
+
+    private static void download(CheckpointStore store, String key, Path to) throws IOException {
+        try (ObjectReader reader = store.open(key);
+                FileChannel out =
+                        FileChannel.open(
+                                to,
+                                StandardOpenOption.CREATE,
+                                StandardOpenOption.TRUNCATE_EXISTING,
+                                StandardOpenOption.WRITE)) {
+            // blocks of several parts, so that the store reads their ranges in parallel
+            ByteBuffer block = ByteBuffer.allocateDirect(64 << 20);
+            long at = 0;
+            while (at < reader.size()) {
+                block.clear();
+                block.limit((int) Math.min(block.capacity(), reader.size() - at));
+                reader.readFully(block, at);
+                block.flip();
+                at += block.remaining();
+                while (block.hasRemaining()) {
+                    out.write(block);
+                }
+            }
+        }
+    }
+
+    private static void check(byte[] expected, byte[] actual) {
+        if (!Arrays.equals(expected, actual)) {
+            throw new IllegalStateException("The bytes read back differ");
+        }
+    }
+}

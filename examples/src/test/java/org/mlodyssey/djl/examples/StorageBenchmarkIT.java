@@ -1,0 +1,59 @@
+/*
+ * Copyright 2026 The djl-odyssey authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package org.mlodyssey.djl.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mlodyssey.djl.examples.bench.StorageBenchmark;
+
+/**
+ * {@code odyssey bench storage} starts its S3-compatible server on 127.0.0.1 from the command
+ * line's class path and prints both tables: every row of the first, both rows of the limited link.
+ */
+class StorageBenchmarkIT {
+
+    @TempDir Path dir;
+
+    @Test
+    void printsTheStorageAndLimitedLinkTables() {
+        Cli.Outcome o =
+                Cli.run(
+                        "bench",
+                        "storage",
+                        "--mib",
+                        "1",
+                        "--link-mib",
+                        "1",
+                        "--repetitions",
+                        "1",
+                        "--dir",
+                        dir.toString());
+        assertEquals(0, o.exit(), o.toString());
+        for (String row :
+                new String[] {
+                    "local directory (fsync)",
+                    "S3 single-stream PutObject/GetObject",
+                    "parts/ranges, signed, CRC32C",
+                    "parts/ranges, unsigned, MD5",
+                    "as fast as single-stream",
+                    "through a " + StorageBenchmark.LINK_MB_PER_S + " MB/s link",
+                    "uncompressed",
+                    "zstd (default filter) *"
+                }) {
+            assertTrue(o.out().contains(row), row + " in\n" + o.out());
+        }
+    }
+
+    @Test
+    void sizesAreChecked() {
+        Cli.Outcome o = Cli.run("bench", "storage", "--link-mib", "0");
+        assertEquals(2, o.exit());
+        assertTrue(o.err().contains("--link-mib: must be at least 1"), o.err());
+    }
+}
