@@ -457,8 +457,16 @@ public final class CheckpointListener extends TrainingListenerAdapter
         }
         stepsThisEpoch++;
         stepped = true;
-        totalsAfterLastStep = EvaluatorAccumulators.copy(trainer);
-        copyForwardState(trainer);
+        if (trigger.mayBeDueAfterStep(progress.globalStep() + stepsThisEpoch)) {
+            // The next batch's save needs them: its forward pass changes both before it is told.
+            totalsAfterLastStep = EvaluatorAccumulators.copy(trainer);
+            copyForwardState(trainer);
+        } else {
+            // Not copied at every step: the next batch saves nothing (an epoch end saves the
+            // trainer's own, which are the epoch end's).
+            totalsAfterLastStep = null;
+            freeForwardState();
+        }
         progress.seedSchedule().beforeStep(progress.globalStep() + stepsThisEpoch);
     }
 
