@@ -54,7 +54,17 @@ class BenchCommandTest {
     void withoutDirTheBenchmarksDeleteTheirTemporaryDirectory() throws IOException {
         Set<String> before = temporaries();
         Cli.Outcome listener =
-                Cli.run("bench", "listener", "--mib", "1", "--saves", "2", "--every", "1");
+                Cli.run(
+                        "bench",
+                        "listener",
+                        "--mib",
+                        "1",
+                        "--saves",
+                        "2",
+                        "--every",
+                        "1",
+                        "--overhead-steps",
+                        "10");
         assertEquals(0, listener.exit(), listener.toString());
         Cli.Outcome checkpoint = Cli.run("bench", "checkpoint", "--mib", "4", "--repetitions", "1");
         assertEquals(0, checkpoint.exit(), checkpoint.toString());

@@ -164,6 +164,12 @@ public final class CheckpointListener extends TrainingListenerAdapter
 
     private Boolean hasForwardState;
 
+    /**
+     * The trainer whose {@code onTrainingBegin} this listener accepted; only its end of training
+     * counts (a trainer refused at its creation may still be closed, by its finalizer for one).
+     */
+    private Trainer begun;
+
     private boolean epochEndPending;
     private long stepsThisEpoch;
     private boolean ended;
@@ -268,6 +274,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
             monitor.checkAgainst(trainer);
         }
         open();
+        begun = trainer;
         progress.seedSchedule().beforeInitialization();
     }
 
@@ -450,8 +457,16 @@ public final class CheckpointListener extends TrainingListenerAdapter
         }
         stepsThisEpoch++;
         stepped = true;
-        totalsAfterLastStep = EvaluatorAccumulators.copy(trainer);
-        copyForwardState(trainer);
+        if (trigger.mayBeDueAfterStep(progress.globalStep() + stepsThisEpoch)) {
+            // The next batch's save needs them: its forward pass changes both before it is told.
+            totalsAfterLastStep = EvaluatorAccumulators.copy(trainer);
+            copyForwardState(trainer);
+        } else {
+            // Not copied at every step: the next batch saves nothing (an epoch end saves the
+            // trainer's own, which are the epoch end's).
+            totalsAfterLastStep = null;
+            freeForwardState();
+        }
         progress.seedSchedule().beforeStep(progress.globalStep() + stepsThisEpoch);
     }
 
@@ -592,14 +607,22 @@ public final class CheckpointListener extends TrainingListenerAdapter
      * unlocks the directory. It throws nothing, so that DJL closes the trainer and tells the later
      * listeners: a failure is logged and recorded, and {@link #close()} throws it as the failure
      * policy says. Close the listener after the trainer (declare it first in the same {@code
-     * try}-with-resources).
+     * try}-with-resources). The end of a trainer this listener refused at its creation (its {@code
+     * onTrainingBegin} threw) does nothing.
      */
     @Override
     public void onTrainingEnd(Trainer trainer) {
         if (ended || closed) {
             return;
         }
+        if (trainer != begun) {
+            logger.debug(
+                    "The end of a trainer this checkpoint listener of {} refused: ignored",
+                    directory);
+            return;
+        }
         ended = true;
+        begun = null;
         try {
             if (inert != null) {
                 logger.warn(

@@ -111,6 +111,19 @@ final class CheckpointTrigger {
     }
 
     /**
+     * Whether {@link #afterStep} may find a save due at a step, asked before that step is taken: by
+     * the step period exactly (only a save in between moves it, and a save makes it less due), and
+     * always when the time period is on (time passes until then).
+     *
+     * @param globalStep the steps taken in total once that step is taken
+     * @return false only if {@link #afterStep} for that step will find no reason to save
+     */
+    synchronized boolean mayBeDueAfterStep(long globalStep) {
+        return everyNanos > 0
+                || (everySteps > 0 && globalStep / everySteps > lastSaveStep / everySteps);
+    }
+
+    /**
      * Decides at the end of an epoch; also applies the step and time rules, for loops that can save
      * only there. Records a new best value of the monitored metric.
      *

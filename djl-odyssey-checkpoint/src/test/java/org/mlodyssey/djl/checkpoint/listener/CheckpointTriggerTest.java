@@ -41,6 +41,23 @@ class CheckpointTriggerTest {
     }
 
     @Test
+    void aStepSaveMayBeDueExactlyWhenAfterStepWouldFindIt() {
+        CheckpointTrigger t = trigger(0, 5, 0, null);
+        for (long step = 1; step <= 21; step++) {
+            boolean may = t.mayBeDueAfterStep(step);
+            boolean due = t.afterStep(step).contains(SaveReason.STEPS);
+            assertEquals(due, may, "step " + step);
+            if (due) {
+                t.saved(step);
+            }
+        }
+        CheckpointTrigger epochsOnly = trigger(1, 0, 0, null);
+        assertFalse(epochsOnly.mayBeDueAfterStep(1));
+        CheckpointTrigger timed = trigger(0, 0, 1_000_000, null);
+        assertTrue(timed.mayBeDueAfterStep(1), "time passes before the step is decided");
+    }
+
+    @Test
     void stepsCheckedAtEpochEndsFireWhenAMultipleWasCrossed() {
         // EasyTrain.fit: 7 steps per epoch, saves every 5 steps can only happen at epoch ends.
         CheckpointTrigger t = trigger(0, 5, 0, null);

@@ -16,6 +16,8 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.EasyTrain;
 import ai.djl.training.Trainer;
+import ai.djl.training.listener.TrainingListener;
+import ai.djl.training.listener.TrainingListenerAdapter;
 import ai.djl.training.loss.Loss;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -191,6 +193,37 @@ class NothingIsLostTest {
         }
         first.close();
         // Released: the second one may write now.
+        try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 1, false, second)) {
+            run.train(TrainingProgress.start(1), 7, second);
+        }
+        second.close();
+        assertEquals(List.of(name(7, 0, 7)), checkpoints(root));
+    }
+
+    @Test
+    void closingATrainerTheListenerRefusedNeitherEndsNorSaves(@TempDir Path dir) throws Exception {
+        Path root = dir.resolve("ckpt");
+        CheckpointListener first = CheckpointListener.builder().setDirectory(root).build();
+        CheckpointListener second = CheckpointListener.builder().setDirectory(root).build();
+        List<Trainer> created = new ArrayList<>();
+        TrainingListener capture =
+                new TrainingListenerAdapter() {
+                    @Override
+                    public void onTrainingBegin(Trainer trainer) {
+                        created.add(trainer);
+                    }
+                };
+        try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 1, false, first)) {
+            assertTrue(run.trainer() != null);
+            assertThrows(
+                    CheckpointDirectoryLockedException.class,
+                    () -> new TinyTraining(OptimizerKind.ADAM, 1, false, capture, second));
+        }
+        first.close();
+        // The refused trainer ends late (its finalizer closes it when it was leaked): the second
+        // listener neither ends with it nor saves its state.
+        assertEquals(1, created.size());
+        second.onTrainingEnd(created.get(0));
         try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 1, false, second)) {
             run.train(TrainingProgress.start(1), 7, second);
         }

@@ -169,8 +169,16 @@ public final class TinyTraining implements AutoCloseable {
                     new EpochTrainingListener(), new EvaluatorTrainingListener());
         }
         config.addTrainingListeners(listeners);
-        trainer = model.newTrainer(config);
-        trainer.initialize(new Shape(BATCH_SIZE, FEATURES));
+        try {
+            trainer = model.newTrainer(config);
+            trainer.initialize(new Shape(BATCH_SIZE, FEATURES));
+        } catch (RuntimeException e) {
+            // A listener refused the trainer: closing the model closes the trainer's memory too,
+            // so its finalizer does not end the training on the listeners later.
+            model.close();
+            dataManager.close();
+            throw e;
+        }
     }
 
     private NDArray gaussian(Random random, Shape shape) {
