@@ -7,16 +7,18 @@ package org.mlodyssey.djl.checkpoint.storage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.mlodyssey.djl.checkpoint.format.AtomicFiles;
 
 /**
@@ -97,21 +99,42 @@ public final class LocalCheckpointStore implements CheckpointStore {
             return List.of();
         }
         List<StoredObject> objects = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(root)) {
-            for (Path path : (Iterable<Path>) files::iterator) {
-                BasicFileAttributes attributes =
-                        Files.readAttributes(
-                                path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                if (!attributes.isRegularFile()
-                        || AtomicFiles.isTemporaryName(path.getFileName().toString())) {
-                    continue;
-                }
-                String key = keyOf(path);
-                if (key.startsWith(prefix)) {
-                    objects.add(new StoredObject(key, attributes.size()));
-                }
-            }
-        }
+        // Other writers (ranks of a distributed save, a listener's writer) create, rename and
+        // delete files while this lists: a file or directory that vanishes between the directory
+        // read and its attributes is not there, and no error.
+        Files.walkFileTree(
+                root,
+                new SimpleFileVisitor<>() {
+                    @Override
+                    public FileVisitResult visitFile(Path path, BasicFileAttributes attributes) {
+                        if (attributes.isRegularFile()
+                                && !AtomicFiles.isTemporaryName(path.getFileName().toString())) {
+                            String key = keyOf(path);
+                            if (key.startsWith(prefix)) {
+                                objects.add(new StoredObject(key, attributes.size()));
+                            }
+                        }
+                        return FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public FileVisitResult visitFileFailed(Path path, IOException e)
+                            throws IOException {
+                        if (e instanceof NoSuchFileException) {
+                            return FileVisitResult.CONTINUE;
+                        }
+                        throw e;
+                    }
+
+                    @Override
+                    public FileVisitResult postVisitDirectory(Path dir, IOException e)
+                            throws IOException {
+                        if (e != null && !(e instanceof NoSuchFileException)) {
+                            throw e;
+                        }
+                        return FileVisitResult.CONTINUE;
+                    }
+                });
         objects.sort(Comparator.comparing(StoredObject::key));
         return objects;
     }

@@ -10,12 +10,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
@@ -79,6 +81,46 @@ class LocalCheckpointStoreTest {
         assertEquals("old", Files.readString(dir.resolve("k")));
         try (Stream<Path> files = Files.list(dir)) {
             assertEquals(List.of(dir.resolve("k")), files.toList());
+        }
+    }
+
+    @Test
+    void listingWhileAnotherWriterCreatesAndDeletesFilesIsNoError() throws Exception {
+        // As the ranks of a distributed save do: files and directories appear and vanish while
+        // the coordinator lists. A vanished entry is simply not listed.
+        LocalCheckpointStore store = LocalCheckpointStore.of(dir);
+        store.write("kept", text("k"));
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread churn =
+                new Thread(
+                        () -> {
+                            int i = 0;
+                            while (!stop.get()) {
+                                Path sub = dir.resolve("rank-" + (i % 4));
+                                try {
+                                    Files.createDirectories(sub);
+                                    for (int j = 0; j < 8; j++) {
+                                        Files.writeString(sub.resolve("f" + j), "x");
+                                    }
+                                    for (int j = 0; j < 8; j++) {
+                                        Files.delete(sub.resolve("f" + j));
+                                    }
+                                    Files.delete(sub);
+                                } catch (IOException e) {
+                                    throw new UncheckedIOException(e);
+                                }
+                                i++;
+                            }
+                        });
+        churn.start();
+        try {
+            for (int n = 0; n < 3000; n++) {
+                List<StoredObject> listed = store.list("");
+                assertTrue(listed.contains(new StoredObject("kept", 1)), listed::toString);
+            }
+        } finally {
+            stop.set(true);
+            churn.join();
         }
     }
 
