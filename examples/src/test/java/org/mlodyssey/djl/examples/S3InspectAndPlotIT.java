@@ -71,16 +71,7 @@ class S3InspectAndPlotIT {
                             .optS3Options(options)
                             .optLease(Duration.ofSeconds(5)),
                     2);
-            Map<String, String> env =
-                    Map.of(
-                            "AWS_ENDPOINT_URL",
-                            server.endpoint().toString(),
-                            "AWS_ACCESS_KEY_ID",
-                            S3ProxyServer.ACCESS_KEY,
-                            "AWS_SECRET_ACCESS_KEY",
-                            S3ProxyServer.SECRET_KEY,
-                            "AWS_REGION",
-                            "us-east-1");
+            Map<String, String> env = S3ProxyServer.environment(server.endpoint());
             TreeSet<String> committed = new TreeSet<>();
             String incomplete =
                     TrainingCheckpoints.directoryName(

@@ -145,6 +145,24 @@ public final class StoredNDArrays {
     }
 
     /**
+     * Opens a named-tensor object of a store for reading with positional (ranged) reads, checking
+     * its header checksum now and each tensor's on read, with the default header cap.
+     *
+     * @param store the store
+     * @param key the object's key
+     * @return the reader, to be closed
+     * @throws java.nio.file.NoSuchFileException if the key does not exist
+     * @throws IOException if the object cannot be read or its header is malformed
+     */
+    public static TensorFileReader open(CheckpointStore store, String key) throws IOException {
+        return TensorFileReader.open(
+                Path.of(store.locationOf(key)),
+                new ObjectReaderChannel(store.open(key)),
+                true,
+                TensorHeader.DEFAULT_MAX_HEADER_BYTES);
+    }
+
+    /**
      * Loads every tensor of a file at a location ({@code s3://bucket/path/x.safetensors} or a local
      * path) as arrays on a device, verifying checksums.
      *
@@ -190,14 +208,8 @@ public final class StoredNDArrays {
     public static Map<String, NDArray> load(
             CheckpointStore store, String key, NDManager manager, Device device)
             throws IOException {
-        Path file = Path.of(store.locationOf(key));
         Map<String, NDArray> arrays = new LinkedHashMap<>();
-        try (TensorFileReader reader =
-                TensorFileReader.open(
-                        file,
-                        new ObjectReaderChannel(store.open(key)),
-                        true,
-                        TensorHeader.DEFAULT_MAX_HEADER_BYTES)) {
+        try (TensorFileReader reader = open(store, key)) {
             for (TensorEntry entry : reader.header().entries()) {
                 String name = entry.name();
                 arrays.put(

@@ -13,11 +13,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.mlodyssey.djl.checkpoint.format.Checkpoint;
-import org.mlodyssey.djl.checkpoint.format.TensorFileReader;
-import org.mlodyssey.djl.checkpoint.format.TensorHeader;
+import org.mlodyssey.djl.checkpoint.ndarray.StoredNDArrays;
 import org.mlodyssey.djl.checkpoint.storage.CheckpointStore;
 import org.mlodyssey.djl.checkpoint.storage.CheckpointStores;
-import org.mlodyssey.djl.checkpoint.storage.ObjectReaderChannel;
 import org.mlodyssey.djl.checkpoint.training.CheckpointDirectory;
 import org.mlodyssey.djl.checkpoint.training.InvalidTrainingCheckpointException;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpointManifest;
@@ -62,13 +60,7 @@ final class BucketInspection {
     /** The report of {@link InspectCommand#inspect(Path)} for an object of a store. */
     private static Map<String, Object> inspectFile(CheckpointStore store, String key)
             throws IOException {
-        TensorFileReader reader =
-                TensorFileReader.open(
-                        Path.of(store.locationOf(key)),
-                        new ObjectReaderChannel(store.open(key)),
-                        true,
-                        TensorHeader.DEFAULT_MAX_HEADER_BYTES);
-        try (Checkpoint checkpoint = Checkpoint.of(reader)) {
+        try (Checkpoint checkpoint = Checkpoint.of(StoredNDArrays.open(store, key))) {
             return InspectCommand.inspect(store.locationOf(key), checkpoint);
         }
     }

@@ -24,13 +24,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mlodyssey.djl.checkpoint.format.Compression;
 import org.mlodyssey.djl.checkpoint.format.TensorFileReader;
-import org.mlodyssey.djl.checkpoint.format.TensorHeader;
 import org.mlodyssey.djl.checkpoint.format.WriteOptions;
 import org.mlodyssey.djl.checkpoint.listener.CheckpointListener;
 import org.mlodyssey.djl.checkpoint.listener.CheckpointWriteException;
 import org.mlodyssey.djl.checkpoint.listener.FailurePolicy;
 import org.mlodyssey.djl.checkpoint.listener.ResumableTraining;
-import org.mlodyssey.djl.checkpoint.storage.ObjectReaderChannel;
+import org.mlodyssey.djl.checkpoint.ndarray.StoredNDArrays;
 import org.mlodyssey.djl.checkpoint.storage.StoredObject;
 import org.mlodyssey.djl.checkpoint.training.CheckpointDirectory;
 import org.mlodyssey.djl.checkpoint.training.CheckpointDirectoryLockedException;
@@ -171,12 +170,7 @@ class S3CheckpointListenerTest extends S3ProxyTestBase {
             try (S3CheckpointStore store = store()) {
                 for (String file : List.of("optimizer.safetensors")) {
                     String key = name(8, 1, 1) + "/" + file;
-                    try (TensorFileReader reader =
-                            TensorFileReader.open(
-                                    Path.of(store.locationOf(key)),
-                                    new ObjectReaderChannel(store.open(key)),
-                                    true,
-                                    TensorHeader.DEFAULT_MAX_HEADER_BYTES)) {
+                    try (TensorFileReader reader = StoredNDArrays.open(store, key)) {
                         assertEquals(2, reader.formatVersion(), key + " is compressed");
                     }
                 }
