@@ -10,8 +10,6 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,10 +21,9 @@ import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.XYStyler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.mlodyssey.djl.checkpoint.listener.CheckpointListener;
-import org.mlodyssey.djl.checkpoint.training.InvalidTrainingCheckpointException;
+import org.mlodyssey.djl.checkpoint.training.CheckpointDirectory;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoint;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpointManifest;
-import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoints;
 
 /**
  * Plots a training run's loss and accuracy per epoch from the metric history of the newest valid
@@ -112,20 +109,30 @@ public final class TrainingCurves {
     /**
      * Writes the plot.
      *
-     * @param checkpointDir the directory of checkpoints
+     * @param checkpointDir the directory of checkpoints, or {@code s3://bucket/prefix} (as the
+     *     command line folds it into a path: {@link CheckpointLocations})
      * @param out the PNG file
      * @return what was plotted
      * @throws IOException if the directory holds no valid checkpoint, or the PNG cannot be written
      */
     public static Result run(Path checkpointDir, Path out) throws IOException {
         System.setProperty("java.awt.headless", "true");
-        TrainingCheckpoint newest =
-                TrainingCheckpoints.findLatestValid(checkpointDir, e -> {})
-                        .orElseThrow(
-                                () ->
-                                        new IOException(
-                                                "No valid training checkpoint in "
-                                                        + checkpointDir));
+        TrainingCheckpoint newest;
+        List<Long> checkpoints = new ArrayList<>();
+        try (CheckpointDirectory directory = CheckpointLocations.open(checkpointDir)) {
+            newest =
+                    directory
+                            .findLatestValid(e -> {})
+                            .orElseThrow(
+                                    () ->
+                                            new IOException(
+                                                    "No valid training checkpoint in "
+                                                            + CheckpointLocations.of(
+                                                                    checkpointDir)));
+            for (CheckpointDirectory.Listed listed : directory.list()) {
+                checkpoints.add(listed.manifest().globalStep());
+            }
+        }
         List<Map<String, Float>> history = newest.getProgress().epochMetrics();
         Map<String, String> meta = newest.getManifest().metadata();
         long batchesPerEpoch = batchesPerEpoch(newest.getManifest());
@@ -137,7 +144,6 @@ public final class TrainingCurves {
                 resumes.add(step);
             }
         }
-        List<Long> checkpoints = checkpointSteps(checkpointDir);
         List<Double> resumeEpochs = new ArrayList<>();
         List<Double> checkpointEpochs = new ArrayList<>();
         if (batchesPerEpoch > 0) {
@@ -322,27 +328,5 @@ public final class TrainingCurves {
         } catch (NumberFormatException e) {
             return -1;
         }
-    }
-
-    /**
-     * The global steps of the committed checkpoints of a directory (a checkpoint's name and a
-     * well-formed manifest; the tensor files are not read), in order.
-     */
-    private static List<Long> checkpointSteps(Path root) throws IOException {
-        List<Long> steps = new ArrayList<>();
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root, Files::isDirectory)) {
-            for (Path dir : dirs) {
-                if (!TrainingCheckpoints.isCheckpointName(dir.getFileName().toString())) {
-                    continue;
-                }
-                try {
-                    steps.add(TrainingCheckpoint.readManifest(dir).globalStep());
-                } catch (InvalidTrainingCheckpointException e) {
-                    // No manifest, or one that is malformed: not marked.
-                }
-            }
-        }
-        steps.sort(null);
-        return steps;
     }
 }

@@ -73,16 +73,7 @@ class S3KillAndResumeIT {
         try (S3ProxyServer server = S3ProxyServer.startInMemory(true);
                 FaultInjectingProxy proxy = FaultInjectingProxy.start(server.port())) {
             server.createBucket(BUCKET);
-            Map<String, String> env =
-                    Map.of(
-                            "AWS_ENDPOINT_URL",
-                            proxy.endpoint().toString(),
-                            "AWS_ACCESS_KEY_ID",
-                            S3ProxyServer.ACCESS_KEY,
-                            "AWS_SECRET_ACCESS_KEY",
-                            S3ProxyServer.SECRET_KEY,
-                            "AWS_REGION",
-                            "us-east-1");
+            Map<String, String> env = S3ProxyServer.environment(proxy.endpoint());
             // step 12's parameters go up; the upload of its optimizer state is held until the
             // child dies
             String held = "step-000000000012-";

@@ -45,14 +45,18 @@ class TrainingCurvesTest {
     /** Trains a softmax classifier for {@code epochs} epochs, resuming from {@code checkpoints}. */
     private static void train(Path data, Path checkpoints, int epochs)
             throws IOException, TranslateException {
+        train(data, CheckpointListener.builder().setDirectory(checkpoints), epochs);
+    }
+
+    /**
+     * Trains a softmax classifier for {@code epochs} epochs, checkpointing every 4 steps where a
+     * listener builder says (a directory or a bucket), resuming from there.
+     */
+    static void train(Path data, CheckpointListener.Builder where, int epochs)
+            throws IOException, TranslateException {
         Emnist train = emnist(data, Dataset.Usage.TRAIN);
         Emnist test = emnist(data, Dataset.Usage.TEST);
-        CheckpointListener listener =
-                CheckpointListener.builder()
-                        .setDirectory(checkpoints)
-                        .optEverySteps(4)
-                        .optSeed(7)
-                        .build();
+        CheckpointListener listener = where.optEverySteps(4).optSeed(7).build();
         DefaultTrainingConfig config =
                 new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
                         .addEvaluator(new Accuracy())

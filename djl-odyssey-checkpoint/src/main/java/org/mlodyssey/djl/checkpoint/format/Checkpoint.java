@@ -68,6 +68,42 @@ public final class Checkpoint implements Closeable {
      * @return the checkpoint, reading tensor data lazily
      * @throws IOException if the file cannot be read, or is malformed or damaged
      */
+    /**
+     * Wraps one open reader as a checkpoint whose tensors it reads lazily, such as a reader of an
+     * object in a bucket ({@link TensorFileReader#open(Path, java.nio.channels.FileChannel,
+     * boolean, long)}). Closing the checkpoint closes the reader.
+     *
+     * @param reader the reader; the checkpoint owns it from now on
+     * @return the checkpoint
+     */
+    public static Checkpoint of(TensorFileReader reader) {
+        Checkpoint checkpoint = new Checkpoint();
+        checkpoint.adopt(List.of(reader), null);
+        return checkpoint;
+    }
+
+    /**
+     * Takes over readers: their format version, integrity and user metadata (the first one's), and
+     * lazily each tensor its owner holds.
+     */
+    private void adopt(List<TensorFileReader> readers, Map<String, TensorFileReader> owners) {
+        sources.addAll(readers);
+        TensorFileReader first = readers.get(0);
+        formatVersion = first.formatVersion();
+        integrity = first.integrity();
+        for (Map.Entry<String, String> entry : first.header().metadata().entrySet()) {
+            String key = entry.getKey();
+            if (!FormatKeys.RESERVED.contains(key) && !FormatKeys.SHARD_KEYS.contains(key)) {
+                metadata.put(key, entry.getValue());
+            }
+        }
+        if (owners == null) {
+            for (TensorEntry entry : first.header().entries()) {
+                tensors.put(entry.name(), Tensor.lazy(first, entry));
+            }
+        }
+    }
+
     public static Checkpoint load(Path path, ReadOptions options) throws IOException {
         Checkpoint checkpoint = new Checkpoint();
         try {
@@ -84,16 +120,7 @@ public final class Checkpoint implements Closeable {
                     owners.put(entry.name(), reader);
                 }
             }
-            checkpoint.sources.addAll(readers);
-            TensorFileReader first = readers.get(0);
-            checkpoint.formatVersion = first.formatVersion();
-            checkpoint.integrity = first.integrity();
-            for (Map.Entry<String, String> entry : first.header().metadata().entrySet()) {
-                String key = entry.getKey();
-                if (!FormatKeys.RESERVED.contains(key) && !FormatKeys.SHARD_KEYS.contains(key)) {
-                    checkpoint.metadata.put(key, entry.getValue());
-                }
-            }
+            checkpoint.adopt(readers, owners);
             Set<String> wanted = options.names();
             if (wanted != null) {
                 for (String name : wanted) {

@@ -8,6 +8,8 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,6 +18,7 @@ import org.mlodyssey.djl.checkpoint.format.TensorEntry;
 import org.mlodyssey.djl.checkpoint.format.TensorFileReader;
 import org.mlodyssey.djl.checkpoint.format.TensorFileWriter;
 import org.mlodyssey.djl.checkpoint.format.TensorHeader;
+import org.mlodyssey.djl.checkpoint.format.WriteOptions;
 import org.mlodyssey.djl.checkpoint.storage.CheckpointStore;
 import org.mlodyssey.djl.checkpoint.storage.CheckpointStores;
 import org.mlodyssey.djl.checkpoint.storage.ObjectReaderChannel;
@@ -29,8 +32,10 @@ import org.mlodyssey.djl.checkpoint.storage.s3.S3StoreOptions;
  * <p>A save streams the file into {@link CheckpointStore#write}: the header, then each array's
  * bytes, with no local copy, so the store's commit rule holds (the object is whole or absent). A
  * load reads the header and then each tensor straight into a new array's memory with positional
- * reads, verifying its CRC32C as a load from disk does; it holds nothing besides the arrays. Only
- * uncompressed files (format versions 0 and 1) are written; any version is read.
+ * reads, verifying its CRC32C as a load from disk does; it holds nothing besides the arrays. A
+ * compressed file (format version 2) is laid out with a seek back to its header, which a stream
+ * into a store cannot do: it is written to a local temporary file first (bounded memory, as any
+ * compressed save), uploaded from there, and the temporary file deleted. Any version is read.
  */
 public final class StoredNDArrays {
 
@@ -64,6 +69,56 @@ public final class StoredNDArrays {
     }
 
     /**
+     * Saves named arrays as one file under a key of a store, compressed as {@code options} say. An
+     * uncompressed file streams straight into the store; a compressed one goes through a temporary
+     * file of {@code java.io.tmpdir}, deleted whatever happens. Sharding and durability do not
+     * apply: the store commits one object.
+     *
+     * @param store the store
+     * @param key the object's key
+     * @param arrays the arrays by name, in order
+     * @param metadata metadata to store with them
+     * @param options the compression and its threads
+     * @return the key, size and CRC32C of the object written
+     * @throws IOException if the object cannot be written; nothing is then committed under the key
+     */
+    public static WrittenObject save(
+            CheckpointStore store,
+            String key,
+            Map<String, NDArray> arrays,
+            Map<String, String> metadata,
+            WriteOptions options)
+            throws IOException {
+        if (!options.compression().enabled()) {
+            return save(store, key, arrays, metadata);
+        }
+        Path temporary = Files.createTempFile("odyssey-upload-", ".safetensors");
+        try {
+            NDArrayCheckpoints.save(
+                    temporary,
+                    arrays,
+                    metadata,
+                    WriteOptions.builder()
+                            .optDurable(false)
+                            .optThreads(options.threads())
+                            .optCompression(options.compression())
+                            .build());
+            return store.write(
+                    key,
+                    channel -> {
+                        try (FileChannel file = FileChannel.open(temporary)) {
+                            long size = file.size();
+                            for (long at = 0; at < size; ) {
+                                at += file.transferTo(at, size - at, channel);
+                            }
+                        }
+                    });
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
+    }
+
+    /**
      * Saves named arrays as one uncompressed file at a location: {@code
      * s3://bucket/path/x.safetensors} for an object of a bucket, anything else for a local file
      * (written atomically, as {@link CheckpointStore#write} writes).
@@ -87,6 +142,24 @@ public final class StoredNDArrays {
                 CheckpointStores.open(location.substring(0, slash), s3Options)) {
             return save(store, location.substring(slash + 1), arrays, metadata);
         }
+    }
+
+    /**
+     * Opens a named-tensor object of a store for reading with positional (ranged) reads, checking
+     * its header checksum now and each tensor's on read, with the default header cap.
+     *
+     * @param store the store
+     * @param key the object's key
+     * @return the reader, to be closed
+     * @throws java.nio.file.NoSuchFileException if the key does not exist
+     * @throws IOException if the object cannot be read or its header is malformed
+     */
+    public static TensorFileReader open(CheckpointStore store, String key) throws IOException {
+        return TensorFileReader.open(
+                Path.of(store.locationOf(key)),
+                new ObjectReaderChannel(store.open(key)),
+                true,
+                TensorHeader.DEFAULT_MAX_HEADER_BYTES);
     }
 
     /**
@@ -135,14 +208,8 @@ public final class StoredNDArrays {
     public static Map<String, NDArray> load(
             CheckpointStore store, String key, NDManager manager, Device device)
             throws IOException {
-        Path file = Path.of(store.locationOf(key));
         Map<String, NDArray> arrays = new LinkedHashMap<>();
-        try (TensorFileReader reader =
-                TensorFileReader.open(
-                        file,
-                        new ObjectReaderChannel(store.open(key)),
-                        true,
-                        TensorHeader.DEFAULT_MAX_HEADER_BYTES)) {
+        try (TensorFileReader reader = open(store, key)) {
             for (TensorEntry entry : reader.header().entries()) {
                 String name = entry.name();
                 arrays.put(

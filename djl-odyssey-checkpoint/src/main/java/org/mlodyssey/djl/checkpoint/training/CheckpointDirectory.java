@@ -292,6 +292,41 @@ public final class CheckpointDirectory implements Closeable {
     }
 
     /**
+     * Reads the manifest of one checkpoint of this directory without checking the files it lists,
+     * as {@link TrainingCheckpoint#readManifest} reads it (for a report, next to {@link
+     * #verifyFile}).
+     *
+     * @param name the checkpoint's name
+     * @return the manifest
+     * @throws InvalidTrainingCheckpointException if it is missing, too large or malformed
+     */
+    public TrainingCheckpointManifest readManifest(String name)
+            throws InvalidTrainingCheckpointException {
+        return TrainingCheckpoint.readManifest(root.resolve(name), filesOf(name));
+    }
+
+    /**
+     * Checks one file of a checkpoint against its manifest entry, as {@link #open} checks each:
+     * present, of the recorded size and CRC32C (read in bounded memory).
+     *
+     * @param name the checkpoint's name
+     * @param file the file's name in the checkpoint
+     * @param expected its entry in the manifest
+     * @throws InvalidTrainingCheckpointException naming the file if it is absent, unreadable, or of
+     *     another size or CRC32C
+     */
+    public void verifyFile(String name, String file, TrainingCheckpointManifest.FileEntry expected)
+            throws InvalidTrainingCheckpointException {
+        TrainingCheckpoint.verifyFile(root.resolve(name), filesOf(name), file, expected);
+    }
+
+    private CheckpointFiles filesOf(String name) {
+        return remote != null
+                ? new StoredCheckpointFiles(remote.store(), name)
+                : new CheckpointFiles.Local(root.resolve(name));
+    }
+
+    /**
      * Finds the newest valid checkpoint, logging a warning for each newer one skipped.
      *
      * @return the newest valid checkpoint, or empty
@@ -335,13 +370,15 @@ public final class CheckpointDirectory implements Closeable {
     /**
      * Saves a snapshot as a checkpoint with options for its tensor files: in a directory, committed
      * atomically ({@link TrainingCheckpoints#save(Path, TrainingSnapshot, Map, WriteOptions)}); in
-     * a bucket, every file under its final key and the manifest last, uncompressed.
+     * a bucket, every file under its final key and the manifest last (a compressed tensor file
+     * through a local temporary file, {@link
+     * org.mlodyssey.djl.checkpoint.ndarray.StoredNDArrays#save(CheckpointStore, String, Map, Map,
+     * WriteOptions)}).
      *
      * @param snapshot the snapshot
      * @param metadata user metadata for the manifest
      * @param options how the tensor files are written
      * @return the committed checkpoint directory
-     * @throws UnsupportedOperationException for compression on a bucket
      * @throws IOException if nothing could be committed
      */
     public Path save(TrainingSnapshot snapshot, Map<String, String> metadata, WriteOptions options)

@@ -168,12 +168,6 @@ final class StoreCheckpoints {
      */
     Path save(TrainingSnapshot snapshot, Map<String, String> metadata, WriteOptions options)
             throws IOException {
-        if (options.compression().enabled()) {
-            throw new UnsupportedOperationException(
-                    "Compressed checkpoints are written with a seek back to their header; "
-                            + store.location()
-                            + " takes uncompressed checkpoints only");
-        }
         TrainingProgress progress = snapshot.getProgress();
         String name = TrainingCheckpoints.directoryName(progress);
         deleteIncomplete();
@@ -200,7 +194,8 @@ final class StoreCheckpoints {
                                     store,
                                     files.keyOf(TrainingCheckpoint.PARAMETERS_FILE),
                                     snapshot.getParameters(),
-                                    Map.of("training.content", "parameters"))));
+                                    Map.of("training.content", "parameters"),
+                                    options)));
             OptimizerState optimizerState = snapshot.getOptimizerState();
             entries.put(
                     TrainingCheckpoint.OPTIMIZER_FILE,
@@ -213,7 +208,8 @@ final class StoreCheckpoints {
                                             "training.content",
                                             "optimizer",
                                             "training.optimizer_class",
-                                            optimizerState.getOptimizerClass()))));
+                                            optimizerState.getOptimizerClass()),
+                                    options)));
             entries.put(
                     TrainingStateJson.FILE_NAME,
                     entry(

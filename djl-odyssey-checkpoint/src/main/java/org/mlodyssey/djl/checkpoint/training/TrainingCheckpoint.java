@@ -253,8 +253,7 @@ public final class TrainingCheckpoint {
         return new FileEntry(size, (int) crc.getValue());
     }
 
-    private static void verifyFile(
-            Path directory, CheckpointFiles files, String name, FileEntry expected)
+    static void verifyFile(Path directory, CheckpointFiles files, String name, FileEntry expected)
             throws InvalidTrainingCheckpointException {
         OptionalLong found;
         try {

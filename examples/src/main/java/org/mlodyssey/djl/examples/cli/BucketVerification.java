@@ -10,10 +10,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.mlodyssey.djl.checkpoint.format.TensorFileReader;
-import org.mlodyssey.djl.checkpoint.format.TensorHeader;
+import org.mlodyssey.djl.checkpoint.ndarray.StoredNDArrays;
 import org.mlodyssey.djl.checkpoint.storage.CheckpointStore;
 import org.mlodyssey.djl.checkpoint.storage.CheckpointStores;
-import org.mlodyssey.djl.checkpoint.storage.ObjectReaderChannel;
 import org.mlodyssey.djl.checkpoint.training.CheckpointDirectory;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoint;
 import org.mlodyssey.djl.examples.CheckpointLocations;
@@ -83,12 +82,7 @@ final class BucketVerification {
                 continue;
             }
             String key = name + "/" + file;
-            try (TensorFileReader reader =
-                    TensorFileReader.open(
-                            Path.of(store.locationOf(key)),
-                            new ObjectReaderChannel(store.open(key)),
-                            true,
-                            TensorHeader.DEFAULT_MAX_HEADER_BYTES)) {
+            try (TensorFileReader reader = StoredNDArrays.open(store, key)) {
                 reader.verify();
             }
         }

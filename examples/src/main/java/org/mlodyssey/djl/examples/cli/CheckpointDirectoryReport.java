@@ -76,15 +76,7 @@ final class CheckpointDirectoryReport {
                             : e.getMessage());
         }
         if (manifest != null) {
-            report.put("format", TrainingCheckpointManifest.FORMAT_NAME);
-            report.put("format_version", manifest.formatVersion());
-            report.put("global_step", manifest.globalStep());
-            report.put("epoch", manifest.epoch());
-            report.put("batch_in_epoch", manifest.batchInEpoch());
-            report.put("created_at", manifest.createdAt().toString());
-            report.put("djl_version", manifest.djlVersion());
-            report.put("engine", manifest.engineName() + " " + manifest.engineVersion());
-            report.put("metadata", manifest.metadata());
+            putManifest(report, manifest);
             List<Map<String, Object>> files = new ArrayList<>();
             for (Map.Entry<String, TrainingCheckpointManifest.FileEntry> e :
                     manifest.files().entrySet()) {
@@ -101,6 +93,35 @@ final class CheckpointDirectoryReport {
                 }
             }
         }
+        putVerdict(report, problems);
+        return report;
+    }
+
+    /**
+     * Puts what a checkpoint's manifest records into a report of {@link #inspectCheckpoint}.
+     *
+     * @param report the report
+     * @param manifest the manifest
+     */
+    static void putManifest(Map<String, Object> report, TrainingCheckpointManifest manifest) {
+        report.put("format", TrainingCheckpointManifest.FORMAT_NAME);
+        report.put("format_version", manifest.formatVersion());
+        report.put("global_step", manifest.globalStep());
+        report.put("epoch", manifest.epoch());
+        report.put("batch_in_epoch", manifest.batchInEpoch());
+        report.put("created_at", manifest.createdAt().toString());
+        report.put("djl_version", manifest.djlVersion());
+        report.put("engine", manifest.engineName() + " " + manifest.engineVersion());
+        report.put("metadata", manifest.metadata());
+    }
+
+    /**
+     * Puts the verdict on one checkpoint into a report of {@link #inspectCheckpoint}.
+     *
+     * @param report the report
+     * @param problems what was found wrong, empty when nothing
+     */
+    static void putVerdict(Map<String, Object> report, List<String> problems) {
         report.put("integrity", problems.isEmpty() ? "intact" : "damaged");
         report.put(
                 "integrity_detail",
@@ -109,7 +130,6 @@ final class CheckpointDirectoryReport {
                                 + " match"
                         : String.join("; ", problems));
         report.put("problems", problems);
-        return report;
     }
 
     private static Map<String, Object> inspectFile(

@@ -20,6 +20,7 @@ import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException;
 import org.mlodyssey.djl.checkpoint.format.Integrity;
 import org.mlodyssey.djl.checkpoint.format.Tensor;
 import org.mlodyssey.djl.checkpoint.format.TensorStorage;
+import org.mlodyssey.djl.examples.CheckpointLocations;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -36,6 +37,10 @@ import picocli.CommandLine.Spec;
                     + " file's size, CRC32C and status, the tensors of each tensor file) or a"
                     + " directory of checkpoints (each checkpoint's position and status, the"
                     + " 'latest' pointer, the newest valid checkpoint).",
+            "PATH may be s3://bucket/prefix (a prefix of checkpoints, incomplete ones listed),"
+                + " s3://bucket/prefix/step-… (one checkpoint) or s3://bucket/path/x.safetensors"
+                + " (one file), read with the AWS SDK's credential and region chains and"
+                + " AWS_ENDPOINT_URL.",
             "Exit status: 0 when readable and intact, 1 when damaged or malformed."
         })
 public final class InspectCommand implements Callable<Integer> {
@@ -58,15 +63,17 @@ public final class InspectCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (!Files.exists(path)) {
+        boolean remote = CheckpointLocations.isRemote(path);
+        if (!remote && !Files.exists(path)) {
             err.println("odyssey inspect: no such file or directory: " + path);
             err.flush();
             return 1;
         }
         Map<String, Object> report;
-        boolean directory = Files.isDirectory(path);
         try {
-            if (!directory) {
+            if (remote) {
+                report = BucketInspection.inspect(CheckpointLocations.of(path));
+            } else if (!Files.isDirectory(path)) {
                 report = inspect(path);
             } else if (DistributedCheckpointReport.isDistributed(path)) {
                 report = DistributedCheckpointReport.inspect(path);
@@ -84,7 +91,7 @@ public final class InspectCommand implements Callable<Integer> {
             out.println(new GsonBuilder().disableHtmlEscaping().create().toJson(report));
         } else if ("distributed-checkpoint".equals(report.get("kind"))) {
             DistributedCheckpointReport.printText(report, out);
-        } else if (directory) {
+        } else if (report.containsKey("kind")) {
             CheckpointDirectoryReport.printText(report, out);
         } else {
             printText(report, out);
@@ -103,51 +110,63 @@ public final class InspectCommand implements Callable<Integer> {
      * @throws IOException if the file cannot be opened or its header is malformed
      */
     static Map<String, Object> inspect(Path path) throws IOException {
-        Map<String, Object> report = new LinkedHashMap<>();
         try (Checkpoint checkpoint = Checkpoint.load(path)) {
-            report.put("path", path.toString());
-            report.put("format", checkpoint.formatVersion() == 0 ? "safetensors" : "djl-odyssey");
-            report.put("format_version", checkpoint.formatVersion());
-            String integrity;
-            String detail;
-            if (checkpoint.integrity() == Integrity.UNCHECKED) {
-                integrity = "unchecked";
-                detail = "plain safetensors file: it carries no checksums";
-            } else {
-                try {
-                    checkpoint.verify();
-                    integrity = "intact";
-                    detail = "header and every tensor match their CRC32C checksums";
-                } catch (CheckpointFormatException e) {
-                    integrity = "damaged";
-                    detail = e.getMessage();
-                }
-            }
-            report.put("integrity", integrity);
-            report.put("integrity_detail", detail);
-            report.put("metadata", checkpoint.metadata());
-            List<Map<String, Object>> tensors = new java.util.ArrayList<>();
-            long total = 0;
-            long stored = 0;
-            for (Map.Entry<String, Tensor> entry : checkpoint.tensors().entrySet()) {
-                Tensor tensor = entry.getValue();
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("name", entry.getKey());
-                row.put("dtype", tensor.dtype().safetensorsName());
-                row.put("shape", tensor.shape());
-                row.put("bytes", tensor.byteSize());
-                TensorStorage storage = tensor.storage();
-                row.put("codec", codec(storage));
-                row.put("stored_bytes", storage.storedBytes());
-                row.put("ratio", Math.round(storage.ratio() * 1000) / 1000.0);
-                tensors.add(row);
-                total += tensor.byteSize();
-                stored += storage.storedBytes();
-            }
-            report.put("tensors", tensors);
-            report.put("total_bytes", total);
-            report.put("stored_bytes", stored);
+            return inspect(path.toString(), checkpoint);
         }
+    }
+
+    /**
+     * Reports on an open checkpoint file, checking its integrity, as {@link #inspect(Path)}.
+     *
+     * @param label names the file in the report
+     * @param checkpoint the file, opened with verification on
+     * @return the report, as {@link #inspect(Path)}'s
+     * @throws IOException if a tensor's storage cannot be read
+     */
+    static Map<String, Object> inspect(String label, Checkpoint checkpoint) throws IOException {
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("path", label);
+        report.put("format", checkpoint.formatVersion() == 0 ? "safetensors" : "djl-odyssey");
+        report.put("format_version", checkpoint.formatVersion());
+        String integrity;
+        String detail;
+        if (checkpoint.integrity() == Integrity.UNCHECKED) {
+            integrity = "unchecked";
+            detail = "plain safetensors file: it carries no checksums";
+        } else {
+            try {
+                checkpoint.verify();
+                integrity = "intact";
+                detail = "header and every tensor match their CRC32C checksums";
+            } catch (CheckpointFormatException e) {
+                integrity = "damaged";
+                detail = e.getMessage();
+            }
+        }
+        report.put("integrity", integrity);
+        report.put("integrity_detail", detail);
+        report.put("metadata", checkpoint.metadata());
+        List<Map<String, Object>> tensors = new java.util.ArrayList<>();
+        long total = 0;
+        long stored = 0;
+        for (Map.Entry<String, Tensor> entry : checkpoint.tensors().entrySet()) {
+            Tensor tensor = entry.getValue();
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("name", entry.getKey());
+            row.put("dtype", tensor.dtype().safetensorsName());
+            row.put("shape", tensor.shape());
+            row.put("bytes", tensor.byteSize());
+            TensorStorage storage = tensor.storage();
+            row.put("codec", codec(storage));
+            row.put("stored_bytes", storage.storedBytes());
+            row.put("ratio", Math.round(storage.ratio() * 1000) / 1000.0);
+            tensors.add(row);
+            total += tensor.byteSize();
+            stored += storage.storedBytes();
+        }
+        report.put("tensors", tensors);
+        report.put("total_bytes", total);
+        report.put("stored_bytes", stored);
         return report;
     }
 

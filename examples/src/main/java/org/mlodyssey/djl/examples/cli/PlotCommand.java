@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.mlodyssey.djl.examples.CheckpointLocations;
 import org.mlodyssey.djl.examples.TrainingCurves;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -37,7 +38,7 @@ public final class PlotCommand implements Callable<Integer> {
             paramLabel = "C",
             description =
                     "a directory of checkpoints of a CheckpointListener (odyssey train or any"
-                            + " program)")
+                            + " program), or s3://bucket/prefix")
     private Path checkpointDir;
 
     @Option(names = "--out", required = true, paramLabel = "curves.png", description = "the PNG")
@@ -47,7 +48,7 @@ public final class PlotCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         CommandLine cl = spec.commandLine();
-        if (!Files.isDirectory(checkpointDir)) {
+        if (!CheckpointLocations.isRemote(checkpointDir) && !Files.isDirectory(checkpointDir)) {
             throw new ParameterException(
                     cl, "--checkpoint-dir: " + checkpointDir + " is not a directory");
         }

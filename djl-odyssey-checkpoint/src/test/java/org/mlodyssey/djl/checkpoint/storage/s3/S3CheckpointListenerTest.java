@@ -22,10 +22,14 @@ import java.util.List;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mlodyssey.djl.checkpoint.format.Compression;
+import org.mlodyssey.djl.checkpoint.format.TensorFileReader;
+import org.mlodyssey.djl.checkpoint.format.WriteOptions;
 import org.mlodyssey.djl.checkpoint.listener.CheckpointListener;
 import org.mlodyssey.djl.checkpoint.listener.CheckpointWriteException;
 import org.mlodyssey.djl.checkpoint.listener.FailurePolicy;
 import org.mlodyssey.djl.checkpoint.listener.ResumableTraining;
+import org.mlodyssey.djl.checkpoint.ndarray.StoredNDArrays;
 import org.mlodyssey.djl.checkpoint.storage.StoredObject;
 import org.mlodyssey.djl.checkpoint.training.CheckpointDirectory;
 import org.mlodyssey.djl.checkpoint.training.CheckpointDirectoryLockedException;
@@ -152,6 +156,28 @@ class S3CheckpointListenerTest extends S3ProxyTestBase {
                         new String(readAll(store, "latest"), StandardCharsets.UTF_8));
                 assertTrue(store.stat(".lock").isEmpty(), "the lease is released");
                 assertEquals(List.of(), store.listIncompleteUploads(""));
+            }
+        }
+    }
+
+    @Test
+    void aCompressedRunCrashedAndResumedFromTheBucketEndsBitIdenticalToALocalRun(@TempDir Path dir)
+            throws Exception {
+        WriteOptions zstd = WriteOptions.builder().optCompression(Compression.zstd(19)).build();
+        try (TrainingSnapshot expected = uninterruptedOnDisk(dir.resolve("local"))) {
+            crash(every4InBucket().optWriteOptions(zstd).build(), 12);
+            assertEquals(name(8, 1, 1), committed().last());
+            try (S3CheckpointStore store = store()) {
+                for (String file : List.of("optimizer.safetensors")) {
+                    String key = name(8, 1, 1) + "/" + file;
+                    try (TensorFileReader reader = StoredNDArrays.open(store, key)) {
+                        assertEquals(2, reader.formatVersion(), key + " is compressed");
+                    }
+                }
+                assertEquals(List.of(), store.listIncompleteUploads(""));
+            }
+            try (TrainingSnapshot actual = fit(every4InBucket().optWriteOptions(zstd).build(), 2)) {
+                TinyTraining.assertBitIdentical(expected, actual);
             }
         }
     }

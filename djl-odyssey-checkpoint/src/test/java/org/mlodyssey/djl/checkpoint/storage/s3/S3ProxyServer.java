@@ -7,6 +7,7 @@ package org.mlodyssey.djl.checkpoint.storage.s3;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Properties;
 import org.gaul.s3proxy.AuthenticationType;
 import org.gaul.s3proxy.S3Proxy;
@@ -89,6 +90,25 @@ public final class S3ProxyServer implements AutoCloseable {
      */
     public URI endpoint() {
         return URI.create("http://127.0.0.1:" + proxy.getPort());
+    }
+
+    /**
+     * The environment a child process (the command line) needs to reach a server: {@code
+     * AWS_ENDPOINT_URL}, this server's keys and a region.
+     *
+     * @param endpoint the server's endpoint, or a proxy's in front of it
+     * @return the variables
+     */
+    public static Map<String, String> environment(URI endpoint) {
+        return Map.of(
+                "AWS_ENDPOINT_URL",
+                endpoint.toString(),
+                "AWS_ACCESS_KEY_ID",
+                ACCESS_KEY,
+                "AWS_SECRET_ACCESS_KEY",
+                SECRET_KEY,
+                "AWS_REGION",
+                "us-east-1");
     }
 
     /**
