@@ -248,16 +248,6 @@ public final class Checkpoint implements Closeable {
     }
 
     /**
-     * Removes a metadata entry.
-     *
-     * @param key the key
-     * @return the removed value, or {@code null}
-     */
-    public String removeMetadata(String key) {
-        return metadata.remove(key);
-    }
-
-    /**
      * Returns the format version of the loaded file.
      *
      * @return the version; 0 for a plain safetensors file; {@link FormatKeys#CURRENT_VERSION} for a
