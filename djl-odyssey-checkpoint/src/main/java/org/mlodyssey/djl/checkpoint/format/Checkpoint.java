@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.ErrorKind;
+import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.Kind;
 
 /**
  * An ordered set of named tensors plus string metadata, saved as a named-tensor file (a safetensors
@@ -99,7 +99,7 @@ public final class Checkpoint implements Closeable {
                 for (String name : wanted) {
                     if (!owners.containsKey(name)) {
                         throw new CheckpointFormatException(
-                                ErrorKind.MISSING_TENSOR,
+                                Kind.MISSING_TENSOR,
                                 path,
                                 name,
                                 "requested tensor is not in the checkpoint");
