@@ -61,7 +61,7 @@ class DatasetDownloadTest {
                             .build();
             DownloadException e = assertThrows(DownloadException.class, cifar::prepare);
             // the fixture is not the official archive: its size and MD5 are rejected
-            assertEquals(DownloadException.Reason.CHECKSUM_MISMATCH, e.getReason());
+            assertEquals(DownloadException.Kind.CHECKSUM_MISMATCH, e.getKind());
             assertTrue(e.getMessage().contains(Cifar10.ARCHIVE.getMd5()), e.getMessage());
             assertEquals(List.of("/mirror/cifar-10-binary.tar.gz"), paths);
             assertFalse(Files.exists(dir.resolve("cifar-10-binary.tar.gz")));

@@ -84,25 +84,35 @@ public final class DistributedCheckpointReader implements Closeable {
         for (RankFile file : metadata.files()) {
             Long size = sizes.get(file.key());
             if (size == null) {
-                throw new DistributedCheckpointException(
+                throw fileException(
                         Kind.MISSING_FILE,
-                        DistributedLayout.location(store, checkpoint),
-                        null,
-                        file.rank(),
-                        file.key(),
+                        store,
+                        checkpoint,
+                        file,
                         "the committed checkpoint's file of rank " + file.rank() + " is missing");
             }
             if (size != file.size()) {
-                throw new DistributedCheckpointException(
+                throw fileException(
                         Kind.FILE_MISMATCH,
-                        DistributedLayout.location(store, checkpoint),
-                        null,
-                        file.rank(),
-                        file.key(),
+                        store,
+                        checkpoint,
+                        file,
                         "the file has " + size + " bytes, the metadata says " + file.size());
             }
         }
         return new DistributedCheckpointReader(store, checkpoint, metadata);
+    }
+
+    /** The error for a rank's file that the committed metadata names but the store disagrees on. */
+    private static DistributedCheckpointException fileException(
+            Kind kind, CheckpointStore store, String checkpoint, RankFile file, String message) {
+        return new DistributedCheckpointException(
+                kind,
+                DistributedLayout.location(store, checkpoint),
+                null,
+                file.rank(),
+                file.key(),
+                message);
     }
 
     /**

@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.ErrorKind;
+import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.Kind;
 
 /**
  * An ordered set of named tensors plus string metadata, saved as a named-tensor file (a safetensors
@@ -126,7 +126,7 @@ public final class Checkpoint implements Closeable {
                 for (String name : wanted) {
                     if (!owners.containsKey(name)) {
                         throw new CheckpointFormatException(
-                                ErrorKind.MISSING_TENSOR,
+                                Kind.MISSING_TENSOR,
                                 path,
                                 name,
                                 "requested tensor is not in the checkpoint");
@@ -272,16 +272,6 @@ public final class Checkpoint implements Closeable {
         }
         metadata.put(key, java.util.Objects.requireNonNull(value, "value"));
         return this;
-    }
-
-    /**
-     * Removes a metadata entry.
-     *
-     * @param key the key
-     * @return the removed value, or {@code null}
-     */
-    public String removeMetadata(String key) {
-        return metadata.remove(key);
     }
 
     /**

@@ -19,7 +19,7 @@ public class CheckpointFormatException extends IOException {
     private static final long serialVersionUID = 1L;
 
     /** One constant per way a file can be wrong. */
-    public enum ErrorKind {
+    public enum Kind {
         /** The path is a directory, a FIFO or a device, not a regular file; it is not opened. */
         NOT_A_REGULAR_FILE,
         /** The file is shorter than the 8-byte header length prefix. */
@@ -87,7 +87,7 @@ public class CheckpointFormatException extends IOException {
         MAP_FAILED
     }
 
-    private final ErrorKind kind;
+    private final Kind kind;
     private final transient Path file;
     private final String subject;
 
@@ -99,7 +99,7 @@ public class CheckpointFormatException extends IOException {
      * @param subject the tensor name or header field at fault, or {@code null} for the whole file
      * @param detail what exactly is wrong
      */
-    public CheckpointFormatException(ErrorKind kind, Path file, String subject, String detail) {
+    public CheckpointFormatException(Kind kind, Path file, String subject, String detail) {
         this(kind, file, subject, detail, null);
     }
 
@@ -113,14 +113,14 @@ public class CheckpointFormatException extends IOException {
      * @param cause the underlying exception
      */
     public CheckpointFormatException(
-            ErrorKind kind, Path file, String subject, String detail, Throwable cause) {
+            Kind kind, Path file, String subject, String detail, Throwable cause) {
         super(message(kind, file, subject, detail), cause);
         this.kind = Objects.requireNonNull(kind, "kind");
         this.file = file;
         this.subject = subject;
     }
 
-    private static String message(ErrorKind kind, Path file, String subject, String detail) {
+    private static String message(Kind kind, Path file, String subject, String detail) {
         StringBuilder sb = new StringBuilder();
         sb.append(file == null ? "<memory>" : UntrustedText.escape(file.toString()));
         if (subject != null) {
@@ -139,7 +139,7 @@ public class CheckpointFormatException extends IOException {
      *
      * @return the error kind
      */
-    public ErrorKind getKind() {
+    public Kind getKind() {
         return kind;
     }
 

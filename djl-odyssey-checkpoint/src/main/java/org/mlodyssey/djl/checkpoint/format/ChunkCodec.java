@@ -9,7 +9,7 @@ import com.github.luben.zstd.ZstdException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
-import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.ErrorKind;
+import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.Kind;
 
 /**
  * Compresses and decompresses one chunk with zstd (zstd-jni), never trusting a frame: decompression
@@ -177,7 +177,7 @@ final class ChunkCodec {
         long declared = Zstd.getFrameContentSize(src, srcOffset, srcLength);
         if (declared >= 0 && declared != expected) {
             throw new CheckpointFormatException(
-                    ErrorKind.DECOMPRESSED_SIZE_MISMATCH,
+                    Kind.DECOMPRESSED_SIZE_MISMATCH,
                     file,
                     subject,
                     "the frame declares " + declared + " bytes, the chunk table " + expected);
@@ -201,20 +201,17 @@ final class ChunkCodec {
         if (reason != null) {
             if (error == Zstd.errDstSizeTooSmall()) {
                 throw new CheckpointFormatException(
-                        ErrorKind.DECOMPRESSED_SIZE_MISMATCH,
+                        Kind.DECOMPRESSED_SIZE_MISMATCH,
                         file,
                         subject,
                         "the frame expands beyond the " + expected + " bytes of the chunk table");
             }
             throw new CheckpointFormatException(
-                    ErrorKind.CORRUPT_CHUNK,
-                    file,
-                    subject,
-                    "zstd cannot decode the frame: " + reason);
+                    Kind.CORRUPT_CHUNK, file, subject, "zstd cannot decode the frame: " + reason);
         }
         if (size != expected) {
             throw new CheckpointFormatException(
-                    ErrorKind.DECOMPRESSED_SIZE_MISMATCH,
+                    Kind.DECOMPRESSED_SIZE_MISMATCH,
                     file,
                     subject,
                     "the frame yields " + size + " bytes, the chunk table says " + expected);

@@ -12,7 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.ErrorKind;
+import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.Kind;
 
 /**
  * The layout of a compressed (version 2) file: it reads {@link FormatKeys#COMPRESSION} against the
@@ -57,7 +57,7 @@ final class CompressedLayout {
         String list = stored.metadata().get(FormatKeys.COMPRESSION);
         if (list == null) {
             throw new CheckpointFormatException(
-                    ErrorKind.INVALID_METADATA,
+                    Kind.INVALID_METADATA,
                     file,
                     FormatKeys.COMPRESSION,
                     "missing in a file of format version " + FormatKeys.COMPRESSED_VERSION);
@@ -66,7 +66,7 @@ final class CompressedLayout {
         String[] items = list.isEmpty() ? new String[0] : list.split(";", -1);
         if (items.length != entries.size()) {
             throw new CheckpointFormatException(
-                    ErrorKind.INVALID_CHUNK_TABLE,
+                    Kind.INVALID_CHUNK_TABLE,
                     file,
                     FormatKeys.COMPRESSION,
                     items.length + " items for " + entries.size() + " tensors");
@@ -92,10 +92,7 @@ final class CompressedLayout {
             }
             if (!names.add(name)) {
                 throw new CheckpointFormatException(
-                        ErrorKind.DUPLICATE_NAME,
-                        file,
-                        name,
-                        "stored both compressed and uncompressed");
+                        Kind.DUPLICATE_NAME, file, name, "stored both compressed and uncompressed");
             }
             long end = addExact(offset, size, file, name);
             logical.add(new TensorEntry(name, dtype, shape, offset, end));
@@ -124,17 +121,14 @@ final class CompressedLayout {
         }
         if (!ChunkCodec.ZSTD.equals(fields[0])) {
             throw new CheckpointFormatException(
-                    ErrorKind.UNKNOWN_CODEC,
-                    file,
-                    logicalName,
-                    "unknown codec \"" + fields[0] + "\"");
+                    Kind.UNKNOWN_CODEC, file, logicalName, "unknown codec \"" + fields[0] + "\"");
         }
         ChunkFilter filter =
                 ChunkFilter.fromId(fields[1])
                         .orElseThrow(
                                 () ->
                                         new CheckpointFormatException(
-                                                ErrorKind.UNKNOWN_CODEC,
+                                                Kind.UNKNOWN_CODEC,
                                                 file,
                                                 logicalName,
                                                 "unknown filter \"" + fields[1] + "\""));
@@ -143,7 +137,7 @@ final class CompressedLayout {
                         .orElseThrow(
                                 () ->
                                         new CheckpointFormatException(
-                                                ErrorKind.UNKNOWN_DTYPE,
+                                                Kind.UNKNOWN_DTYPE,
                                                 file,
                                                 logicalName,
                                                 "unknown dtype \"" + fields[2] + "\""));
@@ -231,7 +225,7 @@ final class CompressedLayout {
                 result[i] = Long.parseLong(parts[i]);
             } catch (NumberFormatException e) {
                 throw new CheckpointFormatException(
-                        ErrorKind.SIZE_OVERFLOW,
+                        Kind.SIZE_OVERFLOW,
                         file,
                         subject,
                         parts[i] + " does not fit a signed 64-bit integer",
@@ -247,12 +241,12 @@ final class CompressedLayout {
             return Math.addExact(a, b);
         } catch (ArithmeticException e) {
             throw new CheckpointFormatException(
-                    ErrorKind.SIZE_OVERFLOW, file, subject, "uncompressed offsets overflow", e);
+                    Kind.SIZE_OVERFLOW, file, subject, "uncompressed offsets overflow", e);
         }
     }
 
     private static CheckpointFormatException invalid(Path file, String subject, String detail) {
-        return new CheckpointFormatException(ErrorKind.INVALID_CHUNK_TABLE, file, subject, detail);
+        return new CheckpointFormatException(Kind.INVALID_CHUNK_TABLE, file, subject, detail);
     }
 
     /** Returns the logical header: real names, dtypes, shapes, uncompressed offsets. */

@@ -7,7 +7,7 @@ package org.mlodyssey.djl.checkpoint.format;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
-import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.ErrorKind;
+import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.Kind;
 
 /**
  * The {@code __metadata__} keys that djl-odyssey owns, and the version rules that go with them.
@@ -96,7 +96,7 @@ public final class FormatKeys {
             for (String key : metadata.keySet()) {
                 if (RESERVED.contains(key) || SHARD_KEYS.contains(key)) {
                     throw new CheckpointFormatException(
-                            ErrorKind.INVALID_METADATA,
+                            Kind.INVALID_METADATA,
                             file,
                             FORMAT,
                             "missing, though the file carries " + key);
@@ -106,7 +106,7 @@ public final class FormatKeys {
         }
         if (!FORMAT_NAME.equals(format)) {
             throw new CheckpointFormatException(
-                    ErrorKind.INVALID_METADATA,
+                    Kind.INVALID_METADATA,
                     file,
                     FORMAT,
                     "expected \"" + FORMAT_NAME + "\", found \"" + format + "\"");
@@ -119,14 +119,14 @@ public final class FormatKeys {
         }
         if (version < 1) {
             throw new CheckpointFormatException(
-                    ErrorKind.INVALID_METADATA,
+                    Kind.INVALID_METADATA,
                     file,
                     FORMAT_VERSION,
                     "expected a positive integer, found " + (text == null ? "none" : text));
         }
         if (version > supported) {
             throw new CheckpointFormatException(
-                    ErrorKind.UNSUPPORTED_VERSION,
+                    Kind.UNSUPPORTED_VERSION,
                     file,
                     FORMAT_VERSION,
                     "written by format version "
@@ -161,7 +161,7 @@ public final class FormatKeys {
             throws CheckpointFormatException {
         if (text == null || !text.matches("[0-9a-f]{8}")) {
             throw new CheckpointFormatException(
-                    ErrorKind.INVALID_METADATA,
+                    Kind.INVALID_METADATA,
                     file,
                     field,
                     "expected 8 lowercase hex digits, found " + text);

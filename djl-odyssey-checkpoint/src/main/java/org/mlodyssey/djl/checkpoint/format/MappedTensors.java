@@ -18,7 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.ErrorKind;
+import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.Kind;
 
 /**
  * The data of a loaded checkpoint's tensors, memory-mapped from their files: one mapping per file
@@ -155,7 +155,7 @@ public final class MappedTensors implements Closeable {
         Object opened = reader.fileKey();
         if (opened != null && !opened.equals(TensorFileReader.fileKeyOf(reader.file()))) {
             throw new CheckpointFormatException(
-                    ErrorKind.FILE_CHANGED,
+                    Kind.FILE_CHANGED,
                     reader.file(),
                     null,
                     "the path names another file than the one loaded (replaced since); load it"
@@ -177,7 +177,7 @@ public final class MappedTensors implements Closeable {
         }
         if (size < end) {
             throw new CheckpointFormatException(
-                    ErrorKind.FILE_CHANGED,
+                    Kind.FILE_CHANGED,
                     reader.file(),
                     null,
                     "the file holds "
@@ -192,7 +192,7 @@ public final class MappedTensors implements Closeable {
                     : reader.channel().map(FileChannel.MapMode.READ_ONLY, position, length);
         } catch (IOException e) {
             throw new CheckpointFormatException(
-                    ErrorKind.MAP_FAILED,
+                    Kind.MAP_FAILED,
                     reader.file(),
                     null,
                     "cannot map " + length + " bytes at " + position + ": " + e.getMessage(),
@@ -300,7 +300,7 @@ public final class MappedTensors implements Closeable {
             }
             if (size < entry.getValue()) {
                 return new CheckpointFormatException(
-                        ErrorKind.FILE_CHANGED,
+                        Kind.FILE_CHANGED,
                         reader.file(),
                         null,
                         (size < 0

@@ -29,7 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
-import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.ErrorKind;
+import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.Kind;
 import org.mlodyssey.djl.io.BoundedFiles;
 import org.mlodyssey.djl.io.BoundedReadException;
 
@@ -292,10 +292,10 @@ final class ShardedCheckpoints {
         } catch (BoundedReadException e) {
             throw new CheckpointFormatException(
                     e.getKind() == BoundedReadException.Kind.TOO_LARGE
-                            ? ErrorKind.HEADER_TOO_LARGE
+                            ? Kind.HEADER_TOO_LARGE
                             : e.getKind() == BoundedReadException.Kind.INVALID_UTF8
-                                    ? ErrorKind.INVALID_UTF8
-                                    : ErrorKind.NOT_A_REGULAR_FILE,
+                                    ? Kind.INVALID_UTF8
+                                    : Kind.NOT_A_REGULAR_FILE,
                     index,
                     null,
                     "the index " + e.getDetail(),
@@ -339,7 +339,7 @@ final class ShardedCheckpoints {
                         }
                         if (weightMap.put(tensor, shard) != null) {
                             throw new CheckpointFormatException(
-                                    ErrorKind.DUPLICATE_NAME,
+                                    Kind.DUPLICATE_NAME,
                                     index,
                                     "weight_map." + tensor,
                                     "tensor listed twice");
@@ -358,7 +358,7 @@ final class ShardedCheckpoints {
             throw e;
         } catch (IOException | IllegalStateException | NumberFormatException e) {
             throw new CheckpointFormatException(
-                    ErrorKind.INVALID_INDEX, index, null, "index is " + JsonErrors.describe(e), e);
+                    Kind.INVALID_INDEX, index, null, "index is " + JsonErrors.describe(e), e);
         }
         if (weightMap.isEmpty()) {
             throw invalid(index, "weight_map", "missing or empty");
@@ -402,7 +402,7 @@ final class ShardedCheckpoints {
                 }
                 if (reader.header().entry(entry.getKey()) == null) {
                     throw new CheckpointFormatException(
-                            ErrorKind.MISSING_TENSOR,
+                            Kind.MISSING_TENSOR,
                             reader.file(),
                             entry.getKey(),
                             "the index places this tensor in this shard, which lacks it");
@@ -433,7 +433,7 @@ final class ShardedCheckpoints {
         try {
             return TensorFileReader.open(shard, options.verify(), budget);
         } catch (CheckpointFormatException e) {
-            if (e.getKind() == ErrorKind.HEADER_TOO_LARGE
+            if (e.getKind() == Kind.HEADER_TOO_LARGE
                     && "header length".equals(e.getSubject())
                     && budget < options.maxHeaderBytes()) {
                 throw headersTooLarge(shard, options);
@@ -444,7 +444,7 @@ final class ShardedCheckpoints {
 
     private static CheckpointFormatException headersTooLarge(Path shard, ReadOptions options) {
         return new CheckpointFormatException(
-                ErrorKind.HEADER_TOO_LARGE,
+                Kind.HEADER_TOO_LARGE,
                 shard,
                 "header length",
                 "with this shard, the headers of the index's shards together exceed the header"
@@ -486,6 +486,6 @@ final class ShardedCheckpoints {
     }
 
     private static CheckpointFormatException invalid(Path file, String subject, String detail) {
-        return new CheckpointFormatException(ErrorKind.INVALID_INDEX, file, subject, detail);
+        return new CheckpointFormatException(Kind.INVALID_INDEX, file, subject, detail);
     }
 }

@@ -17,7 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32C;
-import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.ErrorKind;
+import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.Kind;
 import org.mlodyssey.djl.io.BoundedFiles;
 import org.mlodyssey.djl.io.BoundedReadException;
 
@@ -28,8 +28,8 @@ import org.mlodyssey.djl.io.BoundedReadException;
  *
  * <p>Buffers returned by {@link #read(String)} are read-only views of a memory mapping; they stay
  * valid after {@link #close()}. A single tensor of more than {@link Integer#MAX_VALUE} bytes cannot
- * be returned as one buffer: {@link #read(String)} fails with {@link ErrorKind#TENSOR_TOO_LARGE}
- * for it, and {@link #readRange(String, long, int)} reads it in parts.
+ * be returned as one buffer: {@link #read(String)} fails with {@link Kind#TENSOR_TOO_LARGE} for it,
+ * and {@link #readRange(String, long, int)} reads it in parts.
  */
 public final class TensorFileReader implements Closeable {
 
@@ -93,7 +93,7 @@ public final class TensorFileReader implements Closeable {
             channel = BoundedFiles.openRegular(file);
         } catch (BoundedReadException e) {
             throw new CheckpointFormatException(
-                    ErrorKind.NOT_A_REGULAR_FILE, file, null, e.getDetail(), e);
+                    Kind.NOT_A_REGULAR_FILE, file, null, e.getDetail(), e);
         }
         try {
             TensorFileReader reader = open(file, channel, verify, maxHeaderBytes);
@@ -123,7 +123,7 @@ public final class TensorFileReader implements Closeable {
         long size = channel.size();
         if (size < 8) {
             throw new CheckpointFormatException(
-                    ErrorKind.HEADER_TOO_SMALL,
+                    Kind.HEADER_TOO_SMALL,
                     file,
                     "header length",
                     "file has " + size + " bytes, fewer than the 8-byte header length");
@@ -134,7 +134,7 @@ public final class TensorFileReader implements Closeable {
         long cap = Math.min(maxHeaderBytes, Integer.MAX_VALUE - 8);
         if (headerLength < 0 || headerLength > cap) {
             throw new CheckpointFormatException(
-                    ErrorKind.HEADER_TOO_LARGE,
+                    Kind.HEADER_TOO_LARGE,
                     file,
                     "header length",
                     "header length "
@@ -145,7 +145,7 @@ public final class TensorFileReader implements Closeable {
         }
         if (headerLength > size - 8) {
             throw new CheckpointFormatException(
-                    ErrorKind.HEADER_BEYOND_FILE,
+                    Kind.HEADER_BEYOND_FILE,
                     file,
                     "header length",
                     "header length "
@@ -188,7 +188,7 @@ public final class TensorFileReader implements Closeable {
             int actual = header.canonicalCrc32c(java.util.Set.of(FormatKeys.HEADER_CRC32C));
             if (stored != actual) {
                 throw new CheckpointFormatException(
-                        ErrorKind.HEADER_CHECKSUM_MISMATCH,
+                        Kind.HEADER_CHECKSUM_MISMATCH,
                         file,
                         "header",
                         "header checksum is "
@@ -208,7 +208,7 @@ public final class TensorFileReader implements Closeable {
         }
         if (count != entries.size()) {
             throw new CheckpointFormatException(
-                    ErrorKind.INVALID_METADATA,
+                    Kind.INVALID_METADATA,
                     file,
                     FormatKeys.TENSOR_CRC32C,
                     count + " checksums for " + entries.size() + " tensors");
@@ -245,7 +245,7 @@ public final class TensorFileReader implements Closeable {
             int n = channel.read(buffer, at);
             if (n < 0) {
                 throw new CheckpointFormatException(
-                        ErrorKind.TRUNCATED, file, subject, "file ended at byte " + at);
+                        Kind.TRUNCATED, file, subject, "file ended at byte " + at);
             }
             at += n;
         }
@@ -263,7 +263,7 @@ public final class TensorFileReader implements Closeable {
         TensorEntry entry = header.entry(name);
         if (entry == null) {
             throw new CheckpointFormatException(
-                    ErrorKind.MISSING_TENSOR, file, name, "no such tensor in the file");
+                    Kind.MISSING_TENSOR, file, name, "no such tensor in the file");
         }
         return Tensor.lazy(this, entry);
     }
@@ -327,7 +327,7 @@ public final class TensorFileReader implements Closeable {
         TensorEntry entry = entry(name);
         if (entry.byteSize() > Integer.MAX_VALUE) {
             throw new CheckpointFormatException(
-                    ErrorKind.TENSOR_TOO_LARGE,
+                    Kind.TENSOR_TOO_LARGE,
                     file,
                     name,
                     entry.byteSize()
@@ -508,7 +508,7 @@ public final class TensorFileReader implements Closeable {
         return channel;
     }
 
-    /** Returns a tensor's entry, or throws {@link ErrorKind#MISSING_TENSOR}. */
+    /** Returns a tensor's entry, or throws {@link Kind#MISSING_TENSOR}. */
     TensorEntry entryOf(String name) throws CheckpointFormatException {
         return entry(name);
     }
@@ -527,7 +527,7 @@ public final class TensorFileReader implements Closeable {
         int stored = checksums.get(entry.name());
         if (stored != actual) {
             throw new CheckpointFormatException(
-                    ErrorKind.CHECKSUM_MISMATCH,
+                    Kind.CHECKSUM_MISMATCH,
                     file,
                     entry.name(),
                     "data checksum is "
@@ -542,7 +542,7 @@ public final class TensorFileReader implements Closeable {
         TensorEntry entry = layout == null ? header.entry(name) : layout.positioned(name);
         if (entry == null) {
             throw new CheckpointFormatException(
-                    ErrorKind.MISSING_TENSOR, file, name, "no such tensor in the file");
+                    Kind.MISSING_TENSOR, file, name, "no such tensor in the file");
         }
         return entry;
     }

@@ -24,7 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.zip.CRC32C;
-import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.ErrorKind;
+import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.Kind;
 import org.mlodyssey.djl.io.BoundedFiles;
 import org.mlodyssey.djl.io.BoundedReadException;
 import org.mlodyssey.djl.io.UntrustedText;
@@ -82,7 +82,7 @@ public final class TensorHeader {
         for (TensorEntry entry : entries) {
             if (byName.put(entry.name(), entry) != null) {
                 throw new CheckpointFormatException(
-                        ErrorKind.DUPLICATE_NAME, null, entry.name(), "tensor name used twice");
+                        Kind.DUPLICATE_NAME, null, entry.name(), "tensor name used twice");
             }
         }
         return validate(
@@ -104,7 +104,7 @@ public final class TensorHeader {
             BoundedFiles.checkUtf8(json, file);
         } catch (BoundedReadException e) {
             throw new CheckpointFormatException(
-                    ErrorKind.INVALID_UTF8,
+                    Kind.INVALID_UTF8,
                     file,
                     "header",
                     "header is not valid UTF-8: first bad byte at header offset " + e.getOffset(),
@@ -115,7 +115,7 @@ public final class TensorHeader {
                 && (json[1] & 0xff) == 0xbb
                 && (json[2] & 0xff) == 0xbf) {
             throw new CheckpointFormatException(
-                    ErrorKind.INVALID_JSON,
+                    Kind.INVALID_JSON,
                     file,
                     "header",
                     "header starts with a byte order mark, which JSON does not allow");
@@ -135,21 +135,18 @@ public final class TensorHeader {
                 if (METADATA_KEY.equals(name)) {
                     if (sawMetadata) {
                         throw new CheckpointFormatException(
-                                ErrorKind.DUPLICATE_NAME, file, METADATA_KEY, "appears twice");
+                                Kind.DUPLICATE_NAME, file, METADATA_KEY, "appears twice");
                     }
                     sawMetadata = true;
                     readMetadata(reader, file, metadata, byName.size());
                 } else {
                     if (name.isEmpty()) {
                         throw new CheckpointFormatException(
-                                ErrorKind.INVALID_HEADER,
-                                file,
-                                "header",
-                                "a tensor has an empty name");
+                                Kind.INVALID_HEADER, file, "header", "a tensor has an empty name");
                     }
                     if (byName.containsKey(name)) {
                         throw new CheckpointFormatException(
-                                ErrorKind.DUPLICATE_NAME, file, name, "tensor name used twice");
+                                Kind.DUPLICATE_NAME, file, name, "tensor name used twice");
                     }
                     checkCount(byName.size() + metadata.size(), file);
                     byName.put(name, readEntry(reader, file, name));
@@ -158,17 +155,12 @@ public final class TensorHeader {
             reader.endObject();
             StrictJson.checkEnd(reader);
         } catch (StrictJson.Violation e) {
-            throw new CheckpointFormatException(
-                    ErrorKind.INVALID_JSON, file, "header", e.getMessage());
+            throw new CheckpointFormatException(Kind.INVALID_JSON, file, "header", e.getMessage());
         } catch (CheckpointFormatException e) {
             throw e;
         } catch (IOException | IllegalStateException | NumberFormatException e) {
             throw new CheckpointFormatException(
-                    ErrorKind.INVALID_JSON,
-                    file,
-                    "header",
-                    "header is " + JsonErrors.describe(e),
-                    e);
+                    Kind.INVALID_JSON, file, "header", "header is " + JsonErrors.describe(e), e);
         }
         return validate(new ArrayList<>(byName.values()), byName, metadata, file, dataLength);
     }
@@ -176,7 +168,7 @@ public final class TensorHeader {
     private static void checkCount(int count, Path file) throws CheckpointFormatException {
         if (count >= MAX_ENTRIES) {
             throw new CheckpointFormatException(
-                    ErrorKind.HEADER_TOO_LARGE,
+                    Kind.HEADER_TOO_LARGE,
                     file,
                     "header",
                     "more than "
@@ -194,7 +186,7 @@ public final class TensorHeader {
         int at = UntrustedText.indexOfUnpairedSurrogate(text);
         if (at >= 0) {
             throw new CheckpointFormatException(
-                    ErrorKind.INVALID_HEADER,
+                    Kind.INVALID_HEADER,
                     file,
                     "header",
                     String.format(
@@ -216,7 +208,7 @@ public final class TensorHeader {
             checkCount(tensors + metadata.size(), file);
             if (metadata.put(key, checkText(reader.nextString(), file, "metadata value")) != null) {
                 throw new CheckpointFormatException(
-                        ErrorKind.DUPLICATE_NAME, file, field, "metadata key used twice");
+                        Kind.DUPLICATE_NAME, file, field, "metadata key used twice");
             }
         }
         reader.endObject();
@@ -254,14 +246,14 @@ public final class TensorHeader {
                     break;
                 default:
                     throw new CheckpointFormatException(
-                            ErrorKind.INVALID_HEADER, file, field, "unknown tensor field");
+                            Kind.INVALID_HEADER, file, field, "unknown tensor field");
             }
         }
         reader.endObject();
         if (dtypeName == null || shape == null || offsets == null) {
             String missing = dtypeName == null ? "dtype" : shape == null ? "shape" : "data_offsets";
             throw new CheckpointFormatException(
-                    ErrorKind.INVALID_HEADER, file, name + "." + missing, "field is missing");
+                    Kind.INVALID_HEADER, file, name + "." + missing, "field is missing");
         }
         String dtypeText = dtypeName;
         TensorDType dtype =
@@ -269,13 +261,13 @@ public final class TensorHeader {
                         .orElseThrow(
                                 () ->
                                         new CheckpointFormatException(
-                                                ErrorKind.UNKNOWN_DTYPE,
+                                                Kind.UNKNOWN_DTYPE,
                                                 file,
                                                 name + ".dtype",
                                                 "unknown dtype \"" + dtypeText + "\""));
         if (offsets.length != 2) {
             throw new CheckpointFormatException(
-                    ErrorKind.INVALID_HEADER,
+                    Kind.INVALID_HEADER,
                     file,
                     name + ".data_offsets",
                     "expected [begin, end], got " + offsets.length + " numbers");
@@ -283,7 +275,7 @@ public final class TensorHeader {
         for (long dim : shape) {
             if (dim < 0) {
                 throw new CheckpointFormatException(
-                        ErrorKind.INVALID_SHAPE,
+                        Kind.INVALID_SHAPE,
                         file,
                         name + ".shape",
                         "negative dimension in " + Arrays.toString(shape));
@@ -294,7 +286,7 @@ public final class TensorHeader {
 
     private static CheckpointFormatException duplicateField(Path file, String field) {
         return new CheckpointFormatException(
-                ErrorKind.DUPLICATE_NAME, file, field, "field appears twice");
+                Kind.DUPLICATE_NAME, file, field, "field appears twice");
     }
 
     private static long[] readLongs(JsonReader reader, Path file, String field) throws IOException {
@@ -306,16 +298,13 @@ public final class TensorHeader {
             String literal = reader.nextString();
             if (!INTEGER.matcher(literal).matches()) {
                 throw new CheckpointFormatException(
-                        ErrorKind.INVALID_HEADER,
-                        file,
-                        field,
-                        "expected an integer, got " + literal);
+                        Kind.INVALID_HEADER, file, field, "expected an integer, got " + literal);
             }
             try {
                 values.add(Long.parseLong(literal));
             } catch (NumberFormatException e) {
                 throw new CheckpointFormatException(
-                        ErrorKind.SIZE_OVERFLOW,
+                        Kind.SIZE_OVERFLOW,
                         file,
                         field,
                         literal + " does not fit a signed 64-bit integer",
@@ -323,7 +312,7 @@ public final class TensorHeader {
             }
             if (values.size() > 64) {
                 throw new CheckpointFormatException(
-                        ErrorKind.INVALID_HEADER, file, field, "more than 64 numbers");
+                        Kind.INVALID_HEADER, file, field, "more than 64 numbers");
             }
         }
         reader.endArray();
@@ -339,7 +328,7 @@ public final class TensorHeader {
         JsonToken actual = reader.peek();
         if (actual != token) {
             throw new CheckpointFormatException(
-                    ErrorKind.INVALID_HEADER,
+                    Kind.INVALID_HEADER,
                     file,
                     field,
                     "expected " + describe(token) + ", found " + describe(actual));
@@ -372,14 +361,14 @@ public final class TensorHeader {
             long expected = byteSize(entry.dtype(), entry.shape(), file, entry.name());
             if (entry.begin() < 0 || entry.end() < entry.begin()) {
                 throw new CheckpointFormatException(
-                        ErrorKind.OFFSETS_OUT_OF_RANGE,
+                        Kind.OFFSETS_OUT_OF_RANGE,
                         file,
                         entry.name() + ".data_offsets",
                         "invalid range [" + entry.begin() + ", " + entry.end() + "]");
             }
             if (entry.byteSize() != expected) {
                 throw new CheckpointFormatException(
-                        ErrorKind.SIZE_MISMATCH,
+                        Kind.SIZE_MISMATCH,
                         file,
                         entry.name(),
                         "data_offsets span "
@@ -399,7 +388,7 @@ public final class TensorHeader {
             if (entry.begin() != position) {
                 String what = entry.begin() < position ? "overlaps" : "leaves a hole before";
                 throw new CheckpointFormatException(
-                        ErrorKind.OFFSETS_NOT_CONTIGUOUS,
+                        Kind.OFFSETS_NOT_CONTIGUOUS,
                         file,
                         entry.name() + ".data_offsets",
                         "data starting at "
@@ -414,7 +403,7 @@ public final class TensorHeader {
         if (position > dataLength) {
             String subject = entries.get(entries.size() - 1).name();
             throw new CheckpointFormatException(
-                    ErrorKind.TRUNCATED,
+                    Kind.TRUNCATED,
                     file,
                     subject,
                     "data ends at byte "
@@ -425,7 +414,7 @@ public final class TensorHeader {
         }
         if (position < dataLength) {
             throw new CheckpointFormatException(
-                    ErrorKind.TRAILING_BYTES,
+                    Kind.TRAILING_BYTES,
                     file,
                     null,
                     (dataLength - position) + " bytes after the last tensor's data");
@@ -453,7 +442,7 @@ public final class TensorHeader {
             return Math.multiplyExact(count, (long) dtype.byteSize());
         } catch (ArithmeticException e) {
             throw new CheckpointFormatException(
-                    ErrorKind.SIZE_OVERFLOW,
+                    Kind.SIZE_OVERFLOW,
                     file,
                     name + ".shape",
                     "size of shape " + Arrays.toString(shape) + " overflows",

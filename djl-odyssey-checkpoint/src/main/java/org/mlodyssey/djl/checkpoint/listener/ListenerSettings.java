@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
-import java.util.function.LongSupplier;
 import org.mlodyssey.djl.checkpoint.format.WriteOptions;
 import org.mlodyssey.djl.checkpoint.training.CheckpointDirectory;
 import org.mlodyssey.djl.checkpoint.training.OptimizerStateAdapters;
@@ -41,7 +40,6 @@ abstract class ListenerSettings extends StorageSettings {
     private OptimizerStateAdapters adapters = OptimizerStateAdapters.builtIn();
     private Consumer<SavedCheckpoint> onSaved = saved -> {};
     private CheckpointListener.CheckpointSaver saver;
-    private LongSupplier clock = System::nanoTime;
 
     /**
      * Saves at the end of every {@code n}-th epoch; 0 turns it off. Default 1.
@@ -273,11 +271,6 @@ abstract class ListenerSettings extends StorageSettings {
         return self();
     }
 
-    CheckpointListener.Builder optClock(LongSupplier clock) {
-        this.clock = Objects.requireNonNull(clock, "clock");
-        return self();
-    }
-
     ListenerSettings() {}
 
     /**
@@ -296,7 +289,8 @@ abstract class ListenerSettings extends StorageSettings {
 
     /** Makes the trigger; checks the periods. */
     CheckpointTrigger trigger() {
-        return new CheckpointTrigger(everyEpochs, everySteps, everyNanos, atEnd, monitor, clock);
+        return new CheckpointTrigger(
+                everyEpochs, everySteps, everyNanos, atEnd, monitor, System::nanoTime);
     }
 
     /** Makes the retention rules; checks the counts. */

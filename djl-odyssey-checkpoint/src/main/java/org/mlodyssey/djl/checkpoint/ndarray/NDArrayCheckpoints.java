@@ -266,23 +266,6 @@ public final class NDArrayCheckpoints {
         }
     }
 
-    /**
-     * Copies a tensor's data into an existing array, in place. The dtype and shape are checked and
-     * the data verified against their checksum before the array is written, so a failure leaves it
-     * untouched.
-     *
-     * @param name the tensor's name, for error messages
-     * @param tensor the tensor
-     * @param target the array to fill; keeps its identity, device and gradient attachment
-     * @throws IOException if the tensor's data cannot be read or are damaged
-     * @throws IllegalArgumentException if the array's dtype or shape differ from the tensor's
-     */
-    public static void copyInto(String name, Tensor tensor, NDArray target) throws IOException {
-        checkCompatible(name, tensor, target);
-        tensor.verify();
-        write(tensor, target, null);
-    }
-
     private static void checkCompatible(String name, Tensor tensor, NDArray target) {
         DataType fileType = DataTypes.toDataType(tensor.dtype());
         if (!DataTypes.isEngineSafe(tensor.dtype())) {

@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Map;
 import org.mlodyssey.djl.checkpoint.format.Checkpoint;
 import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException;
-import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.ErrorKind;
+import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.Kind;
 import org.mlodyssey.djl.checkpoint.format.MappedTensors;
 import org.mlodyssey.djl.checkpoint.format.ParallelCopy;
 import org.mlodyssey.djl.checkpoint.format.ReadOptions;
@@ -175,7 +175,7 @@ final class NewArrays {
         long bytes = tensor.byteSize() / tensor.dtype().byteSize() * target.byteSize();
         if (tensor.byteSize() > Integer.MAX_VALUE || bytes > Integer.MAX_VALUE) {
             throw new CheckpointFormatException(
-                    ErrorKind.TENSOR_TOO_LARGE,
+                    Kind.TENSOR_TOO_LARGE,
                     file,
                     name,
                     bytes

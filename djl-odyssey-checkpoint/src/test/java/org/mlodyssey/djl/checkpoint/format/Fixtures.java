@@ -21,7 +21,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.function.Executable;
-import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.ErrorKind;
+import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.Kind;
 
 /** Builds named-tensor files byte by byte, independently of the writer under test. */
 final class Fixtures {
@@ -99,7 +99,7 @@ final class Fixtures {
      * the file and the subject, and that the file is no longer held open.
      */
     static CheckpointFormatException assertFormatError(
-            ErrorKind kind, Path file, String subject, Executable code) {
+            Kind kind, Path file, String subject, Executable code) {
         CheckpointFormatException e = assertThrows(CheckpointFormatException.class, code);
         assertEquals(kind, e.getKind(), e::getMessage);
         assertTrue(e.getMessage().contains(file.toString()), e::getMessage);

@@ -22,7 +22,7 @@ import java.util.Set;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.ErrorKind;
+import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.Kind;
 
 /**
  * Headers just under the caps, the costliest a reader accepts, parse in the bounded heap the spec
@@ -117,7 +117,7 @@ class HeaderHeapIT {
         Path file = write(dir.resolve("empty.safetensors"), 1_700_000, "[0]", 0, false);
         CheckpointFormatException e =
                 assertThrows(CheckpointFormatException.class, () -> TensorFileReader.open(file));
-        assertEquals(ErrorKind.HEADER_TOO_LARGE, e.getKind(), e.getMessage());
+        assertEquals(Kind.HEADER_TOO_LARGE, e.getKind(), e.getMessage());
     }
 
     @Test
@@ -184,7 +184,7 @@ class HeaderHeapIT {
         Files.writeString(index, "{\"weight_map\":{" + weightMap + "}}");
         CheckpointFormatException e =
                 assertThrows(CheckpointFormatException.class, () -> Checkpoint.load(index));
-        assertEquals(ErrorKind.HEADER_TOO_LARGE, e.getKind(), e.getMessage());
+        assertEquals(Kind.HEADER_TOO_LARGE, e.getKind(), e.getMessage());
         assertTrue(e.getMessage().contains("s2.safetensors"), e.getMessage());
     }
 }

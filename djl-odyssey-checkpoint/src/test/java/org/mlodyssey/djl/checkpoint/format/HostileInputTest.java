@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.ErrorKind;
+import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.Kind;
 
 /**
  * Inputs an attacker would try on the reader: paths that are not files, headers that cost memory
@@ -51,23 +51,23 @@ class HostileInputTest {
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void aFifoIsRefusedWithoutBlocking() throws Exception {
         Path fifo = mkfifo(dir.resolve("model.safetensors"));
-        assertFormatError(ErrorKind.NOT_A_REGULAR_FILE, fifo, null, () -> load(fifo));
+        assertFormatError(Kind.NOT_A_REGULAR_FILE, fifo, null, () -> load(fifo));
         Path index = mkfifo(dir.resolve("sharded.safetensors.index.json"));
-        assertFormatError(ErrorKind.NOT_A_REGULAR_FILE, index, null, () -> load(index));
+        assertFormatError(Kind.NOT_A_REGULAR_FILE, index, null, () -> load(index));
     }
 
     @Test
     void aDirectoryIsRefusedWithATypedError() throws Exception {
         Path d = Files.createDirectory(dir.resolve("model.safetensors"));
         CheckpointFormatException e =
-                assertFormatError(ErrorKind.NOT_A_REGULAR_FILE, d, null, () -> load(d));
+                assertFormatError(Kind.NOT_A_REGULAR_FILE, d, null, () -> load(d));
         assertTrue(e.getMessage().contains("a directory"), e.getMessage());
     }
 
     @Test
     void anEmptyTensorNameIsRefused() throws Exception {
         Path f = Fixtures.write(dir, "e.safetensors", file("{\"\":" + W + "}", new byte[8]));
-        assertFormatError(ErrorKind.INVALID_HEADER, f, "header", () -> load(f));
+        assertFormatError(Kind.INVALID_HEADER, f, "header", () -> load(f));
     }
 
     @Test
@@ -75,7 +75,7 @@ class HostileInputTest {
         byte[] json = ("\ufeff{\"w\":" + W + "}").getBytes(StandardCharsets.UTF_8);
         Path f = Fixtures.write(dir, "bom.safetensors", file(json, new byte[8]));
         CheckpointFormatException e =
-                assertFormatError(ErrorKind.INVALID_JSON, f, "header", () -> load(f));
+                assertFormatError(Kind.INVALID_JSON, f, "header", () -> load(f));
         assertTrue(e.getMessage().contains("byte order mark"), e.getMessage());
     }
 
@@ -89,7 +89,7 @@ class HostileInputTest {
         for (String header : headers) {
             Path f = Fixtures.write(dir, "s.safetensors", file(header, new byte[8]));
             CheckpointFormatException e =
-                    assertFormatError(ErrorKind.INVALID_HEADER, f, "header", () -> load(f));
+                    assertFormatError(Kind.INVALID_HEADER, f, "header", () -> load(f));
             assertTrue(e.getMessage().contains("unpaired surrogate"), e.getMessage());
         }
         // a surrogate pair is one character, and fine
@@ -153,7 +153,7 @@ class HostileInputTest {
                 Fixtures.write(
                         dir, "many.safetensors", file(sb.append('}').toString(), new byte[0]));
         CheckpointFormatException e =
-                assertFormatError(ErrorKind.HEADER_TOO_LARGE, f, "header", () -> load(f));
+                assertFormatError(Kind.HEADER_TOO_LARGE, f, "header", () -> load(f));
         assertTrue(
                 e.getMessage().contains(Integer.toString(TensorHeader.MAX_ENTRIES)),
                 e.getMessage());
@@ -164,7 +164,7 @@ class HostileInputTest {
         Path m =
                 Fixtures.write(
                         dir, "meta.safetensors", file(meta.append("}}").toString(), new byte[0]));
-        assertFormatError(ErrorKind.HEADER_TOO_LARGE, m, "header", () -> load(m));
+        assertFormatError(Kind.HEADER_TOO_LARGE, m, "header", () -> load(m));
     }
 
     @Test
@@ -188,7 +188,7 @@ class HostileInputTest {
         json[3] = (byte) 0xc0;
         Path f = Fixtures.write(dir, "u.safetensors", file(json, new byte[8]));
         CheckpointFormatException e =
-                assertFormatError(ErrorKind.INVALID_UTF8, f, "header", () -> load(f));
+                assertFormatError(Kind.INVALID_UTF8, f, "header", () -> load(f));
         assertTrue(e.getMessage().contains("offset 3"), e.getMessage());
     }
 
@@ -197,14 +197,14 @@ class HostileInputTest {
         Path index =
                 Files.write(dir.resolve("x.safetensors.index.json"), new byte[] {'{', (byte) 0xff});
         CheckpointFormatException e =
-                assertFormatError(ErrorKind.INVALID_UTF8, index, null, () -> load(index));
+                assertFormatError(Kind.INVALID_UTF8, index, null, () -> load(index));
         assertTrue(e.getMessage().contains("offset 1"), e.getMessage());
         Files.write(index, new byte[2048]);
         ReadOptions small = ReadOptions.builder().optMaxHeaderBytes(1024).build();
         CheckpointFormatException big =
                 assertThrows(CheckpointFormatException.class, () -> Checkpoint.load(index, small));
-        assertEquals(ErrorKind.HEADER_TOO_LARGE, big.getKind());
+        assertEquals(Kind.HEADER_TOO_LARGE, big.getKind());
         Files.writeString(index, "{\"weight_map\": {\"a\": \"x.safetensors\"}} trailing");
-        assertFormatError(ErrorKind.INVALID_INDEX, index, null, () -> load(index));
+        assertFormatError(Kind.INVALID_INDEX, index, null, () -> load(index));
     }
 }

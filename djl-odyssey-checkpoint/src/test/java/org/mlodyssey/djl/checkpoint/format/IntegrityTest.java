@@ -18,7 +18,7 @@ import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.ErrorKind;
+import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.Kind;
 
 /** Every flipped bit and every truncation of a written file is detected. */
 class IntegrityTest {
@@ -99,7 +99,7 @@ class IntegrityTest {
                     damaged[(int) (dataStart + i)] ^= (byte) (1 << bit);
                     CheckpointFormatException e =
                             assertDetected(damaged, "bit " + bit + " of " + entry.name());
-                    assertEquals(ErrorKind.CHECKSUM_MISMATCH, e.getKind(), e::getMessage);
+                    assertEquals(Kind.CHECKSUM_MISMATCH, e.getKind(), e::getMessage);
                     assertEquals(entry.name(), e.getSubject(), e::getMessage);
                 }
             }
@@ -123,7 +123,7 @@ class IntegrityTest {
         try (Checkpoint loaded = Checkpoint.load(path)) {
             CheckpointFormatException e =
                     assertThrows(CheckpointFormatException.class, loaded::verify);
-            assertEquals(ErrorKind.CHECKSUM_MISMATCH, e.getKind());
+            assertEquals(Kind.CHECKSUM_MISMATCH, e.getKind());
             assertEquals(last.name(), e.getSubject());
         }
         try (Checkpoint intact = Checkpoint.load(original)) {

@@ -21,7 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.ErrorKind;
+import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.Kind;
 
 /** Files over 2 GiB: sparse plain safetensors files, and one real file from our writer. */
 class LargeFileIT {
@@ -110,7 +110,7 @@ class LargeFileIT {
         try (TensorFileReader reader = TensorFileReader.open(path)) {
             CheckpointFormatException e =
                     assertThrows(CheckpointFormatException.class, () -> reader.read("huge"));
-            assertEquals(ErrorKind.TENSOR_TOO_LARGE, e.getKind());
+            assertEquals(Kind.TENSOR_TOO_LARGE, e.getKind());
             assertEquals("huge", e.getSubject());
             assertTrue(e.getMessage().contains(path.toString()), e::getMessage);
             assertEquals(0x77, reader.readRange("huge", beyond, 16).get(0));
@@ -124,7 +124,7 @@ class LargeFileIT {
             assertEquals(size, loaded.get("huge").byteSize());
             CheckpointFormatException e =
                     assertThrows(CheckpointFormatException.class, () -> loaded.get("huge").data());
-            assertEquals(ErrorKind.TENSOR_TOO_LARGE, e.getKind());
+            assertEquals(Kind.TENSOR_TOO_LARGE, e.getKind());
         }
     }
 
@@ -178,7 +178,7 @@ class LargeFileIT {
             try (Checkpoint loaded = Checkpoint.load(path)) {
                 CheckpointFormatException e =
                         assertThrows(CheckpointFormatException.class, loaded::verify);
-                assertEquals(ErrorKind.CHECKSUM_MISMATCH, e.getKind());
+                assertEquals(Kind.CHECKSUM_MISMATCH, e.getKind());
                 assertEquals("layer" + (count - 1), e.getSubject());
             }
         } finally {

@@ -21,7 +21,7 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.ErrorKind;
+import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.Kind;
 
 /**
  * One hostile compressed (version 2) file per error kind, built byte by byte in code, independently
@@ -90,9 +90,9 @@ class MalformedCompressedFileTest {
     }
 
     /** Asserts the error with verification on and, but for checksum errors, off. */
-    private void assertKind(ErrorKind kind, String subject, Path path) throws IOException {
+    private void assertKind(Kind kind, String subject, Path path) throws IOException {
         assertFormatError(kind, path, subject, () -> load(path, ReadOptions.defaults()));
-        if (kind != ErrorKind.CHECKSUM_MISMATCH) {
+        if (kind != Kind.CHECKSUM_MISMATCH) {
             ReadOptions off = ReadOptions.builder().optVerify(false).build();
             assertFormatError(kind, path, subject, () -> load(path, off));
         }
@@ -121,7 +121,7 @@ class MalformedCompressedFileTest {
     void unknownCodec() throws IOException {
         byte[] frame = frame(DATA, true);
         assertKind(
-                ErrorKind.UNKNOWN_CODEC,
+                Kind.UNKNOWN_CODEC,
                 "w",
                 single(item("lz4", "none", "F32", "1024", BYTES, frame.length), frame));
     }
@@ -130,7 +130,7 @@ class MalformedCompressedFileTest {
     void unknownFilter() throws IOException {
         byte[] frame = frame(DATA, true);
         assertKind(
-                ErrorKind.UNKNOWN_CODEC,
+                Kind.UNKNOWN_CODEC,
                 "w",
                 single(item("zstd", "xor", "F32", "1024", BYTES, frame.length), frame));
     }
@@ -139,7 +139,7 @@ class MalformedCompressedFileTest {
     void unknownLogicalDtype() throws IOException {
         byte[] frame = frame(DATA, true);
         assertKind(
-                ErrorKind.UNKNOWN_DTYPE,
+                Kind.UNKNOWN_DTYPE,
                 "w",
                 single(item("zstd", "none", "F8_E4M3", "1024", BYTES, frame.length), frame));
     }
@@ -148,7 +148,7 @@ class MalformedCompressedFileTest {
     void logicalSizeOverflows() throws IOException {
         byte[] frame = frame(DATA, true);
         assertKind(
-                ErrorKind.SIZE_OVERFLOW,
+                Kind.SIZE_OVERFLOW,
                 "w.shape",
                 single(
                         item("zstd", "none", "F32", "4611686018427387904,4", BYTES, frame.length),
@@ -160,7 +160,7 @@ class MalformedCompressedFileTest {
         byte[] frame = frame(DATA, true);
         // the table says the chunk is longer than the bytes stored for the tensor
         assertKind(
-                ErrorKind.INVALID_CHUNK_TABLE,
+                Kind.INVALID_CHUNK_TABLE,
                 "w",
                 single(item(frame.length + 8), Arrays.copyOf(frame, frame.length)));
     }
@@ -169,7 +169,7 @@ class MalformedCompressedFileTest {
     void chunkSizesLeaveStoredBytesUncovered() throws IOException {
         byte[] frame = frame(DATA, true);
         assertKind(
-                ErrorKind.INVALID_CHUNK_TABLE,
+                Kind.INVALID_CHUNK_TABLE,
                 "w",
                 single(item(frame.length), Arrays.copyOf(frame, frame.length + 8)));
     }
@@ -177,14 +177,14 @@ class MalformedCompressedFileTest {
     @Test
     void storedChunkLargerThanItsData() throws IOException {
         byte[] big = new byte[BYTES + 8];
-        assertKind(ErrorKind.INVALID_CHUNK_TABLE, "w chunk 0", single(item(big.length), big));
+        assertKind(Kind.INVALID_CHUNK_TABLE, "w chunk 0", single(item(big.length), big));
     }
 
     @Test
     void emptyStoredChunk() throws IOException {
         byte[] frame = frame(Arrays.copyOf(DATA, 2048), true);
         assertKind(
-                ErrorKind.INVALID_CHUNK_TABLE,
+                Kind.INVALID_CHUNK_TABLE,
                 "w chunk 1",
                 single(item("zstd", "none", "F32", "1024", 2048, frame.length, 0), frame));
     }
@@ -193,7 +193,7 @@ class MalformedCompressedFileTest {
     void wrongChunkCount() throws IOException {
         byte[] frame = frame(DATA, true);
         assertKind(
-                ErrorKind.INVALID_CHUNK_TABLE,
+                Kind.INVALID_CHUNK_TABLE,
                 "w",
                 single(item("zstd", "none", "F32", "1024", 2048, frame.length), frame));
     }
@@ -202,11 +202,11 @@ class MalformedCompressedFileTest {
     void chunkSizeOutOfBounds() throws IOException {
         byte[] frame = frame(DATA, true);
         assertKind(
-                ErrorKind.INVALID_CHUNK_TABLE,
+                Kind.INVALID_CHUNK_TABLE,
                 "w",
                 single(item("zstd", "none", "F32", "1024", 1 << 30, frame.length), frame));
         assertKind(
-                ErrorKind.INVALID_CHUNK_TABLE,
+                Kind.INVALID_CHUNK_TABLE,
                 "w",
                 single(item("zstd", "none", "F32", "1024", 4100, frame.length), frame));
     }
@@ -215,11 +215,11 @@ class MalformedCompressedFileTest {
     void malformedItem() throws IOException {
         byte[] frame = frame(DATA, true);
         assertKind(
-                ErrorKind.INVALID_CHUNK_TABLE,
+                Kind.INVALID_CHUNK_TABLE,
                 "odyssey.compressed/w",
                 single("zstd:none:F32:1024", frame));
         assertKind(
-                ErrorKind.INVALID_CHUNK_TABLE,
+                Kind.INVALID_CHUNK_TABLE,
                 "w",
                 single(item("zstd", "none", "F32", "1024", BYTES, -5), frame));
     }
@@ -236,7 +236,7 @@ class MalformedCompressedFileTest {
                         List.of(item(frame.length), "raw"),
                         List.of(DATA),
                         Map.of());
-        assertKind(ErrorKind.INVALID_CHUNK_TABLE, "odyssey.compression", path);
+        assertKind(Kind.INVALID_CHUNK_TABLE, "odyssey.compression", path);
     }
 
     @Test
@@ -250,7 +250,7 @@ class MalformedCompressedFileTest {
                         List.of(item(frame.length)),
                         List.of(DATA),
                         Map.of());
-        assertKind(ErrorKind.INVALID_CHUNK_TABLE, "w", wrongName);
+        assertKind(Kind.INVALID_CHUNK_TABLE, "w", wrongName);
         Path wrongDtype =
                 v2(
                         List.<Object[]>of(
@@ -263,7 +263,7 @@ class MalformedCompressedFileTest {
                         List.of(item(padded.length)),
                         List.of(DATA),
                         Map.of());
-        assertKind(ErrorKind.INVALID_CHUNK_TABLE, "odyssey.compressed/w", wrongDtype);
+        assertKind(Kind.INVALID_CHUNK_TABLE, "odyssey.compressed/w", wrongDtype);
     }
 
     @Test
@@ -279,7 +279,7 @@ class MalformedCompressedFileTest {
                         List.of(item(frame.length), "raw"),
                         List.of(DATA, DATA),
                         Map.of());
-        assertKind(ErrorKind.DUPLICATE_NAME, "w", path);
+        assertKind(Kind.DUPLICATE_NAME, "w", path);
     }
 
     @Test
@@ -296,25 +296,19 @@ class MalformedCompressedFileTest {
                         List.of(item(frame.length)),
                         List.of(DATA),
                         none);
-        assertKind(ErrorKind.INVALID_METADATA, "odyssey.compression", path);
+        assertKind(Kind.INVALID_METADATA, "odyssey.compression", path);
     }
 
     @Test
     void frameDeclaresAnotherSize() throws IOException {
         byte[] frame = frame(Arrays.copyOf(DATA, 2048), true);
-        assertKind(
-                ErrorKind.DECOMPRESSED_SIZE_MISMATCH,
-                "w chunk 0",
-                single(item(frame.length), frame));
+        assertKind(Kind.DECOMPRESSED_SIZE_MISMATCH, "w chunk 0", single(item(frame.length), frame));
     }
 
     @Test
     void frameWithoutSizeYieldsTooFewBytes() throws IOException {
         byte[] frame = frame(Arrays.copyOf(DATA, 2048), false);
-        assertKind(
-                ErrorKind.DECOMPRESSED_SIZE_MISMATCH,
-                "w chunk 0",
-                single(item(frame.length), frame));
+        assertKind(Kind.DECOMPRESSED_SIZE_MISMATCH, "w chunk 0", single(item(frame.length), frame));
     }
 
     @Test
@@ -323,24 +317,21 @@ class MalformedCompressedFileTest {
         // reader decodes into the chunk's 4 KiB and no further
         byte[] frame = frame(new byte[16 << 20], false);
         assertTrue(frame.length < BYTES, "the bomb fits the chunk: " + frame.length);
-        assertKind(
-                ErrorKind.DECOMPRESSED_SIZE_MISMATCH,
-                "w chunk 0",
-                single(item(frame.length), frame));
+        assertKind(Kind.DECOMPRESSED_SIZE_MISMATCH, "w chunk 0", single(item(frame.length), frame));
     }
 
     @Test
     void truncatedFrame() throws IOException {
         byte[] frame = frame(DATA, true);
         byte[] cut = Arrays.copyOf(frame, frame.length - 3);
-        assertKind(ErrorKind.CORRUPT_CHUNK, "w chunk 0", single(item(cut.length), cut));
+        assertKind(Kind.CORRUPT_CHUNK, "w chunk 0", single(item(cut.length), cut));
     }
 
     @Test
     void garbageFrame() throws IOException {
         byte[] garbage = new byte[100];
         new Random(1).nextBytes(garbage);
-        assertKind(ErrorKind.CORRUPT_CHUNK, "w chunk 0", single(item(garbage.length), garbage));
+        assertKind(Kind.CORRUPT_CHUNK, "w chunk 0", single(item(garbage.length), garbage));
     }
 
     @Test
@@ -348,7 +339,7 @@ class MalformedCompressedFileTest {
         byte[] other = DATA.clone();
         other[5] ^= 1;
         byte[] frame = frame(other, true);
-        assertKind(ErrorKind.CHECKSUM_MISMATCH, "w", single(item(frame.length), frame));
+        assertKind(Kind.CHECKSUM_MISMATCH, "w", single(item(frame.length), frame));
     }
 
     @Test
@@ -360,7 +351,7 @@ class MalformedCompressedFileTest {
                     assertThrows(
                             CheckpointFormatException.class,
                             () -> reader.readRange("odyssey.compressed/w", 0, 1));
-            assertEquals(ErrorKind.MISSING_TENSOR, e.getKind());
+            assertEquals(Kind.MISSING_TENSOR, e.getKind());
         }
     }
 
@@ -388,7 +379,7 @@ class MalformedCompressedFileTest {
         // ... and refuses it on the version (check 17), never reading the data
         CheckpointFormatException e =
                 assertFormatError(
-                        ErrorKind.UNSUPPORTED_VERSION,
+                        Kind.UNSUPPORTED_VERSION,
                         path,
                         FormatKeys.FORMAT_VERSION,
                         () -> FormatKeys.version(header.metadata(), path, 1));

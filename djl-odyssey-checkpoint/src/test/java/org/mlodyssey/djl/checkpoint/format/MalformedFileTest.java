@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.ErrorKind;
+import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.Kind;
 
 /** One malformed byte fixture per error kind a single file can have. */
 class MalformedFileTest {
@@ -49,7 +49,7 @@ class MalformedFileTest {
         }
     }
 
-    private void assertKind(ErrorKind kind, String subject, String header, byte[] data)
+    private void assertKind(Kind kind, String subject, String header, byte[] data)
             throws IOException {
         Path path = fixture(header, data);
         assertFormatError(kind, path, subject, () -> load(path));
@@ -91,20 +91,20 @@ class MalformedFileTest {
     @Test
     void headerTooSmall() throws IOException {
         Path path = fixture(new byte[] {2, 0, 0, 0, 0, 0, 0});
-        assertFormatError(ErrorKind.HEADER_TOO_SMALL, path, "header length", () -> load(path));
+        assertFormatError(Kind.HEADER_TOO_SMALL, path, "header length", () -> load(path));
     }
 
     @Test
     void headerTooLarge() throws IOException {
         // 2^40 in a 20-byte file: must fail on the cap, before allocating anything
         Path huge = fixture(file(1L << 40, utf8("{}"), new byte[10]));
-        assertFormatError(ErrorKind.HEADER_TOO_LARGE, huge, "header length", () -> load(huge));
+        assertFormatError(Kind.HEADER_TOO_LARGE, huge, "header length", () -> load(huge));
         Path topBit = fixture(file(0x8000_0000_0000_0002L, utf8("{}"), new byte[0]));
-        assertFormatError(ErrorKind.HEADER_TOO_LARGE, topBit, "header length", () -> load(topBit));
+        assertFormatError(Kind.HEADER_TOO_LARGE, topBit, "header length", () -> load(topBit));
         Path overCap = fixture(file(utf8("{}    "), new byte[0]));
         ReadOptions small = ReadOptions.builder().optMaxHeaderBytes(4).build();
         assertFormatError(
-                ErrorKind.HEADER_TOO_LARGE,
+                Kind.HEADER_TOO_LARGE,
                 overCap,
                 "header length",
                 () -> Checkpoint.load(overCap, small).close());
@@ -113,7 +113,7 @@ class MalformedFileTest {
     @Test
     void headerBeyondFile() throws IOException {
         Path path = fixture(file(100, utf8("{}"), new byte[0]));
-        assertFormatError(ErrorKind.HEADER_BEYOND_FILE, path, "header length", () -> load(path));
+        assertFormatError(Kind.HEADER_BEYOND_FILE, path, "header length", () -> load(path));
     }
 
     @Test
@@ -121,86 +121,86 @@ class MalformedFileTest {
         byte[] header = utf8("{\"wA\":" + W + "}");
         header[3] = (byte) 0xff;
         Path path = fixture(file(header, EIGHT));
-        assertFormatError(ErrorKind.INVALID_UTF8, path, "header", () -> load(path));
+        assertFormatError(Kind.INVALID_UTF8, path, "header", () -> load(path));
         byte[] overlong = utf8("{\"wAA\":" + W + "}");
         overlong[3] = (byte) 0xc0; // overlong encoding of '/'
         overlong[4] = (byte) 0xaf;
         Path second = fixture(file(overlong, EIGHT));
-        assertFormatError(ErrorKind.INVALID_UTF8, second, "header", () -> load(second));
+        assertFormatError(Kind.INVALID_UTF8, second, "header", () -> load(second));
     }
 
     @Test
     void invalidJson() throws IOException {
-        assertKind(ErrorKind.INVALID_JSON, "header", "{\"w\":" + W, EIGHT); // truncated
-        assertKind(ErrorKind.INVALID_JSON, "header", "{\"w\":" + W + "}}", EIGHT); // trailing
-        assertKind(ErrorKind.INVALID_JSON, "header", "{\"w\":" + W + "} x", EIGHT);
-        assertKind(ErrorKind.INVALID_JSON, "header", "hello world", EIGHT); // not JSON
-        assertKind(ErrorKind.INVALID_JSON, "header", "", EIGHT); // empty
-        assertKind(ErrorKind.INVALID_JSON, "header", "{'w':" + W + "}", EIGHT); // lenient only
-        assertKind(ErrorKind.INVALID_JSON, "header", "{\"w\":" + W + ",}", EIGHT);
+        assertKind(Kind.INVALID_JSON, "header", "{\"w\":" + W, EIGHT); // truncated
+        assertKind(Kind.INVALID_JSON, "header", "{\"w\":" + W + "}}", EIGHT); // trailing
+        assertKind(Kind.INVALID_JSON, "header", "{\"w\":" + W + "} x", EIGHT);
+        assertKind(Kind.INVALID_JSON, "header", "hello world", EIGHT); // not JSON
+        assertKind(Kind.INVALID_JSON, "header", "", EIGHT); // empty
+        assertKind(Kind.INVALID_JSON, "header", "{'w':" + W + "}", EIGHT); // lenient only
+        assertKind(Kind.INVALID_JSON, "header", "{\"w\":" + W + ",}", EIGHT);
     }
 
     @Test
     void invalidHeader() throws IOException {
         assertKind(
-                ErrorKind.INVALID_HEADER,
+                Kind.INVALID_HEADER,
                 "w.dtype",
                 "{\"w\":{\"shape\":[2],\"data_offsets\":[0,8]}}",
                 EIGHT);
         assertKind(
-                ErrorKind.INVALID_HEADER,
+                Kind.INVALID_HEADER,
                 "w.shape",
                 "{\"w\":{\"dtype\":\"F32\",\"data_offsets\":[0,8]}}",
                 EIGHT);
         assertKind(
-                ErrorKind.INVALID_HEADER,
+                Kind.INVALID_HEADER,
                 "w.data_offsets",
                 "{\"w\":{\"dtype\":\"F32\",\"shape\":[2]}}",
                 EIGHT);
         assertKind(
-                ErrorKind.INVALID_HEADER,
+                Kind.INVALID_HEADER,
                 "w.dtype",
                 "{\"w\":{\"dtype\":32,\"shape\":[2],\"data_offsets\":[0,8]}}",
                 EIGHT);
         assertKind(
-                ErrorKind.INVALID_HEADER,
+                Kind.INVALID_HEADER,
                 "w.shape",
                 "{\"w\":{\"dtype\":\"F32\",\"shape\":\"2\",\"data_offsets\":[0,8]}}",
                 EIGHT);
         assertKind(
-                ErrorKind.INVALID_HEADER,
+                Kind.INVALID_HEADER,
                 "w.shape",
                 "{\"w\":{\"dtype\":\"F32\",\"shape\":[\"2\"],\"data_offsets\":[0,8]}}",
                 EIGHT);
-        assertKind(ErrorKind.INVALID_HEADER, "w", "{\"w\":[1,2]}", EIGHT);
-        assertKind(ErrorKind.INVALID_HEADER, "header", "[{\"w\":" + W + "}]", EIGHT);
+        assertKind(Kind.INVALID_HEADER, "w", "{\"w\":[1,2]}", EIGHT);
+        assertKind(Kind.INVALID_HEADER, "header", "[{\"w\":" + W + "}]", EIGHT);
         assertKind(
-                ErrorKind.INVALID_HEADER,
+                Kind.INVALID_HEADER,
                 "__metadata__",
                 "{\"__metadata__\":[],\"w\":" + W + "}",
                 EIGHT);
         assertKind(
-                ErrorKind.INVALID_HEADER,
+                Kind.INVALID_HEADER,
                 "__metadata__.epoch",
                 "{\"__metadata__\":{\"epoch\":3},\"w\":" + W + "}",
                 EIGHT);
         assertKind(
-                ErrorKind.INVALID_HEADER,
+                Kind.INVALID_HEADER,
                 "w.extra",
                 "{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8],\"extra\":1}}",
                 EIGHT);
         assertKind(
-                ErrorKind.INVALID_HEADER,
+                Kind.INVALID_HEADER,
                 "w.data_offsets",
                 "{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,4,8]}}",
                 EIGHT);
         assertKind(
-                ErrorKind.INVALID_HEADER,
+                Kind.INVALID_HEADER,
                 "w.shape",
                 "{\"w\":{\"dtype\":\"F32\",\"shape\":[2.0],\"data_offsets\":[0,8]}}",
                 EIGHT);
         assertKind(
-                ErrorKind.INVALID_HEADER,
+                Kind.INVALID_HEADER,
                 "w.data_offsets",
                 "{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8e0]}}",
                 EIGHT);
@@ -208,19 +208,19 @@ class MalformedFileTest {
 
     @Test
     void duplicateName() throws IOException {
-        assertKind(ErrorKind.DUPLICATE_NAME, "w", "{\"w\":" + W + ",\"w\":" + W + "}", EIGHT);
+        assertKind(Kind.DUPLICATE_NAME, "w", "{\"w\":" + W + ",\"w\":" + W + "}", EIGHT);
         assertKind(
-                ErrorKind.DUPLICATE_NAME,
+                Kind.DUPLICATE_NAME,
                 "__metadata__.k",
                 "{\"__metadata__\":{\"k\":\"1\",\"k\":\"2\"},\"w\":" + W + "}",
                 EIGHT);
         assertKind(
-                ErrorKind.DUPLICATE_NAME,
+                Kind.DUPLICATE_NAME,
                 "__metadata__",
                 "{\"__metadata__\":{},\"__metadata__\":{},\"w\":" + W + "}",
                 EIGHT);
         assertKind(
-                ErrorKind.DUPLICATE_NAME,
+                Kind.DUPLICATE_NAME,
                 "w.shape",
                 "{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"shape\":[2],\"data_offsets\":[0,8]}}",
                 EIGHT);
@@ -230,27 +230,23 @@ class MalformedFileTest {
     void unknownDtype() throws IOException {
         CheckpointFormatException e =
                 assertFormatError(
-                        ErrorKind.UNKNOWN_DTYPE,
+                        Kind.UNKNOWN_DTYPE,
                         fixture("{\"w\":" + W.replace("F32", "F8_E9M9") + "}", EIGHT),
                         "w.dtype",
                         () -> load(dir.resolve("f" + (count - 1) + ".safetensors")));
         assertTrue(e.getMessage().contains("F8_E9M9"), e::getMessage);
-        assertKind(
-                ErrorKind.UNKNOWN_DTYPE,
-                "w.dtype",
-                "{\"w\":" + W.replace("F32", "f32") + "}",
-                EIGHT);
+        assertKind(Kind.UNKNOWN_DTYPE, "w.dtype", "{\"w\":" + W.replace("F32", "f32") + "}", EIGHT);
     }
 
     @Test
     void invalidShape() throws IOException {
         assertKind(
-                ErrorKind.INVALID_SHAPE,
+                Kind.INVALID_SHAPE,
                 "w.shape",
                 "{\"w\":{\"dtype\":\"F32\",\"shape\":[-2],\"data_offsets\":[0,8]}}",
                 EIGHT);
         assertKind(
-                ErrorKind.INVALID_SHAPE,
+                Kind.INVALID_SHAPE,
                 "w.shape",
                 "{\"w\":{\"dtype\":\"F32\",\"shape\":[-1,-2],\"data_offsets\":[0,8]}}",
                 EIGHT);
@@ -259,26 +255,26 @@ class MalformedFileTest {
     @Test
     void sizeOverflow() throws IOException {
         assertKind(
-                ErrorKind.SIZE_OVERFLOW,
+                Kind.SIZE_OVERFLOW,
                 "w.shape",
                 "{\"w\":{\"dtype\":\"F32\",\"shape\":[4294967296,4294967296],"
                         + "\"data_offsets\":[0,8]}}",
                 EIGHT);
         // fits as an element count, overflows as a byte count
         assertKind(
-                ErrorKind.SIZE_OVERFLOW,
+                Kind.SIZE_OVERFLOW,
                 "w.shape",
                 "{\"w\":{\"dtype\":\"F32\",\"shape\":[4611686018427387904],"
                         + "\"data_offsets\":[0,8]}}",
                 EIGHT);
         assertKind(
-                ErrorKind.SIZE_OVERFLOW,
+                Kind.SIZE_OVERFLOW,
                 "w.shape",
                 "{\"w\":{\"dtype\":\"F32\",\"shape\":[99999999999999999999],"
                         + "\"data_offsets\":[0,8]}}",
                 EIGHT);
         assertKind(
-                ErrorKind.SIZE_OVERFLOW,
+                Kind.SIZE_OVERFLOW,
                 "w.data_offsets",
                 "{\"w\":{\"dtype\":\"F32\",\"shape\":[2],"
                         + "\"data_offsets\":[0,18446744073709551624]}}",
@@ -288,12 +284,12 @@ class MalformedFileTest {
     @Test
     void offsetsOutOfRange() throws IOException {
         assertKind(
-                ErrorKind.OFFSETS_OUT_OF_RANGE,
+                Kind.OFFSETS_OUT_OF_RANGE,
                 "w.data_offsets",
                 "{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[8,0]}}",
                 EIGHT);
         assertKind(
-                ErrorKind.OFFSETS_OUT_OF_RANGE,
+                Kind.OFFSETS_OUT_OF_RANGE,
                 "w.data_offsets",
                 "{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[-8,0]}}",
                 EIGHT);
@@ -304,19 +300,19 @@ class MalformedFileTest {
         String a = "\"a\":{\"dtype\":\"U8\",\"shape\":[4],\"data_offsets\":[0,4]}";
         // overlap
         assertKind(
-                ErrorKind.OFFSETS_NOT_CONTIGUOUS,
+                Kind.OFFSETS_NOT_CONTIGUOUS,
                 "b.data_offsets",
                 "{" + a + ",\"b\":{\"dtype\":\"U8\",\"shape\":[4],\"data_offsets\":[2,6]}}",
                 new byte[6]);
         // hole
         assertKind(
-                ErrorKind.OFFSETS_NOT_CONTIGUOUS,
+                Kind.OFFSETS_NOT_CONTIGUOUS,
                 "b.data_offsets",
                 "{" + a + ",\"b\":{\"dtype\":\"U8\",\"shape\":[2],\"data_offsets\":[6,8]}}",
                 EIGHT);
         // not starting at 0
         assertKind(
-                ErrorKind.OFFSETS_NOT_CONTIGUOUS,
+                Kind.OFFSETS_NOT_CONTIGUOUS,
                 "w.data_offsets",
                 "{\"w\":{\"dtype\":\"U8\",\"shape\":[4],\"data_offsets\":[4,8]}}",
                 EIGHT);
@@ -325,12 +321,12 @@ class MalformedFileTest {
     @Test
     void sizeMismatch() throws IOException {
         assertKind(
-                ErrorKind.SIZE_MISMATCH,
+                Kind.SIZE_MISMATCH,
                 "w",
                 "{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,4]}}",
                 new byte[4]);
         assertKind(
-                ErrorKind.SIZE_MISMATCH,
+                Kind.SIZE_MISMATCH,
                 "w",
                 "{\"w\":{\"dtype\":\"F64\",\"shape\":[2],\"data_offsets\":[0,8]}}",
                 EIGHT);
@@ -338,14 +334,14 @@ class MalformedFileTest {
 
     @Test
     void trailingBytes() throws IOException {
-        assertKind(ErrorKind.TRAILING_BYTES, null, "{\"w\":" + W + "}", new byte[9]);
-        assertKind(ErrorKind.TRAILING_BYTES, null, "{}", new byte[1]);
+        assertKind(Kind.TRAILING_BYTES, null, "{\"w\":" + W + "}", new byte[9]);
+        assertKind(Kind.TRAILING_BYTES, null, "{}", new byte[1]);
     }
 
     @Test
     void truncated() throws IOException {
-        assertKind(ErrorKind.TRUNCATED, "w", "{\"w\":" + W + "}", new byte[7]);
-        assertKind(ErrorKind.TRUNCATED, "w", "{\"w\":" + W + "}", new byte[0]);
+        assertKind(Kind.TRUNCATED, "w", "{\"w\":" + W + "}", new byte[7]);
+        assertKind(Kind.TRUNCATED, "w", "{\"w\":" + W + "}", new byte[0]);
     }
 
     @Test
@@ -353,10 +349,7 @@ class MalformedFileTest {
         Path path = fixture(odyssey(Map.of("odyssey.format_version", "3"), true), EIGHT);
         CheckpointFormatException e =
                 assertFormatError(
-                        ErrorKind.UNSUPPORTED_VERSION,
-                        path,
-                        "odyssey.format_version",
-                        () -> load(path));
+                        Kind.UNSUPPORTED_VERSION, path, "odyssey.format_version", () -> load(path));
         assertTrue(
                 e.getMessage()
                         .contains(
@@ -366,7 +359,7 @@ class MalformedFileTest {
         // refused even with verification off: a newer file may mean something else
         ReadOptions noVerify = ReadOptions.builder().optVerify(false).build();
         assertFormatError(
-                ErrorKind.UNSUPPORTED_VERSION,
+                Kind.UNSUPPORTED_VERSION,
                 path,
                 "odyssey.format_version",
                 () -> Checkpoint.load(path, noVerify).close());
@@ -376,40 +369,40 @@ class MalformedFileTest {
     void invalidMetadata() throws IOException {
         for (String version : new String[] {"one", "1.0", "", "0", "-1", " 1"}) {
             assertKind(
-                    ErrorKind.INVALID_METADATA,
+                    Kind.INVALID_METADATA,
                     "odyssey.format_version",
                     odyssey(Map.of("odyssey.format_version", version), true),
                     EIGHT);
         }
         assertKind(
-                ErrorKind.INVALID_METADATA,
+                Kind.INVALID_METADATA,
                 "odyssey.format",
                 odyssey(Map.of("odyssey.format", "other-format"), true),
                 EIGHT);
         // the format key damaged: must not pass as a plain safetensors file
         assertKind(
-                ErrorKind.INVALID_METADATA,
+                Kind.INVALID_METADATA,
                 "odyssey.format",
                 odyssey(Map.of(), true).replace("\"odyssey.format\":", "\"odyssey.formau\":"),
                 EIGHT);
         String crc = Fixtures.crcHex(EIGHT);
         assertKind(
-                ErrorKind.INVALID_METADATA,
+                Kind.INVALID_METADATA,
                 "odyssey.tensor_crc32c",
                 odyssey(Map.of("odyssey.tensor_crc32c", crc + "," + crc), true),
                 EIGHT);
         assertKind(
-                ErrorKind.INVALID_METADATA,
+                Kind.INVALID_METADATA,
                 "odyssey.tensor_crc32c",
                 odyssey(Map.of("odyssey.tensor_crc32c", ""), true),
                 EIGHT);
         assertKind(
-                ErrorKind.INVALID_METADATA,
+                Kind.INVALID_METADATA,
                 "odyssey.tensor_crc32c",
                 odyssey(Map.of("odyssey.tensor_crc32c", "xyz01234"), true),
                 EIGHT);
         assertKind(
-                ErrorKind.INVALID_METADATA,
+                Kind.INVALID_METADATA,
                 "odyssey.tensor_crc32c",
                 odyssey(
                         Map.of(
@@ -418,7 +411,7 @@ class MalformedFileTest {
                         true),
                 EIGHT);
         assertKind(
-                ErrorKind.INVALID_METADATA,
+                Kind.INVALID_METADATA,
                 "odyssey.header_crc32c",
                 odyssey(Map.of("odyssey.header_crc32c", "12345"), false),
                 EIGHT);
@@ -427,17 +420,17 @@ class MalformedFileTest {
     @Test
     void headerChecksumMismatch() throws IOException {
         Map<String, String> wrong = Map.of("odyssey.header_crc32c", "00000000");
-        assertKind(ErrorKind.HEADER_CHECKSUM_MISMATCH, "header", odyssey(wrong, false), EIGHT);
+        assertKind(Kind.HEADER_CHECKSUM_MISMATCH, "header", odyssey(wrong, false), EIGHT);
         // a user entry changed after the checksum was computed
         String header = odyssey(Map.of("epoch", "3"), true).replace("\"3\"", "\"4\"");
-        assertKind(ErrorKind.HEADER_CHECKSUM_MISMATCH, "header", header, EIGHT);
+        assertKind(Kind.HEADER_CHECKSUM_MISMATCH, "header", header, EIGHT);
     }
 
     @Test
     void checksumMismatch() throws IOException {
         byte[] data = EIGHT.clone();
         data[5] ^= 0x10;
-        assertKind(ErrorKind.CHECKSUM_MISMATCH, "w", odyssey(Map.of(), true), data);
+        assertKind(Kind.CHECKSUM_MISMATCH, "w", odyssey(Map.of(), true), data);
     }
 
     @Test
@@ -445,11 +438,11 @@ class MalformedFileTest {
         Path path = fixture(odyssey(Map.of(), true), EIGHT);
         ReadOptions options = ReadOptions.builder().optNames(List.of("w", "v")).build();
         assertFormatError(
-                ErrorKind.MISSING_TENSOR, path, "v", () -> Checkpoint.load(path, options).close());
+                Kind.MISSING_TENSOR, path, "v", () -> Checkpoint.load(path, options).close());
         try (TensorFileReader reader = TensorFileReader.open(path)) {
             CheckpointFormatException e =
                     assertThrows(CheckpointFormatException.class, () -> reader.read("v"));
-            assertEquals(ErrorKind.MISSING_TENSOR, e.getKind());
+            assertEquals(Kind.MISSING_TENSOR, e.getKind());
             assertEquals("v", e.getSubject());
         }
     }

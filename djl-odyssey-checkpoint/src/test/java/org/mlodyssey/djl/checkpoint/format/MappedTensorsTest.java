@@ -76,7 +76,7 @@ class MappedTensorsTest {
                         assertThrows(
                                 CheckpointFormatException.class,
                                 () -> MappedTensors.map(checkpoint, copyOnWrite));
-                assertEquals(CheckpointFormatException.ErrorKind.FILE_CHANGED, e.getKind());
+                assertEquals(CheckpointFormatException.Kind.FILE_CHANGED, e.getKind());
                 assertEquals(file, e.getFile());
             }
             assertEquals(100, Files.size(file), "the file must not grow");
@@ -94,7 +94,7 @@ class MappedTensorsTest {
                     assertThrows(
                             CheckpointFormatException.class,
                             () -> MappedTensors.map(checkpoint, true));
-            assertEquals(CheckpointFormatException.ErrorKind.FILE_CHANGED, e.getKind());
+            assertEquals(CheckpointFormatException.Kind.FILE_CHANGED, e.getKind());
             assertEquals(file, e.getFile());
         }
     }
@@ -110,7 +110,7 @@ class MappedTensorsTest {
                     assertThrows(
                             CheckpointFormatException.class,
                             () -> mapped.read(() -> target.put(mapped.data("b"))));
-            assertEquals(CheckpointFormatException.ErrorKind.FILE_CHANGED, e.getKind());
+            assertEquals(CheckpointFormatException.Kind.FILE_CHANGED, e.getKind());
             assertEquals(file, e.getFile());
             assertEquals(0, target.position(), "nothing was read");
         }
@@ -178,7 +178,7 @@ class MappedTensorsTest {
                 MappedTensors mapped = MappedTensors.map(checkpoint, false)) {
             CheckpointFormatException e =
                     assertThrows(CheckpointFormatException.class, mapped::verify);
-            assertEquals(CheckpointFormatException.ErrorKind.CHECKSUM_MISMATCH, e.getKind());
+            assertEquals(CheckpointFormatException.Kind.CHECKSUM_MISMATCH, e.getKind());
             assertEquals("b", e.getSubject());
         }
         ReadOptions off = ReadOptions.builder().optVerify(false).build();

@@ -27,7 +27,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.ErrorKind;
+import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.Kind;
 
 /** Sharded saves in the Hugging Face layout, loaded transparently and checked for consistency. */
 class ShardingTest {
@@ -194,10 +194,7 @@ class ShardingTest {
                 shard,
                 StandardCopyOption.REPLACE_EXISTING);
         assertFormatError(
-                ErrorKind.INVALID_INDEX,
-                shard,
-                FormatKeys.SAVE_ID,
-                () -> Checkpoint.load(path).close());
+                Kind.INVALID_INDEX, shard, FormatKeys.SAVE_ID, () -> Checkpoint.load(path).close());
         assertNothingOpen();
     }
 
@@ -218,7 +215,7 @@ class ShardingTest {
                 "\"z\": \"model-00001-of-00004.safetensors\",\n"
                         + "    \"ghost\": \"model-00001-of-00004.safetensors\",");
         assertFormatError(
-                ErrorKind.MISSING_TENSOR,
+                Kind.MISSING_TENSOR,
                 dir.resolve("model-00001-of-00004.safetensors"),
                 "ghost",
                 () -> Checkpoint.load(path).close());
@@ -235,10 +232,7 @@ class ShardingTest {
         index.getAsJsonObject("weight_map").remove("x");
         Files.writeString(indexPath, index.toString());
         assertFormatError(
-                ErrorKind.INVALID_INDEX,
-                indexPath,
-                "weight_map",
-                () -> Checkpoint.load(path).close());
+                Kind.INVALID_INDEX, indexPath, "weight_map", () -> Checkpoint.load(path).close());
         assertNothingOpen();
     }
 
@@ -251,17 +245,11 @@ class ShardingTest {
                         "\"x\": \"model-00004-of-00004.safetensors\"",
                         "\"x\": \"../model-00004-of-00004.safetensors\"");
         assertFormatError(
-                ErrorKind.INVALID_INDEX,
-                index,
-                "weight_map.x",
-                () -> Checkpoint.load(path).close());
+                Kind.INVALID_INDEX, index, "weight_map.x", () -> Checkpoint.load(path).close());
         assertNothingOpen();
         rewriteIndex("\"../model-00004-of-00004.safetensors\"", "\"..\"");
         assertFormatError(
-                ErrorKind.INVALID_INDEX,
-                index,
-                "weight_map.x",
-                () -> Checkpoint.load(path).close());
+                Kind.INVALID_INDEX, index, "weight_map.x", () -> Checkpoint.load(path).close());
         assertNothingOpen();
         assertFalse(Files.exists(dir.resolve("..").resolve("model-00004-of-00004.safetensors")));
     }
@@ -272,7 +260,7 @@ class ShardingTest {
         checkpoint(13).save(path, shards(100));
         Files.delete(dir.resolve("model-00003-of-00004.safetensors"));
         assertFormatError(
-                ErrorKind.INVALID_INDEX,
+                Kind.INVALID_INDEX,
                 dir.resolve("model.safetensors.index.json"),
                 "weight_map.c",
                 () -> Checkpoint.load(path).close());
@@ -284,8 +272,7 @@ class ShardingTest {
         Path path = dir.resolve("model.safetensors");
         checkpoint(12).save(path, shards(100));
         Path index = rewriteIndex("\"weight_map\": {", "\"weight_map\": [");
-        assertFormatError(
-                ErrorKind.INVALID_INDEX, index, null, () -> Checkpoint.load(path).close());
+        assertFormatError(Kind.INVALID_INDEX, index, null, () -> Checkpoint.load(path).close());
         assertNothingOpen();
     }
 

@@ -210,7 +210,7 @@ class NDArrayCheckpointsTest {
                 assertThrows(
                         CheckpointFormatException.class,
                         () -> NDArrayCheckpoints.loadInto(file, targets));
-        assertEquals(CheckpointFormatException.ErrorKind.CHECKSUM_MISMATCH, e.getKind());
+        assertEquals(CheckpointFormatException.Kind.CHECKSUM_MISMATCH, e.getKind());
         assertEquals("b", e.getSubject());
         assertArrayEquals(new float[] {0, 0}, a.toFloatArray());
         assertArrayEquals(new float[] {0, 0}, b.toFloatArray());

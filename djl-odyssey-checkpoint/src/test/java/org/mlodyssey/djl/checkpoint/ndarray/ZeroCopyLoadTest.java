@@ -238,7 +238,7 @@ class ZeroCopyLoadTest {
                 assertThrows(
                         CheckpointFormatException.class,
                         () -> NDArrayCheckpoints.load(file, manager, Device.cpu()));
-        assertEquals(CheckpointFormatException.ErrorKind.CHECKSUM_MISMATCH, e.getKind());
+        assertEquals(CheckpointFormatException.Kind.CHECKSUM_MISMATCH, e.getKind());
         assertTrue(e.getMessage().contains("t1"), e.getMessage());
         assertEquals(count, MappedPool.count());
         // Verification off: the caller's explicit choice loads the damaged data as they are.
@@ -378,7 +378,7 @@ class ZeroCopyLoadTest {
                 assertThrows(
                         CheckpointFormatException.class,
                         () -> NDArrayCheckpoints.load(file, manager, Device.cpu()));
-        assertEquals(CheckpointFormatException.ErrorKind.TENSOR_TOO_LARGE, e.getKind());
+        assertEquals(CheckpointFormatException.Kind.TENSOR_TOO_LARGE, e.getKind());
         assertTrue(e.getMessage().contains("big"), e.getMessage());
 
         // 1.2 GB of bfloat16 widens to 2.4 GB of float32: refused before allocating too.
@@ -393,6 +393,6 @@ class ZeroCopyLoadTest {
                                         Device.cpu(),
                                         ReadOptions.defaults(),
                                         UnsafeDTypes.WIDEN));
-        assertEquals(CheckpointFormatException.ErrorKind.TENSOR_TOO_LARGE, widened.getKind());
+        assertEquals(CheckpointFormatException.Kind.TENSOR_TOO_LARGE, widened.getKind());
     }
 }

@@ -7,13 +7,13 @@ package org.mlodyssey.djl.datasets.download;
 import java.io.IOException;
 import java.util.Objects;
 
-/** Thrown when a download fails; a {@link Reason} says how. */
+/** Thrown when a download fails; a {@link Kind} says how. */
 public final class DownloadException extends IOException {
 
     private static final long serialVersionUID = 1L;
 
     /** The ways a download can fail. */
-    public enum Reason {
+    public enum Kind {
         /** The server answered with an HTTP status other than 200 or 206. */
         HTTP_STATUS,
         /** The transfer ended before the whole file arrived. */
@@ -33,26 +33,26 @@ public final class DownloadException extends IOException {
     }
 
     /** How the download failed. */
-    private final Reason reason;
+    private final Kind kind;
 
     /**
      * Creates a new exception.
      *
-     * @param reason how the download failed
+     * @param kind how the download failed
      * @param message what happened, naming the URL and the file
      * @param cause the underlying exception, or {@code null}
      */
-    public DownloadException(Reason reason, String message, Throwable cause) {
+    public DownloadException(Kind kind, String message, Throwable cause) {
         super(message, cause);
-        this.reason = Objects.requireNonNull(reason, "reason");
+        this.kind = Objects.requireNonNull(kind, "kind");
     }
 
     /**
      * Returns how the download failed.
      *
-     * @return the reason
+     * @return the kind of failure
      */
-    public Reason getReason() {
-        return reason;
+    public Kind getKind() {
+        return kind;
     }
 }

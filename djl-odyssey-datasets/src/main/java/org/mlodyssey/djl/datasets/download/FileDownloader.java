@@ -39,12 +39,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * satisfiable: the {@code .part} file already holds the whole file, as when the size is not
  * published and a process stopped between the transfer and the rename) has the {@code .part} file
  * kept if its MD5 is the published one, otherwise restarted from zero. A transfer that is cut keeps
- * the {@code .part} file for the next attempt ({@link DownloadException.Reason#TRUNCATED}); a local
- * file that cannot be written, as on a full disk, is {@link DownloadException.Reason#LOCAL_IO}. A
+ * the {@code .part} file for the next attempt ({@link DownloadException.Kind#TRUNCATED}); a local
+ * file that cannot be written, as on a full disk, is {@link DownloadException.Kind#LOCAL_IO}. A
  * download holds an exclusive lock on {@code <target>.part.lock} while it uses the {@code .part}
  * file; a second download into the same file, from this or another process, fails at once with
- * {@link DownloadException.Reason#IN_PROGRESS} rather than writing the same {@code .part} file.
- * Once all bytes are there, the size and MD5 are checked: on a mismatch the {@code .part} file is
+ * {@link DownloadException.Kind#IN_PROGRESS} rather than writing the same {@code .part} file. Once
+ * all bytes are there, the size and MD5 are checked: on a mismatch the {@code .part} file is
  * deleted; on success it is moved onto the target in one atomic rename, so the target either does
  * not exist or is complete and verified.
  *
@@ -168,7 +168,7 @@ public final class FileDownloader {
         }
         if (lock == null) {
             throw new DownloadException(
-                    DownloadException.Reason.IN_PROGRESS,
+                    DownloadException.Kind.IN_PROGRESS,
                     "another download into "
                             + part
                             + " is running (it holds the lock on "
@@ -230,7 +230,7 @@ public final class FileDownloader {
                 || (transfer == Transfer.UNANNOUNCED && expected >= 0 && got < expected)) {
             throw new RetryableFailure(
                     new DownloadException(
-                            DownloadException.Reason.TRUNCATED,
+                            DownloadException.Kind.TRUNCATED,
                             "the transfer of "
                                     + remote.getUrl()
                                     + " ended after "
@@ -245,7 +245,7 @@ public final class FileDownloader {
         if ((expected >= 0 && got != expected) || !md5.equals(remote.getMd5())) {
             Files.delete(part);
             throw new DownloadException(
-                    DownloadException.Reason.CHECKSUM_MISMATCH,
+                    DownloadException.Kind.CHECKSUM_MISMATCH,
                     "the file downloaded from "
                             + remote.getUrl()
                             + " has "
@@ -295,7 +295,7 @@ public final class FileDownloader {
             if (!append && status != 200) {
                 DownloadException e =
                         new DownloadException(
-                                DownloadException.Reason.HTTP_STATUS,
+                                DownloadException.Kind.HTTP_STATUS,
                                 "the server answered HTTP " + status + " for " + remote.getUrl(),
                                 null);
                 if (status == 408 || status == 429 || status >= 500) {
@@ -417,7 +417,7 @@ public final class FileDownloader {
         } catch (IOException e) {
             throw new RetryableFailure(
                     new DownloadException(
-                            DownloadException.Reason.TRUNCATED,
+                            DownloadException.Kind.TRUNCATED,
                             "the transfer of "
                                     + remote.getUrl()
                                     + " was cut after "
@@ -439,7 +439,7 @@ public final class FileDownloader {
     }
 
     private static DownloadException localFailure(String what, IOException cause) {
-        return new DownloadException(DownloadException.Reason.LOCAL_IO, what + ": " + cause, cause);
+        return new DownloadException(DownloadException.Kind.LOCAL_IO, what + ": " + cause, cause);
     }
 
     private static boolean rangeStartsAt(HttpResponse<?> response, long offset) {

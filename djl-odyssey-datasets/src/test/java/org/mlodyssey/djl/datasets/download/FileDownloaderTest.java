@@ -263,7 +263,7 @@ class FileDownloaderTest {
                                                 remote("00000000000000000000000000000000"),
                                                 target,
                                                 null));
-        assertEquals(DownloadException.Reason.CHECKSUM_MISMATCH, e.getReason());
+        assertEquals(DownloadException.Kind.CHECKSUM_MISMATCH, e.getKind());
         assertTrue(e.getMessage().contains("00000000000000000000000000000000"), e.getMessage());
         assertFalse(Files.exists(target));
         assertFalse(Files.exists(dir.resolve("data.bin.part")));
@@ -285,7 +285,7 @@ class FileDownloaderTest {
                     assertThrows(
                             DownloadException.class,
                             () -> downloader().download(cut, target, null));
-            assertEquals(DownloadException.Reason.TRUNCATED, e.getReason());
+            assertEquals(DownloadException.Kind.TRUNCATED, e.getKind());
         }
         assertFalse(Files.exists(target));
         long kept = Files.size(part);
@@ -329,7 +329,7 @@ class FileDownloaderTest {
                 assertThrows(
                         DownloadException.class,
                         () -> downloader().download(remote(md5()), target, null));
-        assertEquals(DownloadException.Reason.HTTP_STATUS, e.getReason());
+        assertEquals(DownloadException.Kind.HTTP_STATUS, e.getKind());
         assertTrue(e.getMessage().contains("500"), e.getMessage());
         assertFalse(Files.exists(target));
         assertNull(e.getCause());
@@ -351,7 +351,7 @@ class FileDownloaderTest {
                 assertThrows(
                         DownloadException.class,
                         () -> retrying().download(remote(md5()), dir.resolve("data.bin"), null));
-        assertEquals(DownloadException.Reason.HTTP_STATUS, e.getReason());
+        assertEquals(DownloadException.Kind.HTTP_STATUS, e.getKind());
         assertTrue(e.getMessage().contains("503"), e.getMessage());
         assertEquals(3, rangeHeaders.size(), "three attempts, no more");
     }
@@ -363,7 +363,7 @@ class FileDownloaderTest {
                 assertThrows(
                         DownloadException.class,
                         () -> retrying().download(remote(md5()), dir.resolve("data.bin"), null));
-        assertEquals(DownloadException.Reason.HTTP_STATUS, e.getReason());
+        assertEquals(DownloadException.Kind.HTTP_STATUS, e.getKind());
         assertTrue(e.getMessage().contains("404"), e.getMessage());
         assertEquals(1, rangeHeaders.size());
     }
@@ -400,7 +400,7 @@ class FileDownloaderTest {
                     assertThrows(
                             DownloadException.class,
                             () -> impatient.download(stalled, target, null));
-            assertEquals(DownloadException.Reason.TRUNCATED, e.getReason());
+            assertEquals(DownloadException.Kind.TRUNCATED, e.getKind());
             release.countDown();
         }
         assertEquals(1000, Files.size(dir.resolve("data.bin.part")), "kept for the next attempt");
@@ -471,7 +471,7 @@ class FileDownloaderTest {
                 assertThrows(
                         DownloadException.class,
                         () -> downloader().download(remote(md5()), dir.resolve("data.bin"), null));
-        assertEquals(DownloadException.Reason.LOCAL_IO, e.getReason());
+        assertEquals(DownloadException.Kind.LOCAL_IO, e.getKind());
         assertTrue(e.getMessage().contains(part.toString()), e.getMessage());
         assertFalse(Files.exists(dir.resolve("data.bin")));
     }
@@ -488,7 +488,7 @@ class FileDownloaderTest {
                     assertThrows(
                             DownloadException.class,
                             () -> downloader().download(remote(md5()), target, null));
-            assertEquals(DownloadException.Reason.IN_PROGRESS, e.getReason());
+            assertEquals(DownloadException.Kind.IN_PROGRESS, e.getKind());
             assertTrue(e.getMessage().contains(lockFile.toString()), e.getMessage());
             assertTrue(held.isValid());
         }

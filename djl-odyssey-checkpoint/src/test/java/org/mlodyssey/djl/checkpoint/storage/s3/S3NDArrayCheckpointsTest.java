@@ -93,7 +93,7 @@ class S3NDArrayCheckpointsTest extends S3ProxyTestBase {
                             () ->
                                     StoredNDArrays.load(
                                             store, "x.safetensors", manager, Device.cpu()));
-            assertEquals(CheckpointFormatException.ErrorKind.CHECKSUM_MISMATCH, e.getKind());
+            assertEquals(CheckpointFormatException.Kind.CHECKSUM_MISMATCH, e.getKind());
             assertTrue(e.getMessage().contains("x.safetensors"), e.getMessage());
         }
     }
