@@ -126,7 +126,7 @@ final class ChunkCodec {
             String where = subject + " plane " + p;
             if (at >= srcLength) {
                 throw new CheckpointFormatException(
-                        ErrorKind.CORRUPT_CHUNK,
+                        Kind.CORRUPT_CHUNK,
                         file,
                         where,
                         "the stored chunk ends after " + p + " of its " + k + " frames");
@@ -144,7 +144,7 @@ final class ChunkCodec {
             }
             if (reason != null || frame <= 0 || frame > srcLength - at) {
                 throw new CheckpointFormatException(
-                        ErrorKind.CORRUPT_CHUNK,
+                        Kind.CORRUPT_CHUNK,
                         file,
                         where,
                         "no complete zstd frame at stored byte "
@@ -156,7 +156,7 @@ final class ChunkCodec {
         }
         if (at != srcLength) {
             throw new CheckpointFormatException(
-                    ErrorKind.CORRUPT_CHUNK,
+                    Kind.CORRUPT_CHUNK,
                     file,
                     subject,
                     (srcLength - at) + " stored bytes follow the last of its " + k + " frames");

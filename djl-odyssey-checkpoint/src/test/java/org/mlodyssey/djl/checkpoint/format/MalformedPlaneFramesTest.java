@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.ErrorKind;
+import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.Kind;
 
 /**
  * Hostile chunks of the frame-per-plane filters ({@code split-planes}, {@code shuffle-planes}),
@@ -88,7 +88,7 @@ class MalformedPlaneFramesTest {
         return single("split-planes", stored);
     }
 
-    private static void assertKind(ErrorKind kind, String subject, Path path) {
+    private static void assertKind(Kind kind, String subject, Path path) {
         for (ReadOptions options :
                 List.of(ReadOptions.defaults(), ReadOptions.builder().optVerify(false).build())) {
             assertFormatError(
@@ -136,7 +136,7 @@ class MalformedPlaneFramesTest {
     void aMissingFrame() throws IOException {
         byte[][] frames = planeFrames();
         assertKind(
-                ErrorKind.CORRUPT_CHUNK,
+                Kind.CORRUPT_CHUNK,
                 "w chunk 0 plane 3",
                 single(concat(frames[0], frames[1], frames[2])));
     }
@@ -145,7 +145,7 @@ class MalformedPlaneFramesTest {
     void bytesAfterTheLastFrame() throws IOException {
         byte[][] frames = planeFrames();
         assertKind(
-                ErrorKind.CORRUPT_CHUNK,
+                Kind.CORRUPT_CHUNK,
                 "w chunk 0",
                 single(concat(frames[0], frames[1], frames[2], frames[3], new byte[] {1, 2, 3})));
     }
@@ -157,7 +157,7 @@ class MalformedPlaneFramesTest {
         byte[] filtered = new byte[BYTES];
         ChunkFilter.SPLIT_PLANES.encode(4, DATA, filtered, BYTES);
         assertKind(
-                ErrorKind.DECOMPRESSED_SIZE_MISMATCH,
+                Kind.DECOMPRESSED_SIZE_MISMATCH,
                 "w chunk 0 plane 0",
                 single(CompressedFixtures.frame(filtered, true)));
     }
@@ -168,7 +168,7 @@ class MalformedPlaneFramesTest {
         byte[][] frames = planeFrames();
         byte[] bomb = CompressedFixtures.frame(new byte[16 << 20], false);
         assertKind(
-                ErrorKind.DECOMPRESSED_SIZE_MISMATCH,
+                Kind.DECOMPRESSED_SIZE_MISMATCH,
                 "w chunk 0 plane 1",
                 single(concat(frames[0], bomb, frames[2], frames[3])));
     }
@@ -178,7 +178,7 @@ class MalformedPlaneFramesTest {
         byte[][] frames = planeFrames();
         byte[] shortFrame = CompressedFixtures.frame(new byte[PLANE - 4], false);
         assertKind(
-                ErrorKind.DECOMPRESSED_SIZE_MISMATCH,
+                Kind.DECOMPRESSED_SIZE_MISMATCH,
                 "w chunk 0 plane 2",
                 single(concat(frames[0], frames[1], shortFrame, frames[3])));
     }
@@ -188,7 +188,7 @@ class MalformedPlaneFramesTest {
         byte[][] frames = planeFrames();
         byte[] cut = Arrays.copyOf(frames[3], frames[3].length - 3);
         assertKind(
-                ErrorKind.CORRUPT_CHUNK,
+                Kind.CORRUPT_CHUNK,
                 "w chunk 0 plane 3",
                 single(concat(frames[0], frames[1], frames[2], cut)));
     }
@@ -197,7 +197,7 @@ class MalformedPlaneFramesTest {
     void garbageInsteadOfFrames() throws IOException {
         byte[] garbage = new byte[200];
         new Random(7).nextBytes(garbage);
-        assertKind(ErrorKind.CORRUPT_CHUNK, "w chunk 0 plane 0", single(garbage));
+        assertKind(Kind.CORRUPT_CHUNK, "w chunk 0 plane 0", single(garbage));
     }
 
     @Test
@@ -213,7 +213,7 @@ class MalformedPlaneFramesTest {
                                 frames[2],
                                 frames[3]));
         assertFormatError(
-                ErrorKind.CHECKSUM_MISMATCH,
+                Kind.CHECKSUM_MISMATCH,
                 path,
                 "w",
                 () -> {
