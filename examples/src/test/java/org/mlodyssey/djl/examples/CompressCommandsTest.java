@@ -70,6 +70,7 @@ class CompressCommandsTest {
                                 "(?s).*fc\\.weight\\s+F32\\s+\\[250, 200\\]\\s+200000\\s+"
                                         + "split-planes\\+zstd\\s+1\\.\\d{3}x.*"),
                 inspect.out());
+        assertRatioColumnAligned(inspect.out());
         JsonObject json = Cli.run("inspect", "--json", compressed.toString()).json();
         JsonObject row = json.getAsJsonArray("tensors").get(0).getAsJsonObject();
         assertEquals("split-planes+zstd", row.get("codec").getAsString());
@@ -80,6 +81,20 @@ class CompressCommandsTest {
                 Cli.run("convert", compressed.toString(), back.toString(), "--no-compress");
         assertEquals(0, undo.exit(), undo.toString());
         assertArrayEquals(Files.readAllBytes(plain), Files.readAllBytes(back));
+    }
+
+    /** The "ratio" header and every row's ratio start in one column, however long the codec. */
+    private static void assertRatioColumnAligned(String out) {
+        String[] lines = out.split("\\R");
+        int header = -1;
+        for (String line : lines) {
+            if (header < 0 && line.contains(" codec ") && line.endsWith("ratio")) {
+                header = line.length() - "ratio".length();
+            } else if (header >= 0 && line.matches(".*\\d\\.\\d{3}x")) {
+                assertEquals(header, line.lastIndexOf(' ') + 1, out);
+            }
+        }
+        assertTrue(header >= 0, out);
     }
 
     @Test

@@ -225,16 +225,18 @@ public final class InspectCommand implements Callable<Integer> {
      */
     static void printTensors(List<Map<String, Object>> tensors, String indent, PrintWriter out) {
         int width = 4;
+        int codecWidth = 5;
         boolean compressed = false;
         for (Map<String, Object> row : tensors) {
             width = Math.max(width, CheckpointDirectoryReport.t(row.get("name")).length());
+            codecWidth = Math.max(codecWidth, String.valueOf(row.get("codec")).length());
             compressed |= !"none".equals(row.get("codec"));
         }
         width = Math.min(width, 120);
         String columns = indent + "%-" + width + "s  %-5s  %-20s  ";
         if (compressed) {
             out.printf(
-                    columns + "%12s  %-12s  %s%n",
+                    columns + "%12s  %-" + codecWidth + "s  %s%n",
                     "name",
                     "dtype",
                     "shape",
@@ -250,7 +252,7 @@ public final class InspectCommand implements Callable<Integer> {
             if (compressed) {
                 out.printf(
                         Locale.ROOT,
-                        columns + "%12d  %-12s  %.3fx%n",
+                        columns + "%12d  %-" + codecWidth + "s  %.3fx%n",
                         name,
                         row.get("dtype"),
                         shape,
