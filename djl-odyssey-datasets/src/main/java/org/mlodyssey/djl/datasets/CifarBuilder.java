@@ -11,7 +11,7 @@ import java.nio.file.Path;
  *
  * @param <T> the concrete builder type
  */
-abstract class CifarBuilder<T extends CifarBuilder<T>> extends CompactImageDataset.ImageBuilder<T> {
+abstract class CifarBuilder<T extends CifarBuilder<T>> extends CompactImageDatasetBuilder<T> {
 
     boolean checkRecordCounts = true;
 

@@ -374,7 +374,7 @@ public final class Emnist extends CompactImageDataset {
     }
 
     /** A builder for {@link Emnist}. */
-    public static final class Builder extends CompactImageDataset.ImageBuilder<Builder> {
+    public static final class Builder extends CompactImageDatasetBuilder<Builder> {
 
         Split split = Split.BALANCED;
         boolean rawOrientation;

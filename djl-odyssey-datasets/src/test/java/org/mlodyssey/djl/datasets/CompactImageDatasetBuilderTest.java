@@ -6,16 +6,19 @@ package org.mlodyssey.djl.datasets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.training.dataset.Dataset.Usage;
 import ai.djl.training.dataset.SequenceSampler;
+import java.lang.reflect.Modifier;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The options every compact image dataset's builder shares: defaults and refusals, no engine. */
-class ImageBuilderTest {
+class CompactImageDatasetBuilderTest {
 
     private static Cifar10.Builder builder() {
         return Cifar10.builder().optDataDir(Path.of("unused")).setSampling(4, false);
@@ -29,6 +32,29 @@ class ImageBuilderTest {
         assertTrue(d.isPositionableMidEpoch(), "its own seeded sampling");
         assertEquals(CompactImageDataset.DEFAULT_SPLIT_SEED, d.splitSeed);
         assertEquals(0, d.validationSize);
+    }
+
+    /** Configures any compact image dataset's builder alike, through the shared builder type. */
+    private static <T extends CompactImageDatasetBuilder<T>> T holdOut(T builder) {
+        return builder.optDataDir(Path.of("unused"))
+                .optValidationSplit(100, 7)
+                .optUsage(Usage.VALIDATION)
+                .optSeed(3)
+                .setSampling(4, true);
+    }
+
+    @Test
+    void everyBuilderIsATopLevelCompactImageDatasetBuilder() {
+        assertNull(CompactImageDatasetBuilder.class.getEnclosingClass(), "a top-level type");
+        assertTrue(Modifier.isPublic(CompactImageDatasetBuilder.class.getModifiers()));
+        Emnist emnist = holdOut(Emnist.builder()).build();
+        Cifar10 cifar10 = holdOut(Cifar10.builder()).build();
+        Cifar100 cifar100 = holdOut(Cifar100.builder()).build();
+        for (CompactImageDataset d : List.of(emnist, cifar10, cifar100)) {
+            assertEquals(Usage.VALIDATION, d.getUsage());
+            assertEquals(100, d.validationSize);
+            assertEquals(7, d.splitSeed);
+        }
     }
 
     @Test
