@@ -15,6 +15,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mlodyssey.djl.checkpoint.training.ChildJvm;
 
 /** {@code odyssey bench} runs the benchmark classes and prints their tables. */
 class BenchCommandTest {
@@ -23,7 +24,7 @@ class BenchCommandTest {
 
     @Test
     void checkpointBenchmarkPrintsItsTable() {
-        Cli.Outcome o =
+        ChildJvm.Outcome o =
                 Cli.run(
                         "bench",
                         "checkpoint",
@@ -53,7 +54,7 @@ class BenchCommandTest {
     @Test
     void withoutDirTheBenchmarksDeleteTheirTemporaryDirectory() throws IOException {
         Set<String> before = temporaries();
-        Cli.Outcome listener =
+        ChildJvm.Outcome listener =
                 Cli.run(
                         "bench",
                         "listener",
@@ -66,7 +67,8 @@ class BenchCommandTest {
                         "--overhead-steps",
                         "10");
         assertEquals(0, listener.exit(), listener.toString());
-        Cli.Outcome checkpoint = Cli.run("bench", "checkpoint", "--mib", "4", "--repetitions", "1");
+        ChildJvm.Outcome checkpoint =
+                Cli.run("bench", "checkpoint", "--mib", "4", "--repetitions", "1");
         assertEquals(0, checkpoint.exit(), checkpoint.toString());
         Set<String> left = temporaries();
         left.removeAll(before);
@@ -75,13 +77,13 @@ class BenchCommandTest {
 
     @Test
     void aBenchmarkMustBeNamedAndSizesChecked() {
-        Cli.Outcome none = Cli.run("bench");
+        ChildJvm.Outcome none = Cli.run("bench");
         assertEquals(2, none.exit());
         assertTrue(none.err().contains("checkpoint, data, listener or storage"), none.err());
-        Cli.Outcome small = Cli.run("bench", "checkpoint", "--mib", "1");
+        ChildJvm.Outcome small = Cli.run("bench", "checkpoint", "--mib", "1");
         assertEquals(2, small.exit());
         assertTrue(small.err().contains("--mib: must be at least 4"), small.err());
-        Cli.Outcome saves = Cli.run("bench", "listener", "--saves", "0");
+        ChildJvm.Outcome saves = Cli.run("bench", "listener", "--saves", "0");
         assertEquals(2, saves.exit());
         assertTrue(saves.err().contains("--saves"), saves.err());
     }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mlodyssey.djl.checkpoint.training.ChildJvm;
 
 /** {@code java -jar examples/target/odyssey.jar demo}, as the README runs it, reports a match. */
 class DemoIT {
@@ -23,12 +24,12 @@ class DemoIT {
     @Test
     void demoRunsOfflineAndTheResumedRunMatches() throws Exception {
         long start = System.nanoTime();
-        Cli.Outcome o =
+        ChildJvm.Outcome o =
                 ChildJvm.run(
                         dir,
                         "demo",
                         120,
-                        ChildJvm.command(null, "demo", "--dir", dir.resolve("demo").toString()));
+                        Cli.jarCommand("demo", "--dir", dir.resolve("demo").toString()));
         double seconds = (System.nanoTime() - start) / 1e9;
         assertEquals(0, o.exit(), o.toString());
         JsonObject json = o.json();
@@ -50,20 +51,20 @@ class DemoIT {
                 Files.isDirectory(dir.resolve("demo/interrupted")), "--dir keeps the checkpoints");
 
         // Run again in the same directory: the earlier demo's folders are replaced.
-        Cli.Outcome again =
+        ChildJvm.Outcome again =
                 ChildJvm.run(
                         dir,
                         "demo-again",
                         120,
-                        ChildJvm.command(null, "demo", "--dir", dir.resolve("demo").toString()));
+                        Cli.jarCommand("demo", "--dir", dir.resolve("demo").toString()));
         assertEquals(0, again.exit(), again.toString());
         assertTrue(again.json().get("matched").getAsBoolean(), again.out());
 
         // Without --dir, the temporary directory is deleted at the end.
         Path tmp = Files.createDirectory(dir.resolve("tmp"));
-        List<String> command = ChildJvm.command(null, "demo");
+        List<String> command = Cli.jarCommand("demo");
         command.add(1, "-Djava.io.tmpdir=" + tmp);
-        Cli.Outcome temporary = ChildJvm.run(dir, "demo-temporary", 120, command);
+        ChildJvm.Outcome temporary = ChildJvm.run(dir, "demo-temporary", 120, command);
         assertEquals(0, temporary.exit(), temporary.toString());
         try (Stream<Path> left = Files.list(tmp)) {
             assertEquals(List.of(), left.toList(), "the demo's temporary directory is deleted");

@@ -7,18 +7,17 @@ package org.mlodyssey.djl.examples;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mlodyssey.djl.checkpoint.training.ChildJvm;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoint;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoints;
 import org.mlodyssey.djl.checkpoint.training.TrainingProgress;
@@ -55,7 +54,7 @@ class EasyTrainKillAndResumeIT {
             throws Exception {
         Path whole = dir.resolve(model + "-whole");
         Path killed = dir.resolve(model + "-killed");
-        Cli.Outcome straight =
+        ChildJvm.Outcome straight =
                 ChildJvm.run(dir, model + "-whole", 300, command(model, data, whole));
         assertEquals(0, straight.exit(), straight.toString());
 
@@ -71,22 +70,18 @@ class EasyTrainKillAndResumeIT {
         } while (fixed == null && killAt % batchesPerEpoch == 1);
         List<String> paced = new java.util.ArrayList<>(command(model, data, killed));
         paced.add("200");
-        Process child = ChildJvm.start(dir, model + "-killed", paced);
+        ChildJvm child = ChildJvm.start(dir, model + "-killed", paced, Map.of());
         try {
-            BufferedReader out =
-                    new BufferedReader(
-                            new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
             String line;
-            while ((line = out.readLine()) != null && !line.equals("BATCH " + killAt)) {
+            while ((line = child.readLine()) != null && !line.equals("BATCH " + killAt)) {
                 assertNotEquals("DONE", line, "the child ended before batch " + killAt);
             }
+            assertNotNull(line, "the child's output ended before batch " + killAt);
         } finally {
-            child.destroyForcibly(); // SIGKILL: no shutdown hooks, no final save
-            assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+            child.kill(); // SIGKILL: no shutdown hooks, no final save
         }
-        assertEquals(137, child.exitValue(), "killed by SIGKILL at batch " + killAt);
 
-        Cli.Outcome resumed =
+        ChildJvm.Outcome resumed =
                 ChildJvm.run(dir, model + "-resumed", 300, command(model, data, killed));
         assertEquals(0, resumed.exit(), resumed.toString());
         assertTrue(resumed.out().contains("RESUMED_FROM " + killed), resumed.out());

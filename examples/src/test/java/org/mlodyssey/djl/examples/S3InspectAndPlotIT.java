@@ -22,9 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mlodyssey.djl.checkpoint.listener.CheckpointListener;
 import org.mlodyssey.djl.checkpoint.storage.ObjectReader;
 import org.mlodyssey.djl.checkpoint.storage.StoredObject;
+import org.mlodyssey.djl.checkpoint.storage.s3.LoopbackS3Server;
 import org.mlodyssey.djl.checkpoint.storage.s3.S3CheckpointStore;
-import org.mlodyssey.djl.checkpoint.storage.s3.S3ProxyServer;
 import org.mlodyssey.djl.checkpoint.storage.s3.S3StoreOptions;
+import org.mlodyssey.djl.checkpoint.training.ChildJvm;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoints;
 import org.mlodyssey.djl.checkpoint.training.TrainingProgress;
 import org.mlodyssey.djl.examples.cli.OdysseyCommand;
@@ -39,7 +40,7 @@ class S3InspectAndPlotIT {
     private static final String BUCKET = "inspect";
     private static final String LOCATION = "s3://" + BUCKET + "/run";
 
-    private static Cli.Outcome odyssey(Path dir, Map<String, String> env, String... args)
+    private static ChildJvm.Outcome odyssey(Path dir, Map<String, String> env, String... args)
             throws Exception {
         return ChildJvm.run(
                 dir,
@@ -61,9 +62,9 @@ class S3InspectAndPlotIT {
     @Test
     void inspectAndPlotReadCheckpointsInABucket(@TempDir Path dir) throws Exception {
         DemoEmnistFiles.Written data = DemoEmnistFiles.write(dir.resolve("data"), 2, 1, 11);
-        try (S3ProxyServer server = S3ProxyServer.startInMemory(true)) {
+        try (LoopbackS3Server server = LoopbackS3Server.startInMemory(true)) {
             server.createBucket(BUCKET);
-            S3StoreOptions options = S3ProxyServer.options(server.endpoint()).build();
+            S3StoreOptions options = LoopbackS3Server.options(server.endpoint()).build();
             TrainingCurvesTest.train(
                     data.directory(),
                     CheckpointListener.builder()
@@ -71,7 +72,7 @@ class S3InspectAndPlotIT {
                             .optS3Options(options)
                             .optLease(Duration.ofSeconds(5)),
                     2);
-            Map<String, String> env = S3ProxyServer.environment(server.endpoint());
+            Map<String, String> env = LoopbackS3Server.environment(server.endpoint());
             TreeSet<String> committed = new TreeSet<>();
             String incomplete =
                     TrainingCheckpoints.directoryName(
@@ -91,7 +92,7 @@ class S3InspectAndPlotIT {
             String newest = committed.last();
             String older = committed.first();
 
-            Cli.Outcome root = odyssey(dir, env, "inspect", "--json", LOCATION);
+            ChildJvm.Outcome root = odyssey(dir, env, "inspect", "--json", LOCATION);
             assertEquals(0, root.exit(), root.toString());
             JsonObject r = root.json();
             assertEquals("checkpoint-directory", r.get("kind").getAsString());
@@ -102,7 +103,7 @@ class S3InspectAndPlotIT {
             assertEquals(
                     "incomplete", row(r, "checkpoints", incomplete).get("status").getAsString());
 
-            Cli.Outcome one = odyssey(dir, env, "inspect", LOCATION + "/" + newest);
+            ChildJvm.Outcome one = odyssey(dir, env, "inspect", LOCATION + "/" + newest);
             assertEquals(0, one.exit(), one.toString());
             assertTrue(one.out().contains("integrity:  intact"), one.out());
             for (String file :
@@ -113,7 +114,7 @@ class S3InspectAndPlotIT {
                 assertTrue(one.out().contains(file), one.out());
             }
 
-            Cli.Outcome file =
+            ChildJvm.Outcome file =
                     odyssey(
                             dir,
                             env,
@@ -138,7 +139,8 @@ class S3InspectAndPlotIT {
                 bytes[bytes.length - 3] ^= 0x01;
                 store.write(key, channel -> channel.write(ByteBuffer.wrap(bytes)));
             }
-            Cli.Outcome damaged = odyssey(dir, env, "inspect", "--json", LOCATION + "/" + older);
+            ChildJvm.Outcome damaged =
+                    odyssey(dir, env, "inspect", "--json", LOCATION + "/" + older);
             assertEquals(1, damaged.exit(), damaged.toString());
             JsonObject d = damaged.json();
             assertEquals("damaged", d.get("integrity").getAsString());
@@ -156,7 +158,7 @@ class S3InspectAndPlotIT {
             assertEquals(newest, after.get("newest_valid").getAsString());
 
             Path png = dir.resolve("curves.png");
-            Cli.Outcome plot =
+            ChildJvm.Outcome plot =
                     odyssey(
                             dir,
                             env,

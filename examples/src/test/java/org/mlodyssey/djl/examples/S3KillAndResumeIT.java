@@ -26,9 +26,10 @@ import org.mlodyssey.djl.checkpoint.ndarray.NDArrayCheckpoints;
 import org.mlodyssey.djl.checkpoint.ndarray.StoredNDArrays;
 import org.mlodyssey.djl.checkpoint.storage.StoredObject;
 import org.mlodyssey.djl.checkpoint.storage.s3.FaultInjectingProxy;
+import org.mlodyssey.djl.checkpoint.storage.s3.LoopbackS3Server;
 import org.mlodyssey.djl.checkpoint.storage.s3.S3CheckpointStore;
-import org.mlodyssey.djl.checkpoint.storage.s3.S3ProxyServer;
 import org.mlodyssey.djl.checkpoint.training.CheckpointDirectory;
+import org.mlodyssey.djl.checkpoint.training.ChildJvm;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoint;
 
 /**
@@ -62,7 +63,7 @@ class S3KillAndResumeIT {
                         "16",
                         "--every-steps",
                         "4");
-        Cli.Outcome whole =
+        ChildJvm.Outcome whole =
                 ChildJvm.run(
                         dir,
                         "whole",
@@ -70,10 +71,10 @@ class S3KillAndResumeIT {
                         train(trainArgs, dir.resolve("whole").toString(), "never"));
         assertEquals(0, whole.exit(), whole.toString());
 
-        try (S3ProxyServer server = S3ProxyServer.startInMemory(true);
+        try (LoopbackS3Server server = LoopbackS3Server.startInMemory(true);
                 FaultInjectingProxy proxy = FaultInjectingProxy.start(server.port())) {
             server.createBucket(BUCKET);
-            Map<String, String> env = S3ProxyServer.environment(proxy.endpoint());
+            Map<String, String> env = LoopbackS3Server.environment(proxy.endpoint());
             // step 12's parameters go up; the upload of its optimizer state is held until the
             // child dies
             String held = "step-000000000012-";
@@ -84,7 +85,8 @@ class S3KillAndResumeIT {
                                     && line.contains("optimizer.safetensors"),
                     FaultInjectingProxy.Fault.STALL,
                     1);
-            Process child = ChildJvm.start(dir, "killed", train(trainArgs, LOCATION, "never"), env);
+            ChildJvm child =
+                    ChildJvm.start(dir, "killed", train(trainArgs, LOCATION, "never"), env);
             try {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
                 while (proxy.faultsInjected() == 0) {
@@ -93,14 +95,12 @@ class S3KillAndResumeIT {
                     Thread.sleep(20);
                 }
             } finally {
-                child.destroyForcibly(); // SIGKILL mid-upload: no shutdown hooks, no final save
-                assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+                child.kill(); // SIGKILL mid-upload: no shutdown hooks, no final save
             }
-            assertEquals(137, child.exitValue(), "killed by SIGKILL");
 
             S3CheckpointStore store =
                     S3CheckpointStore.open(
-                            LOCATION, S3ProxyServer.options(server.endpoint()).build());
+                            LOCATION, LoopbackS3Server.options(server.endpoint()).build());
             try (store) {
                 CheckpointDirectory bucket = CheckpointDirectory.on(store, Duration.ofSeconds(30));
                 assertEquals(
@@ -120,14 +120,13 @@ class S3KillAndResumeIT {
                 waitForTheLeaseToExpire(store);
             }
 
-            Cli.Outcome listed =
-                    ChildJvm.run(
-                            dir, "verify", 120, ChildJvm.command(null, "verify", LOCATION), env);
+            ChildJvm.Outcome listed =
+                    ChildJvm.run(dir, "verify", 120, Cli.jarCommand("verify", LOCATION), env);
             assertEquals(0, listed.exit(), listed.toString());
             assertTrue(listed.out().contains(held), listed.toString());
             assertTrue(listed.out().contains("incomplete (no manifest"), listed.toString());
 
-            Cli.Outcome resumed =
+            ChildJvm.Outcome resumed =
                     ChildJvm.run(dir, "resumed", 300, train(trainArgs, LOCATION, "auto"), env);
             assertEquals(0, resumed.exit(), resumed.toString());
             JsonObject w = whole.json();
@@ -139,7 +138,7 @@ class S3KillAndResumeIT {
             }
             try (S3CheckpointStore again =
                     S3CheckpointStore.open(
-                            LOCATION, S3ProxyServer.options(server.endpoint()).build())) {
+                            LOCATION, LoopbackS3Server.options(server.endpoint()).build())) {
                 String last =
                         assertFinalCheckpointsIdentical(
                                 Path.of(w.get("checkpoint").getAsString()), again);
@@ -149,12 +148,12 @@ class S3KillAndResumeIT {
                 again.write(
                         last + "/" + TrainingCheckpoint.OPTIMIZER_FILE,
                         channel -> channel.write(java.nio.ByteBuffer.wrap(bytes)));
-                Cli.Outcome damaged =
+                ChildJvm.Outcome damaged =
                         ChildJvm.run(
                                 dir,
                                 "damaged",
                                 120,
-                                ChildJvm.command(null, "verify", LOCATION + "/" + last),
+                                Cli.jarCommand("verify", LOCATION + "/" + last),
                                 env);
                 assertEquals(1, damaged.exit(), damaged.toString());
                 assertTrue(
@@ -170,7 +169,7 @@ class S3KillAndResumeIT {
         args.add("train");
         args.addAll(trainArgs);
         args.addAll(List.of("--checkpoint-dir", checkpoints, "--resume", resume));
-        return ChildJvm.command(null, args.toArray(new String[0]));
+        return Cli.jarCommand(args.toArray(new String[0]));
     }
 
     /** Waits until the killed run's lease object says it has expired. */

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mlodyssey.djl.checkpoint.training.ChildJvm;
 import org.mlodyssey.djl.examples.bench.StorageBenchmark;
 
 /**
@@ -22,7 +23,7 @@ class StorageBenchmarkIT {
 
     @Test
     void printsTheStorageAndLimitedLinkTables() {
-        Cli.Outcome o =
+        ChildJvm.Outcome o =
                 Cli.run(
                         "bench",
                         "storage",
@@ -52,7 +53,7 @@ class StorageBenchmarkIT {
 
     @Test
     void sizesAreChecked() {
-        Cli.Outcome o = Cli.run("bench", "storage", "--link-mib", "0");
+        ChildJvm.Outcome o = Cli.run("bench", "storage", "--link-mib", "0");
         assertEquals(2, o.exit());
         assertTrue(o.err().contains("--link-mib: must be at least 1"), o.err());
     }

@@ -9,16 +9,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mlodyssey.djl.checkpoint.training.ChildJvm;
 import org.mlodyssey.djl.checkpoint.training.LatestPointer;
 
 /**
@@ -89,24 +88,22 @@ class TrainKillAndResumeIT {
             throws Exception {
         Path wholeDir = dir.resolve("whole");
         Path killedDir = dir.resolve("killed");
-        Cli.Outcome whole =
-                ChildJvm.run(dir, "whole", 300, trainCommand(null, trainArgs, wholeDir, "never"));
+        ChildJvm.Outcome whole =
+                ChildJvm.run(dir, "whole", 300, trainCommand(trainArgs, wholeDir, "never"));
         assertEquals(0, whole.exit(), whole.toString());
 
         List<String> crash = new ArrayList<>();
         crash.add(Long.toString(blockStep));
         crash.addAll(trainArgs);
         crash.addAll(List.of("--checkpoint-dir", killedDir.toString(), "--resume", "never"));
-        Process child =
+        ChildJvm child =
                 ChildJvm.start(
                         dir,
                         "killed",
-                        ChildJvm.command(TrainUntilKilledMain.class, crash.toArray(new String[0])));
+                        ChildJvm.command(TrainUntilKilledMain.class, crash.toArray(new String[0])),
+                        Map.of());
         try {
-            BufferedReader out =
-                    new BufferedReader(
-                            new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-            assertEquals("BLOCKED " + blockStep, out.readLine(), "the child reached its step");
+            assertEquals("BLOCKED " + blockStep, child.readLine(), "the child reached its step");
             String expected = String.format("step-%012d-", checkpointStep);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (!LatestPointer.read(killedDir)
@@ -116,17 +113,15 @@ class TrainKillAndResumeIT {
                 Thread.sleep(20);
             }
         } finally {
-            child.destroyForcibly(); // SIGKILL: no shutdown hooks, no final save
-            assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+            child.kill(); // SIGKILL: no shutdown hooks, no final save
         }
-        assertEquals(137, child.exitValue(), "killed by SIGKILL");
         Path last = LatestPointer.read(killedDir).orElseThrow();
         assertFalse(
                 last.getFileName().toString().startsWith(String.format("step-%012d-", totalSteps)),
                 "the killed run did not finish");
 
-        Cli.Outcome resumed =
-                ChildJvm.run(dir, "resumed", 300, trainCommand(null, trainArgs, killedDir, "auto"));
+        ChildJvm.Outcome resumed =
+                ChildJvm.run(dir, "resumed", 300, trainCommand(trainArgs, killedDir, "auto"));
         assertEquals(0, resumed.exit(), resumed.toString());
         JsonObject w = whole.json();
         JsonObject r = resumed.json();
@@ -137,11 +132,11 @@ class TrainKillAndResumeIT {
     }
 
     private static List<String> trainCommand(
-            Class<?> main, List<String> trainArgs, Path checkpoints, String resume) {
+            List<String> trainArgs, Path checkpoints, String resume) {
         List<String> args = new ArrayList<>();
         args.add("train");
         args.addAll(trainArgs);
         args.addAll(List.of("--checkpoint-dir", checkpoints.toString(), "--resume", resume));
-        return ChildJvm.command(main, args.toArray(new String[0]));
+        return Cli.jarCommand(args.toArray(new String[0]));
     }
 }

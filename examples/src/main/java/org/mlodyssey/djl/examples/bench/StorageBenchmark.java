@@ -26,6 +26,7 @@ import org.mlodyssey.djl.checkpoint.format.WriteOptions;
 import org.mlodyssey.djl.checkpoint.storage.CheckpointStore;
 import org.mlodyssey.djl.checkpoint.storage.LocalCheckpointStore;
 import org.mlodyssey.djl.checkpoint.storage.ObjectReader;
+import org.mlodyssey.djl.checkpoint.storage.s3.LoopbackS3Server;
 import org.mlodyssey.djl.checkpoint.storage.s3.S3CheckpointStore;
 import org.mlodyssey.djl.checkpoint.storage.s3.S3StoreOptions;
 import org.mlodyssey.djl.checkpoint.storage.s3.UploadChecksum;
@@ -67,7 +68,8 @@ public final class StorageBenchmark {
     public static void runBenchmark(
             int mib, int linkMib, int repetitions, Path dir, PrintStream out) throws IOException {
         try (LoopbackS3Server server =
-                LoopbackS3Server.start(Files.createDirectories(dir.resolve("s3")), BUCKET)) {
+                LoopbackS3Server.startOnDisk(Files.createDirectories(dir.resolve("s3")), true)) {
+            server.createBucket(BUCKET);
             URI endpoint = URI.create("http://127.0.0.1:" + server.port());
             byte[] file = checkpointFile(mib, dir.resolve("parameters.safetensors"));
             storageTable(endpoint, file, repetitions, dir, out);

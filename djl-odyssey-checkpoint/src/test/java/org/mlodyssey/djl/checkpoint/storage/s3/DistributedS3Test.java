@@ -26,7 +26,7 @@ class DistributedS3Test extends S3ProxyTestBase {
     private S3CheckpointStore store() {
         return S3CheckpointStore.open(
                 "s3://" + bucket + "/runs/a",
-                S3ProxyServer.options(proxy.endpoint()).optPartSize(PART).build());
+                LoopbackS3Server.options(proxy.endpoint()).optPartSize(PART).build());
     }
 
     @Test

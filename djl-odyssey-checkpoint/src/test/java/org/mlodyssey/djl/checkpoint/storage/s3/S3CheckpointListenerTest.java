@@ -52,7 +52,7 @@ class S3CheckpointListenerTest extends S3ProxyTestBase {
     }
 
     private S3StoreOptions options() {
-        return S3ProxyServer.options(proxy.endpoint()).optMaxAttempts(2).build();
+        return LoopbackS3Server.options(proxy.endpoint()).optMaxAttempts(2).build();
     }
 
     private S3CheckpointStore store() {

@@ -27,7 +27,7 @@ class S3CheckpointStoreTest extends S3ProxyTestBase {
     private S3CheckpointStore store(UploadChecksum checksum) {
         return S3CheckpointStore.open(
                 "s3://" + bucket + "/runs/a",
-                S3ProxyServer.options(proxy.endpoint())
+                LoopbackS3Server.options(proxy.endpoint())
                         .optPartSize(PART)
                         .optParallelism(3)
                         .optUploadChecksum(checksum)
@@ -164,7 +164,7 @@ class S3CheckpointStoreTest extends S3ProxyTestBase {
                 S3CheckpointStore other =
                         S3CheckpointStore.open(
                                 "s3://" + bucket + "/runs/ab",
-                                S3ProxyServer.options(proxy.endpoint()).build())) {
+                                LoopbackS3Server.options(proxy.endpoint()).build())) {
             write(other, "step-1/m", random(3, 7));
             for (String key : List.of("step-2/m", "step-10/m", "latest", "step-2/manifest.json")) {
                 write(store, key, random(4, 8));

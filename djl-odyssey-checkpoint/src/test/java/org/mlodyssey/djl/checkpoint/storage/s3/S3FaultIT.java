@@ -35,7 +35,7 @@ class S3FaultIT extends S3ProxyTestBase {
         store =
                 S3CheckpointStore.open(
                         "s3://" + bucket + "/run",
-                        S3ProxyServer.options(proxy.endpoint())
+                        LoopbackS3Server.options(proxy.endpoint())
                                 .optPartSize(PART)
                                 .optParallelism(2)
                                 .optMaxAttempts(3)

@@ -34,7 +34,10 @@ import org.mlodyssey.djl.checkpoint.storage.WrittenObject;
 class S3NDArrayCheckpointsTest extends S3ProxyTestBase {
 
     private S3StoreOptions options() {
-        return S3ProxyServer.options(proxy.endpoint()).optPartSize(PART).optParallelism(3).build();
+        return LoopbackS3Server.options(proxy.endpoint())
+                .optPartSize(PART)
+                .optParallelism(3)
+                .build();
     }
 
     private static Map<String, NDArray> arrays(NDManager manager) {

@@ -25,7 +25,7 @@ abstract class S3ProxyTestBase {
     /** The smallest part size S3 allows, so that multipart paths run on small objects. */
     static final int PART = 5 << 20;
 
-    S3ProxyServer server;
+    LoopbackS3Server server;
     FaultInjectingProxy proxy;
     String bucket;
     private int bucketCount;
@@ -37,7 +37,7 @@ abstract class S3ProxyTestBase {
 
     @BeforeAll
     void startServer() throws Exception {
-        server = S3ProxyServer.startInMemory(ignoreUnknownHeaders());
+        server = LoopbackS3Server.startInMemory(ignoreUnknownHeaders());
     }
 
     @AfterAll

@@ -32,7 +32,7 @@ class S3StoreLeaseTest extends S3ProxyTestBase {
     private S3CheckpointStore store() {
         return S3CheckpointStore.open(
                 "s3://" + bucket + "/run",
-                S3ProxyServer.options(server.endpoint())
+                LoopbackS3Server.options(server.endpoint())
                         .optUploadChecksum(UploadChecksum.MD5)
                         .build());
     }

@@ -69,7 +69,7 @@ class UnsignedPayloadSignerTest extends S3ProxyTestBase {
             try (S3CheckpointStore store =
                     S3CheckpointStore.open(
                             "s3://" + bucket + "/" + checksum,
-                            S3ProxyServer.options(proxy.endpoint())
+                            LoopbackS3Server.options(proxy.endpoint())
                                     .optPartSize(PART)
                                     .optParallelism(2)
                                     .optUploadChecksum(checksum)
