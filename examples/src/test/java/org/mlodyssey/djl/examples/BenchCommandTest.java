@@ -55,17 +55,7 @@ class BenchCommandTest {
     void withoutDirTheBenchmarksDeleteTheirTemporaryDirectory() throws IOException {
         Set<String> before = temporaries();
         ChildJvm.Outcome listener =
-                Cli.run(
-                        "bench",
-                        "listener",
-                        "--mib",
-                        "1",
-                        "--saves",
-                        "2",
-                        "--every",
-                        "1",
-                        "--overhead-steps",
-                        "10");
+                Cli.run("bench", "listener", "--mib", "1", "--saves", "2", "--every", "1");
         assertEquals(0, listener.exit(), listener.toString());
         ChildJvm.Outcome checkpoint =
                 Cli.run("bench", "checkpoint", "--mib", "4", "--repetitions", "1");

@@ -6,17 +6,12 @@ package org.mlodyssey.djl.examples.bench;
 
 import ai.djl.Model;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.EasyTrain;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.ArrayDataset;
-import ai.djl.training.evaluator.Accuracy;
-import ai.djl.training.listener.EvaluatorTrainingListener;
-import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
@@ -33,7 +28,6 @@ import org.mlodyssey.djl.checkpoint.listener.CheckpointListener;
 import org.mlodyssey.djl.checkpoint.listener.SavedCheckpoint;
 import org.mlodyssey.djl.checkpoint.training.ResumableTrainingLoop;
 import org.mlodyssey.djl.checkpoint.training.TrainingProgress;
-import org.mlodyssey.djl.examples.ModelKind;
 
 /**
  * Measures, in one run and side by side, how long the training thread is held per checkpoint by a
@@ -56,8 +50,8 @@ public final class ListenerBenchmark {
     public record Result(List<SavedCheckpoint> sync, List<SavedCheckpoint> async) {}
 
     /**
-     * Runs the benchmark and prints the table, then the listener's cost per step when no save is
-     * due ({@link #runStepOverhead}, 200 steps).
+     * Runs the benchmark and prints the table. (The listener's cost per step when no save is due is
+     * a JMH benchmark: {@code ListenerStepBenchmark} in the benchmarks module.)
      *
      * @param args {@code [parameterMiB [saves [every [directory]]]]}, default 128 MiB of float32
      *     parameters, 5 checkpoints per mode, one every 10 steps, a temporary directory
@@ -71,10 +65,7 @@ public final class ListenerBenchmark {
                 args,
                 3,
                 "odyssey-listener-bench",
-                dir -> {
-                    runBenchmark(mib, saves, every, dir, System.out);
-                    runStepOverhead(200, dir, System.out);
-                });
+                dir -> runBenchmark(mib, saves, every, dir, System.out));
     }
 
     /**
@@ -142,127 +133,6 @@ public final class ListenerBenchmark {
                 ms(async.get(0).blockedNanos()),
                 100 * ms(async.get(0).blockedNanos()) / syncMedian);
         return new Result(sync, async);
-    }
-
-    /**
-     * Measures the listener's cost per training step under {@code EasyTrain.fit} when no save is
-     * due: LeNet on random 28x28 images, batch 32, with DJL's evaluator listener, trained once
-     * without and once with the checkpoint listener; the listener's callbacks are timed directly.
-     *
-     * @param steps training steps per run, at least 10
-     * @param dir where the listener's directory goes (it saves nothing)
-     * @param out where the figures are printed
-     * @return the listener's time per step as a fraction of a step without it
-     * @throws IOException if the listener cannot lock its directory
-     * @throws TranslateException if a batch cannot be processed
-     */
-    public static double runStepOverhead(int steps, Path dir, PrintStream out)
-            throws IOException, TranslateException {
-        int epochs = Math.max(1, steps / BATCHES_PER_EPOCH);
-        runLeNet(epochs, null); // warm-up
-        long without = runLeNet(epochs, null);
-        long[] callbacks = new long[1];
-        CheckpointListener listener =
-                CheckpointListener.builder()
-                        .setDirectory(dir.resolve("overhead"))
-                        .optEveryEpochs(0)
-                        .optAtEnd(false)
-                        .build();
-        long with;
-        try (listener) {
-            with = runLeNet(epochs, new TimedListener(listener, callbacks));
-        }
-        long taken = (long) epochs * BATCHES_PER_EPOCH;
-        double step = without / 1e3 / taken;
-        double own = callbacks[0] / 1e3 / taken;
-        out.printf(
-                Locale.ROOT,
-                "EasyTrain.fit, LeNet, batch %d, %d steps, no save due: a step takes %.0f us"
-                        + " without the listener, %.0f us with it; the listener's callbacks take"
-                        + " %.1f us per step = %.2f%% of a step%n",
-                LENET_BATCH,
-                taken,
-                step,
-                with / 1e3 / taken,
-                own,
-                100 * own / step);
-        return own / step;
-    }
-
-    private static final int LENET_BATCH = 32;
-
-    /** Trains LeNet with {@code EasyTrain.fit}; returns the nanoseconds of the fit. */
-    private static long runLeNet(int epochs, TrainingListener extra)
-            throws IOException, TranslateException {
-        try (NDManager data = NDManager.newBaseManager();
-                Model model = Model.newInstance("lenet-bench")) {
-            int samples = LENET_BATCH * BATCHES_PER_EPOCH;
-            ArrayDataset dataset =
-                    new ArrayDataset.Builder()
-                            .setData(data.randomUniform(0, 1, new Shape(samples, 1, 28, 28)))
-                            .optLabels(
-                                    data.randomInteger(0, 10, new Shape(samples), DataType.INT32)
-                                            .toType(DataType.FLOAT32, false))
-                            .setSampling(LENET_BATCH, true)
-                            .build();
-            model.setBlock(ModelKind.LENET.build(1, 28, 10));
-            DefaultTrainingConfig config =
-                    new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                            .addEvaluator(new Accuracy())
-                            .addTrainingListeners(new EvaluatorTrainingListener());
-            if (extra != null) {
-                config.addTrainingListeners(extra);
-            }
-            try (Trainer trainer = model.newTrainer(config)) {
-                trainer.initialize(new Shape(1, 1, 28, 28));
-                long start = System.nanoTime();
-                EasyTrain.fit(trainer, epochs, dataset, null);
-                return System.nanoTime() - start;
-            }
-        }
-    }
-
-    /** Times the calls to a listener. */
-    private static final class TimedListener implements TrainingListener {
-
-        private final TrainingListener listener;
-        private final long[] nanos;
-
-        TimedListener(TrainingListener listener, long[] nanos) {
-            this.listener = listener;
-            this.nanos = nanos;
-        }
-
-        @Override
-        public void onEpoch(Trainer trainer) {
-            long t = System.nanoTime();
-            listener.onEpoch(trainer);
-            nanos[0] += System.nanoTime() - t;
-        }
-
-        @Override
-        public void onTrainingBatch(Trainer trainer, BatchData batchData) {
-            long t = System.nanoTime();
-            listener.onTrainingBatch(trainer, batchData);
-            nanos[0] += System.nanoTime() - t;
-        }
-
-        @Override
-        public void onValidationBatch(Trainer trainer, BatchData batchData) {
-            long t = System.nanoTime();
-            listener.onValidationBatch(trainer, batchData);
-            nanos[0] += System.nanoTime() - t;
-        }
-
-        @Override
-        public void onTrainingBegin(Trainer trainer) {
-            listener.onTrainingBegin(trainer);
-        }
-
-        @Override
-        public void onTrainingEnd(Trainer trainer) {
-            listener.onTrainingEnd(trainer);
-        }
     }
 
     private static List<SavedCheckpoint> run(

@@ -250,21 +250,12 @@ public final class BenchCommand implements Runnable {
                 description = "steps between checkpoints (default: ${DEFAULT-VALUE})")
         private int every;
 
-        @Option(
-                names = "--overhead-steps",
-                defaultValue = "200",
-                description =
-                        "LeNet steps under EasyTrain.fit for the listener's cost per step when no"
-                                + " save is due; 0 skips it (default: ${DEFAULT-VALUE})")
-        private int overheadSteps;
-
         Listener() {
             super("odyssey-listener-bench");
         }
 
         @Override
         void checkOptions() {
-            atLeast(spec, "--overhead-steps", overheadSteps, 0);
             atLeast(spec, "--mib", mib, 1);
             atLeast(spec, "--saves", saves, 1);
             atLeast(spec, "--every", every, 1);
@@ -273,9 +264,6 @@ public final class BenchCommand implements Runnable {
         @Override
         void run(Path where, PrintStream out) throws Exception {
             ListenerBenchmark.runBenchmark(mib, saves, every, where, out);
-            if (overheadSteps > 0) {
-                ListenerBenchmark.runStepOverhead(overheadSteps, where, out);
-            }
         }
     }
 
