@@ -12,23 +12,16 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
-import java.util.concurrent.TimeUnit;
 import org.mlodyssey.djl.checkpoint.format.AtomicFiles;
 import org.mlodyssey.djl.datasets.Emnist;
 import org.mlodyssey.djl.examples.DemoEmnistFiles;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One batch of an {@link Emnist} dataset's seeded shuffled epoch (28x28 images in the EMNIST file
@@ -36,19 +29,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * array made from it, converted to float32 and normalised on the engine, and the labels.
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-// One engine thread, as the project's tests run: libtorch's default thread pool on a machine
-// busy with other work makes a step many times slower and its timing noise swamps the figure.
-@Fork(
-        value = 1,
-        jvmArgsAppend = {
-            "-Dai.djl.pytorch.num_threads=1",
-            "-Dai.djl.pytorch.num_interop_threads=1"
-        })
-public class DatasetBatchBenchmark {
+public class DatasetBatchBenchmark extends EngineBenchmark {
 
     /** The batch size. */
     @Param({"32", "128"})
