@@ -15,7 +15,6 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mlodyssey.djl.checkpoint.training.ChildJvm;
 
 /** {@code odyssey bench} runs the benchmark classes and prints their tables. */
 class BenchCommandTest {
@@ -24,7 +23,7 @@ class BenchCommandTest {
 
     @Test
     void checkpointBenchmarkPrintsItsTable() {
-        ChildJvm.Outcome o =
+        Cli.Outcome o =
                 Cli.run(
                         "bench",
                         "checkpoint",
@@ -54,11 +53,10 @@ class BenchCommandTest {
     @Test
     void withoutDirTheBenchmarksDeleteTheirTemporaryDirectory() throws IOException {
         Set<String> before = temporaries();
-        ChildJvm.Outcome listener =
+        Cli.Outcome listener =
                 Cli.run("bench", "listener", "--mib", "1", "--saves", "2", "--every", "1");
         assertEquals(0, listener.exit(), listener.toString());
-        ChildJvm.Outcome checkpoint =
-                Cli.run("bench", "checkpoint", "--mib", "4", "--repetitions", "1");
+        Cli.Outcome checkpoint = Cli.run("bench", "checkpoint", "--mib", "4", "--repetitions", "1");
         assertEquals(0, checkpoint.exit(), checkpoint.toString());
         Set<String> left = temporaries();
         left.removeAll(before);
@@ -67,13 +65,13 @@ class BenchCommandTest {
 
     @Test
     void aBenchmarkMustBeNamedAndSizesChecked() {
-        ChildJvm.Outcome none = Cli.run("bench");
+        Cli.Outcome none = Cli.run("bench");
         assertEquals(2, none.exit());
         assertTrue(none.err().contains("checkpoint, data, listener or storage"), none.err());
-        ChildJvm.Outcome small = Cli.run("bench", "checkpoint", "--mib", "1");
+        Cli.Outcome small = Cli.run("bench", "checkpoint", "--mib", "1");
         assertEquals(2, small.exit());
         assertTrue(small.err().contains("--mib: must be at least 4"), small.err());
-        ChildJvm.Outcome saves = Cli.run("bench", "listener", "--saves", "0");
+        Cli.Outcome saves = Cli.run("bench", "listener", "--saves", "0");
         assertEquals(2, saves.exit());
         assertTrue(saves.err().contains("--saves"), saves.err());
     }

@@ -4,6 +4,8 @@
  */
 package org.mlodyssey.djl.examples;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -34,18 +36,53 @@ public final class Cli {
     }
 
     /**
+     * What a command did.
+     *
+     * @param exit the exit status
+     * @param out its standard output
+     * @param err its standard error
+     */
+    public record Outcome(int exit, String out, String err) {
+
+        /**
+         * Parses the last line of the standard output as JSON.
+         *
+         * @return the object
+         */
+        public JsonObject json() {
+            String[] lines = out.strip().split("\n");
+            return JsonParser.parseString(lines[lines.length - 1]).getAsJsonObject();
+        }
+
+        /**
+         * The outcome of a child JVM's run.
+         *
+         * @param child what {@link ChildJvm#run} returned
+         * @return the same exit status and outputs
+         */
+        public static Outcome of(ChildJvm.Outcome child) {
+            return new Outcome(child.exit(), child.out(), child.err());
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + exit + "\n--- out:\n" + out + "\n--- err:\n" + err;
+        }
+    }
+
+    /**
      * Runs {@code odyssey} with arguments.
      *
      * @param args the arguments
      * @return the outcome
      */
-    public static ChildJvm.Outcome run(String... args) {
+    public static Outcome run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine commandLine = OdysseyCommand.commandLine();
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));
         int exit = commandLine.execute(args);
-        return new ChildJvm.Outcome(exit, out.toString(), err.toString());
+        return new Outcome(exit, out.toString(), err.toString());
     }
 }

@@ -22,7 +22,6 @@ import org.mlodyssey.djl.checkpoint.format.FormatKeys;
 import org.mlodyssey.djl.checkpoint.format.Tensor;
 import org.mlodyssey.djl.checkpoint.format.TensorDType;
 import org.mlodyssey.djl.checkpoint.format.TensorFileReader;
-import org.mlodyssey.djl.checkpoint.training.ChildJvm;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoint;
 
 /** {@code odyssey train --compress}, {@code odyssey convert} and what {@code inspect} shows. */
@@ -55,13 +54,13 @@ class CompressCommandsTest {
     void convertCompressesAndBackAndInspectShowsCodecAndRatio() throws IOException {
         Path plain = weights();
         Path compressed = dir.resolve("z.safetensors");
-        ChildJvm.Outcome convert =
+        Cli.Outcome convert =
                 Cli.run("convert", plain.toString(), compressed.toString(), "--compress", "zstd:5");
         assertEquals(0, convert.exit(), convert.toString());
         assertEquals(FormatKeys.COMPRESSED_VERSION, version(compressed));
         assertTrue(Files.size(compressed) < Files.size(plain));
 
-        ChildJvm.Outcome inspect = Cli.run("inspect", compressed.toString());
+        Cli.Outcome inspect = Cli.run("inspect", compressed.toString());
         assertEquals(0, inspect.exit(), inspect.toString());
         assertTrue(inspect.out().contains("djl-odyssey v2"), inspect.out());
         assertTrue(inspect.out().contains("epoch = 4"), inspect.out());
@@ -78,7 +77,7 @@ class CompressCommandsTest {
         assertTrue(row.get("ratio").getAsDouble() > 1.0, row.toString());
 
         Path back = dir.resolve("back.safetensors");
-        ChildJvm.Outcome undo =
+        Cli.Outcome undo =
                 Cli.run("convert", compressed.toString(), back.toString(), "--no-compress");
         assertEquals(0, undo.exit(), undo.toString());
         assertArrayEquals(Files.readAllBytes(plain), Files.readAllBytes(back));
@@ -102,11 +101,10 @@ class CompressCommandsTest {
     void badCompressValuesAreUsageErrors() throws IOException {
         Path plain = weights();
         Path out = dir.resolve("out.safetensors");
-        ChildJvm.Outcome lz4 =
-                Cli.run("convert", plain.toString(), out.toString(), "--compress", "lz4");
+        Cli.Outcome lz4 = Cli.run("convert", plain.toString(), out.toString(), "--compress", "lz4");
         assertEquals(2, lz4.exit(), lz4.toString());
         assertTrue(lz4.err().contains("--compress"), lz4.err());
-        ChildJvm.Outcome both =
+        Cli.Outcome both =
                 Cli.run(
                         "convert",
                         plain.toString(),
@@ -115,7 +113,7 @@ class CompressCommandsTest {
                         "zstd",
                         "--no-compress");
         assertEquals(2, both.exit(), both.toString());
-        ChildJvm.Outcome train =
+        Cli.Outcome train =
                 Cli.run(
                         "train",
                         "--dataset",
@@ -134,7 +132,7 @@ class CompressCommandsTest {
         Path data = dir.resolve("data");
         DemoEmnistFiles.write(data, 2, 1, 5);
         Path run = dir.resolve("run");
-        ChildJvm.Outcome train =
+        Cli.Outcome train =
                 Cli.run(
                         "train",
                         "--dataset",
@@ -156,9 +154,9 @@ class CompressCommandsTest {
         assertEquals(
                 FormatKeys.COMPRESSED_VERSION,
                 version(checkpoint.resolve(TrainingCheckpoint.PARAMETERS_FILE)));
-        ChildJvm.Outcome verify = Cli.run("verify", run.toString());
+        Cli.Outcome verify = Cli.run("verify", run.toString());
         assertEquals(0, verify.exit(), verify.toString());
-        ChildJvm.Outcome inspect = Cli.run("inspect", checkpoint.toString());
+        Cli.Outcome inspect = Cli.run("inspect", checkpoint.toString());
         assertTrue(inspect.out().contains("split-planes+zstd"), inspect.out());
     }
 }

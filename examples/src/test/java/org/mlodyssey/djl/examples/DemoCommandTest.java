@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mlodyssey.djl.checkpoint.training.ChildJvm;
 
 /** A command that fails while running says so in one line naming the path, with exit status 1. */
 class DemoCommandTest {
@@ -21,7 +20,7 @@ class DemoCommandTest {
     @Test
     void aDemoDirectoryThatIsAFileIsReportedInOneLine() throws Exception {
         Path file = Files.writeString(dir.resolve("not-a-directory"), "x");
-        ChildJvm.Outcome o = Cli.run("demo", "--dir", file.toString());
+        Cli.Outcome o = Cli.run("demo", "--dir", file.toString());
         assertEquals(1, o.exit(), o.toString());
         assertTrue(o.err().startsWith("odyssey demo: "), o.err());
         assertTrue(o.err().contains(file.toString()), o.err());
@@ -33,7 +32,7 @@ class DemoCommandTest {
     void aDirectoryWithFoldersTheDemoDidNotMakeIsRefusedAndLeftAlone() throws Exception {
         Path theirs = Files.createDirectories(dir.resolve("d/uninterrupted"));
         Path file = Files.writeString(theirs.resolve("notes.txt"), "mine");
-        ChildJvm.Outcome o = Cli.run("demo", "--dir", dir.resolve("d").toString());
+        Cli.Outcome o = Cli.run("demo", "--dir", dir.resolve("d").toString());
         assertEquals(1, o.exit(), o.toString());
         assertTrue(o.err().startsWith("odyssey demo: "), o.err());
         assertTrue(o.err().contains("holds uninterrupted/, which the demo did not make"), o.err());

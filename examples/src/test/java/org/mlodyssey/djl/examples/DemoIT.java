@@ -24,12 +24,13 @@ class DemoIT {
     @Test
     void demoRunsOfflineAndTheResumedRunMatches() throws Exception {
         long start = System.nanoTime();
-        ChildJvm.Outcome o =
-                ChildJvm.run(
-                        dir,
-                        "demo",
-                        120,
-                        Cli.jarCommand("demo", "--dir", dir.resolve("demo").toString()));
+        Cli.Outcome o =
+                Cli.Outcome.of(
+                        ChildJvm.run(
+                                dir,
+                                "demo",
+                                120,
+                                Cli.jarCommand("demo", "--dir", dir.resolve("demo").toString())));
         double seconds = (System.nanoTime() - start) / 1e9;
         assertEquals(0, o.exit(), o.toString());
         JsonObject json = o.json();
@@ -51,12 +52,13 @@ class DemoIT {
                 Files.isDirectory(dir.resolve("demo/interrupted")), "--dir keeps the checkpoints");
 
         // Run again in the same directory: the earlier demo's folders are replaced.
-        ChildJvm.Outcome again =
-                ChildJvm.run(
-                        dir,
-                        "demo-again",
-                        120,
-                        Cli.jarCommand("demo", "--dir", dir.resolve("demo").toString()));
+        Cli.Outcome again =
+                Cli.Outcome.of(
+                        ChildJvm.run(
+                                dir,
+                                "demo-again",
+                                120,
+                                Cli.jarCommand("demo", "--dir", dir.resolve("demo").toString())));
         assertEquals(0, again.exit(), again.toString());
         assertTrue(again.json().get("matched").getAsBoolean(), again.out());
 
@@ -64,7 +66,7 @@ class DemoIT {
         Path tmp = Files.createDirectory(dir.resolve("tmp"));
         List<String> command = Cli.jarCommand("demo");
         command.add(1, "-Djava.io.tmpdir=" + tmp);
-        ChildJvm.Outcome temporary = ChildJvm.run(dir, "demo-temporary", 120, command);
+        Cli.Outcome temporary = Cli.Outcome.of(ChildJvm.run(dir, "demo-temporary", 120, command));
         assertEquals(0, temporary.exit(), temporary.toString());
         try (Stream<Path> left = Files.list(tmp)) {
             assertEquals(List.of(), left.toList(), "the demo's temporary directory is deleted");

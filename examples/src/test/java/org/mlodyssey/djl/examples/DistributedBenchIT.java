@@ -8,14 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
-import org.mlodyssey.djl.checkpoint.training.ChildJvm;
 
 /** {@code odyssey bench distributed} runs its writer and reader processes and prints its table. */
 class DistributedBenchIT {
 
     @Test
     void aSmallRunPrintsEveryRowAndTheLimit() {
-        ChildJvm.Outcome outcome = Cli.run("bench", "distributed", "--mib", "8");
+        Cli.Outcome outcome = Cli.run("bench", "distributed", "--mib", "8");
         assertEquals(0, outcome.exit(), outcome.toString());
         for (String row :
                 new String[] {
@@ -34,7 +33,7 @@ class DistributedBenchIT {
 
     @Test
     void aSizeBelowEightMibIsAUsageError() {
-        ChildJvm.Outcome outcome = Cli.run("bench", "distributed", "--mib", "4");
+        Cli.Outcome outcome = Cli.run("bench", "distributed", "--mib", "4");
         assertEquals(2, outcome.exit(), outcome.toString());
         assertTrue(outcome.err().contains("--mib"), outcome.toString());
     }

@@ -54,8 +54,9 @@ class EasyTrainKillAndResumeIT {
             throws Exception {
         Path whole = dir.resolve(model + "-whole");
         Path killed = dir.resolve(model + "-killed");
-        ChildJvm.Outcome straight =
-                ChildJvm.run(dir, model + "-whole", 300, command(model, data, whole));
+        Cli.Outcome straight =
+                Cli.Outcome.of(
+                        ChildJvm.run(dir, model + "-whole", 300, command(model, data, whole)));
         assertEquals(0, straight.exit(), straight.toString());
 
         // A random batch in the middle of an epoch, after the first save (of step everySteps).
@@ -81,8 +82,9 @@ class EasyTrainKillAndResumeIT {
             child.kill(); // SIGKILL: no shutdown hooks, no final save
         }
 
-        ChildJvm.Outcome resumed =
-                ChildJvm.run(dir, model + "-resumed", 300, command(model, data, killed));
+        Cli.Outcome resumed =
+                Cli.Outcome.of(
+                        ChildJvm.run(dir, model + "-resumed", 300, command(model, data, killed)));
         assertEquals(0, resumed.exit(), resumed.toString());
         assertTrue(resumed.out().contains("RESUMED_FROM " + killed), resumed.out());
         assertTrue(

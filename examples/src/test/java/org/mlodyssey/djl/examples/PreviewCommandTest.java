@@ -16,7 +16,6 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mlodyssey.djl.checkpoint.training.ChildJvm;
 
 /** {@code odyssey preview} writes a grid of the expected size, every cell drawn and labelled. */
 class PreviewCommandTest {
@@ -28,7 +27,7 @@ class PreviewCommandTest {
         Path data = dir.resolve("emnist");
         DemoEmnistFiles.write(data, 2, 1, 5);
         Path png = dir.resolve("grid.png");
-        ChildJvm.Outcome o =
+        Cli.Outcome o =
                 Cli.run(
                         "preview",
                         "--dataset",
@@ -87,7 +86,7 @@ class PreviewCommandTest {
         Path data = dir.resolve("cifar");
         List<String> names = CifarFormatFiles.writeCifar10(data, 4, 4, 1);
         Path png = dir.resolve("cifar.png");
-        ChildJvm.Outcome o =
+        Cli.Outcome o =
                 Cli.run(
                         "preview",
                         "--dataset",
@@ -118,7 +117,7 @@ class PreviewCommandTest {
         }
         assertTrue(coloured > 1000, "colour pixels: " + coloured);
         assertEquals(10, names.size());
-        ChildJvm.Outcome strict =
+        Cli.Outcome strict =
                 Cli.run(
                         "preview",
                         "--dataset",
@@ -135,7 +134,7 @@ class PreviewCommandTest {
     @Test
     void missingFilesAndBadFlagsAreReported() {
         Path png = dir.resolve("none.png");
-        ChildJvm.Outcome missing;
+        Cli.Outcome missing;
         // Offline: the dataset lists the files it lacks instead of downloading them.
         System.setProperty("ai.djl.offline", "true");
         try {
@@ -155,7 +154,7 @@ class PreviewCommandTest {
         assertEquals(1, missing.exit(), missing.toString());
         assertTrue(
                 missing.err().contains("emnist-balanced-train-images-idx3-ubyte"), missing.err());
-        ChildJvm.Outcome rows =
+        Cli.Outcome rows =
                 Cli.run("preview", "--dataset", "emnist", "--rows", "0", "--out", png.toString());
         assertEquals(2, rows.exit(), rows.toString());
         assertTrue(rows.err().contains("--rows"), rows.err());

@@ -40,14 +40,15 @@ class S3InspectAndPlotIT {
     private static final String BUCKET = "inspect";
     private static final String LOCATION = "s3://" + BUCKET + "/run";
 
-    private static ChildJvm.Outcome odyssey(Path dir, Map<String, String> env, String... args)
+    private static Cli.Outcome odyssey(Path dir, Map<String, String> env, String... args)
             throws Exception {
-        return ChildJvm.run(
-                dir,
-                args[0] + "-" + System.nanoTime(),
-                120,
-                ChildJvm.command(OdysseyCommand.class, args),
-                env);
+        return Cli.Outcome.of(
+                ChildJvm.run(
+                        dir,
+                        args[0] + "-" + System.nanoTime(),
+                        120,
+                        ChildJvm.command(OdysseyCommand.class, args),
+                        env));
     }
 
     private static JsonObject row(JsonObject report, String key, String name) {
@@ -92,7 +93,7 @@ class S3InspectAndPlotIT {
             String newest = committed.last();
             String older = committed.first();
 
-            ChildJvm.Outcome root = odyssey(dir, env, "inspect", "--json", LOCATION);
+            Cli.Outcome root = odyssey(dir, env, "inspect", "--json", LOCATION);
             assertEquals(0, root.exit(), root.toString());
             JsonObject r = root.json();
             assertEquals("checkpoint-directory", r.get("kind").getAsString());
@@ -103,7 +104,7 @@ class S3InspectAndPlotIT {
             assertEquals(
                     "incomplete", row(r, "checkpoints", incomplete).get("status").getAsString());
 
-            ChildJvm.Outcome one = odyssey(dir, env, "inspect", LOCATION + "/" + newest);
+            Cli.Outcome one = odyssey(dir, env, "inspect", LOCATION + "/" + newest);
             assertEquals(0, one.exit(), one.toString());
             assertTrue(one.out().contains("integrity:  intact"), one.out());
             for (String file :
@@ -114,7 +115,7 @@ class S3InspectAndPlotIT {
                 assertTrue(one.out().contains(file), one.out());
             }
 
-            ChildJvm.Outcome file =
+            Cli.Outcome file =
                     odyssey(
                             dir,
                             env,
@@ -139,8 +140,7 @@ class S3InspectAndPlotIT {
                 bytes[bytes.length - 3] ^= 0x01;
                 store.write(key, channel -> channel.write(ByteBuffer.wrap(bytes)));
             }
-            ChildJvm.Outcome damaged =
-                    odyssey(dir, env, "inspect", "--json", LOCATION + "/" + older);
+            Cli.Outcome damaged = odyssey(dir, env, "inspect", "--json", LOCATION + "/" + older);
             assertEquals(1, damaged.exit(), damaged.toString());
             JsonObject d = damaged.json();
             assertEquals("damaged", d.get("integrity").getAsString());
@@ -158,7 +158,7 @@ class S3InspectAndPlotIT {
             assertEquals(newest, after.get("newest_valid").getAsString());
 
             Path png = dir.resolve("curves.png");
-            ChildJvm.Outcome plot =
+            Cli.Outcome plot =
                     odyssey(
                             dir,
                             env,

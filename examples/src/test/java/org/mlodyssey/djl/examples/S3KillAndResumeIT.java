@@ -63,12 +63,13 @@ class S3KillAndResumeIT {
                         "16",
                         "--every-steps",
                         "4");
-        ChildJvm.Outcome whole =
-                ChildJvm.run(
-                        dir,
-                        "whole",
-                        300,
-                        train(trainArgs, dir.resolve("whole").toString(), "never"));
+        Cli.Outcome whole =
+                Cli.Outcome.of(
+                        ChildJvm.run(
+                                dir,
+                                "whole",
+                                300,
+                                train(trainArgs, dir.resolve("whole").toString(), "never")));
         assertEquals(0, whole.exit(), whole.toString());
 
         try (LoopbackS3Server server = LoopbackS3Server.startInMemory(true);
@@ -120,14 +121,18 @@ class S3KillAndResumeIT {
                 waitForTheLeaseToExpire(store);
             }
 
-            ChildJvm.Outcome listed =
-                    ChildJvm.run(dir, "verify", 120, Cli.jarCommand("verify", LOCATION), env);
+            Cli.Outcome listed =
+                    Cli.Outcome.of(
+                            ChildJvm.run(
+                                    dir, "verify", 120, Cli.jarCommand("verify", LOCATION), env));
             assertEquals(0, listed.exit(), listed.toString());
             assertTrue(listed.out().contains(held), listed.toString());
             assertTrue(listed.out().contains("incomplete (no manifest"), listed.toString());
 
-            ChildJvm.Outcome resumed =
-                    ChildJvm.run(dir, "resumed", 300, train(trainArgs, LOCATION, "auto"), env);
+            Cli.Outcome resumed =
+                    Cli.Outcome.of(
+                            ChildJvm.run(
+                                    dir, "resumed", 300, train(trainArgs, LOCATION, "auto"), env));
             assertEquals(0, resumed.exit(), resumed.toString());
             JsonObject w = whole.json();
             JsonObject r = resumed.json();
@@ -148,13 +153,14 @@ class S3KillAndResumeIT {
                 again.write(
                         last + "/" + TrainingCheckpoint.OPTIMIZER_FILE,
                         channel -> channel.write(java.nio.ByteBuffer.wrap(bytes)));
-                ChildJvm.Outcome damaged =
-                        ChildJvm.run(
-                                dir,
-                                "damaged",
-                                120,
-                                Cli.jarCommand("verify", LOCATION + "/" + last),
-                                env);
+                Cli.Outcome damaged =
+                        Cli.Outcome.of(
+                                ChildJvm.run(
+                                        dir,
+                                        "damaged",
+                                        120,
+                                        Cli.jarCommand("verify", LOCATION + "/" + last),
+                                        env));
                 assertEquals(1, damaged.exit(), damaged.toString());
                 assertTrue(
                         damaged.err().contains(TrainingCheckpoint.OPTIMIZER_FILE), damaged.err());

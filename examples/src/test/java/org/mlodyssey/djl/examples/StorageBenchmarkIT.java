@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mlodyssey.djl.checkpoint.training.ChildJvm;
 import org.mlodyssey.djl.examples.bench.StorageBenchmark;
 
 /**
@@ -23,7 +22,7 @@ class StorageBenchmarkIT {
 
     @Test
     void printsTheStorageAndLimitedLinkTables() {
-        ChildJvm.Outcome o =
+        Cli.Outcome o =
                 Cli.run(
                         "bench",
                         "storage",
@@ -53,7 +52,7 @@ class StorageBenchmarkIT {
 
     @Test
     void sizesAreChecked() {
-        ChildJvm.Outcome o = Cli.run("bench", "storage", "--link-mib", "0");
+        Cli.Outcome o = Cli.run("bench", "storage", "--link-mib", "0");
         assertEquals(2, o.exit());
         assertTrue(o.err().contains("--link-mib: must be at least 1"), o.err());
     }

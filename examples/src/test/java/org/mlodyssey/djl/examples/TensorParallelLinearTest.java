@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mlodyssey.djl.checkpoint.training.ChildJvm;
 
 /**
  * The worked example of docs/distributed-checkpoints.md runs, its code is the document's sample,
@@ -43,7 +42,7 @@ class TensorParallelLinearTest {
     void inspectShowsTheChunkLayoutAndVerifyFindsDamage() throws Exception {
         TensorParallelLinear.runExample(dir.toString());
         Path checkpoint = dir.resolve("step-100");
-        ChildJvm.Outcome inspect = Cli.run("inspect", checkpoint.toString());
+        Cli.Outcome inspect = Cli.run("inspect", checkpoint.toString());
         assertEquals(0, inspect.exit(), inspect.toString());
         assertTrue(inspect.out().contains("(distributed checkpoint)"), inspect.toString());
         assertTrue(
@@ -51,10 +50,10 @@ class TensorParallelLinearTest {
                 inspect.toString());
         assertTrue(inspect.out().contains("[4:8, 0:6]"), inspect.toString());
         assertTrue(inspect.out().contains("integrity:  intact"), inspect.toString());
-        ChildJvm.Outcome json = Cli.run("inspect", checkpoint.toString(), "--json");
+        Cli.Outcome json = Cli.run("inspect", checkpoint.toString(), "--json");
         assertEquals(2, json.json().get("world_size").getAsInt(), json.toString());
 
-        ChildJvm.Outcome verify = Cli.run("verify", checkpoint.toString());
+        Cli.Outcome verify = Cli.run("verify", checkpoint.toString());
         assertEquals(0, verify.exit(), verify.toString());
         assertTrue(
                 verify.out().contains("intact (distributed checkpoint of 2 ranks, 2 tensors"),
@@ -68,7 +67,7 @@ class TensorParallelLinearTest {
             last.put(0, (byte) (last.get(0) ^ 1)).rewind();
             channel.write(last, channel.size() - 1);
         }
-        ChildJvm.Outcome damaged = Cli.run("verify", checkpoint.toString());
+        Cli.Outcome damaged = Cli.run("verify", checkpoint.toString());
         assertEquals(1, damaged.exit(), damaged.toString());
         assertTrue(damaged.err().contains("rank-00001-of-00002.safetensors"), damaged.toString());
         assertEquals(1, Cli.run("inspect", checkpoint.toString()).exit());

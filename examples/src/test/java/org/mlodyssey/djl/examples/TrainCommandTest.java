@@ -25,7 +25,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import org.mlodyssey.djl.checkpoint.training.ChildJvm;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoint;
 import org.mlodyssey.djl.examples.cli.TrainCommand;
 
@@ -40,9 +39,9 @@ class TrainCommandTest {
     private Path dir;
     private Path data;
     private Path run;
-    private ChildJvm.Outcome stopped;
-    private ChildJvm.Outcome resumed;
-    private ChildJvm.Outcome whole;
+    private Cli.Outcome stopped;
+    private Cli.Outcome resumed;
+    private Cli.Outcome whole;
 
     private String[] train(Path checkpoints, String... more) {
         List<String> args =
@@ -126,7 +125,7 @@ class TrainCommandTest {
         }
         assertEquals(3, saved.size(), saved.toString());
         Path oldest = saved.get(0); // step 6; steps 9 and 10 of the finished run lie after it
-        ChildJvm.Outcome o = Cli.run(train(copy, "--resume", oldest.toString()));
+        Cli.Outcome o = Cli.run(train(copy, "--resume", oldest.toString()));
         assertEquals(0, o.exit(), o.toString());
         JsonObject r = o.json();
         assertEquals(6, r.get("resumed_at_step").getAsLong());
@@ -142,13 +141,13 @@ class TrainCommandTest {
 
     @Test
     void resumingWithOtherFlagsIsAUsageErrorNamingTheFlag() {
-        ChildJvm.Outcome model = Cli.run(train(run, "--model", "lenet"));
+        Cli.Outcome model = Cli.run(train(run, "--model", "lenet"));
         assertEquals(2, model.exit(), model.toString());
         assertTrue(model.err().contains("--model lenet differs from --model mlp"), model.err());
-        ChildJvm.Outcome never = Cli.run(train(run, "--resume", "never"));
+        Cli.Outcome never = Cli.run(train(run, "--resume", "never"));
         assertEquals(2, never.exit(), never.toString());
         assertTrue(never.err().contains("--resume never, but --checkpoint-dir"), never.err());
-        ChildJvm.Outcome missing = Cli.run(train(run, "--resume", dir.resolve("nope").toString()));
+        Cli.Outcome missing = Cli.run(train(run, "--resume", dir.resolve("nope").toString()));
         assertEquals(2, missing.exit(), missing.toString());
         assertTrue(missing.err().contains("no such checkpoint directory"), missing.err());
         // Only these flag conflicts are usage errors, by their own type; another
@@ -185,11 +184,11 @@ class TrainCommandTest {
             {"--split", "kanji", "--split"},
         };
         for (String[] c : cases) {
-            ChildJvm.Outcome o = Cli.run(train(dir.resolve("unused"), c[0], c[1]));
+            Cli.Outcome o = Cli.run(train(dir.resolve("unused"), c[0], c[1]));
             assertEquals(2, o.exit(), String.join(" ", c) + "\n" + o);
             assertTrue(o.err().contains(c[2]), String.join(" ", c) + "\n" + o.err());
         }
-        ChildJvm.Outcome cifarSplit =
+        Cli.Outcome cifarSplit =
                 Cli.run(
                         "train",
                         "--dataset",
@@ -206,7 +205,7 @@ class TrainCommandTest {
     @Test
     void plotDrawsBothRunsCurvesTheCheckpointsAndTheResumePoint() throws IOException {
         Path png = dir.resolve("curves.png");
-        ChildJvm.Outcome o =
+        Cli.Outcome o =
                 Cli.run("plot", "--checkpoint-dir", run.toString(), "--out", png.toString());
         assertEquals(0, o.exit(), o.toString());
         TrainingCurves.Result r = TrainingCurves.run(run, png);
@@ -239,10 +238,10 @@ class TrainCommandTest {
 
     @Test
     void verifyAndInspectSeeTheDirectoryAndEachCheckpoint() throws IOException {
-        ChildJvm.Outcome root = Cli.run("verify", run.toString());
+        Cli.Outcome root = Cli.run("verify", run.toString());
         assertEquals(0, root.exit(), root.toString());
         assertTrue(root.out().contains("intact (3 checkpoints"), root.out());
-        ChildJvm.Outcome list = Cli.run("inspect", "--json", run.toString());
+        Cli.Outcome list = Cli.run("inspect", "--json", run.toString());
         assertEquals(0, list.exit(), list.toString());
         JsonObject json = list.json();
         assertEquals("checkpoint-directory", json.get("kind").getAsString());
@@ -251,7 +250,7 @@ class TrainCommandTest {
         assertEquals(newest, json.get("latest").getAsString());
         assertEquals(newest, json.get("newest_valid").getAsString());
 
-        ChildJvm.Outcome one = Cli.run("inspect", "--json", run.resolve(newest).toString());
+        Cli.Outcome one = Cli.run("inspect", "--json", run.resolve(newest).toString());
         assertEquals(0, one.exit(), one.toString());
         JsonObject c = one.json();
         assertEquals(10, c.get("global_step").getAsLong());
@@ -264,7 +263,7 @@ class TrainCommandTest {
         assertEquals(0, Cli.run("verify", run.resolve(newest).toString()).exit());
 
         // As text, one row per tensor under each file: name, dtype, shape, bytes.
-        ChildJvm.Outcome text = Cli.run("inspect", run.resolve(newest).toString());
+        Cli.Outcome text = Cli.run("inspect", run.resolve(newest).toString());
         assertEquals(0, text.exit(), text.toString());
         assertTrue(
                 text.out()
@@ -287,10 +286,10 @@ class TrainCommandTest {
         Files.createDirectories(copy.resolve("." + first + ".abandoned-20260101T000000.000000Z"));
         Files.createDirectories(copy.resolve("." + first + ".damaged-20260101T000000.000000Z"));
         Files.createDirectories(copy.resolve("." + first + ".123-abc.tmp"));
-        ChildJvm.Outcome verify = Cli.run("verify", copy.toString());
+        Cli.Outcome verify = Cli.run("verify", copy.toString());
         assertEquals(0, verify.exit(), verify.toString());
         assertTrue(verify.out().contains("intact (3 checkpoints"), verify.out());
-        ChildJvm.Outcome inspect = Cli.run("inspect", "--json", copy.toString());
+        Cli.Outcome inspect = Cli.run("inspect", "--json", copy.toString());
         assertEquals(0, inspect.exit(), inspect.toString());
         JsonObject json = inspect.json();
         assertEquals("intact", json.get("integrity").getAsString());
@@ -317,18 +316,18 @@ class TrainCommandTest {
         byte[] bytes = Files.readAllBytes(parameters);
         bytes[bytes.length - 1] ^= 0x10; // the last byte of the last tensor's data
         Files.write(parameters, bytes);
-        ChildJvm.Outcome o = Cli.run("verify", checkpoint.toString());
+        Cli.Outcome o = Cli.run("verify", checkpoint.toString());
         assertEquals(1, o.exit(), o.toString());
         assertTrue(o.err().contains(parameters.toString()), o.err());
         assertTrue(
                 o.err().matches("(?s).*: \\w+: data checksum is .*"),
                 "names the tensor: " + o.err());
-        ChildJvm.Outcome all = Cli.run("verify", copy.toString());
+        Cli.Outcome all = Cli.run("verify", copy.toString());
         assertEquals(1, all.exit(), all.toString());
         assertTrue(all.err().contains(parameters.toString()), all.err());
 
         Files.delete(checkpoint.resolve("trainer-state.json"));
-        ChildJvm.Outcome missing = Cli.run("verify", checkpoint.toString());
+        Cli.Outcome missing = Cli.run("verify", checkpoint.toString());
         assertEquals(1, missing.exit());
         assertTrue(missing.err().contains("trainer-state.json: missing"), missing.err());
         // Still the newest valid checkpoint is found, and inspect says which one is damaged.

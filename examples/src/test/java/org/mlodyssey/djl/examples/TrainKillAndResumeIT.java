@@ -88,8 +88,10 @@ class TrainKillAndResumeIT {
             throws Exception {
         Path wholeDir = dir.resolve("whole");
         Path killedDir = dir.resolve("killed");
-        ChildJvm.Outcome whole =
-                ChildJvm.run(dir, "whole", 300, trainCommand(trainArgs, wholeDir, "never"));
+        Cli.Outcome whole =
+                Cli.Outcome.of(
+                        ChildJvm.run(
+                                dir, "whole", 300, trainCommand(trainArgs, wholeDir, "never")));
         assertEquals(0, whole.exit(), whole.toString());
 
         List<String> crash = new ArrayList<>();
@@ -120,8 +122,10 @@ class TrainKillAndResumeIT {
                 last.getFileName().toString().startsWith(String.format("step-%012d-", totalSteps)),
                 "the killed run did not finish");
 
-        ChildJvm.Outcome resumed =
-                ChildJvm.run(dir, "resumed", 300, trainCommand(trainArgs, killedDir, "auto"));
+        Cli.Outcome resumed =
+                Cli.Outcome.of(
+                        ChildJvm.run(
+                                dir, "resumed", 300, trainCommand(trainArgs, killedDir, "auto")));
         assertEquals(0, resumed.exit(), resumed.toString());
         JsonObject w = whole.json();
         JsonObject r = resumed.json();

@@ -30,7 +30,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mlodyssey.djl.checkpoint.listener.CheckpointListener;
 import org.mlodyssey.djl.checkpoint.listener.ResumableTraining;
-import org.mlodyssey.djl.checkpoint.training.ChildJvm;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoint;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoints;
 import org.mlodyssey.djl.datasets.Emnist;
@@ -97,7 +96,7 @@ class TrainingCurvesTest {
         long batchesPerEpoch = (data.trainImages() + BATCH - 1) / BATCH;
 
         Path png = tmp.resolve("curves.png");
-        ChildJvm.Outcome cli =
+        Cli.Outcome cli =
                 Cli.run("plot", "--checkpoint-dir", run.toString(), "--out", png.toString());
         assertEquals(0, cli.exit(), cli.toString());
         TrainingCurves.Result r = TrainingCurves.run(run, png);

@@ -7,8 +7,6 @@ package org.mlodyssey.djl.checkpoint.training;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -57,16 +55,6 @@ public final class ChildJvm {
      * @param err its standard error
      */
     public record Outcome(int exit, String out, String err) {
-
-        /**
-         * Parses the last line of the standard output as JSON.
-         *
-         * @return the object
-         */
-        public JsonObject json() {
-            String[] lines = out.strip().split("\n");
-            return JsonParser.parseString(lines[lines.length - 1]).getAsJsonObject();
-        }
 
         /**
          * Returns the exit status and both outputs, for assertion messages.
