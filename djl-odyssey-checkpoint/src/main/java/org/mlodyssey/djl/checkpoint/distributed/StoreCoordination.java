@@ -33,6 +33,41 @@ public final class StoreCoordination implements SaveCoordination {
     /** Creates the storage coordination. */
     public StoreCoordination() {}
 
+    /**
+     * {@inheritDoc} This rank's manifest of the same save id, left by an earlier attempt, is
+     * refused: the coordinator may already have read it, so writing this rank's file again could
+     * make a committed manifest describe other bytes.
+     */
+    @Override
+    public void begin(SaveContext context) throws IOException {
+        String key =
+                context.key(DistributedLayout.rankManifest(context.rank(), context.worldSize()));
+        Optional<byte[]> bytes = DistributedLayout.readSmall(context.store(), key);
+        if (bytes.isEmpty()) {
+            return;
+        }
+        String earlier;
+        try {
+            earlier = RankManifest.parse(bytes.get(), context.store().locationOf(key)).saveId();
+        } catch (DistributedCheckpointException e) {
+            return; // not a manifest this save could take: it is replaced
+        }
+        if (earlier.equals(context.saveId())) {
+            throw new DistributedCheckpointException(
+                    Kind.SAVE_ID_REUSED,
+                    context.location(),
+                    null,
+                    context.rank(),
+                    DistributedLayout.rankManifest(context.rank(), context.worldSize()),
+                    "rank "
+                            + context.rank()
+                            + " already published save "
+                            + context.saveId()
+                            + " in an earlier attempt; retry the save under a new save id"
+                            + " (optSaveId), on every rank");
+        }
+    }
+
     /** {@inheritDoc} */
     @Override
     public List<RankManifest> gather(SaveContext context, RankManifest mine) throws IOException {
