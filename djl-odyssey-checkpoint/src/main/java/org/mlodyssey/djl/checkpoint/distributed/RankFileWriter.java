@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.mlodyssey.djl.checkpoint.distributed.DistributedCheckpointException.Kind;
 import org.mlodyssey.djl.checkpoint.format.Tensor;
 import org.mlodyssey.djl.checkpoint.format.TensorFileContent;
@@ -19,7 +20,8 @@ import org.mlodyssey.djl.checkpoint.storage.WrittenObject;
 /**
  * Writes one rank's file of a distributed save (the shards this rank is the writer of, as a file of
  * the library's format) and describes it as the rank's manifest, with every chunk's block
- * checksums.
+ * checksums. The block checksums are computed on the common fork-join pool while the file is
+ * written, so that they use a core the write leaves idle.
  */
 final class RankFileWriter {
 
@@ -70,14 +72,25 @@ final class RankFileWriter {
                                 DistributedCheckpointWriter.RANK_KEY,
                                 Integer.toString(rank)));
         String fileKey = DistributedLayout.rankFile(rank, context.worldSize());
+        List<CompletableFuture<int[]>> checksums = new ArrayList<>();
+        for (TensorShard shard : written) {
+            ByteBuffer data = shard.data();
+            checksums.add(CompletableFuture.supplyAsync(() -> ChunkBlocks.crcs(data, blockBytes)));
+        }
         long t0 = System.nanoTime();
-        WrittenObject object = context.store().write(context.key(fileKey), content::writeTo);
+        WrittenObject object;
+        try {
+            object = context.store().write(context.key(fileKey), content::writeTo);
+        } catch (IOException | RuntimeException e) {
+            checksums.forEach(checksum -> checksum.cancel(false));
+            throw e;
+        }
         long t1 = System.nanoTime();
         List<Chunk> chunks = new ArrayList<>();
         long offset = content.dataStart();
-        for (TensorShard shard : written) {
-            ByteBuffer data = shard.data();
-            long length = data.remaining();
+        for (int i = 0; i < written.size(); i++) {
+            TensorShard shard = written.get(i);
+            long length = shard.data().remaining();
             chunks.add(
                     new Chunk(
                             shard.name(),
@@ -90,7 +103,7 @@ final class RankFileWriter {
                             offset,
                             length,
                             blockBytes,
-                            ChunkBlocks.crcs(data, blockBytes)));
+                            checksums.get(i).join()));
             offset += length;
         }
         fileNanos = t1 - t0;
@@ -104,7 +117,7 @@ final class RankFileWriter {
         return fileNanos;
     }
 
-    /** Returns how long the block checksums took. */
+    /** Returns how long the block checksums took to finish once the file was written. */
     long checksumNanos() {
         return checksumNanos;
     }

@@ -11,7 +11,8 @@ package org.mlodyssey.djl.checkpoint.distributed;
  * @param checkNanos checking that the checkpoint is not committed and that this rank has not
  *     published this save before
  * @param fileNanos writing the rank's file: its bytes, their CRC32C, the fsync and the rename
- * @param checksumNanos computing the CRC32C of every block of every chunk
+ * @param checksumNanos waiting, once the file is written, for the CRC32C of every block of every
+ *     chunk (computed alongside the write)
  * @param gatherNanos publishing the rank's manifest and, on the coordinator, waiting for every
  *     rank's
  * @param commitNanos on the coordinator, validating the coverage and writing the global metadata;
