@@ -202,7 +202,8 @@ public final class DistributedBenchmark {
 
     private static void printPhases(PrintWriter out, List<Run> runs) {
         out.println(
-                "phases of each save, seconds per rank (file: its bytes, CRC32C, fsync, rename;"
+                "phases of each save, seconds per rank (from: its start after the common one;"
+                        + " file: its bytes, CRC32C, fsync, rename;"
                         + " gather: manifest published and, on rank 0, every rank's awaited;"
                         + " commit: rank 0 validates and writes metadata.json, others await it)");
         for (Run run : runs) {
@@ -213,10 +214,11 @@ public final class DistributedBenchmark {
                 long[] p = run.ranks().get(r);
                 out.printf(
                         Locale.ROOT,
-                        "  %d writers, rank %d: total %.2f = check %.3f + file %.2f + checksum"
-                                + " %.2f + gather %.3f + commit %.3f; cpu %.2f%n",
+                        "  %d writers, rank %d: from +%.3f, total %.2f = check %.3f + file %.2f +"
+                                + " checksum %.2f + gather %.3f + commit %.3f; cpu %.2f%n",
                         run.processes(),
                         r,
+                        p[7] / 1e9,
                         p[0] / 1e9,
                         p[2] / 1e9,
                         p[3] / 1e9,

@@ -102,7 +102,8 @@ public final class DistributedBenchmarkRank {
                             Long.toString(phases.fileNanos()),
                             Long.toString(phases.checksumNanos()),
                             Long.toString(phases.gatherNanos()),
-                            Long.toString(phases.commitNanos())));
+                            Long.toString(phases.commitNanos()),
+                            Long.toString(t0)));
         }
     }
 
