@@ -29,7 +29,7 @@ class DistributedBenchIT {
                     "save by 4 writers",
                     "load by 1 readers",
                     "load by 4 readers",
-                    "4 writers, rank 3: total ",
+                    "4 writers, rank 3: from +",
                     "limit with 4 writers: the ",
                     "CPU seconds per GiB written: "
                 }) {
