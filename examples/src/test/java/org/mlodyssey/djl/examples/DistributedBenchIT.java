@@ -9,7 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** {@code odyssey bench distributed} runs its writer and reader processes and prints its table. */
+/**
+ * {@code odyssey bench distributed} runs its raw writers, writer and reader processes and prints
+ * its table, every rank's phases and the limit.
+ */
 class DistributedBenchIT {
 
     @Test
@@ -18,13 +21,17 @@ class DistributedBenchIT {
         assertEquals(0, outcome.exit(), outcome.toString());
         for (String row :
                 new String[] {
-                    "raw write + fsync",
+                    "raw write + fsync by 1",
+                    "raw write + fsync by 4",
+                    "vs raw N",
                     "save by 1 writers",
                     "save by 2 writers",
                     "save by 4 writers",
                     "load by 1 readers",
                     "load by 4 readers",
-                    "limit with 4 writers: the "
+                    "4 writers, rank 3: from +",
+                    "limit with 4 writers: the ",
+                    "CPU seconds per GiB written: "
                 }) {
             assertTrue(outcome.out().contains(row), row + " in\n" + outcome);
         }

@@ -36,6 +36,11 @@ public class DistributedCheckpointException extends IOException {
         COMMIT_TIMEOUT,
         /** The checkpoint already has global metadata: it was committed by an earlier save. */
         ALREADY_COMMITTED,
+        /**
+         * A rank already published a manifest of this save id, in an earlier attempt of the save: a
+         * save id serves one attempt, a retry needs a new one.
+         */
+        SAVE_ID_REUSED,
         /** The checkpoint has no global metadata: it was never committed (or is not one). */
         NOT_COMMITTED,
         /** A rank's file named by the committed metadata is absent. */

@@ -5,20 +5,10 @@
 package org.mlodyssey.djl.checkpoint.distributed;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import org.mlodyssey.djl.checkpoint.distributed.DistributedCheckpointException.Kind;
-import org.mlodyssey.djl.checkpoint.format.Tensor;
-import org.mlodyssey.djl.checkpoint.format.TensorFileContent;
-import org.mlodyssey.djl.checkpoint.format.TensorFileWriter;
 import org.mlodyssey.djl.checkpoint.storage.CheckpointStore;
-import org.mlodyssey.djl.checkpoint.storage.WrittenObject;
 
 /**
  * Saves one rank's part of a distributed checkpoint. Every rank of a save builds one with the same
@@ -50,6 +40,7 @@ public final class DistributedCheckpointWriter {
     private final Duration timeout;
     private final int blockBytes;
     private final SaveCoordination coordination;
+    private volatile SaveTimings lastSaveTimings;
 
     private DistributedCheckpointWriter(Builder builder) {
         store = Objects.requireNonNull(builder.store, "setStore");
@@ -106,176 +97,56 @@ public final class DistributedCheckpointWriter {
      * @param shards the shards this rank holds; a replicated shard is written only by the lowest of
      *     its ranks
      * @return the committed checkpoint's metadata
-     * @throws DistributedCheckpointException if the checkpoint was already committed, the shards of
-     *     all ranks do not tile their tensors, or ranks did not publish (or the coordinator did not
-     *     commit) in time
+     * @throws DistributedCheckpointException if the checkpoint was already committed ({@code
+     *     ALREADY_COMMITTED}), this rank already published this save id in an earlier attempt
+     *     ({@code SAVE_ID_REUSED}), the shards of all ranks do not tile their tensors, or ranks did
+     *     not publish (or the coordinator did not commit) in time
      * @throws IOException if writing fails
      */
     public DistributedMetadata save(List<TensorShard> shards) throws IOException {
         SaveContext context =
                 new SaveContext(
                         store, checkpoint, rank, worldSize, coordinatorRank, saveId, timeout);
-        if (store.stat(context.key(DistributedLayout.METADATA)).isPresent()) {
-            throw new DistributedCheckpointException(
-                    Kind.ALREADY_COMMITTED,
-                    context.location(),
-                    null,
-                    rank,
-                    DistributedLayout.METADATA,
-                    "the checkpoint is already committed; save under a new name");
-        }
-        RankManifest mine = writeFile(context, shards);
+        lastSaveTimings = null;
+        long t0 = System.nanoTime();
+        SaveCommit.refuseCommitted(context);
+        coordination.begin(context);
+        long t1 = System.nanoTime();
+        RankFileWriter fileWriter = new RankFileWriter(context, blockBytes);
+        RankManifest mine = fileWriter.write(shards);
+        long t2 = System.nanoTime();
         List<RankManifest> all = coordination.gather(context, mine);
-        if (!context.isCoordinator()) {
+        long t3 = System.nanoTime();
+        DistributedMetadata metadata;
+        if (context.isCoordinator()) {
+            boolean committed = false;
+            try {
+                metadata = SaveCommit.commit(context, all);
+                committed = true;
+            } finally {
+                coordination.announce(context, committed);
+            }
+        } else {
             coordination.awaitCommit(context);
-            return readCommitted(context);
+            metadata = SaveCommit.readCommitted(context);
         }
-        boolean committed = false;
-        try {
-            DistributedMetadata metadata = commit(context, all);
-            committed = true;
-            return metadata;
-        } finally {
-            coordination.announce(context, committed);
-        }
-    }
-
-    private RankManifest writeFile(SaveContext context, List<TensorShard> shards)
-            throws IOException {
-        Map<String, Tensor> tensors = new LinkedHashMap<>();
-        List<TensorShard> written = new ArrayList<>();
-        for (TensorShard shard : shards) {
-            if (shard.writerRank(rank) != rank) {
-                continue;
-            }
-            String fileTensor = fileTensorName(shard);
-            Tensor tensor = Tensor.of(shard.dtype(), shard.slice().sizes(), shard.data());
-            if (tensors.put(fileTensor, tensor) != null) {
-                throw new DistributedCheckpointException(
-                        Kind.OVERLAPPING_CHUNKS,
-                        context.location(),
-                        shard.name(),
-                        rank,
-                        null,
-                        "the rank passes slice " + shard.slice() + " twice");
-            }
-            written.add(shard);
-        }
-        TensorFileContent content =
-                TensorFileWriter.plainContent(
-                        tensors, Map.of(SAVE_ID_KEY, saveId, RANK_KEY, Integer.toString(rank)));
-        String fileKey = DistributedLayout.rankFile(rank, worldSize);
-        WrittenObject object = store.write(context.key(fileKey), content::writeTo);
-        List<Chunk> chunks = new ArrayList<>();
-        long offset = content.dataStart();
-        for (TensorShard shard : written) {
-            ByteBuffer data = shard.data();
-            long length = data.remaining();
-            chunks.add(
-                    new Chunk(
-                            shard.name(),
-                            shard.dtype(),
-                            shard.globalShape(),
-                            shard.slice(),
-                            rank,
-                            fileKey,
-                            fileTensorName(shard),
-                            offset,
-                            length,
-                            blockBytes,
-                            ChunkBlocks.crcs(data, blockBytes)));
-            offset += length;
-        }
-        RankFile file = new RankFile(rank, fileKey, object.size(), object.crc32c());
-        return new RankManifest(saveId, rank, worldSize, file, chunks);
+        lastSaveTimings =
+                new SaveTimings(
+                        t1 - t0,
+                        fileWriter.fileNanos(),
+                        fileWriter.checksumNanos(),
+                        t3 - t2,
+                        System.nanoTime() - t3);
+        return metadata;
     }
 
     /**
-     * Names a chunk inside its rank's file: the tensor's name, {@code @}, and the slice's offsets
-     * ({@code fc.weight@0,512}).
+     * Returns how long the phases of this writer's last successful save took.
+     *
+     * @return the timings, or {@code null} before a save succeeded
      */
-    static String fileTensorName(TensorShard shard) {
-        StringBuilder sb = new StringBuilder(shard.name()).append('@');
-        long[] offsets = shard.slice().offsets();
-        for (int d = 0; d < offsets.length; d++) {
-            sb.append(d == 0 ? "" : ",").append(offsets[d]);
-        }
-        return sb.toString();
-    }
-
-    private DistributedMetadata commit(SaveContext context, List<RankManifest> all)
-            throws IOException {
-        List<Chunk> chunks = new ArrayList<>();
-        List<RankFile> files = new ArrayList<>();
-        for (int r = 0; r < worldSize; r++) {
-            RankManifest manifest = all.get(r);
-            if (manifest.rank() != r
-                    || manifest.worldSize() != worldSize
-                    || !manifest.saveId().equals(saveId)) {
-                throw new DistributedCheckpointException(
-                        Kind.MALFORMED_METADATA,
-                        context.location(),
-                        null,
-                        manifest.rank(),
-                        DistributedLayout.rankManifest(r, worldSize),
-                        "manifest of rank "
-                                + manifest.rank()
-                                + " of "
-                                + manifest.worldSize()
-                                + ", save "
-                                + manifest.saveId()
-                                + " where rank "
-                                + r
-                                + " of "
-                                + worldSize
-                                + ", save "
-                                + saveId
-                                + " was expected");
-            }
-            files.add(manifest.file());
-            chunks.addAll(manifest.chunks());
-        }
-        DistributedMetadata metadata =
-                new DistributedMetadata(
-                        saveId,
-                        worldSize,
-                        files,
-                        CoverageValidator.validate(context.location(), chunks));
-        byte[] json = metadata.toJson();
-        store.write(
-                context.key(DistributedLayout.METADATA),
-                channel -> Channels.newOutputStream(channel).write(json));
-        return metadata;
-    }
-
-    private static DistributedMetadata readCommitted(SaveContext context) throws IOException {
-        String key = context.key(DistributedLayout.METADATA);
-        byte[] json =
-                DistributedLayout.readSmall(context.store(), key)
-                        .orElseThrow(
-                                () ->
-                                        new DistributedCheckpointException(
-                                                Kind.NOT_COMMITTED,
-                                                context.location(),
-                                                null,
-                                                -1,
-                                                DistributedLayout.METADATA,
-                                                "the global metadata vanished"));
-        DistributedMetadata metadata =
-                DistributedMetadata.parse(json, context.store().locationOf(key));
-        if (!metadata.saveId().equals(context.saveId())) {
-            throw new DistributedCheckpointException(
-                    Kind.COMMIT_TIMEOUT,
-                    context.location(),
-                    null,
-                    -1,
-                    DistributedLayout.METADATA,
-                    "the checkpoint was committed by save "
-                            + metadata.saveId()
-                            + ", not by "
-                            + context.saveId());
-        }
-        return metadata;
+    public SaveTimings lastSaveTimings() {
+        return lastSaveTimings;
     }
 
     /** Builds a {@link DistributedCheckpointWriter}. */
@@ -339,8 +210,9 @@ public final class DistributedCheckpointWriter {
         }
 
         /**
-         * Sets the identifier all ranks of this save share (default: the checkpoint's name). Give
-         * each attempt its own when a failed save may be retried under the same name.
+         * Sets the identifier all ranks of this save share (default: the checkpoint's name). A save
+         * id serves one attempt: a rank that already published it refuses to save it again ({@code
+         * SAVE_ID_REUSED}), so a failed save is retried under a new save id.
          *
          * @param saveId the identifier
          * @return this builder

@@ -222,12 +222,20 @@ final class JsonFields {
         }
         int[] crcs = new int[(int) blocks];
         for (int i = 0; i < crcs.length; i++) {
-            String hex = list.substring(i * 9, i * 9 + 8);
-            if (!hex.matches("[0-9a-f]{8}")
-                    || (i + 1 < crcs.length && list.charAt(i * 9 + 8) != ',')) {
+            int value = 0;
+            for (int at = i * 9; at < i * 9 + 8; at++) {
+                char c = list.charAt(at);
+                int digit =
+                        c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+                if (digit < 0) {
+                    throw error(name("block_crc32c"), "is not a list of 8-digit hex checksums");
+                }
+                value = value << 4 | digit;
+            }
+            if (i + 1 < crcs.length && list.charAt(i * 9 + 8) != ',') {
                 throw error(name("block_crc32c"), "is not a list of 8-digit hex checksums");
             }
-            crcs[i] = Integer.parseUnsignedInt(hex, 16);
+            crcs[i] = value;
         }
         return new Chunk(
                 tensor,

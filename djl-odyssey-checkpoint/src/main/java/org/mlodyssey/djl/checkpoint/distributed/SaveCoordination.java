@@ -14,10 +14,22 @@ import java.util.List;
  * group (MPI, a collective library, a launcher's rendezvous) implement this interface on it,
  * carrying manifests as {@link RankManifest#toJson()} bytes.
  *
- * <p>Every rank calls {@link #gather} once its file is written; then the coordinator calls {@link
- * #announce} after its commit attempt, and every other rank calls {@link #awaitCommit}.
+ * <p>Every rank calls {@link #begin} before it writes anything, {@link #gather} once its file is
+ * written; then the coordinator calls {@link #announce} after its commit attempt, and every other
+ * rank calls {@link #awaitCommit}.
  */
 public interface SaveCoordination {
+
+    /**
+     * Checks, before this rank writes anything, that the save may go ahead. The default accepts
+     * every save; {@link StoreCoordination} refuses a save id this rank already published.
+     *
+     * @param context the save
+     * @throws DistributedCheckpointException of kind {@code SAVE_ID_REUSED} if this rank already
+     *     took part in a save with the context's save id
+     * @throws IOException if the check cannot be made
+     */
+    default void begin(SaveContext context) throws IOException {}
 
     /**
      * Hands this rank's manifest to the coordinator and, on the coordinator, waits for every

@@ -145,7 +145,8 @@ public final class FormatKeys {
      * @return the hex text
      */
     public static String hex(int crc) {
-        return String.format("%08x", crc);
+        String digits = Integer.toHexString(crc);
+        return "00000000".substring(digits.length()) + digits;
     }
 
     /**

@@ -107,6 +107,20 @@ class MetadataJsonTest {
     }
 
     @Test
+    void blockChecksumsNotLowercaseHexOrNotCommaSeparated() {
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("\"block_crc32c\": \"([0-9a-f]{8}),([0-9a-f])")
+                        .matcher(json);
+        assertTrue(m.find(), "the fixture has a chunk of two blocks or more");
+        String first = m.group(1);
+        for (String bad :
+                new String[] {"0000000g,", "ABCDEF01,", "0000000 ,", "-0000001,", first + ";"}) {
+            String tampered = json.substring(0, m.start(1)) + bad + json.substring(m.start(2));
+            assertEquals(Kind.MALFORMED_METADATA, refused(tampered).getKind(), bad);
+        }
+    }
+
+    @Test
     void keyLeavingTheCheckpoint() {
         assertEquals(
                 Kind.MALFORMED_METADATA,

@@ -4,30 +4,26 @@
  */
 package org.mlodyssey.djl.examples.bench;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import org.mlodyssey.djl.checkpoint.format.AtomicFiles;
+import org.mlodyssey.djl.examples.bench.RankProcesses.Run;
 
 /**
  * Measures, in one run and side by side, a distributed checkpoint of float32 tensors (8 tensors,
  * split by rows) saved into a local directory by 1, 2 and 4 writer processes and loaded by 1 and 4
- * reader processes, next to a raw sequential write of the same bytes with fsync. Each process
- * prepares its data first; the clock runs from the moment all are told to start until the last is
- * done (for a save: until the commit). The CPU time the processes used tells whether the CPU or the
- * disk was the limit.
+ * reader processes, next to raw writes of the same bytes with fsync by as many threads as writers
+ * ({@link RawParallelWrite}): what this disk gives to N concurrent writers. Each process starts and
+ * runs an untimed 8 MiB warm-up save or load and prepares its data first; the clock runs from the
+ * moment all are told to start until the last is done (for a save: until the commit), so JVM
+ * start-up and warm-up are not timed ({@link RankProcesses}). Each save's phases are printed per
+ * rank ({@code SaveTimings}). A save within reach of the raw write of as many writers is limited by
+ * the disk; one on cores that are all busy, by the CPU.
  */
 public final class DistributedBenchmark {
 
@@ -58,21 +54,6 @@ public final class DistributedBenchmark {
             if (args.length <= 1) {
                 AtomicFiles.deleteRecursively(dir);
             }
-        }
-    }
-
-    /** One timed run of several processes. */
-    record Run(
-            String what,
-            int processes,
-            long nanos,
-            long cpuNanos,
-            long read,
-            long requested,
-            double machineBusy,
-            double ioWait) {
-        double seconds() {
-            return nanos / 1e9;
         }
     }
 
@@ -111,67 +92,88 @@ public final class DistributedBenchmark {
                 shape[1],
                 dir,
                 cores);
-        Path loadavg = Path.of("/proc/loadavg");
-        if (Files.isReadable(loadavg)) {
-            out.println("load average before the run: " + Files.readString(loadavg).trim());
-        }
-        double raw = rawWrite(dir.resolve("raw.bin"), bytes);
+        printLoad(out, "before the run");
+        out.println(
+                "timed: from all processes started, warmed up (an untimed 8 MiB save or load"
+                        + " each) and prepared until the last is done (a save: committed); raw: N"
+                        + " threads of one process writing and fsyncing a share each");
         out.printf(
                 Locale.ROOT,
-                "%-22s %9s %10s %8s %9s %9s%n",
+                "%-24s %8s %9s %9s %9s %6s %8s%n",
                 "",
                 "seconds",
                 "MiB/s",
                 "vs 1",
+                "vs raw N",
                 "ours",
                 "machine");
-        out.printf(
-                Locale.ROOT,
-                "%-22s %9.2f %10.1f %8s %9s%n",
-                "raw write + fsync",
-                raw,
-                bytes / raw / (1 << 20),
-                "",
-                "");
+        List<RawParallelWrite.Result> raws = new ArrayList<>();
+        for (int w : writers) {
+            RawParallelWrite.Result raw = RawParallelWrite.run(dir, bytes, w);
+            raws.add(raw);
+            out.printf(
+                    Locale.ROOT,
+                    "%-24s %8.2f %9.1f %8.2fx %9s %5.0f%% %7.0f%%%n",
+                    "raw write + fsync by " + w,
+                    raw.seconds(),
+                    bytes / raw.seconds() / (1 << 20),
+                    raws.get(0).seconds() / raw.seconds(),
+                    "",
+                    100.0 * raw.cpuNanos() / (raw.nanos() * (double) cores),
+                    raw.machineBusy() * 100);
+        }
         List<Run> runs = new ArrayList<>();
         String lastCheckpoint = null;
-        Run first = null;
-        for (int w : writers) {
-            lastCheckpoint = "save-by-" + w;
-            Run run = run("save", w, dir.resolve("store"), lastCheckpoint, mib);
-            first = first == null ? run : first;
+        for (int i = 0; i < writers.length; i++) {
+            lastCheckpoint = "save-by-" + writers[i];
+            Run run =
+                    RankProcesses.run(
+                            "save", writers[i], dir.resolve("store"), lastCheckpoint, mib);
             runs.add(run);
-            print(out, run, bytes, first, cores);
+            print(out, run, bytes, runs.get(0), raws.get(i), cores);
         }
         Run firstLoad = null;
         for (int r : readers) {
-            Run run = run("load", r, dir.resolve("store"), lastCheckpoint, mib);
+            Run run = RankProcesses.run("load", r, dir.resolve("store"), lastCheckpoint, mib);
             firstLoad = firstLoad == null ? run : firstLoad;
             runs.add(run);
-            print(out, run, bytes, firstLoad, cores);
+            print(out, run, bytes, firstLoad, null, cores);
         }
-        Run most = runs.get(writers.length - 1);
-        double busy = (double) most.cpuNanos() / (most.nanos() * (double) cores);
-        boolean cpuBound = most.machineBusy() >= 0.9;
+        printPhases(out, runs);
+        int last = writers.length - 1;
+        printLimit(out, runs.get(last), raws.get(last), runs.get(0), raws.get(0));
+        double gib = bytes / (double) (1L << 30);
         out.printf(
                 Locale.ROOT,
-                "limit with %d writers: %s (all cores %.0f%% busy, %.0f%% of them by the writers,"
-                        + " %.0f%% waiting for I/O; the save ran at %.0f%% of the raw write's"
-                        + " speed, one writer at %.0f%%)%n",
-                most.processes(),
-                cpuBound ? "the CPU" : "the disk",
-                most.machineBusy() * 100,
-                busy * 100,
-                most.ioWait() * 100,
-                100 * raw / most.seconds(),
-                100 * raw / first.seconds());
+                "CPU seconds per GiB written: raw by 1 %.2f, raw by %d %.2f; save by 1 %.2f, save"
+                        + " by %d %.2f%n",
+                raws.get(0).cpuNanos() / 1e9 / gib,
+                writers[last],
+                raws.get(last).cpuNanos() / 1e9 / gib,
+                runs.get(0).cpuNanos() / 1e9 / gib,
+                writers[last],
+                runs.get(last).cpuNanos() / 1e9 / gib);
         out.println(
                 "loads read a checkpoint just written, so mostly from the page cache, not the"
                         + " disk");
+        printLoad(out, "after the run");
         return runs;
     }
 
-    private static void print(PrintWriter out, Run run, long bytes, Run base, int cores) {
+    private static void printLoad(PrintWriter out, String when) throws java.io.IOException {
+        Path loadavg = Path.of("/proc/loadavg");
+        if (Files.isReadable(loadavg)) {
+            out.println("load average " + when + ": " + Files.readString(loadavg).trim());
+        }
+    }
+
+    private static void print(
+            PrintWriter out,
+            Run run,
+            long bytes,
+            Run base,
+            RawParallelWrite.Result raw,
+            int cores) {
         double busy = (double) run.cpuNanos() / (run.nanos() * (double) cores);
         String ratio =
                 run.requested() > 0
@@ -182,7 +184,7 @@ public final class DistributedBenchmark {
                         : "";
         out.printf(
                 Locale.ROOT,
-                "%-22s %9.2f %10.1f %7.2fx %8.0f%% %8.0f%%%s%n",
+                "%-24s %8.2f %9.1f %8.2fx %9s %5.0f%% %7.0f%%%s%n",
                 run.what()
                         + " by "
                         + run.processes()
@@ -190,114 +192,75 @@ public final class DistributedBenchmark {
                 run.seconds(),
                 bytes / run.seconds() / (1 << 20),
                 (double) base.nanos() / run.nanos(),
+                raw == null
+                        ? ""
+                        : String.format(Locale.ROOT, "%.2fx", raw.seconds() / run.seconds()),
                 busy * 100,
                 run.machineBusy() * 100,
                 ratio);
     }
 
-    /** Writes bytes sequentially with one channel and fsyncs: what the disk takes at best. */
-    private static double rawWrite(Path file, long bytes) throws IOException {
-        ByteBuffer block = ByteBuffer.allocateDirect(8 << 20);
-        for (int i = 0; i < block.capacity(); i++) {
-            block.put(i, (byte) (i * 31 + (i >> 9)));
-        }
-        long t0 = System.nanoTime();
-        try (FileChannel channel =
-                FileChannel.open(
-                        file,
-                        StandardOpenOption.CREATE,
-                        StandardOpenOption.WRITE,
-                        StandardOpenOption.TRUNCATE_EXISTING)) {
-            for (long done = 0; done < bytes; ) {
-                block.clear().limit((int) Math.min(block.capacity(), bytes - done));
-                done += channel.write(block);
+    private static void printPhases(PrintWriter out, List<Run> runs) {
+        out.println(
+                "phases of each save, seconds per rank (from: its start after the common one;"
+                        + " file: its bytes, CRC32C, fsync, rename;"
+                        + " gather: manifest published and, on rank 0, every rank's awaited;"
+                        + " commit: rank 0 validates and writes metadata.json, others await it)");
+        for (Run run : runs) {
+            if (!run.what().equals("save")) {
+                continue;
             }
-            channel.force(true);
-        }
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        Files.delete(file);
-        return seconds;
-    }
-
-    /** Starts the processes, lets them prepare, starts them together, waits for the last. */
-    private static Run run(String mode, int world, Path store, String checkpoint, int mib)
-            throws Exception {
-        long heapMib = (long) mib / world + 256;
-        List<Process> processes = new ArrayList<>();
-        List<BufferedReader> outputs = new ArrayList<>();
-        try {
-            for (int rank = 0; rank < world; rank++) {
-                Process process =
-                        new ProcessBuilder(
-                                        Path.of(System.getProperty("java.home"), "bin", "java")
-                                                .toString(),
-                                        "-Xmx" + heapMib + "m",
-                                        "-cp",
-                                        System.getProperty("java.class.path"),
-                                        DistributedBenchmarkRank.class.getName(),
-                                        mode,
-                                        store.toString(),
-                                        checkpoint,
-                                        Integer.toString(rank),
-                                        Integer.toString(world),
-                                        Integer.toString(mib))
-                                .redirectError(ProcessBuilder.Redirect.INHERIT)
-                                .start();
-                processes.add(process);
-                outputs.add(
-                        new BufferedReader(
-                                new InputStreamReader(
-                                        process.getInputStream(), StandardCharsets.UTF_8)));
-            }
-            for (BufferedReader output : outputs) {
-                expect(output, "READY");
-            }
-            long[] stat0 = MachineCpu.sample();
-            long t0 = System.nanoTime();
-            for (Process process : processes) {
-                OutputStream in = process.getOutputStream();
-                in.write("GO\n".getBytes(StandardCharsets.US_ASCII));
-                in.flush();
-            }
-            long cpu = 0;
-            long read = 0;
-            long requested = 0;
-            for (BufferedReader output : outputs) {
-                String[] done = expect(output, "DONE").split(" ");
-                cpu += Long.parseLong(done[2]);
-                read += Long.parseLong(done[3]);
-                requested += Long.parseLong(done[4]);
-            }
-            long nanos = System.nanoTime() - t0;
-            long[] stat1 = MachineCpu.sample();
-            for (Process process : processes) {
-                if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                    throw new IOException("a " + mode + " process failed");
-                }
-            }
-            return new Run(
-                    mode,
-                    world,
-                    nanos,
-                    cpu,
-                    read,
-                    requested,
-                    MachineCpu.busy(stat0, stat1),
-                    MachineCpu.ioWait(stat0, stat1));
-        } finally {
-            for (Process process : processes) {
-                process.destroyForcibly();
+            for (int r = 0; r < run.ranks().size(); r++) {
+                long[] p = run.ranks().get(r);
+                out.printf(
+                        Locale.ROOT,
+                        "  %d writers, rank %d: from +%.3f, total %.2f = check %.3f + file %.2f +"
+                                + " checksum %.2f + gather %.3f + commit %.3f; cpu %.2f%n",
+                        run.processes(),
+                        r,
+                        p[7] / 1e9,
+                        p[0] / 1e9,
+                        p[2] / 1e9,
+                        p[3] / 1e9,
+                        p[4] / 1e9,
+                        p[5] / 1e9,
+                        p[6] / 1e9,
+                        p[1] / 1e9);
             }
         }
     }
 
-    private static String expect(BufferedReader output, String prefix) throws IOException {
-        String line;
-        while ((line = output.readLine()) != null) {
-            if (line.startsWith(prefix)) {
-                return line;
-            }
-        }
-        throw new IOException("a benchmark process ended before printing " + prefix);
+    private static void printLimit(
+            PrintWriter out,
+            Run most,
+            RawParallelWrite.Result rawMost,
+            Run one,
+            RawParallelWrite.Result rawOne) {
+        double ofRaw = rawMost.seconds() / most.seconds();
+        boolean cpuBound = most.machineBusy() >= 0.9;
+        String limit =
+                ofRaw >= 0.8
+                        ? "the disk (the save runs at the speed of as many raw writers)"
+                        : cpuBound
+                                ? "the CPU (all cores busy, short of the raw writers' speed)"
+                                : "waiting in the save (short of the raw writers, cores idle)";
+        out.printf(
+                Locale.ROOT,
+                "limit with %d writers: %s: %.0f%% of %d raw writers' speed (one writer: %.0f%% of"
+                        + " one raw writer); %d raw writers get %.2fx one raw writer from this"
+                        + " disk; all cores %.0f%% busy, %.0f%% by the writers, %.0f%% waiting for"
+                        + " I/O%n",
+                most.processes(),
+                limit,
+                100 * ofRaw,
+                most.processes(),
+                100 * rawOne.seconds() / one.seconds(),
+                most.processes(),
+                rawOne.seconds() / rawMost.seconds(),
+                most.machineBusy() * 100,
+                100.0
+                        * most.cpuNanos()
+                        / (most.nanos() * (double) Runtime.getRuntime().availableProcessors()),
+                most.ioWait() * 100);
     }
 }

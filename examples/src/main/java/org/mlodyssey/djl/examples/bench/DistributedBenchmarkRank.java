@@ -5,8 +5,8 @@
 package org.mlodyssey.djl.examples.bench;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.LongBuffer;
@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.mlodyssey.djl.checkpoint.distributed.DistributedCheckpointReader;
 import org.mlodyssey.djl.checkpoint.distributed.DistributedCheckpointWriter;
+import org.mlodyssey.djl.checkpoint.distributed.SaveTimings;
 import org.mlodyssey.djl.checkpoint.distributed.Slice;
 import org.mlodyssey.djl.checkpoint.distributed.TensorShard;
 import org.mlodyssey.djl.checkpoint.format.TensorDType;
@@ -24,14 +25,21 @@ import org.mlodyssey.djl.checkpoint.storage.CheckpointStores;
 
 /**
  * One writer or reader process of {@link DistributedBenchmark}: {@code save|load STORE CHECKPOINT
- * RANK WORLD MIB}. It prepares its work (a saver fills its row slices of every tensor), prints
- * {@code READY}, waits for a line on standard input, does the work and prints {@code DONE
- * <nanoseconds> <cpu nanoseconds> <bytes read> <bytes requested>}.
+ * RANK WORLD MIB}. It first saves (or loads) an untimed 8 MiB warm-up checkpoint with the other
+ * processes, so that the timed work runs in a JVM that has loaded and compiled the code, as a
+ * training job's later saves do; then it prepares its work (a saver fills its row slices of every
+ * tensor), prints {@code READY}, waits for a line on standard input, does the work and prints
+ * {@code DONE <nanoseconds> <cpu nanoseconds> <bytes read> <bytes requested>} and, for a save, the
+ * nanoseconds of its phases ({@link SaveTimings}: check, file, checksum, gather, commit; zeros for
+ * a load). The tensors' data are direct buffers, as {@code NDArray.toByteBuffer()} gives them.
  */
 public final class DistributedBenchmarkRank {
 
     /** The number of global tensors the benchmark's bytes are spread over. */
     static final int TENSORS = 8;
+
+    /** The size of the untimed warm-up save or load each process runs first. */
+    static final int WARM_UP_MIB = 8;
 
     /** The columns of every tensor (float32): 4 KiB rows. */
     static final long COLUMNS = 1024;
@@ -60,54 +68,96 @@ public final class DistributedBenchmarkRank {
         int rank = Integer.parseInt(args[3]);
         int world = Integer.parseInt(args[4]);
         long[] shape = shape(Integer.parseInt(args[5]));
-        long from = shape[0] * rank / world;
-        Slice mine = Slice.rows(shape, from, shape[0] * (rank + 1) / world - from);
+        long[] warmShape = shape(WARM_UP_MIB);
         try (CheckpointStore store = CheckpointStores.open(args[1])) {
-            List<TensorShard> shards = new ArrayList<>();
+            // The untimed warm-up: a small save (or load) of the same kind, so that the timed one
+            // runs in a JVM that has loaded and compiled the code, as a job's later saves do.
             if (save) {
-                for (int t = 0; t < TENSORS; t++) {
-                    shards.add(
-                            TensorShard.of(
-                                    "layer" + t + ".weight",
-                                    TensorDType.F32,
-                                    shape,
-                                    mine,
-                                    fill(mine.elements() * 4, t * 1_000_003L + rank)));
-                }
+                save(store, checkpoint + "-warmup", rank, world, shards(warmShape, rank, world));
+            } else {
+                load(store, checkpoint + "-warmup", slice(warmShape, rank, world));
             }
+            List<TensorShard> shards = save ? shards(shape, rank, world) : List.of();
             System.out.println("READY");
             new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
             long cpu0 = cpuNanos();
             long t0 = System.nanoTime();
-            long read = 0;
-            long requested = 0;
+            long[] counts = {0, 0};
+            SaveTimings phases = new SaveTimings(0, 0, 0, 0, 0);
             if (save) {
+                phases = save(store, checkpoint, rank, world, shards);
+            } else {
+                counts = load(store, checkpoint, slice(shape, rank, world));
+            }
+            long elapsed = System.nanoTime() - t0;
+            System.out.println(
+                    String.join(
+                            " ",
+                            "DONE",
+                            Long.toString(elapsed),
+                            Long.toString(cpuNanos() - cpu0),
+                            Long.toString(counts[0]),
+                            Long.toString(counts[1]),
+                            Long.toString(phases.checkNanos()),
+                            Long.toString(phases.fileNanos()),
+                            Long.toString(phases.checksumNanos()),
+                            Long.toString(phases.gatherNanos()),
+                            Long.toString(phases.commitNanos()),
+                            Long.toString(t0)));
+        }
+    }
+
+    private static Slice slice(long[] shape, int rank, int world) {
+        long from = shape[0] * rank / world;
+        return Slice.rows(shape, from, shape[0] * (rank + 1) / world - from);
+    }
+
+    private static List<TensorShard> shards(long[] shape, int rank, int world) {
+        Slice mine = slice(shape, rank, world);
+        List<TensorShard> shards = new ArrayList<>();
+        for (int t = 0; t < TENSORS; t++) {
+            shards.add(
+                    TensorShard.of(
+                            "layer" + t + ".weight",
+                            TensorDType.F32,
+                            shape,
+                            mine,
+                            fill(mine.elements() * 4, t * 1_000_003L + rank)));
+        }
+        return shards;
+    }
+
+    private static SaveTimings save(
+            CheckpointStore store, String checkpoint, int rank, int world, List<TensorShard> shards)
+            throws IOException {
+        DistributedCheckpointWriter writer =
                 DistributedCheckpointWriter.builder()
                         .setStore(store)
                         .setCheckpoint(checkpoint)
                         .setRank(rank, world)
                         .optTimeout(Duration.ofMinutes(10))
-                        .build()
-                        .save(shards);
-            } else {
-                try (DistributedCheckpointReader reader =
-                        DistributedCheckpointReader.open(store, checkpoint)) {
-                    for (int t = 0; t < TENSORS; t++) {
-                        requested += reader.read("layer" + t + ".weight", mine).capacity();
-                    }
-                    read = reader.bytesRead();
-                }
+                        .build();
+        writer.save(shards);
+        return writer.lastSaveTimings();
+    }
+
+    /** Reads this rank's slice of every tensor; returns the bytes read and requested. */
+    private static long[] load(CheckpointStore store, String checkpoint, Slice mine)
+            throws IOException {
+        long requested = 0;
+        try (DistributedCheckpointReader reader =
+                DistributedCheckpointReader.open(store, checkpoint)) {
+            for (int t = 0; t < TENSORS; t++) {
+                requested += reader.read("layer" + t + ".weight", mine).capacity();
             }
-            long elapsed = System.nanoTime() - t0;
-            System.out.println(
-                    "DONE " + elapsed + " " + (cpuNanos() - cpu0) + " " + read + " " + requested);
+            return new long[] {reader.bytesRead(), requested};
         }
     }
 
     /** Bytes of a cheap pseudo-random sequence (xorshift), not compressible, not all zero. */
     private static ByteBuffer fill(long bytes, long seed) {
         ByteBuffer buffer =
-                ByteBuffer.allocate(Math.toIntExact(bytes)).order(ByteOrder.LITTLE_ENDIAN);
+                ByteBuffer.allocateDirect(Math.toIntExact(bytes)).order(ByteOrder.LITTLE_ENDIAN);
         LongBuffer longs = buffer.asLongBuffer();
         long x = seed * 0x9E3779B97F4A7C15L + 1;
         while (longs.hasRemaining()) {
@@ -120,8 +170,6 @@ public final class DistributedBenchmarkRank {
     }
 
     private static long cpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean)
-                        ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
+        return MachineCpu.processCpuNanos();
     }
 }

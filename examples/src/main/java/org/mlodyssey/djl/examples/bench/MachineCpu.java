@@ -36,6 +36,17 @@ final class MachineCpu {
         }
     }
 
+    /**
+     * Returns the CPU time this process used so far.
+     *
+     * @return nanoseconds
+     */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean)
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
     /** The fraction of all cores' time spent running something (not idle, not I/O wait). */
     static double busy(long[] before, long[] after) {
         if (before.length < 5 || after.length < 5) {

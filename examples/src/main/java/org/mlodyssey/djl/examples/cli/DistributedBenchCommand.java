@@ -21,8 +21,9 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description =
                 "A distributed checkpoint saved by 1, 2 and 4 writer processes and loaded by 1 and"
-                        + " 4 reader processes, next to a raw write of the same bytes, and whether"
-                        + " the disk or the CPU was the limit (DistributedBenchmark).")
+                        + " 4 reader processes, next to raw writes of the same bytes by 1, 2 and 4"
+                        + " threads, each save's phases per rank, and whether the disk or the CPU"
+                        + " was the limit (DistributedBenchmark).")
 final class DistributedBenchCommand implements Callable<Integer> {
 
     @Spec private CommandLine.Model.CommandSpec spec;
