@@ -94,6 +94,32 @@ final class ChunkReader {
     }
 
     /**
+     * Decodes one chunk into a buffer and returns the CRC32C of its bytes; runs on any thread.
+     *
+     * @param table the tensor's chunk table
+     * @param index the chunk's index
+     * @param region receives exactly {@link ChunkTable#chunkLength(int)} bytes from its position,
+     *     which does not move; or {@code null} to decode the chunk only for its checksum
+     * @param crc whether to compute the checksum
+     * @return the CRC32C of the chunk's uncompressed bytes, or 0 without {@code crc}
+     * @throws IOException if the file cannot be read or the chunk is damaged
+     */
+    int decodeChunk(ChunkTable table, int index, ByteBuffer region, boolean crc)
+            throws IOException {
+        int length = table.chunkLength(index);
+        byte[] chunk = decode(table, index, scratch(table.chunkBytes()));
+        if (region != null) {
+            region.duplicate().put(chunk, 0, length);
+        }
+        if (!crc) {
+            return 0;
+        }
+        CRC32C checksum = new CRC32C();
+        checksum.update(chunk, 0, length);
+        return (int) checksum.getValue();
+    }
+
+    /**
      * Computes the CRC32C of a tensor's uncompressed data, chunk by chunk.
      *
      * @param table the tensor's chunk table
