@@ -54,6 +54,9 @@ public final class CompressionBenchmark {
     /** The size of the set the throughput table saves and loads, in MiB. */
     private static final int THROUGHPUT_MIB = 128;
 
+    /** The default codec with zstd's own match search at level 3 in the plane frames. */
+    private static final String FULL_SEARCH = "split-planes+zstd-3, full search";
+
     private CompressionBenchmark() {}
 
     /** A named compression setting. */
@@ -70,6 +73,7 @@ public final class CompressionBenchmark {
                         Compression.zstd(3).withFilter(ChunkFilter.SHUFFLE_PLANES)),
                 new Setting("split-planes+zstd-1", Compression.zstd(1)),
                 new Setting("split-planes+zstd-3 *", Compression.zstd(Compression.DEFAULT_LEVEL)),
+                new Setting(FULL_SEARCH, Compression.zstd(3).withPlaneMatchSearch(true)),
                 new Setting("split-planes+zstd-9", Compression.zstd(9)));
     }
 
@@ -98,17 +102,18 @@ public final class CompressionBenchmark {
         out.printf(
                 Locale.ROOT,
                 "Checkpoints written by odyssey train (parameters + Adam state, Adam, demo EMNIST"
-                        + " data), %d cores; median of %d timings of >= 16 MiB each; saves not"
-                        + " fsynced; load = open, read, decompress and verify every tensor, all"
-                        + " tensors at once (ParallelTensorReads);"
-                        + " decode = the same without checksum verification (reads from the page"
-                        + " cache, decompresses, unfilters); * = default; load average %s%n",
+                    + " data), %d cores; median of %d timings of >= 16 MiB each; saves not fsynced;"
+                    + " load = open, read, decompress and verify every tensor, all tensors at once"
+                    + " (ParallelTensorReads); decode = the same without checksum verification"
+                    + " (reads from the page cache, decompresses, unfilters); * = default; full"
+                    + " search = zstd's own match search at level 3 in the plane frames (limited by"
+                    + " default at levels 1-3); load average %s%n",
                 Runtime.getRuntime().availableProcessors(),
                 repetitions,
                 loadAverage());
         out.printf(
                 Locale.ROOT,
-                "%-14s %-22s %8s %10s %10s %11s %16s%n",
+                "%-14s %-33s %8s %10s %10s %11s %16s%n",
                 "checkpoint",
                 "codec",
                 "ratio",
@@ -125,7 +130,7 @@ public final class CompressionBenchmark {
                 Row row = measure(set.getValue(), setting.compression(), repetitions, dir);
                 out.printf(
                         Locale.ROOT,
-                        "%-14s %-22s %7.3fx %10.0f %10.0f %11.0f %16.0f%n",
+                        "%-14s %-33s %7.3fx %10.0f %10.0f %11.0f %16.0f%n",
                         set.getKey() + (setting.compression().enabled() ? "" : mib(raw)),
                         setting.name(),
                         (double) raw / row.fileBytes,
@@ -163,7 +168,7 @@ public final class CompressionBenchmark {
                 loadAverage());
         out.printf(
                 Locale.ROOT,
-                "%-24s %8s %10s %10s %11s%n",
+                "%-33s %8s %10s %10s %11s%n",
                 "codec",
                 "ratio",
                 "save MB/s",
@@ -175,11 +180,12 @@ public final class CompressionBenchmark {
                         new Setting("split-planes+zstd-1", Compression.zstd(1)),
                         new Setting(
                                 "split-planes+zstd-3 *",
-                                Compression.zstd(Compression.DEFAULT_LEVEL)))) {
+                                Compression.zstd(Compression.DEFAULT_LEVEL)),
+                        new Setting(FULL_SEARCH, Compression.zstd(3).withPlaneMatchSearch(true)))) {
             Row row = measure(large, setting.compression(), repetitions, dir);
             out.printf(
                     Locale.ROOT,
-                    "%-24s %7.3fx %10.0f %10.0f %11.0f%n",
+                    "%-33s %7.3fx %10.0f %10.0f %11.0f%n",
                     setting.name(),
                     (double) bytes / row.fileBytes,
                     bytes / row.saveSeconds / 1e6,
