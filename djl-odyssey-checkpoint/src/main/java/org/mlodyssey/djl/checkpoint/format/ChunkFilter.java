@@ -154,23 +154,11 @@ public enum ChunkFilter {
             dst.duplicate().put(src, 0, n);
         } else if (k == 4) {
             for (int i = 0; i < count; i++) {
-                int v =
-                        (src[i] & 0xFF)
-                                | (src[count + i] & 0xFF) << 8
-                                | (src[2 * count + i] & 0xFF) << 16
-                                | (src[3 * count + i] & 0xFF) << 24;
-                if (rotate) {
-                    v = Integer.rotateRight(v, 1);
-                }
-                BUFFER_INT_LE.set(dst, base + (i << 2), v);
+                BUFFER_INT_LE.set(dst, base + (i << 2), element4(src, count, i, rotate));
             }
         } else if (k == 2) {
             for (int i = 0; i < count; i++) {
-                int v = (src[i] & 0xFF) | (src[count + i] & 0xFF) << 8;
-                if (rotate) {
-                    v = ((v >>> 1) | (v << 15)) & 0xFFFF;
-                }
-                BUFFER_SHORT_LE.set(dst, base + (i << 1), (short) v);
+                BUFFER_SHORT_LE.set(dst, base + (i << 1), element2(src, count, i, rotate));
             }
         } else {
             byte[] data = new byte[n];
@@ -226,11 +214,7 @@ public enum ChunkFilter {
 
     private static void decode2(byte[] src, byte[] dst, int count, boolean rotate) {
         for (int i = 0; i < count; i++) {
-            int v = (src[i] & 0xFF) | (src[count + i] & 0xFF) << 8;
-            if (rotate) {
-                v = ((v >>> 1) | (v << 15)) & 0xFFFF;
-            }
-            SHORT_LE.set(dst, i << 1, (short) v);
+            SHORT_LE.set(dst, i << 1, element2(src, count, i, rotate));
         }
     }
 
@@ -249,16 +233,24 @@ public enum ChunkFilter {
 
     private static void decode4(byte[] src, byte[] dst, int count, boolean rotate) {
         for (int i = 0; i < count; i++) {
-            int v =
-                    (src[i] & 0xFF)
-                            | (src[count + i] & 0xFF) << 8
-                            | (src[2 * count + i] & 0xFF) << 16
-                            | (src[3 * count + i] & 0xFF) << 24;
-            if (rotate) {
-                v = Integer.rotateRight(v, 1);
-            }
-            INT_LE.set(dst, i << 2, v);
+            INT_LE.set(dst, i << 2, element4(src, count, i, rotate));
         }
+    }
+
+    /** Gathers element {@code i} of 4 bytes from its 4 planes and undoes the rotation. */
+    private static int element4(byte[] src, int count, int i, boolean rotate) {
+        int v =
+                (src[i] & 0xFF)
+                        | (src[count + i] & 0xFF) << 8
+                        | (src[2 * count + i] & 0xFF) << 16
+                        | (src[3 * count + i] & 0xFF) << 24;
+        return rotate ? Integer.rotateRight(v, 1) : v;
+    }
+
+    /** Gathers element {@code i} of 2 bytes from its 2 planes and undoes the rotation. */
+    private static short element2(byte[] src, int count, int i, boolean rotate) {
+        int v = (src[i] & 0xFF) | (src[count + i] & 0xFF) << 8;
+        return (short) (rotate ? (v >>> 1) | (v << 15) : v);
     }
 
     private static void encode8(byte[] src, byte[] dst, int count, boolean rotate) {
