@@ -12,16 +12,20 @@ import java.util.zip.CRC32C;
 
 /**
  * Reads many tensors at once over all cores: the chunks of every compressed tensor and the pieces
- * of every tensor stored as it is become one stream of jobs, decoded (or read) in parallel, at most
- * {@link ChunkPipeline#window()} at once, so that a checkpoint of many small tensors (each of one
- * chunk) is decoded on all cores, not one tensor after the other. Each job computes the checksum of
- * its chunk; the checksums of a tensor are combined in order and checked when its last chunk is
- * done, so a damaged tensor fails with the same typed error, naming it, as a read of it alone.
+ * of every tensor stored as it is become one stream of jobs (those of small tensors batched to
+ * about a chunk per job), decoded (or read) in parallel, at most {@link ChunkPipeline#window()}
+ * jobs at once, so that a checkpoint of many small tensors (each of one chunk) is decoded on all
+ * cores, not one tensor after the other. Each job computes the checksum of its chunk; the checksums
+ * of a tensor are combined in order and checked when its last chunk is done, so a damaged tensor
+ * fails with the same typed error, naming it, as a read of it alone.
  */
 public final class ParallelTensorReads {
 
     /** The piece of a tensor stored as it is that one job reads. */
     static final int PIECE = ParallelCrc32c.CHUNK;
+
+    /** The least uncompressed bytes of one job: pieces of small tensors are batched up to it. */
+    static final int BATCH = Compression.DEFAULT_CHUNK_BYTES;
 
     private static final ThreadLocal<ByteBuffer> VERIFY_SCRATCH =
             ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(PIECE));
@@ -125,45 +129,68 @@ public final class ParallelTensorReads {
                 } while (offset < size);
             }
         }
+        // Small pieces (tensors of a few KiB) are batched into jobs of about a chunk, so that the
+        // hand-off of each job does not cost more than its work.
+        List<int[]> batches = new ArrayList<>(); // {first piece, end piece}
+        for (int first = 0; first < pieces.size(); ) {
+            int end = first;
+            long bytes = 0;
+            while (end < pieces.size() && (end == first || bytes < BATCH)) {
+                bytes += pieces.get(end++).length();
+            }
+            batches.add(new int[] {first, end});
+            first = end;
+        }
+        boolean[] crc = new boolean[tensors.size()];
+        for (int t = 0; t < tensors.size(); t++) {
+            TensorFileReader source = tensors.get(t).source();
+            crc[t] =
+                    check && source != null && (always || source.integrity() == Integrity.VERIFIED);
+        }
         int[] crcs = new int[tensors.size()];
         ChunkPipeline.run(
-                pieces.size(),
-                j -> {
-                    Piece piece = pieces.get(j);
-                    Tensor tensor = tensors.get(piece.tensor());
-                    ByteBuffer region = null;
-                    if (targets != null) {
-                        ByteBuffer target = targets.get(piece.tensor());
-                        region =
-                                target.slice(
-                                        target.position() + (int) piece.offset(), piece.length());
-                    }
-                    ByteBuffer into = region;
-                    boolean crc =
-                            check
-                                    && tensor.source() != null
-                                    && (always
-                                            || tensor.source().integrity() == Integrity.VERIFIED);
-                    ChunkTable table =
-                            tables[piece.tensor()] == null
-                                            || tables[piece.tensor()].chunkCount() == 0
-                                    ? null
-                                    : tables[piece.tensor()];
-                    return () -> read(tensor, table, piece, into, crc);
-                },
-                (j, crc) -> {
-                    Piece piece = pieces.get(j);
-                    int t = piece.tensor();
-                    crcs[t] =
-                            piece.index() == 0
-                                    ? crc
-                                    : ParallelCrc32c.combine(crcs[t], crc, piece.length());
-                    Tensor tensor = tensors.get(t);
-                    if (check && piece.last() && tensor.source() != null) {
-                        if (always) {
-                            tensor.source().checkStored(tensor.sourceName(), crcs[t]);
-                        } else {
-                            tensor.source().checkComputed(tensor.sourceName(), crcs[t]);
+                batches.size(),
+                b ->
+                        () -> {
+                            int[] batch = batches.get(b);
+                            int[] result = new int[batch[1] - batch[0]];
+                            for (int j = batch[0]; j < batch[1]; j++) {
+                                Piece piece = pieces.get(j);
+                                int t = piece.tensor();
+                                ByteBuffer region = null;
+                                if (targets != null) {
+                                    ByteBuffer target = targets.get(t);
+                                    region =
+                                            target.slice(
+                                                    target.position() + (int) piece.offset(),
+                                                    piece.length());
+                                }
+                                ChunkTable table =
+                                        tables[t] == null || tables[t].chunkCount() == 0
+                                                ? null
+                                                : tables[t];
+                                result[j - batch[0]] =
+                                        read(tensors.get(t), table, piece, region, crc[t]);
+                            }
+                            return result;
+                        },
+                (b, result) -> {
+                    int[] batch = batches.get(b);
+                    for (int j = batch[0]; j < batch[1]; j++) {
+                        Piece piece = pieces.get(j);
+                        int t = piece.tensor();
+                        int chunkCrc = result[j - batch[0]];
+                        crcs[t] =
+                                piece.index() == 0
+                                        ? chunkCrc
+                                        : ParallelCrc32c.combine(crcs[t], chunkCrc, piece.length());
+                        Tensor tensor = tensors.get(t);
+                        if (crc[t] && piece.last()) {
+                            if (always) {
+                                tensor.source().checkStored(tensor.sourceName(), crcs[t]);
+                            } else {
+                                tensor.source().checkComputed(tensor.sourceName(), crcs[t]);
+                            }
                         }
                     }
                 });
