@@ -5,6 +5,7 @@
 package org.mlodyssey.djl.checkpoint.format;
 
 import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdException;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -21,6 +22,19 @@ final class ChunkCodec {
 
     /** The codec id files record for zstd. */
     static final String ZSTD = "zstd";
+
+    /** One compression context per pool thread (those threads never end), reused per chunk. */
+    private static final ThreadLocal<ZstdCompressCtx> CONTEXTS =
+            ThreadLocal.withInitial(ZstdCompressCtx::new);
+
+    /** zstd's {@code ZSTD_fast} strategy. */
+    private static final int FAST_STRATEGY = 1;
+
+    /** zstd's longest minimum match length ({@code ZSTD_MINMATCH_MAX}). */
+    private static final int LONGEST_MIN_MATCH = 7;
+
+    /** zstd's smallest match table ({@code ZSTD_HASHLOG_MIN}). */
+    private static final int SMALLEST_HASH_LOG = 6;
 
     private ChunkCodec() {}
 
@@ -56,26 +70,37 @@ final class ChunkCodec {
      * @param n the number of bytes, a multiple of {@code k}
      * @param k the number of planes
      * @param level the zstd level
+     * @param matchSearch whether to search matches with the level's settings, or limited to long
+     *     matches found by the fast strategy (see {@link Compression#withPlaneMatchSearch})
      * @return the frames, or {@code null} when they would not be smaller than the input
      * @throws IOException if zstd is not available or fails
      */
-    static byte[] compressPlanes(byte[] src, int n, int k, int level) throws IOException {
+    static byte[] compressPlanes(byte[] src, int n, int k, int level, boolean matchSearch)
+            throws IOException {
         requireAvailable();
         int plane = n / k;
         int bound = (int) Zstd.compressBound(plane);
         byte[] dst = new byte[Math.multiplyExact(bound, k)];
         int at = 0;
-        for (int p = 0; p < k; p++) {
-            long size;
-            try {
-                size = Zstd.compressByteArray(dst, at, bound, src, p * plane, plane, level);
-            } catch (ZstdException e) {
-                throw new IOException("zstd compression failed: " + e.getMessage(), e);
+        boolean cached = ChunkPipeline.onPoolThread();
+        ZstdCompressCtx ctx = cached ? CONTEXTS.get() : new ZstdCompressCtx();
+        try {
+            ctx.reset();
+            ctx.setLevel(level);
+            if (!matchSearch) {
+                // entropy coding does the work: few, long matches only (see Compression)
+                ctx.setStrategy(FAST_STRATEGY).setMinMatch(LONGEST_MIN_MATCH);
+                ctx.setHashLog(SMALLEST_HASH_LOG);
             }
-            if (Zstd.isError(size)) {
-                throw new IOException("zstd compression failed: " + Zstd.getErrorName(size));
+            for (int p = 0; p < k; p++) {
+                at += ctx.compressByteArray(dst, at, bound, src, p * plane, plane);
             }
-            at += (int) size;
+        } catch (ZstdException e) {
+            throw new IOException("zstd compression failed: " + e.getMessage(), e);
+        } finally {
+            if (!cached) {
+                ctx.close();
+            }
         }
         return at < n ? Arrays.copyOf(dst, at) : null;
     }

@@ -6,6 +6,7 @@ package org.mlodyssey.djl.checkpoint.format;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Optional;
 
@@ -51,6 +52,10 @@ public enum ChunkFilter {
             MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LONG_LE =
             MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle BUFFER_SHORT_LE =
+            MethodHandles.byteBufferViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle BUFFER_INT_LE =
+            MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final String id;
     private final boolean rotate;
@@ -133,6 +138,35 @@ public enum ChunkFilter {
         apply(false, k, src, dst, n);
     }
 
+    /**
+     * Reverses {@link #encode} straight into a buffer (engine memory, say), without a copy through
+     * an array.
+     *
+     * @param k the element size in bytes
+     * @param src the filtered bytes, from index 0
+     * @param dst receives the elements from its position, which does not move
+     * @param n the number of bytes, a multiple of {@code k}
+     */
+    void decode(int k, byte[] src, ByteBuffer dst, int n) {
+        int base = dst.position();
+        int count = n / k;
+        if (this == NONE || k == 1) {
+            dst.duplicate().put(src, 0, n);
+        } else if (k == 4) {
+            for (int i = 0; i < count; i++) {
+                BUFFER_INT_LE.set(dst, base + (i << 2), element4(src, count, i, rotate));
+            }
+        } else if (k == 2) {
+            for (int i = 0; i < count; i++) {
+                BUFFER_SHORT_LE.set(dst, base + (i << 1), element2(src, count, i, rotate));
+            }
+        } else {
+            byte[] data = new byte[n];
+            decode(k, src, data, n);
+            dst.duplicate().put(data, 0, n);
+        }
+    }
+
     /** Encodes or decodes: copies for {@link #NONE} and single bytes, else by element size. */
     private void apply(boolean encode, int k, byte[] src, byte[] dst, int n) {
         if (this == NONE || k == 1) {
@@ -180,11 +214,7 @@ public enum ChunkFilter {
 
     private static void decode2(byte[] src, byte[] dst, int count, boolean rotate) {
         for (int i = 0; i < count; i++) {
-            int v = (src[i] & 0xFF) | (src[count + i] & 0xFF) << 8;
-            if (rotate) {
-                v = ((v >>> 1) | (v << 15)) & 0xFFFF;
-            }
-            SHORT_LE.set(dst, i << 1, (short) v);
+            SHORT_LE.set(dst, i << 1, element2(src, count, i, rotate));
         }
     }
 
@@ -203,16 +233,24 @@ public enum ChunkFilter {
 
     private static void decode4(byte[] src, byte[] dst, int count, boolean rotate) {
         for (int i = 0; i < count; i++) {
-            int v =
-                    (src[i] & 0xFF)
-                            | (src[count + i] & 0xFF) << 8
-                            | (src[2 * count + i] & 0xFF) << 16
-                            | (src[3 * count + i] & 0xFF) << 24;
-            if (rotate) {
-                v = Integer.rotateRight(v, 1);
-            }
-            INT_LE.set(dst, i << 2, v);
+            INT_LE.set(dst, i << 2, element4(src, count, i, rotate));
         }
+    }
+
+    /** Gathers element {@code i} of 4 bytes from its 4 planes and undoes the rotation. */
+    private static int element4(byte[] src, int count, int i, boolean rotate) {
+        int v =
+                (src[i] & 0xFF)
+                        | (src[count + i] & 0xFF) << 8
+                        | (src[2 * count + i] & 0xFF) << 16
+                        | (src[3 * count + i] & 0xFF) << 24;
+        return rotate ? Integer.rotateRight(v, 1) : v;
+    }
+
+    /** Gathers element {@code i} of 2 bytes from its 2 planes and undoes the rotation. */
+    private static short element2(byte[] src, int count, int i, boolean rotate) {
+        int v = (src[i] & 0xFF) | (src[count + i] & 0xFF) << 8;
+        return (short) (rotate ? (v >>> 1) | (v << 15) : v);
     }
 
     private static void encode8(byte[] src, byte[] dst, int count, boolean rotate) {

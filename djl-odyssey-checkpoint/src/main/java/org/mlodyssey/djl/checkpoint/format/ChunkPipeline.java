@@ -26,10 +26,27 @@ final class ChunkPipeline {
             Executors.newFixedThreadPool(
                     THREADS,
                     runnable -> {
-                        Thread thread = new Thread(runnable, "odyssey-chunks");
+                        Thread thread = new Worker(runnable);
                         thread.setDaemon(true);
                         return thread;
                     });
+
+    /** A thread of the pool: it lives as long as the process. */
+    private static final class Worker extends Thread {
+        Worker(Runnable runnable) {
+            super(runnable, "odyssey-chunks");
+        }
+    }
+
+    /**
+     * Tells whether the calling thread is one of the pool's, which live as long as the process, so
+     * that native resources cached per thread are never leaked by a thread that ends.
+     *
+     * @return true on a pool thread
+     */
+    static boolean onPoolThread() {
+        return Thread.currentThread() instanceof Worker;
+    }
 
     private ChunkPipeline() {}
 

@@ -50,13 +50,14 @@ final class ChunkReader {
         ChunkPipeline.run(
                 table.chunkCount(),
                 i ->
-                        () -> {
-                            byte[] chunk = decode(table, i, scratch(table.chunkBytes()));
-                            ByteBuffer region = target.duplicate();
-                            region.position(base + (int) ((long) i * table.chunkBytes()));
-                            region.put(chunk, 0, table.chunkLength(i));
-                            return null;
-                        },
+                        () ->
+                                decodeChunk(
+                                        table,
+                                        i,
+                                        target.slice(
+                                                base + (int) ((long) i * table.chunkBytes()),
+                                                table.chunkLength(i)),
+                                        false),
                 (i, none) -> {});
     }
 
@@ -91,6 +92,38 @@ final class ChunkReader {
                             return null;
                         },
                 (j, none) -> {});
+    }
+
+    /**
+     * Decodes one chunk into a buffer and returns the CRC32C of its bytes; runs on any thread.
+     *
+     * @param table the tensor's chunk table
+     * @param index the chunk's index
+     * @param region receives exactly {@link ChunkTable#chunkLength(int)} bytes from its position,
+     *     which does not move; or {@code null} to decode the chunk only for its checksum
+     * @param crc whether to compute the checksum
+     * @return the CRC32C of the chunk's uncompressed bytes, or 0 without {@code crc}
+     * @throws IOException if the file cannot be read or the chunk is damaged
+     */
+    int decodeChunk(ChunkTable table, int index, ByteBuffer region, boolean crc)
+            throws IOException {
+        int length = table.chunkLength(index);
+        byte[][] scratch = scratch(table.chunkBytes());
+        if (region == null || table.filter() == ChunkFilter.NONE || table.dtype().byteSize() == 8) {
+            byte[] chunk = decode(table, index, scratch, true);
+            if (region != null) {
+                region.duplicate().put(chunk, 0, length);
+            }
+            return crc ? crc32c(ByteBuffer.wrap(chunk, 0, length)) : 0;
+        }
+        // un-filtered straight into the target, without a copy through an array
+        byte[] chunk = decode(table, index, scratch, false);
+        if (chunk == scratch[0]) {
+            region.duplicate().put(chunk, 0, length); // stored verbatim
+        } else {
+            table.filter().decode(table.dtype().byteSize(), chunk, region, length);
+        }
+        return crc ? crc32c(region.duplicate().limit(region.position() + length)) : 0;
     }
 
     /**
@@ -140,7 +173,24 @@ final class ChunkReader {
      * @return one of the arrays, whose first {@code table.chunkLength(index)} bytes are the chunk's
      *     data
      */
+    private static int crc32c(ByteBuffer bytes) {
+        CRC32C checksum = new CRC32C();
+        checksum.update(bytes);
+        return (int) checksum.getValue();
+    }
+
     private byte[] decode(ChunkTable table, int index, byte[][] scratch) throws IOException {
+        return decode(table, index, scratch, true);
+    }
+
+    /**
+     * Reads and decodes one chunk, un-filtering it or not.
+     *
+     * @param unfilter whether to reverse the filter; without, a filtered chunk is returned as the
+     *     codec decoded it (still filtered), a chunk stored verbatim as it is
+     */
+    private byte[] decode(ChunkTable table, int index, byte[][] scratch, boolean unfilter)
+            throws IOException {
         int length = table.chunkLength(index);
         int storedLength = table.storedLength(index);
         byte[] stored = array(scratch, 0, storedLength);
@@ -164,7 +214,7 @@ final class ChunkReader {
             ChunkCodec.decompress(
                     stored, storedLength, filtered, length, file, table.subject(index));
         }
-        if (table.filter() == ChunkFilter.NONE) {
+        if (table.filter() == ChunkFilter.NONE || !unfilter) {
             return filtered;
         }
         byte[] data = array(scratch, 2, length);

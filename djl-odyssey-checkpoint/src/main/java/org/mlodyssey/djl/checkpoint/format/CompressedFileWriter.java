@@ -167,7 +167,11 @@ final class CompressedFileWriter {
         byte[] stored =
                 filter.framePerPlane()
                         ? ChunkCodec.compressPlanes(
-                                filtered, length, dtype.byteSize(), compression.level())
+                                filtered,
+                                length,
+                                dtype.byteSize(),
+                                compression.level(),
+                                compression.planeMatchSearch())
                         : ChunkCodec.compress(filtered, length, compression.level());
         return new Chunk(t, raw, length, stored);
     }

@@ -20,6 +20,13 @@ public final class Compression {
     /** The zstd level used when none is given. */
     public static final int DEFAULT_LEVEL = 3;
 
+    /**
+     * The highest level at which frame-per-plane chunks are compressed with a limited match search
+     * unless {@link #withPlaneMatchSearch(boolean)} says otherwise: levels 1 to 3, zstd's fast
+     * ones.
+     */
+    public static final int LIMITED_SEARCH_MAX_LEVEL = 3;
+
     /** The uncompressed size of a chunk (the last chunk of a tensor may be shorter): 1 MiB. */
     public static final int DEFAULT_CHUNK_BYTES = 1 << 20;
 
@@ -29,18 +36,22 @@ public final class Compression {
     /** The largest chunk size a file may declare, which bounds a reader's memory per chunk. */
     public static final int MAX_CHUNK_BYTES = 64 << 20;
 
-    private static final Compression NONE = new Compression(null, 0, null, DEFAULT_CHUNK_BYTES);
+    private static final Compression NONE =
+            new Compression(null, 0, null, DEFAULT_CHUNK_BYTES, false);
 
     private final String codec;
     private final int level;
     private final ChunkFilter filter;
     private final int chunkBytes;
+    private final boolean planeMatchSearch;
 
-    private Compression(String codec, int level, ChunkFilter filter, int chunkBytes) {
+    private Compression(
+            String codec, int level, ChunkFilter filter, int chunkBytes, boolean planeMatchSearch) {
         this.codec = codec;
         this.level = level;
         this.filter = filter;
         this.chunkBytes = chunkBytes;
+        this.planeMatchSearch = planeMatchSearch;
     }
 
     /**
@@ -63,7 +74,12 @@ public final class Compression {
         if (level < 1 || level > 22) {
             throw new IllegalArgumentException("zstd level must be 1 to 22, got " + level);
         }
-        return new Compression(ChunkCodec.ZSTD, level, null, DEFAULT_CHUNK_BYTES);
+        return new Compression(
+                ChunkCodec.ZSTD,
+                level,
+                null,
+                DEFAULT_CHUNK_BYTES,
+                level > LIMITED_SEARCH_MAX_LEVEL);
     }
 
     /**
@@ -98,7 +114,12 @@ public final class Compression {
      */
     public Compression withFilter(ChunkFilter filter) {
         requireEnabled();
-        return new Compression(codec, level, Objects.requireNonNull(filter, "filter"), chunkBytes);
+        return new Compression(
+                codec,
+                level,
+                Objects.requireNonNull(filter, "filter"),
+                chunkBytes,
+                planeMatchSearch);
     }
 
     /**
@@ -119,7 +140,37 @@ public final class Compression {
                             + ", got "
                             + chunkBytes);
         }
-        return new Compression(codec, level, filter, chunkBytes);
+        return new Compression(codec, level, filter, chunkBytes, planeMatchSearch);
+    }
+
+    /**
+     * Returns this compression with zstd's match search at the level's own settings, or limited, in
+     * the frames of the frame-per-plane filters ({@link ChunkFilter#framePerPlane()}). Limited (the
+     * default at levels 1 to {@value #LIMITED_SEARCH_MAX_LEVEL}), each byte plane is compressed
+     * with zstd's fast strategy, its longest minimum match (7 bytes) and its smallest match table:
+     * a plane of floats holds bytes of one significance whose redundancy is their skewed
+     * distribution, not repeats, so zstd then entropy-codes the bytes instead of spending time on
+     * short matches that also compress worse (see {@code docs/benchmarks.md}); the level then
+     * changes little. At higher levels the level's own search is the default: it finds repeats
+     * (runs of zeros, repeated rows) the limited one misses. Files are the same format either way:
+     * any zstd decoder reads both.
+     *
+     * @param levelSettings true for the level's own match search, false for the limited one
+     * @return a new compression
+     */
+    public Compression withPlaneMatchSearch(boolean levelSettings) {
+        requireEnabled();
+        return new Compression(codec, level, filter, chunkBytes, levelSettings);
+    }
+
+    /**
+     * Tells whether frame-per-plane chunks are compressed with the level's own match search.
+     *
+     * @return false for the limited match search (the default at levels 1 to {@value
+     *     #LIMITED_SEARCH_MAX_LEVEL}); see {@link #withPlaneMatchSearch(boolean)}
+     */
+    public boolean planeMatchSearch() {
+        return planeMatchSearch;
     }
 
     private void requireEnabled() {
@@ -191,6 +242,11 @@ public final class Compression {
                 + ":"
                 + level
                 + (filter == null ? "" : " filter " + filter.id())
-                + (chunkBytes == DEFAULT_CHUNK_BYTES ? "" : " chunks of " + chunkBytes);
+                + (chunkBytes == DEFAULT_CHUNK_BYTES ? "" : " chunks of " + chunkBytes)
+                + (planeMatchSearch == level > LIMITED_SEARCH_MAX_LEVEL
+                        ? ""
+                        : planeMatchSearch
+                                ? " with the level's match search in planes"
+                                : " with a limited match search in planes");
     }
 }

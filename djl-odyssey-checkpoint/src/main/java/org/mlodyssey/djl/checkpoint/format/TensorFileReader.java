@@ -13,6 +13,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -433,7 +434,8 @@ public final class TensorFileReader implements Closeable {
     }
 
     /**
-     * Checks every tensor against its checksum, in bounded memory, whatever the tensors' sizes.
+     * Checks every tensor against its checksum, in bounded memory, whatever the tensors' sizes: the
+     * tensors' chunks are read and decoded in parallel on all cores.
      *
      * @throws IOException if a tensor is damaged, naming it
      */
@@ -441,10 +443,11 @@ public final class TensorFileReader implements Closeable {
         if (checksums == null) {
             return;
         }
-        ByteBuffer scratch = ByteBuffer.allocateDirect(VERIFY_CHUNK);
+        List<Tensor> tensors = new ArrayList<>();
         for (TensorEntry entry : header.entries()) {
-            verify(entry(entry.name()), scratch);
+            tensors.add(Tensor.lazy(this, entry));
         }
+        ParallelTensorReads.verifyStored(tensors);
     }
 
     /**
@@ -523,6 +526,16 @@ public final class TensorFileReader implements Closeable {
         }
     }
 
+    /**
+     * Checks a checksum computed elsewhere against the file's, when the file has checksums, whether
+     * this reader verifies on read or not.
+     */
+    void checkStored(String name, int actual) throws CheckpointFormatException {
+        if (checksums != null) {
+            check(entry(name), actual);
+        }
+    }
+
     private void check(TensorEntry entry, int actual) throws CheckpointFormatException {
         int stored = checksums.get(entry.name());
         if (stored != actual) {
@@ -584,6 +597,33 @@ public final class TensorFileReader implements Closeable {
                 table.chunkCount(),
                 table.byteSize(),
                 table.storedBytes());
+    }
+
+    /**
+     * Returns how a tensor is compressed.
+     *
+     * @param name the tensor's name
+     * @return its chunk table, or {@code null} for a tensor stored as it is
+     */
+    ChunkTable tableOf(String name) {
+        return table(name);
+    }
+
+    /** Returns the reader of this file's compressed chunks, or {@code null} for a plain file. */
+    ChunkReader chunkReader() {
+        return chunks;
+    }
+
+    /**
+     * Reads part of a tensor stored as it is with positional reads, unchecked; runs on any thread.
+     *
+     * @param name the tensor's name
+     * @param offset the first byte, relative to the tensor's data
+     * @param region receives the bytes from its position to its limit
+     * @throws IOException if the tensor is missing or the file ends early
+     */
+    void readStored(String name, long offset, ByteBuffer region) throws IOException {
+        readFully(channel, region, dataStart + entry(name).begin() + offset, file, name);
     }
 
     private ChunkTable table(String name) {

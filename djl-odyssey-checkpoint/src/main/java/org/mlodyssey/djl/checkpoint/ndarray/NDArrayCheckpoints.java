@@ -20,6 +20,7 @@ import java.util.Map;
 import org.mlodyssey.djl.checkpoint.format.Checkpoint;
 import org.mlodyssey.djl.checkpoint.format.MappedTensors;
 import org.mlodyssey.djl.checkpoint.format.ParallelCopy;
+import org.mlodyssey.djl.checkpoint.format.ParallelTensorReads;
 import org.mlodyssey.djl.checkpoint.format.ReadOptions;
 import org.mlodyssey.djl.checkpoint.format.Tensor;
 import org.mlodyssey.djl.checkpoint.format.TensorDType;
@@ -242,26 +243,36 @@ public final class NDArrayCheckpoints {
         try (Checkpoint checkpoint = Checkpoint.load(file, options);
                 MappedTensors mapping = MappedTensors.map(checkpoint, false)) {
             // All or nothing: every target is checked, and every tensor verified (mapped ones
-            // over all cores at once), before the first array is written.
+            // over all cores at once, the others' chunks too), before the first array is written.
+            List<Tensor> unmapped = new ArrayList<>();
             for (Map.Entry<String, NDArray> entry : targets.entrySet()) {
                 checkCompatible(entry.getKey(), checkpoint.get(entry.getKey()), entry.getValue());
                 if (mapping.data(entry.getKey()) == null) {
-                    checkpoint.get(entry.getKey()).verify();
+                    unmapped.add(checkpoint.get(entry.getKey()));
                 }
             }
+            ParallelTensorReads.verify(unmapped);
             mapping.verify();
             List<ByteBuffer> sources = new ArrayList<>();
             List<ByteBuffer> memories = new ArrayList<>();
+            List<Tensor> decoded = new ArrayList<>();
+            List<ByteBuffer> decodedMemories = new ArrayList<>();
             for (Map.Entry<String, NDArray> entry : targets.entrySet()) {
                 ByteBuffer data = mapping.data(entry.getKey());
-                ByteBuffer memory = data == null ? null : writableMemoryOf(entry.getValue());
-                if (memory != null) {
+                Tensor tensor = checkpoint.get(entry.getKey());
+                ByteBuffer memory =
+                        tensor.byteSize() == 0 ? null : writableMemoryOf(entry.getValue());
+                if (memory != null && data != null) {
                     sources.add(data);
                     memories.add(memory);
+                } else if (memory != null) {
+                    decoded.add(tensor);
+                    decodedMemories.add(memory.order(ByteOrder.LITTLE_ENDIAN));
                 } else {
-                    write(checkpoint.get(entry.getKey()), entry.getValue(), data);
+                    write(tensor, entry.getValue(), data);
                 }
             }
+            ParallelTensorReads.copyUnchecked(decoded, decodedMemories);
             mapping.read(() -> ParallelCopy.copy(sources, memories));
         }
     }

@@ -21,6 +21,7 @@ import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException;
 import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.Kind;
 import org.mlodyssey.djl.checkpoint.format.MappedTensors;
 import org.mlodyssey.djl.checkpoint.format.ParallelCopy;
+import org.mlodyssey.djl.checkpoint.format.ParallelTensorReads;
 import org.mlodyssey.djl.checkpoint.format.ReadOptions;
 import org.mlodyssey.djl.checkpoint.format.Tensor;
 import org.mlodyssey.djl.checkpoint.format.TensorDType;
@@ -71,6 +72,8 @@ final class NewArrays {
             List<ByteBuffer> sources = new ArrayList<>();
             List<ByteBuffer> memories = new ArrayList<>();
             List<Runnable> widenings = new ArrayList<>();
+            List<Tensor> decoded = new ArrayList<>();
+            List<ByteBuffer> decodedMemories = new ArrayList<>();
             // The engine is called from this thread only; the bytes move in parallel afterwards.
             for (Map.Entry<String, Tensor> entry : checkpoint.tensors().entrySet()) {
                 String name = entry.getKey();
@@ -106,15 +109,18 @@ final class NewArrays {
                     sources.add(data);
                     memories.add(memoryOf(name, array));
                 } else if (data == null && tensor.byteSize() > 0) {
-                    // a compressed tensor is not mapped: decoded (and verified) into the array
+                    // a compressed tensor is not mapped: decoded (and verified) into the array,
+                    // the chunks of all of them in parallel below
                     ByteBuffer memory = memoryOf(name, array);
                     if (target == tensor.dtype()) {
-                        tensor.copyTo(memory);
+                        decoded.add(tensor);
+                        decodedMemories.add(memory);
                     } else {
                         Widening.widen(tensor.dtype(), tensor.data(), memory);
                     }
                 }
             }
+            ParallelTensorReads.copy(decoded, decodedMemories);
             mapping.read(
                     () -> {
                         ParallelCopy.copy(sources, memories);
@@ -147,7 +153,7 @@ final class NewArrays {
         }
     }
 
-    private static NDArray place(NDArray array, Device device) {
+    static NDArray place(NDArray array, Device device) {
         if (device.equals(array.getDevice())) {
             return array;
         }
@@ -157,7 +163,7 @@ final class NewArrays {
         return placed;
     }
 
-    private static ByteBuffer memoryOf(String name, NDArray array) {
+    static ByteBuffer memoryOf(String name, NDArray array) {
         ByteBuffer memory = NDArrayCheckpoints.writableMemoryOf(array);
         if (memory == null) {
             throw new IllegalStateException(

@@ -7,13 +7,20 @@ package org.mlodyssey.djl.checkpoint.ndarray;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.mlodyssey.djl.checkpoint.format.Checkpoint;
+import org.mlodyssey.djl.checkpoint.format.ParallelTensorReads;
+import org.mlodyssey.djl.checkpoint.format.Tensor;
+import org.mlodyssey.djl.checkpoint.format.TensorDType;
 import org.mlodyssey.djl.checkpoint.format.TensorEntry;
 import org.mlodyssey.djl.checkpoint.format.TensorFileReader;
 import org.mlodyssey.djl.checkpoint.format.TensorFileWriter;
@@ -210,12 +217,35 @@ public final class StoredNDArrays {
             throws IOException {
         Map<String, NDArray> arrays = new LinkedHashMap<>();
         try (TensorFileReader reader = open(store, key)) {
+            // The engine is called from this thread only; the tensors are then read (and their
+            // chunks decoded) in parallel, straight into the arrays' memory.
+            List<Tensor> tensors = new ArrayList<>();
+            List<ByteBuffer> memories = new ArrayList<>();
             for (TensorEntry entry : reader.header().entries()) {
                 String name = entry.name();
-                arrays.put(
-                        name,
-                        NDArrayCheckpoints.toNDArray(
-                                name, reader.tensor(name), manager, device, UnsafeDTypes.FAIL));
+                Tensor tensor = reader.tensor(name);
+                TensorDType target = NewArrays.engineDType(name, tensor.dtype(), UnsafeDTypes.FAIL);
+                if (target != tensor.dtype() || target == TensorDType.BOOL) {
+                    arrays.put(
+                            name,
+                            NDArrayCheckpoints.toNDArray(
+                                    name, tensor, manager, device, UnsafeDTypes.FAIL));
+                    continue;
+                }
+                NewArrays.checkSize(null, name, tensor, target);
+                NDArray host =
+                        manager.create(
+                                new Shape(tensor.shape()),
+                                DataTypes.toDataType(target),
+                                Device.cpu());
+                host.setName(name);
+                arrays.put(name, host);
+                tensors.add(tensor);
+                memories.add(NewArrays.memoryOf(name, host));
+            }
+            ParallelTensorReads.copy(tensors, memories);
+            for (Map.Entry<String, NDArray> entry : arrays.entrySet()) {
+                entry.setValue(NewArrays.place(entry.getValue(), device));
             }
             return arrays;
         } catch (IOException | RuntimeException e) {

@@ -7,6 +7,8 @@ package org.mlodyssey.djl.checkpoint.ndarray;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -16,8 +18,11 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
@@ -25,6 +30,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException;
 import org.mlodyssey.djl.checkpoint.format.Compression;
 import org.mlodyssey.djl.checkpoint.format.ReadOptions;
 import org.mlodyssey.djl.checkpoint.format.WriteOptions;
@@ -116,5 +122,46 @@ class CompressedNDArrayTest {
         assertEquals(1, stored.getShape().dimension());
         // the tensor that did not shrink is stored as it is, and reads as itself
         assertArrayEquals(arrays.get("noise").toIntArray(), decoded.get("noise").toIntArray());
+    }
+
+    @Test
+    void aDamagedTensorAmongManyFailsTheLoadTypedAndWritesNoTarget() throws IOException {
+        Random random = new Random(2);
+        Map<String, NDArray> arrays = new LinkedHashMap<>();
+        for (int t = 0; t < 20; t++) {
+            float[] weights = new float[30_000 + t];
+            for (int i = 0; i < weights.length; i++) {
+                weights[i] = (float) (random.nextGaussian() * 0.02);
+            }
+            arrays.put("w" + (100 + t), manager.create(weights));
+        }
+        Path file = saveCompressed(arrays);
+        // every tensor loads, and the many of one chunk each are read all at once
+        Map<String, NDArray> loaded = NDArrayCheckpoints.load(file, manager, Device.cpu());
+        for (Map.Entry<String, NDArray> entry : arrays.entrySet()) {
+            assertArrayEquals(
+                    entry.getValue().toFloatArray(), loaded.get(entry.getKey()).toFloatArray());
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            byte[] junk = new byte[64];
+            random.nextBytes(junk);
+            channel.write(ByteBuffer.wrap(junk), channel.size() - 3 * 100_000);
+        }
+        int before = manager.getManagedArrays().size();
+        CheckpointFormatException thrown =
+                assertThrows(
+                        CheckpointFormatException.class,
+                        () -> NDArrayCheckpoints.load(file, manager, Device.cpu()));
+        assertTrue(thrown.getMessage().contains("w1"), thrown.getMessage());
+        assertEquals(before, manager.getManagedArrays().size(), "arrays left after a failure");
+        Map<String, NDArray> targets = new LinkedHashMap<>();
+        for (String name : arrays.keySet()) {
+            targets.put(name, manager.zeros(arrays.get(name).getShape()));
+        }
+        assertThrows(
+                CheckpointFormatException.class, () -> NDArrayCheckpoints.loadInto(file, targets));
+        for (NDArray target : targets.values()) {
+            assertEquals(0f, target.abs().sum().getFloat(), "a target was written");
+        }
     }
 }

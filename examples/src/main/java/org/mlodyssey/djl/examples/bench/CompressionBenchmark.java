@@ -13,6 +13,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +22,7 @@ import java.util.Map;
 import org.mlodyssey.djl.checkpoint.format.Checkpoint;
 import org.mlodyssey.djl.checkpoint.format.ChunkFilter;
 import org.mlodyssey.djl.checkpoint.format.Compression;
+import org.mlodyssey.djl.checkpoint.format.ParallelTensorReads;
 import org.mlodyssey.djl.checkpoint.format.ReadOptions;
 import org.mlodyssey.djl.checkpoint.format.Tensor;
 import org.mlodyssey.djl.checkpoint.format.TensorDType;
@@ -52,6 +54,9 @@ public final class CompressionBenchmark {
     /** The size of the set the throughput table saves and loads, in MiB. */
     private static final int THROUGHPUT_MIB = 128;
 
+    /** The default codec with zstd's own match search at level 3 in the plane frames. */
+    private static final String FULL_SEARCH = "split-planes+zstd-3, full search";
+
     private CompressionBenchmark() {}
 
     /** A named compression setting. */
@@ -68,6 +73,7 @@ public final class CompressionBenchmark {
                         Compression.zstd(3).withFilter(ChunkFilter.SHUFFLE_PLANES)),
                 new Setting("split-planes+zstd-1", Compression.zstd(1)),
                 new Setting("split-planes+zstd-3 *", Compression.zstd(Compression.DEFAULT_LEVEL)),
+                new Setting(FULL_SEARCH, Compression.zstd(3).withPlaneMatchSearch(true)),
                 new Setting("split-planes+zstd-9", Compression.zstd(9)));
     }
 
@@ -96,16 +102,18 @@ public final class CompressionBenchmark {
         out.printf(
                 Locale.ROOT,
                 "Checkpoints written by odyssey train (parameters + Adam state, Adam, demo EMNIST"
-                        + " data), %d cores; median of %d timings of >= 16 MiB each; saves not"
-                        + " fsynced; load = open, read, decompress and verify every tensor;"
-                        + " decode = the same without checksum verification (reads from the page"
-                        + " cache, decompresses, unfilters); * = default; load average %s%n",
+                    + " data), %d cores; median of %d timings of >= 16 MiB each; saves not fsynced;"
+                    + " load = open, read, decompress and verify every tensor, all tensors at once"
+                    + " (ParallelTensorReads); decode = the same without checksum verification"
+                    + " (reads from the page cache, decompresses, unfilters); * = default; full"
+                    + " search = zstd's own match search at level 3 in the plane frames (limited by"
+                    + " default at levels 1-3); load average %s%n",
                 Runtime.getRuntime().availableProcessors(),
                 repetitions,
                 loadAverage());
         out.printf(
                 Locale.ROOT,
-                "%-14s %-22s %8s %10s %10s %11s %16s%n",
+                "%-14s %-33s %8s %10s %10s %11s %16s%n",
                 "checkpoint",
                 "codec",
                 "ratio",
@@ -122,7 +130,7 @@ public final class CompressionBenchmark {
                 Row row = measure(set.getValue(), setting.compression(), repetitions, dir);
                 out.printf(
                         Locale.ROOT,
-                        "%-14s %-22s %7.3fx %10.0f %10.0f %11.0f %16.0f%n",
+                        "%-14s %-33s %7.3fx %10.0f %10.0f %11.0f %16.0f%n",
                         set.getKey() + (setting.compression().enabled() ? "" : mib(raw)),
                         setting.name(),
                         (double) raw / row.fileBytes,
@@ -160,7 +168,7 @@ public final class CompressionBenchmark {
                 loadAverage());
         out.printf(
                 Locale.ROOT,
-                "%-24s %8s %10s %10s %11s%n",
+                "%-33s %8s %10s %10s %11s%n",
                 "codec",
                 "ratio",
                 "save MB/s",
@@ -169,13 +177,15 @@ public final class CompressionBenchmark {
         for (Setting setting :
                 List.of(
                         new Setting("none", Compression.none()),
+                        new Setting("split-planes+zstd-1", Compression.zstd(1)),
                         new Setting(
                                 "split-planes+zstd-3 *",
-                                Compression.zstd(Compression.DEFAULT_LEVEL)))) {
+                                Compression.zstd(Compression.DEFAULT_LEVEL)),
+                        new Setting(FULL_SEARCH, Compression.zstd(3).withPlaneMatchSearch(true)))) {
             Row row = measure(large, setting.compression(), repetitions, dir);
             out.printf(
                     Locale.ROOT,
-                    "%-24s %7.3fx %10.0f %10.0f %11.0f%n",
+                    "%-33s %7.3fx %10.0f %10.0f %11.0f%n",
                     setting.name(),
                     (double) bytes / row.fileBytes,
                     bytes / row.saveSeconds / 1e6,
@@ -217,14 +227,16 @@ public final class CompressionBenchmark {
         double[] loads = new double[repetitions];
         double[] decodes = new double[repetitions];
         ReadOptions unverified = ReadOptions.builder().optVerify(false).build();
-        long largest = 0;
-        for (Tensor tensor : tensors.values()) {
-            largest = Math.max(largest, tensor.byteSize());
-        }
-        ByteBuffer target = ByteBuffer.allocateDirect((int) largest);
         long raw = 0;
         for (Tensor tensor : tensors.values()) {
             raw += tensor.byteSize();
+        }
+        // one target per tensor, so that a load reads (and decodes) all tensors at once
+        ByteBuffer memory = ByteBuffer.allocateDirect((int) raw);
+        List<ByteBuffer> targets = new ArrayList<>();
+        for (Tensor tensor : tensors.values()) {
+            targets.add(memory.slice(memory.position(), (int) tensor.byteSize()));
+            memory.position(memory.position() + (int) tensor.byteSize());
         }
         // each timing saves (or loads) the set often enough to move TIMED_BYTES, so that a
         // timing of a small checkpoint is not a few milliseconds of noise
@@ -238,20 +250,14 @@ public final class CompressionBenchmark {
             start = System.nanoTime();
             for (long k = 0; k < times; k++) {
                 try (Checkpoint loaded = Checkpoint.load(file)) {
-                    for (Tensor tensor : loaded.tensors().values()) {
-                        target.clear();
-                        tensor.copyTo(target);
-                    }
+                    ParallelTensorReads.copy(new ArrayList<>(loaded.tensors().values()), targets);
                 }
             }
             loads[r] = (System.nanoTime() - start) / 1e9 / times;
             start = System.nanoTime();
             for (long k = 0; k < times; k++) {
                 try (Checkpoint loaded = Checkpoint.load(file, unverified)) {
-                    for (Tensor tensor : loaded.tensors().values()) {
-                        target.clear();
-                        tensor.copyTo(target);
-                    }
+                    ParallelTensorReads.copy(new ArrayList<>(loaded.tensors().values()), targets);
                 }
             }
             decodes[r] = (System.nanoTime() - start) / 1e9 / times;

@@ -306,9 +306,11 @@ public final class BenchCommand implements Runnable {
             description =
                     "Save and load of a checkpoint to a local directory and to an S3-compatible"
                             + " server on 127.0.0.1: single-stream against parallel multipart;"
-                            + " compressed against uncompressed through a "
+                            + " compressed against uncompressed through "
+                            + StorageBenchmark.FAST_LINK_MB_PER_S
+                            + " and "
                             + StorageBenchmark.LINK_MB_PER_S
-                            + " MB/s link (StorageBenchmark).")
+                            + " MB/s links (StorageBenchmark).")
     static final class Storage extends DirectoryBenchmark {
 
         @Option(
