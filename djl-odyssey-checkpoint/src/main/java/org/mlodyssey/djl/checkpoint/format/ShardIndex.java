@@ -297,7 +297,7 @@ public final class ShardIndex {
     private static CheckpointFormatException headersTooLarge(String shard, ReadOptions options) {
         return new CheckpointFormatException(
                 Kind.HEADER_TOO_LARGE,
-                Path.of(shard),
+                Locations.asPath(shard),
                 "header length",
                 "with this shard, the headers of the index's shards together exceed the header"
                         + " cap of "

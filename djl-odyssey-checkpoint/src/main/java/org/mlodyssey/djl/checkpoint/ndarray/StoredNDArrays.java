@@ -8,10 +8,10 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.mlodyssey.djl.checkpoint.format.Checkpoint;
+import org.mlodyssey.djl.checkpoint.format.Locations;
 import org.mlodyssey.djl.checkpoint.format.ReadOptions;
 import org.mlodyssey.djl.checkpoint.format.Tensor;
 import org.mlodyssey.djl.checkpoint.format.TensorFileReader;
@@ -164,7 +164,7 @@ public final class StoredNDArrays {
      */
     public static TensorFileReader open(CheckpointStore store, String key) throws IOException {
         return TensorFileReader.open(
-                Path.of(store.locationOf(key)),
+                Locations.asPath(store.locationOf(key)),
                 new ObjectReaderChannel(store.open(key)),
                 true,
                 TensorHeader.DEFAULT_MAX_HEADER_BYTES);

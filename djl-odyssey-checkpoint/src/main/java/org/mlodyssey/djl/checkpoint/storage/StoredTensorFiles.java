@@ -24,6 +24,7 @@ import java.util.concurrent.Future;
 import org.mlodyssey.djl.checkpoint.format.Checkpoint;
 import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException;
 import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.Kind;
+import org.mlodyssey.djl.checkpoint.format.Locations;
 import org.mlodyssey.djl.checkpoint.format.ReadOptions;
 import org.mlodyssey.djl.checkpoint.format.ShardIndex;
 import org.mlodyssey.djl.checkpoint.format.ShardPlan;
@@ -300,7 +301,7 @@ public final class StoredTensorFiles {
                             options.maxHeaderBytes()),
                     options);
         }
-        Path indexFile = Path.of(store.locationOf(indexKey));
+        Path indexFile = Locations.asPath(store.locationOf(indexKey));
         ShardIndex index = ShardIndex.parse(indexFile, readIndex(store, indexKey, options));
         String directory = indexKey.substring(0, indexKey.lastIndexOf('/') + 1);
         return Checkpoint.load(
@@ -347,7 +348,7 @@ public final class StoredTensorFiles {
         ObjectReaderChannel channel = new ObjectReaderChannel(reader);
         try {
             return TensorFileReader.open(
-                    Path.of(store.locationOf(key)), channel, verify, maxHeaderBytes);
+                    Locations.asPath(store.locationOf(key)), channel, verify, maxHeaderBytes);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
@@ -357,7 +358,7 @@ public final class StoredTensorFiles {
     /** Reads an index object whole, held to the header cap, as strict UTF-8. */
     private static String readIndex(CheckpointStore store, String key, ReadOptions options)
             throws IOException {
-        Path file = Path.of(store.locationOf(key));
+        Path file = Locations.asPath(store.locationOf(key));
         long cap = Math.min(options.maxHeaderBytes(), Integer.MAX_VALUE - 8);
         try (ObjectReader reader = store.open(key)) {
             if (reader.size() > cap) {
