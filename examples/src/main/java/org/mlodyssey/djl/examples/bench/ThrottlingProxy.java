@@ -15,12 +15,16 @@ import java.net.URI;
 
 /**
  * A TCP relay on 127.0.0.1 in front of a local server that carries at most a given number of bytes
- * per second in each direction, shared by all connections: a slow network link for benchmarks.
+ * per second in each direction: shared by all connections (a slow network link), or for each
+ * connection on its own (a store such as AWS S3 that limits each connection's throughput, so that
+ * parallel connections add up), for benchmarks.
  */
 final class ThrottlingProxy implements AutoCloseable {
 
     private final ServerSocket server;
     private final int targetPort;
+    private final long bytesPerSecond;
+    private final boolean perConnection;
     private final Link upstream;
     private final Link downstream;
     private final Thread acceptor;
@@ -65,15 +69,30 @@ final class ThrottlingProxy implements AutoCloseable {
     }
 
     /**
-     * Starts a relay to a port of 127.0.0.1.
+     * Starts a relay to a port of 127.0.0.1 whose limit all connections share.
      *
      * @param targetPort the server's port
      * @param bytesPerSecond the most bytes per second in each direction
      * @throws IOException if no port can be opened
      */
     ThrottlingProxy(int targetPort, long bytesPerSecond) throws IOException {
+        this(targetPort, bytesPerSecond, false);
+    }
+
+    /**
+     * Starts a relay to a port of 127.0.0.1.
+     *
+     * @param targetPort the server's port
+     * @param bytesPerSecond the most bytes per second in each direction
+     * @param perConnection whether each connection has the limit to itself, rather than all
+     *     connections sharing it
+     * @throws IOException if no port can be opened
+     */
+    ThrottlingProxy(int targetPort, long bytesPerSecond, boolean perConnection) throws IOException {
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         this.targetPort = targetPort;
+        this.bytesPerSecond = bytesPerSecond;
+        this.perConnection = perConnection;
         this.upstream = new Link(bytesPerSecond);
         this.downstream = new Link(bytesPerSecond);
         this.acceptor = new Thread(this::accept, "throttling-proxy");
@@ -97,8 +116,8 @@ final class ThrottlingProxy implements AutoCloseable {
                 Socket target = new Socket(InetAddress.getLoopbackAddress(), targetPort);
                 client.setTcpNoDelay(true);
                 target.setTcpNoDelay(true);
-                pump(client, target, upstream);
-                pump(target, client, downstream);
+                pump(client, target, perConnection ? new Link(bytesPerSecond) : upstream);
+                pump(target, client, perConnection ? new Link(bytesPerSecond) : downstream);
             } catch (IOException e) {
                 return; // closed
             }
