@@ -29,8 +29,13 @@ final class ThrottlingProxy implements AutoCloseable {
     private final Link downstream;
     private final Thread acceptor;
 
-    /** One direction's budget: bytes may pass when the link's clock allows. */
+    /**
+     * One direction's budget: bytes may pass when the link's clock allows. A sleep that overshoots
+     * (a loaded machine wakes late) is made up by the next bytes, within {@link #CATCH_UP_NANOS},
+     * so that the link carries its rate rather than less.
+     */
     private static final class Link {
+        private static final long CATCH_UP_NANOS = 20_000_000L;
         private final long bytesPerSecond;
         private long nextFree = System.nanoTime();
 
@@ -43,7 +48,8 @@ final class ThrottlingProxy implements AutoCloseable {
             long due;
             synchronized (this) {
                 nextFree =
-                        Math.max(nextFree, System.nanoTime()) + n * 1_000_000_000L / bytesPerSecond;
+                        Math.max(nextFree, System.nanoTime() - CATCH_UP_NANOS)
+                                + n * 1_000_000_000L / bytesPerSecond;
                 due = nextFree;
             }
             sleepUntil(due);
