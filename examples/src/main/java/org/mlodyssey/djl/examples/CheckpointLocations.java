@@ -5,6 +5,7 @@
 package org.mlodyssey.djl.examples;
 
 import java.nio.file.Path;
+import org.mlodyssey.djl.checkpoint.format.Locations;
 import org.mlodyssey.djl.checkpoint.listener.CheckpointListener;
 import org.mlodyssey.djl.checkpoint.storage.CheckpointStores;
 import org.mlodyssey.djl.checkpoint.training.CheckpointDirectory;
@@ -16,11 +17,9 @@ import org.mlodyssey.djl.checkpoint.training.CheckpointDirectory;
  * is set).
  *
  * <p>The flag is parsed as a {@link Path}, which folds {@code s3://} into {@code s3:/}; {@link #of}
- * restores the location.
+ * restores the location ({@link Locations#of}).
  */
 public final class CheckpointLocations {
-
-    private static final String FOLDED = "s3:/";
 
     private CheckpointLocations() {}
 
@@ -31,11 +30,7 @@ public final class CheckpointLocations {
      * @return {@code s3://bucket/prefix}, or the path as given
      */
     public static String of(Path dir) {
-        String text = dir.toString();
-        if (text.startsWith(FOLDED) && !CheckpointStores.isRemote(text)) {
-            return "s3://" + text.substring(FOLDED.length());
-        }
-        return text;
+        return Locations.of(dir);
     }
 
     /**

@@ -12,6 +12,7 @@ import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonWriter;
 import java.io.IOException;
 import java.nio.file.Path;
+import org.mlodyssey.djl.checkpoint.format.Locations;
 
 /**
  * Writes the one JSON line an example's result ends with: a record's components in their order,
@@ -40,19 +41,19 @@ public final class ResultLine {
         return GSON.toJson(result);
     }
 
-    /** Writes a path as its string. */
+    /** Writes a path as the location it carries: its string, or {@code s3://…}. */
     private static final class PathAsString extends TypeAdapter<Path> {
 
         /** {@inheritDoc} */
         @Override
         public void write(JsonWriter out, Path value) throws IOException {
-            out.value(value.toString());
+            out.value(Locations.of(value));
         }
 
         /** {@inheritDoc} */
         @Override
         public Path read(JsonReader in) throws IOException {
-            return Path.of(in.nextString());
+            return Locations.asPath(in.nextString());
         }
     }
 

@@ -5,6 +5,7 @@
 package org.mlodyssey.djl.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -33,6 +34,25 @@ class ResultLineTest {
                         + "\"checkpoint\":\"/runs/a&b/step-90\",\"resumed_from\":null,"
                         + "\"resumed_at_step\":0,\"seconds\":1.235}",
                 r.toJson());
+    }
+
+    @Test
+    void aCheckpointInABucketIsWrittenAsItsS3Location() {
+        TrainClassifier.Result r =
+                new TrainClassifier.Result(
+                        "emnist",
+                        "mlp",
+                        1,
+                        8,
+                        0.5f,
+                        0.5f,
+                        Path.of("/s3:/bucket/runs/step-8"),
+                        Path.of("s3://bucket/runs/step-4"),
+                        4,
+                        1);
+        String json = r.toJson();
+        assertTrue(json.contains("\"checkpoint\":\"s3://bucket/runs/step-8\""), json);
+        assertTrue(json.contains("\"resumed_from\":\"s3://bucket/runs/step-4\""), json);
     }
 
     @Test

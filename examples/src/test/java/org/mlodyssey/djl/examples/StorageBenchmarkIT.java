@@ -42,6 +42,8 @@ class StorageBenchmarkIT {
                     "parts/ranges, signed, CRC32C",
                     "parts/ranges, unsigned, MD5",
                     "as fast as single-stream",
+                    "50 MB/s per connection",
+                    "S3 store, signed, CRC32C, 50 MB/s per connection: save",
                     "through a " + StorageBenchmark.LINK_MB_PER_S + " MB/s link",
                     "uncompressed",
                     "zstd (default filter) *"

@@ -60,15 +60,6 @@ public final class Checkpoint implements Closeable {
     }
 
     /**
-     * Loads a checkpoint.
-     *
-     * @param path a named-tensor file, a shard index ({@code *.index.json}), or a file name whose
-     *     {@code .index.json} sibling exists; a plain file takes precedence over an index
-     * @param options which tensors to load, and whether to verify
-     * @return the checkpoint, reading tensor data lazily
-     * @throws IOException if the file cannot be read, or is malformed or damaged
-     */
-    /**
      * Wraps one open reader as a checkpoint whose tensors it reads lazily, such as a reader of an
      * object in a bucket ({@link TensorFileReader#open(Path, java.nio.channels.FileChannel,
      * boolean, long)}). Closing the checkpoint closes the reader.
@@ -80,6 +71,25 @@ public final class Checkpoint implements Closeable {
         Checkpoint checkpoint = new Checkpoint();
         checkpoint.adopt(List.of(reader), null);
         return checkpoint;
+    }
+
+    /**
+     * Wraps one open reader as a checkpoint of the tensors {@code options} ask for, read lazily.
+     * Closing the checkpoint closes the reader, as does a failure here.
+     *
+     * @param reader the reader; the checkpoint owns it from now on
+     * @param options which tensors to keep; a name the file lacks is an error
+     * @return the checkpoint
+     * @throws CheckpointFormatException if a requested tensor is not in the file ({@link
+     *     Kind#MISSING_TENSOR})
+     * @throws IOException if the reader cannot be closed after such an error
+     */
+    public static Checkpoint of(TensorFileReader reader, ReadOptions options) throws IOException {
+        Map<String, TensorFileReader> owners = new LinkedHashMap<>();
+        for (TensorEntry entry : reader.header().entries()) {
+            owners.put(entry.name(), reader);
+        }
+        return of(reader.file(), List.of(reader), owners, options);
     }
 
     /**
@@ -104,22 +114,59 @@ public final class Checkpoint implements Closeable {
         }
     }
 
+    /**
+     * Loads a checkpoint.
+     *
+     * @param path a named-tensor file, a shard index ({@code *.index.json}), or a file name whose
+     *     {@code .index.json} sibling exists; a plain file takes precedence over an index
+     * @param options which tensors to load, and whether to verify
+     * @return the checkpoint, reading tensor data lazily
+     * @throws IOException if the file cannot be read, or is malformed or damaged
+     */
     public static Checkpoint load(Path path, ReadOptions options) throws IOException {
+        Path index = ShardedCheckpoints.indexFor(path);
+        List<TensorFileReader> readers;
+        Map<String, TensorFileReader> owners = new LinkedHashMap<>();
+        if (index != null) {
+            readers = ShardedCheckpoints.open(index, options, owners);
+        } else {
+            return of(
+                    TensorFileReader.open(path, options.verify(), options.maxHeaderBytes()),
+                    options);
+        }
+        return of(path, readers, owners, options);
+    }
+
+    /**
+     * Loads a sharded checkpoint wherever its shards are, such as objects of a bucket: only the
+     * shards that hold the tensors {@code options} ask for are opened.
+     *
+     * @param index the parsed index
+     * @param opener opens a shard by name
+     * @param options which tensors to load, and whether to verify
+     * @return the checkpoint, reading tensor data lazily
+     * @throws IOException if a shard is missing, unreadable, malformed or disagrees with the index
+     */
+    public static Checkpoint load(
+            ShardIndex index, ShardIndex.ShardOpener opener, ReadOptions options)
+            throws IOException {
+        Map<String, TensorFileReader> owners = new LinkedHashMap<>();
+        List<TensorFileReader> readers = index.open(opener, options, owners);
+        return of(index.file(), readers, owners, options);
+    }
+
+    /**
+     * Makes a checkpoint of open readers, keeping the tensors {@code options} ask for; closes the
+     * readers if one of those tensors is missing.
+     */
+    private static Checkpoint of(
+            Path path,
+            List<TensorFileReader> readers,
+            Map<String, TensorFileReader> owners,
+            ReadOptions options)
+            throws IOException {
         Checkpoint checkpoint = new Checkpoint();
         try {
-            Path index = ShardedCheckpoints.indexFor(path);
-            List<TensorFileReader> readers;
-            Map<String, TensorFileReader> owners = new LinkedHashMap<>();
-            if (index != null) {
-                readers = ShardedCheckpoints.open(index, options, owners);
-            } else {
-                TensorFileReader reader =
-                        TensorFileReader.open(path, options.verify(), options.maxHeaderBytes());
-                readers = List.of(reader);
-                for (TensorEntry entry : reader.header().entries()) {
-                    owners.put(entry.name(), reader);
-                }
-            }
             checkpoint.adopt(readers, owners);
             Set<String> wanted = options.names();
             if (wanted != null) {

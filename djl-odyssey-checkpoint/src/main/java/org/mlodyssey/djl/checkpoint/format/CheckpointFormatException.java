@@ -122,7 +122,7 @@ public class CheckpointFormatException extends IOException {
 
     private static String message(Kind kind, Path file, String subject, String detail) {
         StringBuilder sb = new StringBuilder();
-        sb.append(file == null ? "<memory>" : UntrustedText.escape(file.toString()));
+        sb.append(file == null ? "<memory>" : UntrustedText.escape(Locations.of(file)));
         if (subject != null) {
             sb.append(": ").append(UntrustedText.forMessage(subject));
         }

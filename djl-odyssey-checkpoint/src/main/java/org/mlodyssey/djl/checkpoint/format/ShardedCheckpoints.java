@@ -4,31 +4,21 @@
  */
 package org.mlodyssey.djl.checkpoint.format;
 
-import com.google.gson.stream.JsonReader;
-import com.google.gson.stream.JsonToken;
-import com.google.gson.stream.JsonWriter;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.io.StringReader;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.regex.Pattern;
 import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.Kind;
 import org.mlodyssey.djl.io.BoundedFiles;
 import org.mlodyssey.djl.io.BoundedReadException;
@@ -43,9 +33,7 @@ import org.mlodyssey.djl.io.BoundedReadException;
  */
 final class ShardedCheckpoints {
 
-    static final String INDEX_SUFFIX = ".index.json";
-    private static final String EXTENSION = ".safetensors";
-    private static final Pattern SHARD_NAME = Pattern.compile("[^/\\\\]+");
+    static final String INDEX_SUFFIX = ShardPlan.INDEX_SUFFIX;
 
     private ShardedCheckpoints() {}
 
@@ -72,15 +60,11 @@ final class ShardedCheckpoints {
             Map<String, String> metadata,
             WriteOptions options)
             throws IOException {
-        List<Map<String, Tensor>> shards = split(tensors, options.maxShardBytes());
-        String name = path.getFileName().toString();
-        String stem = stem(name);
-        String saveId = Long.toHexString(ThreadLocalRandom.current().nextLong());
-        int count = shards.size();
-        List<String> shardNames = new ArrayList<>();
-        for (int i = 1; i <= count; i++) {
-            shardNames.add(String.format("%s-%05d-of-%05d%s", stem, i, count, EXTENSION));
-        }
+        ShardPlan plan =
+                ShardPlan.of(
+                        path.getFileName().toString(), tensors, metadata, options.maxShardBytes());
+        int count = plan.count();
+        List<String> shardNames = plan.shardNames();
         // Every shard goes to a temporary file first; only when all are written are they renamed
         // over the shards of an earlier save, so a failed save leaves that one intact.
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(options.threads(), count));
@@ -90,10 +74,8 @@ final class ShardedCheckpoints {
         boolean committed = false;
         try {
             for (int i = 0; i < count; i++) {
-                Map<String, String> shardMetadata = new TreeMap<>(metadata);
-                shardMetadata.put(FormatKeys.SAVE_ID, saveId);
-                shardMetadata.put(FormatKeys.SHARD, (i + 1) + "/" + count);
-                Map<String, Tensor> shard = shards.get(i);
+                Map<String, String> shardMetadata = plan.metadata(i);
+                Map<String, Tensor> shard = plan.tensors(i);
                 Path shardPath = path.resolveSibling(shardNames.get(i));
                 results.add(
                         pool.submit(
@@ -118,19 +100,8 @@ final class ShardedCheckpoints {
             if (failure != null) {
                 throw failure;
             }
-            // Hugging Face's total_size counts tensor data bytes only, not shard headers.
-            long total = 0;
-            for (Tensor tensor : tensors.values()) {
-                total = Math.addExact(total, tensor.byteSize());
-            }
-            Map<String, String> weightMap = new LinkedHashMap<>();
-            for (int i = 0; i < count; i++) {
-                for (String tensor : shards.get(i).keySet()) {
-                    weightMap.put(tensor, shardNames.get(i));
-                }
-            }
-            byte[] index = encodeIndex(total, saveId, weightMap);
-            Path indexPath = path.resolveSibling(name + INDEX_SUFFIX);
+            byte[] index = plan.index();
+            Path indexPath = path.resolveSibling(plan.indexName());
             // The index is written too before anything is renamed: from here on only renames
             // remain, so a failure to write (a full disk) leaves the earlier save intact.
             indexTemp =
@@ -175,7 +146,10 @@ final class ShardedCheckpoints {
                 AtomicFiles.fsyncDirectory(path.toAbsolutePath().getParent());
             }
         }
-        deleteOtherShards(path.toAbsolutePath().getParent(), stem, new HashSet<>(shardNames));
+        deleteOtherShards(
+                path.toAbsolutePath().getParent(),
+                ShardPlan.stem(path.getFileName().toString()),
+                new HashSet<>(shardNames));
     }
 
     /**
@@ -189,14 +163,8 @@ final class ShardedCheckpoints {
     static void deleteShards(Path path) throws IOException {
         String name = path.getFileName().toString();
         if (Files.deleteIfExists(path.resolveSibling(name + INDEX_SUFFIX))) {
-            deleteOtherShards(path.toAbsolutePath().getParent(), stem(name), Set.of());
+            deleteOtherShards(path.toAbsolutePath().getParent(), ShardPlan.stem(name), Set.of());
         }
-    }
-
-    private static String stem(String name) {
-        return name.endsWith(EXTENSION)
-                ? name.substring(0, name.length() - EXTENSION.length())
-                : name;
     }
 
     /** Deletes the temporary shards that finished writing, once a save has failed. */
@@ -214,77 +182,32 @@ final class ShardedCheckpoints {
         }
     }
 
-    private static List<Map<String, Tensor>> split(Map<String, Tensor> tensors, long max) {
-        List<Map<String, Tensor>> shards = new ArrayList<>();
-        Map<String, Tensor> current = new LinkedHashMap<>();
-        long size = 0;
-        for (Map.Entry<String, Tensor> entry : tensors.entrySet()) {
-            long bytes = entry.getValue().byteSize();
-            if (!current.isEmpty() && bytes > max - size) {
-                shards.add(current);
-                current = new LinkedHashMap<>();
-                size = 0;
-            }
-            current.put(entry.getKey(), entry.getValue());
-            size += bytes;
-        }
-        if (!current.isEmpty() || shards.isEmpty()) {
-            shards.add(current);
-        }
-        return shards;
-    }
-
-    private static byte[] encodeIndex(long totalSize, String saveId, Map<String, String> weightMap)
-            throws IOException {
-        StringWriter out = new StringWriter();
-        try (JsonWriter writer = new JsonWriter(out)) {
-            writer.setHtmlSafe(false);
-            writer.setIndent("  ");
-            writer.beginObject();
-            writer.name("metadata").beginObject();
-            writer.name("total_size").value(totalSize);
-            writer.name(FormatKeys.FORMAT).value(FormatKeys.FORMAT_NAME);
-            writer.name(FormatKeys.FORMAT_VERSION)
-                    .value(Integer.toString(FormatKeys.UNCOMPRESSED_VERSION));
-            writer.name(FormatKeys.SAVE_ID).value(saveId);
-            writer.endObject();
-            writer.name("weight_map").beginObject();
-            for (Map.Entry<String, String> entry : weightMap.entrySet()) {
-                writer.name(entry.getKey()).value(entry.getValue());
-            }
-            writer.endObject();
-            writer.endObject();
-        }
-        return (out + "\n").getBytes(StandardCharsets.UTF_8);
-    }
-
     private static void deleteOtherShards(Path dir, String stem, Set<String> keep)
             throws IOException {
-        Pattern pattern = Pattern.compile(Pattern.quote(stem) + "-\\d{5}-of-\\d{5}\\.safetensors");
+        List<String> names = new ArrayList<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
             for (Path file : stream) {
-                String fileName = file.getFileName().toString();
-                if (pattern.matcher(fileName).matches() && !keep.contains(fileName)) {
-                    Files.deleteIfExists(file);
-                }
+                names.add(file.getFileName().toString());
             }
+        }
+        for (String stale : ShardPlan.staleShards(names, stem, keep)) {
+            Files.deleteIfExists(dir.resolve(stale));
         }
     }
 
     /**
-     * Opens every shard of an index and checks that they belong together.
+     * Opens the shards of an index file that hold the tensors asked for and checks that they belong
+     * together.
      *
      * @param index the index file
      * @param options the read options
-     * @param owners receives, in index order, each tensor's name and the reader of its shard
-     * @return the readers, one per shard, in index order
+     * @param owners receives, in index order, each wanted tensor's name and the reader of its shard
+     * @return the readers, one per opened shard, in index order
      * @throws IOException if the index or a shard is malformed, or they disagree
      */
     static List<TensorFileReader> open(
             Path index, ReadOptions options, Map<String, TensorFileReader> owners)
             throws IOException {
-        String saveId = null;
-        Map<String, String> weightMap = new LinkedHashMap<>();
         String text;
         int cap = (int) Math.min(options.maxHeaderBytes(), Integer.MAX_VALUE - 8);
         try {
@@ -301,191 +224,25 @@ final class ShardedCheckpoints {
                     "the index " + e.getDetail(),
                     e);
         }
-        try (JsonReader reader = StrictJson.reader(new StringReader(text))) {
-            StrictJson.checkNoByteOrderMark(text);
-            reader.beginObject();
-            while (reader.hasNext()) {
-                String key = reader.nextName();
-                if ("metadata".equals(key)) {
-                    reader.beginObject();
-                    while (reader.hasNext()) {
-                        String field = reader.nextName();
-                        if (FormatKeys.SAVE_ID.equals(field)) {
-                            saveId = reader.nextString();
-                        } else {
-                            reader.skipValue();
-                        }
-                    }
-                    reader.endObject();
-                } else if ("weight_map".equals(key)) {
-                    reader.beginObject();
-                    while (reader.hasNext()) {
-                        String tensor = reader.nextName();
-                        if (weightMap.size() >= TensorHeader.MAX_ENTRIES) {
-                            throw invalid(
-                                    index,
-                                    "weight_map",
-                                    "more than " + TensorHeader.MAX_ENTRIES + " tensors");
-                        }
-                        if (reader.peek() != JsonToken.STRING) {
-                            throw invalid(index, "weight_map." + tensor, "expected a file name");
-                        }
-                        String shard = reader.nextString();
-                        if (!SHARD_NAME.matcher(shard).matches()
-                                || shard.equals(".")
-                                || shard.equals("..")) {
-                            throw invalid(
-                                    index, "weight_map." + tensor, "invalid shard name " + shard);
-                        }
-                        if (weightMap.put(tensor, shard) != null) {
-                            throw new CheckpointFormatException(
-                                    Kind.DUPLICATE_NAME,
-                                    index,
-                                    "weight_map." + tensor,
-                                    "tensor listed twice");
-                        }
-                    }
-                    reader.endObject();
-                } else {
-                    reader.skipValue();
-                }
-            }
-            reader.endObject();
-            StrictJson.checkEnd(reader);
-        } catch (StrictJson.Violation e) {
-            throw invalid(index, null, e.getMessage());
-        } catch (CheckpointFormatException e) {
-            throw e;
-        } catch (IOException | IllegalStateException | NumberFormatException e) {
-            throw new CheckpointFormatException(
-                    Kind.INVALID_INDEX, index, null, "index is " + JsonErrors.describe(e), e);
-        }
-        if (weightMap.isEmpty()) {
-            throw invalid(index, "weight_map", "missing or empty");
-        }
-        Map<String, TensorFileReader> readers = new LinkedHashMap<>();
-        // the shards' headers together are held to the one header cap
-        long headerBudget = options.maxHeaderBytes();
-        try {
-            for (Map.Entry<String, String> entry : weightMap.entrySet()) {
-                TensorFileReader reader = readers.get(entry.getValue());
-                if (reader == null) {
-                    Path shardPath = index.resolveSibling(entry.getValue());
-                    if (!Files.isRegularFile(shardPath)) {
-                        throw invalid(
-                                index,
-                                "weight_map." + entry.getKey(),
-                                "shard " + shardPath + " does not exist");
-                    }
-                    reader = openShard(shardPath, options, headerBudget);
-                    readers.put(entry.getValue(), reader);
-                    headerBudget -= reader.dataStart() - 8;
-                    // checked at once, so that entries the index does not list are never held
-                    // for more than one shard
-                    for (TensorEntry listed : reader.header().entries()) {
-                        if (!entry.getValue().equals(weightMap.get(listed.name()))) {
-                            throw invalid(
-                                    reader.file(), listed.name(), "tensor not listed in the index");
-                        }
-                    }
-                    String shardSaveId = reader.header().metadata().get(FormatKeys.SAVE_ID);
-                    if (saveId != null && !saveId.equals(shardSaveId)) {
-                        throw invalid(
-                                shardPath,
-                                FormatKeys.SAVE_ID,
-                                "shard belongs to save "
-                                        + shardSaveId
-                                        + ", the index to save "
-                                        + saveId
-                                        + " (a sharded save was interrupted?)");
-                    }
-                }
-                if (reader.header().entry(entry.getKey()) == null) {
-                    throw new CheckpointFormatException(
-                            Kind.MISSING_TENSOR,
-                            reader.file(),
-                            entry.getKey(),
-                            "the index places this tensor in this shard, which lacks it");
-                }
-                owners.put(entry.getKey(), reader);
-            }
-            if (saveId != null) {
-                checkShardNumbers(index, readers.values());
-            }
-        } catch (IOException | RuntimeException e) {
-            for (TensorFileReader reader : readers.values()) {
-                reader.close();
-            }
-            throw e;
-        }
-        return new ArrayList<>(readers.values());
-    }
+        return ShardIndex.parse(index, text)
+                .open(
+                        new ShardIndex.ShardOpener() {
+                            @Override
+                            public String locationOf(String shard) {
+                                return index.resolveSibling(shard).toString();
+                            }
 
-    /**
-     * Opens one shard, its header capped by what the shards opened before it left of the header
-     * cap.
-     */
-    private static TensorFileReader openShard(Path shard, ReadOptions options, long budget)
-            throws IOException {
-        if (budget < 2) {
-            throw headersTooLarge(shard, options);
-        }
-        try {
-            return TensorFileReader.open(shard, options.verify(), budget);
-        } catch (CheckpointFormatException e) {
-            if (e.getKind() == Kind.HEADER_TOO_LARGE
-                    && "header length".equals(e.getSubject())
-                    && budget < options.maxHeaderBytes()) {
-                throw headersTooLarge(shard, options);
-            }
-            throw e;
-        }
-    }
-
-    private static CheckpointFormatException headersTooLarge(Path shard, ReadOptions options) {
-        return new CheckpointFormatException(
-                Kind.HEADER_TOO_LARGE,
-                shard,
-                "header length",
-                "with this shard, the headers of the index's shards together exceed the header"
-                        + " cap of "
-                        + options.maxHeaderBytes()
-                        + " bytes");
-    }
-
-    /**
-     * Checks that the shards an index names are the whole set their {@code odyssey.shard} keys
-     * describe, so that an index missing every entry of one shard is not read as complete.
-     */
-    private static void checkShardNumbers(Path index, java.util.Collection<TensorFileReader> shards)
-            throws CheckpointFormatException {
-        Set<Integer> seen = new HashSet<>();
-        for (TensorFileReader shard : shards) {
-            String text = shard.header().metadata().get(FormatKeys.SHARD);
-            java.util.regex.Matcher m =
-                    text == null
-                            ? null
-                            : Pattern.compile("([1-9][0-9]{0,8})/([1-9][0-9]{0,8})").matcher(text);
-            if (m == null || !m.matches()) {
-                throw invalid(shard.file(), FormatKeys.SHARD, "expected \"i/N\", found " + text);
-            }
-            int number = Integer.parseInt(m.group(1));
-            int count = Integer.parseInt(m.group(2));
-            if (count != shards.size() || number > count || !seen.add(number)) {
-                throw invalid(
-                        index,
-                        "weight_map",
-                        "names "
-                                + shards.size()
-                                + " shards, but "
-                                + shard.file().getFileName()
-                                + " is shard "
-                                + text);
-            }
-        }
-    }
-
-    private static CheckpointFormatException invalid(Path file, String subject, String detail) {
-        return new CheckpointFormatException(Kind.INVALID_INDEX, file, subject, detail);
+                            @Override
+                            public TensorFileReader open(
+                                    String shard, boolean verify, long maxHeaderBytes)
+                                    throws IOException {
+                                Path file = index.resolveSibling(shard);
+                                return Files.isRegularFile(file)
+                                        ? TensorFileReader.open(file, verify, maxHeaderBytes)
+                                        : null;
+                            }
+                        },
+                        options,
+                        owners);
     }
 }

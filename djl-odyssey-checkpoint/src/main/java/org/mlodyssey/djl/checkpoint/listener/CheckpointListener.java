@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.mlodyssey.djl.checkpoint.format.Locations;
 import org.mlodyssey.djl.checkpoint.training.CheckpointDirectory;
 import org.mlodyssey.djl.checkpoint.training.DirectoryLock;
 import org.mlodyssey.djl.checkpoint.training.EvaluatorAccumulators;
@@ -409,6 +410,17 @@ public final class CheckpointListener extends TrainingListenerAdapter
      */
     public Optional<Path> getResumedFrom() {
         return Optional.ofNullable(resumedFrom);
+    }
+
+    /**
+     * Tells where the checkpoint the run resumed from is: its directory, or {@code
+     * s3://bucket/prefix/step-…} for one in a bucket (which {@link #getResumedFrom()} carries as
+     * the path {@code /s3:/bucket/prefix/step-…}).
+     *
+     * @return the location, or empty for a new run
+     */
+    public Optional<String> getResumedFromLocation() {
+        return getResumedFrom().map(Locations::of);
     }
 
     /**

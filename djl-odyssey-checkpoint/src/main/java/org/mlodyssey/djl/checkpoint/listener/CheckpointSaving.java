@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import org.mlodyssey.djl.checkpoint.format.Locations;
 import org.mlodyssey.djl.checkpoint.training.CheckpointDirectory;
 import org.mlodyssey.djl.checkpoint.training.EvaluatorAccumulators;
 import org.mlodyssey.djl.checkpoint.training.ForwardState;
@@ -234,7 +235,11 @@ final class CheckpointSaving {
             try {
                 directory.pointLatestAt(dir);
             } catch (IOException e) {
-                logger.warn("Committed {} but could not update latest: {}", dir, e.toString(), e);
+                logger.warn(
+                        "Committed {} but could not update latest: {}",
+                        Locations.of(dir),
+                        e.toString(),
+                        e);
             }
             registry.committed(dir, ordinal, value);
             SavedCheckpoint saved =
@@ -248,7 +253,7 @@ final class CheckpointSaving {
             logger.debug(
                     "Checkpoint {}: {} bytes, waited {} ms for the previous write, written and"
                             + " committed in {} ms",
-                    dir,
+                    Locations.of(dir),
                     saved.bytes(),
                     millis(waited),
                     millis(commit));
@@ -257,7 +262,7 @@ final class CheckpointSaving {
             logger.warn(
                     "Committed checkpoint {}, but what follows the commit failed (the checkpoint"
                             + " stands): {}",
-                    dir,
+                    Locations.of(dir),
                     e.toString(),
                     e);
         }

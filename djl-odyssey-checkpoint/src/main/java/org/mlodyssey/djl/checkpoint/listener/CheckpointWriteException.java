@@ -5,6 +5,7 @@
 package org.mlodyssey.djl.checkpoint.listener;
 
 import java.nio.file.Path;
+import org.mlodyssey.djl.checkpoint.format.Locations;
 
 /**
  * A checkpoint could not be written; nothing was committed for it. Unchecked, because it surfaces
@@ -24,7 +25,7 @@ public final class CheckpointWriteException extends RuntimeException {
      * @param cause why the write failed
      */
     public CheckpointWriteException(Path checkpoint, Throwable cause) {
-        super("Checkpoint " + checkpoint + " could not be written: " + cause, cause);
+        super("Checkpoint " + Locations.of(checkpoint) + " could not be written: " + cause, cause);
         this.checkpoint = checkpoint;
     }
 

@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import org.mlodyssey.djl.checkpoint.format.Locations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -152,7 +153,7 @@ final class CheckpointWriter implements AutoCloseable {
         CheckpointWriteException e = new CheckpointWriteException(target, cause);
         logger.error(
                 "Checkpoint {} could not be written (failure policy {}): nothing was committed",
-                target,
+                Locations.of(target),
                 policy,
                 cause);
         failures.add(e);

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.mlodyssey.djl.checkpoint.format.Locations;
 import org.mlodyssey.djl.checkpoint.training.CheckpointDirectory;
 import org.mlodyssey.djl.checkpoint.training.ConfigurationMismatchException;
 import org.mlodyssey.djl.checkpoint.training.LatestPointer;
@@ -223,7 +224,7 @@ final class ResumeSource {
         TrainingProgress p = checkpoint.restoreInto(trainer, adapters, ParameterLoadMode.STRICT);
         logger.info(
                 "Resumed from {} (step {}, epoch {}, batch {})",
-                checkpoint.getDirectory(),
+                Locations.of(checkpoint.getDirectory()),
                 p.globalStep(),
                 p.epoch(),
                 p.batchInEpoch());

@@ -6,9 +6,12 @@ package org.mlodyssey.djl.checkpoint.listener;
 
 import java.nio.file.Path;
 import java.util.Set;
+import org.mlodyssey.djl.checkpoint.format.Locations;
 
 /**
- * A checkpoint {@link CheckpointListener} committed, with what it cost.
+ * A checkpoint {@link CheckpointListener} committed, with what it cost. A checkpoint in a bucket is
+ * carried as the path {@code /s3:/bucket/prefix/step-…} (see {@link Locations}); {@link
+ * #location()} and {@link #toString()} tell it as {@code s3://bucket/prefix/step-…}.
  *
  * @param directory the committed checkpoint directory
  * @param reasons why it was saved
@@ -38,5 +41,36 @@ public record SavedCheckpoint(
      */
     public SavedCheckpoint {
         reasons = Set.copyOf(reasons);
+    }
+
+    /**
+     * Tells where the checkpoint is: its directory, or {@code s3://bucket/prefix/step-…}.
+     *
+     * @return the location
+     */
+    public String location() {
+        return Locations.of(directory);
+    }
+
+    /**
+     * Describes the record, its location told as {@link #location()} does.
+     *
+     * @return the description
+     */
+    @Override
+    public String toString() {
+        return "SavedCheckpoint[location="
+                + location()
+                + ", reasons="
+                + reasons
+                + ", bytes="
+                + bytes
+                + ", blockedNanos="
+                + blockedNanos
+                + ", waitedNanos="
+                + waitedNanos
+                + ", commitNanos="
+                + commitNanos
+                + "]";
     }
 }

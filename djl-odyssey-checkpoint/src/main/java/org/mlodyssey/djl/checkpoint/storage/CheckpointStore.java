@@ -95,6 +95,21 @@ public interface CheckpointStore extends Closeable {
     int deleteAll(String prefix) throws IOException;
 
     /**
+     * Aborts the writes under a prefix that were begun and never finished, such as the open
+     * multipart uploads of a process killed mid-upload, freeing what they hold. Call it only when
+     * no live writer can be writing under the prefix (the caller holds the location's lease): a
+     * live write would be aborted too. A store whose writes leave nothing behind when a process
+     * dies does nothing.
+     *
+     * @param prefix a key prefix; {@code ""} for the whole store
+     * @return the keys whose unfinished writes were aborted, empty when there were none
+     * @throws IOException if listing or aborting fails
+     */
+    default List<String> abortUnfinishedWrites(String prefix) throws IOException {
+        return List.of();
+    }
+
+    /**
      * Tells whether the store renames directories atomically (a local filesystem), so a group of
      * files can be committed by one rename. Buckets cannot.
      *

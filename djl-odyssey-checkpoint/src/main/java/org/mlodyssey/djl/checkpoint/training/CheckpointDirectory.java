@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.mlodyssey.djl.checkpoint.format.Locations;
 import org.mlodyssey.djl.checkpoint.format.WriteOptions;
 import org.mlodyssey.djl.checkpoint.storage.CheckpointStore;
 import org.mlodyssey.djl.checkpoint.storage.CheckpointStores;
@@ -115,7 +116,7 @@ public final class CheckpointDirectory implements Closeable {
         if (store instanceof LocalCheckpointStore local) {
             return of(local.root());
         }
-        Path root = Path.of("/" + store.location().replaceFirst("://", ":/"));
+        Path root = Locations.asPath(store.location());
         return new CheckpointDirectory(root, new StoreCheckpoints(store, root), lease, owns);
     }
 

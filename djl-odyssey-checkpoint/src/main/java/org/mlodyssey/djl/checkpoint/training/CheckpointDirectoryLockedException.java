@@ -5,6 +5,7 @@
 package org.mlodyssey.djl.checkpoint.training;
 
 import java.nio.file.Path;
+import org.mlodyssey.djl.checkpoint.format.Locations;
 
 /**
  * Thrown when a run tries to write into a directory of checkpoints another run is writing into:
@@ -29,7 +30,7 @@ public class CheckpointDirectoryLockedException extends IllegalStateException {
     public CheckpointDirectoryLockedException(Path directory, String holder) {
         super(
                 "The checkpoint directory "
-                        + directory
+                        + Locations.of(directory)
                         + " is in use by another run ("
                         + holder
                         + "); one run writes into a directory at a time: stop that run or choose"

@@ -5,6 +5,7 @@
 package org.mlodyssey.djl.checkpoint.training;
 
 import java.nio.file.Path;
+import org.mlodyssey.djl.checkpoint.format.Locations;
 
 /**
  * Thrown when a run that did not resume starts training in a directory that holds checkpoints: its
@@ -29,7 +30,7 @@ public class CheckpointDirectoryNotEmptyException extends IllegalStateException 
     public CheckpointDirectoryNotEmptyException(Path directory, Path newest) {
         super(
                 "The checkpoint directory "
-                        + directory
+                        + Locations.of(directory)
                         + " holds checkpoints of a run (newest: "
                         + newest.getFileName()
                         + ") and this run did not resume: resume that run"

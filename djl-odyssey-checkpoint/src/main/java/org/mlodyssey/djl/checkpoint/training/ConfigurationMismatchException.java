@@ -5,6 +5,7 @@
 package org.mlodyssey.djl.checkpoint.training;
 
 import java.nio.file.Path;
+import org.mlodyssey.djl.checkpoint.format.Locations;
 
 /**
  * Thrown when a run resumes from a checkpoint saved with another configuration: a setting the run
@@ -38,7 +39,7 @@ public class ConfigurationMismatchException extends IncompatibleCheckpointExcept
                         + " in this run but "
                         + savedValue
                         + " in the checkpoint "
-                        + checkpoint
+                        + Locations.of(checkpoint)
                         + ": resume with the same "
                         + key
                         + ", or start a new run in another directory");

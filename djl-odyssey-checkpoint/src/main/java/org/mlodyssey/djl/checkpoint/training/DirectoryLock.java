@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.mlodyssey.djl.checkpoint.storage.CheckpointStore;
@@ -84,14 +85,38 @@ public final class DirectoryLock implements AutoCloseable {
         try {
             Duration settle =
                     duration.dividedBy(20).compareTo(SETTLE) < 0 ? duration.dividedBy(20) : SETTLE;
-            return new DirectoryLock(
-                    root, null, null, StoreLease.acquire(store, FILE_NAME, duration, settle));
+            StoreLease lease = StoreLease.acquire(store, FILE_NAME, duration, settle);
+            abortUnfinishedWrites(store);
+            return new DirectoryLock(root, null, null, lease);
         } catch (StoreLockedException e) {
             HELD.remove(root);
             throw new CheckpointDirectoryLockedException(root, e.getMessage());
         } catch (IOException | RuntimeException e) {
             HELD.remove(root);
             throw e;
+        }
+    }
+
+    /**
+     * Aborts the uploads a killed run left under the store's root, now that this run holds the
+     * lease and no live writer of the location can be uploading. A failure is logged, not thrown:
+     * the uploads stay until the next run or the bucket's lifecycle rule frees them.
+     */
+    private static void abortUnfinishedWrites(CheckpointStore store) {
+        try {
+            List<String> aborted = store.abortUnfinishedWrites("");
+            if (!aborted.isEmpty()) {
+                logger.warn(
+                        "Aborted {} unfinished upload(s) an earlier run left in {}: {}",
+                        aborted.size(),
+                        store.location(),
+                        aborted);
+            }
+        } catch (IOException | RuntimeException e) {
+            logger.warn(
+                    "Could not abort the unfinished uploads in {}: {}",
+                    store.location(),
+                    e.toString());
         }
     }
 

@@ -7,6 +7,7 @@ package org.mlodyssey.djl.checkpoint.training;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Objects;
+import org.mlodyssey.djl.checkpoint.format.Locations;
 import org.mlodyssey.djl.io.UntrustedText;
 
 /**
@@ -75,7 +76,7 @@ public class InvalidTrainingCheckpointException extends IOException {
             Reason reason, Path directory, String file, String detail, Throwable cause) {
         super(
                 "Training checkpoint "
-                        + UntrustedText.escape(String.valueOf(directory))
+                        + UntrustedText.escape(String.valueOf(Locations.of(directory)))
                         + ": "
                         + UntrustedText.forMessage(file)
                         + ": "

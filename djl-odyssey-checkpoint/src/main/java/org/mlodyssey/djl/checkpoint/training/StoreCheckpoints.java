@@ -185,6 +185,13 @@ final class StoreCheckpoints {
             }
         }
         StoredCheckpointFiles files = new StoredCheckpointFiles(store, name);
+        // the manifest names one object per tensor file: they are never sharded
+        WriteOptions single =
+                WriteOptions.builder()
+                        .optDurable(options.durable())
+                        .optThreads(options.threads())
+                        .optCompression(options.compression())
+                        .build();
         try {
             Map<String, FileEntry> entries = new LinkedHashMap<>();
             entries.put(
@@ -195,7 +202,7 @@ final class StoreCheckpoints {
                                     files.keyOf(TrainingCheckpoint.PARAMETERS_FILE),
                                     snapshot.getParameters(),
                                     Map.of("training.content", "parameters"),
-                                    options)));
+                                    single)));
             OptimizerState optimizerState = snapshot.getOptimizerState();
             entries.put(
                     TrainingCheckpoint.OPTIMIZER_FILE,
@@ -209,7 +216,7 @@ final class StoreCheckpoints {
                                             "optimizer",
                                             "training.optimizer_class",
                                             optimizerState.getOptimizerClass()),
-                                    options)));
+                                    single)));
             entries.put(
                     TrainingStateJson.FILE_NAME,
                     entry(

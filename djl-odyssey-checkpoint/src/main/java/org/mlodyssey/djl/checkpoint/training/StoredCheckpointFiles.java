@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.zip.CRC32C;
+import org.mlodyssey.djl.checkpoint.format.Locations;
 import org.mlodyssey.djl.checkpoint.ndarray.StoredNDArrays;
 import org.mlodyssey.djl.checkpoint.storage.CheckpointStore;
 import org.mlodyssey.djl.checkpoint.storage.ObjectReader;
@@ -61,7 +62,7 @@ record StoredCheckpointFiles(CheckpointStore store, String name) implements Chec
      * @throws IOException if reading fails
      */
     static String readText(CheckpointStore store, String key, int maxBytes) throws IOException {
-        Path label = Path.of(store.locationOf(key));
+        Path label = Locations.asPath(store.locationOf(key));
         try (ObjectReader reader = store.open(key)) {
             if (reader.size() > maxBytes) {
                 throw new BoundedReadException(

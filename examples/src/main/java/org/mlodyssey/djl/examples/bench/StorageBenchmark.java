@@ -48,7 +48,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * Save and load of one checkpoint file, side by side in one run: a local directory, a plain
  * single-stream {@code PutObject}/{@code GetObject} of the same bytes to an S3-compatible server on
  * 127.0.0.1 (S3Proxy, in this JVM), and {@link S3CheckpointStore}'s parallel multipart upload and
- * ranged reads, with the SDK's payload signing and without it. Two more tables save and load a
+ * ranged reads, with the SDK's payload signing and without it; unthrottled, and through a relay
+ * that limits each connection's throughput as AWS S3 does. Two more tables save and load a
  * compressed and an uncompressed checkpoint through a link limited to {@value #FAST_LINK_MB_PER_S}
  * and to {@value #LINK_MB_PER_S} MB/s in front of the same server.
  */
@@ -64,6 +65,8 @@ public final class StorageBenchmark {
     private static final String LINK_KEY = "link.safetensors";
     private static final String SIGNED = ", signed, CRC32C";
     private static final String UNSIGNED = ", unsigned, MD5";
+    private static final String LOCAL = "local directory (fsync)";
+    private static final String SINGLE = "S3 single-stream PutObject/GetObject";
 
     private StorageBenchmark() {}
 
@@ -73,18 +76,29 @@ public final class StorageBenchmark {
      * @param mib the checkpoint's size in MiB for the first table
      * @param linkMib the checkpoint's size in MiB for the limited-link table
      * @param repetitions timings per operation (the median is printed)
+     * @param perConnectionMbps the first table's second condition: each connection to the server
+     *     limited to this many MB/s, as AWS S3 limits each connection; 0 for none
      * @param dir where the files, the local store and the server's buckets go
      * @param out where the tables go
      * @throws IOException if a file, the server or a request fails
      */
     public static void runBenchmark(
-            int mib, int linkMib, int repetitions, Path dir, PrintStream out) throws IOException {
+            int mib, int linkMib, int repetitions, int perConnectionMbps, Path dir, PrintStream out)
+            throws IOException {
         try (LoopbackS3Server server =
                 LoopbackS3Server.startOnDisk(Files.createDirectories(dir.resolve("s3")), true)) {
             server.createBucket(BUCKET);
             URI endpoint = URI.create("http://127.0.0.1:" + server.port());
             byte[] file = checkpointFile(mib, dir.resolve("parameters.safetensors"));
-            storageTable(endpoint, file, repetitions, dir, out);
+            Map<String, double[]> open = measure(endpoint, true, file, repetitions, dir);
+            Map<String, double[]> limited = Map.of();
+            if (perConnectionMbps > 0) {
+                try (ThrottlingProxy perConnection =
+                        new ThrottlingProxy(server.port(), perConnectionMbps * 1_000_000L, true)) {
+                    limited = measure(perConnection.endpoint(), false, file, repetitions, dir);
+                }
+            }
+            printStorageTable(open, limited, perConnectionMbps, file.length, repetitions, out);
             for (int rate : new int[] {FAST_LINK_MB_PER_S, LINK_MB_PER_S}) {
                 try (ThrottlingProxy link = new ThrottlingProxy(server.port(), rate * 1_000_000L)) {
                     limitedLinkTable(link.endpoint(), rate, linkMib, repetitions, dir, out);
@@ -102,8 +116,9 @@ public final class StorageBenchmark {
         return builder.build();
     }
 
-    private static void storageTable(
-            URI endpoint, byte[] file, int repetitions, Path dir, PrintStream out)
+    /** Times every row against one endpoint: save and load medians in seconds, by row. */
+    private static Map<String, double[]> measure(
+            URI endpoint, boolean withLocal, byte[] file, int repetitions, Path dir)
             throws IOException {
         Map<String, double[]> rows = new LinkedHashMap<>();
         S3StoreOptions defaults = options(endpoint, false);
@@ -114,10 +129,10 @@ public final class StorageBenchmark {
                 S3CheckpointStore unsigned =
                         S3CheckpointStore.open(
                                 "s3://" + BUCKET + "/unsigned", options(endpoint, true))) {
-            rows.put("local directory (fsync)", timeStore(disk, file, repetitions));
-            rows.put(
-                    "S3 single-stream PutObject/GetObject",
-                    timeSingleStream(client, file, repetitions));
+            if (withLocal) {
+                rows.put(LOCAL, timeStore(disk, file, repetitions));
+            }
+            rows.put(SINGLE, timeSingleStream(client, file, repetitions));
             String parallel =
                     String.format(
                             Locale.ROOT,
@@ -127,6 +142,16 @@ public final class StorageBenchmark {
             rows.put(parallel + SIGNED, timeStore(signed, file, repetitions));
             rows.put(parallel + UNSIGNED, timeStore(unsigned, file, repetitions));
         }
+        return rows;
+    }
+
+    private static void printStorageTable(
+            Map<String, double[]> open,
+            Map<String, double[]> limited,
+            int perConnectionMbps,
+            long bytes,
+            int repetitions,
+            PrintStream out) {
         out.printf(
                 Locale.ROOT,
                 "Save and load of a %.0f MiB checkpoint file (float32 values), median of %d;"
@@ -134,37 +159,67 @@ public final class StorageBenchmark {
                         + " 2.31; signed = the SDK's SigV4 payload hash over http, unsigned ="
                         + " UNSIGNED-PAYLOAD with the checksum header signed; %d cores, load"
                         + " average %s%n",
-                file.length / 1048576.0,
+                bytes / 1048576.0,
                 repetitions,
                 Runtime.getRuntime().availableProcessors(),
                 CompressionBenchmark.loadAverage());
+        String limitedTitle = perConnectionMbps + " MB/s per connection";
         out.printf(
-                Locale.ROOT, "%-52s %9s %9s %9s %9s%n", "", "save ms", "MB/s", "load ms", "MB/s");
-        for (Map.Entry<String, double[]> row : rows.entrySet()) {
-            double save = row.getValue()[0];
-            double load = row.getValue()[1];
+                Locale.ROOT,
+                "%-52s %-39s %s%n",
+                "",
+                "unthrottled",
+                limited.isEmpty() ? "" : limitedTitle);
+        String columns =
+                String.format(Locale.ROOT, "%9s %9s %9s %9s", "save ms", "MB/s", "load ms", "MB/s");
+        out.printf(
+                Locale.ROOT, "%-52s %s%s%n", "", columns, limited.isEmpty() ? "" : "  " + columns);
+        for (Map.Entry<String, double[]> row : open.entrySet()) {
+            double[] other = limited.get(row.getKey());
             out.printf(
                     Locale.ROOT,
-                    "%-52s %9.0f %9.0f %9.0f %9.0f%n",
+                    "%-52s %s%s%n",
                     row.getKey(),
-                    save * 1e3,
-                    file.length / save / 1e6,
-                    load * 1e3,
-                    file.length / load / 1e6);
+                    cells(row.getValue(), bytes),
+                    other == null ? "" : "  " + cells(other, bytes));
         }
-        double[] single = rows.get("S3 single-stream PutObject/GetObject");
-        double[] local = rows.get("local directory (fsync)");
+        summary(open, "unthrottled", bytes, out);
+        if (!limited.isEmpty()) {
+            summary(limited, limitedTitle, bytes, out);
+        }
+    }
+
+    private static String cells(double[] times, long bytes) {
+        return String.format(
+                Locale.ROOT,
+                "%9.0f %9.0f %9.0f %9.0f",
+                times[0] * 1e3,
+                bytes / times[0] / 1e6,
+                times[1] * 1e3,
+                bytes / times[1] / 1e6);
+    }
+
+    private static void summary(
+            Map<String, double[]> rows, String condition, long bytes, PrintStream out) {
+        double[] single = rows.get(SINGLE);
+        double[] local = rows.get(LOCAL);
         for (Map.Entry<String, double[]> row : rows.entrySet()) {
             for (String kind : new String[] {SIGNED, UNSIGNED}) {
                 if (row.getKey().endsWith(kind)) {
                     out.printf(
                             Locale.ROOT,
-                            "S3 store%s: save %.1fx and load %.1fx as fast as single-stream;"
-                                    + " load time %.1fx the local directory's%n",
+                            "S3 store%s, %s: save %.1fx and load %.1fx as fast as"
+                                    + " single-stream%s%n",
                             kind,
+                            condition,
                             single[0] / row.getValue()[0],
                             single[1] / row.getValue()[1],
-                            row.getValue()[1] / local[1]);
+                            local == null
+                                    ? ""
+                                    : String.format(
+                                            Locale.ROOT,
+                                            "; load time %.1fx the local directory's",
+                                            row.getValue()[1] / local[1]));
                 }
             }
         }
@@ -281,13 +336,21 @@ public final class StorageBenchmark {
         }
     }
 
-    /** A plain SDK client with its defaults for an S3-compatible endpoint (path style). */
+    /**
+     * A plain SDK client for an S3-compatible endpoint (path style), sending its bodies as the
+     * store's client does: signed with the payload's SHA-256 in the header, not aws-chunked (which
+     * S3Proxy decodes one byte at a time), so that the rows compare one stream with several.
+     */
     private static S3Client plainClient(URI endpoint) {
         S3StoreOptions options = LoopbackS3Server.options(endpoint).build();
         return S3Client.builder()
                 .endpointOverride(endpoint)
                 .region(Region.of(options.region()))
                 .forcePathStyle(true)
+                .serviceConfiguration(
+                        software.amazon.awssdk.services.s3.S3Configuration.builder()
+                                .chunkedEncodingEnabled(false)
+                                .build())
                 .credentialsProvider(
                         () ->
                                 AwsBasicCredentials.create(

@@ -15,18 +15,27 @@ import java.net.URI;
 
 /**
  * A TCP relay on 127.0.0.1 in front of a local server that carries at most a given number of bytes
- * per second in each direction, shared by all connections: a slow network link for benchmarks.
+ * per second in each direction: shared by all connections (a slow network link), or for each
+ * connection on its own (a store such as AWS S3 that limits each connection's throughput, so that
+ * parallel connections add up), for benchmarks.
  */
 final class ThrottlingProxy implements AutoCloseable {
 
     private final ServerSocket server;
     private final int targetPort;
+    private final long bytesPerSecond;
+    private final boolean perConnection;
     private final Link upstream;
     private final Link downstream;
     private final Thread acceptor;
 
-    /** One direction's budget: bytes may pass when the link's clock allows. */
+    /**
+     * One direction's budget: bytes may pass when the link's clock allows. A sleep that overshoots
+     * (a loaded machine wakes late) is made up by the next bytes, within {@link #CATCH_UP_NANOS},
+     * so that the link carries its rate rather than less.
+     */
     private static final class Link {
+        private static final long CATCH_UP_NANOS = 20_000_000L;
         private final long bytesPerSecond;
         private long nextFree = System.nanoTime();
 
@@ -39,7 +48,8 @@ final class ThrottlingProxy implements AutoCloseable {
             long due;
             synchronized (this) {
                 nextFree =
-                        Math.max(nextFree, System.nanoTime()) + n * 1_000_000_000L / bytesPerSecond;
+                        Math.max(nextFree, System.nanoTime() - CATCH_UP_NANOS)
+                                + n * 1_000_000_000L / bytesPerSecond;
                 due = nextFree;
             }
             sleepUntil(due);
@@ -65,15 +75,30 @@ final class ThrottlingProxy implements AutoCloseable {
     }
 
     /**
-     * Starts a relay to a port of 127.0.0.1.
+     * Starts a relay to a port of 127.0.0.1 whose limit all connections share.
      *
      * @param targetPort the server's port
      * @param bytesPerSecond the most bytes per second in each direction
      * @throws IOException if no port can be opened
      */
     ThrottlingProxy(int targetPort, long bytesPerSecond) throws IOException {
+        this(targetPort, bytesPerSecond, false);
+    }
+
+    /**
+     * Starts a relay to a port of 127.0.0.1.
+     *
+     * @param targetPort the server's port
+     * @param bytesPerSecond the most bytes per second in each direction
+     * @param perConnection whether each connection has the limit to itself, rather than all
+     *     connections sharing it
+     * @throws IOException if no port can be opened
+     */
+    ThrottlingProxy(int targetPort, long bytesPerSecond, boolean perConnection) throws IOException {
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         this.targetPort = targetPort;
+        this.bytesPerSecond = bytesPerSecond;
+        this.perConnection = perConnection;
         this.upstream = new Link(bytesPerSecond);
         this.downstream = new Link(bytesPerSecond);
         this.acceptor = new Thread(this::accept, "throttling-proxy");
@@ -97,8 +122,8 @@ final class ThrottlingProxy implements AutoCloseable {
                 Socket target = new Socket(InetAddress.getLoopbackAddress(), targetPort);
                 client.setTcpNoDelay(true);
                 target.setTcpNoDelay(true);
-                pump(client, target, upstream);
-                pump(target, client, downstream);
+                pump(client, target, perConnection ? new Link(bytesPerSecond) : upstream);
+                pump(target, client, perConnection ? new Link(bytesPerSecond) : downstream);
             } catch (IOException e) {
                 return; // closed
             }

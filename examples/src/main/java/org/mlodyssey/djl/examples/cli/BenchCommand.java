@@ -305,7 +305,8 @@ public final class BenchCommand implements Runnable {
             mixinStandardHelpOptions = true,
             description =
                     "Save and load of a checkpoint to a local directory and to an S3-compatible"
-                            + " server on 127.0.0.1: single-stream against parallel multipart;"
+                            + " server on 127.0.0.1: single-stream against parallel multipart,"
+                            + " unthrottled and with each connection limited as AWS S3 limits it;"
                             + " compressed against uncompressed through "
                             + StorageBenchmark.FAST_LINK_MB_PER_S
                             + " and "
@@ -333,6 +334,15 @@ public final class BenchCommand implements Runnable {
                 description = "timings per operation (default: ${DEFAULT-VALUE})")
         private int repetitions;
 
+        @Option(
+                names = "--per-connection-mbps",
+                defaultValue = "50",
+                description =
+                        "also time the S3 rows through a relay limiting each connection to this"
+                                + " many MB/s, as AWS S3 limits each connection; 0 to skip"
+                                + " (default: ${DEFAULT-VALUE})")
+        private int perConnectionMbps;
+
         Storage() {
             super("odyssey-storage-bench");
         }
@@ -342,11 +352,12 @@ public final class BenchCommand implements Runnable {
             atLeast(spec, "--mib", mib, 1);
             atLeast(spec, "--link-mib", linkMib, 1);
             atLeast(spec, "--repetitions", repetitions, 1);
+            atLeast(spec, "--per-connection-mbps", perConnectionMbps, 0);
         }
 
         @Override
         void run(Path where, PrintStream out) throws Exception {
-            StorageBenchmark.runBenchmark(mib, linkMib, repetitions, where, out);
+            StorageBenchmark.runBenchmark(mib, linkMib, repetitions, perConnectionMbps, where, out);
         }
     }
 }

@@ -85,6 +85,9 @@ public final class LoopbackS3Server implements AutoCloseable {
                         .endpoint(URI.create("http://127.0.0.1:0"))
                         .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
                         .ignoreUnknownHeaders(ignoreUnknownHeaders)
+                        // a signed single-stream PutObject of the whole file, as S3 takes up to
+                        // 5 GiB (S3Proxy's default refuses one over 128 MiB)
+                        .v4MaxNonChunkedRequestSize(5L << 30)
                         .build();
         try {
             proxy.start();

@@ -216,14 +216,27 @@ public final class S3CheckpointStore implements CheckpointStore {
      * @throws IOException if listing or aborting fails
      */
     public int abortIncompleteUploads(String prefix) throws IOException {
-        int aborted = 0;
+        return abortUnfinishedWrites(prefix).size();
+    }
+
+    /**
+     * Aborts the multipart uploads begun under a prefix and never completed or aborted: those a
+     * process killed mid-upload left, or those of a live writer, which the caller must rule out.
+     *
+     * @param prefix a key prefix relative to the store
+     * @return the keys, relative to the store, of the aborted uploads
+     * @throws IOException if listing or aborting fails
+     */
+    @Override
+    public List<String> abortUnfinishedWrites(String prefix) throws IOException {
+        List<String> aborted = new ArrayList<>();
         for (MultipartUpload upload : incompleteUploads(prefix)) {
             try {
                 requests.abortMultipartUpload(upload.key(), upload.uploadId());
             } catch (SdkException e) {
                 throw S3Requests.failure("abort", requests.locationOf(upload.key()), e);
             }
-            aborted++;
+            aborted.add(upload.key().substring(location.prefix().length()));
         }
         return aborted;
     }

@@ -20,6 +20,7 @@ import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.S3Configuration;
 
 /** Builds the SDK client an {@link S3CheckpointStore} talks through. */
 final class S3Clients {
@@ -62,6 +63,10 @@ final class S3Clients {
                                         .build())
                         .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                         .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                        // a signed body is hashed whole into its header rather than sent as
+                        // aws-chunked, which S3Proxy decodes one byte at a time
+                        .serviceConfiguration(
+                                S3Configuration.builder().chunkedEncodingEnabled(false).build())
                         .forcePathStyle(options.pathStyle())
                         .credentialsProvider(credentials(options))
                         .region(region(options));

@@ -29,6 +29,7 @@ import org.mlodyssey.djl.checkpoint.listener.CheckpointListener;
 import org.mlodyssey.djl.checkpoint.listener.CheckpointWriteException;
 import org.mlodyssey.djl.checkpoint.listener.FailurePolicy;
 import org.mlodyssey.djl.checkpoint.listener.ResumableTraining;
+import org.mlodyssey.djl.checkpoint.listener.SavedCheckpoint;
 import org.mlodyssey.djl.checkpoint.ndarray.StoredNDArrays;
 import org.mlodyssey.djl.checkpoint.storage.StoredObject;
 import org.mlodyssey.djl.checkpoint.training.CheckpointDirectory;
@@ -187,9 +188,11 @@ class S3CheckpointListenerTest extends S3ProxyTestBase {
             throws Exception {
         try (TrainingSnapshot expected = uninterruptedOnDisk(dir.resolve("local"))) {
             crash(every4InBucket().build(), 12);
+            List<SavedCheckpoint> saved = new ArrayList<>();
             CheckpointListener elsewhere =
                     CheckpointListener.builder()
                             .setLocation("s3://" + bucket + "/runs/other")
+                            .optOnSaved(saved::add)
                             .optS3Options(options())
                             .optLease(Duration.ofSeconds(3))
                             .optEverySteps(4)
@@ -202,6 +205,16 @@ class S3CheckpointListenerTest extends S3ProxyTestBase {
             assertEquals(
                     name(8, 1, 1),
                     elsewhere.getResumedFrom().orElseThrow().getFileName().toString());
+            // every location a person reads is the bucket's own s3:// URI
+            assertEquals(
+                    location() + "/" + name(8, 1, 1),
+                    elsewhere.getResumedFromLocation().orElseThrow());
+            assertFalse(saved.isEmpty());
+            for (SavedCheckpoint one : saved) {
+                String prefix = "s3://" + bucket + "/runs/other/step-";
+                assertTrue(one.location().startsWith(prefix), one.location());
+                assertTrue(one.toString().contains("location=" + prefix), one.toString());
+            }
         }
     }
 
@@ -254,7 +267,11 @@ class S3CheckpointListenerTest extends S3ProxyTestBase {
             ResumableTraining.fit(run.trainer(), 3, run.positionableDataset(), run.validation());
             run.trainer().close();
         }
-        assertThrows(CheckpointWriteException.class, listener::close);
+        CheckpointWriteException failed =
+                assertThrows(CheckpointWriteException.class, listener::close);
+        assertTrue(
+                failed.getMessage().startsWith("Checkpoint " + location() + "/" + name(8, 1, 1)),
+                failed.getMessage());
         assertTrue(proxy.faultsInjected() >= 2);
         TreeSet<String> names = committed();
         assertFalse(names.contains(name(8, 1, 1)), "no manifest for the failed save");
@@ -296,6 +313,9 @@ class S3CheckpointListenerTest extends S3ProxyTestBase {
         assertEquals(1, thrown.size());
         assertTrue(
                 thrown.get(0).getMessage().contains("4242@elsewhere"), thrown.get(0).getMessage());
+        assertTrue(
+                thrown.get(0).getMessage().contains("directory " + location() + " is in use"),
+                thrown.get(0).getMessage());
         assertEquals(List.of(), new ArrayList<>(committed()));
     }
 

@@ -147,14 +147,35 @@ class S3CheckpointStoreTest extends S3ProxyTestBase {
     }
 
     @Test
-    void withoutAnUploadChecksumACorruptedBodyIsStored() throws IOException {
+    void withoutAnUploadChecksumOrASignedPayloadACorruptedBodyIsStored() throws IOException {
         byte[] bytes = random(5000, 5);
-        try (S3CheckpointStore store = store(UploadChecksum.NONE)) {
+        try (S3CheckpointStore store =
+                S3CheckpointStore.open(
+                        "s3://" + bucket + "/runs/a",
+                        LoopbackS3Server.options(proxy.endpoint())
+                                .optUploadChecksum(UploadChecksum.NONE)
+                                .optUnsignedPayload(true)
+                                .build())) {
             proxy.inject(
                     l -> l.startsWith("PUT "), FaultInjectingProxy.Fault.CORRUPT_REQUEST_BODY, 1);
             WrittenObject written = write(store, "small", bytes);
             assertEquals(crc32c(bytes), written.crc32c());
             assertFalse(java.util.Arrays.equals(bytes, readAll(store, "small")));
+        }
+    }
+
+    @Test
+    void aSignedPayloadAloneRejectsACorruptedBody() throws IOException {
+        // over http the body's SHA-256 is signed in the request's header, which the server checks
+        try (S3CheckpointStore store = store(UploadChecksum.NONE)) {
+            proxy.inject(
+                    l -> l.startsWith("PUT "),
+                    FaultInjectingProxy.Fault.CORRUPT_REQUEST_BODY,
+                    1000);
+            IOException e =
+                    assertThrows(IOException.class, () -> write(store, "small", random(5000, 5)));
+            assertTrue(e.getMessage().contains("XAmzContentSHA256Mismatch"), e.getMessage());
+            assertTrue(store.stat("small").isEmpty());
         }
     }
 
