@@ -12,7 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
-import org.mlodyssey.djl.checkpoint.format.AtomicFiles;
+import org.mlodyssey.djl.checkpoint.internal.AtomicFiles;
 import org.mlodyssey.djl.datasets.Emnist;
 import org.mlodyssey.djl.examples.DemoEmnistFiles;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32C;
-import org.mlodyssey.djl.checkpoint.format.AtomicFiles;
+import org.mlodyssey.djl.checkpoint.internal.AtomicFiles;
 import org.mlodyssey.djl.datasets.cifar.CifarRecordReader;
 import org.mlodyssey.djl.datasets.idx.IdxArray;
 import org.mlodyssey.djl.datasets.idx.IdxReader;

@@ -12,8 +12,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.mlodyssey.djl.datasets.cifar.ClassNamesReader;
 import org.mlodyssey.djl.datasets.download.RemoteFile;
+import org.mlodyssey.djl.datasets.internal.ClassNamesReader;
 
 /**
  * CIFAR-10 (Krizhevsky, 2009): 32x32 colour images in 10 classes, 50,000 for training and 10,000

@@ -11,8 +11,8 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
-import org.mlodyssey.djl.datasets.cifar.ClassNamesReader;
 import org.mlodyssey.djl.datasets.download.RemoteFile;
+import org.mlodyssey.djl.datasets.internal.ClassNamesReader;
 
 /**
  * CIFAR-100 (Krizhevsky, 2009): 32x32 colour images in 100 fine classes grouped into 20 coarse

@@ -16,8 +16,8 @@ import java.util.Map;
 import org.mlodyssey.djl.datasets.download.FileDownloader;
 import org.mlodyssey.djl.datasets.download.MissingDatasetFilesException;
 import org.mlodyssey.djl.datasets.download.RemoteFile;
-import org.mlodyssey.djl.datasets.format.ArchiveExtractor;
 import org.mlodyssey.djl.datasets.format.DatasetFormatException;
+import org.mlodyssey.djl.datasets.internal.ArchiveExtractor;
 import org.mlodyssey.djl.io.BoundedFiles;
 import org.mlodyssey.djl.io.BoundedReadException;
 

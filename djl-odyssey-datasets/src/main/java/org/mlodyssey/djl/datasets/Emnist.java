@@ -14,13 +14,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import org.mlodyssey.djl.datasets.download.RemoteFile;
-import org.mlodyssey.djl.datasets.format.DataFileInput;
 import org.mlodyssey.djl.datasets.format.DatasetFormatException;
 import org.mlodyssey.djl.datasets.format.DatasetFormatException.Kind;
-import org.mlodyssey.djl.datasets.format.PayloadBuffers;
 import org.mlodyssey.djl.datasets.idx.IdxArray;
 import org.mlodyssey.djl.datasets.idx.IdxReader;
 import org.mlodyssey.djl.datasets.idx.IdxType;
+import org.mlodyssey.djl.datasets.internal.DataFileInput;
+import org.mlodyssey.djl.datasets.internal.PayloadBuffers;
 
 /**
  * EMNIST (Cohen et al., 2017), handwritten digits and letters as 28x28 grey images, in any of its

@@ -15,8 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
-import org.mlodyssey.djl.checkpoint.format.AtomicFiles;
-import org.mlodyssey.djl.checkpoint.format.Checkpoint;
+import org.mlodyssey.djl.checkpoint.format.TensorFile;
+import org.mlodyssey.djl.checkpoint.internal.AtomicFiles;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoint;
 
 /**
@@ -283,8 +283,8 @@ public final class ResumeDemo {
     public static Comparison compareTensors(Path a, Path b) throws IOException {
         List<String> result = new ArrayList<>();
         TreeSet<String> names;
-        try (Checkpoint x = Checkpoint.load(a);
-                Checkpoint y = Checkpoint.load(b)) {
+        try (TensorFile x = TensorFile.load(a);
+                TensorFile y = TensorFile.load(b)) {
             names = new TreeSet<>(x.names());
             names.addAll(y.names());
             for (String name : names) {

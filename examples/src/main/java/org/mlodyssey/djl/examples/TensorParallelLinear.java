@@ -25,8 +25,8 @@ import org.mlodyssey.djl.checkpoint.distributed.DistributedCheckpointReader;
 import org.mlodyssey.djl.checkpoint.distributed.DistributedCheckpointWriter;
 import org.mlodyssey.djl.checkpoint.distributed.Slice;
 import org.mlodyssey.djl.checkpoint.distributed.TensorShard;
-import org.mlodyssey.djl.checkpoint.format.AtomicFiles;
 import org.mlodyssey.djl.checkpoint.format.TensorDType;
+import org.mlodyssey.djl.checkpoint.internal.AtomicFiles;
 import org.mlodyssey.djl.checkpoint.storage.CheckpointStore;
 import org.mlodyssey.djl.checkpoint.storage.CheckpointStores;
 

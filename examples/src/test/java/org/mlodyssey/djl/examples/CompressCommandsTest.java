@@ -17,11 +17,11 @@ import java.nio.file.Path;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mlodyssey.djl.checkpoint.format.Checkpoint;
-import org.mlodyssey.djl.checkpoint.format.FormatKeys;
 import org.mlodyssey.djl.checkpoint.format.Tensor;
 import org.mlodyssey.djl.checkpoint.format.TensorDType;
+import org.mlodyssey.djl.checkpoint.format.TensorFile;
 import org.mlodyssey.djl.checkpoint.format.TensorFileReader;
+import org.mlodyssey.djl.checkpoint.internal.FormatKeys;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoint;
 
 /** {@code odyssey train --compress}, {@code odyssey convert} and what {@code inspect} shows. */
@@ -43,7 +43,7 @@ class CompressCommandsTest {
         }
         data.flip();
         Path file = dir.resolve("w.safetensors");
-        new Checkpoint()
+        new TensorFile()
                 .put("fc.weight", Tensor.of(TensorDType.F32, new long[] {250, 200}, data))
                 .putMetadata("epoch", "4")
                 .save(file);

@@ -34,9 +34,9 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mlodyssey.djl.checkpoint.training.CheckpointDirectories;
 import org.mlodyssey.djl.checkpoint.training.ResumableTrainingLoop;
 import org.mlodyssey.djl.checkpoint.training.StepListener;
-import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoints;
 import org.mlodyssey.djl.checkpoint.training.TrainingProgress;
 import org.mlodyssey.djl.checkpoint.training.TrainingSnapshot;
 import org.mlodyssey.djl.datasets.Cifar10;
@@ -146,7 +146,7 @@ class DatasetResumeExactnessIT {
                 Path checkpoints = dir.resolve("checkpoints");
                 TrainingProgress start =
                         resume
-                                ? TrainingCheckpoints.findLatestValid(checkpoints)
+                                ? CheckpointDirectories.findLatestValid(checkpoints)
                                         .orElseThrow()
                                         .restoreInto(trainer)
                                 : TrainingProgress.start(RUN_SEED);
@@ -157,7 +157,7 @@ class DatasetResumeExactnessIT {
                             public void afterStep(Trainer t, TrainingProgress p) {
                                 if (p.globalStep() == stopStep) {
                                     try {
-                                        TrainingCheckpoints.save(checkpoints, t, p, Map.of());
+                                        CheckpointDirectories.save(checkpoints, t, p, Map.of());
                                     } catch (IOException e) {
                                         throw new UncheckedIOException(e);
                                     }

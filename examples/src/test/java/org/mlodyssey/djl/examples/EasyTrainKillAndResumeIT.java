@@ -17,9 +17,9 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mlodyssey.djl.checkpoint.training.CheckpointDirectories;
 import org.mlodyssey.djl.checkpoint.training.ChildJvm;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoint;
-import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoints;
 import org.mlodyssey.djl.checkpoint.training.TrainingProgress;
 
 /**
@@ -92,7 +92,7 @@ class EasyTrainKillAndResumeIT {
                 "the killed run's lock is taken over: " + resumed.err());
 
         String end =
-                TrainingCheckpoints.directoryName(
+                CheckpointDirectories.directoryName(
                         new TrainingProgress(0, EPOCHS, 0, total, List.of()));
         for (String file :
                 List.of(

@@ -25,8 +25,8 @@ import org.mlodyssey.djl.checkpoint.storage.StoredObject;
 import org.mlodyssey.djl.checkpoint.storage.s3.LoopbackS3Server;
 import org.mlodyssey.djl.checkpoint.storage.s3.S3CheckpointStore;
 import org.mlodyssey.djl.checkpoint.storage.s3.S3StoreOptions;
+import org.mlodyssey.djl.checkpoint.training.CheckpointDirectories;
 import org.mlodyssey.djl.checkpoint.training.ChildJvm;
-import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoints;
 import org.mlodyssey.djl.checkpoint.training.TrainingProgress;
 import org.mlodyssey.djl.examples.cli.OdysseyCommand;
 
@@ -76,7 +76,7 @@ class S3InspectAndPlotIT {
             Map<String, String> env = LoopbackS3Server.environment(server.endpoint());
             TreeSet<String> committed = new TreeSet<>();
             String incomplete =
-                    TrainingCheckpoints.directoryName(
+                    CheckpointDirectories.directoryName(
                             new TrainingProgress(0, 9, 0, 999, List.of()));
             try (S3CheckpointStore store = S3CheckpointStore.open(LOCATION, options)) {
                 for (StoredObject object : store.list("")) {

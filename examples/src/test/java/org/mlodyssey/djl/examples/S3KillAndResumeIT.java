@@ -22,7 +22,7 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mlodyssey.djl.checkpoint.ndarray.NDArrayCheckpoints;
+import org.mlodyssey.djl.checkpoint.ndarray.NDArrayFiles;
 import org.mlodyssey.djl.checkpoint.ndarray.StoredNDArrays;
 import org.mlodyssey.djl.checkpoint.storage.StoredObject;
 import org.mlodyssey.djl.checkpoint.storage.s3.FaultInjectingProxy;
@@ -219,7 +219,7 @@ class S3KillAndResumeIT {
                             TrainingCheckpoint.PARAMETERS_FILE,
                             TrainingCheckpoint.OPTIMIZER_FILE)) {
                 Map<String, NDArray> expected =
-                        NDArrayCheckpoints.load(local.resolve(file), manager, Device.cpu());
+                        NDArrayFiles.load(local.resolve(file), manager, Device.cpu());
                 Map<String, NDArray> actual =
                         StoredNDArrays.load(store, last + "/" + file, manager, Device.cpu());
                 assertEquals(expected.keySet(), actual.keySet(), file);

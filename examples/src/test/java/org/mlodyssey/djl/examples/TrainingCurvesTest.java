@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mlodyssey.djl.checkpoint.listener.CheckpointListener;
 import org.mlodyssey.djl.checkpoint.listener.ResumableTraining;
+import org.mlodyssey.djl.checkpoint.training.CheckpointDirectories;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoint;
-import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoints;
 import org.mlodyssey.djl.datasets.Emnist;
 
 /**
@@ -89,7 +89,8 @@ class TrainingCurvesTest {
         Path run = tmp.resolve("run");
         train(data.directory(), run, 2);
         train(data.directory(), run, 3); // resumes at the end of epoch 2
-        TrainingCheckpoint newest = TrainingCheckpoints.findLatestValid(run, e -> {}).orElseThrow();
+        TrainingCheckpoint newest =
+                CheckpointDirectories.findLatestValid(run, e -> {}).orElseThrow();
         assertFalse(
                 newest.getManifest().metadata().containsKey(TrainClassifier.META_BATCHES_PER_EPOCH),
                 "no CLI metadata");

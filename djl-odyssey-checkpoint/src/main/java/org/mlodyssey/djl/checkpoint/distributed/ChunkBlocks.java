@@ -10,7 +10,7 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.zip.CRC32C;
 import org.mlodyssey.djl.checkpoint.distributed.DistributedCheckpointException.Kind;
-import org.mlodyssey.djl.checkpoint.format.FormatKeys;
+import org.mlodyssey.djl.checkpoint.internal.FormatKeys;
 import org.mlodyssey.djl.checkpoint.storage.ObjectReader;
 
 /**

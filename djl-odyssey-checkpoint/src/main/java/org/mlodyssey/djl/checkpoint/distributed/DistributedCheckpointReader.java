@@ -16,7 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.zip.CRC32C;
 import org.mlodyssey.djl.checkpoint.distributed.DistributedCheckpointException.Kind;
-import org.mlodyssey.djl.checkpoint.format.FormatKeys;
+import org.mlodyssey.djl.checkpoint.internal.FormatKeys;
 import org.mlodyssey.djl.checkpoint.storage.CheckpointStore;
 import org.mlodyssey.djl.checkpoint.storage.ObjectReader;
 import org.mlodyssey.djl.checkpoint.storage.StoredObject;

@@ -16,9 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import org.mlodyssey.djl.checkpoint.distributed.DistributedCheckpointException.Kind;
-import org.mlodyssey.djl.checkpoint.format.JsonErrors;
-import org.mlodyssey.djl.checkpoint.format.StrictJson;
 import org.mlodyssey.djl.checkpoint.format.TensorDType;
+import org.mlodyssey.djl.checkpoint.internal.JsonErrors;
+import org.mlodyssey.djl.checkpoint.internal.StrictJson;
 
 /** A JSON object being read, with the path of its fields for messages. */
 final class JsonFields {

@@ -15,8 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
-import org.mlodyssey.djl.checkpoint.format.FormatKeys;
 import org.mlodyssey.djl.checkpoint.format.TensorDType;
+import org.mlodyssey.djl.checkpoint.internal.FormatKeys;
 
 /** Encodes and strictly parses the global metadata and the rank manifests (one JSON schema). */
 final class MetadataJson {

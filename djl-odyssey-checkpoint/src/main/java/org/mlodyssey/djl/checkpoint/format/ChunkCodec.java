@@ -10,7 +10,7 @@ import com.github.luben.zstd.ZstdException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
-import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.Kind;
+import org.mlodyssey.djl.checkpoint.format.TensorFileFormatException.Kind;
 
 /**
  * Compresses and decompresses one chunk with zstd (zstd-jni), never trusting a frame: decompression
@@ -114,7 +114,7 @@ final class ChunkCodec {
      * @param expected the chunk's uncompressed size from its table
      * @param file the file, for error messages
      * @param subject the tensor and chunk, for error messages
-     * @throws CheckpointFormatException if the frame declares or yields another size, or cannot be
+     * @throws TensorFileFormatException if the frame declares or yields another size, or cannot be
      *     decoded
      * @throws IOException if zstd is not available
      */
@@ -137,7 +137,7 @@ final class ChunkCodec {
      * @param k the number of planes
      * @param file the file, for error messages
      * @param subject the tensor and chunk, for error messages
-     * @throws CheckpointFormatException if a frame is missing, declares or yields another size or
+     * @throws TensorFileFormatException if a frame is missing, declares or yields another size or
      *     cannot be decoded, or bytes follow the last frame
      * @throws IOException if zstd is not available
      */
@@ -150,7 +150,7 @@ final class ChunkCodec {
         for (int p = 0; p < k; p++) {
             String where = subject + " plane " + p;
             if (at >= srcLength) {
-                throw new CheckpointFormatException(
+                throw new TensorFileFormatException(
                         Kind.CORRUPT_CHUNK,
                         file,
                         where,
@@ -168,7 +168,7 @@ final class ChunkCodec {
                 reason = e.getMessage();
             }
             if (reason != null || frame <= 0 || frame > srcLength - at) {
-                throw new CheckpointFormatException(
+                throw new TensorFileFormatException(
                         Kind.CORRUPT_CHUNK,
                         file,
                         where,
@@ -180,7 +180,7 @@ final class ChunkCodec {
             at += (int) frame;
         }
         if (at != srcLength) {
-            throw new CheckpointFormatException(
+            throw new TensorFileFormatException(
                     Kind.CORRUPT_CHUNK,
                     file,
                     subject,
@@ -198,10 +198,10 @@ final class ChunkCodec {
             int expected,
             Path file,
             String subject)
-            throws CheckpointFormatException {
+            throws TensorFileFormatException {
         long declared = Zstd.getFrameContentSize(src, srcOffset, srcLength);
         if (declared >= 0 && declared != expected) {
-            throw new CheckpointFormatException(
+            throw new TensorFileFormatException(
                     Kind.DECOMPRESSED_SIZE_MISMATCH,
                     file,
                     subject,
@@ -225,17 +225,17 @@ final class ChunkCodec {
         }
         if (reason != null) {
             if (error == Zstd.errDstSizeTooSmall()) {
-                throw new CheckpointFormatException(
+                throw new TensorFileFormatException(
                         Kind.DECOMPRESSED_SIZE_MISMATCH,
                         file,
                         subject,
                         "the frame expands beyond the " + expected + " bytes of the chunk table");
             }
-            throw new CheckpointFormatException(
+            throw new TensorFileFormatException(
                     Kind.CORRUPT_CHUNK, file, subject, "zstd cannot decode the frame: " + reason);
         }
         if (size != expected) {
-            throw new CheckpointFormatException(
+            throw new TensorFileFormatException(
                     Kind.DECOMPRESSED_SIZE_MISMATCH,
                     file,
                     subject,

@@ -4,6 +4,8 @@
  */
 package org.mlodyssey.djl.checkpoint.format;
 
+import org.mlodyssey.djl.checkpoint.internal.FormatKeys;
+
 /**
  * How one compressed tensor is stored: its logical dtype and shape, codec, filter, uncompressed
  * chunk size and the stored size of each chunk, from which each chunk's place in the file follows.

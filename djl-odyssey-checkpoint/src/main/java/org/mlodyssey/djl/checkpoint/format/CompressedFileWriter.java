@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32C;
+import org.mlodyssey.djl.checkpoint.internal.FormatKeys;
 
 /**
  * Writes a file with compressed tensors (format version 2, {@code docs/checkpoint-format.md}
@@ -182,7 +183,7 @@ final class CompressedFileWriter {
      * @param dataLength the data region's length
      * @return the header, padded to 8-byte alignment
      */
-    private byte[] header(long dataLength) throws CheckpointFormatException {
+    private byte[] header(long dataLength) throws TensorFileFormatException {
         List<TensorEntry> entries = new ArrayList<>();
         List<String> items = new ArrayList<>();
         boolean any = false;
@@ -233,7 +234,7 @@ final class CompressedFileWriter {
      * every tensor stored as it is (each tensor's part of the real header is at most the larger of
      * its two forms), rounded so that the data region starts at a multiple of 8.
      */
-    private int reservedHeaderBytes() throws CheckpointFormatException {
+    private int reservedHeaderBytes() throws TensorFileFormatException {
         List<TensorEntry> worst = new ArrayList<>();
         List<TensorEntry> plain = new ArrayList<>();
         List<String> items = new ArrayList<>();

@@ -12,7 +12,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.Kind;
+import org.mlodyssey.djl.checkpoint.format.TensorFileFormatException.Kind;
+import org.mlodyssey.djl.checkpoint.internal.FormatKeys;
 
 /**
  * The layout of a compressed (version 2) file: it reads {@link FormatKeys#COMPRESSION} against the
@@ -50,13 +51,13 @@ final class CompressedLayout {
      * @param stored the header as stored, already validated as a version 1 header
      * @param file the file, for error messages
      * @return the layout
-     * @throws CheckpointFormatException if the compression metadata is missing, malformed or
+     * @throws TensorFileFormatException if the compression metadata is missing, malformed or
      *     disagrees with the stored header
      */
-    static CompressedLayout parse(TensorHeader stored, Path file) throws CheckpointFormatException {
+    static CompressedLayout parse(TensorHeader stored, Path file) throws TensorFileFormatException {
         String list = stored.metadata().get(FormatKeys.COMPRESSION);
         if (list == null) {
-            throw new CheckpointFormatException(
+            throw new TensorFileFormatException(
                     Kind.INVALID_METADATA,
                     file,
                     FormatKeys.COMPRESSION,
@@ -65,7 +66,7 @@ final class CompressedLayout {
         List<TensorEntry> entries = stored.entries();
         String[] items = list.isEmpty() ? new String[0] : list.split(";", -1);
         if (items.length != entries.size()) {
-            throw new CheckpointFormatException(
+            throw new TensorFileFormatException(
                     Kind.INVALID_CHUNK_TABLE,
                     file,
                     FormatKeys.COMPRESSION,
@@ -91,7 +92,7 @@ final class CompressedLayout {
                 size = table.byteSize();
             }
             if (!names.add(name)) {
-                throw new CheckpointFormatException(
+                throw new TensorFileFormatException(
                         Kind.DUPLICATE_NAME, file, name, "stored both compressed and uncompressed");
             }
             long end = addExact(offset, size, file, name);
@@ -104,7 +105,7 @@ final class CompressedLayout {
     }
 
     private static ChunkTable parseItem(String item, TensorEntry entry, Path file)
-            throws CheckpointFormatException {
+            throws TensorFileFormatException {
         String name = entry.name();
         String[] fields = item.split(":", -1);
         if (fields.length != 6) {
@@ -120,14 +121,14 @@ final class CompressedLayout {
             throw invalid(file, name, "a compressed tensor must be stored as a 1-D U8 tensor");
         }
         if (!ChunkCodec.ZSTD.equals(fields[0])) {
-            throw new CheckpointFormatException(
+            throw new TensorFileFormatException(
                     Kind.UNKNOWN_CODEC, file, logicalName, "unknown codec \"" + fields[0] + "\"");
         }
         ChunkFilter filter =
                 ChunkFilter.fromId(fields[1])
                         .orElseThrow(
                                 () ->
-                                        new CheckpointFormatException(
+                                        new TensorFileFormatException(
                                                 Kind.UNKNOWN_CODEC,
                                                 file,
                                                 logicalName,
@@ -136,7 +137,7 @@ final class CompressedLayout {
                 TensorDType.fromSafetensorsName(fields[2])
                         .orElseThrow(
                                 () ->
-                                        new CheckpointFormatException(
+                                        new TensorFileFormatException(
                                                 Kind.UNKNOWN_DTYPE,
                                                 file,
                                                 logicalName,
@@ -214,7 +215,7 @@ final class CompressedLayout {
     }
 
     private static long[] numbers(String text, Path file, String subject)
-            throws CheckpointFormatException {
+            throws TensorFileFormatException {
         String[] parts = text.split(",", -1);
         long[] result = new long[parts.length];
         for (int i = 0; i < parts.length; i++) {
@@ -224,7 +225,7 @@ final class CompressedLayout {
             try {
                 result[i] = Long.parseLong(parts[i]);
             } catch (NumberFormatException e) {
-                throw new CheckpointFormatException(
+                throw new TensorFileFormatException(
                         Kind.SIZE_OVERFLOW,
                         file,
                         subject,
@@ -236,17 +237,17 @@ final class CompressedLayout {
     }
 
     private static long addExact(long a, long b, Path file, String subject)
-            throws CheckpointFormatException {
+            throws TensorFileFormatException {
         try {
             return Math.addExact(a, b);
         } catch (ArithmeticException e) {
-            throw new CheckpointFormatException(
+            throw new TensorFileFormatException(
                     Kind.SIZE_OVERFLOW, file, subject, "uncompressed offsets overflow", e);
         }
     }
 
-    private static CheckpointFormatException invalid(Path file, String subject, String detail) {
-        return new CheckpointFormatException(Kind.INVALID_CHUNK_TABLE, file, subject, detail);
+    private static TensorFileFormatException invalid(Path file, String subject, String detail) {
+        return new TensorFileFormatException(Kind.INVALID_CHUNK_TABLE, file, subject, detail);
     }
 
     /** Returns the logical header: real names, dtypes, shapes, uncompressed offsets. */

@@ -18,7 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.Kind;
+import org.mlodyssey.djl.checkpoint.format.TensorFileFormatException.Kind;
+import org.mlodyssey.djl.checkpoint.internal.ParallelCrc32c;
 
 /**
  * The data of a loaded checkpoint's tensors, memory-mapped from their files: one mapping per file
@@ -64,13 +65,13 @@ public final class MappedTensors implements Closeable {
     /**
      * Maps the data of a loaded checkpoint's tensors.
      *
-     * @param checkpoint a checkpoint from {@link Checkpoint#load}, still open
+     * @param checkpoint a checkpoint from {@link TensorFile#load}, still open
      * @param copyOnWrite whether to map privately, so that the buffers are writable without
      *     changing the file
      * @return the mapping, holding one reference for the caller
      * @throws IOException if a file cannot be mapped
      */
-    public static MappedTensors map(Checkpoint checkpoint, boolean copyOnWrite) throws IOException {
+    public static MappedTensors map(TensorFile checkpoint, boolean copyOnWrite) throws IOException {
         Map<TensorFileReader, List<String>> byReader = new LinkedHashMap<>();
         for (Map.Entry<String, Tensor> entry : checkpoint.tensors().entrySet()) {
             Tensor tensor = entry.getValue();
@@ -154,7 +155,7 @@ public final class MappedTensors implements Closeable {
     private static void checkSameFile(TensorFileReader reader) throws IOException {
         Object opened = reader.fileKey();
         if (opened != null && !opened.equals(TensorFileReader.fileKeyOf(reader.file()))) {
-            throw new CheckpointFormatException(
+            throw new TensorFileFormatException(
                     Kind.FILE_CHANGED,
                     reader.file(),
                     null,
@@ -176,7 +177,7 @@ public final class MappedTensors implements Closeable {
             size = Math.min(size, writable.size());
         }
         if (size < end) {
-            throw new CheckpointFormatException(
+            throw new TensorFileFormatException(
                     Kind.FILE_CHANGED,
                     reader.file(),
                     null,
@@ -191,7 +192,7 @@ public final class MappedTensors implements Closeable {
                     ? writable.map(FileChannel.MapMode.PRIVATE, position, length)
                     : reader.channel().map(FileChannel.MapMode.READ_ONLY, position, length);
         } catch (IOException e) {
-            throw new CheckpointFormatException(
+            throw new TensorFileFormatException(
                     Kind.MAP_FAILED,
                     reader.file(),
                     null,
@@ -265,15 +266,15 @@ public final class MappedTensors implements Closeable {
      * ({@link InternalError}) into a typed error.
      *
      * @param reads the work
-     * @throws CheckpointFormatException {@code FILE_CHANGED}, naming the file, if a file is shorter
+     * @throws TensorFileFormatException {@code FILE_CHANGED}, naming the file, if a file is shorter
      *     than its mapped data
      */
-    public void read(Runnable reads) throws CheckpointFormatException {
+    public void read(Runnable reads) throws TensorFileFormatException {
         checkStillMapped();
         try {
             reads.run();
         } catch (InternalError e) {
-            CheckpointFormatException cut = cutFile(e);
+            TensorFileFormatException cut = cutFile(e);
             if (cut == null) {
                 throw e;
             }
@@ -281,15 +282,15 @@ public final class MappedTensors implements Closeable {
         }
     }
 
-    private void checkStillMapped() throws CheckpointFormatException {
-        CheckpointFormatException cut = cutFile(null);
+    private void checkStillMapped() throws TensorFileFormatException {
+        TensorFileFormatException cut = cutFile(null);
         if (cut != null) {
             throw cut;
         }
     }
 
     /** Returns the error for the first mapped file now shorter than its mapped data, or null. */
-    private CheckpointFormatException cutFile(Throwable cause) {
+    private TensorFileFormatException cutFile(Throwable cause) {
         for (Map.Entry<TensorFileReader, Long> entry : mappedEnds.entrySet()) {
             TensorFileReader reader = entry.getKey();
             long size;
@@ -299,7 +300,7 @@ public final class MappedTensors implements Closeable {
                 size = -1;
             }
             if (size < entry.getValue()) {
-                return new CheckpointFormatException(
+                return new TensorFileFormatException(
                         Kind.FILE_CHANGED,
                         reader.file(),
                         null,

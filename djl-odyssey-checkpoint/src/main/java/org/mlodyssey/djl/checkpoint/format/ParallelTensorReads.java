@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32C;
+import org.mlodyssey.djl.checkpoint.internal.ParallelCrc32c;
 
 /**
  * Reads many tensors at once over all cores: the chunks of every compressed tensor and the pieces

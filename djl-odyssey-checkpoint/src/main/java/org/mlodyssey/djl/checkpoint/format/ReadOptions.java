@@ -8,7 +8,7 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
-/** How {@link Checkpoint#load(java.nio.file.Path, ReadOptions)} reads a checkpoint. */
+/** How {@link TensorFile#load(java.nio.file.Path, ReadOptions)} reads a checkpoint. */
 public final class ReadOptions {
 
     private final Set<String> names;
@@ -127,8 +127,8 @@ public final class ReadOptions {
         /**
          * Asks for arrays that own their memory (off by default). By default, loading into new CPU
          * arrays on the PyTorch engine hands the engine a private, copy-on-write mapping of the
-         * file where it can (zero copy; see {@code NDArrayCheckpoints.load} for the lifetime rule);
-         * with this on, every array gets one copy of its data in engine memory instead. Use it for
+         * file where it can (zero copy; see {@code NDArrayFiles.load} for the lifetime rule); with
+         * this on, every array gets one copy of its data in engine memory instead. Use it for
          * arrays that must outlive the manager they are loaded into or be moved to another one: the
          * mapping lives only as long as that manager.
          *

@@ -20,7 +20,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.Kind;
+import org.mlodyssey.djl.checkpoint.format.TensorFileFormatException.Kind;
+import org.mlodyssey.djl.checkpoint.internal.FormatKeys;
+import org.mlodyssey.djl.checkpoint.internal.JsonErrors;
+import org.mlodyssey.djl.checkpoint.internal.StrictJson;
 
 /**
  * A parsed shard index ({@code <name>.index.json}): its save id and which shard holds each tensor.
@@ -74,10 +77,10 @@ public final class ShardIndex {
      * @param file names the index in messages
      * @param text the index's text
      * @return the index
-     * @throws CheckpointFormatException if the text is not a valid index ({@link
+     * @throws TensorFileFormatException if the text is not a valid index ({@link
      *     Kind#INVALID_INDEX}, {@link Kind#DUPLICATE_NAME})
      */
-    public static ShardIndex parse(Path file, String text) throws CheckpointFormatException {
+    public static ShardIndex parse(Path file, String text) throws TensorFileFormatException {
         String saveId = null;
         Map<String, String> weightMap = new LinkedHashMap<>();
         try (JsonReader reader = StrictJson.reader(new StringReader(text))) {
@@ -110,10 +113,10 @@ public final class ShardIndex {
             StrictJson.checkEnd(reader);
         } catch (StrictJson.Violation e) {
             throw invalid(file, null, e.getMessage());
-        } catch (CheckpointFormatException e) {
+        } catch (TensorFileFormatException e) {
             throw e;
         } catch (IOException | IllegalStateException | NumberFormatException e) {
-            throw new CheckpointFormatException(
+            throw new TensorFileFormatException(
                     Kind.INVALID_INDEX, file, null, "index is " + JsonErrors.describe(e), e);
         }
         if (weightMap.isEmpty()) {
@@ -136,7 +139,7 @@ public final class ShardIndex {
             throw invalid(file, "weight_map." + tensor, "invalid shard name " + shard);
         }
         if (weightMap.put(tensor, shard) != null) {
-            throw new CheckpointFormatException(
+            throw new TensorFileFormatException(
                     Kind.DUPLICATE_NAME, file, "weight_map." + tensor, "tensor listed twice");
         }
     }
@@ -215,7 +218,7 @@ public final class ShardIndex {
                     headerBudget -= reader.dataStart() - 8;
                 }
                 if (reader.header().entry(entry.getKey()) == null) {
-                    throw new CheckpointFormatException(
+                    throw new TensorFileFormatException(
                             Kind.MISSING_TENSOR,
                             reader.file(),
                             entry.getKey(),
@@ -254,7 +257,7 @@ public final class ShardIndex {
         TensorFileReader reader;
         try {
             reader = opener.open(shard, options.verify(), headerBudget);
-        } catch (CheckpointFormatException e) {
+        } catch (TensorFileFormatException e) {
             if (e.getKind() == Kind.HEADER_TOO_LARGE
                     && "header length".equals(e.getSubject())
                     && headerBudget < options.maxHeaderBytes()) {
@@ -294,8 +297,8 @@ public final class ShardIndex {
         }
     }
 
-    private static CheckpointFormatException headersTooLarge(String shard, ReadOptions options) {
-        return new CheckpointFormatException(
+    private static TensorFileFormatException headersTooLarge(String shard, ReadOptions options) {
+        return new TensorFileFormatException(
                 Kind.HEADER_TOO_LARGE,
                 Locations.asPath(shard),
                 "header length",
@@ -311,7 +314,7 @@ public final class ShardIndex {
      * complete.
      */
     private void checkShardNumbers(Collection<TensorFileReader> shards, int count)
-            throws CheckpointFormatException {
+            throws TensorFileFormatException {
         Set<Integer> seen = new HashSet<>();
         for (TensorFileReader shard : shards) {
             String text = shard.header().metadata().get(FormatKeys.SHARD);
@@ -335,7 +338,7 @@ public final class ShardIndex {
         }
     }
 
-    private static CheckpointFormatException invalid(Path file, String subject, String detail) {
-        return new CheckpointFormatException(Kind.INVALID_INDEX, file, subject, detail);
+    private static TensorFileFormatException invalid(Path file, String subject, String detail) {
+        return new TensorFileFormatException(Kind.INVALID_INDEX, file, subject, detail);
     }
 }

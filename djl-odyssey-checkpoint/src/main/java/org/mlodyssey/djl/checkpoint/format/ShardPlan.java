@@ -18,12 +18,13 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
+import org.mlodyssey.djl.checkpoint.internal.FormatKeys;
 
 /**
  * How one sharded save lays tensors out, in the Hugging Face convention: which tensors go into
  * which {@code <stem>-0000i-of-0000N.safetensors} shard, the metadata each shard carries (the
  * caller's, the save id and the shard's number) and the bytes of {@code <name>.index.json}. It
- * writes nothing: a local directory ({@link Checkpoint#save(java.nio.file.Path, WriteOptions)}) and
+ * writes nothing: a local directory ({@link TensorFile#save(java.nio.file.Path, WriteOptions)}) and
  * a store commit the files each in their own way, always the index last.
  */
 public final class ShardPlan {

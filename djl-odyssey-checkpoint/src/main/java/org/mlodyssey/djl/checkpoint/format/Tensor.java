@@ -54,7 +54,7 @@ public final class Tensor {
         long size;
         try {
             size = TensorHeader.byteSize(dtype, dims, null, "tensor");
-        } catch (CheckpointFormatException e) {
+        } catch (TensorFileFormatException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
         for (long dim : dims) {

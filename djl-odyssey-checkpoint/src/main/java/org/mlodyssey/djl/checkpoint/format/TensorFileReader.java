@@ -18,7 +18,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32C;
-import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.Kind;
+import org.mlodyssey.djl.checkpoint.format.TensorFileFormatException.Kind;
+import org.mlodyssey.djl.checkpoint.internal.FormatKeys;
 import org.mlodyssey.djl.io.BoundedFiles;
 import org.mlodyssey.djl.io.BoundedReadException;
 
@@ -93,7 +94,7 @@ public final class TensorFileReader implements Closeable {
         try {
             channel = BoundedFiles.openRegular(file);
         } catch (BoundedReadException e) {
-            throw new CheckpointFormatException(
+            throw new TensorFileFormatException(
                     Kind.NOT_A_REGULAR_FILE, file, null, e.getDetail(), e);
         }
         try {
@@ -123,7 +124,7 @@ public final class TensorFileReader implements Closeable {
             throws IOException {
         long size = channel.size();
         if (size < 8) {
-            throw new CheckpointFormatException(
+            throw new TensorFileFormatException(
                     Kind.HEADER_TOO_SMALL,
                     file,
                     "header length",
@@ -134,7 +135,7 @@ public final class TensorFileReader implements Closeable {
         long headerLength = prefix.getLong(0);
         long cap = Math.min(maxHeaderBytes, Integer.MAX_VALUE - 8);
         if (headerLength < 0 || headerLength > cap) {
-            throw new CheckpointFormatException(
+            throw new TensorFileFormatException(
                     Kind.HEADER_TOO_LARGE,
                     file,
                     "header length",
@@ -145,7 +146,7 @@ public final class TensorFileReader implements Closeable {
                             + " bytes");
         }
         if (headerLength > size - 8) {
-            throw new CheckpointFormatException(
+            throw new TensorFileFormatException(
                     Kind.HEADER_BEYOND_FILE,
                     file,
                     "header length",
@@ -180,7 +181,7 @@ public final class TensorFileReader implements Closeable {
     }
 
     private static Map<String, Integer> checksums(TensorHeader header, Path file, boolean verify)
-            throws CheckpointFormatException {
+            throws TensorFileFormatException {
         Map<String, String> metadata = header.metadata();
         if (verify) {
             int stored =
@@ -188,7 +189,7 @@ public final class TensorFileReader implements Closeable {
                             metadata.get(FormatKeys.HEADER_CRC32C), file, FormatKeys.HEADER_CRC32C);
             int actual = header.canonicalCrc32c(java.util.Set.of(FormatKeys.HEADER_CRC32C));
             if (stored != actual) {
-                throw new CheckpointFormatException(
+                throw new TensorFileFormatException(
                         Kind.HEADER_CHECKSUM_MISMATCH,
                         file,
                         "header",
@@ -208,7 +209,7 @@ public final class TensorFileReader implements Closeable {
             }
         }
         if (count != entries.size()) {
-            throw new CheckpointFormatException(
+            throw new TensorFileFormatException(
                     Kind.INVALID_METADATA,
                     file,
                     FormatKeys.TENSOR_CRC32C,
@@ -245,7 +246,7 @@ public final class TensorFileReader implements Closeable {
         while (buffer.hasRemaining()) {
             int n = channel.read(buffer, at);
             if (n < 0) {
-                throw new CheckpointFormatException(
+                throw new TensorFileFormatException(
                         Kind.TRUNCATED, file, subject, "file ended at byte " + at);
             }
             at += n;
@@ -258,12 +259,12 @@ public final class TensorFileReader implements Closeable {
      *
      * @param name the tensor's name
      * @return the tensor, valid while this reader is open
-     * @throws CheckpointFormatException if the file has no such tensor
+     * @throws TensorFileFormatException if the file has no such tensor
      */
-    public Tensor tensor(String name) throws CheckpointFormatException {
+    public Tensor tensor(String name) throws TensorFileFormatException {
         TensorEntry entry = header.entry(name);
         if (entry == null) {
-            throw new CheckpointFormatException(
+            throw new TensorFileFormatException(
                     Kind.MISSING_TENSOR, file, name, "no such tensor in the file");
         }
         return Tensor.lazy(this, entry);
@@ -327,7 +328,7 @@ public final class TensorFileReader implements Closeable {
     public ByteBuffer read(String name) throws IOException {
         TensorEntry entry = entry(name);
         if (entry.byteSize() > Integer.MAX_VALUE) {
-            throw new CheckpointFormatException(
+            throw new TensorFileFormatException(
                     Kind.TENSOR_TOO_LARGE,
                     file,
                     name,
@@ -512,7 +513,7 @@ public final class TensorFileReader implements Closeable {
     }
 
     /** Returns a tensor's entry, or throws {@link Kind#MISSING_TENSOR}. */
-    TensorEntry entryOf(String name) throws CheckpointFormatException {
+    TensorEntry entryOf(String name) throws TensorFileFormatException {
         return entry(name);
     }
 
@@ -520,7 +521,7 @@ public final class TensorFileReader implements Closeable {
      * Checks a checksum computed elsewhere (over a mapping, in parallel) against the file's, when
      * this reader verifies.
      */
-    void checkComputed(String name, int actual) throws CheckpointFormatException {
+    void checkComputed(String name, int actual) throws TensorFileFormatException {
         if (verify) {
             check(entry(name), actual);
         }
@@ -530,16 +531,16 @@ public final class TensorFileReader implements Closeable {
      * Checks a checksum computed elsewhere against the file's, when the file has checksums, whether
      * this reader verifies on read or not.
      */
-    void checkStored(String name, int actual) throws CheckpointFormatException {
+    void checkStored(String name, int actual) throws TensorFileFormatException {
         if (checksums != null) {
             check(entry(name), actual);
         }
     }
 
-    private void check(TensorEntry entry, int actual) throws CheckpointFormatException {
+    private void check(TensorEntry entry, int actual) throws TensorFileFormatException {
         int stored = checksums.get(entry.name());
         if (stored != actual) {
-            throw new CheckpointFormatException(
+            throw new TensorFileFormatException(
                     Kind.CHECKSUM_MISMATCH,
                     file,
                     entry.name(),
@@ -550,11 +551,11 @@ public final class TensorFileReader implements Closeable {
         }
     }
 
-    private TensorEntry entry(String name) throws CheckpointFormatException {
+    private TensorEntry entry(String name) throws TensorFileFormatException {
         // in a compressed file, a tensor stored as it is lies where the stored header says
         TensorEntry entry = layout == null ? header.entry(name) : layout.positioned(name);
         if (entry == null) {
-            throw new CheckpointFormatException(
+            throw new TensorFileFormatException(
                     Kind.MISSING_TENSOR, file, name, "no such tensor in the file");
         }
         return entry;
@@ -582,9 +583,9 @@ public final class TensorFileReader implements Closeable {
      * @param name the tensor's name
      * @return the storage; {@link TensorStorage#codec()} is {@code "none"} for a tensor stored as
      *     it is
-     * @throws CheckpointFormatException if the tensor is not in the file
+     * @throws TensorFileFormatException if the tensor is not in the file
      */
-    public TensorStorage storage(String name) throws CheckpointFormatException {
+    public TensorStorage storage(String name) throws TensorFileFormatException {
         TensorEntry entry = entry(name);
         ChunkTable table = table(name);
         if (table == null) {

@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.LongSupplier;
 import java.util.zip.CRC32C;
+import org.mlodyssey.djl.checkpoint.internal.AtomicFiles;
+import org.mlodyssey.djl.checkpoint.internal.FormatKeys;
 
 /**
  * Writes a named-tensor file: the header (with format version and CRC32C checksums in {@code
@@ -252,10 +254,10 @@ public final class TensorFileWriter {
      * @param all the metadata with the format's keys, which receives the header checksum
      * @param dataLength the data region's length
      * @return the encoded, padded header
-     * @throws CheckpointFormatException if the entries are not a valid layout
+     * @throws TensorFileFormatException if the entries are not a valid layout
      */
     static byte[] seal(List<TensorEntry> entries, Map<String, String> all, long dataLength)
-            throws CheckpointFormatException {
+            throws TensorFileFormatException {
         TensorHeader unsigned = TensorHeader.of(entries, all, dataLength);
         all.put(
                 FormatKeys.HEADER_CRC32C,

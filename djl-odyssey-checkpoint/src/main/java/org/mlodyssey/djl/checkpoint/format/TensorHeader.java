@@ -24,7 +24,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.zip.CRC32C;
-import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.Kind;
+import org.mlodyssey.djl.checkpoint.format.TensorFileFormatException.Kind;
+import org.mlodyssey.djl.checkpoint.internal.JsonErrors;
+import org.mlodyssey.djl.checkpoint.internal.StrictJson;
 import org.mlodyssey.djl.io.BoundedFiles;
 import org.mlodyssey.djl.io.BoundedReadException;
 import org.mlodyssey.djl.io.UntrustedText;
@@ -73,15 +75,15 @@ public final class TensorHeader {
      * @param metadata the {@code __metadata__} map
      * @param dataLength the byte length of the data region
      * @return the header, with entries in data order
-     * @throws CheckpointFormatException if the entries are not a valid layout
+     * @throws TensorFileFormatException if the entries are not a valid layout
      */
     public static TensorHeader of(
             List<TensorEntry> entries, Map<String, String> metadata, long dataLength)
-            throws CheckpointFormatException {
+            throws TensorFileFormatException {
         Map<String, TensorEntry> byName = new LinkedHashMap<>();
         for (TensorEntry entry : entries) {
             if (byName.put(entry.name(), entry) != null) {
-                throw new CheckpointFormatException(
+                throw new TensorFileFormatException(
                         Kind.DUPLICATE_NAME, null, entry.name(), "tensor name used twice");
             }
         }
@@ -96,14 +98,14 @@ public final class TensorHeader {
      * @param file the file the header came from, for error messages
      * @param dataLength the byte length of the file's data region (file size - 8 - header size)
      * @return the header, with entries in data order
-     * @throws CheckpointFormatException if the header is malformed or disagrees with the data size
+     * @throws TensorFileFormatException if the header is malformed or disagrees with the data size
      */
     public static TensorHeader parse(byte[] json, Path file, long dataLength)
-            throws CheckpointFormatException {
+            throws TensorFileFormatException {
         try {
             BoundedFiles.checkUtf8(json, file);
         } catch (BoundedReadException e) {
-            throw new CheckpointFormatException(
+            throw new TensorFileFormatException(
                     Kind.INVALID_UTF8,
                     file,
                     "header",
@@ -114,7 +116,7 @@ public final class TensorHeader {
                 && (json[0] & 0xff) == 0xef
                 && (json[1] & 0xff) == 0xbb
                 && (json[2] & 0xff) == 0xbf) {
-            throw new CheckpointFormatException(
+            throw new TensorFileFormatException(
                     Kind.INVALID_JSON,
                     file,
                     "header",
@@ -134,18 +136,18 @@ public final class TensorHeader {
                 String name = checkText(reader.nextName(), file, "tensor name");
                 if (METADATA_KEY.equals(name)) {
                     if (sawMetadata) {
-                        throw new CheckpointFormatException(
+                        throw new TensorFileFormatException(
                                 Kind.DUPLICATE_NAME, file, METADATA_KEY, "appears twice");
                     }
                     sawMetadata = true;
                     readMetadata(reader, file, metadata, byName.size());
                 } else {
                     if (name.isEmpty()) {
-                        throw new CheckpointFormatException(
+                        throw new TensorFileFormatException(
                                 Kind.INVALID_HEADER, file, "header", "a tensor has an empty name");
                     }
                     if (byName.containsKey(name)) {
-                        throw new CheckpointFormatException(
+                        throw new TensorFileFormatException(
                                 Kind.DUPLICATE_NAME, file, name, "tensor name used twice");
                     }
                     checkCount(byName.size() + metadata.size(), file);
@@ -155,19 +157,19 @@ public final class TensorHeader {
             reader.endObject();
             StrictJson.checkEnd(reader);
         } catch (StrictJson.Violation e) {
-            throw new CheckpointFormatException(Kind.INVALID_JSON, file, "header", e.getMessage());
-        } catch (CheckpointFormatException e) {
+            throw new TensorFileFormatException(Kind.INVALID_JSON, file, "header", e.getMessage());
+        } catch (TensorFileFormatException e) {
             throw e;
         } catch (IOException | IllegalStateException | NumberFormatException e) {
-            throw new CheckpointFormatException(
+            throw new TensorFileFormatException(
                     Kind.INVALID_JSON, file, "header", "header is " + JsonErrors.describe(e), e);
         }
         return validate(new ArrayList<>(byName.values()), byName, metadata, file, dataLength);
     }
 
-    private static void checkCount(int count, Path file) throws CheckpointFormatException {
+    private static void checkCount(int count, Path file) throws TensorFileFormatException {
         if (count >= MAX_ENTRIES) {
-            throw new CheckpointFormatException(
+            throw new TensorFileFormatException(
                     Kind.HEADER_TOO_LARGE,
                     file,
                     "header",
@@ -182,10 +184,10 @@ public final class TensorHeader {
      * Unicode text and which UTF-8, and so the writer, cannot encode.
      */
     private static String checkText(String text, Path file, String what)
-            throws CheckpointFormatException {
+            throws TensorFileFormatException {
         int at = UntrustedText.indexOfUnpairedSurrogate(text);
         if (at >= 0) {
-            throw new CheckpointFormatException(
+            throw new TensorFileFormatException(
                     Kind.INVALID_HEADER,
                     file,
                     "header",
@@ -207,7 +209,7 @@ public final class TensorHeader {
             expect(reader, JsonToken.STRING, file, field);
             checkCount(tensors + metadata.size(), file);
             if (metadata.put(key, checkText(reader.nextString(), file, "metadata value")) != null) {
-                throw new CheckpointFormatException(
+                throw new TensorFileFormatException(
                         Kind.DUPLICATE_NAME, file, field, "metadata key used twice");
             }
         }
@@ -245,14 +247,14 @@ public final class TensorHeader {
                     offsets = readLongs(reader, file, field);
                     break;
                 default:
-                    throw new CheckpointFormatException(
+                    throw new TensorFileFormatException(
                             Kind.INVALID_HEADER, file, field, "unknown tensor field");
             }
         }
         reader.endObject();
         if (dtypeName == null || shape == null || offsets == null) {
             String missing = dtypeName == null ? "dtype" : shape == null ? "shape" : "data_offsets";
-            throw new CheckpointFormatException(
+            throw new TensorFileFormatException(
                     Kind.INVALID_HEADER, file, name + "." + missing, "field is missing");
         }
         String dtypeText = dtypeName;
@@ -260,13 +262,13 @@ public final class TensorHeader {
                 TensorDType.fromSafetensorsName(dtypeText)
                         .orElseThrow(
                                 () ->
-                                        new CheckpointFormatException(
+                                        new TensorFileFormatException(
                                                 Kind.UNKNOWN_DTYPE,
                                                 file,
                                                 name + ".dtype",
                                                 "unknown dtype \"" + dtypeText + "\""));
         if (offsets.length != 2) {
-            throw new CheckpointFormatException(
+            throw new TensorFileFormatException(
                     Kind.INVALID_HEADER,
                     file,
                     name + ".data_offsets",
@@ -274,7 +276,7 @@ public final class TensorHeader {
         }
         for (long dim : shape) {
             if (dim < 0) {
-                throw new CheckpointFormatException(
+                throw new TensorFileFormatException(
                         Kind.INVALID_SHAPE,
                         file,
                         name + ".shape",
@@ -284,8 +286,8 @@ public final class TensorHeader {
         return new TensorEntry(name, dtype, shape, offsets[0], offsets[1]);
     }
 
-    private static CheckpointFormatException duplicateField(Path file, String field) {
-        return new CheckpointFormatException(
+    private static TensorFileFormatException duplicateField(Path file, String field) {
+        return new TensorFileFormatException(
                 Kind.DUPLICATE_NAME, file, field, "field appears twice");
     }
 
@@ -297,13 +299,13 @@ public final class TensorHeader {
             expect(reader, JsonToken.NUMBER, file, field);
             String literal = reader.nextString();
             if (!INTEGER.matcher(literal).matches()) {
-                throw new CheckpointFormatException(
+                throw new TensorFileFormatException(
                         Kind.INVALID_HEADER, file, field, "expected an integer, got " + literal);
             }
             try {
                 values.add(Long.parseLong(literal));
             } catch (NumberFormatException e) {
-                throw new CheckpointFormatException(
+                throw new TensorFileFormatException(
                         Kind.SIZE_OVERFLOW,
                         file,
                         field,
@@ -311,7 +313,7 @@ public final class TensorHeader {
                         e);
             }
             if (values.size() > 64) {
-                throw new CheckpointFormatException(
+                throw new TensorFileFormatException(
                         Kind.INVALID_HEADER, file, field, "more than 64 numbers");
             }
         }
@@ -327,7 +329,7 @@ public final class TensorHeader {
             throws IOException {
         JsonToken actual = reader.peek();
         if (actual != token) {
-            throw new CheckpointFormatException(
+            throw new TensorFileFormatException(
                     Kind.INVALID_HEADER,
                     file,
                     field,
@@ -356,18 +358,18 @@ public final class TensorHeader {
             TreeMap<String, String> metadata,
             Path file,
             long dataLength)
-            throws CheckpointFormatException {
+            throws TensorFileFormatException {
         for (TensorEntry entry : entries) {
             long expected = byteSize(entry.dtype(), entry.shape(), file, entry.name());
             if (entry.begin() < 0 || entry.end() < entry.begin()) {
-                throw new CheckpointFormatException(
+                throw new TensorFileFormatException(
                         Kind.OFFSETS_OUT_OF_RANGE,
                         file,
                         entry.name() + ".data_offsets",
                         "invalid range [" + entry.begin() + ", " + entry.end() + "]");
             }
             if (entry.byteSize() != expected) {
-                throw new CheckpointFormatException(
+                throw new TensorFileFormatException(
                         Kind.SIZE_MISMATCH,
                         file,
                         entry.name(),
@@ -387,7 +389,7 @@ public final class TensorHeader {
         for (TensorEntry entry : entries) {
             if (entry.begin() != position) {
                 String what = entry.begin() < position ? "overlaps" : "leaves a hole before";
-                throw new CheckpointFormatException(
+                throw new TensorFileFormatException(
                         Kind.OFFSETS_NOT_CONTIGUOUS,
                         file,
                         entry.name() + ".data_offsets",
@@ -402,7 +404,7 @@ public final class TensorHeader {
         }
         if (position > dataLength) {
             String subject = entries.get(entries.size() - 1).name();
-            throw new CheckpointFormatException(
+            throw new TensorFileFormatException(
                     Kind.TRUNCATED,
                     file,
                     subject,
@@ -413,7 +415,7 @@ public final class TensorHeader {
                             + " data bytes");
         }
         if (position < dataLength) {
-            throw new CheckpointFormatException(
+            throw new TensorFileFormatException(
                     Kind.TRAILING_BYTES,
                     file,
                     null,
@@ -430,10 +432,10 @@ public final class TensorHeader {
      * @param file the file, for error messages
      * @param name the tensor's name, for error messages
      * @return the number of data bytes the tensor needs
-     * @throws CheckpointFormatException if the size overflows a signed 64-bit integer
+     * @throws TensorFileFormatException if the size overflows a signed 64-bit integer
      */
     static long byteSize(TensorDType dtype, long[] shape, Path file, String name)
-            throws CheckpointFormatException {
+            throws TensorFileFormatException {
         try {
             long count = 1;
             for (long dim : shape) {
@@ -441,7 +443,7 @@ public final class TensorHeader {
             }
             return Math.multiplyExact(count, (long) dtype.byteSize());
         } catch (ArithmeticException e) {
-            throw new CheckpointFormatException(
+            throw new TensorFileFormatException(
                     Kind.SIZE_OVERFLOW,
                     file,
                     name + ".shape",

@@ -4,7 +4,7 @@
  */
 package org.mlodyssey.djl.checkpoint.format;
 
-/** How {@link Checkpoint#save(java.nio.file.Path, WriteOptions)} writes a checkpoint. */
+/** How {@link TensorFile#save(java.nio.file.Path, WriteOptions)} writes a checkpoint. */
 public final class WriteOptions {
 
     private final boolean durable;

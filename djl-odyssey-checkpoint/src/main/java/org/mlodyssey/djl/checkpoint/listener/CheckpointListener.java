@@ -19,13 +19,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.mlodyssey.djl.checkpoint.format.Locations;
+import org.mlodyssey.djl.checkpoint.internal.DirectoryLock;
+import org.mlodyssey.djl.checkpoint.internal.ForwardState;
+import org.mlodyssey.djl.checkpoint.internal.HostArrayPool;
+import org.mlodyssey.djl.checkpoint.internal.ParameterNames;
 import org.mlodyssey.djl.checkpoint.training.CheckpointDirectory;
-import org.mlodyssey.djl.checkpoint.training.DirectoryLock;
 import org.mlodyssey.djl.checkpoint.training.EvaluatorAccumulators;
-import org.mlodyssey.djl.checkpoint.training.ForwardState;
-import org.mlodyssey.djl.checkpoint.training.HostArrayPool;
 import org.mlodyssey.djl.checkpoint.training.OptimizerStateAdapters;
-import org.mlodyssey.djl.checkpoint.training.ParameterNames;
 import org.mlodyssey.djl.checkpoint.training.StepListener;
 import org.mlodyssey.djl.checkpoint.training.TrainingProgress;
 import org.mlodyssey.djl.checkpoint.training.TrainingSnapshot;
@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Saves training checkpoints automatically: decides when ({@link CheckpointTrigger}), takes a
- * host-memory snapshot and hands the writing to a background thread ({@link CheckpointWriter}); the
+ * host-memory snapshot and hands the writing to a background thread ({@link SnapshotWriter}); the
  * directory of checkpoints ({@link CheckpointDirectory}) and the registry of saved ones ({@link
  * CheckpointRegistry}: retention, holds, best value) do the rest.
  *

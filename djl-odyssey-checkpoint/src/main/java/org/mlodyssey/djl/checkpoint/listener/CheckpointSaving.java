@@ -16,12 +16,12 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.mlodyssey.djl.checkpoint.format.Locations;
+import org.mlodyssey.djl.checkpoint.internal.ForwardState;
+import org.mlodyssey.djl.checkpoint.internal.HostArrayPool;
+import org.mlodyssey.djl.checkpoint.training.CheckpointDirectories;
 import org.mlodyssey.djl.checkpoint.training.CheckpointDirectory;
 import org.mlodyssey.djl.checkpoint.training.EvaluatorAccumulators;
-import org.mlodyssey.djl.checkpoint.training.ForwardState;
-import org.mlodyssey.djl.checkpoint.training.HostArrayPool;
 import org.mlodyssey.djl.checkpoint.training.OptimizerStateAdapters;
-import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoints;
 import org.mlodyssey.djl.checkpoint.training.TrainingProgress;
 import org.mlodyssey.djl.checkpoint.training.TrainingSnapshot;
 import org.slf4j.Logger;
@@ -29,9 +29,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The saving half of a {@link CheckpointListener}: takes a host-memory snapshot into reused buffers
- * ({@link HostArrayPool}) on the training thread, hands it to the {@link CheckpointWriter}, and
- * after each commit points {@code latest} at it, tells the {@link CheckpointRegistry} (which
- * applies retention) and logs one line. A position is saved once.
+ * ({@link HostArrayPool}) on the training thread, hands it to the {@link SnapshotWriter}, and after
+ * each commit points {@code latest} at it, tells the {@link CheckpointRegistry} (which applies
+ * retention) and logs one line. A position is saved once.
  */
 final class CheckpointSaving {
 
@@ -40,7 +40,7 @@ final class CheckpointSaving {
     private final CheckpointDirectory directory;
     private final CheckpointRegistry registry;
     private final CheckpointTrigger trigger;
-    private final CheckpointWriter writer;
+    private final SnapshotWriter writer;
     private final HostArrayPool pool = new HostArrayPool();
     private final OptimizerStateAdapters adapters;
     private final CheckpointListener.CheckpointSaver saver;
@@ -56,7 +56,7 @@ final class CheckpointSaving {
             CheckpointDirectory directory,
             CheckpointRegistry registry,
             CheckpointTrigger trigger,
-            CheckpointWriter writer,
+            SnapshotWriter writer,
             OptimizerStateAdapters adapters,
             CheckpointListener.CheckpointSaver saver,
             boolean async,
@@ -81,7 +81,7 @@ final class CheckpointSaving {
      * @param position the position, or null
      */
     void markSaved(TrainingProgress position) {
-        lastSaved.set(position == null ? null : TrainingCheckpoints.directoryName(position));
+        lastSaved.set(position == null ? null : CheckpointDirectories.directoryName(position));
     }
 
     /** Waits for the writes in flight. */
@@ -143,7 +143,7 @@ final class CheckpointSaving {
             EvaluatorAccumulators.Totals totals,
             ForwardState beforeForward,
             String resumedAt) {
-        String name = TrainingCheckpoints.directoryName(at);
+        String name = CheckpointDirectories.directoryName(at);
         Float value = metricAt(at);
         // The trigger counts a new best as pending until told whether it was committed.
         Float pendingBest = reasons.contains(SaveReason.BEST) ? value : null;

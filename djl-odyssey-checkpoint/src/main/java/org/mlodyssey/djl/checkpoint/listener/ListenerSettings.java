@@ -10,9 +10,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.mlodyssey.djl.checkpoint.format.WriteOptions;
+import org.mlodyssey.djl.checkpoint.training.CheckpointDirectories;
 import org.mlodyssey.djl.checkpoint.training.CheckpointDirectory;
 import org.mlodyssey.djl.checkpoint.training.OptimizerStateAdapters;
-import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoints;
 
 /**
  * The settings of a {@link CheckpointListener}, set through its {@link CheckpointListener.Builder},
@@ -256,7 +256,7 @@ abstract class ListenerSettings extends StorageSettings {
      * WriteOptions.builder().optCompression(Compression.zstd(3)).build()}; compression then runs
      * where the checkpoint is written (on the writer thread when asynchronous).
      *
-     * @param options the write options of {@link TrainingCheckpoints#save(Path,
+     * @param options the write options of {@link CheckpointDirectories#save(Path,
      *     org.mlodyssey.djl.checkpoint.training.TrainingSnapshot, Map, WriteOptions)}
      * @return this builder
      */
@@ -305,7 +305,7 @@ abstract class ListenerSettings extends StorageSettings {
                 dir,
                 registry,
                 trigger,
-                new CheckpointWriter(
+                new SnapshotWriter(
                         async,
                         maxWritesInFlight,
                         failurePolicy,

@@ -10,6 +10,6 @@
  *
  * <p>The listener only wires three parts: a trigger policy (when), a retention policy (which to
  * keep) and a writer (how, on which thread). The saving itself is {@link
- * org.mlodyssey.djl.checkpoint.training.TrainingCheckpoints}'s.
+ * org.mlodyssey.djl.checkpoint.training.CheckpointDirectories}'s.
  */
 package org.mlodyssey.djl.checkpoint.listener;

@@ -16,15 +16,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.mlodyssey.djl.checkpoint.format.Checkpoint;
-import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException;
-import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.Kind;
 import org.mlodyssey.djl.checkpoint.format.MappedTensors;
-import org.mlodyssey.djl.checkpoint.format.ParallelCopy;
 import org.mlodyssey.djl.checkpoint.format.ParallelTensorReads;
 import org.mlodyssey.djl.checkpoint.format.ReadOptions;
 import org.mlodyssey.djl.checkpoint.format.Tensor;
 import org.mlodyssey.djl.checkpoint.format.TensorDType;
+import org.mlodyssey.djl.checkpoint.format.TensorFile;
+import org.mlodyssey.djl.checkpoint.format.TensorFileFormatException;
+import org.mlodyssey.djl.checkpoint.format.TensorFileFormatException.Kind;
+import org.mlodyssey.djl.checkpoint.internal.ParallelCopy;
 
 /**
  * Loads a checkpoint's tensors as new arrays: maps the files, verifies every mapped tensor over all
@@ -46,7 +46,7 @@ final class NewArrays {
 
     private NewArrays() {}
 
-    /** See {@link NDArrayCheckpoints#load(Path, NDManager, Device, ReadOptions, UnsafeDTypes)}. */
+    /** See {@link NDArrayFiles#load(Path, NDManager, Device, ReadOptions, UnsafeDTypes)}. */
     static Map<String, NDArray> load(
             Path file, NDManager manager, Device device, ReadOptions options, UnsafeDTypes unsafe)
             throws IOException {
@@ -58,7 +58,7 @@ final class NewArrays {
                         && PYTORCH.equals(manager.getEngine().getEngineName());
         MappedTensors mapping = null;
         MappingLeases leases = null;
-        try (Checkpoint checkpoint = Checkpoint.load(file, options)) {
+        try (TensorFile checkpoint = TensorFile.load(file, options)) {
             Map<String, TensorDType> targets = new LinkedHashMap<>();
             for (Map.Entry<String, Tensor> entry : checkpoint.tensors().entrySet()) {
                 String name = entry.getKey();
@@ -164,7 +164,7 @@ final class NewArrays {
     }
 
     static ByteBuffer memoryOf(String name, NDArray array) {
-        ByteBuffer memory = NDArrayCheckpoints.writableMemoryOf(array);
+        ByteBuffer memory = NDArrayFiles.writableMemoryOf(array);
         if (memory == null) {
             throw new IllegalStateException(
                     name + ": the engine did not expose the memory of a new CPU array");
@@ -177,10 +177,10 @@ final class NewArrays {
      * Java buffer.
      */
     static void checkSize(Path file, String name, Tensor tensor, TensorDType target)
-            throws CheckpointFormatException {
+            throws TensorFileFormatException {
         long bytes = tensor.byteSize() / tensor.dtype().byteSize() * target.byteSize();
         if (tensor.byteSize() > Integer.MAX_VALUE || bytes > Integer.MAX_VALUE) {
-            throw new CheckpointFormatException(
+            throw new TensorFileFormatException(
                     Kind.TENSOR_TOO_LARGE,
                     file,
                     name,
@@ -189,7 +189,7 @@ final class NewArrays {
                             + target
                             + " do not fit one array's buffer (at most "
                             + Integer.MAX_VALUE
-                            + "); read it in parts with Checkpoint.get(name) and readRange");
+                            + "); read it in parts with TensorFile.get(name) and readRange");
         }
     }
 
@@ -211,7 +211,7 @@ final class NewArrays {
                                             + DataTypes.exactWidening(dtype).get()
                                             + " exactly, or read the raw bytes"
                                     : "no exact widening exists; read the raw bytes")
-                            + " with Checkpoint.get(name).data()");
+                            + " with TensorFile.get(name).data()");
         }
         return target;
     }

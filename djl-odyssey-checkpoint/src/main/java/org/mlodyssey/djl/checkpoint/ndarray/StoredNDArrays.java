@@ -14,27 +14,27 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.mlodyssey.djl.checkpoint.format.Checkpoint;
 import org.mlodyssey.djl.checkpoint.format.Locations;
 import org.mlodyssey.djl.checkpoint.format.ParallelTensorReads;
 import org.mlodyssey.djl.checkpoint.format.ReadOptions;
 import org.mlodyssey.djl.checkpoint.format.Tensor;
 import org.mlodyssey.djl.checkpoint.format.TensorDType;
+import org.mlodyssey.djl.checkpoint.format.TensorFile;
 import org.mlodyssey.djl.checkpoint.format.TensorFileReader;
 import org.mlodyssey.djl.checkpoint.format.TensorFileWriter;
 import org.mlodyssey.djl.checkpoint.format.TensorHeader;
 import org.mlodyssey.djl.checkpoint.format.WriteOptions;
+import org.mlodyssey.djl.checkpoint.internal.ObjectReaderChannel;
 import org.mlodyssey.djl.checkpoint.storage.CheckpointStore;
 import org.mlodyssey.djl.checkpoint.storage.CheckpointStores;
-import org.mlodyssey.djl.checkpoint.storage.ObjectReaderChannel;
 import org.mlodyssey.djl.checkpoint.storage.StoredTensorFiles;
 import org.mlodyssey.djl.checkpoint.storage.WrittenObject;
 import org.mlodyssey.djl.checkpoint.storage.s3.S3StoreOptions;
 
 /**
- * {@link NDArrayCheckpoints} on a {@link CheckpointStore}: a named-tensor file written to, or read
- * from, an object of a store (a bucket, or a local directory through the same interface), or a
- * sharded set of them committed by its index (see {@link StoredTensorFiles}).
+ * {@link NDArrayFiles} on a {@link CheckpointStore}: a named-tensor file written to, or read from,
+ * an object of a store (a bucket, or a local directory through the same interface), or a sharded
+ * set of them committed by its index (see {@link StoredTensorFiles}).
  *
  * <p>A save streams the file into {@link CheckpointStore#write}: the header, then each array's
  * bytes, with no local copy, so the store's commit rule holds (the object is whole or absent). A
@@ -66,7 +66,7 @@ public final class StoredNDArrays {
             Map<String, NDArray> arrays,
             Map<String, String> metadata)
             throws IOException {
-        Checkpoint checkpoint = NDArrayCheckpoints.toCheckpoint(arrays);
+        TensorFile checkpoint = NDArrayFiles.toTensorFile(arrays);
         for (Map.Entry<String, String> entry : metadata.entrySet()) {
             checkpoint.putMetadata(entry.getKey(), entry.getValue());
         }
@@ -100,7 +100,7 @@ public final class StoredNDArrays {
             Map<String, String> metadata,
             WriteOptions options)
             throws IOException {
-        Checkpoint checkpoint = NDArrayCheckpoints.toCheckpoint(arrays);
+        TensorFile checkpoint = NDArrayFiles.toTensorFile(arrays);
         for (Map.Entry<String, String> entry : metadata.entrySet()) {
             checkpoint.putMetadata(entry.getKey(), entry.getValue());
         }
@@ -272,7 +272,7 @@ public final class StoredNDArrays {
             ReadOptions options)
             throws IOException {
         Map<String, NDArray> arrays = new LinkedHashMap<>();
-        try (Checkpoint checkpoint = StoredTensorFiles.load(store, key, options)) {
+        try (TensorFile checkpoint = StoredTensorFiles.load(store, key, options)) {
             // The engine is called from this thread only; the tensors are then read (and their
             // chunks decoded) in parallel, straight into the arrays' memory.
             List<Tensor> tensors = new ArrayList<>();
@@ -284,7 +284,7 @@ public final class StoredNDArrays {
                 if (target != tensor.dtype() || target == TensorDType.BOOL) {
                     arrays.put(
                             name,
-                            NDArrayCheckpoints.toNDArray(
+                            NDArrayFiles.toNDArray(
                                     name, tensor, manager, device, UnsafeDTypes.FAIL));
                     continue;
                 }

@@ -21,21 +21,22 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.mlodyssey.djl.checkpoint.format.Checkpoint;
-import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException;
-import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.Kind;
 import org.mlodyssey.djl.checkpoint.format.Locations;
 import org.mlodyssey.djl.checkpoint.format.ReadOptions;
 import org.mlodyssey.djl.checkpoint.format.ShardIndex;
 import org.mlodyssey.djl.checkpoint.format.ShardPlan;
 import org.mlodyssey.djl.checkpoint.format.Tensor;
+import org.mlodyssey.djl.checkpoint.format.TensorFile;
+import org.mlodyssey.djl.checkpoint.format.TensorFileFormatException;
+import org.mlodyssey.djl.checkpoint.format.TensorFileFormatException.Kind;
 import org.mlodyssey.djl.checkpoint.format.TensorFileReader;
 import org.mlodyssey.djl.checkpoint.format.TensorFileWriter;
 import org.mlodyssey.djl.checkpoint.format.WriteOptions;
+import org.mlodyssey.djl.checkpoint.internal.ObjectReaderChannel;
 
 /**
  * Named-tensor files on a {@link CheckpointStore}, one object or a sharded set, as {@link
- * Checkpoint#save(Path, WriteOptions)} and {@link Checkpoint#load(Path, ReadOptions)} write and
+ * TensorFile#save(Path, WriteOptions)} and {@link TensorFile#load(Path, ReadOptions)} write and
  * read them in a directory.
  *
  * <p>A sharded save ({@link WriteOptions#maxShardBytes()} exceeded) uploads its shards in parallel,
@@ -278,11 +279,11 @@ public final class StoredTensorFiles {
      * @param options which tensors, whether to verify, the header cap
      * @return the checkpoint, reading tensor data lazily with positional reads; to be closed
      * @throws java.nio.file.NoSuchFileException if neither the object nor an index exists
-     * @throws CheckpointFormatException if the file, the index or a shard is malformed, or a shard
+     * @throws TensorFileFormatException if the file, the index or a shard is malformed, or a shard
      *     is missing ({@link Kind#INVALID_INDEX}, naming it)
      * @throws IOException if the store fails
      */
-    public static Checkpoint load(CheckpointStore store, String key, ReadOptions options)
+    public static TensorFile load(CheckpointStore store, String key, ReadOptions options)
             throws IOException {
         String indexKey = key.endsWith(ShardPlan.INDEX_SUFFIX) ? key : null;
         if (indexKey == null && store.stat(key).isEmpty()) {
@@ -292,7 +293,7 @@ public final class StoredTensorFiles {
             }
         }
         if (indexKey == null) {
-            return Checkpoint.of(
+            return TensorFile.of(
                     openReader(
                             store,
                             key,
@@ -304,7 +305,7 @@ public final class StoredTensorFiles {
         Path indexFile = Locations.asPath(store.locationOf(indexKey));
         ShardIndex index = ShardIndex.parse(indexFile, readIndex(store, indexKey, options));
         String directory = indexKey.substring(0, indexKey.lastIndexOf('/') + 1);
-        return Checkpoint.load(
+        return TensorFile.load(
                 index,
                 new ShardIndex.ShardOpener() {
                     @Override
@@ -362,7 +363,7 @@ public final class StoredTensorFiles {
         long cap = Math.min(options.maxHeaderBytes(), Integer.MAX_VALUE - 8);
         try (ObjectReader reader = store.open(key)) {
             if (reader.size() > cap) {
-                throw new CheckpointFormatException(
+                throw new TensorFileFormatException(
                         Kind.HEADER_TOO_LARGE,
                         file,
                         null,
@@ -379,7 +380,7 @@ public final class StoredTensorFiles {
                         .decode(bytes)
                         .toString();
             } catch (CharacterCodingException e) {
-                throw new CheckpointFormatException(
+                throw new TensorFileFormatException(
                         Kind.INVALID_UTF8, file, null, "the index is not valid UTF-8", e);
             }
         }

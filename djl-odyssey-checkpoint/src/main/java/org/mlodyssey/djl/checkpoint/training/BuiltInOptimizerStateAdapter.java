@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import org.mlodyssey.djl.checkpoint.internal.HostArrayPool;
+import org.mlodyssey.djl.checkpoint.internal.ParameterNames;
 
 /**
  * State of DJL's {@link Adam}, {@link AdamW} and {@link Sgd} (with or without momentum).

@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import org.mlodyssey.djl.checkpoint.format.Locations;
 import org.mlodyssey.djl.checkpoint.format.WriteOptions;
+import org.mlodyssey.djl.checkpoint.internal.DirectoryLock;
 import org.mlodyssey.djl.checkpoint.storage.CheckpointStore;
 import org.mlodyssey.djl.checkpoint.storage.CheckpointStores;
 import org.mlodyssey.djl.checkpoint.storage.LocalCheckpointStore;
@@ -33,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * latest} pointer ({@link LatestPointer}) and the writer's lock ({@code .lock}).
  *
  * <p>Creating one does no I/O. The layout of one checkpoint and its atomic commit are {@link
- * TrainingCheckpoints}'s. The checkpoints can also live in a bucket ({@link #open}, {@link #on}):
+ * CheckpointDirectories}'s. The checkpoints can also live in a bucket ({@link #open}, {@link #on}):
  * then every operation goes through a {@code CheckpointStore}, a checkpoint is committed by its
  * manifest written last, moving aside and deleting are deletions (manifest first), and the lock is
  * a lease ({@link DirectoryLock}).
@@ -197,7 +198,7 @@ public final class CheckpointDirectory implements Closeable {
                             : location;
             int slash = trimmed.lastIndexOf('/');
             String last = trimmed.substring(slash + 1);
-            if (slash > 0 && TrainingCheckpoints.isCheckpointName(last)) {
+            if (slash > 0 && CheckpointDirectories.isCheckpointName(last)) {
                 return new Located(trimmed.substring(0, slash), last);
             }
             return new Located(trimmed, null);
@@ -229,7 +230,7 @@ public final class CheckpointDirectory implements Closeable {
      * @return {@code <root>/step-...-epoch-...-batch-...}
      */
     public Path resolve(TrainingProgress position) {
-        return root.resolve(TrainingCheckpoints.directoryName(position));
+        return root.resolve(CheckpointDirectories.directoryName(position));
     }
 
     /**
@@ -242,7 +243,7 @@ public final class CheckpointDirectory implements Closeable {
     public boolean contains(Path checkpoint) {
         Path dir = checkpoint.toAbsolutePath().normalize();
         return root.equals(dir.getParent())
-                && TrainingCheckpoints.isCheckpointName(dir.getFileName().toString());
+                && CheckpointDirectories.isCheckpointName(dir.getFileName().toString());
     }
 
     /**
@@ -286,7 +287,7 @@ public final class CheckpointDirectory implements Closeable {
      * @throws InvalidTrainingCheckpointException if it must not be loaded, saying why
      */
     public TrainingCheckpoint open(String name) throws InvalidTrainingCheckpointException {
-        if (!TrainingCheckpoints.isCheckpointName(name)) {
+        if (!CheckpointDirectories.isCheckpointName(name)) {
             throw new IllegalArgumentException(name + " is not a training checkpoint's name");
         }
         return remote != null ? remote.open(name) : TrainingCheckpoint.open(root.resolve(name));
@@ -338,7 +339,7 @@ public final class CheckpointDirectory implements Closeable {
             return remote.findLatestValid(
                     e -> logger.warn("Skipping training checkpoint: {}", e.getMessage()));
         }
-        return TrainingCheckpoints.findLatestValid(root);
+        return CheckpointDirectories.findLatestValid(root);
     }
 
     /**
@@ -353,11 +354,11 @@ public final class CheckpointDirectory implements Closeable {
         if (remote != null) {
             return remote.findLatestValid(onSkipped);
         }
-        return TrainingCheckpoints.findLatestValid(root, onSkipped);
+        return CheckpointDirectories.findLatestValid(root, onSkipped);
     }
 
     /**
-     * Saves a snapshot as a checkpoint, committed atomically ({@link TrainingCheckpoints#save}).
+     * Saves a snapshot as a checkpoint, committed atomically ({@link CheckpointDirectories#save}).
      *
      * @param snapshot the snapshot
      * @param metadata user metadata for the manifest
@@ -370,8 +371,8 @@ public final class CheckpointDirectory implements Closeable {
 
     /**
      * Saves a snapshot as a checkpoint with options for its tensor files: in a directory, committed
-     * atomically ({@link TrainingCheckpoints#save(Path, TrainingSnapshot, Map, WriteOptions)}); in
-     * a bucket, every file under its final key and the manifest last (a compressed tensor file
+     * atomically ({@link CheckpointDirectories#save(Path, TrainingSnapshot, Map, WriteOptions)});
+     * in a bucket, every file under its final key and the manifest last (a compressed tensor file
      * through a local temporary file, {@link
      * org.mlodyssey.djl.checkpoint.ndarray.StoredNDArrays#save(CheckpointStore, String, Map, Map,
      * WriteOptions)}).
@@ -387,11 +388,11 @@ public final class CheckpointDirectory implements Closeable {
         if (remote != null) {
             return remote.save(snapshot, metadata, options);
         }
-        return TrainingCheckpoints.save(root, snapshot, metadata, options);
+        return CheckpointDirectories.save(root, snapshot, metadata, options);
     }
 
     /**
-     * Deletes a committed checkpoint of this directory ({@link TrainingCheckpoints#delete}).
+     * Deletes a committed checkpoint of this directory ({@link CheckpointDirectories#delete}).
      *
      * @param checkpoint the checkpoint directory
      * @throws IllegalArgumentException if it is not a checkpoint of this directory
@@ -405,7 +406,7 @@ public final class CheckpointDirectory implements Closeable {
             remote.delete(checkpoint.getFileName().toString());
             return;
         }
-        TrainingCheckpoints.delete(checkpoint);
+        CheckpointDirectories.delete(checkpoint);
     }
 
     /**
@@ -454,7 +455,7 @@ public final class CheckpointDirectory implements Closeable {
      * @throws IOException if one cannot be moved
      */
     public List<Path> moveAsideAfter(TrainingProgress position) throws IOException {
-        String name = TrainingCheckpoints.directoryName(position);
+        String name = CheckpointDirectories.directoryName(position);
         return remote != null
                 ? remote.deleteAfter(name)
                 : LocalCheckpoints.moveAsideAfter(root, name);

@@ -12,7 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.OptionalLong;
-import org.mlodyssey.djl.checkpoint.ndarray.NDArrayCheckpoints;
+import org.mlodyssey.djl.checkpoint.ndarray.NDArrayFiles;
 import org.mlodyssey.djl.io.BoundedFiles;
 
 /**
@@ -90,7 +90,7 @@ interface CheckpointFiles {
 
         @Override
         public Map<String, NDArray> load(String name, NDManager manager) throws IOException {
-            return NDArrayCheckpoints.load(directory.resolve(name), manager, Device.cpu());
+            return NDArrayFiles.load(directory.resolve(name), manager, Device.cpu());
         }
     }
 }

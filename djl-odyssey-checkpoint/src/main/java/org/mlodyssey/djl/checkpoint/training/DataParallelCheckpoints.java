@@ -27,7 +27,8 @@ import org.mlodyssey.djl.checkpoint.distributed.TensorLayout;
 import org.mlodyssey.djl.checkpoint.distributed.TensorShard;
 import org.mlodyssey.djl.checkpoint.format.Tensor;
 import org.mlodyssey.djl.checkpoint.format.TensorDType;
-import org.mlodyssey.djl.checkpoint.ndarray.NDArrayCheckpoints;
+import org.mlodyssey.djl.checkpoint.internal.ParameterNames;
+import org.mlodyssey.djl.checkpoint.ndarray.NDArrayFiles;
 import org.mlodyssey.djl.checkpoint.ndarray.UnsafeDTypes;
 
 /**
@@ -138,7 +139,7 @@ public final class DataParallelCheckpoints {
                     counters.put(name.substring(COUNTER.length()), data.getLong(0));
                 } else {
                     NDArray array =
-                            NDArrayCheckpoints.toNDArray(
+                            NDArrayFiles.toNDArray(
                                     name,
                                     Tensor.of(layout.dtype(), layout.shape(), data),
                                     manager,
@@ -204,7 +205,7 @@ public final class DataParallelCheckpoints {
     }
 
     private static TensorShard shard(String name, NDArray array, int[] ranks) {
-        Tensor tensor = NDArrayCheckpoints.toTensor(name, array, true);
+        Tensor tensor = NDArrayFiles.toTensor(name, array, true);
         try {
             return bytes(name, tensor.dtype(), tensor.shape(), tensor.data(), ranks);
         } catch (IOException e) {

@@ -7,6 +7,7 @@ package org.mlodyssey.djl.checkpoint.training;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import org.mlodyssey.djl.checkpoint.internal.HostArrayPool;
 
 /** Copies of arrays in host memory that later training steps cannot change. */
 final class HostCopies {

@@ -20,7 +20,7 @@ public class InvalidTrainingCheckpointException extends IOException {
     private static final long serialVersionUID = 1L;
 
     /** One constant per way a checkpoint directory can be unusable. */
-    public enum Reason {
+    public enum Kind {
         /** The directory has no manifest: it was never committed. */
         MISSING_MANIFEST,
         /** The manifest is not valid JSON or lacks or mistypes a field. */
@@ -42,7 +42,7 @@ public class InvalidTrainingCheckpointException extends IOException {
     }
 
     /** Why the checkpoint is unusable. */
-    private final Reason reason;
+    private final Kind kind;
 
     /** The checkpoint directory (not serialized). */
     private final transient Path directory;
@@ -53,27 +53,27 @@ public class InvalidTrainingCheckpointException extends IOException {
     /**
      * Creates an exception.
      *
-     * @param reason why the checkpoint is unusable
+     * @param kind why the checkpoint is unusable
      * @param directory the checkpoint directory
      * @param file the file at fault, relative to the directory
      * @param detail what exactly is wrong
      */
     public InvalidTrainingCheckpointException(
-            Reason reason, Path directory, String file, String detail) {
-        this(reason, directory, file, detail, null);
+            Kind kind, Path directory, String file, String detail) {
+        this(kind, directory, file, detail, null);
     }
 
     /**
      * Creates an exception with a cause.
      *
-     * @param reason why the checkpoint is unusable
+     * @param kind why the checkpoint is unusable
      * @param directory the checkpoint directory
      * @param file the file at fault, relative to the directory
      * @param detail what exactly is wrong
      * @param cause the underlying error, or null
      */
     public InvalidTrainingCheckpointException(
-            Reason reason, Path directory, String file, String detail, Throwable cause) {
+            Kind kind, Path directory, String file, String detail, Throwable cause) {
         super(
                 "Training checkpoint "
                         + UntrustedText.escape(String.valueOf(Locations.of(directory)))
@@ -82,10 +82,10 @@ public class InvalidTrainingCheckpointException extends IOException {
                         + ": "
                         + UntrustedText.forMessage(detail, 2000)
                         + " ("
-                        + reason
+                        + kind
                         + ")",
                 cause);
-        this.reason = Objects.requireNonNull(reason, "reason");
+        this.kind = Objects.requireNonNull(kind, "kind");
         this.directory = directory;
         this.file = file;
     }
@@ -93,10 +93,10 @@ public class InvalidTrainingCheckpointException extends IOException {
     /**
      * Returns why the checkpoint is unusable.
      *
-     * @return the reason
+     * @return the kind
      */
-    public Reason getReason() {
-        return reason;
+    public Kind getKind() {
+        return kind;
     }
 
     /**

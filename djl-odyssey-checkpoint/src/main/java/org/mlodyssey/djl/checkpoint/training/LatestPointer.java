@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
-import org.mlodyssey.djl.checkpoint.format.AtomicFiles;
+import org.mlodyssey.djl.checkpoint.internal.AtomicFiles;
 import org.mlodyssey.djl.checkpoint.storage.CheckpointStore;
 import org.mlodyssey.djl.io.BoundedFiles;
 import org.mlodyssey.djl.io.UntrustedText;
@@ -19,8 +19,8 @@ import org.mlodyssey.djl.io.UntrustedText;
  * The {@code latest} file of a directory of checkpoints: one line naming the newest committed
  * checkpoint directory, replaced atomically ({@link AtomicFiles#write}, fsynced) after each commit.
  *
- * <p>It is a convenience for people and tools; {@code TrainingCheckpoints.findLatestValid} ignores
- * it and verifies the checkpoints themselves.
+ * <p>It is a convenience for people and tools; {@code CheckpointDirectories.findLatestValid}
+ * ignores it and verifies the checkpoints themselves.
  */
 public final class LatestPointer {
 

@@ -17,7 +17,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import org.mlodyssey.djl.checkpoint.format.AtomicFiles;
+import org.mlodyssey.djl.checkpoint.internal.AtomicFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +54,7 @@ final class LocalCheckpoints {
                 logger.warn("Ignoring {}: {}", dir, e.getMessage());
                 continue;
             }
-            if (TrainingCheckpoints.directoryName(CheckpointDirectory.positionOf(manifest))
+            if (CheckpointDirectories.directoryName(CheckpointDirectory.positionOf(manifest))
                     .equals(dir.getFileName().toString())) {
                 found.add(new CheckpointDirectory.Listed(dir, manifest));
             }
@@ -80,7 +80,7 @@ final class LocalCheckpoints {
         List<Path> dirs = new ArrayList<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(root)) {
             for (Path dir : stream) {
-                if (TrainingCheckpoints.isCheckpointName(dir.getFileName().toString())
+                if (CheckpointDirectories.isCheckpointName(dir.getFileName().toString())
                         && Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
                     dirs.add(dir);
                 }

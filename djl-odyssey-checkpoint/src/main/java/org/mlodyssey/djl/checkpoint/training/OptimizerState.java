@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.mlodyssey.djl.checkpoint.internal.HostArrayPool;
 
 /**
  * The state of an optimizer, by stable names: named integer counters and named host-memory tensors.

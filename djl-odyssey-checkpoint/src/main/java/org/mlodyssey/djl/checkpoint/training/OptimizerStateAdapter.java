@@ -7,6 +7,8 @@ package org.mlodyssey.djl.checkpoint.training;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.optimizer.Optimizer;
+import org.mlodyssey.djl.checkpoint.internal.HostArrayPool;
+import org.mlodyssey.djl.checkpoint.internal.ParameterNames;
 
 /**
  * Captures and restores the state of one kind of optimizer, naming parameters by their stable names

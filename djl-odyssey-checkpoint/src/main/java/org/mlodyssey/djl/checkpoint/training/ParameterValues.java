@@ -13,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.mlodyssey.djl.checkpoint.internal.HostArrayPool;
+import org.mlodyssey.djl.checkpoint.internal.ParameterNames;
 
 /**
  * Reads and writes the values of a model's parameters by stable name ({@link ParameterNames}).

@@ -21,7 +21,7 @@ import org.mlodyssey.djl.checkpoint.ndarray.StoredNDArrays;
 import org.mlodyssey.djl.checkpoint.storage.CheckpointStore;
 import org.mlodyssey.djl.checkpoint.storage.StoredObject;
 import org.mlodyssey.djl.checkpoint.storage.WrittenObject;
-import org.mlodyssey.djl.checkpoint.training.InvalidTrainingCheckpointException.Reason;
+import org.mlodyssey.djl.checkpoint.training.InvalidTrainingCheckpointException.Kind;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpointManifest.FileEntry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,7 +64,7 @@ final class StoreCheckpoints {
         for (StoredObject object : store.list("")) {
             String key = object.key();
             int slash = key.indexOf('/');
-            if (slash < 0 || !TrainingCheckpoints.isCheckpointName(key.substring(0, slash))) {
+            if (slash < 0 || !CheckpointDirectories.isCheckpointName(key.substring(0, slash))) {
                 continue;
             }
             String name = key.substring(0, slash);
@@ -101,10 +101,10 @@ final class StoreCheckpoints {
         Path label = root.resolve(name);
         TrainingCheckpoint checkpoint =
                 TrainingCheckpoint.open(label, new StoredCheckpointFiles(store, name));
-        String expected = TrainingCheckpoints.directoryName(checkpoint.getProgress());
+        String expected = CheckpointDirectories.directoryName(checkpoint.getProgress());
         if (!expected.equals(name)) {
             throw new InvalidTrainingCheckpointException(
-                    Reason.MALFORMED_MANIFEST,
+                    Kind.MALFORMED_MANIFEST,
                     label,
                     TrainingCheckpointManifest.FILE_NAME,
                     "records " + expected + ", not the checkpoint's position");
@@ -118,7 +118,7 @@ final class StoreCheckpoints {
             if (!entry.getValue()) {
                 onSkipped.accept(
                         new InvalidTrainingCheckpointException(
-                                Reason.MISSING_MANIFEST,
+                                Kind.MISSING_MANIFEST,
                                 root.resolve(entry.getKey()),
                                 TrainingCheckpointManifest.FILE_NAME,
                                 "incomplete: no manifest, the upload was interrupted or is in"
@@ -151,7 +151,7 @@ final class StoreCheckpoints {
                 logger.warn("Ignoring {}: {}", label, e.getMessage());
                 continue;
             }
-            if (TrainingCheckpoints.directoryName(CheckpointDirectory.positionOf(manifest))
+            if (CheckpointDirectories.directoryName(CheckpointDirectory.positionOf(manifest))
                     .equals(name)) {
                 found.add(new CheckpointDirectory.Listed(label, manifest));
             }
@@ -169,7 +169,7 @@ final class StoreCheckpoints {
     Path save(TrainingSnapshot snapshot, Map<String, String> metadata, WriteOptions options)
             throws IOException {
         TrainingProgress progress = snapshot.getProgress();
-        String name = TrainingCheckpoints.directoryName(progress);
+        String name = CheckpointDirectories.directoryName(progress);
         deleteIncomplete();
         if (exists(name)) {
             try {

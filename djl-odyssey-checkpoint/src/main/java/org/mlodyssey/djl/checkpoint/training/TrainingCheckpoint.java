@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.zip.CRC32C;
-import org.mlodyssey.djl.checkpoint.training.InvalidTrainingCheckpointException.Reason;
+import org.mlodyssey.djl.checkpoint.training.InvalidTrainingCheckpointException.Kind;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpointManifest.FileEntry;
 import org.mlodyssey.djl.io.BoundedFiles;
 import org.mlodyssey.djl.io.BoundedReadException;
@@ -70,7 +70,7 @@ public final class TrainingCheckpoint {
      * @return the verified checkpoint
      * @throws InvalidTrainingCheckpointException if the directory must not be loaded, saying why; a
      *     file that cannot be read (a directory, access denied, an I/O error) is {@link
-     *     Reason#UNREADABLE_FILE}, so that {@link TrainingCheckpoints#findLatestValid} skips it
+     *     Kind#UNREADABLE_FILE}, so that {@link CheckpointDirectories#findLatestValid} skips it
      */
     public static TrainingCheckpoint open(Path directory)
             throws InvalidTrainingCheckpointException {
@@ -92,7 +92,7 @@ public final class TrainingCheckpoint {
         for (String required : REQUIRED_FILES) {
             if (!manifest.files().containsKey(required)) {
                 throw new InvalidTrainingCheckpointException(
-                        Reason.MALFORMED_MANIFEST,
+                        Kind.MALFORMED_MANIFEST,
                         directory,
                         TrainingCheckpointManifest.FILE_NAME,
                         "does not list the required file " + required);
@@ -107,7 +107,7 @@ public final class TrainingCheckpoint {
                 || p.epoch() != manifest.epoch()
                 || p.batchInEpoch() != manifest.batchInEpoch()) {
             throw new InvalidTrainingCheckpointException(
-                    Reason.MALFORMED_TRAINER_STATE,
+                    Kind.MALFORMED_TRAINER_STATE,
                     directory,
                     TrainingStateJson.FILE_NAME,
                     "position (step "
@@ -152,8 +152,8 @@ public final class TrainingCheckpoint {
                         directory,
                         files,
                         name,
-                        Reason.MALFORMED_MANIFEST,
-                        Reason.MISSING_MANIFEST,
+                        Kind.MALFORMED_MANIFEST,
+                        Kind.MISSING_MANIFEST,
                         "no manifest: the checkpoint was never committed");
         return TrainingCheckpointManifest.parse(directory, json);
     }
@@ -178,8 +178,8 @@ public final class TrainingCheckpoint {
                         directory,
                         files,
                         TrainingStateJson.FILE_NAME,
-                        Reason.MALFORMED_TRAINER_STATE,
-                        Reason.MISSING_FILE,
+                        Kind.MALFORMED_TRAINER_STATE,
+                        Kind.MISSING_FILE,
                         "listed in the manifest but absent");
         return TrainingStateJson.parse(directory, json);
     }
@@ -192,8 +192,8 @@ public final class TrainingCheckpoint {
             Path directory,
             CheckpointFiles files,
             String name,
-            Reason malformed,
-            Reason missing,
+            Kind malformed,
+            Kind missing,
             String missingDetail)
             throws InvalidTrainingCheckpointException {
         try {
@@ -205,8 +205,8 @@ public final class TrainingCheckpoint {
             switch (e.getKind()) {
                 case TOO_LARGE:
                     throw new InvalidTrainingCheckpointException(
-                            malformed == Reason.MALFORMED_MANIFEST
-                                    ? Reason.MANIFEST_TOO_LARGE
+                            malformed == Kind.MALFORMED_MANIFEST
+                                    ? Kind.MANIFEST_TOO_LARGE
                                     : malformed,
                             directory,
                             name,
@@ -236,7 +236,7 @@ public final class TrainingCheckpoint {
                         ? "is not a regular file (a directory, FIFO or device)"
                         : "cannot be read: " + cause;
         return new InvalidTrainingCheckpointException(
-                Reason.UNREADABLE_FILE, directory, name, why, cause);
+                Kind.UNREADABLE_FILE, directory, name, why, cause);
     }
 
     static FileEntry describe(Path file) throws IOException {
@@ -263,7 +263,7 @@ public final class TrainingCheckpoint {
         }
         if (found.isEmpty()) {
             throw new InvalidTrainingCheckpointException(
-                    Reason.MISSING_FILE, directory, name, "listed in the manifest but absent");
+                    Kind.MISSING_FILE, directory, name, "listed in the manifest but absent");
         }
         long size = found.getAsLong();
         FileEntry actual;
@@ -274,14 +274,14 @@ public final class TrainingCheckpoint {
         }
         if (size != expected.size()) {
             throw new InvalidTrainingCheckpointException(
-                    Reason.SIZE_MISMATCH,
+                    Kind.SIZE_MISMATCH,
                     directory,
                     name,
                     "is " + size + " bytes, the manifest records " + expected.size());
         }
         if (actual.crc32c() != expected.crc32c()) {
             throw new InvalidTrainingCheckpointException(
-                    Reason.CHECKSUM_MISMATCH,
+                    Kind.CHECKSUM_MISMATCH,
                     directory,
                     name,
                     String.format(

@@ -20,9 +20,9 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
-import org.mlodyssey.djl.checkpoint.format.JsonErrors;
-import org.mlodyssey.djl.checkpoint.format.StrictJson;
-import org.mlodyssey.djl.checkpoint.training.InvalidTrainingCheckpointException.Reason;
+import org.mlodyssey.djl.checkpoint.internal.JsonErrors;
+import org.mlodyssey.djl.checkpoint.internal.StrictJson;
+import org.mlodyssey.djl.checkpoint.training.InvalidTrainingCheckpointException.Kind;
 import org.mlodyssey.djl.io.UntrustedText;
 
 /**
@@ -169,7 +169,7 @@ public record TrainingCheckpointManifest(
         }
         if (stored == null) {
             throw new InvalidTrainingCheckpointException(
-                    Reason.MALFORMED_MANIFEST,
+                    Kind.MALFORMED_MANIFEST,
                     directory,
                     FILE_NAME,
                     "field '" + SELF_CHECKSUM + "' is missing");
@@ -179,7 +179,7 @@ public record TrainingCheckpointManifest(
         String actual = String.format("%08x", crc32c(canonical));
         if (!actual.equals(stored)) {
             throw new InvalidTrainingCheckpointException(
-                    Reason.CHECKSUM_MISMATCH,
+                    Kind.CHECKSUM_MISMATCH,
                     directory,
                     FILE_NAME,
                     "the manifest's CRC32C is " + actual + ", it records " + stored);
@@ -205,7 +205,7 @@ public record TrainingCheckpointManifest(
         long version = f.number(f.root, "formatVersion");
         if (version > FORMAT_VERSION || version < 1) {
             throw new InvalidTrainingCheckpointException(
-                    Reason.UNSUPPORTED_VERSION,
+                    Kind.UNSUPPORTED_VERSION,
                     directory,
                     FILE_NAME,
                     "unknown version "
@@ -278,10 +278,8 @@ public record TrainingCheckpointManifest(
             }
         }
 
-        private Reason reason() {
-            return FILE_NAME.equals(file)
-                    ? Reason.MALFORMED_MANIFEST
-                    : Reason.MALFORMED_TRAINER_STATE;
+        private Kind reason() {
+            return FILE_NAME.equals(file) ? Kind.MALFORMED_MANIFEST : Kind.MALFORMED_TRAINER_STATE;
         }
 
         InvalidTrainingCheckpointException malformed(String detail) {

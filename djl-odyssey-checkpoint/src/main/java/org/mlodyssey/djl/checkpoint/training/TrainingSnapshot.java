@@ -13,6 +13,9 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.mlodyssey.djl.checkpoint.internal.ForwardState;
+import org.mlodyssey.djl.checkpoint.internal.HostArrayPool;
+import org.mlodyssey.djl.checkpoint.internal.ParameterNames;
 
 /**
  * The full state of a training run at one point, in host memory: parameter values by stable name,

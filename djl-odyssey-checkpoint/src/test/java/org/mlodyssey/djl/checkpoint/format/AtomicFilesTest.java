@@ -21,6 +21,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mlodyssey.djl.checkpoint.internal.AtomicFiles;
 
 /** Atomic replacement: the target is always the old file or the new one, complete. */
 class AtomicFilesTest {
@@ -35,10 +36,10 @@ class AtomicFilesTest {
         }
     }
 
-    private static Checkpoint oneTensor(byte value, int count) {
+    private static TensorFile oneTensor(byte value, int count) {
         byte[] data = new byte[count];
         java.util.Arrays.fill(data, value);
-        return new Checkpoint()
+        return new TensorFile()
                 .put("x", Tensor.of(TensorDType.U8, new long[] {count}, ByteBuffer.wrap(data)));
     }
 
@@ -122,7 +123,7 @@ class AtomicFilesTest {
                 channel -> {
                     channel.write(ByteBuffer.wrap(newFile, 0, newFile.length / 2));
                     // midway: the target is still the complete old file, and loads as such
-                    try (Checkpoint during = Checkpoint.load(target)) {
+                    try (TensorFile during = TensorFile.load(target)) {
                         assertArrayEquals(new byte[] {1, 1, 1, 1}, slice(during, 4));
                     }
                     assertTrue(listing().stream().anyMatch(AtomicFiles::isTemporaryName));
@@ -133,13 +134,13 @@ class AtomicFilesTest {
                                     newFile.length - newFile.length / 2));
                 },
                 false);
-        try (Checkpoint after = Checkpoint.load(target)) {
+        try (TensorFile after = TensorFile.load(target)) {
             assertArrayEquals(new byte[] {2, 2, 2, 2}, slice(after, 4));
         }
         assertEquals(List.of("model.safetensors", "staging"), listing());
     }
 
-    private static byte[] slice(Checkpoint checkpoint, int length) throws IOException {
+    private static byte[] slice(TensorFile checkpoint, int length) throws IOException {
         byte[] result = new byte[length];
         checkpoint.get("x").data().get(result);
         return result;
@@ -188,7 +189,7 @@ class AtomicFilesTest {
     void savingOverAnOpenCheckpointKeepsItsDataReadable() throws IOException {
         Path target = dir.resolve("model.safetensors");
         oneTensor((byte) 5, 64).save(target, FAST);
-        try (Checkpoint open = Checkpoint.load(target)) {
+        try (TensorFile open = TensorFile.load(target)) {
             oneTensor((byte) 6, 32).save(target, FAST);
             // the open checkpoint still reads the old file, and verifies
             byte[] old = bytes(open.get("x").data());
@@ -197,7 +198,7 @@ class AtomicFilesTest {
                 assertEquals(5, b);
             }
             open.verify();
-            try (Checkpoint fresh = Checkpoint.load(target)) {
+            try (TensorFile fresh = TensorFile.load(target)) {
                 assertEquals(32, fresh.get("x").data().remaining());
                 assertEquals(6, fresh.get("x").data().get(0));
             }
@@ -208,11 +209,11 @@ class AtomicFilesTest {
     void aLoadedCheckpointCanBeSavedBackOverItsOwnFile() throws IOException {
         Path target = dir.resolve("model.safetensors");
         oneTensor((byte) 3, 16).save(target, FAST);
-        try (Checkpoint loaded = Checkpoint.load(target)) {
+        try (TensorFile loaded = TensorFile.load(target)) {
             loaded.putMetadata("epoch", "1");
             loaded.save(target, FAST);
         }
-        try (Checkpoint again = Checkpoint.load(target)) {
+        try (TensorFile again = TensorFile.load(target)) {
             assertEquals("1", again.metadata().get("epoch"));
             assertEquals(3, again.get("x").data().get(15));
         }
@@ -231,7 +232,7 @@ class AtomicFilesTest {
                         "model-00002-of-00002.safetensors",
                         "model.safetensors.index.json"),
                 listing());
-        try (Checkpoint loaded = Checkpoint.load(target)) {
+        try (TensorFile loaded = TensorFile.load(target)) {
             assertEquals(3, loaded.get("x").data().get(0));
             assertEquals(4, loaded.get("y").data().get(7));
         }

@@ -19,6 +19,7 @@ import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mlodyssey.djl.checkpoint.internal.FormatKeys;
 
 /** Compressed (version 2) files round-trip every dtype and shape, whole and in ranges. */
 class CompressionRoundTripTest {
@@ -91,8 +92,8 @@ class CompressionRoundTripTest {
         };
     }
 
-    private Checkpoint randomCheckpoint(Random random, Set<TensorDType> dtypes) {
-        Checkpoint checkpoint = new Checkpoint().putMetadata("note", "compressed");
+    private TensorFile randomCheckpoint(Random random, Set<TensorDType> dtypes) {
+        TensorFile checkpoint = new TensorFile().putMetadata("note", "compressed");
         int n = 0;
         for (TensorDType dtype : dtypes) {
             for (long[] shape : shapes(dtype)) {
@@ -113,7 +114,7 @@ class CompressionRoundTripTest {
         return checkpoint;
     }
 
-    private static void assertSame(Checkpoint expected, Checkpoint actual, Random random)
+    private static void assertSame(TensorFile expected, TensorFile actual, Random random)
             throws IOException {
         assertEquals(
                 expected.tensors().keySet().stream().toList(),
@@ -136,7 +137,7 @@ class CompressionRoundTripTest {
 
     private void roundTrip(Compression compression, long seed) throws IOException {
         Random random = new Random(seed);
-        Checkpoint original = randomCheckpoint(random, EnumSet.allOf(TensorDType.class));
+        TensorFile original = randomCheckpoint(random, EnumSet.allOf(TensorDType.class));
         Path path = dir.resolve("z" + seed + ".safetensors");
         original.save(
                 path, WriteOptions.builder().optDurable(false).optCompression(compression).build());
@@ -164,13 +165,13 @@ class CompressionRoundTripTest {
             assertTrue(compressed > 0, "some tensors must compress");
             reader.verify();
         }
-        try (Checkpoint loaded = Checkpoint.load(path)) {
+        try (TensorFile loaded = TensorFile.load(path)) {
             assertSame(original, loaded, random);
             assertEquals(original.metadata(), loaded.metadata());
             loaded.verify();
         }
         ReadOptions off = ReadOptions.builder().optVerify(false).build();
-        try (Checkpoint loaded = Checkpoint.load(path, off)) {
+        try (TensorFile loaded = TensorFile.load(path, off)) {
             assertEquals(Integrity.DISABLED, loaded.integrity());
             assertSame(original, loaded, random);
         }
@@ -189,7 +190,7 @@ class CompressionRoundTripTest {
     @Test
     void shardedSavesCompressEachShard() throws IOException {
         Random random = new Random(42);
-        Checkpoint original = randomCheckpoint(random, EnumSet.of(TensorDType.F32));
+        TensorFile original = randomCheckpoint(random, EnumSet.of(TensorDType.F32));
         Path path = dir.resolve("sharded.safetensors");
         original.save(
                 path,
@@ -199,7 +200,7 @@ class CompressionRoundTripTest {
                         .optCompression(Compression.zstd(3).withChunkBytes(CHUNK))
                         .build());
         assertTrue(Files.exists(dir.resolve("sharded.safetensors.index.json")));
-        try (Checkpoint loaded = Checkpoint.load(path)) {
+        try (TensorFile loaded = TensorFile.load(path)) {
             assertSame(original, loaded, random);
             loaded.verify();
         }
@@ -209,8 +210,8 @@ class CompressionRoundTripTest {
     void nothingShrinksMeansAPlainVersion1File() throws IOException {
         byte[] noise = new byte[3 * CHUNK];
         new Random(7).nextBytes(noise);
-        Checkpoint original =
-                new Checkpoint()
+        TensorFile original =
+                new TensorFile()
                         .put(
                                 "noise",
                                 Tensor.of(
@@ -236,7 +237,7 @@ class CompressionRoundTripTest {
 
     @Test
     void writerIsDeterministic() throws IOException {
-        Checkpoint original = randomCheckpoint(new Random(3), EnumSet.of(TensorDType.BF16));
+        TensorFile original = randomCheckpoint(new Random(3), EnumSet.of(TensorDType.BF16));
         WriteOptions options =
                 WriteOptions.builder()
                         .optDurable(false)
@@ -251,12 +252,12 @@ class CompressionRoundTripTest {
 
     @Test
     void convertsBetweenVersions() throws IOException {
-        Checkpoint original = randomCheckpoint(new Random(5), EnumSet.of(TensorDType.F16));
+        TensorFile original = randomCheckpoint(new Random(5), EnumSet.of(TensorDType.F16));
         Path v1 = dir.resolve("v1.safetensors");
         Path v2 = dir.resolve("v2.safetensors");
         Path back = dir.resolve("back.safetensors");
         original.save(v1, WriteOptions.builder().optDurable(false).build());
-        try (Checkpoint loaded = Checkpoint.load(v1)) {
+        try (TensorFile loaded = TensorFile.load(v1)) {
             loaded.save(
                     v2,
                     WriteOptions.builder()
@@ -264,7 +265,7 @@ class CompressionRoundTripTest {
                             .optCompression(Compression.zstd(3).withChunkBytes(CHUNK))
                             .build());
         }
-        try (Checkpoint loaded = Checkpoint.load(v2)) {
+        try (TensorFile loaded = TensorFile.load(v2)) {
             assertEquals(FormatKeys.COMPRESSED_VERSION, loaded.formatVersion());
             loaded.save(back, WriteOptions.builder().optDurable(false).build());
         }

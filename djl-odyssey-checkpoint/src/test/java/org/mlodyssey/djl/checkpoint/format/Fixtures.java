@@ -21,7 +21,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.function.Executable;
-import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.Kind;
+import org.mlodyssey.djl.checkpoint.format.TensorFileFormatException.Kind;
 
 /** Builds named-tensor files byte by byte, independently of the writer under test. */
 final class Fixtures {
@@ -98,9 +98,9 @@ final class Fixtures {
      * Asserts that running the code fails with a format error of the given kind whose message names
      * the file and the subject, and that the file is no longer held open.
      */
-    static CheckpointFormatException assertFormatError(
+    static TensorFileFormatException assertFormatError(
             Kind kind, Path file, String subject, Executable code) {
-        CheckpointFormatException e = assertThrows(CheckpointFormatException.class, code);
+        TensorFileFormatException e = assertThrows(TensorFileFormatException.class, code);
         assertEquals(kind, e.getKind(), e::getMessage);
         assertTrue(e.getMessage().contains(file.toString()), e::getMessage);
         if (subject != null) {

@@ -28,8 +28,8 @@ class GoldenBytesTest {
 
     @TempDir Path dir;
 
-    private static Checkpoint input() {
-        Checkpoint checkpoint = new Checkpoint();
+    private static TensorFile input() {
+        TensorFile checkpoint = new TensorFile();
         checkpoint.put(
                 "weight", Tensor.of(TensorDType.F32, new long[] {2}, ByteBuffer.wrap(WEIGHT)));
         checkpoint.put("step", Tensor.of(TensorDType.U8, new long[0], ByteBuffer.wrap(STEP)));
@@ -90,7 +90,7 @@ class GoldenBytesTest {
         assertArrayEquals(Files.readAllBytes(first), Files.readAllBytes(second));
         // and a loaded checkpoint saves back to the same bytes
         Path third = dir.resolve("c.safetensors");
-        try (Checkpoint loaded = Checkpoint.load(first)) {
+        try (TensorFile loaded = TensorFile.load(first)) {
             loaded.save(third, options);
         }
         assertArrayEquals(Files.readAllBytes(first), Files.readAllBytes(third));
@@ -100,7 +100,7 @@ class GoldenBytesTest {
     void dataStartIsAlignedForEveryHeaderLength() throws IOException {
         WriteOptions options = WriteOptions.builder().optDurable(false).build();
         for (int length = 1; length <= 9; length++) {
-            Checkpoint checkpoint = input();
+            TensorFile checkpoint = input();
             checkpoint.putMetadata("pad", "x".repeat(length));
             Path path = dir.resolve("p" + length + ".safetensors");
             checkpoint.save(path, options);
@@ -115,7 +115,7 @@ class GoldenBytesTest {
     @Test
     void headerChecksumSortsMetadataByUtf8Bytes() throws IOException {
         // U+FF5E sorts before U+1F600 in UTF-8 bytes, after it in UTF-16 chars
-        Checkpoint checkpoint = input();
+        TensorFile checkpoint = input();
         checkpoint.putMetadata("\uFF5E", "a");
         checkpoint.putMetadata("\uD83D\uDE00", "b");
         checkpoint.putMetadata("\u00e9t\u00e9", "c");

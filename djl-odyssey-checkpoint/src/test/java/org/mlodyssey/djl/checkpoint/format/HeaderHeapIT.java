@@ -22,7 +22,8 @@ import java.util.Set;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.Kind;
+import org.mlodyssey.djl.checkpoint.format.TensorFileFormatException.Kind;
+import org.mlodyssey.djl.checkpoint.internal.FormatKeys;
 
 /**
  * Headers just under the caps, the costliest a reader accepts, parse in the bounded heap the spec
@@ -115,8 +116,8 @@ class HeaderHeapIT {
     @Test
     void millionsOfEmptyTensorsAreRefusedNotParsedIntoTheHeap() throws IOException {
         Path file = write(dir.resolve("empty.safetensors"), 1_700_000, "[0]", 0, false);
-        CheckpointFormatException e =
-                assertThrows(CheckpointFormatException.class, () -> TensorFileReader.open(file));
+        TensorFileFormatException e =
+                assertThrows(TensorFileFormatException.class, () -> TensorFileReader.open(file));
         assertEquals(Kind.HEADER_TOO_LARGE, e.getKind(), e.getMessage());
     }
 
@@ -133,7 +134,7 @@ class HeaderHeapIT {
         Files.delete(file);
         write(file, count, shape, 1, crc, FormatKeys.hex(headerCrc));
         assertTrue(Files.size(file) < TensorHeader.DEFAULT_MAX_HEADER_BYTES + count + 8);
-        try (Checkpoint checkpoint = Checkpoint.load(file)) {
+        try (TensorFile checkpoint = TensorFile.load(file)) {
             assertEquals(Integrity.VERIFIED, checkpoint.integrity());
             checkpoint.verify();
             assertEquals(count, checkpoint.names().size());
@@ -182,8 +183,8 @@ class HeaderHeapIT {
         }
         Path index = dir.resolve("model.safetensors.index.json");
         Files.writeString(index, "{\"weight_map\":{" + weightMap + "}}");
-        CheckpointFormatException e =
-                assertThrows(CheckpointFormatException.class, () -> Checkpoint.load(index));
+        TensorFileFormatException e =
+                assertThrows(TensorFileFormatException.class, () -> TensorFile.load(index));
         assertEquals(Kind.HEADER_TOO_LARGE, e.getKind(), e.getMessage());
         assertTrue(e.getMessage().contains("s2.safetensors"), e.getMessage());
     }

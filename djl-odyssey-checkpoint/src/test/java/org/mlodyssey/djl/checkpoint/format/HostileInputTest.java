@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.Kind;
+import org.mlodyssey.djl.checkpoint.format.TensorFileFormatException.Kind;
 
 /**
  * Inputs an attacker would try on the reader: paths that are not files, headers that cost memory
@@ -40,7 +40,7 @@ class HostileInputTest {
     }
 
     private static void load(Path path) throws IOException {
-        try (Checkpoint checkpoint = Checkpoint.load(path)) {
+        try (TensorFile checkpoint = TensorFile.load(path)) {
             for (Tensor tensor : checkpoint.tensors().values()) {
                 tensor.data();
             }
@@ -59,7 +59,7 @@ class HostileInputTest {
     @Test
     void aDirectoryIsRefusedWithATypedError() throws Exception {
         Path d = Files.createDirectory(dir.resolve("model.safetensors"));
-        CheckpointFormatException e =
+        TensorFileFormatException e =
                 assertFormatError(Kind.NOT_A_REGULAR_FILE, d, null, () -> load(d));
         assertTrue(e.getMessage().contains("a directory"), e.getMessage());
     }
@@ -74,7 +74,7 @@ class HostileInputTest {
     void aByteOrderMarkBeforeTheHeaderIsRefused() throws Exception {
         byte[] json = ("\ufeff{\"w\":" + W + "}").getBytes(StandardCharsets.UTF_8);
         Path f = Fixtures.write(dir, "bom.safetensors", file(json, new byte[8]));
-        CheckpointFormatException e =
+        TensorFileFormatException e =
                 assertFormatError(Kind.INVALID_JSON, f, "header", () -> load(f));
         assertTrue(e.getMessage().contains("byte order mark"), e.getMessage());
     }
@@ -88,7 +88,7 @@ class HostileInputTest {
         };
         for (String header : headers) {
             Path f = Fixtures.write(dir, "s.safetensors", file(header, new byte[8]));
-            CheckpointFormatException e =
+            TensorFileFormatException e =
                     assertFormatError(Kind.INVALID_HEADER, f, "header", () -> load(f));
             assertTrue(e.getMessage().contains("unpaired surrogate"), e.getMessage());
         }
@@ -98,7 +98,7 @@ class HostileInputTest {
                         dir,
                         "ok.safetensors",
                         file("{\"w\\ud834\\udd1e\":" + W + "}", new byte[8]));
-        try (Checkpoint checkpoint = Checkpoint.load(ok)) {
+        try (TensorFile checkpoint = TensorFile.load(ok)) {
             assertTrue(checkpoint.names().contains("w\ud834\udd1e"));
         }
     }
@@ -106,10 +106,10 @@ class HostileInputTest {
     @Test
     void theWriterRefusesWhatTheReaderRefuses() {
         Tensor t = Tensor.of(TensorDType.F32, new long[] {2}, ByteBuffer.allocate(8));
-        assertThrows(IllegalArgumentException.class, () -> new Checkpoint().put("", t));
-        Checkpoint lone = new Checkpoint().put("w\ud800", t);
+        assertThrows(IllegalArgumentException.class, () -> new TensorFile().put("", t));
+        TensorFile lone = new TensorFile().put("w\ud800", t);
         assertThrows(IllegalArgumentException.class, () -> lone.save(dir.resolve("l.safetensors")));
-        Checkpoint loneMeta = new Checkpoint().put("w", t).putMetadata("k", "\udc00");
+        TensorFile loneMeta = new TensorFile().put("w", t).putMetadata("k", "\udc00");
         assertThrows(
                 IllegalArgumentException.class, () -> loneMeta.save(dir.resolve("m.safetensors")));
     }
@@ -117,7 +117,7 @@ class HostileInputTest {
     @Test
     void boolBytesOtherThanZeroAndOneRoundTripUnchangedAsTheSpecSays() throws Exception {
         Path f = dir.resolve("b.safetensors");
-        new Checkpoint()
+        new TensorFile()
                 .put(
                         "mask",
                         Tensor.of(
@@ -125,7 +125,7 @@ class HostileInputTest {
                                 new long[] {3},
                                 ByteBuffer.wrap(new byte[] {0, 1, 2})))
                 .save(f);
-        try (Checkpoint loaded = Checkpoint.load(f)) {
+        try (TensorFile loaded = TensorFile.load(f)) {
             ByteBuffer data = loaded.get("mask").data();
             assertEquals(2, data.get(2));
         }
@@ -134,7 +134,7 @@ class HostileInputTest {
     @Test
     void theWriterNeverWritesAByteOrderMark() throws Exception {
         Path f = dir.resolve("w.safetensors");
-        new Checkpoint()
+        new TensorFile()
                 .put("w", Tensor.of(TensorDType.F32, new long[] {2}, ByteBuffer.allocate(8)))
                 .save(f);
         assertEquals('{', Files.readAllBytes(f)[8]);
@@ -152,7 +152,7 @@ class HostileInputTest {
         Path f =
                 Fixtures.write(
                         dir, "many.safetensors", file(sb.append('}').toString(), new byte[0]));
-        CheckpointFormatException e =
+        TensorFileFormatException e =
                 assertFormatError(Kind.HEADER_TOO_LARGE, f, "header", () -> load(f));
         assertTrue(
                 e.getMessage().contains(Integer.toString(TensorHeader.MAX_ENTRIES)),
@@ -172,8 +172,8 @@ class HostileInputTest {
         String[] headers = {"{\"w\":", "{\"w\u0000\n\u001b[2K\" 1}", "{w: 1}", "[1, 2]x"};
         for (String header : headers) {
             Path f = Fixtures.write(dir, "j.safetensors", file(header, new byte[0]));
-            CheckpointFormatException e =
-                    assertThrows(CheckpointFormatException.class, () -> load(f));
+            TensorFileFormatException e =
+                    assertThrows(TensorFileFormatException.class, () -> load(f));
             String m = e.getMessage();
             assertFalse(m.contains("setStrictness"), m);
             assertFalse(m.contains("http"), m);
@@ -187,7 +187,7 @@ class HostileInputTest {
         byte[] json = ("{\"w\":" + W + "}").getBytes(StandardCharsets.UTF_8);
         json[3] = (byte) 0xc0;
         Path f = Fixtures.write(dir, "u.safetensors", file(json, new byte[8]));
-        CheckpointFormatException e =
+        TensorFileFormatException e =
                 assertFormatError(Kind.INVALID_UTF8, f, "header", () -> load(f));
         assertTrue(e.getMessage().contains("offset 3"), e.getMessage());
     }
@@ -196,13 +196,13 @@ class HostileInputTest {
     void anIndexThatIsNotUtf8OrTooLargeIsRefusedWithATypedError() throws Exception {
         Path index =
                 Files.write(dir.resolve("x.safetensors.index.json"), new byte[] {'{', (byte) 0xff});
-        CheckpointFormatException e =
+        TensorFileFormatException e =
                 assertFormatError(Kind.INVALID_UTF8, index, null, () -> load(index));
         assertTrue(e.getMessage().contains("offset 1"), e.getMessage());
         Files.write(index, new byte[2048]);
         ReadOptions small = ReadOptions.builder().optMaxHeaderBytes(1024).build();
-        CheckpointFormatException big =
-                assertThrows(CheckpointFormatException.class, () -> Checkpoint.load(index, small));
+        TensorFileFormatException big =
+                assertThrows(TensorFileFormatException.class, () -> TensorFile.load(index, small));
         assertEquals(Kind.HEADER_TOO_LARGE, big.getKind());
         Files.writeString(index, "{\"weight_map\": {\"a\": \"x.safetensors\"}} trailing");
         assertFormatError(Kind.INVALID_INDEX, index, null, () -> load(index));

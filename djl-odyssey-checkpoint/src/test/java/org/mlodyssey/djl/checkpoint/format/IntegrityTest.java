@@ -18,7 +18,7 @@ import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.Kind;
+import org.mlodyssey.djl.checkpoint.format.TensorFileFormatException.Kind;
 
 /** Every flipped bit and every truncation of a written file is detected. */
 class IntegrityTest {
@@ -33,7 +33,7 @@ class IntegrityTest {
     @BeforeEach
     void writeFile() throws IOException {
         Random random = new Random(42);
-        Checkpoint checkpoint = new Checkpoint();
+        TensorFile checkpoint = new TensorFile();
         byte[] a = new byte[24];
         byte[] b = new byte[8];
         byte[] c = new byte[3];
@@ -57,20 +57,20 @@ class IntegrityTest {
 
     /** Loads a file completely: header, metadata and every tensor's data. */
     private static void loadEverything(Path path) throws IOException {
-        try (Checkpoint loaded = Checkpoint.load(path)) {
+        try (TensorFile loaded = TensorFile.load(path)) {
             for (Tensor tensor : loaded.tensors().values()) {
                 tensor.data();
             }
         }
     }
 
-    private CheckpointFormatException assertDetected(byte[] damaged, String what)
+    private TensorFileFormatException assertDetected(byte[] damaged, String what)
             throws IOException {
         Path path = dir.resolve("damaged.safetensors");
         Files.write(path, damaged);
         try {
             loadEverything(path);
-        } catch (CheckpointFormatException e) {
+        } catch (TensorFileFormatException e) {
             return e;
         }
         fail("not detected: " + what);
@@ -97,7 +97,7 @@ class IntegrityTest {
                 for (int bit = 0; bit < 8; bit++) {
                     byte[] damaged = bytes.clone();
                     damaged[(int) (dataStart + i)] ^= (byte) (1 << bit);
-                    CheckpointFormatException e =
+                    TensorFileFormatException e =
                             assertDetected(damaged, "bit " + bit + " of " + entry.name());
                     assertEquals(Kind.CHECKSUM_MISMATCH, e.getKind(), e::getMessage);
                     assertEquals(entry.name(), e.getSubject(), e::getMessage);
@@ -120,13 +120,13 @@ class IntegrityTest {
         damaged[(int) (dataStart + last.end() - 1)] ^= 1;
         Path path = dir.resolve("damaged.safetensors");
         Files.write(path, damaged);
-        try (Checkpoint loaded = Checkpoint.load(path)) {
-            CheckpointFormatException e =
-                    assertThrows(CheckpointFormatException.class, loaded::verify);
+        try (TensorFile loaded = TensorFile.load(path)) {
+            TensorFileFormatException e =
+                    assertThrows(TensorFileFormatException.class, loaded::verify);
             assertEquals(Kind.CHECKSUM_MISMATCH, e.getKind());
             assertEquals(last.name(), e.getSubject());
         }
-        try (Checkpoint intact = Checkpoint.load(original)) {
+        try (TensorFile intact = TensorFile.load(original)) {
             intact.verify();
         }
     }
@@ -139,7 +139,7 @@ class IntegrityTest {
         Path path = dir.resolve("damaged.safetensors");
         Files.write(path, damaged);
         ReadOptions off = ReadOptions.builder().optVerify(false).build();
-        try (Checkpoint loaded = Checkpoint.load(path, off)) {
+        try (TensorFile loaded = TensorFile.load(path, off)) {
             assertEquals(Integrity.DISABLED, loaded.integrity());
             assertEquals(damaged[(int) dataStart], loaded.get(entries[0].name()).data().get(0));
         }

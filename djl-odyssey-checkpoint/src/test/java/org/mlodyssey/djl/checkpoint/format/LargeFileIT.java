@@ -21,7 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.Kind;
+import org.mlodyssey.djl.checkpoint.format.TensorFileFormatException.Kind;
 
 /** Files over 2 GiB: sparse plain safetensors files, and one real file from our writer. */
 class LargeFileIT {
@@ -94,7 +94,7 @@ class LargeFileIT {
             assertEquals(0x11, second.get(0));
             assertEquals(0x5a, second.get((int) (size - 1)));
         }
-        try (Checkpoint loaded = Checkpoint.load(path)) {
+        try (TensorFile loaded = TensorFile.load(path)) {
             assertEquals(0x5a, loaded.get("second").data().get((int) (size - 1)));
         }
     }
@@ -108,8 +108,8 @@ class LargeFileIT {
         poke(path, dataStart + beyond, (byte) 0x77);
         poke(path, dataStart + size - 1, (byte) 0x66);
         try (TensorFileReader reader = TensorFileReader.open(path)) {
-            CheckpointFormatException e =
-                    assertThrows(CheckpointFormatException.class, () -> reader.read("huge"));
+            TensorFileFormatException e =
+                    assertThrows(TensorFileFormatException.class, () -> reader.read("huge"));
             assertEquals(Kind.TENSOR_TOO_LARGE, e.getKind());
             assertEquals("huge", e.getSubject());
             assertTrue(e.getMessage().contains(path.toString()), e::getMessage);
@@ -120,10 +120,10 @@ class LargeFileIT {
             assertThrows(
                     IndexOutOfBoundsException.class, () -> reader.readRange("huge", size - 1, 2));
         }
-        try (Checkpoint loaded = Checkpoint.load(path)) {
+        try (TensorFile loaded = TensorFile.load(path)) {
             assertEquals(size, loaded.get("huge").byteSize());
-            CheckpointFormatException e =
-                    assertThrows(CheckpointFormatException.class, () -> loaded.get("huge").data());
+            TensorFileFormatException e =
+                    assertThrows(TensorFileFormatException.class, () -> loaded.get("huge").data());
             assertEquals(Kind.TENSOR_TOO_LARGE, e.getKind());
         }
     }
@@ -144,7 +144,7 @@ class LargeFileIT {
             poke(source, i * tensorSize, (byte) (i + 1));
             poke(source, (i + 1) * tensorSize - 1, (byte) (0x40 + i));
         }
-        Checkpoint checkpoint = new Checkpoint();
+        TensorFile checkpoint = new TensorFile();
         List<MappedByteBuffer> buffers = new ArrayList<>();
         try (FileChannel channel = FileChannel.open(source, StandardOpenOption.READ)) {
             for (int i = 0; i < count; i++) {
@@ -160,7 +160,7 @@ class LargeFileIT {
             checkpoint.save(path, WriteOptions.builder().optDurable(false).build());
             Files.delete(source);
             assertTrue(Files.size(path) > 2 * GIB);
-            try (Checkpoint loaded = Checkpoint.load(path)) {
+            try (TensorFile loaded = TensorFile.load(path)) {
                 assertEquals(Integrity.VERIFIED, loaded.integrity());
                 loaded.verify();
             }
@@ -175,9 +175,9 @@ class LargeFileIT {
             }
             // a flipped byte beyond 2 GiB is found by verify, naming its tensor
             poke(path, Files.size(path) - 2, (byte) 0x01);
-            try (Checkpoint loaded = Checkpoint.load(path)) {
-                CheckpointFormatException e =
-                        assertThrows(CheckpointFormatException.class, loaded::verify);
+            try (TensorFile loaded = TensorFile.load(path)) {
+                TensorFileFormatException e =
+                        assertThrows(TensorFileFormatException.class, loaded::verify);
                 assertEquals(Kind.CHECKSUM_MISMATCH, e.getKind());
                 assertEquals("layer" + (count - 1), e.getSubject());
             }

@@ -21,7 +21,8 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.Kind;
+import org.mlodyssey.djl.checkpoint.format.TensorFileFormatException.Kind;
+import org.mlodyssey.djl.checkpoint.internal.FormatKeys;
 
 /**
  * One hostile compressed (version 2) file per error kind, built byte by byte in code, independently
@@ -82,7 +83,7 @@ class MalformedCompressedFileTest {
     }
 
     private static void load(Path path, ReadOptions options) throws IOException {
-        try (Checkpoint checkpoint = Checkpoint.load(path, options)) {
+        try (TensorFile checkpoint = TensorFile.load(path, options)) {
             for (Tensor tensor : checkpoint.tensors().values()) {
                 tensor.data();
             }
@@ -103,7 +104,7 @@ class MalformedCompressedFileTest {
     void validFixtureLoads() throws IOException {
         byte[] frame = frame(DATA, true);
         Path path = single(item(frame.length), frame);
-        try (Checkpoint checkpoint = Checkpoint.load(path)) {
+        try (TensorFile checkpoint = TensorFile.load(path)) {
             assertEquals(FormatKeys.COMPRESSED_VERSION, checkpoint.formatVersion());
             assertEquals(List.of("w"), List.copyOf(checkpoint.tensors().keySet()));
             Tensor w = checkpoint.get("w");
@@ -347,9 +348,9 @@ class MalformedCompressedFileTest {
         byte[] frame = frame(DATA, true);
         Path path = single(item(frame.length), frame);
         try (TensorFileReader reader = TensorFileReader.open(path)) {
-            CheckpointFormatException e =
+            TensorFileFormatException e =
                     assertThrows(
-                            CheckpointFormatException.class,
+                            TensorFileFormatException.class,
                             () -> reader.readRange("odyssey.compressed/w", 0, 1));
             assertEquals(Kind.MISSING_TENSOR, e.getKind());
         }
@@ -357,8 +358,8 @@ class MalformedCompressedFileTest {
 
     @Test
     void versionOneReaderRefusesACompressedFile() throws IOException {
-        Checkpoint checkpoint =
-                new Checkpoint()
+        TensorFile checkpoint =
+                new TensorFile()
                         .put(
                                 "w",
                                 Tensor.of(
@@ -377,7 +378,7 @@ class MalformedCompressedFileTest {
                 TensorHeader.parse(
                         Arrays.copyOfRange(file, 8, 8 + length), path, file.length - 8L - length);
         // ... and refuses it on the version (check 17), never reading the data
-        CheckpointFormatException e =
+        TensorFileFormatException e =
                 assertFormatError(
                         Kind.UNSUPPORTED_VERSION,
                         path,

@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.Kind;
+import org.mlodyssey.djl.checkpoint.format.TensorFileFormatException.Kind;
 
 /** One malformed byte fixture per error kind a single file can have. */
 class MalformedFileTest {
@@ -42,7 +42,7 @@ class MalformedFileTest {
 
     /** Loads a file and its tensors' data, as a caller would, closing everything. */
     private static void load(Path path) throws IOException {
-        try (Checkpoint checkpoint = Checkpoint.load(path)) {
+        try (TensorFile checkpoint = TensorFile.load(path)) {
             for (Tensor tensor : checkpoint.tensors().values()) {
                 tensor.data();
             }
@@ -81,7 +81,7 @@ class MalformedFileTest {
         // the base fixtures are valid: each test below breaks exactly one thing
         load(fixture("{\"w\":" + W + "}", EIGHT));
         Path path = fixture(odyssey(Map.of(), true), EIGHT);
-        try (Checkpoint checkpoint = Checkpoint.load(path)) {
+        try (TensorFile checkpoint = TensorFile.load(path)) {
             assertEquals(Integrity.VERIFIED, checkpoint.integrity());
             assertEquals(1, checkpoint.formatVersion());
             assertEquals(8, checkpoint.get("w").data().remaining());
@@ -107,7 +107,7 @@ class MalformedFileTest {
                 Kind.HEADER_TOO_LARGE,
                 overCap,
                 "header length",
-                () -> Checkpoint.load(overCap, small).close());
+                () -> TensorFile.load(overCap, small).close());
     }
 
     @Test
@@ -228,7 +228,7 @@ class MalformedFileTest {
 
     @Test
     void unknownDtype() throws IOException {
-        CheckpointFormatException e =
+        TensorFileFormatException e =
                 assertFormatError(
                         Kind.UNKNOWN_DTYPE,
                         fixture("{\"w\":" + W.replace("F32", "F8_E9M9") + "}", EIGHT),
@@ -347,7 +347,7 @@ class MalformedFileTest {
     @Test
     void unsupportedVersion() throws IOException {
         Path path = fixture(odyssey(Map.of("odyssey.format_version", "3"), true), EIGHT);
-        CheckpointFormatException e =
+        TensorFileFormatException e =
                 assertFormatError(
                         Kind.UNSUPPORTED_VERSION, path, "odyssey.format_version", () -> load(path));
         assertTrue(
@@ -362,7 +362,7 @@ class MalformedFileTest {
                 Kind.UNSUPPORTED_VERSION,
                 path,
                 "odyssey.format_version",
-                () -> Checkpoint.load(path, noVerify).close());
+                () -> TensorFile.load(path, noVerify).close());
     }
 
     @Test
@@ -438,10 +438,10 @@ class MalformedFileTest {
         Path path = fixture(odyssey(Map.of(), true), EIGHT);
         ReadOptions options = ReadOptions.builder().optNames(List.of("w", "v")).build();
         assertFormatError(
-                Kind.MISSING_TENSOR, path, "v", () -> Checkpoint.load(path, options).close());
+                Kind.MISSING_TENSOR, path, "v", () -> TensorFile.load(path, options).close());
         try (TensorFileReader reader = TensorFileReader.open(path)) {
-            CheckpointFormatException e =
-                    assertThrows(CheckpointFormatException.class, () -> reader.read("v"));
+            TensorFileFormatException e =
+                    assertThrows(TensorFileFormatException.class, () -> reader.read("v"));
             assertEquals(Kind.MISSING_TENSOR, e.getKind());
             assertEquals("v", e.getSubject());
         }

@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.Kind;
+import org.mlodyssey.djl.checkpoint.format.TensorFileFormatException.Kind;
 
 /**
  * Hostile chunks of the frame-per-plane filters ({@code split-planes}, {@code shuffle-planes}),
@@ -96,7 +96,7 @@ class MalformedPlaneFramesTest {
                     path,
                     subject,
                     () -> {
-                        try (Checkpoint checkpoint = Checkpoint.load(path, options)) {
+                        try (TensorFile checkpoint = TensorFile.load(path, options)) {
                             checkpoint.get("w").data();
                         }
                     });
@@ -106,7 +106,7 @@ class MalformedPlaneFramesTest {
     @Test
     void fourFramesOfThePlanesLoad() throws IOException {
         byte[][] frames = planeFrames();
-        try (Checkpoint checkpoint = Checkpoint.load(single(concat(frames)))) {
+        try (TensorFile checkpoint = TensorFile.load(single(concat(frames)))) {
             ByteBuffer data = checkpoint.get("w").data();
             byte[] bytes = new byte[data.remaining()];
             data.get(bytes);
@@ -124,7 +124,7 @@ class MalformedPlaneFramesTest {
                     CompressedFixtures.frame(
                             Arrays.copyOfRange(filtered, p * PLANE, (p + 1) * PLANE), false);
         }
-        try (Checkpoint checkpoint = Checkpoint.load(single("shuffle-planes", concat(frames)))) {
+        try (TensorFile checkpoint = TensorFile.load(single("shuffle-planes", concat(frames)))) {
             ByteBuffer data = checkpoint.get("w").data();
             byte[] bytes = new byte[data.remaining()];
             data.get(bytes);
@@ -217,7 +217,7 @@ class MalformedPlaneFramesTest {
                 path,
                 "w",
                 () -> {
-                    try (Checkpoint checkpoint = Checkpoint.load(path)) {
+                    try (TensorFile checkpoint = TensorFile.load(path)) {
                         checkpoint.get("w").data();
                     }
                 });

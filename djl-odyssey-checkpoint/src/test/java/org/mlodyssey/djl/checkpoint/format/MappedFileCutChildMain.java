@@ -25,7 +25,7 @@ public final class MappedFileCutChildMain {
      */
     public static void main(String[] args) throws Exception {
         Path file = Path.of(args[0]);
-        try (Checkpoint checkpoint = Checkpoint.load(file);
+        try (TensorFile checkpoint = TensorFile.load(file);
                 MappedTensors mapped = MappedTensors.map(checkpoint, false)) {
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
                 channel.truncate(100);
@@ -33,7 +33,7 @@ public final class MappedFileCutChildMain {
             try {
                 mapped.verify();
                 System.out.println("VERIFIED");
-            } catch (CheckpointFormatException e) {
+            } catch (TensorFileFormatException e) {
                 System.out.println(e.getKind() + " " + e.getFile());
             }
         }

@@ -24,7 +24,7 @@ class MappedFileCutIT {
 
     @Test
     void verifyingACutFileIsATypedErrorNamingIt() throws Exception {
-        Checkpoint checkpoint = new Checkpoint();
+        TensorFile checkpoint = new TensorFile();
         checkpoint.put(
                 "w", Tensor.of(TensorDType.U8, new long[] {1 << 20}, ByteBuffer.allocate(1 << 20)));
         Path file = dir.resolve("cut.safetensors");

@@ -25,7 +25,7 @@ class MappedTensorsTest {
     @TempDir Path dir;
 
     private Path save(String name) throws IOException {
-        Checkpoint checkpoint = new Checkpoint();
+        TensorFile checkpoint = new TensorFile();
         checkpoint.put(
                 "a",
                 Tensor.of(TensorDType.U8, new long[] {3}, ByteBuffer.wrap(new byte[] {1, 2, 3})));
@@ -41,7 +41,7 @@ class MappedTensorsTest {
     void aPrivateMappingIsWritableWithoutChangingTheFile() throws IOException {
         Path file = save("cow.safetensors");
         byte[] before = Files.readAllBytes(file);
-        try (Checkpoint checkpoint = Checkpoint.load(file);
+        try (TensorFile checkpoint = TensorFile.load(file);
                 MappedTensors mapped = MappedTensors.map(checkpoint, true)) {
             assertTrue(mapped.isCopyOnWrite());
             ByteBuffer b = mapped.data("b");
@@ -58,7 +58,7 @@ class MappedTensorsTest {
     @Test
     void aReadOnlyMappingIsReadOnly() throws IOException {
         Path file = save("ro.safetensors");
-        try (Checkpoint checkpoint = Checkpoint.load(file);
+        try (TensorFile checkpoint = TensorFile.load(file);
                 MappedTensors mapped = MappedTensors.map(checkpoint, false)) {
             assertFalse(mapped.isCopyOnWrite());
             assertTrue(mapped.data("a").isReadOnly());
@@ -70,13 +70,13 @@ class MappedTensorsTest {
     void aFileTruncatedAfterTheLoadIsRefusedAndNotExtendedOnDisk() throws IOException {
         for (boolean copyOnWrite : new boolean[] {true, false}) {
             Path file = save("cut-" + copyOnWrite + ".safetensors");
-            try (Checkpoint checkpoint = Checkpoint.load(file)) {
+            try (TensorFile checkpoint = TensorFile.load(file)) {
                 truncate(file, 100);
-                CheckpointFormatException e =
+                TensorFileFormatException e =
                         assertThrows(
-                                CheckpointFormatException.class,
+                                TensorFileFormatException.class,
                                 () -> MappedTensors.map(checkpoint, copyOnWrite));
-                assertEquals(CheckpointFormatException.Kind.FILE_CHANGED, e.getKind());
+                assertEquals(TensorFileFormatException.Kind.FILE_CHANGED, e.getKind());
                 assertEquals(file, e.getFile());
             }
             assertEquals(100, Files.size(file), "the file must not grow");
@@ -88,13 +88,13 @@ class MappedTensorsTest {
         Path file = save("replaced.safetensors");
         Path longer = dir.resolve("longer.safetensors");
         Files.write(longer, new byte[(int) Files.size(file) * 2]);
-        try (Checkpoint checkpoint = Checkpoint.load(file)) {
+        try (TensorFile checkpoint = TensorFile.load(file)) {
             Files.move(longer, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            CheckpointFormatException e =
+            TensorFileFormatException e =
                     assertThrows(
-                            CheckpointFormatException.class,
+                            TensorFileFormatException.class,
                             () -> MappedTensors.map(checkpoint, true));
-            assertEquals(CheckpointFormatException.Kind.FILE_CHANGED, e.getKind());
+            assertEquals(TensorFileFormatException.Kind.FILE_CHANGED, e.getKind());
             assertEquals(file, e.getFile());
         }
     }
@@ -102,15 +102,15 @@ class MappedTensorsTest {
     @Test
     void readingAFileCutSinceItWasMappedIsATypedErrorNamingIt() throws IOException {
         Path file = save("cut-before-read.safetensors");
-        try (Checkpoint checkpoint = Checkpoint.load(file);
+        try (TensorFile checkpoint = TensorFile.load(file);
                 MappedTensors mapped = MappedTensors.map(checkpoint, false)) {
             truncate(file, 100);
             ByteBuffer target = ByteBuffer.allocateDirect(8);
-            CheckpointFormatException e =
+            TensorFileFormatException e =
                     assertThrows(
-                            CheckpointFormatException.class,
+                            TensorFileFormatException.class,
                             () -> mapped.read(() -> target.put(mapped.data("b"))));
-            assertEquals(CheckpointFormatException.Kind.FILE_CHANGED, e.getKind());
+            assertEquals(TensorFileFormatException.Kind.FILE_CHANGED, e.getKind());
             assertEquals(file, e.getFile());
             assertEquals(0, target.position(), "nothing was read");
         }
@@ -135,7 +135,7 @@ class MappedTensorsTest {
         Path file = save("refs.safetensors");
         long count = MappedPool.settle();
         MappedTensors mapped;
-        try (Checkpoint checkpoint = Checkpoint.load(file)) {
+        try (TensorFile checkpoint = TensorFile.load(file)) {
             mapped = MappedTensors.map(checkpoint, true);
         }
         assertEquals(count + 1, MappedPool.count(), "one mapping for the file");
@@ -156,7 +156,7 @@ class MappedTensorsTest {
         Path file = save("cycles.safetensors");
         long count = MappedPool.settle();
         long bytes = MappedPool.bytes();
-        try (Checkpoint checkpoint = Checkpoint.load(file)) {
+        try (TensorFile checkpoint = TensorFile.load(file)) {
             for (int i = 0; i < 1000; i++) {
                 MappedTensors mapped = MappedTensors.map(checkpoint, i % 2 == 0);
                 assertEquals(3, mapped.data("a").get(2));
@@ -174,15 +174,15 @@ class MappedTensorsTest {
         byte[] content = Files.readAllBytes(file);
         content[content.length - 1] ^= 1; // the last byte of b
         Files.write(file, content);
-        try (Checkpoint checkpoint = Checkpoint.load(file);
+        try (TensorFile checkpoint = TensorFile.load(file);
                 MappedTensors mapped = MappedTensors.map(checkpoint, false)) {
-            CheckpointFormatException e =
-                    assertThrows(CheckpointFormatException.class, mapped::verify);
-            assertEquals(CheckpointFormatException.Kind.CHECKSUM_MISMATCH, e.getKind());
+            TensorFileFormatException e =
+                    assertThrows(TensorFileFormatException.class, mapped::verify);
+            assertEquals(TensorFileFormatException.Kind.CHECKSUM_MISMATCH, e.getKind());
             assertEquals("b", e.getSubject());
         }
         ReadOptions off = ReadOptions.builder().optVerify(false).build();
-        try (Checkpoint checkpoint = Checkpoint.load(file, off);
+        try (TensorFile checkpoint = TensorFile.load(file, off);
                 MappedTensors mapped = MappedTensors.map(checkpoint, false)) {
             mapped.verify();
         }

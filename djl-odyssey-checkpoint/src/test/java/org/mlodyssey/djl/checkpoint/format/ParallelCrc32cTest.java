@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
+import org.mlodyssey.djl.checkpoint.internal.ParallelCrc32c;
 
 /** Chunked, parallel CRC32C equals the sequential one, whatever the sizes and splits. */
 class ParallelCrc32cTest {

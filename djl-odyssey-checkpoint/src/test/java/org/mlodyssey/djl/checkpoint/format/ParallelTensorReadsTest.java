@@ -53,7 +53,7 @@ class ParallelTensorReadsTest {
     }
 
     private Path save(Map<String, Tensor> tensors, Compression compression) throws IOException {
-        Checkpoint checkpoint = new Checkpoint();
+        TensorFile checkpoint = new TensorFile();
         tensors.forEach(checkpoint::put);
         Path file = dir.resolve("c.safetensors");
         checkpoint.save(
@@ -92,7 +92,7 @@ class ParallelTensorReadsTest {
     @Test
     void copiesEveryTensorOfACompressedFile() throws IOException {
         Map<String, Tensor> expected = tensors();
-        try (Checkpoint loaded = Checkpoint.load(save(expected, Compression.zstd(3)))) {
+        try (TensorFile loaded = TensorFile.load(save(expected, Compression.zstd(3)))) {
             assertTrue(loaded.get("t1").storage().compressed());
             assertTrue(loaded.get("t0").storage().chunks() > 1);
             List<Tensor> tensors = new ArrayList<>(loaded.tensors().values());
@@ -107,7 +107,7 @@ class ParallelTensorReadsTest {
     @Test
     void copiesPlainFilesAndTensorsHeldInMemory() throws IOException {
         Map<String, Tensor> expected = tensors();
-        try (Checkpoint loaded = Checkpoint.load(save(expected, Compression.none()))) {
+        try (TensorFile loaded = TensorFile.load(save(expected, Compression.none()))) {
             List<Tensor> tensors = new ArrayList<>(loaded.tensors().values());
             List<ByteBuffer> targets = targets(tensors);
             ParallelTensorReads.copy(tensors, targets);
@@ -140,28 +140,28 @@ class ParallelTensorReadsTest {
         Map<String, Tensor> expected = tensors();
         Path file = save(expected, Compression.zstd(3));
         damage(file, "t7");
-        CheckpointFormatException alone;
-        try (Checkpoint loaded = Checkpoint.load(file)) {
+        TensorFileFormatException alone;
+        try (TensorFile loaded = TensorFile.load(file)) {
             alone =
                     assertThrows(
-                            CheckpointFormatException.class,
+                            TensorFileFormatException.class,
                             () -> loaded.get("t7").copyTo(ByteBuffer.allocate(1 << 20)));
         }
         assertTrue(alone.getMessage().contains("t7"), alone.getMessage());
-        try (Checkpoint loaded = Checkpoint.load(file)) {
+        try (TensorFile loaded = TensorFile.load(file)) {
             List<Tensor> tensors = new ArrayList<>(loaded.tensors().values());
-            CheckpointFormatException together =
+            TensorFileFormatException together =
                     assertThrows(
-                            CheckpointFormatException.class,
+                            TensorFileFormatException.class,
                             () -> ParallelTensorReads.copy(tensors, targets(tensors)));
             assertEquals(alone.getKind(), together.getKind());
             assertEquals(alone.getMessage(), together.getMessage());
-            CheckpointFormatException verified =
+            TensorFileFormatException verified =
                     assertThrows(
-                            CheckpointFormatException.class,
+                            TensorFileFormatException.class,
                             () -> ParallelTensorReads.verify(tensors));
             assertEquals(alone.getMessage(), verified.getMessage());
-            assertThrows(CheckpointFormatException.class, loaded::verify);
+            assertThrows(TensorFileFormatException.class, loaded::verify);
             // the pool is neither hung nor grown: the other tensors still read, on as many
             // threads as before
             List<Tensor> others = new ArrayList<>(tensors);
@@ -191,13 +191,13 @@ class ParallelTensorReadsTest {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
             channel.write(ByteBuffer.wrap(new byte[] {1, 2, 3}), at);
         }
-        try (Checkpoint loaded = Checkpoint.load(file)) {
+        try (TensorFile loaded = TensorFile.load(file)) {
             List<Tensor> tensors = new ArrayList<>(loaded.tensors().values());
-            CheckpointFormatException thrown =
+            TensorFileFormatException thrown =
                     assertThrows(
-                            CheckpointFormatException.class,
+                            TensorFileFormatException.class,
                             () -> ParallelTensorReads.copy(tensors, targets(tensors)));
-            assertEquals(CheckpointFormatException.Kind.CHECKSUM_MISMATCH, thrown.getKind());
+            assertEquals(TensorFileFormatException.Kind.CHECKSUM_MISMATCH, thrown.getKind());
             assertTrue(thrown.getMessage().contains("t12"), thrown.getMessage());
             // unchecked, the same copy goes through
             ParallelTensorReads.copyUnchecked(tensors, targets(tensors));

@@ -27,12 +27,12 @@ class PlaneMatchSearchTest {
     @TempDir Path dir;
 
     private long save(Tensor tensor, Compression compression, String name) throws IOException {
-        Checkpoint checkpoint = new Checkpoint();
+        TensorFile checkpoint = new TensorFile();
         checkpoint.put("w", tensor);
         Path file = dir.resolve(name);
         checkpoint.save(
                 file, WriteOptions.builder().optDurable(false).optCompression(compression).build());
-        try (Checkpoint loaded = Checkpoint.load(file)) {
+        try (TensorFile loaded = TensorFile.load(file)) {
             assertEquals(tensor.data(), loaded.get("w").data(), compression.toString());
             assertTrue(loaded.get("w").storage().compressed(), compression.toString());
         }

@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mlodyssey.djl.checkpoint.internal.FormatKeys;
 
 /** Seeded random tensor sets over every dtype survive save and load exactly. */
 class RoundTripPropertyTest {
@@ -37,8 +38,8 @@ class RoundTripPropertyTest {
     }
 
     /** A random checkpoint: every dtype at least once, scalars and zero-sized dims included. */
-    private static Checkpoint randomCheckpoint(Random random) {
-        Checkpoint checkpoint = new Checkpoint();
+    private static TensorFile randomCheckpoint(Random random) {
+        TensorFile checkpoint = new TensorFile();
         List<TensorDType> dtypes = new ArrayList<>(List.of(TensorDType.values()));
         int extra = random.nextInt(8);
         for (int i = 0; i < extra; i++) {
@@ -67,7 +68,7 @@ class RoundTripPropertyTest {
         return checkpoint;
     }
 
-    private static void assertSameTensors(Checkpoint expected, Checkpoint actual)
+    private static void assertSameTensors(TensorFile expected, TensorFile actual)
             throws IOException {
         assertEquals(new ArrayList<>(expected.names()), new ArrayList<>(actual.names()));
         for (String name : expected.names()) {
@@ -86,10 +87,10 @@ class RoundTripPropertyTest {
         boolean sawScalar = false;
         boolean sawZeroSized = false;
         for (long seed = 1; seed <= 40; seed++) {
-            Checkpoint original = randomCheckpoint(new Random(seed));
+            TensorFile original = randomCheckpoint(new Random(seed));
             Path path = dir.resolve("rt" + seed + ".safetensors");
             original.save(path, FAST);
-            try (Checkpoint loaded = Checkpoint.load(path)) {
+            try (TensorFile loaded = TensorFile.load(path)) {
                 assertSameTensors(original, loaded);
                 assertEquals(original.metadata(), loaded.metadata(), "seed " + seed);
                 assertEquals(Integrity.VERIFIED, loaded.integrity());
@@ -110,7 +111,7 @@ class RoundTripPropertyTest {
     void randomCheckpointsRoundTripSharded() throws IOException {
         for (long seed = 100; seed < 110; seed++) {
             Random random = new Random(seed);
-            Checkpoint original = randomCheckpoint(random);
+            TensorFile original = randomCheckpoint(random);
             Path path = dir.resolve("sharded" + seed + ".safetensors");
             long maxShardBytes = 1 + random.nextInt(64);
             original.save(
@@ -120,13 +121,13 @@ class RoundTripPropertyTest {
                             .optMaxShardBytes(maxShardBytes)
                             .optThreads(1 + random.nextInt(3))
                             .build());
-            try (Checkpoint loaded = Checkpoint.load(path)) {
+            try (TensorFile loaded = TensorFile.load(path)) {
                 assertSameTensors(original, loaded);
                 assertEquals(original.metadata(), loaded.metadata(), "seed " + seed);
                 loaded.verify();
             }
             ReadOptions off = ReadOptions.builder().optVerify(false).build();
-            try (Checkpoint loaded = Checkpoint.load(path, off)) {
+            try (TensorFile loaded = TensorFile.load(path, off)) {
                 assertEquals(Integrity.DISABLED, loaded.integrity());
                 assertSameTensors(original, loaded);
             }
@@ -136,8 +137,8 @@ class RoundTripPropertyTest {
     @Test
     void emptyCheckpointRoundTrips() throws IOException {
         Path path = dir.resolve("empty.safetensors");
-        new Checkpoint().putMetadata("k", "v").save(path, FAST);
-        try (Checkpoint loaded = Checkpoint.load(path)) {
+        new TensorFile().putMetadata("k", "v").save(path, FAST);
+        try (TensorFile loaded = TensorFile.load(path)) {
             assertTrue(loaded.names().isEmpty());
             assertEquals(Map.of("k", "v"), loaded.metadata());
         }
@@ -166,7 +167,7 @@ class RoundTripPropertyTest {
         Path path = Fixtures.write(dir, "newer.safetensors", Fixtures.file(json.toString(), data));
 
         Path resaved = dir.resolve("resaved.safetensors");
-        try (Checkpoint loaded = Checkpoint.load(path)) {
+        try (TensorFile loaded = TensorFile.load(path)) {
             assertEquals(
                     Map.of("odyssey.something", "kept", "vendor.key", "also kept"),
                     loaded.metadata());
@@ -175,7 +176,7 @@ class RoundTripPropertyTest {
                     "b", Tensor.of(TensorDType.U8, new long[] {2}, ByteBuffer.wrap(new byte[2])));
             loaded.save(resaved, FAST);
         }
-        try (Checkpoint again = Checkpoint.load(resaved)) {
+        try (TensorFile again = TensorFile.load(resaved)) {
             assertEquals(
                     new TreeMap<>(
                             Map.of(
@@ -193,13 +194,13 @@ class RoundTripPropertyTest {
 
     @Test
     void subsetLoadsOnlyTheNamedTensors() throws IOException {
-        Checkpoint original = randomCheckpoint(new Random(7));
+        TensorFile original = randomCheckpoint(new Random(7));
         Path path = dir.resolve("subset.safetensors");
         original.save(path, FAST);
         List<String> names = new ArrayList<>(original.names());
         List<String> wanted = List.of(names.get(names.size() - 1), names.get(1));
-        try (Checkpoint loaded =
-                Checkpoint.load(path, ReadOptions.builder().optNames(wanted).build())) {
+        try (TensorFile loaded =
+                TensorFile.load(path, ReadOptions.builder().optNames(wanted).build())) {
             // file order, not request order
             assertEquals(
                     List.of(names.get(1), names.get(names.size() - 1)),
@@ -213,11 +214,11 @@ class RoundTripPropertyTest {
 
     @Test
     void verificationOffIsReported() throws IOException {
-        Checkpoint original = randomCheckpoint(new Random(11));
+        TensorFile original = randomCheckpoint(new Random(11));
         Path path = dir.resolve("noverify.safetensors");
         original.save(path, FAST);
-        try (Checkpoint loaded =
-                Checkpoint.load(path, ReadOptions.builder().optVerify(false).build())) {
+        try (TensorFile loaded =
+                TensorFile.load(path, ReadOptions.builder().optVerify(false).build())) {
             assertEquals(Integrity.DISABLED, loaded.integrity());
             assertSameTensors(original, loaded);
         }
@@ -231,7 +232,7 @@ class RoundTripPropertyTest {
                         + "\"b\":{\"dtype\":\"U8\",\"shape\":[2],\"data_offsets\":[4,6]},"
                         + "\"a\":{\"dtype\":\"F32\",\"shape\":[],\"data_offsets\":[0,4]}}";
         Path path = Fixtures.write(dir, "plain.safetensors", Fixtures.file(json, data));
-        try (Checkpoint loaded = Checkpoint.load(path)) {
+        try (TensorFile loaded = TensorFile.load(path)) {
             assertEquals(0, loaded.formatVersion());
             assertEquals(Integrity.UNCHECKED, loaded.integrity());
             assertEquals(List.of("a", "b"), new ArrayList<>(loaded.names()), "data order");
@@ -248,7 +249,7 @@ class RoundTripPropertyTest {
                         Fixtures.file(
                                 "{\"x\":{\"dtype\":\"BOOL\",\"shape\":[1],\"data_offsets\":[0,1]}}",
                                 new byte[] {1}));
-        try (Checkpoint loaded = Checkpoint.load(bare)) {
+        try (TensorFile loaded = TensorFile.load(bare)) {
             assertEquals(0, loaded.formatVersion());
             assertEquals(Integrity.UNCHECKED, loaded.integrity());
             assertTrue(loaded.metadata().isEmpty());
@@ -260,20 +261,20 @@ class RoundTripPropertyTest {
         // a lone surrogate would otherwise be written as '?', silently renaming the tensor
         Tensor scalar = Tensor.of(TensorDType.U8, new long[0], ByteBuffer.wrap(new byte[1]));
         Path path = dir.resolve("surrogate.safetensors");
-        Checkpoint badName = new Checkpoint().put("w\uD800", scalar);
+        TensorFile badName = new TensorFile().put("w\uD800", scalar);
         org.junit.jupiter.api.Assertions.assertThrows(
                 IllegalArgumentException.class, () -> badName.save(path, FAST));
-        Checkpoint badValue = new Checkpoint().put("w", scalar).putMetadata("k", "\uDC00x");
+        TensorFile badValue = new TensorFile().put("w", scalar).putMetadata("k", "\uDC00x");
         org.junit.jupiter.api.Assertions.assertThrows(
                 IllegalArgumentException.class, () -> badValue.save(path, FAST));
-        Checkpoint badKey = new Checkpoint().put("w", scalar).putMetadata("\uD83Dk", "v");
+        TensorFile badKey = new TensorFile().put("w", scalar).putMetadata("\uD83Dk", "v");
         org.junit.jupiter.api.Assertions.assertThrows(
                 IllegalArgumentException.class, () -> badKey.save(path, FAST));
         assertFalse(java.nio.file.Files.exists(path));
         // a proper pair is fine
-        Checkpoint good = new Checkpoint().put("w\uD83D\uDE00", scalar);
+        TensorFile good = new TensorFile().put("w\uD83D\uDE00", scalar);
         good.save(path, FAST);
-        try (Checkpoint loaded = Checkpoint.load(path)) {
+        try (TensorFile loaded = TensorFile.load(path)) {
             assertEquals(List.of("w\uD83D\uDE00"), new ArrayList<>(loaded.names()));
         }
     }

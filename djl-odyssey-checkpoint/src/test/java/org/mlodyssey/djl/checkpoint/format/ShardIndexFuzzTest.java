@@ -16,7 +16,7 @@ import org.mlodyssey.djl.io.BoundedReadException;
 /**
  * Fuzzes the shard index: any bytes as {@code model.safetensors.index.json} next to the two real
  * shards of a sharded save ({@code ShardIndexFuzzTestShards/}), loaded and verified. The only
- * failures allowed are a {@link CheckpointFormatException} or a {@link BoundedReadException}.
+ * failures allowed are a {@link TensorFileFormatException} or a {@link BoundedReadException}.
  */
 class ShardIndexFuzzTest {
 
@@ -41,9 +41,9 @@ class ShardIndexFuzzTest {
     @FuzzTest(maxDuration = "10m")
     void fuzz(byte[] bytes) throws IOException {
         Files.write(INDEX, bytes);
-        try (Checkpoint checkpoint = Checkpoint.load(INDEX)) {
+        try (TensorFile checkpoint = TensorFile.load(INDEX)) {
             checkpoint.verify();
-        } catch (CheckpointFormatException | BoundedReadException expected) {
+        } catch (TensorFileFormatException | BoundedReadException expected) {
             // a typed error: what a malformed index must give
         }
     }

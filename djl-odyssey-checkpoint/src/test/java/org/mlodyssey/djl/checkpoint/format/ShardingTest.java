@@ -27,7 +27,8 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.Kind;
+import org.mlodyssey.djl.checkpoint.format.TensorFileFormatException.Kind;
+import org.mlodyssey.djl.checkpoint.internal.FormatKeys;
 
 /** Sharded saves in the Hugging Face layout, loaded transparently and checked for consistency. */
 class ShardingTest {
@@ -39,9 +40,9 @@ class ShardingTest {
     }
 
     /** Seven tensors of 40 bytes each in a deliberately unsorted name order. */
-    private static Checkpoint checkpoint(long seed) {
+    private static TensorFile checkpoint(long seed) {
         Random random = new Random(seed);
-        Checkpoint checkpoint = new Checkpoint();
+        TensorFile checkpoint = new TensorFile();
         for (String name : List.of("z", "b.weight", "a", "m/1", "c", "y", "x")) {
             byte[] data = new byte[40];
             random.nextBytes(data);
@@ -64,7 +65,7 @@ class ShardingTest {
         return result;
     }
 
-    private static void assertSame(Checkpoint expected, Checkpoint actual) throws IOException {
+    private static void assertSame(TensorFile expected, TensorFile actual) throws IOException {
         assertEquals(new ArrayList<>(expected.names()), new ArrayList<>(actual.names()));
         for (String name : expected.names()) {
             assertArrayEquals(bytes(expected.get(name).data()), bytes(actual.get(name).data()));
@@ -87,7 +88,7 @@ class ShardingTest {
     @Test
     void shardsFollowTheHuggingFaceLayout() throws IOException {
         Path path = dir.resolve("model.safetensors");
-        Checkpoint original = checkpoint(1);
+        TensorFile original = checkpoint(1);
         original.save(path, shards(100)); // two 40-byte tensors per shard: 4 shards
         assertEquals(
                 List.of(
@@ -128,19 +129,19 @@ class ShardingTest {
     @Test
     void loadsTransparentlyByNameOrByIndex() throws IOException {
         Path path = dir.resolve("model.safetensors");
-        Checkpoint original = checkpoint(2);
+        TensorFile original = checkpoint(2);
         original.save(path, shards(100));
-        assertTrue(Checkpoint.exists(path));
-        try (Checkpoint loaded = Checkpoint.load(path)) {
+        assertTrue(TensorFile.exists(path));
+        try (TensorFile loaded = TensorFile.load(path)) {
             assertSame(original, loaded);
             assertEquals(Integrity.VERIFIED, loaded.integrity());
             loaded.verify();
         }
-        try (Checkpoint loaded = Checkpoint.load(dir.resolve("model.safetensors.index.json"))) {
+        try (TensorFile loaded = TensorFile.load(dir.resolve("model.safetensors.index.json"))) {
             assertSame(original, loaded);
         }
         ReadOptions subset = ReadOptions.builder().optNames(List.of("x", "a")).build();
-        try (Checkpoint loaded = Checkpoint.load(path, subset)) {
+        try (TensorFile loaded = TensorFile.load(path, subset)) {
             assertEquals(List.of("a", "x"), new ArrayList<>(loaded.names()));
             assertArrayEquals(bytes(original.get("x").data()), bytes(loaded.get("x").data()));
         }
@@ -151,7 +152,7 @@ class ShardingTest {
         Path path = dir.resolve("model.safetensors");
         checkpoint(3).save(path, shards(50)); // 7 shards
         assertEquals(8, listing().size());
-        Checkpoint smaller = checkpoint(4);
+        TensorFile smaller = checkpoint(4);
         smaller.save(path, shards(200)); // 2 shards
         assertEquals(
                 List.of(
@@ -159,7 +160,7 @@ class ShardingTest {
                         "model-00002-of-00002.safetensors",
                         "model.safetensors.index.json"),
                 listing());
-        try (Checkpoint loaded = Checkpoint.load(path)) {
+        try (TensorFile loaded = TensorFile.load(path)) {
             assertSame(smaller, loaded);
         }
     }
@@ -168,14 +169,14 @@ class ShardingTest {
     void switchingBetweenSingleAndShardedLoadsTheLatestSave() throws IOException {
         Path path = dir.resolve("model.safetensors");
         checkpoint(5).save(path, shards(Long.MAX_VALUE));
-        Checkpoint sharded = checkpoint(6);
+        TensorFile sharded = checkpoint(6);
         sharded.save(path, shards(100));
-        try (Checkpoint loaded = Checkpoint.load(path)) {
+        try (TensorFile loaded = TensorFile.load(path)) {
             assertSame(sharded, loaded);
         }
-        Checkpoint single = checkpoint(7);
+        TensorFile single = checkpoint(7);
         single.save(path, shards(Long.MAX_VALUE));
-        try (Checkpoint loaded = Checkpoint.load(path)) {
+        try (TensorFile loaded = TensorFile.load(path)) {
             assertSame(single, loaded);
         }
         assertEquals(List.of("model.safetensors"), listing());
@@ -194,7 +195,7 @@ class ShardingTest {
                 shard,
                 StandardCopyOption.REPLACE_EXISTING);
         assertFormatError(
-                Kind.INVALID_INDEX, shard, FormatKeys.SAVE_ID, () -> Checkpoint.load(path).close());
+                Kind.INVALID_INDEX, shard, FormatKeys.SAVE_ID, () -> TensorFile.load(path).close());
         assertNothingOpen();
     }
 
@@ -218,7 +219,7 @@ class ShardingTest {
                 Kind.MISSING_TENSOR,
                 dir.resolve("model-00001-of-00004.safetensors"),
                 "ghost",
-                () -> Checkpoint.load(path).close());
+                () -> TensorFile.load(path).close());
         assertNothingOpen();
     }
 
@@ -232,7 +233,7 @@ class ShardingTest {
         index.getAsJsonObject("weight_map").remove("x");
         Files.writeString(indexPath, index.toString());
         assertFormatError(
-                Kind.INVALID_INDEX, indexPath, "weight_map", () -> Checkpoint.load(path).close());
+                Kind.INVALID_INDEX, indexPath, "weight_map", () -> TensorFile.load(path).close());
         assertNothingOpen();
     }
 
@@ -245,11 +246,11 @@ class ShardingTest {
                         "\"x\": \"model-00004-of-00004.safetensors\"",
                         "\"x\": \"../model-00004-of-00004.safetensors\"");
         assertFormatError(
-                Kind.INVALID_INDEX, index, "weight_map.x", () -> Checkpoint.load(path).close());
+                Kind.INVALID_INDEX, index, "weight_map.x", () -> TensorFile.load(path).close());
         assertNothingOpen();
         rewriteIndex("\"../model-00004-of-00004.safetensors\"", "\"..\"");
         assertFormatError(
-                Kind.INVALID_INDEX, index, "weight_map.x", () -> Checkpoint.load(path).close());
+                Kind.INVALID_INDEX, index, "weight_map.x", () -> TensorFile.load(path).close());
         assertNothingOpen();
         assertFalse(Files.exists(dir.resolve("..").resolve("model-00004-of-00004.safetensors")));
     }
@@ -263,7 +264,7 @@ class ShardingTest {
                 Kind.INVALID_INDEX,
                 dir.resolve("model.safetensors.index.json"),
                 "weight_map.c",
-                () -> Checkpoint.load(path).close());
+                () -> TensorFile.load(path).close());
         assertNothingOpen();
     }
 
@@ -272,23 +273,23 @@ class ShardingTest {
         Path path = dir.resolve("model.safetensors");
         checkpoint(12).save(path, shards(100));
         Path index = rewriteIndex("\"weight_map\": {", "\"weight_map\": [");
-        assertFormatError(Kind.INVALID_INDEX, index, null, () -> Checkpoint.load(path).close());
+        assertFormatError(Kind.INVALID_INDEX, index, null, () -> TensorFile.load(path).close());
         assertNothingOpen();
     }
 
     @Test
     void aFailedShardedSaveLeavesThePreviousSaveLoadable() throws IOException {
         Path path = dir.resolve("model.safetensors");
-        Checkpoint previous = checkpoint(14);
+        TensorFile previous = checkpoint(14);
         previous.save(path, shards(100));
         // a tensor whose data cannot be read: lazy, from a checkpoint already closed
         Path elsewhere = dir.resolve("elsewhere");
         Files.createDirectory(elsewhere);
         checkpoint(15).save(elsewhere.resolve("e.safetensors"), shards(Long.MAX_VALUE));
-        Checkpoint closed = Checkpoint.load(elsewhere.resolve("e.safetensors"));
+        TensorFile closed = TensorFile.load(elsewhere.resolve("e.safetensors"));
         closed.close();
         List<String> before = listing();
-        Checkpoint failing = checkpoint(16);
+        TensorFile failing = checkpoint(16);
         failing.put("x", closed.get("x")); // last, so in the last shard
         WriteOptions oneThread =
                 WriteOptions.builder()
@@ -299,7 +300,7 @@ class ShardingTest {
         org.junit.jupiter.api.Assertions.assertThrows(
                 IOException.class, () -> failing.save(path, oneThread));
         assertEquals(before, listing());
-        try (Checkpoint loaded = Checkpoint.load(path)) {
+        try (TensorFile loaded = TensorFile.load(path)) {
             assertSame(previous, loaded);
         }
     }

@@ -13,11 +13,12 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.mlodyssey.djl.checkpoint.internal.FormatKeys;
 
 /**
  * Fuzzes the named-tensor reader: any bytes, opened with and without verification, every tensor
  * read and checked, and once more verified after its header is sealed with its own checksum. The
- * only failure allowed is a {@link CheckpointFormatException}; anything else (another exception, an
+ * only failure allowed is a {@link TensorFileFormatException}; anything else (another exception, an
  * {@link OutOfMemoryError} in the 256 MiB fuzz JVM, a hang) is a finding. Seeds: {@code
  * TensorFileFuzzTestInputs/fuzz/}, files written by the writer.
  */
@@ -43,7 +44,7 @@ class TensorFileFuzzTest {
 
     private static void load(boolean verify) throws IOException {
         ReadOptions options = ReadOptions.builder().optVerify(verify).build();
-        try (Checkpoint checkpoint = Checkpoint.load(FILE, options)) {
+        try (TensorFile checkpoint = TensorFile.load(FILE, options)) {
             checkpoint.metadata();
             for (Tensor tensor : checkpoint.tensors().values()) {
                 if (tensor.byteSize() <= 1 << 20) {
@@ -52,7 +53,7 @@ class TensorFileFuzzTest {
                 tensor.verify();
             }
             checkpoint.verify();
-        } catch (CheckpointFormatException expected) {
+        } catch (TensorFileFormatException expected) {
             // a typed error: what a malformed file must give
         }
     }
@@ -83,7 +84,7 @@ class TensorFileFuzzTest {
                     .put(json)
                     .put(bytes, dataStart, bytes.length - dataStart)
                     .array();
-        } catch (CheckpointFormatException e) {
+        } catch (TensorFileFormatException e) {
             return null;
         }
     }

@@ -35,12 +35,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mlodyssey.djl.checkpoint.training.CheckpointDirectories;
 import org.mlodyssey.djl.checkpoint.training.LatestPointer;
 import org.mlodyssey.djl.checkpoint.training.StepListener;
 import org.mlodyssey.djl.checkpoint.training.TinyTraining;
 import org.mlodyssey.djl.checkpoint.training.TinyTraining.OptimizerKind;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoint;
-import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoints;
 import org.mlodyssey.djl.checkpoint.training.TrainingProgress;
 import org.mlodyssey.djl.checkpoint.training.TrainingSnapshot;
 
@@ -50,7 +50,7 @@ class CheckpointListenerTest {
     private static final Pattern EPOCH = Pattern.compile("epoch-(\\d+)");
 
     private static String name(long step, int epoch, int batch) {
-        return TrainingCheckpoints.directoryName(
+        return CheckpointDirectories.directoryName(
                 new TrainingProgress(0, epoch, batch, step, List.of()));
     }
 
@@ -177,7 +177,7 @@ class CheckpointListenerTest {
         assertEquals(root.resolve(name(21, 3, 0)), LatestPointer.read(root).orElseThrow());
         assertEquals(
                 name(21, 3, 0),
-                TrainingCheckpoints.findLatestValid(root)
+                CheckpointDirectories.findLatestValid(root)
                         .orElseThrow()
                         .getDirectory()
                         .getFileName()
@@ -324,7 +324,7 @@ class CheckpointListenerTest {
     /** Fails the save of one step with a real I/O error: the root given is a regular file. */
     private static CheckpointListener.CheckpointSaver failingAt(long step, Path notADirectory) {
         return (root, snapshot, meta) ->
-                TrainingCheckpoints.save(
+                CheckpointDirectories.save(
                         snapshot.getProgress().globalStep() == step ? notADirectory : root,
                         snapshot,
                         meta);
@@ -577,7 +577,7 @@ class CheckpointListenerTest {
         assertEquals(root.resolve(name(6, 0, 6)), LatestPointer.read(root).orElseThrow());
         assertEquals(
                 name(6, 0, 6),
-                TrainingCheckpoints.findLatestValid(root)
+                CheckpointDirectories.findLatestValid(root)
                         .orElseThrow()
                         .getDirectory()
                         .getFileName()
@@ -626,7 +626,7 @@ class CheckpointListenerTest {
         assertEquals(root.resolve(name(14, 1, 7)), LatestPointer.read(root).orElseThrow());
         assertEquals(
                 name(14, 1, 7),
-                TrainingCheckpoints.findLatestValid(root)
+                CheckpointDirectories.findLatestValid(root)
                         .orElseThrow()
                         .getDirectory()
                         .getFileName()
@@ -708,7 +708,7 @@ class CheckpointListenerTest {
                                     boolean fail =
                                             snapshot.getProgress().globalStep() == 9
                                                     && attemptsAt9.incrementAndGet() == 1;
-                                    return TrainingCheckpoints.save(
+                                    return CheckpointDirectories.save(
                                             fail ? blocker : r, snapshot, meta);
                                 })
                         .build();
@@ -953,7 +953,7 @@ class CheckpointListenerTest {
                                             throw new java.io.InterruptedIOException();
                                         }
                                     }
-                                    return TrainingCheckpoints.save(r, snapshot, meta);
+                                    return CheckpointDirectories.save(r, snapshot, meta);
                                 })
                         .build();
         AtomicLong lastStep = new AtomicLong();
@@ -1069,7 +1069,8 @@ class CheckpointListenerTest {
                 Files.newDirectoryStream(root, "." + name(6, 0, 6) + ".{damaged,abandoned}-*")) {
             assertTrue(aside.iterator().hasNext(), "the damaged checkpoint is kept aside");
         }
-        assertEquals(step6, TrainingCheckpoints.findLatestValid(root).orElseThrow().getDirectory());
+        assertEquals(
+                step6, CheckpointDirectories.findLatestValid(root).orElseThrow().getDirectory());
         assertEquals(
                 name(6, 0, 6), Files.readString(root.resolve(LatestPointer.FILE_NAME)).strip());
     }

@@ -12,13 +12,13 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mlodyssey.djl.checkpoint.format.Compression;
-import org.mlodyssey.djl.checkpoint.format.FormatKeys;
 import org.mlodyssey.djl.checkpoint.format.TensorFileReader;
 import org.mlodyssey.djl.checkpoint.format.WriteOptions;
+import org.mlodyssey.djl.checkpoint.internal.FormatKeys;
+import org.mlodyssey.djl.checkpoint.training.CheckpointDirectories;
 import org.mlodyssey.djl.checkpoint.training.TinyTraining;
 import org.mlodyssey.djl.checkpoint.training.TinyTraining.OptimizerKind;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoint;
-import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoints;
 import org.mlodyssey.djl.checkpoint.training.TrainingProgress;
 import org.mlodyssey.djl.checkpoint.training.TrainingSnapshot;
 
@@ -41,7 +41,7 @@ class CompressedListenerTest {
             TrainingProgress end = new TrainingProgress(0, 2, 0, 14, List.of());
             try (TrainingSnapshot live = run.snapshot(end)) {
                 run.trainer().close(); // waits for the writes
-                TrainingCheckpoint last = TrainingCheckpoints.findLatestValid(root).orElseThrow();
+                TrainingCheckpoint last = CheckpointDirectories.findLatestValid(root).orElseThrow();
                 try (TensorFileReader reader =
                         TensorFileReader.open(
                                 last.getDirectory().resolve(TrainingCheckpoint.OPTIMIZER_FILE))) {

@@ -17,10 +17,10 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mlodyssey.djl.checkpoint.training.CheckpointDirectories;
 import org.mlodyssey.djl.checkpoint.training.TinyTraining;
 import org.mlodyssey.djl.checkpoint.training.TinyTraining.OptimizerKind;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoint;
-import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoints;
 import org.mlodyssey.djl.checkpoint.training.TrainingProgress;
 import org.mlodyssey.djl.checkpoint.training.TrainingSnapshot;
 
@@ -55,7 +55,7 @@ class EasyTrainResumeTest {
     }
 
     private static String name(long step, int epoch, int batch) {
-        return TrainingCheckpoints.directoryName(
+        return CheckpointDirectories.directoryName(
                 new TrainingProgress(0, epoch, batch, step, List.of()));
     }
 
@@ -101,7 +101,7 @@ class EasyTrainResumeTest {
             first.close();
             assertEquals(
                     name(8, 1, 1),
-                    TrainingCheckpoints.findLatestValid(crashed)
+                    CheckpointDirectories.findLatestValid(crashed)
                             .orElseThrow()
                             .getDirectory()
                             .getFileName()

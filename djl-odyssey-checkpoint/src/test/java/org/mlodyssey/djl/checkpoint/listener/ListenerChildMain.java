@@ -9,9 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import org.mlodyssey.djl.checkpoint.training.CheckpointDirectories;
 import org.mlodyssey.djl.checkpoint.training.TinyTraining;
 import org.mlodyssey.djl.checkpoint.training.TinyTraining.OptimizerKind;
-import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoints;
 import org.mlodyssey.djl.checkpoint.training.TrainingProgress;
 
 /**
@@ -77,7 +77,7 @@ public final class ListenerChildMain {
                 case "finish":
                     TrainingProgress end = run.train(start, Long.MAX_VALUE, listener);
                     Path dir =
-                            TrainingCheckpoints.save(
+                            CheckpointDirectories.save(
                                     Path.of(args[2]), run.trainer(), end, Map.of());
                     out.println("FINISHED " + dir);
                     break;

@@ -13,11 +13,11 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mlodyssey.djl.checkpoint.training.CheckpointDirectories;
 import org.mlodyssey.djl.checkpoint.training.ChildJvm;
 import org.mlodyssey.djl.checkpoint.training.LatestPointer;
 import org.mlodyssey.djl.checkpoint.training.TinyTraining;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoint;
-import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoints;
 
 /**
  * Across JVMs: a run with an asynchronous {@link CheckpointListener}, killed with SIGKILL after a
@@ -50,7 +50,7 @@ class ListenerKillAndResumeIT {
         crash.kill();
         assertNotNull(committed, "the child never committed: " + crash.log());
         // The last two saves survive (retention), whatever the kill interrupted is not loaded.
-        TrainingCheckpoint newest = TrainingCheckpoints.findLatestValid(crashRoot).orElseThrow();
+        TrainingCheckpoint newest = CheckpointDirectories.findLatestValid(crashRoot).orElseThrow();
         assertEquals(12, newest.getProgress().globalStep());
         assertTrue(Files.isDirectory(crashRoot.resolve(stepDir(9, 1, 2))));
 

@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mlodyssey.djl.checkpoint.training.CheckpointDirectories;
 import org.mlodyssey.djl.checkpoint.training.CheckpointDirectoryLockedException;
 import org.mlodyssey.djl.checkpoint.training.CheckpointDirectoryNotEmptyException;
 import org.mlodyssey.djl.checkpoint.training.ConfigurationMismatchException;
@@ -37,7 +38,6 @@ import org.mlodyssey.djl.checkpoint.training.ParameterMismatchException;
 import org.mlodyssey.djl.checkpoint.training.TinyTraining;
 import org.mlodyssey.djl.checkpoint.training.TinyTraining.OptimizerKind;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoint;
-import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoints;
 import org.mlodyssey.djl.checkpoint.training.TrainingProgress;
 import org.mlodyssey.djl.checkpoint.training.TrainingSnapshot;
 
@@ -45,7 +45,7 @@ import org.mlodyssey.djl.checkpoint.training.TrainingSnapshot;
 class NothingIsLostTest {
 
     private static String name(long step, int epoch, int batch) {
-        return TrainingCheckpoints.directoryName(
+        return CheckpointDirectories.directoryName(
                 new TrainingProgress(0, epoch, batch, step, List.of()));
     }
 
@@ -58,7 +58,7 @@ class NothingIsLostTest {
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(root)) {
             for (Path p : stream) {
                 String n = p.getFileName().toString();
-                if (TrainingCheckpoints.isCheckpointName(n)) {
+                if (CheckpointDirectories.isCheckpointName(n)) {
                     names.add(n);
                 }
             }

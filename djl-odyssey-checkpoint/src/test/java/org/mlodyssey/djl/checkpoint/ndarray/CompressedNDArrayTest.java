@@ -30,9 +30,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException;
 import org.mlodyssey.djl.checkpoint.format.Compression;
 import org.mlodyssey.djl.checkpoint.format.ReadOptions;
+import org.mlodyssey.djl.checkpoint.format.TensorFileFormatException;
 import org.mlodyssey.djl.checkpoint.format.WriteOptions;
 
 /**
@@ -73,7 +73,7 @@ class CompressedNDArrayTest {
 
     private Path saveCompressed(Map<String, NDArray> arrays) throws IOException {
         Path file = dir.resolve("z.safetensors");
-        NDArrayCheckpoints.save(
+        NDArrayFiles.save(
                 file,
                 arrays,
                 Map.of(),
@@ -88,7 +88,7 @@ class CompressedNDArrayTest {
     void compressedFileLoadsAsArrays() throws IOException {
         Map<String, NDArray> arrays = arrays();
         Path file = saveCompressed(arrays);
-        Map<String, NDArray> loaded = NDArrayCheckpoints.load(file, manager, Device.cpu());
+        Map<String, NDArray> loaded = NDArrayFiles.load(file, manager, Device.cpu());
         assertEquals(arrays.keySet(), loaded.keySet());
         assertArrayEquals(arrays.get("w").toFloatArray(), loaded.get("w").toFloatArray());
         assertEquals(new Shape(250, 400), loaded.get("w").getShape());
@@ -100,13 +100,12 @@ class CompressedNDArrayTest {
                     ReadOptions.builder().optOwnedMemory(true).build()
                 }) {
             Map<String, NDArray> again =
-                    NDArrayCheckpoints.load(
-                            file, manager, Device.cpu(), options, UnsafeDTypes.FAIL);
+                    NDArrayFiles.load(file, manager, Device.cpu(), options, UnsafeDTypes.FAIL);
             assertArrayEquals(arrays.get("w").toFloatArray(), again.get("w").toFloatArray());
         }
         Map<String, NDArray> targets = new LinkedHashMap<>();
         targets.put("w", manager.zeros(new Shape(250, 400)));
-        NDArrayCheckpoints.loadInto(file, targets);
+        NDArrayFiles.loadInto(file, targets);
         assertArrayEquals(arrays.get("w").toFloatArray(), targets.get("w").toFloatArray());
     }
 
@@ -137,7 +136,7 @@ class CompressedNDArrayTest {
         }
         Path file = saveCompressed(arrays);
         // every tensor loads, and the many of one chunk each are read all at once
-        Map<String, NDArray> loaded = NDArrayCheckpoints.load(file, manager, Device.cpu());
+        Map<String, NDArray> loaded = NDArrayFiles.load(file, manager, Device.cpu());
         for (Map.Entry<String, NDArray> entry : arrays.entrySet()) {
             assertArrayEquals(
                     entry.getValue().toFloatArray(), loaded.get(entry.getKey()).toFloatArray());
@@ -148,18 +147,17 @@ class CompressedNDArrayTest {
             channel.write(ByteBuffer.wrap(junk), channel.size() - 3 * 100_000);
         }
         int before = manager.getManagedArrays().size();
-        CheckpointFormatException thrown =
+        TensorFileFormatException thrown =
                 assertThrows(
-                        CheckpointFormatException.class,
-                        () -> NDArrayCheckpoints.load(file, manager, Device.cpu()));
+                        TensorFileFormatException.class,
+                        () -> NDArrayFiles.load(file, manager, Device.cpu()));
         assertTrue(thrown.getMessage().contains("w1"), thrown.getMessage());
         assertEquals(before, manager.getManagedArrays().size(), "arrays left after a failure");
         Map<String, NDArray> targets = new LinkedHashMap<>();
         for (String name : arrays.keySet()) {
             targets.put(name, manager.zeros(arrays.get(name).getShape()));
         }
-        assertThrows(
-                CheckpointFormatException.class, () -> NDArrayCheckpoints.loadInto(file, targets));
+        assertThrows(TensorFileFormatException.class, () -> NDArrayFiles.loadInto(file, targets));
         for (NDArray target : targets.values()) {
             assertEquals(0f, target.abs().sum().getFloat(), "a target was written");
         }

@@ -59,7 +59,7 @@ public final class MappedViewChildMain {
 
     private static void views(Path file) throws Exception {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
-            Map<String, NDArray> arrays = NDArrayCheckpoints.load(file, manager, Device.cpu());
+            Map<String, NDArray> arrays = NDArrayFiles.load(file, manager, Device.cpu());
             NDArray t1 = arrays.get("t1");
             NDArray reshaped = t1.reshape(32, 32);
             NDArray row = t1.get(new NDIndex("10:20"));
@@ -77,7 +77,7 @@ public final class MappedViewChildMain {
     private static void moved(Path file) throws Exception {
         try (NDManager other = NDManager.newBaseManager(Device.cpu())) {
             NDManager loaded = NDManager.newBaseManager(Device.cpu());
-            NDArray t0 = NDArrayCheckpoints.load(file, loaded, Device.cpu()).get("t0");
+            NDArray t0 = NDArrayFiles.load(file, loaded, Device.cpu()).get("t0");
             t0.attach(other);
             NDArray view = t0.reshape(new Shape(4, 256));
             loaded.close();
@@ -89,7 +89,7 @@ public final class MappedViewChildMain {
 
     private static void detached(Path file) throws Exception {
         NDManager loaded = NDManager.newBaseManager(Device.cpu());
-        NDArray t1 = NDArrayCheckpoints.load(file, loaded, Device.cpu()).get("t1");
+        NDArray t1 = NDArrayFiles.load(file, loaded, Device.cpu()).get("t1");
         t1.detach();
         loaded.close();
         System.gc();
@@ -100,7 +100,7 @@ public final class MappedViewChildMain {
     private static void elsewhere(Path file) throws Exception {
         try (NDManager other = NDManager.newBaseManager(Device.cpu())) {
             NDManager loaded = NDManager.newBaseManager(Device.cpu());
-            NDArray t2 = NDArrayCheckpoints.load(file, loaded, Device.cpu()).get("t2");
+            NDArray t2 = NDArrayFiles.load(file, loaded, Device.cpu()).get("t2");
             NDArray row = t2.get(other, new NDIndex("100:200"));
             NDArray one = t2.reshape(4, 256).get(other, 3);
             loaded.close();
@@ -113,7 +113,7 @@ public final class MappedViewChildMain {
     private static void interned(Path file) throws Exception {
         try (NDManager other = NDManager.newBaseManager(Device.cpu())) {
             NDManager loaded = NDManager.newBaseManager(Device.cpu());
-            NDArray t0 = NDArrayCheckpoints.load(file, loaded, Device.cpu()).get("t0");
+            NDArray t0 = NDArrayFiles.load(file, loaded, Device.cpu()).get("t0");
             NDArray taker = other.zeros(new Shape(1024));
             taker.intern(t0);
             loaded.close();

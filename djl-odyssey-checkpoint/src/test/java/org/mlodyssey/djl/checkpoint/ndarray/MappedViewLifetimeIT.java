@@ -12,9 +12,9 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mlodyssey.djl.checkpoint.format.Checkpoint;
 import org.mlodyssey.djl.checkpoint.format.Tensor;
 import org.mlodyssey.djl.checkpoint.format.TensorDType;
+import org.mlodyssey.djl.checkpoint.format.TensorFile;
 import org.mlodyssey.djl.checkpoint.training.ChildJvm;
 
 /**
@@ -27,7 +27,7 @@ class MappedViewLifetimeIT {
     @TempDir Path dir;
 
     private Path saveFloats() throws Exception {
-        Checkpoint checkpoint = new Checkpoint();
+        TensorFile checkpoint = new TensorFile();
         for (int t = 0; t < 3; t++) {
             ByteBuffer data = ByteBuffer.allocate(4096).order(ByteOrder.LITTLE_ENDIAN);
             for (int i = 0; i < 1024; i++) {

@@ -30,12 +30,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mlodyssey.djl.checkpoint.format.Checkpoint;
-import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException;
 import org.mlodyssey.djl.checkpoint.format.MappedPool;
 import org.mlodyssey.djl.checkpoint.format.ReadOptions;
 import org.mlodyssey.djl.checkpoint.format.Tensor;
 import org.mlodyssey.djl.checkpoint.format.TensorDType;
+import org.mlodyssey.djl.checkpoint.format.TensorFile;
+import org.mlodyssey.djl.checkpoint.format.TensorFileFormatException;
 
 /**
  * Loads into new CPU arrays alias a private mapping of the file on the PyTorch engine: the
@@ -60,7 +60,7 @@ class ZeroCopyLoadTest {
 
     /** Saves float32 tensors {@code t0..t(n-1)} of 1024 floats, element i of tj = j * 10000 + i. */
     private Path saveFloats(String name, int count) throws IOException {
-        Checkpoint checkpoint = new Checkpoint();
+        TensorFile checkpoint = new TensorFile();
         for (int t = 0; t < count; t++) {
             ByteBuffer data = ByteBuffer.allocate(4096).order(ByteOrder.LITTLE_ENDIAN);
             for (int i = 0; i < 1024; i++) {
@@ -76,7 +76,7 @@ class ZeroCopyLoadTest {
     /** Overwrites the first float of tensor {@code name}'s data in the file, in place. */
     private static void overwriteInPlace(Path file, String name, float value) throws IOException {
         long offset;
-        try (Checkpoint checkpoint = Checkpoint.load(file)) {
+        try (TensorFile checkpoint = TensorFile.load(file)) {
             offset = dataOffset(file, checkpoint, name);
         }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
@@ -87,7 +87,7 @@ class ZeroCopyLoadTest {
     }
 
     /** The file offset of a tensor's data: 8 + header length + its begin offset. */
-    private static long dataOffset(Path file, Checkpoint checkpoint, String name)
+    private static long dataOffset(Path file, TensorFile checkpoint, String name)
             throws IOException {
         byte[] prefix = new byte[8];
         try (FileChannel channel = FileChannel.open(file)) {
@@ -107,11 +107,10 @@ class ZeroCopyLoadTest {
     @Test
     void newCpuArraysAliasTheFileUnlessOwnedMemoryIsAskedFor() throws IOException {
         Path file = saveFloats("alias.safetensors", 2);
-        NDArray mapped = NDArrayCheckpoints.load(file, manager, Device.cpu()).get("t1");
+        NDArray mapped = NDArrayFiles.load(file, manager, Device.cpu()).get("t1");
         ReadOptions owned = ReadOptions.builder().optOwnedMemory(true).build();
         NDArray copied =
-                NDArrayCheckpoints.load(file, manager, Device.cpu(), owned, UnsafeDTypes.FAIL)
-                        .get("t1");
+                NDArrayFiles.load(file, manager, Device.cpu(), owned, UnsafeDTypes.FAIL).get("t1");
         assertEquals(10000f, mapped.getFloat(0));
         // A write to the file in place shows through a (not yet written) page of a private
         // mapping on Linux: proof that the array's memory is the file's mapping, not a copy.
@@ -125,14 +124,14 @@ class ZeroCopyLoadTest {
     void writingIntoAMappedArrayNeitherCrashesNorChangesTheFile() throws IOException {
         Path file = saveFloats("cow.safetensors", 2);
         byte[] before = Files.readAllBytes(file);
-        NDArray mapped = NDArrayCheckpoints.load(file, manager, Device.cpu()).get("t0");
+        NDArray mapped = NDArrayFiles.load(file, manager, Device.cpu()).get("t0");
         mapped.addi(1f); // the engine writes into the mapped memory
         mapped.toByteBuffer(true).order(ByteOrder.LITTLE_ENDIAN).putFloat(4, 99f);
         assertEquals(1f, mapped.getFloat(0));
         assertEquals(99f, mapped.getFloat(1));
         assertArrayEquals(before, Files.readAllBytes(file));
         try (NDManager other = manager.newSubManager()) {
-            NDArray again = NDArrayCheckpoints.load(file, other, Device.cpu()).get("t0");
+            NDArray again = NDArrayFiles.load(file, other, Device.cpu()).get("t0");
             assertEquals(0f, again.getFloat(0));
         }
     }
@@ -140,7 +139,7 @@ class ZeroCopyLoadTest {
     @Test
     void arraysStayValidAfterTheReaderClosesAndTheFileIsDeleted() throws IOException {
         Path file = saveFloats("gone.safetensors", 3);
-        Map<String, NDArray> arrays = NDArrayCheckpoints.load(file, manager, Device.cpu());
+        Map<String, NDArray> arrays = NDArrayFiles.load(file, manager, Device.cpu());
         Files.delete(file);
         System.gc();
         for (int t = 0; t < 3; t++) {
@@ -156,7 +155,7 @@ class ZeroCopyLoadTest {
         Path file = saveFloats("lifetime.safetensors", 4);
         long count = MappedPool.settle();
         try (NDManager scope = manager.newSubManager()) {
-            Map<String, NDArray> arrays = NDArrayCheckpoints.load(file, scope, Device.cpu());
+            Map<String, NDArray> arrays = NDArrayFiles.load(file, scope, Device.cpu());
             assertEquals(count + 1, MappedPool.count(), "one mapping per load");
             NDArray view = arrays.get("t3").reshape(32, 32);
             arrays.values().forEach(NDArray::close);
@@ -173,7 +172,7 @@ class ZeroCopyLoadTest {
         long count = MappedPool.settle();
         try (NDManager other = manager.newSubManager()) {
             NDManager loaded = manager.newSubManager();
-            NDArray t0 = NDArrayCheckpoints.load(file, loaded, Device.cpu()).get("t0");
+            NDArray t0 = NDArrayFiles.load(file, loaded, Device.cpu()).get("t0");
             t0.attach(other);
             NDArray view = t0.reshape(4, 256);
             loaded.close();
@@ -191,13 +190,13 @@ class ZeroCopyLoadTest {
         long count = MappedPool.settle();
         long bytes = MappedPool.bytes();
         try (NDManager scope = manager.newSubManager()) {
-            NDArrayCheckpoints.load(file, scope, Device.cpu());
+            NDArrayFiles.load(file, scope, Device.cpu());
             assertEquals(count + 1, MappedPool.count());
         }
         assertEquals(count, MappedPool.count(), "closing the manager unmaps");
         for (int i = 0; i < 1000; i++) {
             try (NDManager scope = manager.newSubManager()) {
-                Map<String, NDArray> arrays = NDArrayCheckpoints.load(file, scope, Device.cpu());
+                Map<String, NDArray> arrays = NDArrayFiles.load(file, scope, Device.cpu());
                 NDArray view = arrays.get("t2").reshape(32, 32);
                 arrays.values().forEach(NDArray::close); // views first or last: either is safe
                 assertEquals(count + 1, MappedPool.count(), "held by the manager for the view");
@@ -219,7 +218,7 @@ class ZeroCopyLoadTest {
         long count = MappedPool.settle();
         for (int i = 0; i < 200; i++) {
             targets.values().forEach(array -> array.muli(0));
-            NDArrayCheckpoints.loadInto(file, targets);
+            NDArrayFiles.loadInto(file, targets);
             assertEquals(2f * 10000f + i, targets.get("t2").getFloat(i));
         }
         assertEquals(count, MappedPool.count(), "mappings left after 200 loads in place");
@@ -234,17 +233,17 @@ class ZeroCopyLoadTest {
         Path file = saveFloats("damaged.safetensors", 3);
         overwriteInPlace(file, "t1", 12345f);
         long count = MappedPool.settle();
-        CheckpointFormatException e =
+        TensorFileFormatException e =
                 assertThrows(
-                        CheckpointFormatException.class,
-                        () -> NDArrayCheckpoints.load(file, manager, Device.cpu()));
-        assertEquals(CheckpointFormatException.Kind.CHECKSUM_MISMATCH, e.getKind());
+                        TensorFileFormatException.class,
+                        () -> NDArrayFiles.load(file, manager, Device.cpu()));
+        assertEquals(TensorFileFormatException.Kind.CHECKSUM_MISMATCH, e.getKind());
         assertTrue(e.getMessage().contains("t1"), e.getMessage());
         assertEquals(count, MappedPool.count());
         // Verification off: the caller's explicit choice loads the damaged data as they are.
         ReadOptions unchecked = ReadOptions.builder().optVerify(false).build();
         NDArray t1 =
-                NDArrayCheckpoints.load(file, manager, Device.cpu(), unchecked, UnsafeDTypes.FAIL)
+                NDArrayFiles.load(file, manager, Device.cpu(), unchecked, UnsafeDTypes.FAIL)
                         .get("t1");
         assertEquals(12345f, t1.getFloat(0));
     }
@@ -252,14 +251,14 @@ class ZeroCopyLoadTest {
     /** A checkpoint of {@code U8[pad]} then one tensor per engine dtype, each at an odd offset. */
     private Path everyDtypeAt(int pad, Random random, Map<String, byte[]> expected)
             throws IOException {
-        Checkpoint checkpoint = new Checkpoint();
+        TensorFile checkpoint = new TensorFile();
         byte[] padding = new byte[pad];
         checkpoint.put(
                 "pad", Tensor.of(TensorDType.U8, new long[] {pad}, ByteBuffer.wrap(padding)));
         expected.put("pad", padding);
         for (TensorDType type : TensorDType.values()) {
             if (type == TensorDType.U64) {
-                continue; // no exact widening: refused by design (NDArrayCheckpointsTest)
+                continue; // no exact widening: refused by design (NDArrayFilesTest)
             }
             byte[] data = new byte[type.byteSize() * 6];
             random.nextBytes(data);
@@ -288,7 +287,7 @@ class ZeroCopyLoadTest {
             Map<String, byte[]> expected = new LinkedHashMap<>();
             Path file = everyDtypeAt(pad, random, expected);
             Map<String, NDArray> arrays =
-                    NDArrayCheckpoints.load(
+                    NDArrayFiles.load(
                             file,
                             manager,
                             Device.cpu(),
@@ -318,7 +317,7 @@ class ZeroCopyLoadTest {
 
     @Test
     void misalignedTensorsAreCopiesNotViewsOfTheFile() throws IOException {
-        Checkpoint checkpoint = new Checkpoint();
+        TensorFile checkpoint = new TensorFile();
         checkpoint.put(
                 "pad", Tensor.of(TensorDType.U8, new long[] {3}, ByteBuffer.wrap(new byte[3])));
         ByteBuffer data = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
@@ -326,7 +325,7 @@ class ZeroCopyLoadTest {
         checkpoint.put("w", Tensor.of(TensorDType.F32, new long[] {2}, data));
         Path file = dir.resolve("misaligned.safetensors");
         checkpoint.save(file);
-        Map<String, NDArray> arrays = NDArrayCheckpoints.load(file, manager, Device.cpu());
+        Map<String, NDArray> arrays = NDArrayFiles.load(file, manager, Device.cpu());
         NDArray w = arrays.get("w");
         assertFalse(w instanceof PtMappedArray, "a misaligned float32 tensor must be copied");
         assertInstanceOf(PtMappedArray.class, arrays.get("pad"), "bytes are always aligned");
@@ -374,25 +373,25 @@ class ZeroCopyLoadTest {
     void aTensorOverTwoGibFailsTypedBeforeAnyAllocation() throws IOException {
         long elements = 600_000_000L; // 2.4 GB of float32
         Path file = sparseFile("F32", elements, elements * 4);
-        CheckpointFormatException e =
+        TensorFileFormatException e =
                 assertThrows(
-                        CheckpointFormatException.class,
-                        () -> NDArrayCheckpoints.load(file, manager, Device.cpu()));
-        assertEquals(CheckpointFormatException.Kind.TENSOR_TOO_LARGE, e.getKind());
+                        TensorFileFormatException.class,
+                        () -> NDArrayFiles.load(file, manager, Device.cpu()));
+        assertEquals(TensorFileFormatException.Kind.TENSOR_TOO_LARGE, e.getKind());
         assertTrue(e.getMessage().contains("big"), e.getMessage());
 
         // 1.2 GB of bfloat16 widens to 2.4 GB of float32: refused before allocating too.
         Path bf16 = sparseFile("BF16", elements, elements * 2);
-        CheckpointFormatException widened =
+        TensorFileFormatException widened =
                 assertThrows(
-                        CheckpointFormatException.class,
+                        TensorFileFormatException.class,
                         () ->
-                                NDArrayCheckpoints.load(
+                                NDArrayFiles.load(
                                         bf16,
                                         manager,
                                         Device.cpu(),
                                         ReadOptions.defaults(),
                                         UnsafeDTypes.WIDEN));
-        assertEquals(CheckpointFormatException.Kind.TENSOR_TOO_LARGE, widened.getKind());
+        assertEquals(TensorFileFormatException.Kind.TENSOR_TOO_LARGE, widened.getKind());
     }
 }

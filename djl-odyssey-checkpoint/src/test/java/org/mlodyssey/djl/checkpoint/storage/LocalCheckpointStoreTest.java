@@ -22,7 +22,7 @@ import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mlodyssey.djl.checkpoint.format.AtomicFiles;
+import org.mlodyssey.djl.checkpoint.internal.AtomicFiles;
 
 class LocalCheckpointStoreTest {
 

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mlodyssey.djl.checkpoint.distributed.DistributedCheckpointReader;
 import org.mlodyssey.djl.checkpoint.distributed.DistributedCheckpointWriter;
 import org.mlodyssey.djl.checkpoint.distributed.DistributedMetadata;
+import org.mlodyssey.djl.checkpoint.internal.ParameterNames;
 import org.mlodyssey.djl.checkpoint.storage.CheckpointStore;
 import org.mlodyssey.djl.checkpoint.storage.CheckpointStores;
 import org.mlodyssey.djl.checkpoint.training.TinyTraining.OptimizerKind;

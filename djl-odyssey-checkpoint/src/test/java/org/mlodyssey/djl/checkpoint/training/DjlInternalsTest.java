@@ -29,6 +29,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.mlodyssey.djl.checkpoint.internal.ParameterNames;
 
 /**
  * Pins the private DJL fields training checkpoints read and write: if DJL renames, retypes or

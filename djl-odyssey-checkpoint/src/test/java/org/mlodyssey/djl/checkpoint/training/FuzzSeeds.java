@@ -15,9 +15,9 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.mlodyssey.djl.checkpoint.format.Checkpoint;
 import org.mlodyssey.djl.checkpoint.format.Tensor;
 import org.mlodyssey.djl.checkpoint.format.TensorDType;
+import org.mlodyssey.djl.checkpoint.format.TensorFile;
 import org.mlodyssey.djl.checkpoint.format.WriteOptions;
 import org.mockito.Mockito;
 
@@ -43,7 +43,7 @@ public final class FuzzSeeds {
     public static void main(String[] args) throws IOException {
         Path tensors = seedDir("format/TensorFileFuzzTestInputs/fuzz");
         checkpoint().save(tensors.resolve("v1.safetensors"));
-        new Checkpoint().save(tensors.resolve("empty.safetensors"));
+        new TensorFile().save(tensors.resolve("empty.safetensors"));
         Files.write(tensors.resolve("plain.safetensors"), plainSafetensors());
 
         Path shards = seedDir("format/ShardIndexFuzzTestShards");
@@ -104,8 +104,8 @@ public final class FuzzSeeds {
         return Files.createDirectories(RESOURCES.resolve(relative));
     }
 
-    private static Checkpoint checkpoint() {
-        Checkpoint checkpoint = new Checkpoint();
+    private static TensorFile checkpoint() {
+        TensorFile checkpoint = new TensorFile();
         ByteBuffer weights = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < 6; i++) {
             weights.putFloat(i * 0.5f);

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mlodyssey.djl.checkpoint.internal.ParameterNames;
 import org.mlodyssey.djl.checkpoint.training.TinyTraining.OptimizerKind;
 
 /**
@@ -49,7 +50,7 @@ class GpuResumeTest {
                 TinyTraining resumed = new TinyTraining(OptimizerKind.ADAM, 99, devices)) {
             TrainingProgress end = straight.train(TrainingProgress.start(RUN_SEED), Long.MAX_VALUE);
             TrainingProgress at = stopped.train(TrainingProgress.start(RUN_SEED), stop);
-            TrainingCheckpoints.save(dir, stopped.trainer(), at, Map.of());
+            CheckpointDirectories.save(dir, stopped.trainer(), at, Map.of());
             // The parameter store creates its replicas at the first forward pass: take one step,
             // so that the restore has replicas to write and the check below has some to read.
             resumed.train(TrainingProgress.start(RUN_SEED), 1);

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
+import org.mlodyssey.djl.checkpoint.internal.HostArrayPool;
 import org.mlodyssey.djl.checkpoint.training.TinyTraining.OptimizerKind;
 
 /** Snapshots taken into a {@link HostArrayPool}: copies, equal to fresh ones, memory reused. */

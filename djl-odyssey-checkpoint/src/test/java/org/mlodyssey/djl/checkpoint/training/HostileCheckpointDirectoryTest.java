@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.mlodyssey.djl.checkpoint.training.InvalidTrainingCheckpointException.Reason;
+import org.mlodyssey.djl.checkpoint.training.InvalidTrainingCheckpointException.Kind;
 
 /**
  * A checkpoint directory whose JSON files are hostile: not files, not UTF-8, not strict JSON. Each
@@ -41,7 +41,7 @@ class HostileCheckpointDirectoryTest {
         Process p = new ProcessBuilder("mkfifo", dir.resolve("manifest.json").toString()).start();
         assumeTrue(p.waitFor() == 0, "mkfifo unavailable");
         InvalidTrainingCheckpointException e = refused();
-        assertEquals(Reason.UNREADABLE_FILE, e.getReason(), e.getMessage());
+        assertEquals(Kind.UNREADABLE_FILE, e.getKind(), e.getMessage());
         assertTrue(e.getMessage().contains("not a regular file"), e.getMessage());
     }
 
@@ -50,14 +50,14 @@ class HostileCheckpointDirectoryTest {
         Path zero = Paths.get("/dev/zero");
         assumeTrue(Files.exists(zero), "needs the Unix device /dev/zero");
         Files.createSymbolicLink(dir.resolve("manifest.json"), zero);
-        assertEquals(Reason.UNREADABLE_FILE, refused().getReason());
+        assertEquals(Kind.UNREADABLE_FILE, refused().getKind());
     }
 
     @Test
     void aManifestThatIsNotUtf8NamesTheOffset() throws Exception {
         Files.write(dir.resolve("manifest.json"), new byte[] {'{', ' ', (byte) 0xfe, '}'});
         InvalidTrainingCheckpointException e = refused();
-        assertEquals(Reason.MALFORMED_MANIFEST, e.getReason());
+        assertEquals(Kind.MALFORMED_MANIFEST, e.getKind());
         assertTrue(e.getMessage().contains("offset 2"), e.getMessage());
     }
 
@@ -88,7 +88,7 @@ class HostileCheckpointDirectoryTest {
             String sealed = resealed(text);
             Files.writeString(dir.resolve("manifest.json"), sealed, StandardCharsets.UTF_8);
             InvalidTrainingCheckpointException e = refused();
-            assertEquals(Reason.MALFORMED_MANIFEST, e.getReason(), e.getMessage());
+            assertEquals(Kind.MALFORMED_MANIFEST, e.getKind(), e.getMessage());
             String m = e.getMessage();
             assertFalse(m.contains("setStrictness"), m);
             assertFalse(m.contains("http"), m);

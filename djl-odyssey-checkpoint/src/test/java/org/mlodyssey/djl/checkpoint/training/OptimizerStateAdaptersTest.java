@@ -20,6 +20,7 @@ import ai.djl.training.tracker.Tracker;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.mlodyssey.djl.checkpoint.internal.ParameterNames;
 import org.mlodyssey.djl.checkpoint.training.TinyTraining.OptimizerKind;
 
 /** Which optimizers can be captured, and how the others fail. */

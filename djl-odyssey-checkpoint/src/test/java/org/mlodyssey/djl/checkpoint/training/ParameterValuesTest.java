@@ -21,6 +21,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.mlodyssey.djl.checkpoint.internal.ParameterNames;
 import org.mlodyssey.djl.checkpoint.training.TinyTraining.OptimizerKind;
 
 /** Strict and lenient parameter loading, written in place. */

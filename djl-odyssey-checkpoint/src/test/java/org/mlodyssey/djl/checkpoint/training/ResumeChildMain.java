@@ -74,7 +74,7 @@ public final class ResumeChildMain {
     private static Path save(
             Path root, ai.djl.training.Trainer trainer, TrainingProgress progress) {
         try {
-            return TrainingCheckpoints.save(root, trainer, progress, Map.of("writer", "child"));
+            return CheckpointDirectories.save(root, trainer, progress, Map.of("writer", "child"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -254,7 +254,7 @@ public final class TinyTraining implements AutoCloseable {
      */
     public static TrainingProgress restoreNewestOrStart(Path root, Trainer trainer, long seed)
             throws IOException {
-        Optional<TrainingCheckpoint> newest = TrainingCheckpoints.findLatestValid(root);
+        Optional<TrainingCheckpoint> newest = CheckpointDirectories.findLatestValid(root);
         return newest.isEmpty() ? TrainingProgress.start(seed) : newest.get().restoreInto(trainer);
     }
 
@@ -301,8 +301,8 @@ public final class TinyTraining implements AutoCloseable {
      */
     public static void assertSameFinalState(Path expectedRoot, Path actualRoot) throws IOException {
         TrainingCheckpoint expected =
-                TrainingCheckpoints.findLatestValid(expectedRoot).orElseThrow();
-        TrainingCheckpoint actual = TrainingCheckpoints.findLatestValid(actualRoot).orElseThrow();
+                CheckpointDirectories.findLatestValid(expectedRoot).orElseThrow();
+        TrainingCheckpoint actual = CheckpointDirectories.findLatestValid(actualRoot).orElseThrow();
         assertEquals(TOTAL_STEPS, expected.getProgress().globalStep());
         try (TrainingSnapshot e = expected.loadSnapshot();
                 TrainingSnapshot a = actual.loadSnapshot()) {

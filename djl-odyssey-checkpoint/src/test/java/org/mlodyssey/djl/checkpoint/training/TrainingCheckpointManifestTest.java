@@ -16,7 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
-import org.mlodyssey.djl.checkpoint.training.InvalidTrainingCheckpointException.Reason;
+import org.mlodyssey.djl.checkpoint.training.InvalidTrainingCheckpointException.Kind;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpointManifest.FileEntry;
 
 /** The manifest's JSON: a round trip, and one refusal per way a field can be wrong. */
@@ -58,7 +58,7 @@ class TrainingCheckpointManifestTest {
 
     private static void assertMalformed(String json, String expectedDetail) {
         InvalidTrainingCheckpointException e = refused(json);
-        assertEquals(Reason.MALFORMED_MANIFEST, e.getReason(), e.getMessage());
+        assertEquals(Kind.MALFORMED_MANIFEST, e.getKind(), e.getMessage());
         assertEquals("manifest.json", e.getFile());
         assertTrue(e.getMessage().contains(expectedDetail), e.getMessage());
         assertTrue(e.getMessage().contains(DIR.toString()), e.getMessage());
@@ -153,14 +153,14 @@ class TrainingCheckpointManifestTest {
     void alteredTextFailsItsOwnChecksum() {
         String json = sample(Map.of()).toJson().replace("\"epoch\": 1", "\"epoch\": 2");
         InvalidTrainingCheckpointException e = refused(json);
-        assertEquals(Reason.CHECKSUM_MISMATCH, e.getReason());
+        assertEquals(Kind.CHECKSUM_MISMATCH, e.getKind());
     }
 
     @Test
     void newerVersionIsRefusedSayingWhichVersionsAreKnown() {
         InvalidTrainingCheckpointException e =
                 refused(mutated(root -> root.addProperty("formatVersion", 2)));
-        assertEquals(Reason.UNSUPPORTED_VERSION, e.getReason());
+        assertEquals(Kind.UNSUPPORTED_VERSION, e.getKind());
         assertTrue(
                 e.getMessage()
                         .contains("unknown version 2, this reader supports at most version 1"),
@@ -188,7 +188,7 @@ class TrainingCheckpointManifestTest {
                                 TrainingStateJson.parse(
                                         DIR,
                                         "{\"optimizer\": {\"counters\": {\"t\": 1, \"t\": 2}}}"));
-        assertEquals(Reason.MALFORMED_TRAINER_STATE, e.getReason(), e.getMessage());
+        assertEquals(Kind.MALFORMED_TRAINER_STATE, e.getKind(), e.getMessage());
         assertEquals("trainer-state.json", e.getFile());
         assertTrue(
                 e.getMessage().contains("key 'optimizer.counters.t' appears twice"),

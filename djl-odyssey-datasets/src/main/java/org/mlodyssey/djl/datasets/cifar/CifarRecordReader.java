@@ -7,9 +7,9 @@ package org.mlodyssey.djl.datasets.cifar;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
-import org.mlodyssey.djl.datasets.format.DataFileInput;
 import org.mlodyssey.djl.datasets.format.DatasetFormatException;
 import org.mlodyssey.djl.datasets.format.DatasetFormatException.Kind;
+import org.mlodyssey.djl.datasets.internal.DataFileInput;
 
 /**
  * Reads a CIFAR binary batch file record by record, checking every label.

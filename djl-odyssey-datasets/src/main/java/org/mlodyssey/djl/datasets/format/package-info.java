@@ -3,8 +3,9 @@
  * Licensed under the Apache License, Version 2.0.
  */
 /**
- * The typed error for malformed dataset files and the byte-level helpers that the format readers
- * share (bounded gzip input, tar member extraction).
+ * The typed error for malformed dataset files. The byte-level helpers that the format readers share
+ * (bounded gzip input, tar member extraction) are implementation types of the {@code internal}
+ * package.
  *
  * <p>Nothing in this package knows about DJL.
  */

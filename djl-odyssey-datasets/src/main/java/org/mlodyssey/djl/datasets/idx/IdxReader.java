@@ -8,10 +8,10 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
-import org.mlodyssey.djl.datasets.format.DataFileInput;
 import org.mlodyssey.djl.datasets.format.DatasetFormatException;
 import org.mlodyssey.djl.datasets.format.DatasetFormatException.Kind;
-import org.mlodyssey.djl.datasets.format.PayloadBuffers;
+import org.mlodyssey.djl.datasets.internal.DataFileInput;
+import org.mlodyssey.djl.datasets.internal.PayloadBuffers;
 
 /**
  * Reads an IDX file (the MNIST/EMNIST format), plain or gzip-compressed, row by row, after

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.mlodyssey.djl.datasets.fixtures.FormatFixtures;
 import org.mlodyssey.djl.datasets.format.DatasetFormatException;
+import org.mlodyssey.djl.datasets.internal.ClassNamesReader;
 
 /**
  * Fuzzes the CIFAR readers: any bytes read as a CIFAR-10 batch, a CIFAR-100 file (every record,

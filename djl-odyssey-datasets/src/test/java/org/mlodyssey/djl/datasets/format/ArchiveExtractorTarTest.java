@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mlodyssey.djl.datasets.fixtures.FormatFixtures;
 import org.mlodyssey.djl.datasets.format.DatasetFormatException.Kind;
+import org.mlodyssey.djl.datasets.internal.ArchiveExtractor;
 
 /** Tar.gz extraction: the header flavours it reads and the hostile archives it refuses. */
 class ArchiveExtractorTarTest {

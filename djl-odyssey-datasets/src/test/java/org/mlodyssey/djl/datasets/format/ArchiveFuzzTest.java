@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.mlodyssey.djl.datasets.fixtures.FormatFixtures;
+import org.mlodyssey.djl.datasets.internal.ArchiveExtractor;
 
 /**
  * Fuzzes the archive extractor: any bytes extracted as a tar.gz archive and as a zip archive, each

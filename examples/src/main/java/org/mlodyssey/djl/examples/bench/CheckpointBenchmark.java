@@ -30,10 +30,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.mlodyssey.djl.checkpoint.format.AtomicFiles;
 import org.mlodyssey.djl.checkpoint.format.ReadOptions;
 import org.mlodyssey.djl.checkpoint.format.WriteOptions;
-import org.mlodyssey.djl.checkpoint.ndarray.NDArrayCheckpoints;
+import org.mlodyssey.djl.checkpoint.internal.AtomicFiles;
+import org.mlodyssey.djl.checkpoint.ndarray.NDArrayFiles;
 import org.mlodyssey.djl.checkpoint.ndarray.UnsafeDTypes;
 
 /**
@@ -115,9 +115,7 @@ public final class CheckpointBenchmark {
             WriteOptions durable = WriteOptions.defaults();
             medians.put(
                     "save odyssey (no fsync)",
-                    time(
-                            repetitions,
-                            () -> NDArrayCheckpoints.save(ours, parameters, Map.of(), fast)));
+                    time(repetitions, () -> NDArrayFiles.save(ours, parameters, Map.of(), fast)));
             medians.put(
                     "save DJL Model.save", time(repetitions, () -> model.save(djlDir, "bench")));
             medians.put(
@@ -127,13 +125,13 @@ public final class CheckpointBenchmark {
                     "save odyssey durable (fsync)",
                     time(
                             repetitions,
-                            () -> NDArrayCheckpoints.save(ours, parameters, Map.of(), durable)));
+                            () -> NDArrayFiles.save(ours, parameters, Map.of(), durable)));
             medians.put(
                     "save raw write + fsync",
                     time(repetitions, () -> rawWrite(raw, rawData, true)));
             medians.put(
                     "load odyssey in place (verified)",
-                    time(repetitions, () -> NDArrayCheckpoints.loadInto(ours, parameters)));
+                    time(repetitions, () -> NDArrayFiles.loadInto(ours, parameters)));
             medians.put(RAW_TOUCHED, time(repetitions, () -> rawRead(raw, rawData)));
             Map<String, ReadOptions> newArrays = new LinkedHashMap<>();
             newArrays.put("load odyssey new arrays (verified)", ReadOptions.defaults());
@@ -230,7 +228,7 @@ public final class CheckpointBenchmark {
     private static void loadNew(Path file, NDManager manager, ReadOptions options)
             throws IOException {
         try (NDManager scope = manager.newSubManager()) {
-            NDArrayCheckpoints.load(file, scope, Device.cpu(), options, UnsafeDTypes.FAIL);
+            NDArrayFiles.load(file, scope, Device.cpu(), options, UnsafeDTypes.FAIL);
         }
     }
 
@@ -240,7 +238,7 @@ public final class CheckpointBenchmark {
      */
     private static void rawReadFresh(Path file, long bytes, NDManager manager) throws IOException {
         try (NDArray fresh = manager.create(new Shape(bytes), DataType.UINT8)) {
-            rawRead(file, NDArrayCheckpoints.writableMemoryOf(fresh));
+            rawRead(file, NDArrayFiles.writableMemoryOf(fresh));
         }
     }
 

@@ -19,13 +19,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.mlodyssey.djl.checkpoint.format.Checkpoint;
 import org.mlodyssey.djl.checkpoint.format.ChunkFilter;
 import org.mlodyssey.djl.checkpoint.format.Compression;
 import org.mlodyssey.djl.checkpoint.format.ParallelTensorReads;
 import org.mlodyssey.djl.checkpoint.format.ReadOptions;
 import org.mlodyssey.djl.checkpoint.format.Tensor;
 import org.mlodyssey.djl.checkpoint.format.TensorDType;
+import org.mlodyssey.djl.checkpoint.format.TensorFile;
 import org.mlodyssey.djl.checkpoint.format.WriteOptions;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoint;
 import org.mlodyssey.djl.examples.DatasetKind;
@@ -218,7 +218,7 @@ public final class CompressionBenchmark {
     private static Row measure(
             Map<String, Tensor> tensors, Compression compression, int repetitions, Path dir)
             throws IOException {
-        Checkpoint checkpoint = new Checkpoint();
+        TensorFile checkpoint = new TensorFile();
         tensors.forEach(checkpoint::put);
         Path file = dir.resolve("bench.safetensors");
         WriteOptions options =
@@ -249,14 +249,14 @@ public final class CompressionBenchmark {
             saves[r] = (System.nanoTime() - start) / 1e9 / times;
             start = System.nanoTime();
             for (long k = 0; k < times; k++) {
-                try (Checkpoint loaded = Checkpoint.load(file)) {
+                try (TensorFile loaded = TensorFile.load(file)) {
                     ParallelTensorReads.copy(new ArrayList<>(loaded.tensors().values()), targets);
                 }
             }
             loads[r] = (System.nanoTime() - start) / 1e9 / times;
             start = System.nanoTime();
             for (long k = 0; k < times; k++) {
-                try (Checkpoint loaded = Checkpoint.load(file, unverified)) {
+                try (TensorFile loaded = TensorFile.load(file, unverified)) {
                     ParallelTensorReads.copy(new ArrayList<>(loaded.tensors().values()), targets);
                 }
             }
@@ -334,7 +334,7 @@ public final class CompressionBenchmark {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         for (String file :
                 List.of(TrainingCheckpoint.PARAMETERS_FILE, TrainingCheckpoint.OPTIMIZER_FILE)) {
-            try (Checkpoint loaded = Checkpoint.load(checkpoint.resolve(file))) {
+            try (TensorFile loaded = TensorFile.load(checkpoint.resolve(file))) {
                 for (Map.Entry<String, Tensor> entry : loaded.tensors().entrySet()) {
                     Tensor tensor = entry.getValue();
                     ByteBuffer bytes =

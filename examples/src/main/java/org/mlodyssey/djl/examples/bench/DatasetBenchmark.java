@@ -18,7 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Random;
-import org.mlodyssey.djl.checkpoint.format.AtomicFiles;
+import org.mlodyssey.djl.checkpoint.internal.AtomicFiles;
 import org.mlodyssey.djl.datasets.Emnist;
 import org.mlodyssey.djl.datasets.idx.IdxArray;
 import org.mlodyssey.djl.datasets.idx.IdxReader;

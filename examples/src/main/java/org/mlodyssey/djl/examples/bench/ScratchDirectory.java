@@ -6,7 +6,7 @@ package org.mlodyssey.djl.examples.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.mlodyssey.djl.checkpoint.format.AtomicFiles;
+import org.mlodyssey.djl.checkpoint.internal.AtomicFiles;
 
 /**
  * The directory a benchmark's {@code main} writes to: the one named on its command line (kept), or

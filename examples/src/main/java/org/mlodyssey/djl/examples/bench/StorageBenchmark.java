@@ -20,19 +20,19 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import org.mlodyssey.djl.checkpoint.format.Checkpoint;
 import org.mlodyssey.djl.checkpoint.format.Compression;
 import org.mlodyssey.djl.checkpoint.format.ParallelTensorReads;
 import org.mlodyssey.djl.checkpoint.format.Tensor;
 import org.mlodyssey.djl.checkpoint.format.TensorDType;
+import org.mlodyssey.djl.checkpoint.format.TensorFile;
 import org.mlodyssey.djl.checkpoint.format.TensorFileReader;
 import org.mlodyssey.djl.checkpoint.format.TensorFileWriter;
 import org.mlodyssey.djl.checkpoint.format.TensorHeader;
 import org.mlodyssey.djl.checkpoint.format.WriteOptions;
+import org.mlodyssey.djl.checkpoint.internal.ObjectReaderChannel;
 import org.mlodyssey.djl.checkpoint.storage.CheckpointStore;
 import org.mlodyssey.djl.checkpoint.storage.LocalCheckpointStore;
 import org.mlodyssey.djl.checkpoint.storage.ObjectReader;
-import org.mlodyssey.djl.checkpoint.storage.ObjectReaderChannel;
 import org.mlodyssey.djl.checkpoint.storage.WrittenObject;
 import org.mlodyssey.djl.checkpoint.storage.s3.LoopbackS3Server;
 import org.mlodyssey.djl.checkpoint.storage.s3.S3CheckpointStore;
@@ -254,7 +254,7 @@ public final class StorageBenchmark {
                 "MB/s",
                 "load ms",
                 "MB/s");
-        Checkpoint checkpoint = gaussianCheckpoint(mib);
+        TensorFile checkpoint = gaussianCheckpoint(mib);
         List<ByteBuffer> targets = new ArrayList<>();
         for (Tensor tensor : checkpoint.tensors().values()) {
             targets.add(ByteBuffer.allocateDirect((int) tensor.byteSize()));
@@ -281,7 +281,7 @@ public final class StorageBenchmark {
                                             new ObjectReaderChannel(store.open(LINK_KEY)),
                                             true,
                                             TensorHeader.DEFAULT_MAX_HEADER_BYTES);
-                            Checkpoint loaded = Checkpoint.of(reader)) {
+                            TensorFile loaded = TensorFile.of(reader)) {
                         ParallelTensorReads.copy(
                                 new ArrayList<>(loaded.tensors().values()), targets);
                     }
@@ -316,7 +316,7 @@ public final class StorageBenchmark {
 
     /** Saves a checkpoint under {@link #LINK_KEY} as {@code StoredNDArrays.save} does. */
     private static WrittenObject save(
-            CheckpointStore store, Checkpoint checkpoint, Compression compression, Path dir)
+            CheckpointStore store, TensorFile checkpoint, Compression compression, Path dir)
             throws IOException {
         if (!compression.enabled()) {
             return store.write(
@@ -364,8 +364,8 @@ public final class StorageBenchmark {
     }
 
     /** Float32 tensors of 32 MiB (the last one shorter), values from N(0, 0.02), seeded. */
-    private static Checkpoint gaussianCheckpoint(int mib) {
-        Checkpoint checkpoint = new Checkpoint();
+    private static TensorFile gaussianCheckpoint(int mib) {
+        TensorFile checkpoint = new TensorFile();
         Random random = new Random(1);
         long left = (long) mib << 20;
         for (int t = 0; left > 0; t++) {

@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.mlodyssey.djl.checkpoint.format.AtomicFiles;
+import org.mlodyssey.djl.checkpoint.internal.AtomicFiles;
 import org.mlodyssey.djl.examples.bench.CheckpointBenchmark;
 import org.mlodyssey.djl.examples.bench.CompressionBenchmark;
 import org.mlodyssey.djl.examples.bench.DatasetBenchmark;

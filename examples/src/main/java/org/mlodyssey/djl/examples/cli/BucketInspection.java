@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import org.mlodyssey.djl.checkpoint.format.Checkpoint;
+import org.mlodyssey.djl.checkpoint.format.TensorFile;
 import org.mlodyssey.djl.checkpoint.ndarray.StoredNDArrays;
 import org.mlodyssey.djl.checkpoint.storage.CheckpointStore;
 import org.mlodyssey.djl.checkpoint.storage.CheckpointStores;
@@ -60,7 +60,7 @@ final class BucketInspection {
     /** The report of {@link InspectCommand#inspect(Path)} for an object of a store. */
     private static Map<String, Object> inspectFile(CheckpointStore store, String key)
             throws IOException {
-        try (Checkpoint checkpoint = Checkpoint.of(StoredNDArrays.open(store, key))) {
+        try (TensorFile checkpoint = TensorFile.of(StoredNDArrays.open(store, key))) {
             return InspectCommand.inspect(store.locationOf(key), checkpoint);
         }
     }
@@ -77,7 +77,7 @@ final class BucketInspection {
             manifest = directory.readManifest(name);
         } catch (InvalidTrainingCheckpointException e) {
             problems.add(
-                    e.getReason() == InvalidTrainingCheckpointException.Reason.MISSING_MANIFEST
+                    e.getKind() == InvalidTrainingCheckpointException.Kind.MISSING_MANIFEST
                             ? store.locationOf(name + "/" + TrainingCheckpointManifest.FILE_NAME)
                                     + ": missing (the checkpoint was never committed)"
                             : e.getMessage());

@@ -18,12 +18,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.zip.CRC32C;
-import org.mlodyssey.djl.checkpoint.format.AtomicFiles;
+import org.mlodyssey.djl.checkpoint.internal.AtomicFiles;
+import org.mlodyssey.djl.checkpoint.training.CheckpointDirectories;
 import org.mlodyssey.djl.checkpoint.training.InvalidTrainingCheckpointException;
 import org.mlodyssey.djl.checkpoint.training.LatestPointer;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoint;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpointManifest;
-import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoints;
 import org.mlodyssey.djl.io.BoundedFiles;
 import org.mlodyssey.djl.io.BoundedReadException;
 import org.mlodyssey.djl.io.UntrustedText;
@@ -70,7 +70,7 @@ final class CheckpointDirectoryReport {
             manifest = TrainingCheckpoint.readManifest(dir);
         } catch (InvalidTrainingCheckpointException e) {
             problems.add(
-                    e.getReason() == InvalidTrainingCheckpointException.Reason.MISSING_MANIFEST
+                    e.getKind() == InvalidTrainingCheckpointException.Kind.MISSING_MANIFEST
                             ? dir.resolve(TrainingCheckpointManifest.FILE_NAME)
                                     + ": missing (the checkpoint was never committed)"
                             : e.getMessage());
@@ -222,7 +222,7 @@ final class CheckpointDirectoryReport {
             Map<String, Object> row = new LinkedHashMap<>();
             String name = dir.getFileName().toString();
             row.put("name", name);
-            if (!TrainingCheckpoints.isCheckpointName(name)) {
+            if (!CheckpointDirectories.isCheckpointName(name)) {
                 String[] label = asideLabel(name);
                 row.put("status", label[0]);
                 row.put("detail", label[1]);
@@ -253,7 +253,7 @@ final class CheckpointDirectoryReport {
         }
         report.put(
                 "newest_valid",
-                TrainingCheckpoints.findLatestValid(root, e -> {})
+                CheckpointDirectories.findLatestValid(root, e -> {})
                         .map(c -> c.getDirectory().getFileName().toString())
                         .orElse(null));
         long committed =

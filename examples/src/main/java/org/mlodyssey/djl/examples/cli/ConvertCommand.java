@@ -10,8 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.mlodyssey.djl.checkpoint.format.Checkpoint;
 import org.mlodyssey.djl.checkpoint.format.Compression;
+import org.mlodyssey.djl.checkpoint.format.TensorFile;
 import org.mlodyssey.djl.checkpoint.format.TensorFileReader;
 import org.mlodyssey.djl.checkpoint.format.WriteOptions;
 import picocli.CommandLine.ArgGroup;
@@ -77,7 +77,7 @@ public final class ConvertCommand implements Callable<Integer> {
         }
         try {
             long inBytes = Files.isRegularFile(in) ? Files.size(in) : 0;
-            try (Checkpoint checkpoint = Checkpoint.load(in)) {
+            try (TensorFile checkpoint = TensorFile.load(in)) {
                 checkpoint.verify();
                 checkpoint.save(out, WriteOptions.builder().optCompression(compression).build());
             }

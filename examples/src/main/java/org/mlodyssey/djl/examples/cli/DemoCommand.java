@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.mlodyssey.djl.checkpoint.format.AtomicFiles;
+import org.mlodyssey.djl.checkpoint.internal.AtomicFiles;
 import org.mlodyssey.djl.examples.ResumeDemo;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -7,7 +7,7 @@ package org.mlodyssey.djl.examples.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.mlodyssey.djl.checkpoint.format.AtomicFiles;
+import org.mlodyssey.djl.checkpoint.internal.AtomicFiles;
 import org.mlodyssey.djl.examples.bench.DistributedBenchmark;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

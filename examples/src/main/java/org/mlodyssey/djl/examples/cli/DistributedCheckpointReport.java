@@ -21,7 +21,7 @@ import org.mlodyssey.djl.checkpoint.distributed.DistributedLayout;
 import org.mlodyssey.djl.checkpoint.distributed.DistributedMetadata;
 import org.mlodyssey.djl.checkpoint.distributed.RankFile;
 import org.mlodyssey.djl.checkpoint.distributed.TensorLayout;
-import org.mlodyssey.djl.checkpoint.format.FormatKeys;
+import org.mlodyssey.djl.checkpoint.internal.FormatKeys;
 import org.mlodyssey.djl.checkpoint.storage.LocalCheckpointStore;
 
 /**

@@ -15,10 +15,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.mlodyssey.djl.checkpoint.format.Checkpoint;
-import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException;
 import org.mlodyssey.djl.checkpoint.format.Integrity;
 import org.mlodyssey.djl.checkpoint.format.Tensor;
+import org.mlodyssey.djl.checkpoint.format.TensorFile;
+import org.mlodyssey.djl.checkpoint.format.TensorFileFormatException;
 import org.mlodyssey.djl.checkpoint.format.TensorStorage;
 import org.mlodyssey.djl.examples.CheckpointLocations;
 import picocli.CommandLine.Command;
@@ -110,7 +110,7 @@ public final class InspectCommand implements Callable<Integer> {
      * @throws IOException if the file cannot be opened or its header is malformed
      */
     static Map<String, Object> inspect(Path path) throws IOException {
-        try (Checkpoint checkpoint = Checkpoint.load(path)) {
+        try (TensorFile checkpoint = TensorFile.load(path)) {
             return inspect(path.toString(), checkpoint);
         }
     }
@@ -123,7 +123,7 @@ public final class InspectCommand implements Callable<Integer> {
      * @return the report, as {@link #inspect(Path)}'s
      * @throws IOException if a tensor's storage cannot be read
      */
-    static Map<String, Object> inspect(String label, Checkpoint checkpoint) throws IOException {
+    static Map<String, Object> inspect(String label, TensorFile checkpoint) throws IOException {
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("path", label);
         report.put("format", checkpoint.formatVersion() == 0 ? "safetensors" : "djl-odyssey");
@@ -138,7 +138,7 @@ public final class InspectCommand implements Callable<Integer> {
                 checkpoint.verify();
                 integrity = "intact";
                 detail = "header and every tensor match their CRC32C checksums";
-            } catch (CheckpointFormatException e) {
+            } catch (TensorFileFormatException e) {
                 integrity = "damaged";
                 detail = e.getMessage();
             }

@@ -34,7 +34,7 @@ public final class OdysseyCommand implements Runnable {
 
     /** The checkpoint writer's logger: its failures reach the user as the command's error. */
     static final String WRITER_LOG_KEY =
-            "org.slf4j.simpleLogger.log.org.mlodyssey.djl.checkpoint.listener.CheckpointWriter";
+            "org.slf4j.simpleLogger.log.org.mlodyssey.djl.checkpoint.listener.SnapshotWriter";
 
     @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
 

@@ -11,8 +11,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.mlodyssey.djl.checkpoint.format.Checkpoint;
 import org.mlodyssey.djl.checkpoint.format.Integrity;
+import org.mlodyssey.djl.checkpoint.format.TensorFile;
 import org.mlodyssey.djl.examples.CheckpointLocations;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -65,7 +65,7 @@ public final class VerifyCommand implements Callable<Integer> {
         if (Files.isDirectory(path)) {
             return verifyDirectory(out, err);
         }
-        try (Checkpoint checkpoint = Checkpoint.load(path)) {
+        try (TensorFile checkpoint = TensorFile.load(path)) {
             if (checkpoint.integrity() == Integrity.UNCHECKED) {
                 out.println(
                         path

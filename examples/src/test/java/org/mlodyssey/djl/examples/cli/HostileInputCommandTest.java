@@ -20,9 +20,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.mlodyssey.djl.checkpoint.format.Checkpoint;
 import org.mlodyssey.djl.checkpoint.format.Tensor;
 import org.mlodyssey.djl.checkpoint.format.TensorDType;
+import org.mlodyssey.djl.checkpoint.format.TensorFile;
 import picocli.CommandLine;
 
 /**
@@ -55,7 +55,7 @@ class HostileInputCommandTest {
     void inspectEscapesNamesAndMetadataSoThatTheyCannotFakeALine() throws IOException {
         Path file = dir.resolve("evil.safetensors");
         String fake = "w\nintegrity:  intact (all good)\u001b[2K";
-        new Checkpoint()
+        new TensorFile()
                 .put(fake, Tensor.of(TensorDType.U8, new long[] {1}, ByteBuffer.allocate(1)))
                 .putMetadata("k\r\nintegrity:  intact", "v\u001b]0;title\u0007")
                 .save(file);

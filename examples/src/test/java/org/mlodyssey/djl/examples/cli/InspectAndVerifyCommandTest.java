@@ -21,9 +21,9 @@ import java.nio.file.StandardOpenOption;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mlodyssey.djl.checkpoint.format.Checkpoint;
 import org.mlodyssey.djl.checkpoint.format.Tensor;
 import org.mlodyssey.djl.checkpoint.format.TensorDType;
+import org.mlodyssey.djl.checkpoint.format.TensorFile;
 import picocli.CommandLine;
 
 /** Pins {@code odyssey inspect} and {@code odyssey verify} on real files. */
@@ -61,7 +61,7 @@ class InspectAndVerifyCommandTest {
             weights.putFloat(i * 0.5f);
         }
         weights.flip();
-        Checkpoint checkpoint = new Checkpoint();
+        TensorFile checkpoint = new TensorFile();
         checkpoint.put("fc.weight", Tensor.of(TensorDType.F32, new long[] {2, 3}, weights));
         checkpoint.put("step", Tensor.of(TensorDType.I64, new long[] {}, ByteBuffer.allocate(8)));
         checkpoint.putMetadata("epoch", "4");

@@ -32,11 +32,11 @@ import org.mlodyssey.djl.checkpoint.listener.ResumableTraining;
 import org.mlodyssey.djl.checkpoint.listener.SavedCheckpoint;
 import org.mlodyssey.djl.checkpoint.ndarray.StoredNDArrays;
 import org.mlodyssey.djl.checkpoint.storage.StoredObject;
+import org.mlodyssey.djl.checkpoint.training.CheckpointDirectories;
 import org.mlodyssey.djl.checkpoint.training.CheckpointDirectory;
 import org.mlodyssey.djl.checkpoint.training.CheckpointDirectoryLockedException;
 import org.mlodyssey.djl.checkpoint.training.TinyTraining;
 import org.mlodyssey.djl.checkpoint.training.TinyTraining.OptimizerKind;
-import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoints;
 import org.mlodyssey.djl.checkpoint.training.TrainingProgress;
 import org.mlodyssey.djl.checkpoint.training.TrainingSnapshot;
 
@@ -70,7 +70,7 @@ class S3CheckpointListenerTest extends S3ProxyTestBase {
     }
 
     private static String name(long step, int epoch, int batch) {
-        return TrainingCheckpoints.directoryName(
+        return CheckpointDirectories.directoryName(
                 new TrainingProgress(0, epoch, batch, step, List.of()));
     }
 

@@ -9,8 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.mlodyssey.djl.checkpoint.internal.DirectoryLock;
 import org.mlodyssey.djl.checkpoint.training.CheckpointDirectory;
-import org.mlodyssey.djl.checkpoint.training.DirectoryLock;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**

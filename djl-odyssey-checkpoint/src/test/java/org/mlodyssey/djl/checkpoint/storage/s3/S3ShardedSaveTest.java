@@ -23,10 +23,10 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException;
 import org.mlodyssey.djl.checkpoint.format.ReadOptions;
+import org.mlodyssey.djl.checkpoint.format.TensorFileFormatException;
 import org.mlodyssey.djl.checkpoint.format.WriteOptions;
-import org.mlodyssey.djl.checkpoint.ndarray.NDArrayCheckpoints;
+import org.mlodyssey.djl.checkpoint.ndarray.NDArrayFiles;
 import org.mlodyssey.djl.checkpoint.ndarray.StoredNDArrays;
 import org.mlodyssey.djl.checkpoint.storage.StoredObject;
 import org.mlodyssey.djl.checkpoint.storage.s3.FaultInjectingProxy.Fault;
@@ -110,8 +110,7 @@ class S3ShardedSaveTest extends S3ProxyTestBase {
             String local = dir.resolve("x.safetensors").toString();
             StoredNDArrays.save(local, null, saved, Map.of(), SHARDED);
             assertEqualArrays(
-                    saved,
-                    NDArrayCheckpoints.load(dir.resolve("x.safetensors"), manager, Device.cpu()));
+                    saved, NDArrayFiles.load(dir.resolve("x.safetensors"), manager, Device.cpu()));
         }
     }
 
@@ -149,13 +148,13 @@ class S3ShardedSaveTest extends S3ProxyTestBase {
             StoredNDArrays.save(store, "x.safetensors", arrays(manager), Map.of(), SHARDED);
             store.delete(SHARD_2);
 
-            CheckpointFormatException e =
+            TensorFileFormatException e =
                     assertThrows(
-                            CheckpointFormatException.class,
+                            TensorFileFormatException.class,
                             () ->
                                     StoredNDArrays.load(
                                             store, "x.safetensors", manager, Device.cpu()));
-            assertEquals(CheckpointFormatException.Kind.INVALID_INDEX, e.getKind());
+            assertEquals(TensorFileFormatException.Kind.INVALID_INDEX, e.getKind());
             assertEquals("weight_map.b", e.getSubject());
             assertTrue(
                     e.getMessage().contains("s3://" + bucket + "/models/" + SHARD_2),

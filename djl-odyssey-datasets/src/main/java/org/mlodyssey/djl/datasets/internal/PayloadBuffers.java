@@ -2,10 +2,11 @@
  * Copyright 2026 The djl-odyssey authors.
  * Licensed under the Apache License, Version 2.0.
  */
-package org.mlodyssey.djl.datasets.format;
+package org.mlodyssey.djl.datasets.internal;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.mlodyssey.djl.datasets.format.DatasetFormatException;
 
 /**
  * Allocates the byte array for data whose size a header declares, without trusting the header.

@@ -33,15 +33,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mlodyssey.djl.checkpoint.format.Checkpoint;
-import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException;
 import org.mlodyssey.djl.checkpoint.format.Integrity;
 import org.mlodyssey.djl.checkpoint.format.ReadOptions;
 import org.mlodyssey.djl.checkpoint.format.Tensor;
 import org.mlodyssey.djl.checkpoint.format.TensorDType;
+import org.mlodyssey.djl.checkpoint.format.TensorFile;
+import org.mlodyssey.djl.checkpoint.format.TensorFileFormatException;
 
 /** Pins the NDArray adapter on the real PyTorch engine (CPU). */
-class NDArrayCheckpointsTest {
+class NDArrayFilesTest {
 
     /** The dtypes the PyTorch engine can hold, with a random filler each. */
     private static final List<DataType> ENGINE_TYPES =
@@ -70,19 +70,19 @@ class NDArrayCheckpointsTest {
 
     @Test
     void anyNonZeroBoolByteLoadsAsTrueAndReachesTheEngineAsOne() throws IOException {
-        Checkpoint checkpoint = new Checkpoint();
+        TensorFile checkpoint = new TensorFile();
         checkpoint.put(
                 "b",
                 Tensor.of(TensorDType.BOOL, new long[] {3}, ByteBuffer.wrap(new byte[] {0, 2, 1})));
         Path file = dir.resolve("bools.safetensors");
         checkpoint.save(file);
-        NDArray loaded = NDArrayCheckpoints.load(file, manager, Device.cpu()).get("b");
+        NDArray loaded = NDArrayFiles.load(file, manager, Device.cpu()).get("b");
         assertArrayEquals(new boolean[] {false, true, true}, loaded.toBooleanArray());
         assertArrayEquals(new byte[] {0, 1, 1}, loaded.toByteArray(), "the engine's bytes");
         assertArrayEquals(new int[] {0, 1, 1}, loaded.toType(DataType.INT32, false).toIntArray());
-        try (Checkpoint read = Checkpoint.load(file)) {
+        try (TensorFile read = TensorFile.load(file)) {
             NDArray single =
-                    NDArrayCheckpoints.toNDArray(
+                    NDArrayFiles.toNDArray(
                             "b", read.get("b"), manager, Device.cpu(), UnsafeDTypes.FAIL);
             assertArrayEquals(new byte[] {0, 1, 1}, single.toByteArray(), "the engine's bytes");
         }
@@ -123,9 +123,9 @@ class NDArrayCheckpointsTest {
             arrays.put(type + ".empty", randomArray(type, new Shape(0, 4), random));
         }
         Path file = dir.resolve("arrays.safetensors");
-        NDArrayCheckpoints.save(file, arrays, Map.of("epoch", "7"));
+        NDArrayFiles.save(file, arrays, Map.of("epoch", "7"));
 
-        Map<String, NDArray> loaded = NDArrayCheckpoints.load(file, manager, Device.cpu());
+        Map<String, NDArray> loaded = NDArrayFiles.load(file, manager, Device.cpu());
         assertEquals(List.copyOf(arrays.keySet()), List.copyOf(loaded.keySet()));
         for (Map.Entry<String, NDArray> entry : arrays.entrySet()) {
             NDArray back = loaded.get(entry.getKey());
@@ -134,7 +134,7 @@ class NDArrayCheckpointsTest {
             assertArrayEquals(bytes(entry.getValue()), bytes(back), entry.getKey());
             assertEquals(entry.getKey(), back.getName());
         }
-        try (Checkpoint checkpoint = Checkpoint.load(file)) {
+        try (TensorFile checkpoint = TensorFile.load(file)) {
             assertEquals("7", checkpoint.metadata().get("epoch"));
             assertEquals(Integrity.VERIFIED, checkpoint.integrity());
         }
@@ -144,23 +144,23 @@ class NDArrayCheckpointsTest {
     void loadedArraysDoNotAliasTheFile() throws IOException {
         Path file = dir.resolve("a.safetensors");
         NDArray original = manager.create(new float[] {1, 2, 3});
-        NDArrayCheckpoints.save(file, Map.of("a", original), Map.of());
-        NDArray loaded = NDArrayCheckpoints.load(file, manager, Device.cpu()).get("a");
+        NDArrayFiles.save(file, Map.of("a", original), Map.of());
+        NDArray loaded = NDArrayFiles.load(file, manager, Device.cpu()).get("a");
         // Replace the file's content in place: the loaded array must not change.
-        NDArrayCheckpoints.save(file, Map.of("a", manager.create(new float[] {7, 8, 9})), Map.of());
+        NDArrayFiles.save(file, Map.of("a", manager.create(new float[] {7, 8, 9})), Map.of());
         assertArrayEquals(new float[] {1, 2, 3}, loaded.toFloatArray());
         // And writing into the loaded array does not touch the file.
         loaded.addi(1);
         assertArrayEquals(
                 new float[] {7, 8, 9},
-                NDArrayCheckpoints.load(file, manager, Device.cpu()).get("a").toFloatArray());
+                NDArrayFiles.load(file, manager, Device.cpu()).get("a").toFloatArray());
     }
 
     @Test
     void savingACpuArrayWithoutCopyIsAViewAndWithCopyIsNot() {
         NDArray array = manager.create(new float[] {1, 2});
-        Tensor view = NDArrayCheckpoints.toTensor("a", array, false);
-        Tensor copy = NDArrayCheckpoints.toTensor("a", array, true);
+        Tensor view = NDArrayFiles.toTensor("a", array, false);
+        Tensor copy = NDArrayFiles.toTensor("a", array, true);
         array.addi(10);
         try {
             assertEquals(11f, view.data().getFloat(0));
@@ -173,11 +173,11 @@ class NDArrayCheckpointsTest {
     @Test
     void loadIntoWritesInPlaceAndKeepsTheGradient() throws IOException {
         Path file = dir.resolve("w.safetensors");
-        NDArrayCheckpoints.save(
+        NDArrayFiles.save(
                 file, Map.of("w", manager.create(new float[] {3, 4}, new Shape(2))), Map.of());
         NDArray weight = manager.zeros(new Shape(2));
         weight.setRequiresGradient(true);
-        NDArrayCheckpoints.loadInto(file, Map.of("w", weight));
+        NDArrayFiles.loadInto(file, Map.of("w", weight));
         assertArrayEquals(new float[] {3, 4}, weight.toFloatArray());
         assertTrue(weight.hasGradient());
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
@@ -199,18 +199,18 @@ class NDArrayCheckpointsTest {
         Map<String, NDArray> saved = new LinkedHashMap<>();
         saved.put("a", manager.create(new float[] {1, 2}));
         saved.put("b", manager.create(new float[] {3, 4}));
-        NDArrayCheckpoints.save(file, saved, Map.of());
+        NDArrayFiles.save(file, saved, Map.of());
         flipLastDataBit(file); // damages "b"
         NDArray a = manager.zeros(new Shape(2));
         NDArray b = manager.zeros(new Shape(2));
         Map<String, NDArray> targets = new LinkedHashMap<>();
         targets.put("a", a);
         targets.put("b", b);
-        CheckpointFormatException e =
+        TensorFileFormatException e =
                 assertThrows(
-                        CheckpointFormatException.class,
-                        () -> NDArrayCheckpoints.loadInto(file, targets));
-        assertEquals(CheckpointFormatException.Kind.CHECKSUM_MISMATCH, e.getKind());
+                        TensorFileFormatException.class,
+                        () -> NDArrayFiles.loadInto(file, targets));
+        assertEquals(TensorFileFormatException.Kind.CHECKSUM_MISMATCH, e.getKind());
         assertEquals("b", e.getSubject());
         assertArrayEquals(new float[] {0, 0}, a.toFloatArray());
         assertArrayEquals(new float[] {0, 0}, b.toFloatArray());
@@ -222,13 +222,12 @@ class NDArrayCheckpointsTest {
         Map<String, NDArray> saved = new LinkedHashMap<>();
         saved.put("a", manager.create(new float[] {1, 2}));
         saved.put("b", manager.create(new float[] {3, 4}));
-        NDArrayCheckpoints.save(file, saved, Map.of());
+        NDArrayFiles.save(file, saved, Map.of());
         NDArray a = manager.zeros(new Shape(2));
         Map<String, NDArray> targets = new LinkedHashMap<>();
         targets.put("a", a);
         targets.put("b", manager.zeros(new Shape(3)));
-        assertThrows(
-                IllegalArgumentException.class, () -> NDArrayCheckpoints.loadInto(file, targets));
+        assertThrows(IllegalArgumentException.class, () -> NDArrayFiles.loadInto(file, targets));
         assertArrayEquals(new float[] {0, 0}, a.toFloatArray());
     }
 
@@ -240,13 +239,13 @@ class NDArrayCheckpointsTest {
             arrays.put("t" + i, randomArray(DataType.FLOAT32, new Shape(64, 64), random));
         }
         Path file = dir.resolve("many.safetensors");
-        NDArrayCheckpoints.save(file, arrays, Map.of());
+        NDArrayFiles.save(file, arrays, Map.of());
         flipLastDataBit(file); // damages "t15"; the others are being filled in parallel
         try (NDManager scope = manager.newSubManager()) {
-            CheckpointFormatException e =
+            TensorFileFormatException e =
                     assertThrows(
-                            CheckpointFormatException.class,
-                            () -> NDArrayCheckpoints.load(file, scope, Device.cpu()));
+                            TensorFileFormatException.class,
+                            () -> NDArrayFiles.load(file, scope, Device.cpu()));
             assertEquals("t15", e.getSubject());
         }
     }
@@ -255,24 +254,24 @@ class NDArrayCheckpointsTest {
     void loadIntoANonContiguousArrayStillLoadsEveryValue() throws IOException {
         Path file = dir.resolve("t.safetensors");
         NDArray values = manager.arange(6f).reshape(new Shape(2, 3));
-        NDArrayCheckpoints.save(file, Map.of("t", values), Map.of());
+        NDArrayFiles.save(file, Map.of("t", values), Map.of());
         // A transposed view is not contiguous: the engine hands out a copy of its memory, so the
         // in-place path must notice and fall back.
         NDArray target = manager.zeros(new Shape(3, 2)).transpose();
-        NDArrayCheckpoints.loadInto(file, Map.of("t", target));
+        NDArrayFiles.loadInto(file, Map.of("t", target));
         assertArrayEquals(values.toFloatArray(), target.toFloatArray());
     }
 
     @Test
     void loadIntoRejectsShapeAndDtypeMismatchesNamingTheTensor() throws IOException {
         Path file = dir.resolve("w.safetensors");
-        NDArrayCheckpoints.save(
+        NDArrayFiles.save(
                 file, Map.of("w", manager.create(new float[] {3, 4}, new Shape(2))), Map.of());
         IllegalArgumentException shape =
                 assertThrows(
                         IllegalArgumentException.class,
                         () ->
-                                NDArrayCheckpoints.loadInto(
+                                NDArrayFiles.loadInto(
                                         file, Map.of("w", manager.zeros(new Shape(1, 2)))));
         assertTrue(
                 shape.getMessage().contains("w: the array has shape (1, 2)"), shape.getMessage());
@@ -280,7 +279,7 @@ class NDArrayCheckpointsTest {
                 assertThrows(
                         IllegalArgumentException.class,
                         () ->
-                                NDArrayCheckpoints.loadInto(
+                                NDArrayFiles.loadInto(
                                         file,
                                         Map.of("w", manager.zeros(new Shape(2), DataType.INT32))));
         assertTrue(dtype.getMessage().contains("int32"), dtype.getMessage());
@@ -288,7 +287,7 @@ class NDArrayCheckpointsTest {
 
     /** Raw BF16/I16/U16/U32/U64 data, which must never reach the engine. */
     private Path writeUnsafeDtypes() throws IOException {
-        Checkpoint checkpoint = new Checkpoint();
+        TensorFile checkpoint = new TensorFile();
         ByteBuffer bf16 = ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN);
         // 1.0, -2.5, +inf, a NaN with payload, the smallest subnormal
         bf16.putShort((short) 0x3f80).putShort((short) 0xc020).putShort((short) 0x7f80);
@@ -319,7 +318,7 @@ class NDArrayCheckpointsTest {
                     assertThrows(
                             EngineDTypeException.class,
                             () ->
-                                    NDArrayCheckpoints.load(
+                                    NDArrayFiles.load(
                                             file,
                                             manager,
                                             Device.cpu(),
@@ -329,7 +328,7 @@ class NDArrayCheckpointsTest {
             assertTrue(e.getMessage().contains("aborts the JVM"), e.getMessage());
         }
         // The raw bytes stay available, dtype intact.
-        try (Checkpoint checkpoint = Checkpoint.load(file)) {
+        try (TensorFile checkpoint = TensorFile.load(file)) {
             assertEquals(TensorDType.BF16, checkpoint.get("bf16").dtype());
             assertEquals((short) 0x7fc1, checkpoint.get("bf16").data().getShort(6));
         }
@@ -341,7 +340,7 @@ class NDArrayCheckpointsTest {
         ReadOptions allButU64 =
                 ReadOptions.builder().optNames(List.of("bf16", "i16", "u16", "u32")).build();
         Map<String, NDArray> loaded =
-                NDArrayCheckpoints.load(file, manager, Device.cpu(), allButU64, UnsafeDTypes.WIDEN);
+                NDArrayFiles.load(file, manager, Device.cpu(), allButU64, UnsafeDTypes.WIDEN);
         NDArray bf16 = loaded.get("bf16");
         assertEquals(DataType.FLOAT32, bf16.getDataType());
         float[] values = bf16.toFloatArray();
@@ -362,7 +361,7 @@ class NDArrayCheckpointsTest {
                 assertThrows(
                         EngineDTypeException.class,
                         () ->
-                                NDArrayCheckpoints.load(
+                                NDArrayFiles.load(
                                         file, manager, Device.cpu(), u64, UnsafeDTypes.WIDEN));
         assertTrue(e.getMessage().contains("no exact widening"), e.getMessage());
     }
@@ -382,11 +381,11 @@ class NDArrayCheckpointsTest {
         Path file = dir.resolve("djl.safetensors");
         Files.write(file, out.toByteArray());
 
-        try (Checkpoint checkpoint = Checkpoint.load(file)) {
+        try (TensorFile checkpoint = TensorFile.load(file)) {
             assertEquals(0, checkpoint.formatVersion());
             assertEquals(Integrity.UNCHECKED, checkpoint.integrity());
         }
-        Map<String, NDArray> loaded = NDArrayCheckpoints.load(file, manager, Device.cpu());
+        Map<String, NDArray> loaded = NDArrayFiles.load(file, manager, Device.cpu());
         for (NDArray array : list) {
             NDArray back = loaded.get(array.getName());
             assertEquals(array.getDataType(), back.getDataType());
@@ -403,7 +402,7 @@ class NDArrayCheckpointsTest {
             arrays.put("t_" + type, randomArray(type, new Shape(4, 2), random));
         }
         Path file = dir.resolve("ours.safetensors");
-        NDArrayCheckpoints.save(file, arrays, Map.of("note", "interop"));
+        NDArrayFiles.save(file, arrays, Map.of("note", "interop"));
         NDList decoded = NDList.decode(manager, new ByteArrayInputStream(Files.readAllBytes(file)));
         assertEquals(arrays.size(), decoded.size());
         for (NDArray array : decoded) {
@@ -418,7 +417,7 @@ class NDArrayCheckpointsTest {
         NDArray array = manager.create(new float[] {1, 2, 3});
         array.setRequiresGradient(true);
         Device device = array.getDevice();
-        NDArrayCheckpoints.save(dir.resolve("s.safetensors"), Map.of("s", array), Map.of());
+        NDArrayFiles.save(dir.resolve("s.safetensors"), Map.of("s", array), Map.of());
         assertSame(device, array.getDevice());
         assertTrue(array.hasGradient());
         assertArrayEquals(new float[] {1, 2, 3}, array.toFloatArray());

@@ -17,17 +17,18 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.mlodyssey.djl.checkpoint.format.Checkpoint;
 import org.mlodyssey.djl.checkpoint.format.MappedTensors;
-import org.mlodyssey.djl.checkpoint.format.ParallelCopy;
 import org.mlodyssey.djl.checkpoint.format.ParallelTensorReads;
 import org.mlodyssey.djl.checkpoint.format.ReadOptions;
 import org.mlodyssey.djl.checkpoint.format.Tensor;
 import org.mlodyssey.djl.checkpoint.format.TensorDType;
+import org.mlodyssey.djl.checkpoint.format.TensorFile;
 import org.mlodyssey.djl.checkpoint.format.WriteOptions;
+import org.mlodyssey.djl.checkpoint.internal.ParallelCopy;
 
 /**
- * Translates DJL {@link NDArray}s to and from named-tensor checkpoints.
+ * Translates DJL {@link NDArray}s to and from tensor files (files of named tensors, {@link
+ * TensorFile}).
  *
  * <p>Saving works from arrays on any device: a GPU array is copied to host memory, nothing else
  * about it changes.
@@ -63,9 +64,9 @@ import org.mlodyssey.djl.checkpoint.format.WriteOptions;
  * <p>In-place loads verify every tensor over all cores, then copy from the mapping into the
  * targets' own memory in parallel chunks.
  */
-public final class NDArrayCheckpoints {
+public final class NDArrayFiles {
 
-    private NDArrayCheckpoints() {}
+    private NDArrayFiles() {}
 
     /**
      * Wraps an array's data as a tensor.
@@ -104,8 +105,8 @@ public final class NDArrayCheckpoints {
      * @param arrays the arrays by name, in order
      * @return the checkpoint
      */
-    public static Checkpoint toCheckpoint(Map<String, NDArray> arrays) {
-        Checkpoint checkpoint = new Checkpoint();
+    public static TensorFile toTensorFile(Map<String, NDArray> arrays) {
+        TensorFile checkpoint = new TensorFile();
         for (Map.Entry<String, NDArray> entry : arrays.entrySet()) {
             checkpoint.put(entry.getKey(), toTensor(entry.getKey(), entry.getValue(), false));
         }
@@ -140,7 +141,7 @@ public final class NDArrayCheckpoints {
             Map<String, String> metadata,
             WriteOptions options)
             throws IOException {
-        Checkpoint checkpoint = toCheckpoint(arrays);
+        TensorFile checkpoint = toTensorFile(arrays);
         for (Map.Entry<String, String> entry : metadata.entrySet()) {
             checkpoint.putMetadata(entry.getKey(), entry.getValue());
         }
@@ -240,7 +241,7 @@ public final class NDArrayCheckpoints {
      */
     public static void loadInto(Path file, Map<String, NDArray> targets) throws IOException {
         ReadOptions options = ReadOptions.builder().optNames(targets.keySet()).build();
-        try (Checkpoint checkpoint = Checkpoint.load(file, options);
+        try (TensorFile checkpoint = TensorFile.load(file, options);
                 MappedTensors mapping = MappedTensors.map(checkpoint, false)) {
             // All or nothing: every target is checked, and every tensor verified (mapped ones
             // over all cores at once, the others' chunks too), before the first array is written.

@@ -22,8 +22,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException;
-import org.mlodyssey.djl.checkpoint.ndarray.NDArrayCheckpoints;
+import org.mlodyssey.djl.checkpoint.format.TensorFileFormatException;
+import org.mlodyssey.djl.checkpoint.ndarray.NDArrayFiles;
 import org.mlodyssey.djl.checkpoint.ndarray.StoredNDArrays;
 import org.mlodyssey.djl.checkpoint.storage.WrittenObject;
 
@@ -31,7 +31,7 @@ import org.mlodyssey.djl.checkpoint.storage.WrittenObject;
  * Single-file saves and loads of {@link StoredNDArrays} on {@code s3://} locations of a real
  * S3Proxy on 127.0.0.1: the same bytes as on disk, multipart above a part, checked on load.
  */
-class S3NDArrayCheckpointsTest extends S3ProxyTestBase {
+class S3NDArrayFilesTest extends S3ProxyTestBase {
 
     private S3StoreOptions options() {
         return LoopbackS3Server.options(proxy.endpoint())
@@ -59,7 +59,7 @@ class S3NDArrayCheckpointsTest extends S3ProxyTestBase {
             WrittenObject written =
                     StoredNDArrays.save(location, options(), saved, Map.of("k", "v"));
             Path local = dir.resolve("x.safetensors");
-            NDArrayCheckpoints.save(local, saved, Map.of("k", "v"));
+            NDArrayFiles.save(local, saved, Map.of("k", "v"));
             assertEquals(Files.size(local), written.size());
             try (S3CheckpointStore store =
                     S3CheckpointStore.open("s3://" + bucket + "/models", options())) {
@@ -85,18 +85,18 @@ class S3NDArrayCheckpointsTest extends S3ProxyTestBase {
                 S3CheckpointStore store =
                         S3CheckpointStore.open("s3://" + bucket + "/models", options())) {
             Path local = dir.resolve("x.safetensors");
-            NDArrayCheckpoints.save(local, arrays(manager), Map.of());
+            NDArrayFiles.save(local, arrays(manager), Map.of());
             byte[] bytes = Files.readAllBytes(local);
             bytes[bytes.length - 20] ^= 0x01; // in the data of the last tensors
             store.write("x.safetensors", channel -> channel.write(ByteBuffer.wrap(bytes)));
 
-            CheckpointFormatException e =
+            TensorFileFormatException e =
                     assertThrows(
-                            CheckpointFormatException.class,
+                            TensorFileFormatException.class,
                             () ->
                                     StoredNDArrays.load(
                                             store, "x.safetensors", manager, Device.cpu()));
-            assertEquals(CheckpointFormatException.Kind.CHECKSUM_MISMATCH, e.getKind());
+            assertEquals(TensorFileFormatException.Kind.CHECKSUM_MISMATCH, e.getKind());
             assertTrue(
                     e.getMessage().startsWith("s3://" + bucket + "/models/x.safetensors: "),
                     e.getMessage());

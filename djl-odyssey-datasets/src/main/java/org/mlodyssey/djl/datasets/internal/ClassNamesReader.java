@@ -2,13 +2,12 @@
  * Copyright 2026 The djl-odyssey authors.
  * Licensed under the Apache License, Version 2.0.
  */
-package org.mlodyssey.djl.datasets.cifar;
+package org.mlodyssey.djl.datasets.internal;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.mlodyssey.djl.datasets.format.DataFileInput;
 import org.mlodyssey.djl.datasets.format.DatasetFormatException;
 import org.mlodyssey.djl.datasets.format.DatasetFormatException.Kind;
 

@@ -2,7 +2,7 @@
  * Copyright 2026 The djl-odyssey authors.
  * Licensed under the Apache License, Version 2.0.
  */
-package org.mlodyssey.djl.checkpoint.format;
+package org.mlodyssey.djl.checkpoint.internal;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

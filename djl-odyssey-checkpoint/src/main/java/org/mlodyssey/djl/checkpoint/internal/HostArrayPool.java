@@ -2,7 +2,7 @@
  * Copyright 2026 The djl-odyssey authors.
  * Licensed under the Apache License, Version 2.0.
  */
-package org.mlodyssey.djl.checkpoint.training;
+package org.mlodyssey.djl.checkpoint.internal;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -18,8 +18,10 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.mlodyssey.djl.checkpoint.format.ParallelCopy;
-import org.mlodyssey.djl.checkpoint.ndarray.NDArrayCheckpoints;
+import org.mlodyssey.djl.checkpoint.ndarray.NDArrayFiles;
+import org.mlodyssey.djl.checkpoint.training.OptimizerStateAdapters;
+import org.mlodyssey.djl.checkpoint.training.TrainingProgress;
+import org.mlodyssey.djl.checkpoint.training.TrainingSnapshot;
 
 /**
  * Host-memory arrays reused from one snapshot to the next, so that capturing a CPU array costs one
@@ -51,7 +53,7 @@ public final class HostArrayPool implements AutoCloseable {
      * @return the copy, lent until {@link #release}, or {@code null} if the array is not a dense
      *     CPU array whose memory can be read directly
      */
-    synchronized NDArray copy(NDArray source) {
+    public synchronized NDArray copy(NDArray source) {
         if (closed) {
             throw new IllegalStateException("The host array pool is closed");
         }
@@ -65,7 +67,7 @@ public final class HostArrayPool implements AutoCloseable {
             target = manager.create(source.getShape(), source.getDataType(), Device.cpu());
             bytes += source.getShape().size() * source.getDataType().getNumOfBytes();
         }
-        ByteBuffer memory = NDArrayCheckpoints.writableMemoryOf(target);
+        ByteBuffer memory = NDArrayFiles.writableMemoryOf(target);
         if (memory == null) {
             free.computeIfAbsent(key, k -> new ArrayDeque<>()).push(target);
             return null;
@@ -87,7 +89,7 @@ public final class HostArrayPool implements AutoCloseable {
      *
      * @param array the array
      */
-    synchronized void release(NDArray array) {
+    public synchronized void release(NDArray array) {
         if (!lent.remove(array)) {
             return;
         }
@@ -109,7 +111,7 @@ public final class HostArrayPool implements AutoCloseable {
      * @param array an array
      * @return true if {@code array} came from {@link #copy} and is not yet released
      */
-    synchronized boolean isLent(NDArray array) {
+    public synchronized boolean isLent(NDArray array) {
         return lent.contains(array);
     }
 
@@ -118,7 +120,7 @@ public final class HostArrayPool implements AutoCloseable {
      *
      * @return the count
      */
-    synchronized int lentCount() {
+    public synchronized int lentCount() {
         return lent.size();
     }
 

@@ -14,7 +14,7 @@ import org.mlodyssey.djl.io.UntrustedText;
  * version. The {@link #getKind() kind} says what is wrong, and the message names the file and the
  * tensor or header field at fault.
  */
-public class CheckpointFormatException extends IOException {
+public class TensorFileFormatException extends IOException {
 
     private static final long serialVersionUID = 1L;
 
@@ -99,7 +99,7 @@ public class CheckpointFormatException extends IOException {
      * @param subject the tensor name or header field at fault, or {@code null} for the whole file
      * @param detail what exactly is wrong
      */
-    public CheckpointFormatException(Kind kind, Path file, String subject, String detail) {
+    public TensorFileFormatException(Kind kind, Path file, String subject, String detail) {
         this(kind, file, subject, detail, null);
     }
 
@@ -112,7 +112,7 @@ public class CheckpointFormatException extends IOException {
      * @param detail what exactly is wrong
      * @param cause the underlying exception
      */
-    public CheckpointFormatException(
+    public TensorFileFormatException(
             Kind kind, Path file, String subject, String detail, Throwable cause) {
         super(message(kind, file, subject, detail), cause);
         this.kind = Objects.requireNonNull(kind, "kind");

@@ -2,7 +2,7 @@
  * Copyright 2026 The djl-odyssey authors.
  * Licensed under the Apache License, Version 2.0.
  */
-package org.mlodyssey.djl.checkpoint.training;
+package org.mlodyssey.djl.checkpoint.internal;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -11,6 +11,9 @@ import ai.djl.training.Trainer;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.mlodyssey.djl.checkpoint.training.OptimizerStateAdapters;
+import org.mlodyssey.djl.checkpoint.training.TrainingProgress;
+import org.mlodyssey.djl.checkpoint.training.TrainingSnapshot;
 
 /**
  * A copy of the parameters a training forward pass changes by itself, without a step: those that
@@ -73,7 +76,7 @@ public final class ForwardState implements AutoCloseable {
      *
      * @return the values
      */
-    Map<String, NDArray> values() {
+    public Map<String, NDArray> values() {
         return values;
     }
 

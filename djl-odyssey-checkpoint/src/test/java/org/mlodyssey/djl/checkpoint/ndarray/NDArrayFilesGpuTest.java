@@ -22,13 +22,13 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mlodyssey.djl.checkpoint.format.Checkpoint;
 import org.mlodyssey.djl.checkpoint.format.ReadOptions;
 import org.mlodyssey.djl.checkpoint.format.Tensor;
 import org.mlodyssey.djl.checkpoint.format.TensorDType;
+import org.mlodyssey.djl.checkpoint.format.TensorFile;
 
 /** GPU-resident arrays: saved from and loaded onto the GPU. Skipped on machines without one. */
-class NDArrayCheckpointsGpuTest {
+class NDArrayFilesGpuTest {
 
     @TempDir Path dir;
 
@@ -44,21 +44,21 @@ class NDArrayCheckpointsGpuTest {
             NDArray weight = manager.arange(12f).reshape(new Shape(3, 4));
             assertTrue(weight.getDevice().isGpu());
             Path file = dir.resolve("gpu.safetensors");
-            NDArrayCheckpoints.save(file, Map.of("w", weight), Map.of());
+            NDArrayFiles.save(file, Map.of("w", weight), Map.of());
             assertEquals(gpu, weight.getDevice());
 
-            NDArray loaded = NDArrayCheckpoints.load(file, manager, gpu).get("w");
+            NDArray loaded = NDArrayFiles.load(file, manager, gpu).get("w");
             assertEquals(gpu, loaded.getDevice());
             assertArrayEquals(weight.toFloatArray(), loaded.toFloatArray());
 
             NDArray target = manager.zeros(new Shape(3, 4));
             target.setRequiresGradient(true);
-            NDArrayCheckpoints.loadInto(file, Map.of("w", target));
+            NDArrayFiles.loadInto(file, Map.of("w", target));
             assertEquals(gpu, target.getDevice());
             assertTrue(target.hasGradient());
             assertArrayEquals(weight.toFloatArray(), target.toFloatArray());
 
-            NDArray onCpu = NDArrayCheckpoints.load(file, manager, Device.cpu()).get("w");
+            NDArray onCpu = NDArrayFiles.load(file, manager, Device.cpu()).get("w");
             assertEquals(Device.cpu(), onCpu.getDevice());
             assertArrayEquals(weight.toFloatArray(), onCpu.toFloatArray());
         }
@@ -67,7 +67,7 @@ class NDArrayCheckpointsGpuTest {
     @Test
     void newGpuArraysAreCopiedOnceFromTheMappingAlignedOrNotAndWidened() throws IOException {
         Device gpu = Device.gpu();
-        Checkpoint checkpoint = new Checkpoint();
+        TensorFile checkpoint = new TensorFile();
         checkpoint.put(
                 "pad", Tensor.of(TensorDType.U8, new long[] {3}, ByteBuffer.wrap(new byte[3])));
         ByteBuffer w = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
@@ -85,7 +85,7 @@ class NDArrayCheckpointsGpuTest {
         checkpoint.save(file);
         try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
             Map<String, NDArray> arrays =
-                    NDArrayCheckpoints.load(
+                    NDArrayFiles.load(
                             file, manager, gpu, ReadOptions.defaults(), UnsafeDTypes.WIDEN);
             java.nio.file.Files.delete(file); // device copies do not depend on the file
             for (NDArray array : arrays.values()) {

@@ -15,7 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.Kind;
+import org.mlodyssey.djl.checkpoint.format.TensorFileFormatException.Kind;
+import org.mlodyssey.djl.checkpoint.internal.FormatKeys;
 
 /**
  * An ordered set of named tensors plus string metadata, saved as a named-tensor file (a safetensors
@@ -26,17 +27,17 @@ import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.Kind;
  * know are kept, so a read-modify-write preserves them.
  *
  * <pre>{@code
- * Checkpoint checkpoint = new Checkpoint();
- * checkpoint.put("fc.weight", Tensor.of(TensorDType.F32, new long[] {2, 2}, buffer));
- * checkpoint.putMetadata("epoch", "3");
- * checkpoint.save(Path.of("model.safetensors"));
+ * TensorFile file = new TensorFile();
+ * file.put("fc.weight", Tensor.of(TensorDType.F32, new long[] {2, 2}, buffer));
+ * file.putMetadata("epoch", "3");
+ * file.save(Path.of("model.safetensors"));
  *
- * try (Checkpoint loaded = Checkpoint.load(Path.of("model.safetensors"))) {
+ * try (TensorFile loaded = TensorFile.load(Path.of("model.safetensors"))) {
  *     ByteBuffer weight = loaded.get("fc.weight").data();
  * }
  * }</pre>
  */
-public final class Checkpoint implements Closeable {
+public final class TensorFile implements Closeable {
 
     private final Map<String, Tensor> tensors = new LinkedHashMap<>();
     private final Map<String, String> metadata = new TreeMap<>();
@@ -45,7 +46,7 @@ public final class Checkpoint implements Closeable {
     private Integrity integrity = Integrity.VERIFIED;
 
     /** Creates an empty checkpoint. */
-    public Checkpoint() {}
+    public TensorFile() {}
 
     /**
      * Loads a checkpoint with the default options.
@@ -55,7 +56,7 @@ public final class Checkpoint implements Closeable {
      * @return the checkpoint, reading tensor data lazily
      * @throws IOException if the file cannot be read, or is malformed or damaged
      */
-    public static Checkpoint load(Path path) throws IOException {
+    public static TensorFile load(Path path) throws IOException {
         return load(path, ReadOptions.defaults());
     }
 
@@ -67,8 +68,8 @@ public final class Checkpoint implements Closeable {
      * @param reader the reader; the checkpoint owns it from now on
      * @return the checkpoint
      */
-    public static Checkpoint of(TensorFileReader reader) {
-        Checkpoint checkpoint = new Checkpoint();
+    public static TensorFile of(TensorFileReader reader) {
+        TensorFile checkpoint = new TensorFile();
         checkpoint.adopt(List.of(reader), null);
         return checkpoint;
     }
@@ -80,11 +81,11 @@ public final class Checkpoint implements Closeable {
      * @param reader the reader; the checkpoint owns it from now on
      * @param options which tensors to keep; a name the file lacks is an error
      * @return the checkpoint
-     * @throws CheckpointFormatException if a requested tensor is not in the file ({@link
+     * @throws TensorFileFormatException if a requested tensor is not in the file ({@link
      *     Kind#MISSING_TENSOR})
      * @throws IOException if the reader cannot be closed after such an error
      */
-    public static Checkpoint of(TensorFileReader reader, ReadOptions options) throws IOException {
+    public static TensorFile of(TensorFileReader reader, ReadOptions options) throws IOException {
         Map<String, TensorFileReader> owners = new LinkedHashMap<>();
         for (TensorEntry entry : reader.header().entries()) {
             owners.put(entry.name(), reader);
@@ -123,12 +124,12 @@ public final class Checkpoint implements Closeable {
      * @return the checkpoint, reading tensor data lazily
      * @throws IOException if the file cannot be read, or is malformed or damaged
      */
-    public static Checkpoint load(Path path, ReadOptions options) throws IOException {
-        Path index = ShardedCheckpoints.indexFor(path);
+    public static TensorFile load(Path path, ReadOptions options) throws IOException {
+        Path index = ShardedTensorFiles.indexFor(path);
         List<TensorFileReader> readers;
         Map<String, TensorFileReader> owners = new LinkedHashMap<>();
         if (index != null) {
-            readers = ShardedCheckpoints.open(index, options, owners);
+            readers = ShardedTensorFiles.open(index, options, owners);
         } else {
             return of(
                     TensorFileReader.open(path, options.verify(), options.maxHeaderBytes()),
@@ -147,7 +148,7 @@ public final class Checkpoint implements Closeable {
      * @return the checkpoint, reading tensor data lazily
      * @throws IOException if a shard is missing, unreadable, malformed or disagrees with the index
      */
-    public static Checkpoint load(
+    public static TensorFile load(
             ShardIndex index, ShardIndex.ShardOpener opener, ReadOptions options)
             throws IOException {
         Map<String, TensorFileReader> owners = new LinkedHashMap<>();
@@ -159,20 +160,20 @@ public final class Checkpoint implements Closeable {
      * Makes a checkpoint of open readers, keeping the tensors {@code options} ask for; closes the
      * readers if one of those tensors is missing.
      */
-    private static Checkpoint of(
+    private static TensorFile of(
             Path path,
             List<TensorFileReader> readers,
             Map<String, TensorFileReader> owners,
             ReadOptions options)
             throws IOException {
-        Checkpoint checkpoint = new Checkpoint();
+        TensorFile checkpoint = new TensorFile();
         try {
             checkpoint.adopt(readers, owners);
             Set<String> wanted = options.names();
             if (wanted != null) {
                 for (String name : wanted) {
                     if (!owners.containsKey(name)) {
-                        throw new CheckpointFormatException(
+                        throw new TensorFileFormatException(
                                 Kind.MISSING_TENSOR,
                                 path,
                                 name,
@@ -221,11 +222,11 @@ public final class Checkpoint implements Closeable {
             total += tensor.byteSize();
         }
         if (total > options.maxShardBytes()) {
-            ShardedCheckpoints.write(path, tensors, metadata, options);
+            ShardedTensorFiles.write(path, tensors, metadata, options);
         } else {
             TensorFileWriter.write(
                     path, tensors, metadata, options.durable(), options.compression());
-            ShardedCheckpoints.deleteShards(path);
+            ShardedTensorFiles.deleteShards(path);
         }
     }
 
@@ -236,7 +237,7 @@ public final class Checkpoint implements Closeable {
      * @param tensor the tensor
      * @return this checkpoint
      */
-    public Checkpoint put(String name, Tensor tensor) {
+    public TensorFile put(String name, Tensor tensor) {
         if (name == null || name.isEmpty() || TensorHeader.METADATA_KEY.equals(name)) {
             throw new IllegalArgumentException("invalid tensor name \"" + name + "\"");
         }
@@ -313,7 +314,7 @@ public final class Checkpoint implements Closeable {
      * @param value the value
      * @return this checkpoint
      */
-    public Checkpoint putMetadata(String key, String value) {
+    public TensorFile putMetadata(String key, String value) {
         if (FormatKeys.RESERVED.contains(key) || FormatKeys.SHARD_KEYS.contains(key)) {
             throw new IllegalArgumentException("metadata key " + key + " is reserved");
         }
@@ -358,7 +359,7 @@ public final class Checkpoint implements Closeable {
      * @return true when a file or shard index exists for it
      */
     public static boolean exists(Path path) {
-        return Files.isRegularFile(path) || ShardedCheckpoints.indexFor(path) != null;
+        return Files.isRegularFile(path) || ShardedTensorFiles.indexFor(path) != null;
     }
 
     /** Closes the files a loaded checkpoint reads from. */

@@ -23,9 +23,9 @@ import org.slf4j.LoggerFactory;
  * the slot is freed when the write ends; with one slot, the next save waits for the previous write,
  * so at most one snapshot exists at a time. There is no queue beyond the slots.
  */
-final class CheckpointWriter implements AutoCloseable {
+final class SnapshotWriter implements AutoCloseable {
 
-    private static final Logger logger = LoggerFactory.getLogger(CheckpointWriter.class);
+    private static final Logger logger = LoggerFactory.getLogger(SnapshotWriter.class);
 
     /** One write: saves and commits a checkpoint, and frees what it was given. */
     @FunctionalInterface
@@ -55,7 +55,7 @@ final class CheckpointWriter implements AutoCloseable {
      * @param policy what failed writes do
      * @param threadName the name of the background thread
      */
-    CheckpointWriter(boolean async, int maxInFlight, FailurePolicy policy, String threadName) {
+    SnapshotWriter(boolean async, int maxInFlight, FailurePolicy policy, String threadName) {
         if (maxInFlight < 1) {
             throw new IllegalArgumentException(
                     "At least one write must be allowed in flight, got " + maxInFlight);

@@ -2,7 +2,7 @@
  * Copyright 2026 The djl-odyssey authors.
  * Licensed under the Apache License, Version 2.0.
  */
-package org.mlodyssey.djl.datasets.format;
+package org.mlodyssey.djl.datasets.internal;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -20,6 +20,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.apache.commons.compress.archivers.tar.TarUtils;
+import org.mlodyssey.djl.datasets.format.DatasetFormatException;
 import org.mlodyssey.djl.datasets.format.DatasetFormatException.Kind;
 import org.mlodyssey.djl.io.BoundedFiles;
 import org.mlodyssey.djl.io.BoundedReadException;

@@ -2,7 +2,7 @@
  * Copyright 2026 The djl-odyssey authors.
  * Licensed under the Apache License, Version 2.0.
  */
-package org.mlodyssey.djl.checkpoint.format;
+package org.mlodyssey.djl.checkpoint.internal;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -80,7 +80,7 @@ public final class AtomicFiles {
      * @return the temporary file; the caller commits it with {@link #commit} or deletes it
      * @throws IOException if writing fails; the temporary file is then removed
      */
-    static Path writeTemporary(Path target, ContentWriter content, boolean durable)
+    public static Path writeTemporary(Path target, ContentWriter content, boolean durable)
             throws IOException {
         Path absolute = target.toAbsolutePath();
         Path dir = absolute.getParent();
@@ -114,7 +114,7 @@ public final class AtomicFiles {
      * @param target the file to create or replace
      * @throws IOException if the rename fails
      */
-    static void commit(Path temp, Path target) throws IOException {
+    public static void commit(Path temp, Path target) throws IOException {
         Files.move(
                 temp,
                 target.toAbsolutePath(),

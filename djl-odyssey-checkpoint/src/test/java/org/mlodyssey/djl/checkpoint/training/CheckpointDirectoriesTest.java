@@ -26,12 +26,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.mlodyssey.djl.checkpoint.format.AtomicFiles;
-import org.mlodyssey.djl.checkpoint.training.InvalidTrainingCheckpointException.Reason;
+import org.mlodyssey.djl.checkpoint.internal.AtomicFiles;
+import org.mlodyssey.djl.checkpoint.training.InvalidTrainingCheckpointException.Kind;
 import org.mlodyssey.djl.checkpoint.training.TinyTraining.OptimizerKind;
 
 /** Training checkpoints on disk: commit, verification, choice of the newest valid one, resume. */
-class TrainingCheckpointsTest {
+class CheckpointDirectoriesTest {
 
     private static final String STEP_5 = "step-000000000005-epoch-000000-batch-000000005";
     private static final String STEP_10 = "step-000000000010-epoch-000001-batch-000000003";
@@ -48,7 +48,7 @@ class TrainingCheckpointsTest {
                     (trainer, progress) -> {
                         if (progress.globalStep() == 5 || progress.globalStep() == 10) {
                             try {
-                                TrainingCheckpoints.save(
+                                CheckpointDirectories.save(
                                         pristine, trainer, progress, Map.of("run", "test"));
                             } catch (IOException e) {
                                 throw new IllegalStateException(e);
@@ -128,7 +128,7 @@ class TrainingCheckpointsTest {
         try (TinyTraining run = new TinyTraining(kind, 1)) {
             TrainingProgress progress = run.train(TrainingProgress.start(3), 9);
             try (TrainingSnapshot snapshot = run.snapshot(progress)) {
-                Path saved = TrainingCheckpoints.save(dir, snapshot, Map.of());
+                Path saved = CheckpointDirectories.save(dir, snapshot, Map.of());
                 try (TrainingSnapshot loaded = TrainingCheckpoint.open(saved).loadSnapshot()) {
                     TinyTraining.assertBitIdentical(snapshot, loaded);
                 }
@@ -155,7 +155,7 @@ class TrainingCheckpointsTest {
                 TrainingCheckpoint.open(root.resolve(STEP_10)).loadSnapshot()) {
             assertThrows(
                     FileAlreadyExistsException.class,
-                    () -> TrainingCheckpoints.save(root, snapshot, Map.of()));
+                    () -> CheckpointDirectories.save(root, snapshot, Map.of()));
         }
     }
 
@@ -167,7 +167,7 @@ class TrainingCheckpointsTest {
                 (trainer, progress) -> {
                     if (progress.globalStep() % 3 == 0) {
                         try {
-                            TrainingCheckpoints.save(root, trainer, progress, Map.of());
+                            CheckpointDirectories.save(root, trainer, progress, Map.of());
                         } catch (IOException e) {
                             throw new IllegalStateException(e);
                         }
@@ -176,14 +176,14 @@ class TrainingCheckpointsTest {
         try (TinyTraining first = new TinyTraining(OptimizerKind.ADAM, 1);
                 TinyTraining resumed = new TinyTraining(OptimizerKind.ADAM, 99)) {
             TrainingProgress at6 = first.train(TrainingProgress.start(RUN_SEED), 6, everyThirdStep);
-            String name = TrainingCheckpoints.directoryName(at6);
+            String name = CheckpointDirectories.directoryName(at6);
             damage(root.resolve(name), Damage.FLIPPED_BIT_IN_PARAMETERS);
 
             TrainingProgress from = TinyTraining.restoreNewestOrStart(root, resumed.trainer(), 0);
             assertEquals(3, from.globalStep(), "the damaged step 6 is skipped");
             assertEquals(6, resumed.train(from, 6, everyThirdStep).globalStep());
 
-            TrainingCheckpoint saved = TrainingCheckpoints.findLatestValid(root).orElseThrow();
+            TrainingCheckpoint saved = CheckpointDirectories.findLatestValid(root).orElseThrow();
             assertEquals(root.resolve(name), saved.getDirectory());
             try (TrainingSnapshot expected = first.snapshot(at6);
                     TrainingSnapshot actual = saved.loadSnapshot()) {
@@ -199,7 +199,7 @@ class TrainingCheckpointsTest {
                     assertThrows(
                             InvalidTrainingCheckpointException.class,
                             () -> TrainingCheckpoint.open(aside.get(0)));
-            assertEquals(Reason.CHECKSUM_MISMATCH, e.getReason(), "kept as it was");
+            assertEquals(Kind.CHECKSUM_MISMATCH, e.getKind(), "kept as it was");
             // Neither a later save nor the search touch it.
             AtomicFiles.deleteStaleTemporaries(root, null);
             assertTrue(Files.isDirectory(aside.get(0)));
@@ -208,21 +208,21 @@ class TrainingCheckpointsTest {
 
     /** The ways the newer checkpoint is damaged, and what verification must say. */
     enum Damage {
-        MISSING_OPTIMIZER_FILE(Reason.MISSING_FILE, "optimizer.safetensors"),
-        TRUNCATED_PARAMETERS(Reason.SIZE_MISMATCH, "parameters.safetensors"),
-        FLIPPED_BIT_IN_PARAMETERS(Reason.CHECKSUM_MISMATCH, "parameters.safetensors"),
-        FLIPPED_BIT_IN_OPTIMIZER(Reason.CHECKSUM_MISMATCH, "optimizer.safetensors"),
-        FLIPPED_BIT_IN_TRAINER_STATE(Reason.CHECKSUM_MISMATCH, "trainer-state.json"),
-        FLIPPED_BIT_IN_MANIFEST(Reason.CHECKSUM_MISMATCH, "manifest.json"),
-        MISSING_MANIFEST(Reason.MISSING_MANIFEST, "manifest.json"),
-        MANIFEST_IS_A_DIRECTORY(Reason.UNREADABLE_FILE, "manifest.json"),
-        OVERSIZED_MANIFEST(Reason.MANIFEST_TOO_LARGE, "manifest.json"),
-        NEWER_FORMAT_VERSION(Reason.UNSUPPORTED_VERSION, "manifest.json");
+        MISSING_OPTIMIZER_FILE(Kind.MISSING_FILE, "optimizer.safetensors"),
+        TRUNCATED_PARAMETERS(Kind.SIZE_MISMATCH, "parameters.safetensors"),
+        FLIPPED_BIT_IN_PARAMETERS(Kind.CHECKSUM_MISMATCH, "parameters.safetensors"),
+        FLIPPED_BIT_IN_OPTIMIZER(Kind.CHECKSUM_MISMATCH, "optimizer.safetensors"),
+        FLIPPED_BIT_IN_TRAINER_STATE(Kind.CHECKSUM_MISMATCH, "trainer-state.json"),
+        FLIPPED_BIT_IN_MANIFEST(Kind.CHECKSUM_MISMATCH, "manifest.json"),
+        MISSING_MANIFEST(Kind.MISSING_MANIFEST, "manifest.json"),
+        MANIFEST_IS_A_DIRECTORY(Kind.UNREADABLE_FILE, "manifest.json"),
+        OVERSIZED_MANIFEST(Kind.MANIFEST_TOO_LARGE, "manifest.json"),
+        NEWER_FORMAT_VERSION(Kind.UNSUPPORTED_VERSION, "manifest.json");
 
-        final Reason reason;
+        final Kind reason;
         final String file;
 
-        Damage(Reason reason, String file) {
+        Damage(Kind reason, String file) {
             this.reason = reason;
             this.file = file;
         }
@@ -286,7 +286,7 @@ class TrainingCheckpointsTest {
                 assertThrows(
                         InvalidTrainingCheckpointException.class,
                         () -> TrainingCheckpoint.open(newer));
-        assertEquals(damage.reason, e.getReason(), e.getMessage());
+        assertEquals(damage.reason, e.getKind(), e.getMessage());
         assertEquals(damage.file, e.getFile());
         assertEquals(newer, e.getDirectory());
         assertTrue(e.getMessage().contains(newer.toString()), e.getMessage());
@@ -294,10 +294,10 @@ class TrainingCheckpointsTest {
 
         List<InvalidTrainingCheckpointException> skipped = new ArrayList<>();
         Optional<TrainingCheckpoint> chosen =
-                TrainingCheckpoints.findLatestValid(root, skipped::add);
+                CheckpointDirectories.findLatestValid(root, skipped::add);
         assertEquals(root.resolve(STEP_5), chosen.orElseThrow().getDirectory());
         assertEquals(1, skipped.size());
-        assertEquals(damage.reason, skipped.get(0).getReason());
+        assertEquals(damage.reason, skipped.get(0).getKind());
     }
 
     /** Pads a manifest with trailing spaces (which JSON allows) to exactly {@code size} bytes. */
@@ -318,7 +318,7 @@ class TrainingCheckpointsTest {
                     10, TrainingCheckpoint.open(root.resolve(STEP_10)).getProgress().globalStep());
         } catch (InvalidTrainingCheckpointException e) {
             // Trailing spaces may change the self-checksum, but the size does not refuse it.
-            assertTrue(e.getReason() != Reason.MANIFEST_TOO_LARGE, e.getMessage());
+            assertTrue(e.getKind() != Kind.MANIFEST_TOO_LARGE, e.getMessage());
         }
     }
 
@@ -334,11 +334,11 @@ class TrainingCheckpointsTest {
                 assertThrows(
                         InvalidTrainingCheckpointException.class,
                         () -> TrainingCheckpoint.open(root.resolve(STEP_10)));
-        assertEquals(Reason.UNREADABLE_FILE, e.getReason(), e.getMessage());
+        assertEquals(Kind.UNREADABLE_FILE, e.getKind(), e.getMessage());
         assertEquals("manifest.json", e.getFile());
         assertEquals(
                 root.resolve(STEP_5),
-                TrainingCheckpoints.findLatestValid(root).orElseThrow().getDirectory());
+                CheckpointDirectories.findLatestValid(root).orElseThrow().getDirectory());
     }
 
     @Test
@@ -352,10 +352,10 @@ class TrainingCheckpointsTest {
                 half.resolve("parameters.safetensors"));
         List<InvalidTrainingCheckpointException> skipped = new ArrayList<>();
         Optional<TrainingCheckpoint> chosen =
-                TrainingCheckpoints.findLatestValid(root, skipped::add);
+                CheckpointDirectories.findLatestValid(root, skipped::add);
         assertEquals(root.resolve(STEP_10), chosen.orElseThrow().getDirectory());
         assertEquals(1, skipped.size());
-        assertEquals(Reason.MISSING_MANIFEST, skipped.get(0).getReason());
+        assertEquals(Kind.MISSING_MANIFEST, skipped.get(0).getKind());
         assertEquals(half, skipped.get(0).getDirectory());
     }
 
@@ -365,9 +365,9 @@ class TrainingCheckpointsTest {
         Files.delete(root.resolve(STEP_5).resolve("manifest.json"));
         Files.delete(root.resolve(STEP_10).resolve("trainer-state.json"));
         List<InvalidTrainingCheckpointException> skipped = new ArrayList<>();
-        assertTrue(TrainingCheckpoints.findLatestValid(root, skipped::add).isEmpty());
+        assertTrue(CheckpointDirectories.findLatestValid(root, skipped::add).isEmpty());
         assertEquals(
-                List.of(Reason.MISSING_FILE, Reason.MISSING_MANIFEST),
-                skipped.stream().map(InvalidTrainingCheckpointException::getReason).toList());
+                List.of(Kind.MISSING_FILE, Kind.MISSING_MANIFEST),
+                skipped.stream().map(InvalidTrainingCheckpointException::getKind).toList());
     }
 }

@@ -2,7 +2,7 @@
  * Copyright 2026 The djl-odyssey authors.
  * Licensed under the Apache License, Version 2.0.
  */
-package org.mlodyssey.djl.checkpoint.storage;
+package org.mlodyssey.djl.checkpoint.internal;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -12,6 +12,7 @@ import java.nio.channels.FileLock;
 import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
+import org.mlodyssey.djl.checkpoint.storage.ObjectReader;
 
 /**
  * A read-only {@link FileChannel} view of a stored object, for readers written against positional

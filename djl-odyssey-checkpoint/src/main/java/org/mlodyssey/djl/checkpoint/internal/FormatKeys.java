@@ -2,12 +2,13 @@
  * Copyright 2026 The djl-odyssey authors.
  * Licensed under the Apache License, Version 2.0.
  */
-package org.mlodyssey.djl.checkpoint.format;
+package org.mlodyssey.djl.checkpoint.internal;
 
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
-import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.Kind;
+import org.mlodyssey.djl.checkpoint.format.TensorFileFormatException;
+import org.mlodyssey.djl.checkpoint.format.TensorFileFormatException.Kind;
 
 /**
  * The {@code __metadata__} keys that djl-odyssey owns, and the version rules that go with them.
@@ -68,11 +69,11 @@ public final class FormatKeys {
      * @param metadata the {@code __metadata__} map
      * @param file the file, for error messages
      * @return the version, or 0 for a plain safetensors file without odyssey metadata
-     * @throws CheckpointFormatException if the version is invalid or newer than this reader, or if
+     * @throws TensorFileFormatException if the version is invalid or newer than this reader, or if
      *     {@link #FORMAT} is missing while other keys of this class are present
      */
     public static int version(Map<String, String> metadata, Path file)
-            throws CheckpointFormatException {
+            throws TensorFileFormatException {
         return version(metadata, file, CURRENT_VERSION);
     }
 
@@ -84,10 +85,10 @@ public final class FormatKeys {
      * @param file the file, for error messages
      * @param supported the newest version the reader supports
      * @return the version, or 0 for a plain safetensors file without odyssey metadata
-     * @throws CheckpointFormatException if the version is invalid or newer than {@code supported}
+     * @throws TensorFileFormatException if the version is invalid or newer than {@code supported}
      */
-    static int version(Map<String, String> metadata, Path file, int supported)
-            throws CheckpointFormatException {
+    public static int version(Map<String, String> metadata, Path file, int supported)
+            throws TensorFileFormatException {
         String format = metadata.get(FORMAT);
         if (format == null) {
             // A plain safetensors file has none of our keys. One that has some but lacks this one
@@ -95,7 +96,7 @@ public final class FormatKeys {
             // every check and hand the damaged key to the caller as user metadata.
             for (String key : metadata.keySet()) {
                 if (RESERVED.contains(key) || SHARD_KEYS.contains(key)) {
-                    throw new CheckpointFormatException(
+                    throw new TensorFileFormatException(
                             Kind.INVALID_METADATA,
                             file,
                             FORMAT,
@@ -105,7 +106,7 @@ public final class FormatKeys {
             return 0;
         }
         if (!FORMAT_NAME.equals(format)) {
-            throw new CheckpointFormatException(
+            throw new TensorFileFormatException(
                     Kind.INVALID_METADATA,
                     file,
                     FORMAT,
@@ -118,14 +119,14 @@ public final class FormatKeys {
             version = text.length() > 9 ? Integer.MAX_VALUE : Integer.parseInt(text);
         }
         if (version < 1) {
-            throw new CheckpointFormatException(
+            throw new TensorFileFormatException(
                     Kind.INVALID_METADATA,
                     file,
                     FORMAT_VERSION,
                     "expected a positive integer, found " + (text == null ? "none" : text));
         }
         if (version > supported) {
-            throw new CheckpointFormatException(
+            throw new TensorFileFormatException(
                     Kind.UNSUPPORTED_VERSION,
                     file,
                     FORMAT_VERSION,
@@ -156,12 +157,12 @@ public final class FormatKeys {
      * @param file the file, for error messages
      * @param field the metadata key, for error messages
      * @return the checksum
-     * @throws CheckpointFormatException if the text is not 8 hex digits
+     * @throws TensorFileFormatException if the text is not 8 hex digits
      */
     public static int parseHex(String text, Path file, String field)
-            throws CheckpointFormatException {
+            throws TensorFileFormatException {
         if (text == null || !text.matches("[0-9a-f]{8}")) {
-            throw new CheckpointFormatException(
+            throw new TensorFileFormatException(
                     Kind.INVALID_METADATA,
                     file,
                     field,

@@ -19,7 +19,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.mlodyssey.djl.checkpoint.format.CheckpointFormatException.Kind;
+import org.mlodyssey.djl.checkpoint.format.TensorFileFormatException.Kind;
+import org.mlodyssey.djl.checkpoint.internal.AtomicFiles;
 import org.mlodyssey.djl.io.BoundedFiles;
 import org.mlodyssey.djl.io.BoundedReadException;
 
@@ -31,11 +32,11 @@ import org.mlodyssey.djl.io.BoundedReadException;
  * shard and the index carry one save id, so a shard left over from another save (a crash while the
  * shards were being renamed) is detected on load.
  */
-final class ShardedCheckpoints {
+final class ShardedTensorFiles {
 
     static final String INDEX_SUFFIX = ShardPlan.INDEX_SUFFIX;
 
-    private ShardedCheckpoints() {}
+    private ShardedTensorFiles() {}
 
     /**
      * Finds the shard index a path designates.
@@ -213,7 +214,7 @@ final class ShardedCheckpoints {
         try {
             text = BoundedFiles.readUtf8(index, cap);
         } catch (BoundedReadException e) {
-            throw new CheckpointFormatException(
+            throw new TensorFileFormatException(
                     e.getKind() == BoundedReadException.Kind.TOO_LARGE
                             ? Kind.HEADER_TOO_LARGE
                             : e.getKind() == BoundedReadException.Kind.INVALID_UTF8

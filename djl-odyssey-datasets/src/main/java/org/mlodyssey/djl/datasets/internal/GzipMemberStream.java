@@ -2,7 +2,7 @@
  * Copyright 2026 The djl-odyssey authors.
  * Licensed under the Apache License, Version 2.0.
  */
-package org.mlodyssey.djl.datasets.format;
+package org.mlodyssey.djl.datasets.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
+import org.mlodyssey.djl.datasets.format.DatasetFormatException;
 import org.mlodyssey.djl.datasets.format.DatasetFormatException.Kind;
 
 /**
@@ -47,7 +48,7 @@ final class GzipMemberStream extends InputStream {
      *     malformed
      * @throws IOException if reading fails
      */
-    GzipMemberStream(InputStream raw, Path file) throws IOException {
+    public GzipMemberStream(InputStream raw, Path file) throws IOException {
         this.in = new PushbackInputStream(raw, BUFFER);
         this.file = file;
         readHeader();

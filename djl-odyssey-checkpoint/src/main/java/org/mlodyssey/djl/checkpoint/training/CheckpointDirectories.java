@@ -25,9 +25,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
-import org.mlodyssey.djl.checkpoint.format.AtomicFiles;
 import org.mlodyssey.djl.checkpoint.format.WriteOptions;
-import org.mlodyssey.djl.checkpoint.ndarray.NDArrayCheckpoints;
+import org.mlodyssey.djl.checkpoint.internal.AtomicFiles;
+import org.mlodyssey.djl.checkpoint.ndarray.NDArrayFiles;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpointManifest.FileEntry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,10 +41,15 @@ import org.slf4j.LoggerFactory;
  * temporary directory ({@code .<name>.<pid>-<random>.tmp}), each fsynced, the manifest last; the
  * temporary directory is fsynced and renamed into place, and the parent fsynced. A directory
  * without a valid manifest is never loaded.
+ *
+ * <p>These are the static shortcuts of a {@link CheckpointDirectory} on a local path: {@code
+ * CheckpointDirectories.save(root, snapshot, metadata)} is {@code
+ * CheckpointDirectory.of(root).save(snapshot, metadata)}. The object also locks the directory,
+ * lists it and lives on a store as well.
  */
-public final class TrainingCheckpoints {
+public final class CheckpointDirectories {
 
-    private static final Logger logger = LoggerFactory.getLogger(TrainingCheckpoints.class);
+    private static final Logger logger = LoggerFactory.getLogger(CheckpointDirectories.class);
 
     private static final Pattern NAME =
             Pattern.compile("step-(\\d{12})-epoch-(\\d{6})-batch-(\\d{9})");
@@ -55,7 +60,7 @@ public final class TrainingCheckpoints {
     private static final DateTimeFormatter DAMAGED_STAMP =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
 
-    private TrainingCheckpoints() {}
+    private CheckpointDirectories() {}
 
     /**
      * Tells whether a file name is a checkpoint directory's name ({@code step-<12 digits>-epoch-<6
@@ -149,13 +154,13 @@ public final class TrainingCheckpoints {
         Path temp = root.resolve(AtomicFiles.temporaryName(name));
         Files.createDirectory(temp);
         try {
-            NDArrayCheckpoints.save(
+            NDArrayFiles.save(
                     temp.resolve(TrainingCheckpoint.PARAMETERS_FILE),
                     snapshot.getParameters(),
                     Map.of("training.content", "parameters"),
                     options);
             OptimizerState optimizerState = snapshot.getOptimizerState();
-            NDArrayCheckpoints.save(
+            NDArrayFiles.save(
                     temp.resolve(TrainingCheckpoint.OPTIMIZER_FILE),
                     optimizerState.getTensors(),
                     Map.of(
@@ -236,7 +241,7 @@ public final class TrainingCheckpoints {
         String expected = directoryName(checkpoint.getProgress());
         if (!expected.equals(candidate.getFileName().toString())) {
             throw new InvalidTrainingCheckpointException(
-                    InvalidTrainingCheckpointException.Reason.MALFORMED_MANIFEST,
+                    InvalidTrainingCheckpointException.Kind.MALFORMED_MANIFEST,
                     candidate,
                     TrainingCheckpointManifest.FILE_NAME,
                     "records " + expected + ", not the directory's position");
@@ -285,7 +290,7 @@ public final class TrainingCheckpoints {
                 } else if (AtomicFiles.isTemporaryName(fileName)) {
                     onSkipped.accept(
                             new InvalidTrainingCheckpointException(
-                                    InvalidTrainingCheckpointException.Reason.MISSING_MANIFEST,
+                                    InvalidTrainingCheckpointException.Kind.MISSING_MANIFEST,
                                     path,
                                     TrainingCheckpointManifest.FILE_NAME,
                                     "a temporary directory: the save was interrupted or is in"

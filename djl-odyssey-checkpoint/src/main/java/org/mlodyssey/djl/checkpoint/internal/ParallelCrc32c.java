@@ -2,7 +2,7 @@
  * Copyright 2026 The djl-odyssey authors.
  * Licensed under the Apache License, Version 2.0.
  */
-package org.mlodyssey.djl.checkpoint.format;
+package org.mlodyssey.djl.checkpoint.internal;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -19,7 +19,7 @@ import java.util.zip.CRC32C;
 public final class ParallelCrc32c {
 
     /** The chunk size: large enough to amortise a task, small enough to spread one tensor. */
-    static final int CHUNK = 4 << 20;
+    public static final int CHUNK = 4 << 20;
 
     /** CRC32C's polynomial, bit-reversed. */
     private static final int POLYNOMIAL = 0x82F63B78;

@@ -2,7 +2,7 @@
  * Copyright 2026 The djl-odyssey authors.
  * Licensed under the Apache License, Version 2.0.
  */
-package org.mlodyssey.djl.checkpoint.training;
+package org.mlodyssey.djl.checkpoint.internal;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.mlodyssey.djl.checkpoint.storage.CheckpointStore;
 import org.mlodyssey.djl.checkpoint.storage.StoreLease;
 import org.mlodyssey.djl.checkpoint.storage.StoreLockedException;
+import org.mlodyssey.djl.checkpoint.training.CheckpointDirectoryLockedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +41,7 @@ import org.slf4j.LoggerFactory;
 public final class DirectoryLock implements AutoCloseable {
 
     /** The lock file's name in the directory of checkpoints. */
-    static final String FILE_NAME = ".lock";
+    public static final String FILE_NAME = ".lock";
 
     /** The longest wait before a new lease is read back. */
     private static final Duration SETTLE = Duration.ofSeconds(1);
@@ -75,7 +76,7 @@ public final class DirectoryLock implements AutoCloseable {
      * @throws CheckpointDirectoryLockedException if another run holds the lease
      * @throws IOException if the store fails
      */
-    static DirectoryLock acquire(CheckpointStore store, Path root, Duration duration)
+    public static DirectoryLock acquire(CheckpointStore store, Path root, Duration duration)
             throws IOException {
         long pid = ProcessHandle.current().pid();
         if (!HELD.add(root)) {
@@ -128,7 +129,7 @@ public final class DirectoryLock implements AutoCloseable {
      * @throws CheckpointDirectoryLockedException if another run holds the lock
      * @throws IOException if the lock file cannot be created, read or written
      */
-    static DirectoryLock acquire(Path root) throws IOException {
+    public static DirectoryLock acquire(Path root) throws IOException {
         long pid = ProcessHandle.current().pid();
         if (!HELD.add(root)) {
             throw new CheckpointDirectoryLockedException(
