@@ -73,6 +73,21 @@ public final class WriteOptions {
         return compression;
     }
 
+    /**
+     * Returns these options for a file that must stay one file: the same durability, threads and
+     * compression, never sharded. A training checkpoint's manifest names one file per tensor file,
+     * so its files are written this way whatever the caller's options say.
+     *
+     * @return the options without sharding
+     */
+    public WriteOptions unsharded() {
+        return builder()
+                .optDurable(durable)
+                .optThreads(threads)
+                .optCompression(compression)
+                .build();
+    }
+
     /** Builds {@link WriteOptions}. */
     public static final class Builder {
 

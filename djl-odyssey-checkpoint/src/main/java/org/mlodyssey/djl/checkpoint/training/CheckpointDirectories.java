@@ -151,6 +151,8 @@ public final class CheckpointDirectories {
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
             moveAsideIfDamaged(root, target);
         }
+        // the manifest names one file per tensor file: they are never sharded
+        WriteOptions single = options.unsharded();
         Path temp = root.resolve(AtomicFiles.temporaryName(name));
         Files.createDirectory(temp);
         try {
@@ -158,7 +160,7 @@ public final class CheckpointDirectories {
                     temp.resolve(TrainingCheckpoint.PARAMETERS_FILE),
                     snapshot.getParameters(),
                     Map.of("training.content", "parameters"),
-                    options);
+                    single);
             OptimizerState optimizerState = snapshot.getOptimizerState();
             NDArrayFiles.save(
                     temp.resolve(TrainingCheckpoint.OPTIMIZER_FILE),
@@ -168,7 +170,7 @@ public final class CheckpointDirectories {
                             "optimizer",
                             "training.optimizer_class",
                             optimizerState.getOptimizerClass()),
-                    options);
+                    single);
             byte[] state =
                     TrainingStateJson.render(progress, optimizerState)
                             .getBytes(StandardCharsets.UTF_8);

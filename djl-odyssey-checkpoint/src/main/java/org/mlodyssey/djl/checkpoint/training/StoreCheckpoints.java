@@ -186,12 +186,7 @@ final class StoreCheckpoints {
         }
         StoredCheckpointFiles files = new StoredCheckpointFiles(store, name);
         // the manifest names one object per tensor file: they are never sharded
-        WriteOptions single =
-                WriteOptions.builder()
-                        .optDurable(options.durable())
-                        .optThreads(options.threads())
-                        .optCompression(options.compression())
-                        .build();
+        WriteOptions single = options.unsharded();
         try {
             Map<String, FileEntry> entries = new LinkedHashMap<>();
             entries.put(

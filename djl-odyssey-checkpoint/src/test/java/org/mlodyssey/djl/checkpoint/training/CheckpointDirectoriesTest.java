@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.mlodyssey.djl.checkpoint.format.WriteOptions;
 import org.mlodyssey.djl.checkpoint.internal.AtomicFiles;
 import org.mlodyssey.djl.checkpoint.training.InvalidTrainingCheckpointException.Kind;
 import org.mlodyssey.djl.checkpoint.training.TinyTraining.OptimizerKind;
@@ -129,6 +130,23 @@ class CheckpointDirectoriesTest {
             TrainingProgress progress = run.train(TrainingProgress.start(3), 9);
             try (TrainingSnapshot snapshot = run.snapshot(progress)) {
                 Path saved = CheckpointDirectories.save(dir, snapshot, Map.of());
+                try (TrainingSnapshot loaded = TrainingCheckpoint.open(saved).loadSnapshot()) {
+                    TinyTraining.assertBitIdentical(snapshot, loaded);
+                }
+            }
+        }
+    }
+
+    @Test
+    void shardingOptionsLeaveEachTensorFileOfATrainingCheckpointOneFile(@TempDir Path dir)
+            throws Exception {
+        try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 1)) {
+            TrainingProgress progress = run.train(TrainingProgress.start(3), 4);
+            try (TrainingSnapshot snapshot = run.snapshot(progress)) {
+                WriteOptions options = WriteOptions.builder().optMaxShardBytes(64).build();
+                Path saved = CheckpointDirectories.save(dir, snapshot, Map.of(), options);
+                assertTrue(Files.isRegularFile(saved.resolve(TrainingCheckpoint.PARAMETERS_FILE)));
+                assertTrue(Files.isRegularFile(saved.resolve(TrainingCheckpoint.OPTIMIZER_FILE)));
                 try (TrainingSnapshot loaded = TrainingCheckpoint.open(saved).loadSnapshot()) {
                     TinyTraining.assertBitIdentical(snapshot, loaded);
                 }
