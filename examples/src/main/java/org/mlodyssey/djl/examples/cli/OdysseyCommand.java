@@ -72,9 +72,10 @@ public final class OdysseyCommand implements Runnable {
     /**
      * Quiets the log lines a user of the command line does not need, unless {@code --verbose} is
      * among the arguments: the checkpoint listener's INFO lines (one per save, which would break
-     * the progress bars on the standard error stream), DJL's INFO lines (engine loading) and DJL's
-     * CUDA probe warnings on machines without a GPU. A logger level the user set is kept. Takes
-     * effect for slf4j-simple loggers created afterwards, so it is called before anything logs.
+     * the progress bars on the standard error stream), DJL's INFO lines (engine loading), DJL's
+     * CUDA probe warnings on machines without a GPU and the loopback S3 server's INFO lines. A
+     * logger level the user set is kept. Takes effect for slf4j-simple loggers created afterwards,
+     * so it is called before anything logs.
      *
      * @param args the command-line arguments
      */
@@ -85,6 +86,9 @@ public final class OdysseyCommand implements Runnable {
         quiet("org.mlodyssey.djl.checkpoint.listener", "warn");
         quiet("ai.djl", "warn");
         quiet("ai.djl.util.cuda", "error");
+        // the loopback S3 server of `bench storage` (S3Proxy and its shaded Jetty) announces its
+        // start and stop at INFO
+        quiet("org.gaul", "warn");
         // A failed save (a full disk) reaches the user as the command's one-line error; the
         // writer's own log of it, a stack trace, is printed only with --verbose.
         if (System.getProperty(WRITER_LOG_KEY) == null) {

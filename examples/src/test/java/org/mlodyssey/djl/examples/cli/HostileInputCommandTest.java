@@ -135,6 +135,25 @@ class HostileInputCommandTest {
     }
 
     @Test
+    void theLoopbackS3ServersInfoLinesAreQuietUnlessVerbose() {
+        String key = "org.slf4j.simpleLogger.log.org.gaul";
+        String before = System.getProperty(key);
+        try {
+            System.clearProperty(key);
+            OdysseyCommand.quietLogs("--verbose", "bench", "storage");
+            assertEquals(null, System.getProperty(key));
+            OdysseyCommand.quietLogs("bench", "storage");
+            assertEquals("warn", System.getProperty(key));
+        } finally {
+            if (before == null) {
+                System.clearProperty(key);
+            } else {
+                System.setProperty(key, before);
+            }
+        }
+    }
+
+    @Test
     void theCheckpointWritersLogOfAFailureIsQuietUnlessVerbose() {
         String key = OdysseyCommand.WRITER_LOG_KEY;
         String before = System.getProperty(key);
