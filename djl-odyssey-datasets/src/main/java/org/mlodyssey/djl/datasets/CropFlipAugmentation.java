@@ -5,6 +5,7 @@
 package org.mlodyssey.djl.datasets;
 
 import java.nio.ByteBuffer;
+import org.mlodyssey.djl.checkpoint.internal.SplitMix64;
 
 /**
  * The standard image augmentation on uint8 pixels: a random crop back to the image's size from a

@@ -10,6 +10,7 @@ import java.util.NoSuchElementException;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongToIntFunction;
+import org.mlodyssey.djl.checkpoint.internal.SplitMix64;
 
 /**
  * The seeded plan of a compact image dataset's epochs: which epoch comes next, how many batches of

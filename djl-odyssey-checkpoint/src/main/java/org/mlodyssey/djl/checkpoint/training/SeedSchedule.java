@@ -6,6 +6,7 @@ package org.mlodyssey.djl.checkpoint.training;
 
 import ai.djl.engine.Engine;
 import ai.djl.util.RandomUtils;
+import org.mlodyssey.djl.checkpoint.internal.SplitMix64;
 
 /**
  * Derives every random seed of a training run from one run seed, so that a resumed run draws the
@@ -45,7 +46,7 @@ public record SeedSchedule(long seed) {
      * @return the seed
      */
     public long shuffleSeed(int epoch) {
-        return mix(mix(seed ^ SHUFFLE_STREAM) + epoch);
+        return SplitMix64.fmix(SplitMix64.fmix(seed ^ SHUFFLE_STREAM) + epoch);
     }
 
     /**
@@ -55,7 +56,7 @@ public record SeedSchedule(long seed) {
      * @return a non-negative seed
      */
     public int engineSeed(long globalStep) {
-        return (int) (mix(mix(seed ^ ENGINE_STREAM) + globalStep) >>> 33);
+        return (int) (SplitMix64.fmix(SplitMix64.fmix(seed ^ ENGINE_STREAM) + globalStep) >>> 33);
     }
 
     /**
@@ -66,7 +67,7 @@ public record SeedSchedule(long seed) {
      * @return a non-negative seed
      */
     public int epochEndSeed(int epoch) {
-        return (int) (mix(mix(seed ^ EPOCH_END_STREAM) + epoch) >>> 33);
+        return (int) (SplitMix64.fmix(SplitMix64.fmix(seed ^ EPOCH_END_STREAM) + epoch) >>> 33);
     }
 
     /**
@@ -75,7 +76,7 @@ public record SeedSchedule(long seed) {
      * @return a non-negative seed
      */
     public int initSeed() {
-        return (int) (mix(mix(seed ^ INIT_STREAM)) >>> 33);
+        return (int) (SplitMix64.fmix(SplitMix64.fmix(seed ^ INIT_STREAM)) >>> 33);
     }
 
     /**
@@ -112,12 +113,5 @@ public record SeedSchedule(long seed) {
      */
     public void beforeStep(long globalStep) {
         Engine.getInstance().setRandomSeed(engineSeed(globalStep));
-    }
-
-    private static long mix(long z) {
-        z += 0x9E37_79B9_7F4A_7C15L;
-        z = (z ^ (z >>> 30)) * 0xBF58_476D_1CE4_E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D0_49BB_1331_11EBL;
-        return z ^ (z >>> 31);
     }
 }

@@ -2,7 +2,7 @@
  * Copyright 2026 The djl-odyssey authors.
  * Licensed under the Apache License, Version 2.0.
  */
-package org.mlodyssey.djl.datasets;
+package org.mlodyssey.djl.checkpoint.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
