@@ -6,6 +6,7 @@ package org.mlodyssey.djl.checkpoint.format;
 
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdCompressCtx;
+import com.github.luben.zstd.ZstdDecompressCtx;
 import com.github.luben.zstd.ZstdException;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -26,6 +27,14 @@ final class ChunkCodec {
     /** One compression context per pool thread (those threads never end), reused per chunk. */
     private static final ThreadLocal<ZstdCompressCtx> CONTEXTS =
             ThreadLocal.withInitial(ZstdCompressCtx::new);
+
+    /**
+     * One decompression context per pool thread, reused per frame: a fresh context per frame (as
+     * {@code Zstd.decompressByteArray} makes) costs a native allocation and initialisation that
+     * show in the profile of a load.
+     */
+    private static final ThreadLocal<ZstdDecompressCtx> DECOMPRESS_CONTEXTS =
+            ThreadLocal.withInitial(ZstdDecompressCtx::new);
 
     /** zstd's {@code ZSTD_fast} strategy. */
     private static final int FAST_STRATEGY = 1;
@@ -212,8 +221,10 @@ final class ChunkCodec {
         long size;
         long error = 0;
         String reason = null;
+        boolean cached = ChunkPipeline.onPoolThread();
+        ZstdDecompressCtx ctx = cached ? DECOMPRESS_CONTEXTS.get() : new ZstdDecompressCtx();
         try {
-            size = Zstd.decompressByteArray(dst, dstOffset, expected, src, srcOffset, srcLength);
+            size = ctx.decompressByteArray(dst, dstOffset, expected, src, srcOffset, srcLength);
             if (Zstd.isError(size)) {
                 error = Zstd.getErrorCode(size);
                 reason = Zstd.getErrorName(size);
@@ -222,6 +233,10 @@ final class ChunkCodec {
             size = -1;
             error = e.getErrorCode();
             reason = e.getMessage();
+        } finally {
+            if (!cached) {
+                ctx.close();
+            }
         }
         if (reason != null) {
             if (error == Zstd.errDstSizeTooSmall()) {

@@ -6,7 +6,6 @@ package org.mlodyssey.djl.checkpoint.format;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Optional;
 
@@ -52,10 +51,6 @@ public enum ChunkFilter {
             MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LONG_LE =
             MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle BUFFER_SHORT_LE =
-            MethodHandles.byteBufferViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle BUFFER_INT_LE =
-            MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final String id;
     private final boolean rotate;
@@ -136,35 +131,6 @@ public enum ChunkFilter {
      */
     void decode(int k, byte[] src, byte[] dst, int n) {
         apply(false, k, src, dst, n);
-    }
-
-    /**
-     * Reverses {@link #encode} straight into a buffer (engine memory, say), without a copy through
-     * an array.
-     *
-     * @param k the element size in bytes
-     * @param src the filtered bytes, from index 0
-     * @param dst receives the elements from its position, which does not move
-     * @param n the number of bytes, a multiple of {@code k}
-     */
-    void decode(int k, byte[] src, ByteBuffer dst, int n) {
-        int base = dst.position();
-        int count = n / k;
-        if (this == NONE || k == 1) {
-            dst.duplicate().put(src, 0, n);
-        } else if (k == 4) {
-            for (int i = 0; i < count; i++) {
-                BUFFER_INT_LE.set(dst, base + (i << 2), element4(src, count, i, rotate));
-            }
-        } else if (k == 2) {
-            for (int i = 0; i < count; i++) {
-                BUFFER_SHORT_LE.set(dst, base + (i << 1), element2(src, count, i, rotate));
-            }
-        } else {
-            byte[] data = new byte[n];
-            decode(k, src, data, n);
-            dst.duplicate().put(data, 0, n);
-        }
     }
 
     /** Encodes or decodes: copies for {@link #NONE} and single bytes, else by element size. */

@@ -108,22 +108,13 @@ final class ChunkReader {
     int decodeChunk(ChunkTable table, int index, ByteBuffer region, boolean crc)
             throws IOException {
         int length = table.chunkLength(index);
-        byte[][] scratch = scratch(table.chunkBytes());
-        if (region == null || table.filter() == ChunkFilter.NONE || table.dtype().byteSize() == 8) {
-            byte[] chunk = decode(table, index, scratch, true);
-            if (region != null) {
-                region.duplicate().put(chunk, 0, length);
-            }
-            return crc ? crc32c(ByteBuffer.wrap(chunk, 0, length)) : 0;
+        // Un-filtered into an array, then copied in bulk: gathering the planes into an array runs
+        // several times faster than storing element by element into a (direct) buffer.
+        byte[] chunk = decode(table, index, scratch(table.chunkBytes()));
+        if (region != null) {
+            region.duplicate().put(chunk, 0, length);
         }
-        // un-filtered straight into the target, without a copy through an array
-        byte[] chunk = decode(table, index, scratch, false);
-        if (chunk == scratch[0]) {
-            region.duplicate().put(chunk, 0, length); // stored verbatim
-        } else {
-            table.filter().decode(table.dtype().byteSize(), chunk, region, length);
-        }
-        return crc ? crc32c(region.duplicate().limit(region.position() + length)) : 0;
+        return crc ? crc32c(ByteBuffer.wrap(chunk, 0, length)) : 0;
     }
 
     /**
@@ -166,6 +157,12 @@ final class ChunkReader {
         return scratch[slot];
     }
 
+    private static int crc32c(ByteBuffer bytes) {
+        CRC32C checksum = new CRC32C();
+        checksum.update(bytes);
+        return (int) checksum.getValue();
+    }
+
     /**
      * Reads and decodes one chunk.
      *
@@ -173,24 +170,7 @@ final class ChunkReader {
      * @return one of the arrays, whose first {@code table.chunkLength(index)} bytes are the chunk's
      *     data
      */
-    private static int crc32c(ByteBuffer bytes) {
-        CRC32C checksum = new CRC32C();
-        checksum.update(bytes);
-        return (int) checksum.getValue();
-    }
-
     private byte[] decode(ChunkTable table, int index, byte[][] scratch) throws IOException {
-        return decode(table, index, scratch, true);
-    }
-
-    /**
-     * Reads and decodes one chunk, un-filtering it or not.
-     *
-     * @param unfilter whether to reverse the filter; without, a filtered chunk is returned as the
-     *     codec decoded it (still filtered), a chunk stored verbatim as it is
-     */
-    private byte[] decode(ChunkTable table, int index, byte[][] scratch, boolean unfilter)
-            throws IOException {
         int length = table.chunkLength(index);
         int storedLength = table.storedLength(index);
         byte[] stored = array(scratch, 0, storedLength);
@@ -214,7 +194,7 @@ final class ChunkReader {
             ChunkCodec.decompress(
                     stored, storedLength, filtered, length, file, table.subject(index));
         }
-        if (table.filter() == ChunkFilter.NONE || !unfilter) {
+        if (table.filter() == ChunkFilter.NONE) {
             return filtered;
         }
         byte[] data = array(scratch, 2, length);

@@ -114,6 +114,58 @@ class MalformedPlaneFramesTest {
         }
     }
 
+    /** "w" in 4 chunks of 1 KiB (planes of 256 bytes), chunk {@code bad} with a bomb in plane 1. */
+    private Path fourChunks(int bad) throws IOException {
+        int chunk = BYTES / 4;
+        int plane = chunk / 4;
+        ByteArrayOutputStream stored = new ByteArrayOutputStream();
+        long[] sizes = new long[4];
+        for (int c = 0; c < 4; c++) {
+            byte[] filtered = new byte[chunk];
+            ChunkFilter.SPLIT_PLANES.encode(
+                    4, Arrays.copyOfRange(DATA, c * chunk, (c + 1) * chunk), filtered, chunk);
+            int before = stored.size();
+            for (int p = 0; p < 4; p++) {
+                byte[] bytes = Arrays.copyOfRange(filtered, p * plane, (p + 1) * plane);
+                stored.writeBytes(
+                        CompressedFixtures.frame(
+                                c == bad && p == 1 ? new byte[16 << 20] : bytes, c != bad));
+            }
+            sizes[c] = stored.size() - before;
+        }
+        byte[] bytes = stored.toByteArray();
+        return CompressedFixtures.v2(
+                dir,
+                "c" + (count++) + ".safetensors",
+                List.<Object[]>of(
+                        new Object[] {
+                            "odyssey.compressed/w", "U8", new long[] {bytes.length}, bytes
+                        }),
+                List.of(
+                        CompressedFixtures.item(
+                                "zstd", "split-planes", "F32", "1024", chunk, sizes)),
+                List.of(DATA),
+                Map.of());
+    }
+
+    @Test
+    void poolThreadsDecodeExactlyAfterAHostileFrame() throws IOException {
+        // the chunks decode on the pool's threads, which keep their zstd context across frames
+        Path good = fourChunks(-1);
+        for (int round = 0; round < 8; round++) {
+            assertKind(
+                    Kind.DECOMPRESSED_SIZE_MISMATCH,
+                    "w chunk " + (round % 4) + " plane 1",
+                    fourChunks(round % 4));
+            try (TensorFile checkpoint = TensorFile.load(good)) {
+                ByteBuffer data = checkpoint.get("w").data();
+                byte[] bytes = new byte[data.remaining()];
+                data.get(bytes);
+                assertArrayEquals(DATA, bytes);
+            }
+        }
+    }
+
     @Test
     void shufflePlanesReadsItsOwnLayout() throws IOException {
         byte[] filtered = new byte[BYTES];
