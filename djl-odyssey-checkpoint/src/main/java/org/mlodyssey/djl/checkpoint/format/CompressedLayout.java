@@ -73,9 +73,10 @@ final class CompressedLayout {
                     items.length + " items for " + entries.size() + " tensors");
         }
         List<TensorEntry> logical = new ArrayList<>(entries.size());
-        Map<String, ChunkTable> tables = new HashMap<>();
-        Map<String, String> logicalNames = new HashMap<>();
-        Set<String> names = new HashSet<>();
+        int capacity = TensorHeader.mapCapacity(entries.size());
+        Map<String, ChunkTable> tables = new HashMap<>(capacity);
+        Map<String, String> logicalNames = new HashMap<>(capacity);
+        Set<String> names = new HashSet<>(capacity);
         long offset = 0;
         for (int i = 0; i < items.length; i++) {
             TensorEntry entry = entries.get(i);
@@ -219,7 +220,7 @@ final class CompressedLayout {
         String[] parts = text.split(",", -1);
         long[] result = new long[parts.length];
         for (int i = 0; i < parts.length; i++) {
-            if (!parts[i].matches("0|[1-9][0-9]*")) {
+            if (!TensorHeader.isInteger(parts[i], false)) {
                 throw invalid(file, subject, "expected a non-negative integer, found " + parts[i]);
             }
             try {
@@ -271,7 +272,7 @@ final class CompressedLayout {
 
     /** Re-keys a map by stored name into one by logical name. */
     <V> Map<String, V> byLogicalName(Map<String, V> byStoredName) {
-        Map<String, V> result = new HashMap<>();
+        Map<String, V> result = new HashMap<>(TensorHeader.mapCapacity(byStoredName.size()));
         for (Map.Entry<String, V> entry : byStoredName.entrySet()) {
             result.put(logicalNames.get(entry.getKey()), entry.getValue());
         }

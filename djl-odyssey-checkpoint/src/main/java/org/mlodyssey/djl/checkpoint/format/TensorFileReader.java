@@ -215,15 +215,14 @@ public final class TensorFileReader implements Closeable {
                     FormatKeys.TENSOR_CRC32C,
                     count + " checksums for " + entries.size() + " tensors");
         }
-        Map<String, Integer> result = new HashMap<>();
+        Map<String, Integer> result = new HashMap<>(TensorHeader.mapCapacity(count));
         int start = 0;
         for (int i = 0; i < count; i++) {
             int end = list.indexOf(',', start);
             end = end < 0 ? list.length() : end;
             result.put(
                     entries.get(i).name(),
-                    FormatKeys.parseHex(
-                            list.substring(start, end), file, FormatKeys.TENSOR_CRC32C));
+                    FormatKeys.parseHex(list, start, end, file, FormatKeys.TENSOR_CRC32C));
             start = end + 1;
         }
         return result;

@@ -48,9 +48,6 @@ public final class TensorHeader {
      */
     public static final int MAX_ENTRIES = 1 << 19;
 
-    private static final java.util.regex.Pattern INTEGER =
-            java.util.regex.Pattern.compile("-?(0|[1-9][0-9]*)");
-
     /** The JSON key of the metadata map. */
     public static final String METADATA_KEY = "__metadata__";
 
@@ -80,7 +77,7 @@ public final class TensorHeader {
     public static TensorHeader of(
             List<TensorEntry> entries, Map<String, String> metadata, long dataLength)
             throws TensorFileFormatException {
-        Map<String, TensorEntry> byName = new LinkedHashMap<>();
+        Map<String, TensorEntry> byName = new LinkedHashMap<>(mapCapacity(entries.size()));
         for (TensorEntry entry : entries) {
             if (byName.put(entry.name(), entry) != null) {
                 throw new TensorFileFormatException(
@@ -122,13 +119,31 @@ public final class TensorHeader {
                     "header",
                     "header starts with a byte order mark, which JSON does not allow");
         }
+        // A writer reserves room for its header and pads it with spaces, often more than the JSON
+        // itself: the parser skips none of that padding (which cannot change what the header
+        // means), unless the header is malformed, when it parses everything again, so that the
+        // error names the same position as it would have.
+        int end = json.length;
+        while (end > 0 && isJsonWhitespace(json[end - 1])) {
+            end--;
+        }
+        return parse(json, end, file, dataLength);
+    }
+
+    private static boolean isJsonWhitespace(byte b) {
+        return b == ' ' || b == '\n' || b == '\r' || b == '\t';
+    }
+
+    private static TensorHeader parse(byte[] json, int length, Path file, long dataLength)
+            throws TensorFileFormatException {
         Map<String, TensorEntry> byName = new LinkedHashMap<>();
         TreeMap<String, String> metadata = new TreeMap<>();
         // The bytes are valid UTF-8: decode them as the parser goes, never as one whole String.
         try (JsonReader reader =
                 StrictJson.reader(
                         new InputStreamReader(
-                                new ByteArrayInputStream(json), StandardCharsets.UTF_8))) {
+                                new ByteArrayInputStream(json, 0, length),
+                                StandardCharsets.UTF_8))) {
             expect(reader, JsonToken.BEGIN_OBJECT, file, "header");
             reader.beginObject();
             boolean sawMetadata = false;
@@ -161,6 +176,9 @@ public final class TensorHeader {
         } catch (TensorFileFormatException e) {
             throw e;
         } catch (IOException | IllegalStateException | NumberFormatException e) {
+            if (length < json.length) {
+                return parse(json, json.length, file, dataLength);
+            }
             throw new TensorFileFormatException(
                     Kind.INVALID_JSON, file, "header", "header is " + JsonErrors.describe(e), e);
         }
@@ -294,16 +312,18 @@ public final class TensorHeader {
     private static long[] readLongs(JsonReader reader, Path file, String field) throws IOException {
         expect(reader, JsonToken.BEGIN_ARRAY, file, field);
         reader.beginArray();
-        List<Long> values = new ArrayList<>();
+        long[] values = new long[4];
+        int count = 0;
         while (reader.hasNext()) {
             expect(reader, JsonToken.NUMBER, file, field);
             String literal = reader.nextString();
-            if (!INTEGER.matcher(literal).matches()) {
+            if (!isInteger(literal, true)) {
                 throw new TensorFileFormatException(
                         Kind.INVALID_HEADER, file, field, "expected an integer, got " + literal);
             }
+            long value;
             try {
-                values.add(Long.parseLong(literal));
+                value = Long.parseLong(literal);
             } catch (NumberFormatException e) {
                 throw new TensorFileFormatException(
                         Kind.SIZE_OVERFLOW,
@@ -312,17 +332,50 @@ public final class TensorHeader {
                         literal + " does not fit a signed 64-bit integer",
                         e);
             }
-            if (values.size() > 64) {
+            if (count == 64) {
                 throw new TensorFileFormatException(
                         Kind.INVALID_HEADER, file, field, "more than 64 numbers");
             }
+            if (count == values.length) {
+                values = Arrays.copyOf(values, 2 * count);
+            }
+            values[count++] = value;
         }
         reader.endArray();
-        long[] result = new long[values.size()];
-        for (int i = 0; i < result.length; i++) {
-            result[i] = values.get(i);
+        return count == values.length ? values : Arrays.copyOf(values, count);
+    }
+
+    /**
+     * Tells whether text spells a decimal integer without leading zeros ({@code 0|[1-9][0-9]*}),
+     * optionally preceded by a minus sign; without a regular expression, as headers hold many.
+     *
+     * @param text the text
+     * @param signed whether a leading minus sign is allowed
+     * @return whether the text is such an integer
+     */
+    static boolean isInteger(String text, boolean signed) {
+        int start = signed && text.startsWith("-") ? 1 : 0;
+        int length = text.length() - start;
+        if (length == 0 || (length > 1 && text.charAt(start) == '0')) {
+            return false;
         }
-        return result;
+        for (int i = start; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Returns the initial capacity a hash map needs to hold entries without rehashing.
+     *
+     * @param entries the number of entries
+     * @return the capacity for the default load factor
+     */
+    static int mapCapacity(int entries) {
+        return (int) Math.min(Integer.MAX_VALUE, entries * 4L / 3 + 1);
     }
 
     private static void expect(JsonReader reader, JsonToken token, Path file, String field)
@@ -543,19 +596,21 @@ public final class TensorHeader {
     public int canonicalCrc32c(Set<String> excluded) {
         // Fed field by field: the canonical form of a large header is never held in memory.
         CRC32C crc = new CRC32C();
+        StringBuilder numbers = new StringBuilder();
         for (TensorEntry entry : entries) {
             crc.update('t');
             field(crc, entry.name());
             field(crc, entry.dtype().safetensorsName());
-            StringBuilder dims = new StringBuilder();
-            for (long dim : entry.shape()) {
-                if (dims.length() > 0) {
-                    dims.append(',');
+            numbers.setLength(0);
+            for (long dim : entry.sharedShape()) {
+                if (numbers.length() > 0) {
+                    numbers.append(',');
                 }
-                dims.append(dim);
+                numbers.append(dim);
             }
-            field(crc, dims.toString());
-            field(crc, entry.begin() + "," + entry.end());
+            asciiField(crc, numbers);
+            numbers.setLength(0);
+            asciiField(crc, numbers.append(entry.begin()).append(',').append(entry.end()));
         }
         List<Map.Entry<String, String>> sorted = new ArrayList<>(metadata.entrySet());
         sorted.sort((a, b) -> compareCodePoints(a.getKey(), b.getKey()));
@@ -569,11 +624,29 @@ public final class TensorHeader {
         return (int) crc.getValue();
     }
 
+    /** Feeds a field of ASCII characters (digits and commas), as {@link #field} would. */
+    private static void asciiField(CRC32C crc, StringBuilder value) {
+        int length = value.length();
+        decimal(crc, length);
+        crc.update(':');
+        for (int i = 0; i < length; i++) {
+            crc.update(value.charAt(i));
+        }
+    }
+
     private static void field(CRC32C crc, String value) {
         byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-        crc.update(Integer.toString(bytes.length).getBytes(StandardCharsets.US_ASCII));
+        decimal(crc, bytes.length);
         crc.update(':');
         crc.update(bytes);
+    }
+
+    /** Feeds the decimal digits of a non-negative number, as its ASCII text, without a String. */
+    private static void decimal(CRC32C crc, int value) {
+        if (value >= 10) {
+            decimal(crc, value / 10);
+        }
+        crc.update('0' + value % 10);
     }
 
     /** Orders strings as their UTF-8 bytes would be ordered: by code point. */

@@ -161,13 +161,50 @@ public final class FormatKeys {
      */
     public static int parseHex(String text, Path file, String field)
             throws TensorFileFormatException {
-        if (text == null || !text.matches("[0-9a-f]{8}")) {
-            throw new TensorFileFormatException(
-                    Kind.INVALID_METADATA,
-                    file,
-                    field,
-                    "expected 8 lowercase hex digits, found " + text);
+        if (text == null) {
+            throw notHex(null, file, field);
         }
-        return Integer.parseUnsignedInt(text, 16);
+        return parseHex(text, 0, text.length(), file, field);
+    }
+
+    /**
+     * Parses a checksum written by {@link #hex(int)} that lies within a longer text, such as one
+     * item of a comma-separated list, without copying it out.
+     *
+     * @param text the text that holds the checksum
+     * @param begin the index of its first character
+     * @param end the index one past its last character
+     * @param file the file, for error messages
+     * @param field the metadata key, for error messages
+     * @return the checksum
+     * @throws TensorFileFormatException if the characters are not 8 lowercase hex digits
+     */
+    public static int parseHex(String text, int begin, int end, Path file, String field)
+            throws TensorFileFormatException {
+        if (end - begin != 8) {
+            throw notHex(text.substring(begin, end), file, field);
+        }
+        int value = 0;
+        for (int i = begin; i < end; i++) {
+            char c = text.charAt(i);
+            int digit;
+            if (c >= '0' && c <= '9') {
+                digit = c - '0';
+            } else if (c >= 'a' && c <= 'f') {
+                digit = c - 'a' + 10;
+            } else {
+                throw notHex(text.substring(begin, end), file, field);
+            }
+            value = (value << 4) | digit;
+        }
+        return value;
+    }
+
+    private static TensorFileFormatException notHex(String found, Path file, String field) {
+        return new TensorFileFormatException(
+                Kind.INVALID_METADATA,
+                file,
+                field,
+                "expected 8 lowercase hex digits, found " + found);
     }
 }

@@ -141,6 +141,21 @@ class MalformedFileTest {
     }
 
     @Test
+    void paddedHeaderParsesAndAMalformedOneNamesThePositionAfterItsPadding() throws IOException {
+        String padding = " \t\r ".repeat(64) + " ".repeat(1000);
+        Path padded = fixture("{\"w\":" + W + "}" + padding, EIGHT);
+        try (TensorFile loaded = TensorFile.load(padded)) {
+            assertEquals(8, loaded.tensors().get("w").byteSize());
+        }
+        String truncated = "{\"w\":" + W + " ".repeat(1000);
+        Path path = fixture(truncated, EIGHT);
+        TensorFileFormatException e =
+                assertFormatError(Kind.INVALID_JSON, path, "header", () -> load(path));
+        // the parser reads the padding, as it reads any whitespace, before it finds the end
+        assertTrue(e.getMessage().contains("column " + (truncated.length() + 1)), e::getMessage);
+    }
+
+    @Test
     void invalidHeader() throws IOException {
         assertKind(
                 Kind.INVALID_HEADER,
