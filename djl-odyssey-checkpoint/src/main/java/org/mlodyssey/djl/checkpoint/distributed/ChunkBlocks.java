@@ -32,27 +32,6 @@ final class ChunkBlocks {
     private ChunkBlocks() {}
 
     /**
-     * Returns the CRC32C of each block of a chunk's data.
-     *
-     * @param data the chunk's bytes from position to limit; the position does not move
-     * @param blockBytes the block size
-     * @return the checksums, in order
-     */
-    static int[] crcs(ByteBuffer data, int blockBytes) {
-        int length = data.remaining();
-        int[] crcs = new int[(int) Chunk.blockCount(length, blockBytes)];
-        CRC32C crc = new CRC32C();
-        for (int i = 0; i < crcs.length; i++) {
-            int from = data.position() + i * blockBytes;
-            int to = (int) Math.min((long) from + blockBytes, data.limit());
-            crc.reset();
-            crc.update(data.duplicate().limit(to).position(from));
-            crcs[i] = (int) crc.getValue();
-        }
-        return crcs;
-    }
-
-    /**
      * Copies a region of a chunk into a target buffer, reading only the blocks the region touches.
      *
      * @param checkpoint the checkpoint's location, for messages

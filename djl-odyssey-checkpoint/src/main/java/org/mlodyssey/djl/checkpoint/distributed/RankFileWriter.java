@@ -5,12 +5,10 @@
 package org.mlodyssey.djl.checkpoint.distributed;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import org.mlodyssey.djl.checkpoint.distributed.DistributedCheckpointException.Kind;
 import org.mlodyssey.djl.checkpoint.format.Tensor;
 import org.mlodyssey.djl.checkpoint.format.TensorFileContent;
@@ -20,15 +18,13 @@ import org.mlodyssey.djl.checkpoint.storage.WrittenObject;
 /**
  * Writes one rank's file of a distributed save (the shards this rank is the writer of, as a file of
  * the library's format) and describes it as the rank's manifest, with every chunk's block
- * checksums. The block checksums are computed on the common fork-join pool while the file is
- * written, so that they use a core the write leaves idle.
+ * checksums, computed as the bytes go into the file ({@link BlockChecksummingChannel}): each byte
+ * is read from memory once for the file, its checksum and the block checksums.
  */
 final class RankFileWriter {
 
     private final SaveContext context;
     private final int blockBytes;
-    private long fileNanos;
-    private long checksumNanos;
 
     RankFileWriter(SaveContext context, int blockBytes) {
         this.context = context;
@@ -72,25 +68,30 @@ final class RankFileWriter {
                                 DistributedCheckpointWriter.RANK_KEY,
                                 Integer.toString(rank)));
         String fileKey = DistributedLayout.rankFile(rank, context.worldSize());
-        List<CompletableFuture<int[]>> checksums = new ArrayList<>();
-        for (TensorShard shard : written) {
-            ByteBuffer data = shard.data();
-            checksums.add(CompletableFuture.supplyAsync(() -> ChunkBlocks.crcs(data, blockBytes)));
-        }
-        long t0 = System.nanoTime();
-        WrittenObject object;
-        try {
-            object = context.store().write(context.key(fileKey), content::writeTo);
-        } catch (IOException | RuntimeException e) {
-            checksums.forEach(checksum -> checksum.cancel(false));
-            throw e;
-        }
-        long t1 = System.nanoTime();
-        List<Chunk> chunks = new ArrayList<>();
+        long[] starts = new long[written.size()];
+        long[] lengths = new long[written.size()];
         long offset = content.dataStart();
         for (int i = 0; i < written.size(); i++) {
+            starts[i] = offset;
+            lengths[i] = written.get(i).data().remaining();
+            offset += lengths[i];
+        }
+        BlockChecksummingChannel[] last = new BlockChecksummingChannel[1];
+        WrittenObject object =
+                context.store()
+                        .write(
+                                context.key(fileKey),
+                                channel -> {
+                                    // A store may call this again to retry: the last call counts.
+                                    last[0] =
+                                            new BlockChecksummingChannel(
+                                                    channel, starts, lengths, blockBytes);
+                                    content.writeTo(last[0]);
+                                });
+        int[][] blockCrcs = last[0].blockCrcs();
+        List<Chunk> chunks = new ArrayList<>();
+        for (int i = 0; i < written.size(); i++) {
             TensorShard shard = written.get(i);
-            long length = shard.data().remaining();
             chunks.add(
                     new Chunk(
                             shard.name(),
@@ -100,26 +101,13 @@ final class RankFileWriter {
                             rank,
                             fileKey,
                             fileTensorName(shard),
-                            offset,
-                            length,
+                            starts[i],
+                            lengths[i],
                             blockBytes,
-                            checksums.get(i).join()));
-            offset += length;
+                            blockCrcs[i]));
         }
-        fileNanos = t1 - t0;
-        checksumNanos = System.nanoTime() - t1;
         RankFile file = new RankFile(rank, fileKey, object.size(), object.crc32c());
         return new RankManifest(context.saveId(), rank, context.worldSize(), file, chunks);
-    }
-
-    /** Returns how long writing the file took. */
-    long fileNanos() {
-        return fileNanos;
-    }
-
-    /** Returns how long the block checksums took to finish once the file was written. */
-    long checksumNanos() {
-        return checksumNanos;
     }
 
     /**

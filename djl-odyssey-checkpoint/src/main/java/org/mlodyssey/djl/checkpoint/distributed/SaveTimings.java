@@ -10,16 +10,14 @@ package org.mlodyssey.djl.checkpoint.distributed;
  *
  * @param checkNanos checking that the checkpoint is not committed and that this rank has not
  *     published this save before
- * @param fileNanos writing the rank's file: its bytes, their CRC32C, the fsync and the rename
- * @param checksumNanos waiting, once the file is written, for the CRC32C of every block of every
- *     chunk (computed alongside the write)
+ * @param fileNanos writing the rank's file: its bytes, their CRC32C and the block checksums, the
+ *     fsync and the rename
  * @param gatherNanos publishing the rank's manifest and, on the coordinator, waiting for every
  *     rank's
  * @param commitNanos on the coordinator, validating the coverage and writing the global metadata;
  *     on the other ranks, waiting for it and reading it back
  */
-public record SaveTimings(
-        long checkNanos, long fileNanos, long checksumNanos, long gatherNanos, long commitNanos) {
+public record SaveTimings(long checkNanos, long fileNanos, long gatherNanos, long commitNanos) {
 
     /**
      * Returns the sum of the phases: the whole save as this rank saw it.
@@ -27,6 +25,6 @@ public record SaveTimings(
      * @return the total in nanoseconds
      */
     public long totalNanos() {
-        return checkNanos + fileNanos + checksumNanos + gatherNanos + commitNanos;
+        return checkNanos + fileNanos + gatherNanos + commitNanos;
     }
 }

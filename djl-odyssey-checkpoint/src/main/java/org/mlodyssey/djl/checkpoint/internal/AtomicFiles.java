@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
 /**
  * Writes files atomically: into a temporary file in the target's directory, optionally fsynced,
  * then renamed over the target, then the directory fsynced. A crash at any instant leaves either
- * the old file or the new one, complete.
+ * the old file or the new one, complete. A durable write lets the disk write the file's bytes while
+ * the rest are still being written ({@link WriteBehind}).
  *
  * <p>Temporary files are named {@code .<target>.<pid>-<random>.tmp}. Those left by a process that
  * is no longer running are deleted by the next write to the same target.
@@ -92,9 +93,10 @@ public final class AtomicFiles {
             try (FileChannel channel =
                     FileChannel.open(
                             temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                content.write(channel);
                 if (durable) {
-                    channel.force(true);
+                    writeDurably(channel, content);
+                } else {
+                    content.write(channel);
                 }
             }
             written = true;
@@ -104,6 +106,27 @@ public final class AtomicFiles {
             }
         }
         return temp;
+    }
+
+    /**
+     * Writes the content with the disk flushing its bytes in the background ({@link WriteBehind}),
+     * then fsyncs the file.
+     */
+    private static void writeDurably(FileChannel channel, ContentWriter content)
+            throws IOException {
+        WriteBehind behind = WriteBehind.start(channel);
+        try {
+            content.write(channel);
+        } catch (IOException | RuntimeException | Error e) {
+            try {
+                behind.finish();
+            } catch (IOException flushFailure) {
+                e.addSuppressed(flushFailure);
+            }
+            throw e;
+        }
+        behind.finish();
+        channel.force(true);
     }
 
     /**
