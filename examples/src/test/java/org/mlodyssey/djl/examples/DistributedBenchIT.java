@@ -17,7 +17,7 @@ class DistributedBenchIT {
 
     @Test
     void aSmallRunPrintsEveryRowAndTheLimit() {
-        Cli.Outcome outcome = Cli.run("bench", "distributed", "--mib", "8");
+        Cli.Outcome outcome = Cli.run("bench", "distributed", "--mib", "8", "--repetitions", "2");
         assertEquals(0, outcome.exit(), outcome.toString());
         for (String row :
                 new String[] {
@@ -30,8 +30,9 @@ class DistributedBenchIT {
                     "load by 1 readers",
                     "load by 4 readers",
                     "4 writers, rank 3: from +",
-                    "limit with 4 writers: the ",
-                    "CPU seconds per GiB written: "
+                    "limit with 4 writers: ",
+                    "CPU seconds per GiB written: ",
+                    "the disk's best: "
                 }) {
             assertTrue(outcome.out().contains(row), row + " in\n" + outcome);
         }
@@ -43,5 +44,12 @@ class DistributedBenchIT {
         Cli.Outcome outcome = Cli.run("bench", "distributed", "--mib", "4");
         assertEquals(2, outcome.exit(), outcome.toString());
         assertTrue(outcome.err().contains("--mib"), outcome.toString());
+    }
+
+    @Test
+    void noRepetitionsIsAUsageError() {
+        Cli.Outcome outcome = Cli.run("bench", "distributed", "--repetitions", "0");
+        assertEquals(2, outcome.exit(), outcome.toString());
+        assertTrue(outcome.err().contains("--repetitions"), outcome.toString());
     }
 }

@@ -9,8 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.LongSummaryStatistics;
+import java.util.function.ToLongFunction;
 import org.mlodyssey.djl.checkpoint.internal.AtomicFiles;
 import org.mlodyssey.djl.examples.bench.RankProcesses.Run;
 
@@ -46,6 +49,7 @@ public final class DistributedBenchmark {
                     mib,
                     new int[] {1, 2, 4},
                     new int[] {1, 4},
+                    3,
                     dir,
                     new PrintWriter(
                             new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8),
@@ -63,25 +67,32 @@ public final class DistributedBenchmark {
      * @param mib the checkpoint's size in MiB, at least 8
      * @param writers the writer counts to save with
      * @param readers the reader counts to load with (from the checkpoint of the most writers)
+     * @param repetitions how many times each row is measured (its median is printed)
      * @param dir where the checkpoints go (in {@code store/}, removed at the end)
      * @param out receives the table
-     * @return the runs: the saves, then the loads
+     * @return the median runs: the saves, then the loads
      * @throws Exception if a process fails
      */
     public static List<Run> runBenchmark(
-            int mib, int[] writers, int[] readers, Path dir, PrintWriter out) throws Exception {
+            int mib, int[] writers, int[] readers, int repetitions, Path dir, PrintWriter out)
+            throws Exception {
+        if (repetitions < 1) {
+            throw new IllegalArgumentException("repetitions must be at least 1: " + repetitions);
+        }
         try {
-            return measure(mib, writers, readers, dir, out);
+            return measure(mib, writers, readers, repetitions, dir, out);
         } finally {
             AtomicFiles.deleteRecursively(dir.resolve("store"));
         }
     }
 
     private static List<Run> measure(
-            int mib, int[] writers, int[] readers, Path dir, PrintWriter out) throws Exception {
+            int mib, int[] writers, int[] readers, int repetitions, Path dir, PrintWriter out)
+            throws Exception {
         int cores = Runtime.getRuntime().availableProcessors();
         long[] shape = DistributedBenchmarkRank.shape(mib);
         long bytes = shape[0] * shape[1] * 4 * DistributedBenchmarkRank.TENSORS;
+        Path store = dir.resolve("store");
         out.printf(
                 Locale.ROOT,
                 "distributed checkpoint: %d MiB in %d float32 tensors of %d x %d, split by rows;"
@@ -93,63 +104,76 @@ public final class DistributedBenchmark {
                 dir,
                 cores);
         printLoad(out, "before the run");
-        out.println(
-                "timed: from all processes started, warmed up (an untimed 8 MiB save or load"
-                        + " each) and prepared until the last is done (a save: committed); raw: N"
-                        + " threads of one process writing and fsyncing a share each");
         out.printf(
                 Locale.ROOT,
-                "%-24s %8s %9s %9s %9s %6s %8s%n",
-                "",
-                "seconds",
-                "MiB/s",
-                "vs 1",
-                "vs raw N",
-                "ours",
-                "machine");
-        List<RawParallelWrite.Result> raws = new ArrayList<>();
-        for (int w : writers) {
-            RawParallelWrite.Result raw = RawParallelWrite.run(dir, bytes, w);
-            raws.add(raw);
-            out.printf(
-                    Locale.ROOT,
-                    "%-24s %8.2f %9.1f %8.2fx %9s %5.0f%% %7.0f%%%n",
-                    "raw write + fsync by " + w,
-                    raw.seconds(),
-                    bytes / raw.seconds() / (1 << 20),
-                    raws.get(0).seconds() / raw.seconds(),
-                    "",
-                    100.0 * raw.cpuNanos() / (raw.nanos() * (double) cores),
-                    raw.machineBusy() * 100);
-        }
-        List<Run> runs = new ArrayList<>();
-        String lastCheckpoint = null;
+                "timed: from all processes started, warmed up (an untimed 8 MiB save or load"
+                        + " each) and prepared until the last is done (a save: committed); raw: N"
+                        + " threads of one process writing and fsyncing a share each; every row"
+                        + " the median of %d runs (the rows in turn, each save deleted after it,"
+                        + " after an untimed raw write)%n",
+                repetitions);
+        // The first write of this many bytes after a while costs more (fresh page-cache memory):
+        // an untimed one first, so that the first timed row is not the one that pays for it.
+        RawParallelWrite.run(dir, bytes, 1);
+        List<List<RawParallelWrite.Result>> raws = new ArrayList<>();
+        List<List<Run>> saves = new ArrayList<>();
         for (int i = 0; i < writers.length; i++) {
-            lastCheckpoint = "save-by-" + writers[i];
-            Run run =
-                    RankProcesses.run(
-                            "save", writers[i], dir.resolve("store"), lastCheckpoint, mib);
-            runs.add(run);
-            print(out, run, bytes, runs.get(0), raws.get(i), cores);
+            raws.add(new ArrayList<>());
+            saves.add(new ArrayList<>());
         }
-        Run firstLoad = null;
-        for (int r : readers) {
-            Run run = RankProcesses.run("load", r, dir.resolve("store"), lastCheckpoint, mib);
-            firstLoad = firstLoad == null ? run : firstLoad;
-            runs.add(run);
-            print(out, run, bytes, firstLoad, null, cores);
+        String kept = null;
+        for (int rep = 0; rep < repetitions; rep++) {
+            for (int i = 0; i < writers.length; i++) {
+                raws.get(i).add(RawParallelWrite.run(dir, bytes, writers[i]));
+                String checkpoint = "save-by-" + writers[i] + "-" + rep;
+                saves.get(i).add(RankProcesses.run("save", writers[i], store, checkpoint, mib));
+                if (rep == repetitions - 1 && i == writers.length - 1) {
+                    kept = checkpoint;
+                } else {
+                    AtomicFiles.deleteRecursively(store.resolve(checkpoint));
+                    AtomicFiles.deleteRecursively(
+                            store.resolve(checkpoint + DistributedBenchmarkRank.WARM_UP_SUFFIX));
+                }
+            }
         }
+        List<List<Run>> loads = new ArrayList<>();
+        for (int i = 0; i < readers.length; i++) {
+            loads.add(new ArrayList<>());
+        }
+        for (int rep = 0; rep < repetitions; rep++) {
+            for (int i = 0; i < readers.length; i++) {
+                loads.get(i).add(RankProcesses.run("load", readers[i], store, kept, mib));
+            }
+        }
+        printTable(out, bytes, cores, raws, saves, loads);
+        List<Run> runs = new ArrayList<>();
+        saves.forEach(list -> runs.add(median(list, Run::nanos)));
+        loads.forEach(list -> runs.add(median(list, Run::nanos)));
         printPhases(out, runs);
         int last = writers.length - 1;
-        printLimit(out, runs.get(last), raws.get(last), runs.get(0), raws.get(0));
+        RawParallelWrite.Result rawMost = median(raws.get(last), RawParallelWrite.Result::nanos);
+        RawParallelWrite.Result rawOne = median(raws.get(0), RawParallelWrite.Result::nanos);
+        printLimit(out, runs.get(last), rawMost, runs.get(0), rawOne);
+        RawParallelWrite.Result fastest = rawOne;
+        for (List<RawParallelWrite.Result> list : raws) {
+            RawParallelWrite.Result raw = median(list, RawParallelWrite.Result::nanos);
+            fastest = raw.nanos() < fastest.nanos() ? raw : fastest;
+        }
+        out.printf(
+                Locale.ROOT,
+                "the disk's best: %.0f MiB/s (raw by %d), %.2fx one writer's save: the most that"
+                        + " more writers could gain on this disk%n",
+                bytes / fastest.seconds() / (1 << 20),
+                fastest.writers(),
+                runs.get(0).seconds() / fastest.seconds());
         double gib = bytes / (double) (1L << 30);
         out.printf(
                 Locale.ROOT,
                 "CPU seconds per GiB written: raw by 1 %.2f, raw by %d %.2f; save by 1 %.2f, save"
                         + " by %d %.2f%n",
-                raws.get(0).cpuNanos() / 1e9 / gib,
+                rawOne.cpuNanos() / 1e9 / gib,
                 writers[last],
-                raws.get(last).cpuNanos() / 1e9 / gib,
+                rawMost.cpuNanos() / 1e9 / gib,
                 runs.get(0).cpuNanos() / 1e9 / gib,
                 writers[last],
                 runs.get(last).cpuNanos() / 1e9 / gib);
@@ -158,6 +182,62 @@ public final class DistributedBenchmark {
                         + " disk");
         printLoad(out, "after the run");
         return runs;
+    }
+
+    private static void printTable(
+            PrintWriter out,
+            long bytes,
+            int cores,
+            List<List<RawParallelWrite.Result>> raws,
+            List<List<Run>> saves,
+            List<List<Run>> loads) {
+        out.printf(
+                Locale.ROOT,
+                "%-24s %8s %13s %9s %9s %9s %6s %8s%n",
+                "",
+                "seconds",
+                "range",
+                "MiB/s",
+                "vs 1",
+                "vs raw N",
+                "ours",
+                "machine");
+        RawParallelWrite.Result rawOne = median(raws.get(0), RawParallelWrite.Result::nanos);
+        for (List<RawParallelWrite.Result> list : raws) {
+            RawParallelWrite.Result raw = median(list, RawParallelWrite.Result::nanos);
+            out.printf(
+                    Locale.ROOT,
+                    "%-24s %8.2f %13s %9.1f %8.2fx %9s %5.0f%% %7.0f%%%n",
+                    "raw write + fsync by " + raw.writers(),
+                    raw.seconds(),
+                    range(list, RawParallelWrite.Result::nanos),
+                    bytes / raw.seconds() / (1 << 20),
+                    rawOne.seconds() / raw.seconds(),
+                    "",
+                    100.0 * raw.cpuNanos() / (raw.nanos() * (double) cores),
+                    raw.machineBusy() * 100);
+        }
+        Run saveOne = median(saves.get(0), Run::nanos);
+        for (int i = 0; i < saves.size(); i++) {
+            RawParallelWrite.Result raw = median(raws.get(i), RawParallelWrite.Result::nanos);
+            print(out, saves.get(i), bytes, saveOne, raw, cores);
+        }
+        Run loadOne = median(loads.get(0), Run::nanos);
+        for (List<Run> list : loads) {
+            print(out, list, bytes, loadOne, null, cores);
+        }
+    }
+
+    /** Returns the median element by a measure (the lower one of an even count). */
+    static <T> T median(List<T> list, ToLongFunction<T> measure) {
+        List<T> sorted = new ArrayList<>(list);
+        sorted.sort(Comparator.comparingLong(measure));
+        return sorted.get((sorted.size() - 1) / 2);
+    }
+
+    private static <T> String range(List<T> list, ToLongFunction<T> measure) {
+        LongSummaryStatistics stats = list.stream().mapToLong(measure).summaryStatistics();
+        return String.format(Locale.ROOT, "%.2f-%.2f", stats.getMin() / 1e9, stats.getMax() / 1e9);
     }
 
     private static void printLoad(PrintWriter out, String when) throws java.io.IOException {
@@ -169,11 +249,12 @@ public final class DistributedBenchmark {
 
     private static void print(
             PrintWriter out,
-            Run run,
+            List<Run> runs,
             long bytes,
             Run base,
             RawParallelWrite.Result raw,
             int cores) {
+        Run run = median(runs, Run::nanos);
         double busy = (double) run.cpuNanos() / (run.nanos() * (double) cores);
         String ratio =
                 run.requested() > 0
@@ -184,12 +265,13 @@ public final class DistributedBenchmark {
                         : "";
         out.printf(
                 Locale.ROOT,
-                "%-24s %8.2f %9.1f %8.2fx %9s %5.0f%% %7.0f%%%s%n",
+                "%-24s %8.2f %13s %9.1f %8.2fx %9s %5.0f%% %7.0f%%%s%n",
                 run.what()
                         + " by "
                         + run.processes()
                         + (run.what().equals("save") ? " writers" : " readers"),
                 run.seconds(),
+                range(runs, Run::nanos),
                 bytes / run.seconds() / (1 << 20),
                 (double) base.nanos() / run.nanos(),
                 raw == null
@@ -202,8 +284,8 @@ public final class DistributedBenchmark {
 
     private static void printPhases(PrintWriter out, List<Run> runs) {
         out.println(
-                "phases of each save, seconds per rank (from: its start after the common one;"
-                        + " file: its bytes, CRC32C, fsync, rename;"
+                "phases of each median save, seconds per rank (from: its start after the common"
+                        + " one; file: its bytes, CRC32Cs, fsync, rename;"
                         + " gather: manifest published and, on rank 0, every rank's awaited;"
                         + " commit: rank 0 validates and writes metadata.json, others await it)");
         for (Run run : runs) {
@@ -215,16 +297,15 @@ public final class DistributedBenchmark {
                 out.printf(
                         Locale.ROOT,
                         "  %d writers, rank %d: from +%.3f, total %.2f = check %.3f + file %.2f +"
-                                + " checksum %.2f + gather %.3f + commit %.3f; cpu %.2f%n",
+                                + " gather %.3f + commit %.3f; cpu %.2f%n",
                         run.processes(),
                         r,
-                        p[7] / 1e9,
+                        p[6] / 1e9,
                         p[0] / 1e9,
                         p[2] / 1e9,
                         p[3] / 1e9,
                         p[4] / 1e9,
                         p[5] / 1e9,
-                        p[6] / 1e9,
                         p[1] / 1e9);
             }
         }

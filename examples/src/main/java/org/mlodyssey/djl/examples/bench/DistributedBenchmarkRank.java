@@ -26,12 +26,13 @@ import org.mlodyssey.djl.checkpoint.storage.CheckpointStores;
 /**
  * One writer or reader process of {@link DistributedBenchmark}: {@code save|load STORE CHECKPOINT
  * RANK WORLD MIB}. It first saves (or loads) an untimed 8 MiB warm-up checkpoint with the other
- * processes, so that the timed work runs in a JVM that has loaded and compiled the code, as a
- * training job's later saves do; then it prepares its work (a saver fills its row slices of every
- * tensor), prints {@code READY}, waits for a line on standard input, does the work and prints
- * {@code DONE <nanoseconds> <cpu nanoseconds> <bytes read> <bytes requested>} and, for a save, the
- * nanoseconds of its phases ({@link SaveTimings}: check, file, checksum, gather, commit; zeros for
- * a load). The tensors' data are direct buffers, as {@code NDArray.toByteBuffer()} gives them.
+ * processes (with as many checksummed blocks as the timed one), so that the timed work runs in a
+ * JVM that has loaded and compiled the code, as a training job's later saves do; then it prepares
+ * its work (a saver fills its row slices of every tensor), prints {@code READY}, waits for a line
+ * on standard input, does the work and prints {@code DONE <nanoseconds> <cpu nanoseconds> <bytes
+ * read> <bytes requested>} and, for a save, the nanoseconds of its phases ({@link SaveTimings}:
+ * check, file, gather, commit; zeros for a load). The tensors' data are direct buffers, as {@code
+ * NDArray.toByteBuffer()} gives them.
  */
 public final class DistributedBenchmarkRank {
 
@@ -40,6 +41,12 @@ public final class DistributedBenchmarkRank {
 
     /** The size of the untimed warm-up save or load each process runs first. */
     static final int WARM_UP_MIB = 8;
+
+    /** What the name of a process's untimed warm-up checkpoint adds to the timed one's. */
+    static final String WARM_UP_SUFFIX = "-warmup";
+
+    /** The writer's default block size: 64 KiB. */
+    static final int DEFAULT_BLOCK_BYTES = 64 << 10;
 
     /** The columns of every tensor (float32): 4 KiB rows. */
     static final long COLUMNS = 1024;
@@ -73,19 +80,26 @@ public final class DistributedBenchmarkRank {
             // The untimed warm-up: a small save (or load) of the same kind, so that the timed one
             // runs in a JVM that has loaded and compiled the code, as a job's later saves do.
             if (save) {
-                save(store, checkpoint + "-warmup", rank, world, shards(warmShape, rank, world));
+                save(
+                        store,
+                        checkpoint + WARM_UP_SUFFIX,
+                        rank,
+                        world,
+                        shards(warmShape, rank, world),
+                        warmUpBlockBytes(Integer.parseInt(args[5])));
             } else {
-                load(store, checkpoint + "-warmup", slice(warmShape, rank, world));
+                load(store, checkpoint + WARM_UP_SUFFIX, slice(warmShape, rank, world));
             }
             List<TensorShard> shards = save ? shards(shape, rank, world) : List.of();
+            cpuNanos(); // its first call loads the management classes: not in the timed part
             System.out.println("READY");
             new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
             long cpu0 = cpuNanos();
             long t0 = System.nanoTime();
             long[] counts = {0, 0};
-            SaveTimings phases = new SaveTimings(0, 0, 0, 0, 0);
+            SaveTimings phases = new SaveTimings(0, 0, 0, 0);
             if (save) {
-                phases = save(store, checkpoint, rank, world, shards);
+                phases = save(store, checkpoint, rank, world, shards, DEFAULT_BLOCK_BYTES);
             } else {
                 counts = load(store, checkpoint, slice(shape, rank, world));
             }
@@ -100,7 +114,6 @@ public final class DistributedBenchmarkRank {
                             Long.toString(counts[1]),
                             Long.toString(phases.checkNanos()),
                             Long.toString(phases.fileNanos()),
-                            Long.toString(phases.checksumNanos()),
                             Long.toString(phases.gatherNanos()),
                             Long.toString(phases.commitNanos()),
                             Long.toString(t0)));
@@ -127,8 +140,22 @@ public final class DistributedBenchmarkRank {
         return shards;
     }
 
+    /**
+     * Returns the block size of the warm-up save: small enough that its metadata holds as many
+     * block checksums as the timed save's, so that the code writing and reading metadata of that
+     * size is compiled as in a job's later saves.
+     */
+    static int warmUpBlockBytes(int mib) {
+        return (int) Math.max(64, (long) DEFAULT_BLOCK_BYTES * WARM_UP_MIB / mib);
+    }
+
     private static SaveTimings save(
-            CheckpointStore store, String checkpoint, int rank, int world, List<TensorShard> shards)
+            CheckpointStore store,
+            String checkpoint,
+            int rank,
+            int world,
+            List<TensorShard> shards,
+            int blockBytes)
             throws IOException {
         DistributedCheckpointWriter writer =
                 DistributedCheckpointWriter.builder()
@@ -136,6 +163,7 @@ public final class DistributedBenchmarkRank {
                         .setCheckpoint(checkpoint)
                         .setRank(rank, world)
                         .optTimeout(Duration.ofMinutes(10))
+                        .optBlockBytes(blockBytes)
                         .build();
         writer.save(shards);
         return writer.lastSaveTimings();

@@ -34,8 +34,8 @@ final class RankProcesses {
      * @param requested the bytes the readers asked for
      * @param machineBusy the fraction of all cores busy meanwhile
      * @param ioWait the fraction of all cores waiting for I/O meanwhile
-     * @param ranks per rank: wall, CPU, the save's phases (check, file, checksum, gather, commit),
-     *     then how long after the common start the rank started, in nanoseconds
+     * @param ranks per rank: wall, CPU, the save's phases (check, file, gather, commit), then how
+     *     long after the common start the rank started, in nanoseconds
      */
     record Run(
             String what,
@@ -115,7 +115,7 @@ final class RankProcesses {
                 cpu += r[1];
                 read += r[2];
                 requested += r[3];
-                perRank.add(new long[] {r[0], r[1], r[4], r[5], r[6], r[7], r[8], r[9] - t0});
+                perRank.add(new long[] {r[0], r[1], r[4], r[5], r[6], r[7], r[8] - t0});
             }
             return new Run(
                     mode,

@@ -35,6 +35,14 @@ final class DistributedBenchCommand implements Callable<Integer> {
     private int mib;
 
     @Option(
+            names = "--repetitions",
+            defaultValue = "3",
+            description =
+                    "runs of every row, the rows taken in turn; the median is printed (default:"
+                            + " ${DEFAULT-VALUE})")
+    private int repetitions;
+
+    @Option(
             names = "--dir",
             paramLabel = "D",
             description = "where files go (default: a temporary directory, deleted at the end)")
@@ -47,13 +55,22 @@ final class DistributedBenchCommand implements Callable<Integer> {
             throw new ParameterException(
                     spec.commandLine(), "--mib: must be at least 8, got " + mib);
         }
+        if (repetitions < 1) {
+            throw new ParameterException(
+                    spec.commandLine(), "--repetitions: must be at least 1, got " + repetitions);
+        }
         Path where =
                 dir != null
                         ? Files.createDirectories(dir)
                         : Files.createTempDirectory("odyssey-distributed-bench");
         try {
             DistributedBenchmark.runBenchmark(
-                    mib, new int[] {1, 2, 4}, new int[] {1, 4}, where, spec.commandLine().getOut());
+                    mib,
+                    new int[] {1, 2, 4},
+                    new int[] {1, 4},
+                    repetitions,
+                    where,
+                    spec.commandLine().getOut());
         } finally {
             if (dir == null) {
                 AtomicFiles.deleteRecursively(where);
