@@ -43,7 +43,9 @@ class StorageBenchmarkIT {
                     "parts/ranges, unsigned, MD5",
                     "as fast as single-stream",
                     "50 MB/s per connection",
-                    "S3 store, signed, CRC32C, 50 MB/s per connection: save",
+                    "parts/ranges, signed, CRC32C, 50 MB/s per connection: save",
+                    "shards in parallel, a PUT each, signed, CRC32C",
+                    "shards in parallel, a PUT each, unsigned, MD5, unthrottled: save",
                     "through a " + StorageBenchmark.LINK_MB_PER_S + " MB/s link",
                     "uncompressed",
                     "zstd (default filter) *"

@@ -68,6 +68,9 @@ public final class StorageBenchmark {
     private static final String LOCAL = "local directory (fsync)";
     private static final String SINGLE = "S3 single-stream PutObject/GetObject";
 
+    /** The shards of the sharded rows, each uploaded by its own thread. */
+    private static final int SHARDS = 4;
+
     private StorageBenchmark() {}
 
     /**
@@ -89,13 +92,22 @@ public final class StorageBenchmark {
                 LoopbackS3Server.startOnDisk(Files.createDirectories(dir.resolve("s3")), true)) {
             server.createBucket(BUCKET);
             URI endpoint = URI.create("http://127.0.0.1:" + server.port());
-            byte[] file = checkpointFile(mib, dir.resolve("parameters.safetensors"));
-            Map<String, double[]> open = measure(endpoint, true, file, repetitions, dir);
+            TensorFile checkpoint = gaussianCheckpoint(mib);
+            byte[] file = checkpointFile(checkpoint, dir.resolve("parameters.safetensors"));
+            Map<String, double[]> open =
+                    measure(endpoint, true, file, checkpoint, repetitions, dir);
             Map<String, double[]> limited = Map.of();
             if (perConnectionMbps > 0) {
                 try (ThrottlingProxy perConnection =
                         new ThrottlingProxy(server.port(), perConnectionMbps * 1_000_000L, true)) {
-                    limited = measure(perConnection.endpoint(), false, file, repetitions, dir);
+                    limited =
+                            measure(
+                                    perConnection.endpoint(),
+                                    false,
+                                    file,
+                                    checkpoint,
+                                    repetitions,
+                                    dir);
                 }
             }
             printStorageTable(open, limited, perConnectionMbps, file.length, repetitions, out);
@@ -109,16 +121,25 @@ public final class StorageBenchmark {
 
     /** Store options of the parallel rows: the defaults, or unsigned payloads with MD5. */
     private static S3StoreOptions options(URI endpoint, boolean unsigned) {
+        return optionsBuilder(endpoint, unsigned).build();
+    }
+
+    private static S3StoreOptions.Builder optionsBuilder(URI endpoint, boolean unsigned) {
         S3StoreOptions.Builder builder = LoopbackS3Server.options(endpoint);
         if (unsigned) {
             builder.optUnsignedPayload(true).optUploadChecksum(UploadChecksum.MD5);
         }
-        return builder.build();
+        return builder;
     }
 
     /** Times every row against one endpoint: save and load medians in seconds, by row. */
     private static Map<String, double[]> measure(
-            URI endpoint, boolean withLocal, byte[] file, int repetitions, Path dir)
+            URI endpoint,
+            boolean withLocal,
+            byte[] file,
+            TensorFile checkpoint,
+            int repetitions,
+            Path dir)
             throws IOException {
         Map<String, double[]> rows = new LinkedHashMap<>();
         S3StoreOptions defaults = options(endpoint, false);
@@ -141,6 +162,16 @@ public final class StorageBenchmark {
                             defaults.partSize() >> 20);
             rows.put(parallel + SIGNED, timeStore(signed, file, repetitions));
             rows.put(parallel + UNSIGNED, timeStore(unsigned, file, repetitions));
+        }
+        for (boolean unsigned : new boolean[] {false, true}) {
+            rows.put(
+                    ShardedStoreSave.title(SHARDS) + (unsigned ? UNSIGNED : SIGNED),
+                    ShardedStoreSave.time(
+                            optionsBuilder(endpoint, unsigned),
+                            "s3://" + BUCKET + (unsigned ? "/sharded-unsigned" : "/sharded-signed"),
+                            checkpoint,
+                            SHARDS,
+                            repetitions));
         }
         return rows;
     }
@@ -166,19 +197,19 @@ public final class StorageBenchmark {
         String limitedTitle = perConnectionMbps + " MB/s per connection";
         out.printf(
                 Locale.ROOT,
-                "%-52s %-39s %s%n",
+                "%-58s %-39s %s%n",
                 "",
                 "unthrottled",
                 limited.isEmpty() ? "" : limitedTitle);
         String columns =
                 String.format(Locale.ROOT, "%9s %9s %9s %9s", "save ms", "MB/s", "load ms", "MB/s");
         out.printf(
-                Locale.ROOT, "%-52s %s%s%n", "", columns, limited.isEmpty() ? "" : "  " + columns);
+                Locale.ROOT, "%-58s %s%s%n", "", columns, limited.isEmpty() ? "" : "  " + columns);
         for (Map.Entry<String, double[]> row : open.entrySet()) {
             double[] other = limited.get(row.getKey());
             out.printf(
                     Locale.ROOT,
-                    "%-52s %s%s%n",
+                    "%-58s %s%s%n",
                     row.getKey(),
                     cells(row.getValue(), bytes),
                     other == null ? "" : "  " + cells(other, bytes));
@@ -204,23 +235,20 @@ public final class StorageBenchmark {
         double[] single = rows.get(SINGLE);
         double[] local = rows.get(LOCAL);
         for (Map.Entry<String, double[]> row : rows.entrySet()) {
-            for (String kind : new String[] {SIGNED, UNSIGNED}) {
-                if (row.getKey().endsWith(kind)) {
-                    out.printf(
-                            Locale.ROOT,
-                            "S3 store%s, %s: save %.1fx and load %.1fx as fast as"
-                                    + " single-stream%s%n",
-                            kind,
-                            condition,
-                            single[0] / row.getValue()[0],
-                            single[1] / row.getValue()[1],
-                            local == null
-                                    ? ""
-                                    : String.format(
-                                            Locale.ROOT,
-                                            "; load time %.1fx the local directory's",
-                                            row.getValue()[1] / local[1]));
-                }
+            if (row.getKey().endsWith(SIGNED) || row.getKey().endsWith(UNSIGNED)) {
+                out.printf(
+                        Locale.ROOT,
+                        "%s, %s: save %.1fx and load %.1fx as fast as single-stream%s%n",
+                        row.getKey(),
+                        condition,
+                        single[0] / row.getValue()[0],
+                        single[1] / row.getValue()[1],
+                        local == null
+                                ? ""
+                                : String.format(
+                                        Locale.ROOT,
+                                        "; load time %.1fx the local directory's",
+                                        row.getValue()[1] / local[1]));
             }
         }
     }
@@ -383,9 +411,9 @@ public final class StorageBenchmark {
         return checkpoint;
     }
 
-    /** Writes an uncompressed checkpoint of Gaussian float32 values and returns its bytes. */
-    private static byte[] checkpointFile(int mib, Path path) throws IOException {
-        gaussianCheckpoint(mib).save(path, WriteOptions.builder().optDurable(false).build());
+    /** Writes a checkpoint uncompressed and returns the file's bytes. */
+    private static byte[] checkpointFile(TensorFile checkpoint, Path path) throws IOException {
+        checkpoint.save(path, WriteOptions.builder().optDurable(false).build());
         byte[] bytes = Files.readAllBytes(path);
         Files.delete(path);
         return bytes;

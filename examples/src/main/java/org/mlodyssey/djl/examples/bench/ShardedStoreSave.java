@@ -1,0 +1,98 @@
+/*
+ * Copyright 2026 The djl-odyssey authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package org.mlodyssey.djl.examples.bench;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.mlodyssey.djl.checkpoint.format.ParallelTensorReads;
+import org.mlodyssey.djl.checkpoint.format.ReadOptions;
+import org.mlodyssey.djl.checkpoint.format.Tensor;
+import org.mlodyssey.djl.checkpoint.format.TensorFile;
+import org.mlodyssey.djl.checkpoint.format.WriteOptions;
+import org.mlodyssey.djl.checkpoint.storage.StoredTensorFiles;
+import org.mlodyssey.djl.checkpoint.storage.s3.S3CheckpointStore;
+import org.mlodyssey.djl.checkpoint.storage.s3.S3StoreOptions;
+
+/**
+ * A row of {@link StorageBenchmark}: the same tensors saved to the bucket as a sharded set ({@link
+ * StoredTensorFiles#save} with {@link WriteOptions#maxShardBytes()}), the shards uploaded in
+ * parallel, each in one {@code PutObject} (the store's part size holds a whole shard), and loaded
+ * back with {@link StoredTensorFiles#load} and parallel ranged reads of every tensor, verified. The
+ * parallelism is across objects, so a store that assembles a multipart upload by copying its parts
+ * (S3Proxy's filesystem backend) does no such copy.
+ */
+final class ShardedStoreSave {
+
+    private static final String KEY = "parameters.safetensors";
+
+    private ShardedStoreSave() {}
+
+    /**
+     * Returns the row's title.
+     *
+     * @param shards the number of shards
+     * @return the title
+     */
+    static String title(int shards) {
+        return "S3 store: " + shards + " shards in parallel, a PUT each";
+    }
+
+    /**
+     * Saves and loads the checkpoint as a sharded set, {@code repetitions} times.
+     *
+     * @param options the store's options, the part size to be raised to hold a shard
+     * @param location the store's {@code s3://} location
+     * @param checkpoint the tensors
+     * @param shards how many shards (and upload threads)
+     * @param repetitions how many saves and loads
+     * @return the median save and load, in seconds
+     * @throws IOException if a request fails or a tensor does not match its checksum
+     */
+    static double[] time(
+            S3StoreOptions.Builder options,
+            String location,
+            TensorFile checkpoint,
+            int shards,
+            int repetitions)
+            throws IOException {
+        long total = 0;
+        long largest = 0;
+        List<ByteBuffer> targets = new ArrayList<>();
+        for (Tensor tensor : checkpoint.tensors().values()) {
+            total += tensor.byteSize();
+            largest = Math.max(largest, tensor.byteSize());
+            targets.add(ByteBuffer.allocateDirect(Math.toIntExact(tensor.byteSize())));
+        }
+        long shardBytes = (total + shards - 1) / shards;
+        // A shard holds at most shardBytes of tensors, or one larger tensor; its header and the
+        // rounding fit in the extra MiB.
+        long partSize =
+                Math.max(S3StoreOptions.MIN_PART_SIZE, Math.max(shardBytes, largest) + (1 << 20));
+        WriteOptions write =
+                WriteOptions.builder().optMaxShardBytes(shardBytes).optThreads(shards).build();
+        double[] saves = new double[repetitions];
+        double[] loads = new double[repetitions];
+        try (S3CheckpointStore store =
+                S3CheckpointStore.open(location, options.optPartSize(partSize).build())) {
+            for (int r = 0; r < repetitions; r++) {
+                long start = System.nanoTime();
+                StoredTensorFiles.save(
+                        store, KEY, checkpoint.tensors(), checkpoint.metadata(), write);
+                saves[r] = (System.nanoTime() - start) / 1e9;
+                start = System.nanoTime();
+                try (TensorFile loaded =
+                        StoredTensorFiles.load(store, KEY, ReadOptions.defaults())) {
+                    ParallelTensorReads.copy(new ArrayList<>(loaded.tensors().values()), targets);
+                }
+                loads[r] = (System.nanoTime() - start) / 1e9;
+            }
+        }
+        return new double[] {
+            CompressionBenchmark.median(saves), CompressionBenchmark.median(loads)
+        };
+    }
+}
