@@ -44,8 +44,8 @@ class StorageBenchmarkIT {
                     "as fast as single-stream",
                     "50 MB/s per connection",
                     "parts/ranges, signed, CRC32C, 50 MB/s per connection: save",
-                    "shards in parallel, a PUT each, signed, CRC32C",
-                    "shards in parallel, a PUT each, unsigned, MD5, unthrottled: save",
+                    "S3 store: 1 shard in parallel, a PUT each, signed, CRC32C",
+                    "in parallel, a PUT each, unsigned, MD5, unthrottled: save",
                     "through a " + StorageBenchmark.LINK_MB_PER_S + " MB/s link",
                     "uncompressed",
                     "zstd (default filter) *"

@@ -56,6 +56,15 @@ final class BlockChecksummingChannel implements WritableByteChannel {
     }
 
     /**
+     * Returns how many bytes went through.
+     *
+     * @return the count
+     */
+    long bytesWritten() {
+        return position;
+    }
+
+    /**
      * Returns the block checksums of every chunk, once all of the file's bytes went through.
      *
      * @return the checksums, per chunk, in order

@@ -14,9 +14,9 @@ import org.mlodyssey.djl.checkpoint.internal.FormatKeys;
 import org.mlodyssey.djl.checkpoint.storage.ObjectReader;
 
 /**
- * A chunk's checksummed blocks: their CRC32Cs when saving, and, when loading a region of the chunk,
- * the reads of just the blocks the region touches, each block checked before any of its bytes are
- * used.
+ * A chunk's checksummed blocks when loading a region of the chunk: the reads of just the blocks the
+ * region touches, each block checked before any of its bytes are used (the saving side computes
+ * their CRC32Cs in {@link BlockChecksummingChannel}).
  */
 final class ChunkBlocks {
 

@@ -18,8 +18,9 @@ import org.mlodyssey.djl.checkpoint.storage.WrittenObject;
 /**
  * Writes one rank's file of a distributed save (the shards this rank is the writer of, as a file of
  * the library's format) and describes it as the rank's manifest, with every chunk's block
- * checksums, computed as the bytes go into the file ({@link BlockChecksummingChannel}): each byte
- * is read from memory once for the file, its checksum and the block checksums.
+ * checksums, computed as the bytes go into the file ({@link BlockChecksummingChannel}): the write
+ * reads each byte from memory once for the file, its checksum and the block checksums (the tensors'
+ * checksums in the file's header are computed before, in parallel).
  */
 final class RankFileWriter {
 
@@ -88,6 +89,17 @@ final class RankFileWriter {
                                                     channel, starts, lengths, blockBytes);
                                     content.writeTo(last[0]);
                                 });
+        if (last[0] == null || last[0].bytesWritten() != object.size()) {
+            throw new IOException(
+                    "The store committed "
+                            + object.size()
+                            + " bytes of "
+                            + context.store().locationOf(context.key(fileKey))
+                            + " but its content writer "
+                            + (last[0] == null
+                                    ? "was not called"
+                                    : "last passed on " + last[0].bytesWritten() + " bytes"));
+        }
         int[][] blockCrcs = last[0].blockCrcs();
         List<Chunk> chunks = new ArrayList<>();
         for (int i = 0; i < written.size(); i++) {

@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.LongSupplier;
-import java.util.zip.CRC32C;
 import org.mlodyssey.djl.checkpoint.internal.AtomicFiles;
 import org.mlodyssey.djl.checkpoint.internal.FormatKeys;
+import org.mlodyssey.djl.checkpoint.internal.ParallelCrc32c;
 
 /**
  * Writes a named-tensor file: the header (with format version and CRC32C checksums in {@code
@@ -190,12 +190,12 @@ public final class TensorFileWriter {
             long end = Math.addExact(offset, bytes.remaining());
             entries.add(new TensorEntry(name, tensor.dtype(), tensor.shape(), offset, end));
             offset = end;
-            CRC32C crc = new CRC32C();
-            crc.update(bytes.duplicate());
+        }
+        for (int crc : ParallelCrc32c.of(data)) {
             if (crcs.length() > 0) {
                 crcs.append(',');
             }
-            crcs.append(FormatKeys.hex((int) crc.getValue()));
+            crcs.append(FormatKeys.hex(crc));
         }
         return seal(
                 entries, formatMetadata(metadata, FormatKeys.UNCOMPRESSED_VERSION, crcs), offset);

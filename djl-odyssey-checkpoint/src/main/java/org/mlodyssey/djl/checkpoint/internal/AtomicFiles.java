@@ -94,7 +94,7 @@ public final class AtomicFiles {
                     FileChannel.open(
                             temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 if (durable) {
-                    writeDurably(channel, content);
+                    writeDurably(channel, temp, content);
                 } else {
                     content.write(channel);
                 }
@@ -112,9 +112,9 @@ public final class AtomicFiles {
      * Writes the content with the disk flushing its bytes in the background ({@link WriteBehind}),
      * then fsyncs the file.
      */
-    private static void writeDurably(FileChannel channel, ContentWriter content)
+    private static void writeDurably(FileChannel channel, Path file, ContentWriter content)
             throws IOException {
-        WriteBehind behind = WriteBehind.start(channel);
+        WriteBehind behind = WriteBehind.start(channel, file);
         try {
             content.write(channel);
         } catch (IOException | RuntimeException | Error e) {

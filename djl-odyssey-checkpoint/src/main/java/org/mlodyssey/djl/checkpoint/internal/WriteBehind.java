@@ -7,6 +7,9 @@ package org.mlodyssey.djl.checkpoint.internal;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -14,10 +17,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Makes the disk write a file's bytes while the file is still being written: a background task
- * looks at the file's size every few milliseconds and, once {@link #FLUSH_BYTES} more bytes are
- * there, flushes them ({@code fdatasync}). The final fsync of a durable write then only waits for
- * the last bytes instead of all of them, so copying into the page cache and writing to the disk
- * overlap. The file's content is the same; only when its bytes reach the disk changes.
+ * looks at the file's size every few milliseconds (with {@code stat} on its path, which a write in
+ * progress does not hold up as the channel's own {@code size()} would) and, once {@link
+ * #FLUSH_BYTES} more bytes are there, flushes them ({@code fdatasync}). The final fsync of a
+ * durable write then only waits for the last bytes instead of all of them, so copying into the page
+ * cache and writing to the disk overlap. The file's content is the same; only when its bytes reach
+ * the disk changes.
  *
  * <p>A failed background flush is kept and thrown by {@link #finish()}: on Linux a failed fsync may
  * clear the error, so the final fsync alone could report success for bytes that were lost.
@@ -30,30 +35,44 @@ public final class WriteBehind {
     /** How often the background task looks at the file's size. */
     static final long PERIOD_MILLIS = 5;
 
+    /** The background threads: one flush each at a time; they end after a while without work. */
+    private static final int FLUSHER_THREADS = 4;
+
+    private static final long IDLE_SECONDS = 10;
+
     private static final ScheduledThreadPoolExecutor FLUSHERS = flushers();
 
     private final FileChannel channel;
-    private final ScheduledFuture<?> task;
+    private final Path file;
+    private ScheduledFuture<?> task;
     private long flushedSize;
     private int flushes;
     private boolean finished;
     private IOException failure;
 
-    private WriteBehind(FileChannel channel) {
+    private WriteBehind(FileChannel channel, Path file) {
         this.channel = channel;
-        this.task =
-                FLUSHERS.scheduleWithFixedDelay(
-                        this::flushIfDue, PERIOD_MILLIS, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+        this.file = file;
     }
 
     /**
-     * Starts flushing a channel's new bytes in the background while it is written.
+     * Starts flushing a file's new bytes in the background while it is written.
      *
-     * @param channel the file being written; the caller keeps it open until {@link #finish()}
+     * @param channel the file's channel; the caller keeps it open until {@link #finish()}
+     * @param file the file's path, whose size the background task looks at
      * @return the handle to finish with
      */
-    public static WriteBehind start(FileChannel channel) {
-        return new WriteBehind(channel);
+    public static WriteBehind start(FileChannel channel, Path file) {
+        WriteBehind behind = new WriteBehind(channel, file);
+        synchronized (behind) {
+            behind.task =
+                    FLUSHERS.scheduleWithFixedDelay(
+                            behind::flushIfDue,
+                            PERIOD_MILLIS,
+                            PERIOD_MILLIS,
+                            TimeUnit.MILLISECONDS);
+        }
+        return behind;
     }
 
     /**
@@ -84,14 +103,15 @@ public final class WriteBehind {
             return;
         }
         try {
-            long size = channel.size();
+            long size = Files.size(file);
             if (size - flushedSize >= FLUSH_BYTES) {
                 channel.force(false);
                 flushedSize = size;
                 flushes++;
             }
-        } catch (ClosedChannelException e) {
-            // The writer closed the channel (it failed or was interrupted): nothing left to flush.
+        } catch (ClosedChannelException | NoSuchFileException e) {
+            // The writer closed the channel or deleted the file (it failed or was interrupted):
+            // nothing left to flush.
             task.cancel(false);
         } catch (IOException e) {
             failure = e;
@@ -103,7 +123,7 @@ public final class WriteBehind {
         AtomicInteger count = new AtomicInteger();
         ScheduledThreadPoolExecutor executor =
                 new ScheduledThreadPoolExecutor(
-                        2,
+                        FLUSHER_THREADS,
                         runnable -> {
                             Thread thread =
                                     new Thread(
@@ -113,6 +133,8 @@ public final class WriteBehind {
                             return thread;
                         });
         executor.setRemoveOnCancelPolicy(true);
+        executor.setKeepAliveTime(IDLE_SECONDS, TimeUnit.SECONDS);
+        executor.allowCoreThreadTimeOut(true);
         return executor;
     }
 }

@@ -68,7 +68,9 @@ public interface CheckpointStore extends Closeable {
     /**
      * Writes an object and commits it: once this returns, readers see the whole new content under
      * the key; if it throws, the key holds what it held before and nothing partial is left behind
-     * (no temporary file, no multipart upload).
+     * (no temporary file, no multipart upload). The content is written by calling {@code content}
+     * in the calling thread, once or, to retry, again from the start; the object committed holds
+     * the bytes of the last call.
      *
      * @param key the key
      * @param content writes the bytes

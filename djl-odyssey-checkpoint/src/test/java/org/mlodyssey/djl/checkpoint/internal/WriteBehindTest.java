@@ -9,13 +9,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.Mockito.after;
 import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.timeout;
 import static org.mockito.Mockito.verify;
-import static org.mockito.Mockito.when;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
@@ -36,7 +38,7 @@ class WriteBehindTest {
         Path file = dir.resolve("big.bin");
         try (FileChannel channel =
                 FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            WriteBehind behind = WriteBehind.start(channel);
+            WriteBehind behind = WriteBehind.start(channel, file);
             ByteBuffer piece = ByteBuffer.allocate(1 << 20);
             for (long written = 0;
                     written <= WriteBehind.FLUSH_BYTES;
@@ -59,11 +61,11 @@ class WriteBehindTest {
 
     @Test
     void aFailedBackgroundFlushIsThrownByFinish() throws Exception {
+        Path file = sparseFile(WriteBehind.FLUSH_BYTES);
         FileChannel channel = mock(FileChannel.class);
         IOException lost = new IOException("Input/output error");
-        when(channel.size()).thenReturn(WriteBehind.FLUSH_BYTES);
         doThrow(lost).when(channel).force(false);
-        WriteBehind behind = WriteBehind.start(channel);
+        WriteBehind behind = WriteBehind.start(channel, file);
         verify(channel, timeout(30_000)).force(false);
         IOException thrown = assertThrows(IOException.class, behind::finish);
         assertSame(lost, thrown);
@@ -71,12 +73,34 @@ class WriteBehindTest {
 
     @Test
     void aChannelClosedByItsWriterEndsTheFlushesQuietly() throws Exception {
+        Path file = sparseFile(WriteBehind.FLUSH_BYTES);
         FileChannel channel = mock(FileChannel.class);
-        when(channel.size()).thenThrow(new ClosedChannelException());
-        WriteBehind behind = WriteBehind.start(channel);
-        verify(channel, timeout(30_000)).size();
+        doThrow(new ClosedChannelException()).when(channel).force(false);
+        WriteBehind behind = WriteBehind.start(channel, file);
+        verify(channel, timeout(30_000)).force(false);
+        // Had the task gone on, it would try again on its next tick, 5 ms later.
+        verify(channel, after(20 * WriteBehind.PERIOD_MILLIS).times(1)).force(false);
         behind.finish();
         assertEquals(0, behind.flushes());
+    }
+
+    @Test
+    void aFileDeletedByItsWriterEndsTheFlushesQuietly() throws Exception {
+        FileChannel channel = mock(FileChannel.class);
+        WriteBehind behind = WriteBehind.start(channel, dir.resolve("gone.bin"));
+        Thread.sleep(20 * WriteBehind.PERIOD_MILLIS);
+        behind.finish();
+        verify(channel, never()).force(false);
+        assertEquals(0, behind.flushes());
+    }
+
+    /** Creates a file of a size without writing its bytes (a sparse file). */
+    private Path sparseFile(long size) throws IOException {
+        Path file = dir.resolve("sparse-" + size + ".bin");
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.setLength(size);
+        }
+        return file;
     }
 
     @Test

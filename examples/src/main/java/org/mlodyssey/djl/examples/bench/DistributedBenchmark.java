@@ -22,8 +22,8 @@ import org.mlodyssey.djl.examples.bench.RankProcesses.Run;
  * split by rows) saved into a local directory by 1, 2 and 4 writer processes and loaded by 1 and 4
  * reader processes, next to raw writes of the same bytes with fsync by as many threads as writers
  * ({@link RawParallelWrite}): what this disk gives to N concurrent writers. Each process starts and
- * runs an untimed 8 MiB warm-up save or load and prepares its data first; the clock runs from the
- * moment all are told to start until the last is done (for a save: until the commit), so JVM
+ * runs three untimed 8 MiB warm-up saves or loads and prepares its data first; the clock runs from
+ * the moment all are told to start until the last is done (for a save: until the commit), so JVM
  * start-up and warm-up are not timed ({@link RankProcesses}). Each save's phases are printed per
  * rank ({@code SaveTimings}). A save within reach of the raw write of as many writers is limited by
  * the disk; one on cores that are all busy, by the CPU.
@@ -106,11 +106,11 @@ public final class DistributedBenchmark {
         printLoad(out, "before the run");
         out.printf(
                 Locale.ROOT,
-                "timed: from all processes started, warmed up (an untimed 8 MiB save or load"
-                        + " each) and prepared until the last is done (a save: committed); raw: N"
-                        + " threads of one process writing and fsyncing a share each; every row"
-                        + " the median of %d runs (the rows in turn, each save deleted after it,"
-                        + " after an untimed raw write)%n",
+                "timed: from all processes started, warmed up (three untimed 8 MiB saves or loads"
+                    + " each) and prepared until the last is done (a save: committed); raw: N"
+                    + " threads of one process writing and fsyncing a share each; every row the"
+                    + " median of %d runs (the rows in turn, each save deleted after it, after an"
+                    + " untimed raw write)%n",
                 repetitions);
         // The first write of this many bytes after a while costs more (fresh page-cache memory):
         // an untimed one first, so that the first timed row is not the one that pays for it.

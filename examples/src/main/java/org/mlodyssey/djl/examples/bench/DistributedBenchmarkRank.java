@@ -25,7 +25,7 @@ import org.mlodyssey.djl.checkpoint.storage.CheckpointStores;
 
 /**
  * One writer or reader process of {@link DistributedBenchmark}: {@code save|load STORE CHECKPOINT
- * RANK WORLD MIB}. It first saves (or loads) an untimed 8 MiB warm-up checkpoint with the other
+ * RANK WORLD MIB}. It first saves (or loads) three untimed 8 MiB warm-up checkpoints with the other
  * processes (with as many checksummed blocks as the timed one), so that the timed work runs in a
  * JVM that has loaded and compiled the code, as a training job's later saves do; then it prepares
  * its work (a saver fills its row slices of every tensor), prints {@code READY}, waits for a line
@@ -42,8 +42,14 @@ public final class DistributedBenchmarkRank {
     /** The size of the untimed warm-up save or load each process runs first. */
     static final int WARM_UP_MIB = 8;
 
-    /** What the name of a process's untimed warm-up checkpoint adds to the timed one's. */
+    /**
+     * What the name of the directory of a process's untimed warm-up checkpoints adds to the timed
+     * one's.
+     */
     static final String WARM_UP_SUFFIX = "-warmup";
+
+    /** How many untimed warm-up saves (or loads) each process runs first. */
+    static final int WARM_UPS = 3;
 
     /** The writer's default block size: 64 KiB. */
     static final int DEFAULT_BLOCK_BYTES = 64 << 10;
@@ -77,18 +83,21 @@ public final class DistributedBenchmarkRank {
         long[] shape = shape(Integer.parseInt(args[5]));
         long[] warmShape = shape(WARM_UP_MIB);
         try (CheckpointStore store = CheckpointStores.open(args[1])) {
-            // The untimed warm-up: a small save (or load) of the same kind, so that the timed one
+            // The untimed warm-ups: small saves (or loads) of the same kind, so that the timed one
             // runs in a JVM that has loaded and compiled the code, as a job's later saves do.
-            if (save) {
-                save(
-                        store,
-                        checkpoint + WARM_UP_SUFFIX,
-                        rank,
-                        world,
-                        shards(warmShape, rank, world),
-                        warmUpBlockBytes(Integer.parseInt(args[5])));
-            } else {
-                load(store, checkpoint + WARM_UP_SUFFIX, slice(warmShape, rank, world));
+            for (int w = 0; w < WARM_UPS; w++) {
+                String warmUp = checkpoint + WARM_UP_SUFFIX + "/" + w;
+                if (save) {
+                    save(
+                            store,
+                            warmUp,
+                            rank,
+                            world,
+                            shards(warmShape, rank, world),
+                            warmUpBlockBytes(Integer.parseInt(args[5])));
+                } else {
+                    load(store, warmUp, slice(warmShape, rank, world));
+                }
             }
             List<TensorShard> shards = save ? shards(shape, rank, world) : List.of();
             cpuNanos(); // its first call loads the management classes: not in the timed part

@@ -113,7 +113,7 @@ final class RawParallelWrite {
                         StandardOpenOption.CREATE,
                         StandardOpenOption.WRITE,
                         StandardOpenOption.TRUNCATE_EXISTING)) {
-            WriteBehind behind = WriteBehind.start(channel);
+            WriteBehind behind = WriteBehind.start(channel, file);
             for (long done = 0; done < bytes; ) {
                 block.clear().limit((int) Math.min(block.capacity(), bytes - done));
                 done += channel.write(block);

@@ -34,11 +34,14 @@ final class ShardedStoreSave {
     /**
      * Returns the row's title.
      *
-     * @param shards the number of shards
+     * @param shards the number of shards the save wrote
      * @return the title
      */
-    static String title(int shards) {
-        return "S3 store: " + shards + " shards in parallel, a PUT each";
+    static String title(long shards) {
+        return "S3 store: "
+                + shards
+                + (shards == 1 ? " shard" : " shards")
+                + " in parallel, a PUT each";
     }
 
     /**
@@ -47,9 +50,10 @@ final class ShardedStoreSave {
      * @param options the store's options, the part size to be raised to hold a shard
      * @param location the store's {@code s3://} location
      * @param checkpoint the tensors
-     * @param shards how many shards (and upload threads)
+     * @param shards how many shards to aim at (and upload threads); a tensor is never split, so a
+     *     larger one makes fewer
      * @param repetitions how many saves and loads
-     * @return the median save and load, in seconds
+     * @return the median save and load, in seconds, and the number of shards written
      * @throws IOException if a request fails or a tensor does not match its checksum
      */
     static double[] time(
@@ -67,7 +71,8 @@ final class ShardedStoreSave {
             largest = Math.max(largest, tensor.byteSize());
             targets.add(ByteBuffer.allocateDirect(Math.toIntExact(tensor.byteSize())));
         }
-        long shardBytes = (total + shards - 1) / shards;
+        // At most 1 GiB a shard, so that one part (at most 2 GiB) holds it.
+        long shardBytes = Math.min((total + shards - 1) / shards, 1L << 30);
         // A shard holds at most shardBytes of tensors, or one larger tensor; its header and the
         // rounding fit in the extra MiB.
         long partSize =
@@ -76,6 +81,7 @@ final class ShardedStoreSave {
                 WriteOptions.builder().optMaxShardBytes(shardBytes).optThreads(shards).build();
         double[] saves = new double[repetitions];
         double[] loads = new double[repetitions];
+        long written;
         try (S3CheckpointStore store =
                 S3CheckpointStore.open(location, options.optPartSize(partSize).build())) {
             for (int r = 0; r < repetitions; r++) {
@@ -90,9 +96,13 @@ final class ShardedStoreSave {
                 }
                 loads[r] = (System.nanoTime() - start) / 1e9;
             }
+            written =
+                    store.list("").stream()
+                            .filter(object -> object.key().endsWith(".safetensors"))
+                            .count();
         }
         return new double[] {
-            CompressionBenchmark.median(saves), CompressionBenchmark.median(loads)
+            CompressionBenchmark.median(saves), CompressionBenchmark.median(loads), written
         };
     }
 }

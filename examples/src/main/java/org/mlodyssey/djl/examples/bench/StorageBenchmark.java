@@ -164,14 +164,16 @@ public final class StorageBenchmark {
             rows.put(parallel + UNSIGNED, timeStore(unsigned, file, repetitions));
         }
         for (boolean unsigned : new boolean[] {false, true}) {
-            rows.put(
-                    ShardedStoreSave.title(SHARDS) + (unsigned ? UNSIGNED : SIGNED),
+            double[] row =
                     ShardedStoreSave.time(
                             optionsBuilder(endpoint, unsigned),
                             "s3://" + BUCKET + (unsigned ? "/sharded-unsigned" : "/sharded-signed"),
                             checkpoint,
                             SHARDS,
-                            repetitions));
+                            repetitions);
+            rows.put(
+                    ShardedStoreSave.title((long) row[2]) + (unsigned ? UNSIGNED : SIGNED),
+                    new double[] {row[0], row[1]});
         }
         return rows;
     }
