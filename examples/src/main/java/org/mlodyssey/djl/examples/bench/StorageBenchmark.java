@@ -68,6 +68,9 @@ public final class StorageBenchmark {
     private static final String LOCAL = "local directory (fsync)";
     private static final String SINGLE = "S3 single-stream PutObject/GetObject";
 
+    /** The single-stream row of unsigned payloads: the store with one part for the whole file. */
+    private static final String SINGLE_UNSIGNED = "S3 store: one PutObject/GetObject" + UNSIGNED;
+
     /** The shards of the sharded rows, each uploaded by its own thread. */
     private static final int SHARDS = 4;
 
@@ -154,6 +157,15 @@ public final class StorageBenchmark {
                 rows.put(LOCAL, timeStore(disk, file, repetitions));
             }
             rows.put(SINGLE, timeSingleStream(client, file, repetitions));
+            try (S3CheckpointStore oneStream =
+                    S3CheckpointStore.open(
+                            "s3://" + BUCKET + "/unsigned-single",
+                            optionsBuilder(endpoint, true)
+                                    .optPartSize(
+                                            Math.max(S3StoreOptions.MIN_PART_SIZE, file.length))
+                                    .build())) {
+                rows.put(SINGLE_UNSIGNED, timeStore(oneStream, file, repetitions));
+            }
             String parallel =
                     String.format(
                             Locale.ROOT,
@@ -232,26 +244,36 @@ public final class StorageBenchmark {
                 bytes / times[1] / 1e6);
     }
 
+    /**
+     * Prints each parallel row against the single stream of the same signing: signed rows against
+     * the plain client's, unsigned rows against the store's one-part stream.
+     */
     private static void summary(
             Map<String, double[]> rows, String condition, long bytes, PrintStream out) {
-        double[] single = rows.get(SINGLE);
         double[] local = rows.get(LOCAL);
         for (Map.Entry<String, double[]> row : rows.entrySet()) {
-            if (row.getKey().endsWith(SIGNED) || row.getKey().endsWith(UNSIGNED)) {
-                out.printf(
-                        Locale.ROOT,
-                        "%s, %s: save %.1fx and load %.1fx as fast as single-stream%s%n",
-                        row.getKey(),
-                        condition,
-                        single[0] / row.getValue()[0],
-                        single[1] / row.getValue()[1],
-                        local == null
-                                ? ""
-                                : String.format(
-                                        Locale.ROOT,
-                                        "; load time %.1fx the local directory's",
-                                        row.getValue()[1] / local[1]));
+            String name = row.getKey();
+            boolean unsigned = name.endsWith(UNSIGNED);
+            if (name.equals(SINGLE)
+                    || name.equals(SINGLE_UNSIGNED)
+                    || !(unsigned || name.endsWith(SIGNED))) {
+                continue;
             }
+            double[] single = rows.get(unsigned ? SINGLE_UNSIGNED : SINGLE);
+            out.printf(
+                    Locale.ROOT,
+                    "%s, %s: save %.1fx and load %.1fx as fast as single-stream (%s)%s%n",
+                    name,
+                    condition,
+                    single[0] / row.getValue()[0],
+                    single[1] / row.getValue()[1],
+                    unsigned ? "unsigned" : "signed",
+                    local == null
+                            ? ""
+                            : String.format(
+                                    Locale.ROOT,
+                                    "; load time %.1fx the local directory's",
+                                    row.getValue()[1] / local[1]));
         }
     }
 
