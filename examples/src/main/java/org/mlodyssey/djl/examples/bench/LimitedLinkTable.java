@@ -35,7 +35,6 @@ import org.mlodyssey.djl.checkpoint.storage.s3.S3StoreOptions;
  */
 final class LimitedLinkTable {
 
-    private static final String BUCKET = "bench";
     private static final String LINK_KEY = "link.safetensors";
 
     private LimitedLinkTable() {}
@@ -85,7 +84,7 @@ final class LimitedLinkTable {
         }
         double[] row = new double[2];
         try (S3CheckpointStore store =
-                S3CheckpointStore.open("s3://" + BUCKET + "/link", options)) {
+                S3CheckpointStore.open("s3://" + StorageBenchmark.BUCKET + "/link", options)) {
             for (Compression compression :
                     new Compression[] {
                         Compression.none(), Compression.zstd(Compression.DEFAULT_LEVEL)

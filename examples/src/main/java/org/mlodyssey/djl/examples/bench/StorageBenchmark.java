@@ -50,7 +50,9 @@ public final class StorageBenchmark {
     /** The bandwidth of the faster limited link, in MB/s, measured first. */
     public static final int FAST_LINK_MB_PER_S = 50;
 
-    private static final String BUCKET = "bench";
+    /** The bucket the benchmark creates on the loopback server. */
+    static final String BUCKET = "bench";
+
     private static final String SIGNED = ", signed, CRC32C";
     private static final String UNSIGNED = ", unsigned, MD5";
     private static final String LOCAL = "local directory (fsync)";
