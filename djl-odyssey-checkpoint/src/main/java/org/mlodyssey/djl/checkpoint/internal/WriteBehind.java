@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -102,21 +101,39 @@ public final class WriteBehind {
         if (finished) {
             return;
         }
+        long size;
         try {
-            long size = Files.size(file);
-            if (size - flushedSize >= FLUSH_BYTES) {
-                channel.force(false);
-                flushedSize = size;
-                flushes++;
-            }
-        } catch (ClosedChannelException | NoSuchFileException e) {
-            // The writer closed the channel or deleted the file (it failed or was interrupted):
-            // nothing left to flush.
+            size = Files.size(file);
+        } catch (IOException e) {
+            // The writer deleted the file (it failed), or the path cannot be looked at: no more
+            // background flushes; the writer's own final fsync still makes the file durable.
+            task.cancel(false);
+            return;
+        }
+        if (size - flushedSize < FLUSH_BYTES) {
+            return;
+        }
+        try {
+            channel.force(false);
+            flushedSize = size;
+            flushes++;
+        } catch (ClosedChannelException e) {
+            // The writer closed the channel (it failed or was interrupted): nothing left to flush.
             task.cancel(false);
         } catch (IOException e) {
             failure = e;
             task.cancel(false);
         }
+    }
+
+    /**
+     * Tells whether the background task has stopped: finished, or ended by a closed channel, a file
+     * that cannot be looked at or a failed flush.
+     *
+     * @return true once no more background flush will run
+     */
+    synchronized boolean stopped() {
+        return task.isDone();
     }
 
     private static ScheduledThreadPoolExecutor flushers() {

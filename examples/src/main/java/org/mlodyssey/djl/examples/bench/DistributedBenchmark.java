@@ -228,11 +228,14 @@ public final class DistributedBenchmark {
         }
     }
 
-    /** Returns the median element by a measure (the lower one of an even count). */
+    /**
+     * Returns the median element by a measure (of an even count, the upper middle one, as {@link
+     * CompressionBenchmark#median} takes it).
+     */
     static <T> T median(List<T> list, ToLongFunction<T> measure) {
         List<T> sorted = new ArrayList<>(list);
         sorted.sort(Comparator.comparingLong(measure));
-        return sorted.get((sorted.size() - 1) / 2);
+        return sorted.get(sorted.size() / 2);
     }
 
     private static <T> String range(List<T> list, ToLongFunction<T> measure) {

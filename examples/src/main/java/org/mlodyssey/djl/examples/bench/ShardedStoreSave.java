@@ -77,8 +77,10 @@ final class ShardedStoreSave {
         // rounding fit in the extra MiB.
         long partSize =
                 Math.max(S3StoreOptions.MIN_PART_SIZE, Math.max(shardBytes, largest) + (1 << 20));
+        // One upload thread per shard, when tensors fill the shards evenly.
+        int threads = (int) Math.max(shards, (total + shardBytes - 1) / shardBytes);
         WriteOptions write =
-                WriteOptions.builder().optMaxShardBytes(shardBytes).optThreads(shards).build();
+                WriteOptions.builder().optMaxShardBytes(shardBytes).optThreads(threads).build();
         double[] saves = new double[repetitions];
         double[] loads = new double[repetitions];
         long written;
