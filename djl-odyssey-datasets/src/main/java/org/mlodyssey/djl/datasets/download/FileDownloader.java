@@ -8,10 +8,6 @@ import ai.djl.util.Progress;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.io.OutputStream;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -23,11 +19,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Downloads a {@link RemoteFile} into a local file, resuming partial downloads, verifying size and
@@ -48,18 +39,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * deleted; on success it is moved onto the target in one atomic rename, so the target either does
  * not exist or is complete and verified.
  *
- * <p>Requests go through {@link HttpClient} (HTTP/1.1, redirects followed except from https to
- * http). A failure that may pass is retried a bounded number of times with exponential backoff: no
- * connection, no answer in time, HTTP 408, 429 and 5xx, and a transfer that was cut (the retry
- * resumes the {@code .part} file). A wrong checksum, another HTTP status, a local failure and a
- * download in progress are not retried. The last attempt's failure is thrown.
+ * <p>Requests go through {@link java.net.http.HttpClient} (HTTP/1.1, redirects followed except from
+ * https to http). A failure that may pass is retried a bounded number of times with exponential
+ * backoff: no connection, no answer in time, HTTP 408, 429 and 5xx, and a transfer that was cut
+ * (the retry resumes the {@code .part} file). A wrong checksum, another HTTP status, a local
+ * failure and a download in progress are not retried. The last attempt's failure is thrown.
  */
 public final class FileDownloader {
 
-    private static final int BUFFER_SIZE = 1 << 16;
-
-    /** HTTP 416: the requested range starts at or after the end of the file. */
-    private static final int HTTP_RANGE_NOT_SATISFIABLE = 416;
+    /** The size of the buffers that copy and checksum bytes. */
+    static final int BUFFER_SIZE = 1 << 16;
 
     /** Attempts of the default downloader: the first and three retries. */
     public static final int DEFAULT_ATTEMPTS = 4;
@@ -67,10 +56,9 @@ public final class FileDownloader {
     /** The wait before the default downloader's first retry; it doubles for each next one. */
     public static final Duration DEFAULT_BACKOFF = Duration.ofSeconds(1);
 
-    private final Duration timeout;
     private final int attempts;
     private final Duration backoff;
-    private final HttpClient client;
+    private final PartTransfer transfer;
 
     /**
      * Creates a downloader that gives up an attempt when connecting, the answer or the next bytes
@@ -106,15 +94,11 @@ public final class FileDownloader {
         if (backoff.isNegative()) {
             throw new IllegalArgumentException("backoff must not be negative, got " + backoff);
         }
-        this.timeout = timeout.isZero() || timeout.isNegative() ? Duration.ofMillis(1) : timeout;
         this.attempts = attempts;
         this.backoff = backoff;
-        this.client =
-                HttpClient.newBuilder()
-                        .version(HttpClient.Version.HTTP_1_1)
-                        .connectTimeout(this.timeout)
-                        .followRedirects(HttpClient.Redirect.NORMAL)
-                        .build();
+        this.transfer =
+                new PartTransfer(
+                        timeout.isZero() || timeout.isNegative() ? Duration.ofMillis(1) : timeout);
     }
 
     /**
@@ -179,18 +163,6 @@ public final class FileDownloader {
         return lock;
     }
 
-    /** A failure that may pass: the download is attempted again while attempts are left. */
-    private static final class RetryableFailure extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        private final IOException failure;
-
-        RetryableFailure(IOException failure) {
-            super(failure.getMessage(), failure, false, false);
-            this.failure = failure;
-        }
-    }
-
     private void downloadWithRetries(RemoteFile remote, Path target, Path part, Progress progress)
             throws IOException {
         Duration wait = backoff;
@@ -200,7 +172,7 @@ public final class FileDownloader {
                 return;
             } catch (RetryableFailure e) {
                 if (attempt >= attempts) {
-                    throw e.failure;
+                    throw e.failure();
                 }
             }
             try {
@@ -221,13 +193,15 @@ public final class FileDownloader {
             Files.delete(part);
             have = 0;
         }
-        Transfer transfer = Transfer.NONE;
+        PartTransfer.Outcome outcome = PartTransfer.Outcome.NONE;
         if (expected < 0 || have < expected) {
-            transfer = transfer(remote, part, have, progress);
+            outcome = transfer.transfer(remote, part, have, progress);
         }
         long got = Files.size(part);
-        if (transfer == Transfer.CUT
-                || (transfer == Transfer.UNANNOUNCED && expected >= 0 && got < expected)) {
+        if (outcome == PartTransfer.Outcome.CUT
+                || (outcome == PartTransfer.Outcome.UNANNOUNCED
+                        && expected >= 0
+                        && got < expected)) {
             throw new RetryableFailure(
                     new DownloadException(
                             DownloadException.Kind.TRUNCATED,
@@ -260,191 +234,6 @@ public final class FileDownloader {
                     null);
         }
         Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    /** How a transfer ended. */
-    private enum Transfer {
-        /** Nothing was transferred: the partial file was already complete. */
-        NONE,
-        /** The server sent all the bytes its Content-Length announced. */
-        COMPLETE,
-        /** The server announced no length; the stream ended. */
-        UNANNOUNCED,
-        /** The stream ended before the announced length. */
-        CUT
-    }
-
-    /** Transfers the bytes and says whether the server sent all it announced. */
-    private Transfer transfer(RemoteFile remote, Path part, long have, Progress progress)
-            throws IOException, RetryableFailure {
-        HttpResponse<InputStream> response = send(remote, have);
-        int status = response.statusCode();
-        if (status == HTTP_RANGE_NOT_SATISFIABLE && have > 0) {
-            // the .part file already holds the whole file (when the size is not published, a
-            // process stopped between the transfer and the rename leaves it so), or it is longer
-            // than the file: keep it if it is the file, otherwise start again
-            response.body().close();
-            if (md5(part).equals(remote.getMd5())) {
-                return Transfer.NONE;
-            }
-            Files.delete(part);
-            return transfer(remote, part, 0, progress);
-        }
-        try (InputStream in = response.body()) {
-            boolean append = status == 206 && have > 0 && rangeStartsAt(response, have);
-            if (!append && status != 200) {
-                DownloadException e =
-                        new DownloadException(
-                                DownloadException.Kind.HTTP_STATUS,
-                                "the server answered HTTP " + status + " for " + remote.getUrl(),
-                                null);
-                if (status == 408 || status == 429 || status >= 500) {
-                    throw new RetryableFailure(e);
-                }
-                throw e;
-            }
-            long announced = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-            long start = append ? have : 0;
-            long total = remote.getSize() >= 0 ? remote.getSize() : start + Math.max(0, announced);
-            if (progress != null) {
-                progress.reset("Downloading " + remote.getFileName(), total);
-                progress.start(start);
-            }
-            long received = start;
-            try (StallWatch watch = new StallWatch(in, timeout);
-                    OutputStream out = openPart(part, append)) {
-                byte[] buffer = new byte[BUFFER_SIZE];
-                int n;
-                while ((n = readFromServer(in, buffer, remote, part, received)) >= 0) {
-                    watch.progressed();
-                    writeToPart(out, buffer, n, part);
-                    received += n;
-                    if (progress != null) {
-                        progress.increment(n);
-                    }
-                }
-            } finally {
-                if (progress != null) {
-                    progress.end();
-                }
-            }
-            if (announced < 0) {
-                return Transfer.UNANNOUNCED;
-            }
-            return received - start == announced ? Transfer.COMPLETE : Transfer.CUT;
-        }
-    }
-
-    /** Sends the request; no connection or no answer in time may pass, so it is retried. */
-    private HttpResponse<InputStream> send(RemoteFile remote, long have)
-            throws IOException, RetryableFailure {
-        HttpRequest.Builder request = HttpRequest.newBuilder(remote.getUrl()).timeout(timeout);
-        if (have > 0) {
-            request.header("Range", "bytes=" + have + "-");
-        }
-        try {
-            return client.send(request.GET().build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while connecting to " + remote.getUrl());
-        } catch (IOException e) {
-            throw new RetryableFailure(e);
-        }
-    }
-
-    /**
-     * Closes a response body that delivers no bytes for the timeout, so that the blocked read fails
-     * (the HTTP client has a timeout for the answer, not for each read of the body).
-     */
-    private static final class StallWatch implements AutoCloseable {
-
-        private static final ScheduledExecutorService TIMER =
-                Executors.newSingleThreadScheduledExecutor(
-                        r -> {
-                            Thread t = new Thread(r, "odyssey-download-stall-watch");
-                            t.setDaemon(true);
-                            return t;
-                        });
-
-        private final AtomicLong lastProgress = new AtomicLong(System.nanoTime());
-        private final ScheduledFuture<?> check;
-
-        StallWatch(InputStream body, Duration timeout) {
-            long limit = timeout.toNanos();
-            long period = Math.max(1, timeout.toMillis() / 4);
-            check =
-                    TIMER.scheduleAtFixedRate(
-                            () -> {
-                                if (System.nanoTime() - lastProgress.get() > limit) {
-                                    try {
-                                        body.close();
-                                    } catch (IOException e) {
-                                        // the read fails either way
-                                    }
-                                }
-                            },
-                            period,
-                            period,
-                            TimeUnit.MILLISECONDS);
-        }
-
-        void progressed() {
-            lastProgress.set(System.nanoTime());
-        }
-
-        /** {@inheritDoc} */
-        @Override
-        public void close() {
-            check.cancel(false);
-        }
-    }
-
-    private static OutputStream openPart(Path part, boolean append) throws DownloadException {
-        try {
-            return append
-                    ? Files.newOutputStream(part, StandardOpenOption.APPEND)
-                    : Files.newOutputStream(part);
-        } catch (IOException e) {
-            throw localFailure("cannot open " + part + " for writing", e);
-        }
-    }
-
-    private static int readFromServer(
-            InputStream in, byte[] buffer, RemoteFile remote, Path part, long received)
-            throws RetryableFailure {
-        try {
-            return in.read(buffer);
-        } catch (IOException e) {
-            throw new RetryableFailure(
-                    new DownloadException(
-                            DownloadException.Kind.TRUNCATED,
-                            "the transfer of "
-                                    + remote.getUrl()
-                                    + " was cut after "
-                                    + received
-                                    + " bytes; "
-                                    + part
-                                    + " is kept and the next attempt resumes it",
-                            e));
-        }
-    }
-
-    private static void writeToPart(OutputStream out, byte[] buffer, int n, Path part)
-            throws DownloadException {
-        try {
-            out.write(buffer, 0, n);
-        } catch (IOException e) {
-            throw localFailure("cannot write to " + part + " (is the disk full?)", e);
-        }
-    }
-
-    private static DownloadException localFailure(String what, IOException cause) {
-        return new DownloadException(DownloadException.Kind.LOCAL_IO, what + ": " + cause, cause);
-    }
-
-    private static boolean rangeStartsAt(HttpResponse<?> response, long offset) {
-        String range = response.headers().firstValue("Content-Range").orElse(null);
-        return range != null && range.trim().startsWith("bytes " + offset + "-");
     }
 
     /**
