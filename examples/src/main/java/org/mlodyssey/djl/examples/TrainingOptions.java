@@ -5,7 +5,6 @@
 package org.mlodyssey.djl.examples;
 
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Objects;
 import org.mlodyssey.djl.checkpoint.format.Compression;
 import org.mlodyssey.djl.checkpoint.listener.Monitor;
@@ -77,28 +76,18 @@ public record TrainingOptions(
         Objects.requireNonNull(checkpointDirectory, "checkpointDirectory");
         Objects.requireNonNull(resume, "resume");
         Objects.requireNonNull(compression, "compression");
-        split = checkSplit(dataset, split);
-        positive("--epochs", epochs);
-        positive("--batch-size", batchSize);
-        positive("--max-steps", maxSteps);
-        if (!(learningRate > 0) || Float.isInfinite(learningRate)) {
-            throw new IllegalArgumentException(
-                    "--lr: must be a positive number, got " + learningRate);
-        }
-        notNegative("--every-steps", everySteps);
-        notNegative("--every-epochs", everyEpochs);
-        if (!(everySeconds >= 0) || Double.isInfinite(everySeconds)) {
-            throw new IllegalArgumentException(
-                    "--every-seconds: must be a non-negative number, got " + everySeconds);
-        }
-        notNegative("--keep-last", keepLast);
-        notNegative("--keep-best", keepBest);
-        if (keepBest > 0 && monitor == null) {
-            throw new IllegalArgumentException("--keep-best needs --monitor METRIC");
-        }
-        if (resume.isEmpty()) {
-            throw new IllegalArgumentException("--resume: expected auto, never or a path");
-        }
+        split = TrainingOptionsChecks.split(dataset, split);
+        TrainingOptionsChecks.positive("--epochs", epochs);
+        TrainingOptionsChecks.positive("--batch-size", batchSize);
+        TrainingOptionsChecks.positive("--max-steps", maxSteps);
+        TrainingOptionsChecks.learningRate(learningRate);
+        TrainingOptionsChecks.notNegative("--every-steps", everySteps);
+        TrainingOptionsChecks.notNegative("--every-epochs", everyEpochs);
+        TrainingOptionsChecks.everySeconds(everySeconds);
+        TrainingOptionsChecks.notNegative("--keep-last", keepLast);
+        TrainingOptionsChecks.notNegative("--keep-best", keepBest);
+        TrainingOptionsChecks.keepBest(keepBest, monitor);
+        TrainingOptionsChecks.resume(resume);
     }
 
     /**
@@ -151,40 +140,7 @@ public record TrainingOptions(
      * @throws IllegalArgumentException naming the valid names
      */
     public static Monitor parseMonitor(String metric) {
-        String m = metric.toLowerCase(Locale.ROOT);
-        boolean validation = m.startsWith("validate_");
-        String name = m.substring(m.indexOf('_') + 1);
-        if ((validation || m.startsWith("train_")) && name.equals("loss")) {
-            return new Monitor("loss", Monitor.Mode.MIN, validation);
-        }
-        if ((validation || m.startsWith("train_")) && name.equals("accuracy")) {
-            return new Monitor("Accuracy", Monitor.Mode.MAX, validation);
-        }
-        throw new IllegalArgumentException(
-                "Unknown metric '"
-                        + metric
-                        + "'; valid: train_loss, validate_loss, train_accuracy,"
-                        + " validate_accuracy");
-    }
-
-    private static String checkSplit(DatasetKind dataset, String split) {
-        try {
-            return dataset.checkSplit(split);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--split: " + e.getMessage(), e);
-        }
-    }
-
-    private static void positive(String flag, long value) {
-        if (value < 1) {
-            throw new IllegalArgumentException(flag + ": must be at least 1, got " + value);
-        }
-    }
-
-    private static void notNegative(String flag, long value) {
-        if (value < 0) {
-            throw new IllegalArgumentException(flag + ": must not be negative, got " + value);
-        }
+        return MonitorNames.parse(metric);
     }
 
     /** Builds {@link TrainingOptions}; the defaults are those of {@code odyssey train}. */
@@ -399,11 +355,7 @@ public record TrainingOptions(
          * @throws IllegalArgumentException naming {@code --monitor} and the valid names
          */
         public Builder optMonitor(String metric) {
-            try {
-                this.monitor = metric == null ? null : parseMonitor(metric);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--monitor: " + e.getMessage(), e);
-            }
+            this.monitor = TrainingOptionsChecks.monitor(metric);
             return this;
         }
 
