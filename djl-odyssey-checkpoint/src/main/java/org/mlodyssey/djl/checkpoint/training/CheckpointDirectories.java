@@ -159,17 +159,13 @@ public final class CheckpointDirectories {
             NDArrayFiles.save(
                     temp.resolve(TrainingCheckpoint.PARAMETERS_FILE),
                     snapshot.getParameters(),
-                    Map.of("training.content", "parameters"),
+                    TrainingCheckpoint.parametersFileMetadata(),
                     single);
             OptimizerState optimizerState = snapshot.getOptimizerState();
             NDArrayFiles.save(
                     temp.resolve(TrainingCheckpoint.OPTIMIZER_FILE),
                     optimizerState.getTensors(),
-                    Map.of(
-                            "training.content",
-                            "optimizer",
-                            "training.optimizer_class",
-                            optimizerState.getOptimizerClass()),
+                    TrainingCheckpoint.optimizerFileMetadata(optimizerState),
                     single);
             byte[] state =
                     TrainingStateJson.render(progress, optimizerState)

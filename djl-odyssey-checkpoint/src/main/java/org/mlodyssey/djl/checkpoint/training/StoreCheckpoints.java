@@ -196,7 +196,7 @@ final class StoreCheckpoints {
                                     store,
                                     files.keyOf(TrainingCheckpoint.PARAMETERS_FILE),
                                     snapshot.getParameters(),
-                                    Map.of("training.content", "parameters"),
+                                    TrainingCheckpoint.parametersFileMetadata(),
                                     single)));
             OptimizerState optimizerState = snapshot.getOptimizerState();
             entries.put(
@@ -206,11 +206,7 @@ final class StoreCheckpoints {
                                     store,
                                     files.keyOf(TrainingCheckpoint.OPTIMIZER_FILE),
                                     optimizerState.getTensors(),
-                                    Map.of(
-                                            "training.content",
-                                            "optimizer",
-                                            "training.optimizer_class",
-                                            optimizerState.getOptimizerClass()),
+                                    TrainingCheckpoint.optimizerFileMetadata(optimizerState),
                                     single)));
             entries.put(
                     TrainingStateJson.FILE_NAME,

@@ -37,6 +37,24 @@ public final class TrainingCheckpoint {
     /** The optimizer tensors file, in the named-tensor format. */
     public static final String OPTIMIZER_FILE = "optimizer.safetensors";
 
+    /** The metadata written into the parameters file. */
+    static Map<String, String> parametersFileMetadata() {
+        return Map.of("training.content", "parameters");
+    }
+
+    /**
+     * The metadata written into the optimizer tensors file.
+     *
+     * @param state the optimizer state the file holds
+     */
+    static Map<String, String> optimizerFileMetadata(OptimizerState state) {
+        return Map.of(
+                "training.content",
+                "optimizer",
+                "training.optimizer_class",
+                state.getOptimizerClass());
+    }
+
     /**
      * The largest manifest (and trainer state file) read, in bytes (16 MiB); a real manifest is a
      * few hundred bytes.
