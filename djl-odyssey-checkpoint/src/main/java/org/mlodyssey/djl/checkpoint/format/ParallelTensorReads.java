@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32C;
+import org.mlodyssey.djl.checkpoint.internal.ObjectReaderChannel;
 import org.mlodyssey.djl.checkpoint.internal.ParallelCrc32c;
 
 /**
@@ -18,7 +19,9 @@ import org.mlodyssey.djl.checkpoint.internal.ParallelCrc32c;
  * jobs at once, so that a checkpoint of many small tensors (each of one chunk) is decoded on all
  * cores, not one tensor after the other. Each job computes the checksum of its chunk; the checksums
  * of a tensor are combined in order and checked when its last chunk is done, so a damaged tensor
- * fails with the same typed error, naming it, as a read of it alone.
+ * fails with the same typed error, naming it, as a read of it alone. A tensor read into a target
+ * from an object in a bucket is read in pieces of the store's preferred read size, so that each
+ * request is large and the store's own parallel ranges keep its connections busy.
  */
 public final class ParallelTensorReads {
 
@@ -121,10 +124,11 @@ public final class ParallelTensorReads {
                 }
             } else {
                 long size = tensor.byteSize();
+                int piece = targets == null ? PIECE : pieceOf(tensor.source());
                 int i = 0;
                 long offset = 0;
                 do { // an empty tensor gets one empty piece, so that its checksum is checked too
-                    int length = (int) Math.min(PIECE, size - offset);
+                    int length = (int) Math.min(piece, size - offset);
                     pieces.add(new Piece(t, i++, offset, length, offset + length >= size));
                     offset += length;
                 } while (offset < size);
@@ -195,6 +199,18 @@ public final class ParallelTensorReads {
                         }
                     }
                 });
+    }
+
+    /**
+     * Returns the piece of a tensor stored as it is that one job reads into its target: {@link
+     * #PIECE}, or more where the file is an object in a store that prefers larger reads (a bucket,
+     * where each read is a request and one large read is fetched in parallel ranges).
+     */
+    static int pieceOf(TensorFileReader source) {
+        if (source != null && source.channel() instanceof ObjectReaderChannel stored) {
+            return Math.max(PIECE, stored.preferredReadSize());
+        }
+        return PIECE;
     }
 
     /** Reads, decodes or copies one piece; returns its checksum when asked, else 0. */

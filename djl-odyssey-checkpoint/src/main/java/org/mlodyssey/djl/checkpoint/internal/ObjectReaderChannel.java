@@ -35,6 +35,16 @@ public final class ObjectReaderChannel extends FileChannel {
         this.reader = reader;
     }
 
+    /**
+     * Returns the object reader's preferred least read size ({@link
+     * ObjectReader#preferredReadSize()}).
+     *
+     * @return the size in bytes, or 0 for no preference
+     */
+    public int preferredReadSize() {
+        return reader.preferredReadSize();
+    }
+
     @Override
     public int read(ByteBuffer dst, long at) throws IOException {
         ensureOpen();

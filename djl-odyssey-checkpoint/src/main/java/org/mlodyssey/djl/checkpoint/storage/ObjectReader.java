@@ -20,6 +20,18 @@ public interface ObjectReader extends Closeable {
     long size();
 
     /**
+     * Returns the least number of bytes a read should ask for where the caller is free to choose: a
+     * caller reading a large region in pieces makes each piece at least this large. A store where
+     * every read is a request (a bucket) answers the bytes it fetches in parallel at once; a local
+     * file has no preference.
+     *
+     * @return the preferred least read size in bytes, or 0 for no preference
+     */
+    default int preferredReadSize() {
+        return 0;
+    }
+
+    /**
      * Reads bytes at a position into a buffer, as many as fit and are there.
      *
      * @param dst receives the bytes from its position; its position advances

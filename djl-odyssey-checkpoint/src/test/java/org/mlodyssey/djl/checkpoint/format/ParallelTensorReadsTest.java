@@ -15,12 +15,16 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mlodyssey.djl.checkpoint.internal.ObjectReaderChannel;
+import org.mlodyssey.djl.checkpoint.storage.ObjectReader;
 
 /**
  * Reading many tensors at once decodes them all correctly (compressed of one or many chunks, stored
@@ -214,5 +218,81 @@ class ParallelTensorReadsTest {
         assertThrows(
                 IllegalArgumentException.class,
                 () -> ParallelTensorReads.copy(tensors, targets.subList(0, 3)));
+    }
+
+    /** An object read from a file, recording the length of every read and preferring a size. */
+    private static final class RecordingObject implements ObjectReader {
+        private final FileChannel file;
+        private final int preferred;
+        final List<Integer> reads = new CopyOnWriteArrayList<>();
+
+        private final long size;
+
+        RecordingObject(Path path, int preferred) throws IOException {
+            this.file = FileChannel.open(path);
+            this.size = file.size();
+            this.preferred = preferred;
+        }
+
+        @Override
+        public long size() {
+            return size;
+        }
+
+        @Override
+        public int preferredReadSize() {
+            return preferred;
+        }
+
+        @Override
+        public int read(ByteBuffer dst, long position) throws IOException {
+            reads.add(dst.remaining());
+            return file.read(dst, position);
+        }
+
+        @Override
+        public void close() throws IOException {
+            file.close();
+        }
+    }
+
+    /** Reads of the data of a 10 MiB tensor stored as it is, from an object preferring a size. */
+    private List<Integer> dataReads(int preferred) throws IOException {
+        int count = (10 << 20) / 4;
+        ByteBuffer data = ByteBuffer.allocate(count * 4).order(ByteOrder.LITTLE_ENDIAN);
+        Random random = new Random(3);
+        for (int i = 0; i < count; i++) {
+            data.putFloat(random.nextFloat());
+        }
+        Map<String, Tensor> tensors =
+                Map.of("w", Tensor.of(TensorDType.F32, new long[] {count}, data.flip()));
+        Path file = save(tensors, Compression.none());
+        RecordingObject object = new RecordingObject(file, preferred);
+        try (TensorFileReader reader =
+                TensorFileReader.open(
+                        file,
+                        new ObjectReaderChannel(object),
+                        true,
+                        TensorHeader.DEFAULT_MAX_HEADER_BYTES)) {
+            object.reads.clear(); // the header's reads
+            List<Tensor> read = List.of(reader.tensor("w"));
+            List<ByteBuffer> targets = targets(read);
+            ParallelTensorReads.copy(read, targets);
+            assertSameData(tensors, targets);
+        }
+        List<Integer> sorted = new ArrayList<>(object.reads);
+        sorted.sort(Comparator.reverseOrder());
+        return sorted;
+    }
+
+    @Test
+    void readsAStoredObjectInPiecesOfItsPreferredSize() throws IOException {
+        // a bucket that fetches 8 MiB at once: one read of 8 MiB, one of the 2 MiB left
+        assertEquals(List.of(8 << 20, 2 << 20), dataReads(8 << 20));
+        // no preference, or a smaller one: pieces of the local size
+        List<Integer> local =
+                List.of(ParallelTensorReads.PIECE, ParallelTensorReads.PIECE, 2 << 20);
+        assertEquals(local, dataReads(0));
+        assertEquals(local, dataReads(1 << 20));
     }
 }

@@ -29,6 +29,9 @@ final class S3ObjectReader implements ObjectReader {
 
     private static final int COPY_CHUNK = 64 << 10;
 
+    /** The largest preferred read size answered, whatever the part size and parallelism. */
+    private static final long MAX_PREFERRED_READ = 1L << 30;
+
     private final S3Requests requests;
     private final String key;
     private final long size;
@@ -44,6 +47,16 @@ final class S3ObjectReader implements ObjectReader {
     @Override
     public long size() {
         return size;
+    }
+
+    /**
+     * Returns what one {@link #readFully} fetches at once: a part per thread of the store, each a
+     * ranged GET; a smaller read would leave threads idle and pay a request per few bytes.
+     */
+    @Override
+    public int preferredReadSize() {
+        long parallel = requests.options().partSize() * requests.options().parallelism();
+        return (int) Math.min(parallel, MAX_PREFERRED_READ);
     }
 
     @Override

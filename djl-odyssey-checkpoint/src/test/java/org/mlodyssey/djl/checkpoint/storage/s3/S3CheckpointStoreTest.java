@@ -86,6 +86,10 @@ class S3CheckpointStoreTest extends S3ProxyTestBase {
             assertEquals(5, count("PUT", "partNumber="));
             assertArrayEquals(bytes, readAll(store, "big.odc"));
             assertEquals(5, count("GET", "/runs/a/big.odc"));
+            try (ObjectReader reader = store.open("big.odc")) {
+                // what one readFully fetches at once: a part for each of the 3 threads
+                assertEquals(3 * PART, reader.preferredReadSize());
+            }
         }
     }
 
