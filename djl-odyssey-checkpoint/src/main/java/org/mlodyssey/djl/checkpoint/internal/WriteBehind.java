@@ -78,13 +78,15 @@ public final class WriteBehind {
      * Stops the background flushes and waits for one in flight. The caller's own final {@code
      * force} follows.
      *
-     * @throws IOException if a background flush failed
+     * @throws IOException if a background flush failed, naming the file, with the system's error as
+     *     its cause
      */
     public synchronized void finish() throws IOException {
         finished = true;
         task.cancel(false);
         if (failure != null) {
-            throw failure;
+            throw new IOException(
+                    "A background flush of " + file + " failed: " + failure.getMessage(), failure);
         }
     }
 

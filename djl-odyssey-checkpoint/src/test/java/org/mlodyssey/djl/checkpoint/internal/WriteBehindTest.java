@@ -68,7 +68,9 @@ class WriteBehindTest {
         WriteBehind behind = WriteBehind.start(channel, file);
         verify(channel, timeout(30_000)).force(false);
         IOException thrown = assertThrows(IOException.class, behind::finish);
-        assertSame(lost, thrown);
+        assertSame(lost, thrown.getCause());
+        assertTrue(thrown.getMessage().contains(file.toString()), thrown.getMessage());
+        assertTrue(thrown.getMessage().contains("Input/output error"), thrown.getMessage());
     }
 
     @Test
