@@ -52,7 +52,8 @@ final class ShardedStoreSave {
      * @param checkpoint the tensors
      * @param shards how many shards to aim at (and upload threads); a tensor is never split, so a
      *     larger one makes fewer
-     * @param repetitions how many saves and loads
+     * @param warmUps untimed saves and loads before the timed ones
+     * @param repetitions how many timed saves and loads
      * @return the median save and load, in seconds, and the number of shards written
      * @throws IOException if a request fails or a tensor does not match its checksum
      */
@@ -61,6 +62,7 @@ final class ShardedStoreSave {
             String location,
             TensorFile checkpoint,
             int shards,
+            int warmUps,
             int repetitions)
             throws IOException {
         long total = 0;
@@ -86,17 +88,20 @@ final class ShardedStoreSave {
         long written;
         try (S3CheckpointStore store =
                 S3CheckpointStore.open(location, options.optPartSize(partSize).build())) {
-            for (int r = 0; r < repetitions; r++) {
+            for (int r = -warmUps; r < repetitions; r++) {
                 long start = System.nanoTime();
                 StoredTensorFiles.save(
                         store, KEY, checkpoint.tensors(), checkpoint.metadata(), write);
-                saves[r] = (System.nanoTime() - start) / 1e9;
+                double save = (System.nanoTime() - start) / 1e9;
                 start = System.nanoTime();
                 try (TensorFile loaded =
                         StoredTensorFiles.load(store, KEY, ReadOptions.defaults())) {
                     ParallelTensorReads.copy(new ArrayList<>(loaded.tensors().values()), targets);
                 }
-                loads[r] = (System.nanoTime() - start) / 1e9;
+                if (r >= 0) {
+                    saves[r] = save;
+                    loads[r] = (System.nanoTime() - start) / 1e9;
+                }
             }
             written =
                     store.list("").stream()

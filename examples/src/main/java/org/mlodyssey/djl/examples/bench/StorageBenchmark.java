@@ -61,34 +61,49 @@ public final class StorageBenchmark {
     /** The single-stream row of unsigned payloads: the store with one part for the whole file. */
     private static final String SINGLE_UNSIGNED = "S3 store: one PutObject/GetObject" + UNSIGNED;
 
-    /** The shards of the sharded rows, each uploaded by its own thread. */
-    private static final int SHARDS = 4;
-
     private StorageBenchmark() {}
+
+    /**
+     * What one run of the benchmark measures.
+     *
+     * @param mib the checkpoint's size in MiB for the first table
+     * @param linkMib the checkpoint's size in MiB for the limited-link tables
+     * @param repetitions timings per operation (the median is printed)
+     * @param warmUps untimed saves and loads of each row of the unthrottled condition before its
+     *     timings, so that every row is timed with the code compiled (the limited conditions follow
+     *     it warm)
+     * @param shards how many shards the sharded rows aim at (a tensor is never split)
+     * @param perConnectionMbps the first table's second condition: each connection to the server
+     *     limited to this many MB/s, as AWS S3 limits each connection; 0 for none
+     */
+    public record Settings(
+            int mib,
+            int linkMib,
+            int repetitions,
+            int warmUps,
+            int shards,
+            int perConnectionMbps) {}
 
     /**
      * Runs both tables.
      *
-     * @param mib the checkpoint's size in MiB for the first table
-     * @param linkMib the checkpoint's size in MiB for the limited-link table
-     * @param repetitions timings per operation (the median is printed)
-     * @param perConnectionMbps the first table's second condition: each connection to the server
-     *     limited to this many MB/s, as AWS S3 limits each connection; 0 for none
+     * @param settings what to measure
      * @param dir where the files, the local store and the server's buckets go
      * @param out where the tables go
      * @throws IOException if a file, the server or a request fails
      */
-    public static void runBenchmark(
-            int mib, int linkMib, int repetitions, int perConnectionMbps, Path dir, PrintStream out)
+    public static void runBenchmark(Settings settings, Path dir, PrintStream out)
             throws IOException {
+        int mib = settings.mib();
+        int repetitions = settings.repetitions();
+        int perConnectionMbps = settings.perConnectionMbps();
         try (LoopbackS3Server server =
                 LoopbackS3Server.startOnDisk(Files.createDirectories(dir.resolve("s3")), true)) {
             server.createBucket(BUCKET);
             URI endpoint = URI.create("http://127.0.0.1:" + server.port());
             TensorFile checkpoint = gaussianCheckpoint(mib);
             byte[] file = checkpointFile(checkpoint, dir.resolve("parameters.safetensors"));
-            Map<String, double[]> open =
-                    measure(endpoint, true, file, checkpoint, repetitions, dir);
+            Map<String, double[]> open = measure(endpoint, settings, true, file, checkpoint, dir);
             Map<String, double[]> limited = Map.of();
             if (perConnectionMbps > 0) {
                 try (ThrottlingProxy perConnection =
@@ -96,19 +111,19 @@ public final class StorageBenchmark {
                     limited =
                             measure(
                                     perConnection.endpoint(),
+                                    settings,
                                     false,
                                     file,
                                     checkpoint,
-                                    repetitions,
                                     dir);
                 }
             }
-            printStorageTable(open, limited, perConnectionMbps, file.length, repetitions, out);
+            printStorageTable(open, limited, settings, file.length, out);
             for (int rate : new int[] {FAST_LINK_MB_PER_S, LINK_MB_PER_S}) {
                 try (ThrottlingProxy link = new ThrottlingProxy(server.port(), rate * 1_000_000L)) {
                     LimitedLinkTable.print(
                             options(link.endpoint(), true),
-                            gaussianCheckpoint(linkMib),
+                            gaussianCheckpoint(settings.linkMib()),
                             rate,
                             repetitions,
                             dir,
@@ -131,15 +146,20 @@ public final class StorageBenchmark {
         return builder;
     }
 
-    /** Times every row against one endpoint: save and load medians in seconds, by row. */
+    /**
+     * Times every row against one endpoint: save and load medians in seconds, by row. The first
+     * condition (unthrottled) also has the local directory's row, and warms each row up first.
+     */
     private static Map<String, double[]> measure(
             URI endpoint,
-            boolean withLocal,
+            Settings settings,
+            boolean first,
             byte[] file,
             TensorFile checkpoint,
-            int repetitions,
             Path dir)
             throws IOException {
+        int repetitions = settings.repetitions();
+        int warmUps = first ? settings.warmUps() : 0;
         Map<String, double[]> rows = new LinkedHashMap<>();
         S3StoreOptions defaults = options(endpoint, false);
         try (LocalCheckpointStore disk = LocalCheckpointStore.of(dir.resolve("local"));
@@ -149,10 +169,10 @@ public final class StorageBenchmark {
                 S3CheckpointStore unsigned =
                         S3CheckpointStore.open(
                                 "s3://" + BUCKET + "/unsigned", options(endpoint, true))) {
-            if (withLocal) {
-                rows.put(LOCAL, timeStore(disk, file, repetitions));
+            if (first) {
+                rows.put(LOCAL, timeStore(disk, file, warmUps, repetitions));
             }
-            rows.put(SINGLE, timeSingleStream(client, file, repetitions));
+            rows.put(SINGLE, timeSingleStream(client, file, warmUps, repetitions));
             try (S3CheckpointStore oneStream =
                     S3CheckpointStore.open(
                             "s3://" + BUCKET + "/unsigned-single",
@@ -160,7 +180,7 @@ public final class StorageBenchmark {
                                     .optPartSize(
                                             Math.max(S3StoreOptions.MIN_PART_SIZE, file.length))
                                     .build())) {
-                rows.put(SINGLE_UNSIGNED, timeStore(oneStream, file, repetitions));
+                rows.put(SINGLE_UNSIGNED, timeStore(oneStream, file, warmUps, repetitions));
             }
             String parallel =
                     String.format(
@@ -168,8 +188,8 @@ public final class StorageBenchmark {
                             "S3 store: %d x %d MiB parts/ranges",
                             defaults.parallelism(),
                             defaults.partSize() >> 20);
-            rows.put(parallel + SIGNED, timeStore(signed, file, repetitions));
-            rows.put(parallel + UNSIGNED, timeStore(unsigned, file, repetitions));
+            rows.put(parallel + SIGNED, timeStore(signed, file, warmUps, repetitions));
+            rows.put(parallel + UNSIGNED, timeStore(unsigned, file, warmUps, repetitions));
         }
         for (boolean unsigned : new boolean[] {false, true}) {
             double[] row =
@@ -177,7 +197,8 @@ public final class StorageBenchmark {
                             optionsBuilder(endpoint, unsigned),
                             "s3://" + BUCKET + (unsigned ? "/sharded-unsigned" : "/sharded-signed"),
                             checkpoint,
-                            SHARDS,
+                            settings.shards(),
+                            warmUps,
                             repetitions);
             rows.put(
                     ShardedStoreSave.title((long) row[2]) + (unsigned ? UNSIGNED : SIGNED),
@@ -189,19 +210,21 @@ public final class StorageBenchmark {
     private static void printStorageTable(
             Map<String, double[]> open,
             Map<String, double[]> limited,
-            int perConnectionMbps,
+            Settings settings,
             long bytes,
-            int repetitions,
             PrintStream out) {
+        int perConnectionMbps = settings.perConnectionMbps();
         out.printf(
                 Locale.ROOT,
-                "Save and load of a %.0f MiB checkpoint file (float32 values), median of %d;"
+                "Save and load of a %.0f MiB checkpoint file (float32 values), median of %d"
+                        + " after %d untimed (unthrottled);"
                         + " S3Proxy 2.6 (filesystem backend) on 127.0.0.1 over http, AWS SDK"
                         + " 2.31; signed = the SDK's SigV4 payload hash over http, unsigned ="
                         + " UNSIGNED-PAYLOAD with the checksum header signed; %d cores, load"
                         + " average %s%n",
                 bytes / 1048576.0,
-                repetitions,
+                settings.repetitions(),
+                settings.warmUps(),
                 Runtime.getRuntime().availableProcessors(),
                 CompressionBenchmark.loadAverage());
         String limitedTitle = perConnectionMbps + " MB/s per connection";
@@ -328,42 +351,51 @@ public final class StorageBenchmark {
         return bytes;
     }
 
-    private static double[] timeStore(CheckpointStore store, byte[] bytes, int repetitions)
-            throws IOException {
+    private static double[] timeStore(
+            CheckpointStore store, byte[] bytes, int warmUps, int repetitions) throws IOException {
         double[] saves = new double[repetitions];
         double[] loads = new double[repetitions];
-        for (int i = 0; i < repetitions; i++) {
+        for (int i = -warmUps; i < repetitions; i++) {
             long start = System.nanoTime();
             store.write("parameters.safetensors", ch -> ch.write(ByteBuffer.wrap(bytes)));
-            saves[i] = (System.nanoTime() - start) / 1e9;
+            double save = (System.nanoTime() - start) / 1e9;
             ByteBuffer back = ByteBuffer.allocate(bytes.length);
             start = System.nanoTime();
             try (ObjectReader reader = store.open("parameters.safetensors")) {
                 reader.readFully(back, 0);
             }
-            loads[i] = (System.nanoTime() - start) / 1e9;
+            double load = (System.nanoTime() - start) / 1e9;
             check(bytes, back.array());
+            if (i >= 0) {
+                saves[i] = save;
+                loads[i] = load;
+            }
         }
         return new double[] {
             CompressionBenchmark.median(saves), CompressionBenchmark.median(loads)
         };
     }
 
-    private static double[] timeSingleStream(S3Client client, byte[] bytes, int repetitions) {
+    private static double[] timeSingleStream(
+            S3Client client, byte[] bytes, int warmUps, int repetitions) {
         double[] saves = new double[repetitions];
         double[] loads = new double[repetitions];
-        for (int i = 0; i < repetitions; i++) {
+        for (int i = -warmUps; i < repetitions; i++) {
             long start = System.nanoTime();
             client.putObject(b -> b.bucket(BUCKET).key("single"), RequestBody.fromBytes(bytes));
-            saves[i] = (System.nanoTime() - start) / 1e9;
+            double save = (System.nanoTime() - start) / 1e9;
             start = System.nanoTime();
             byte[] back =
                     client.getObject(
                                     b -> b.bucket(BUCKET).key("single"),
                                     ResponseTransformer.toBytes())
                             .asByteArrayUnsafe();
-            loads[i] = (System.nanoTime() - start) / 1e9;
+            double load = (System.nanoTime() - start) / 1e9;
             check(bytes, back);
+            if (i >= 0) {
+                saves[i] = save;
+                loads[i] = load;
+            }
         }
         return new double[] {
             CompressionBenchmark.median(saves), CompressionBenchmark.median(loads)

@@ -335,6 +335,22 @@ public final class BenchCommand implements Runnable {
         private int repetitions;
 
         @Option(
+                names = "--warm-ups",
+                defaultValue = "1",
+                description =
+                        "untimed saves and loads of each row before its timings, unthrottled"
+                                + " (default: ${DEFAULT-VALUE})")
+        private int warmUps;
+
+        @Option(
+                names = "--shards",
+                defaultValue = "8",
+                description =
+                        "shards of the sharded rows, each uploaded by its own thread, at least 1"
+                                + " (default: ${DEFAULT-VALUE})")
+        private int shards;
+
+        @Option(
                 names = "--per-connection-mbps",
                 defaultValue = "50",
                 description =
@@ -352,12 +368,18 @@ public final class BenchCommand implements Runnable {
             atLeast(spec, "--mib", mib, 1);
             atLeast(spec, "--link-mib", linkMib, 1);
             atLeast(spec, "--repetitions", repetitions, 1);
+            atLeast(spec, "--warm-ups", warmUps, 0);
+            atLeast(spec, "--shards", shards, 1);
             atLeast(spec, "--per-connection-mbps", perConnectionMbps, 0);
         }
 
         @Override
         void run(Path where, PrintStream out) throws Exception {
-            StorageBenchmark.runBenchmark(mib, linkMib, repetitions, perConnectionMbps, where, out);
+            StorageBenchmark.runBenchmark(
+                    new StorageBenchmark.Settings(
+                            mib, linkMib, repetitions, warmUps, shards, perConnectionMbps),
+                    where,
+                    out);
         }
     }
 }

@@ -35,7 +35,12 @@ class ShardedStoreSaveTest {
             URI endpoint = URI.create("http://127.0.0.1:" + server.port());
             double[] row =
                     ShardedStoreSave.time(
-                            LoopbackS3Server.options(endpoint), "s3://bench/x", checkpoint, 4, 2);
+                            LoopbackS3Server.options(endpoint),
+                            "s3://bench/x",
+                            checkpoint,
+                            4,
+                            1,
+                            2);
             assertEquals(3, row.length);
             assertTrue(row[0] > 0 && row[1] > 0, java.util.Arrays.toString(row));
             assertEquals(4, (long) row[2], "8 tensors of 64 KiB in 4 shards of 128 KiB");
