@@ -32,6 +32,8 @@ class StorageBenchmarkIT {
                         "1",
                         "--repetitions",
                         "1",
+                        "--warm-ups",
+                        "0",
                         "--dir",
                         dir.toString());
         assertEquals(0, o.exit(), o.toString());
@@ -61,5 +63,11 @@ class StorageBenchmarkIT {
         Cli.Outcome o = Cli.run("bench", "storage", "--link-mib", "0");
         assertEquals(2, o.exit());
         assertTrue(o.err().contains("--link-mib: must be at least 1"), o.err());
+        o = Cli.run("bench", "storage", "--shards", "0");
+        assertEquals(2, o.exit());
+        assertTrue(o.err().contains("--shards: must be at least 1"), o.err());
+        o = Cli.run("bench", "storage", "--warm-ups", "-1");
+        assertEquals(2, o.exit());
+        assertTrue(o.err().contains("--warm-ups: must be at least 0"), o.err());
     }
 }
