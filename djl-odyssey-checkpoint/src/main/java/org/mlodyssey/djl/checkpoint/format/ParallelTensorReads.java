@@ -9,8 +9,8 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32C;
-import org.mlodyssey.djl.checkpoint.internal.ObjectReaderChannel;
 import org.mlodyssey.djl.checkpoint.internal.ParallelCrc32c;
+import org.mlodyssey.djl.checkpoint.internal.ReadSizePreference;
 
 /**
  * Reads many tensors at once over all cores: the chunks of every compressed tensor and the pieces
@@ -207,7 +207,7 @@ public final class ParallelTensorReads {
      * where each read is a request and one large read is fetched in parallel ranges).
      */
     static int pieceOf(TensorFileReader source) {
-        if (source != null && source.channel() instanceof ObjectReaderChannel stored) {
+        if (source != null && source.channel() instanceof ReadSizePreference stored) {
             return Math.max(PIECE, stored.preferredReadSize());
         }
         return PIECE;

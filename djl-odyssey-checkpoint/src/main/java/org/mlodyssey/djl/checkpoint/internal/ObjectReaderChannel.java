@@ -21,7 +21,7 @@ import org.mlodyssey.djl.checkpoint.storage.ObjectReader;
  * requests where the store does that. The view cannot be mapped, written or locked; closing it
  * closes the object reader.
  */
-public final class ObjectReaderChannel extends FileChannel {
+public final class ObjectReaderChannel extends FileChannel implements ReadSizePreference {
 
     private final ObjectReader reader;
     private long position;
@@ -41,6 +41,7 @@ public final class ObjectReaderChannel extends FileChannel {
      *
      * @return the size in bytes, or 0 for no preference
      */
+    @Override
     public int preferredReadSize() {
         return reader.preferredReadSize();
     }

@@ -85,8 +85,7 @@ public final class WriteBehind {
         finished = true;
         task.cancel(false);
         if (failure != null) {
-            throw new IOException(
-                    "A background flush of " + file + " failed: " + failure.getMessage(), failure);
+            throw new IOException("A background flush of " + file + " failed: " + failure, failure);
         }
     }
 

@@ -77,12 +77,29 @@ public final class StorageBenchmark {
      *     limited to this many MB/s, as AWS S3 limits each connection; 0 for none
      */
     public record Settings(
-            int mib,
-            int linkMib,
-            int repetitions,
-            int warmUps,
-            int shards,
-            int perConnectionMbps) {}
+            int mib, int linkMib, int repetitions, int warmUps, int shards, int perConnectionMbps) {
+
+        /**
+         * Checks the bounds the command line checks.
+         *
+         * @throws IllegalArgumentException naming the first value out of bounds
+         */
+        public Settings {
+            atLeast("mib", mib, 1);
+            atLeast("linkMib", linkMib, 1);
+            atLeast("repetitions", repetitions, 1);
+            atLeast("warmUps", warmUps, 0);
+            atLeast("shards", shards, 1);
+            atLeast("perConnectionMbps", perConnectionMbps, 0);
+        }
+
+        private static void atLeast(String name, int value, int least) {
+            if (value < least) {
+                throw new IllegalArgumentException(
+                        name + " must be at least " + least + ", not " + value);
+            }
+        }
+    }
 
     /**
      * Runs both tables.

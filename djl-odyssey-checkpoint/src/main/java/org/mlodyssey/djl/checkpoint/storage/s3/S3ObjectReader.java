@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.mlodyssey.djl.checkpoint.storage.ObjectReader;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -31,6 +32,11 @@ final class S3ObjectReader implements ObjectReader {
 
     /** The largest preferred read size answered, whatever the part size and parallelism. */
     private static final long MAX_PREFERRED_READ = 1L << 30;
+
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
+
+    /** The stop flag of a read that is not split: never set. */
+    private static final AtomicBoolean NEVER = new AtomicBoolean();
 
     private final S3Requests requests;
     private final String key;
@@ -50,13 +56,18 @@ final class S3ObjectReader implements ObjectReader {
     }
 
     /**
-     * Returns what one {@link #readFully} fetches at once: a part per thread of the store, each a
-     * ranged GET; a smaller read would leave threads idle and pay a request per few bytes.
+     * Returns the least a read should ask for when the caller reads on every core at once: one part
+     * per request, and as many parts per read as it takes for the reads of all cores together to
+     * keep the store's {@code parallelism} requests busy (a larger read is fetched in part-size
+     * ranges by the store's threads). At most 1 GiB.
+     *
+     * @return the size in bytes
      */
     @Override
     public int preferredReadSize() {
-        long parallel = requests.options().partSize() * requests.options().parallelism();
-        return (int) Math.min(parallel, MAX_PREFERRED_READ);
+        S3StoreOptions options = requests.options();
+        long partsPerRead = Math.max(1, options.parallelism() / CORES);
+        return (int) Math.min(options.partSize() * partsPerRead, MAX_PREFERRED_READ);
     }
 
     @Override
@@ -67,7 +78,7 @@ final class S3ObjectReader implements ObjectReader {
         int n = (int) Math.min(dst.remaining(), size - position);
         ByteBuffer range = dst.slice();
         range.limit(n);
-        fetch(range, position);
+        fetch(range, position, NEVER);
         dst.position(dst.position() + n);
         return n;
     }
@@ -87,11 +98,12 @@ final class S3ObjectReader implements ObjectReader {
         }
         long part = requests.options().partSize();
         if (n <= part || requests.options().parallelism() == 1) {
-            fetch(dst.slice(), position);
+            fetch(dst.slice(), position, NEVER);
             dst.position(dst.limit());
             return;
         }
         List<Future<?>> ranges = new ArrayList<>();
+        AtomicBoolean stop = new AtomicBoolean();
         try {
             for (long offset = 0; offset < n; offset += part) {
                 ByteBuffer range = dst.slice();
@@ -102,7 +114,7 @@ final class S3ObjectReader implements ObjectReader {
                 ranges.add(
                         executor.submit(
                                 () -> {
-                                    fetch(target, at);
+                                    fetch(target, at, stop);
                                     return null;
                                 }));
             }
@@ -118,21 +130,47 @@ final class S3ObjectReader implements ObjectReader {
             }
             throw new IOException("Reading " + requests.locationOf(key) + " failed", e.getCause());
         } finally {
-            for (Future<?> range : ranges) {
-                range.cancel(true);
-            }
+            stop.set(true); // the other ranges stop at their next read; a no-op once all are done
+            awaitAll(ranges);
         }
         dst.position(dst.limit());
+    }
+
+    /**
+     * Waits for every range to end, uninterruptibly: after a failure the others stop at their next
+     * read (a socket read may not heed an interrupt), and none may write into the caller's buffer
+     * once this read has returned, since the caller may free it.
+     */
+    private static void awaitAll(List<Future<?>> ranges) {
+        boolean interrupted = false;
+        for (Future<?> range : ranges) {
+            while (true) {
+                try {
+                    range.get();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    break; // the failure thrown above, or one that came with it
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
     public void close() {}
 
-    /** Fills {@code dst} with the bytes at {@code position}, resuming a broken body. */
-    private void fetch(ByteBuffer dst, long position) throws IOException {
+    /**
+     * Fills {@code dst} with the bytes at {@code position}, resuming a broken body; stops early,
+     * leaving {@code dst} short, once {@code stop} is set (another range of the read failed).
+     */
+    private void fetch(ByteBuffer dst, long position, AtomicBoolean stop) throws IOException {
         int attempts = 0;
         long delay = S3Clients.BASE_BACKOFF.toMillis();
-        while (dst.hasRemaining()) {
+        while (dst.hasRemaining() && !stop.get()) {
             long first = position + dst.position();
             ResponseInputStream<GetObjectResponse> body;
             try {
@@ -141,8 +179,8 @@ final class S3ObjectReader implements ObjectReader {
                 throw S3Requests.failure("read", requests.locationOf(key), e);
             }
             try (InputStream in = body) {
-                copy(in, dst);
-                if (dst.hasRemaining()) {
+                copy(in, dst, stop);
+                if (dst.hasRemaining() && !stop.get()) {
                     throw new EOFException(
                             requests.locationOf(key) + " ended at " + (position + dst.position()));
                 }
@@ -165,9 +203,10 @@ final class S3ObjectReader implements ObjectReader {
         }
     }
 
-    private static void copy(InputStream in, ByteBuffer dst) throws IOException {
+    private static void copy(InputStream in, ByteBuffer dst, AtomicBoolean stop)
+            throws IOException {
         if (dst.hasArray()) {
-            while (dst.hasRemaining()) {
+            while (dst.hasRemaining() && !stop.get()) {
                 int n = in.read(dst.array(), dst.arrayOffset() + dst.position(), dst.remaining());
                 if (n < 0) {
                     return;
@@ -177,7 +216,7 @@ final class S3ObjectReader implements ObjectReader {
             return;
         }
         byte[] chunk = new byte[COPY_CHUNK];
-        while (dst.hasRemaining()) {
+        while (dst.hasRemaining() && !stop.get()) {
             int n = in.read(chunk, 0, Math.min(chunk.length, dst.remaining()));
             if (n < 0) {
                 return;

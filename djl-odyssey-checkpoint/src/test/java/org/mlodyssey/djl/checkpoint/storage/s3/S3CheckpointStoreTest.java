@@ -13,12 +13,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.NoSuchFileException;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
+import org.mlodyssey.djl.checkpoint.format.ParallelTensorReads;
+import org.mlodyssey.djl.checkpoint.format.ReadOptions;
+import org.mlodyssey.djl.checkpoint.format.Tensor;
+import org.mlodyssey.djl.checkpoint.format.TensorDType;
+import org.mlodyssey.djl.checkpoint.format.TensorFile;
+import org.mlodyssey.djl.checkpoint.format.WriteOptions;
 import org.mlodyssey.djl.checkpoint.storage.ObjectReader;
 import org.mlodyssey.djl.checkpoint.storage.StoredObject;
+import org.mlodyssey.djl.checkpoint.storage.StoredTensorFiles;
 import org.mlodyssey.djl.checkpoint.storage.WrittenObject;
 
 /** {@link S3CheckpointStore} against a real S3Proxy on 127.0.0.1, through the real SDK client. */
@@ -86,9 +95,28 @@ class S3CheckpointStoreTest extends S3ProxyTestBase {
             assertEquals(5, count("PUT", "partNumber="));
             assertArrayEquals(bytes, readAll(store, "big.odc"));
             assertEquals(5, count("GET", "/runs/a/big.odc"));
-            try (ObjectReader reader = store.open("big.odc")) {
-                // what one readFully fetches at once: a part for each of the 3 threads
-                assertEquals(3 * PART, reader.preferredReadSize());
+        }
+    }
+
+    @Test
+    void aTensorFileInTheBucketIsReadInRequestsOfAPartOrMore() throws IOException {
+        int count = 4 * PART / 4;
+        ByteBuffer data = ByteBuffer.allocate(4 * PART).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < count; i++) {
+            data.putFloat(i * 0.5f);
+        }
+        Tensor tensor = Tensor.of(TensorDType.F32, new long[] {count}, data.flip());
+        try (S3CheckpointStore store = store(UploadChecksum.CRC32C)) {
+            StoredTensorFiles.writeFile(
+                    store, "w.safetensors", Map.of("w", tensor), Map.of(), WriteOptions.defaults());
+            try (TensorFile loaded =
+                    StoredTensorFiles.load(store, "w.safetensors", ReadOptions.defaults())) {
+                long header = count("GET", "/runs/a/w.safetensors");
+                ByteBuffer target = ByteBuffer.allocateDirect(4 * PART);
+                ParallelTensorReads.copy(List.of(loaded.get("w")), List.of(target));
+                assertEquals(tensor.data(), target);
+                // 20 MiB in ranges of a part (5 MiB) at least: 4 GETs, where 4 MiB pieces took 5
+                assertEquals(4, count("GET", "/runs/a/w.safetensors") - header);
             }
         }
     }
