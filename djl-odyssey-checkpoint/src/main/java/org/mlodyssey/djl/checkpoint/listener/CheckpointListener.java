@@ -20,9 +20,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.mlodyssey.djl.checkpoint.format.Locations;
 import org.mlodyssey.djl.checkpoint.internal.DirectoryLock;
-import org.mlodyssey.djl.checkpoint.internal.ForwardState;
 import org.mlodyssey.djl.checkpoint.internal.HostArrayPool;
-import org.mlodyssey.djl.checkpoint.internal.ParameterNames;
 import org.mlodyssey.djl.checkpoint.training.CheckpointDirectory;
 import org.mlodyssey.djl.checkpoint.training.EvaluatorAccumulators;
 import org.mlodyssey.djl.checkpoint.training.OptimizerStateAdapters;
@@ -154,16 +152,8 @@ public final class CheckpointListener extends TrainingListenerAdapter
     /** Whether a step ran since the run started or resumed. */
     private boolean stepped;
 
-    /** With {@code EasyTrain.fit}: the evaluators' totals after the last step taken. */
-    private EvaluatorAccumulators.Totals totalsAfterLastStep;
-
-    /**
-     * With {@code EasyTrain.fit}: the parameters without gradient after the last step taken, for
-     * models that have such (batch normalization); null otherwise.
-     */
-    private ForwardState forwardAfterLastStep;
-
-    private Boolean hasForwardState;
+    /** With {@code EasyTrain.fit}: the state after the last step taken, for the next save. */
+    private final LastStepState lastStep = new LastStepState();
 
     /**
      * The trainer whose {@code onTrainingBegin} this listener accepted; only its end of training
@@ -465,45 +455,19 @@ public final class CheckpointListener extends TrainingListenerAdapter
         }
         if (driver == Driver.EPOCH && stepsThisEpoch > 0) {
             TrainingProgress at = position();
-            save(trainer, at, trigger.afterStep(at.globalStep()), true, totalsAfterLastStep);
+            save(trainer, at, trigger.afterStep(at.globalStep()), true, lastStep.totals());
         }
         stepsThisEpoch++;
         stepped = true;
         if (trigger.mayBeDueAfterStep(progress.globalStep() + stepsThisEpoch)) {
             // The next batch's save needs them: its forward pass changes both before it is told.
-            totalsAfterLastStep = EvaluatorAccumulators.copy(trainer);
-            copyForwardState(trainer);
+            lastStep.keep(trainer);
         } else {
             // Not copied at every step: the next batch saves nothing (an epoch end saves the
             // trainer's own, which are the epoch end's).
-            totalsAfterLastStep = null;
-            freeForwardState();
+            lastStep.drop();
         }
         progress.seedSchedule().beforeStep(progress.globalStep() + stepsThisEpoch);
-    }
-
-    /** Copies the parameters a forward pass changes by itself, for the next batch's save. */
-    private void copyForwardState(Trainer trainer) {
-        ParameterNames names = null;
-        if (hasForwardState == null) {
-            names = ParameterNames.of(trainer.getModel().getBlock());
-            hasForwardState = ForwardState.existsIn(names);
-        }
-        if (!hasForwardState) {
-            return;
-        }
-        if (names == null) {
-            names = ParameterNames.of(trainer.getModel().getBlock());
-        }
-        freeForwardState();
-        forwardAfterLastStep = ForwardState.copy(trainer, names);
-    }
-
-    private void freeForwardState() {
-        if (forwardAfterLastStep != null) {
-            forwardAfterLastStep.close();
-            forwardAfterLastStep = null;
-        }
     }
 
     /** Where an {@code EasyTrain.fit} run stands: the steps of this epoch counted so far. */
@@ -667,7 +631,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
             if (!saving.finish()) {
                 logger.warn("Interrupted while waiting for the checkpoint writes of {}", directory);
             }
-            freeForwardState();
+            lastStep.free();
             releaseLock();
         }
     }
@@ -704,7 +668,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
                 failure.addSuppressed(e);
             }
         } finally {
-            freeForwardState();
+            lastStep.free();
             releaseLock();
             directory.close();
         }
@@ -738,7 +702,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
                 reasons,
                 applyPolicy,
                 totals,
-                totals == null ? null : forwardAfterLastStep,
+                totals == null ? null : lastStep.forwardState(),
                 resumedAt);
     }
 
