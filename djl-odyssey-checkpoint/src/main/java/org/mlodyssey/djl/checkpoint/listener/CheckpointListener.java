@@ -9,7 +9,6 @@ import ai.djl.training.TrainingResult;
 import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.listener.TrainingListenerAdapter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -19,7 +18,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.mlodyssey.djl.checkpoint.format.Locations;
-import org.mlodyssey.djl.checkpoint.internal.DirectoryLock;
 import org.mlodyssey.djl.checkpoint.internal.HostArrayPool;
 import org.mlodyssey.djl.checkpoint.training.CheckpointDirectory;
 import org.mlodyssey.djl.checkpoint.training.EvaluatorAccumulators;
@@ -137,17 +135,10 @@ public final class CheckpointListener extends TrainingListenerAdapter
 
     private Driver driver = Driver.UNKNOWN;
 
-    /** The directory's lock and registry are loaded (at the first event that needs them). */
-    private DirectoryLock lock;
-
-    /** A resume failed: nothing is saved or deleted any more. */
-    private RuntimeException inert;
+    private final DirectoryClaim claim;
 
     /** Whether the trigger knows the step the run started at (resume() or a first step). */
     private boolean startKnown;
-
-    /** Whether the run resumed or its first step ran (a new run checked the directory). */
-    private boolean started;
 
     /** Whether a step ran since the run started or resumed. */
     private boolean stepped;
@@ -163,8 +154,6 @@ public final class CheckpointListener extends TrainingListenerAdapter
 
     private boolean epochEndPending;
     private long stepsThisEpoch;
-    private boolean ended;
-    private boolean closed;
     private RuntimeException endFailure;
 
     private CheckpointListener(ListenerSettings settings) {
@@ -178,6 +167,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
         this.monitor = settings.monitor();
         this.registry = new CheckpointRegistry(directory, policy, monitor);
         this.saving = settings.saving(directory, registry, trigger);
+        this.claim = new DirectoryClaim(directory, registry, trigger);
         this.progress = TrainingProgress.start(seed);
     }
 
@@ -188,66 +178,6 @@ public final class CheckpointListener extends TrainingListenerAdapter
      */
     public static Builder builder() {
         return new Builder();
-    }
-
-    /**
-     * Locks the directory and registers the checkpoints an earlier run left in it, once.
-     *
-     * @throws org.mlodyssey.djl.checkpoint.training.CheckpointDirectoryLockedException if another
-     *     run writes into the directory
-     * @throws UncheckedIOException if the directory cannot be locked or listed
-     */
-    private void open() {
-        if (lock != null) {
-            return;
-        }
-        if (ended || closed) {
-            throw new IllegalStateException(
-                    "The checkpoint listener of " + directory + " has ended");
-        }
-        try {
-            lock = directory.lock();
-            registry.load(directory.list());
-        } catch (IOException e) {
-            releaseLock();
-            throw new UncheckedIOException("Cannot open the checkpoint directory " + directory, e);
-        } catch (RuntimeException e) {
-            releaseLock();
-            throw e;
-        }
-        trigger.start(0, registry.best());
-    }
-
-    /**
-     * At the first step of a run that did not resume: a run starting at step 0 needs a directory
-     * without checkpoints; otherwise the listener saves nothing and throws.
-     */
-    private void startAnew(long fromStep) {
-        if (started) {
-            return;
-        }
-        started = true;
-        if (fromStep != 0 || inert != null) {
-            return;
-        }
-        try {
-            open();
-            directory.requireNoCheckpoints();
-        } catch (IOException | RuntimeException e) {
-            inert =
-                    e instanceof IOException io
-                            ? new UncheckedIOException(io)
-                            : (RuntimeException) e;
-            releaseLock();
-            throw inert;
-        }
-    }
-
-    private void releaseLock() {
-        if (lock != null) {
-            lock.close();
-            lock = null;
-        }
     }
 
     /**
@@ -264,7 +194,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
         if (monitor != null) {
             monitor.checkAgainst(trainer);
         }
-        open();
+        claim.open();
         begun = trainer;
         progress.seedSchedule().beforeInitialization();
     }
@@ -295,9 +225,10 @@ public final class CheckpointListener extends TrainingListenerAdapter
      */
     public TrainingProgress resume(Trainer trainer) throws IOException {
         Objects.requireNonNull(trainer, "trainer");
-        if (inert != null) {
+        if (claim.failure() != null) {
             throw new IllegalStateException(
-                    "The checkpoint listener of " + directory + " failed to resume before", inert);
+                    "The checkpoint listener of " + directory + " failed to resume before",
+                    claim.failure());
         }
         if (!trainer.getModel().getBlock().isInitialized()) {
             throw new IllegalStateException(
@@ -310,7 +241,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
             return position();
         }
         try {
-            open();
+            claim.open();
             ResumeSource.Restored restored =
                     resumeFrom.restore(trainer, seed, adapters, configuration);
             progress = restored.progress();
@@ -331,18 +262,14 @@ public final class CheckpointListener extends TrainingListenerAdapter
             }
             saving.markSaved(from == null ? null : progress);
         } catch (IOException | RuntimeException e) {
-            inert =
-                    e instanceof IOException io
-                            ? new UncheckedIOException(io)
-                            : (RuntimeException) e;
             logger.error(
                     "Resuming into {} failed: this checkpoint listener saves and deletes nothing"
                             + " for the rest of the run",
                     directory);
-            releaseLock();
+            claim.fail(e);
             throw e;
         }
-        started = true;
+        claim.resumed();
         stepsThisEpoch = 0;
         stepped = false;
         trigger.start(progress.globalStep(), registry.best());
@@ -447,7 +374,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
         if (driver == Driver.STEP) {
             return;
         }
-        startAnew(progress.globalStep());
+        claim.startAnew(progress.globalStep());
         if (driver == Driver.UNKNOWN && (stepsThisEpoch > 0 || epochEndPending)) {
             // A batch without an afterStep after the previous batch or epoch end: EasyTrain.fit.
             driver = Driver.EPOCH;
@@ -539,8 +466,8 @@ public final class CheckpointListener extends TrainingListenerAdapter
         if (!startKnown) {
             // The run started without resume(): counting starts at the step before this one, not
             // at 0, so a run picked up at step k saves at the multiples after k, no extra save.
-            open();
-            startAnew(at.globalStep() - 1);
+            claim.open();
+            claim.startAnew(at.globalStep() - 1);
             trigger.start(at.globalStep() - 1, registry.best());
             startKnown = true;
         }
@@ -588,7 +515,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
      */
     @Override
     public void onTrainingEnd(Trainer trainer) {
-        if (ended || closed) {
+        if (claim.isEnded() || claim.isClosed()) {
             return;
         }
         if (trainer != begun) {
@@ -597,15 +524,10 @@ public final class CheckpointListener extends TrainingListenerAdapter
                     directory);
             return;
         }
-        ended = true;
+        claim.markEnded();
         begun = null;
         try {
-            if (inert != null) {
-                logger.warn(
-                        "The checkpoint listener of {} saved and deleted nothing: its resume"
-                                + " failed ({})",
-                        directory,
-                        inert.toString());
+            if (claim.warnIfFailed()) {
                 return;
             }
             // The writes in flight decide whether this position is committed already.
@@ -632,7 +554,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
                 logger.warn("Interrupted while waiting for the checkpoint writes of {}", directory);
             }
             lastStep.free();
-            releaseLock();
+            claim.release();
         }
     }
 
@@ -647,16 +569,12 @@ public final class CheckpointListener extends TrainingListenerAdapter
      */
     @Override
     public void close() {
-        if (closed) {
+        if (claim.isClosed()) {
             return;
         }
-        closed = true;
-        if (inert != null && !ended) {
-            logger.warn(
-                    "The checkpoint listener of {} saved and deleted nothing: its resume failed"
-                            + " ({})",
-                    directory,
-                    inert.toString());
+        claim.markClosed();
+        if (!claim.isEnded()) {
+            claim.warnIfFailed();
         }
         RuntimeException failure = endFailure;
         try {
@@ -669,7 +587,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
             }
         } finally {
             lastStep.free();
-            releaseLock();
+            claim.release();
             directory.close();
         }
         if (failure != null) {
@@ -688,14 +606,9 @@ public final class CheckpointListener extends TrainingListenerAdapter
             EnumSet<SaveReason> reasons,
             boolean applyPolicy,
             EvaluatorAccumulators.Totals totals) {
-        if (reasons.isEmpty() || inert != null) {
+        if (reasons.isEmpty() || !claim.openForSave()) {
             return;
         }
-        if (closed) {
-            throw new IllegalStateException(
-                    "The checkpoint listener of " + directory + " is closed");
-        }
-        open();
         saving.save(
                 trainer,
                 at,
