@@ -24,7 +24,6 @@ import org.mlodyssey.djl.checkpoint.training.EvaluatorAccumulators;
 import org.mlodyssey.djl.checkpoint.training.OptimizerStateAdapters;
 import org.mlodyssey.djl.checkpoint.training.StepListener;
 import org.mlodyssey.djl.checkpoint.training.TrainingProgress;
-import org.mlodyssey.djl.checkpoint.training.TrainingSnapshot;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,23 +91,6 @@ public final class CheckpointListener extends TrainingListenerAdapter
     static final String META_PREFIX = "checkpointListener.";
 
     private static final Logger logger = LoggerFactory.getLogger(CheckpointListener.class);
-
-    /** Saves a snapshot into a directory of checkpoints; {@link CheckpointDirectory#save}. */
-    @FunctionalInterface
-    interface CheckpointSaver {
-
-        /**
-         * Saves and commits.
-         *
-         * @param root the directory of checkpoints
-         * @param snapshot the snapshot
-         * @param metadata manifest metadata
-         * @return the committed checkpoint directory
-         * @throws IOException if nothing could be committed
-         */
-        Path save(Path root, TrainingSnapshot snapshot, Map<String, String> metadata)
-                throws IOException;
-    }
 
     private final CheckpointDirectory directory;
     private final ResumeSource.Origin resumeFrom;

@@ -43,7 +43,7 @@ final class CheckpointSaving {
     private final SnapshotWriter writer;
     private final HostArrayPool pool = new HostArrayPool();
     private final OptimizerStateAdapters adapters;
-    private final CheckpointListener.CheckpointSaver saver;
+    private final CheckpointSaver saver;
     private final boolean async;
     private final Consumer<SavedCheckpoint> onSaved;
     private final Monitor monitor;
@@ -58,7 +58,7 @@ final class CheckpointSaving {
             CheckpointTrigger trigger,
             SnapshotWriter writer,
             OptimizerStateAdapters adapters,
-            CheckpointListener.CheckpointSaver saver,
+            CheckpointSaver saver,
             boolean async,
             Consumer<SavedCheckpoint> onSaved,
             Monitor monitor,

@@ -39,7 +39,7 @@ abstract class ListenerSettings extends StorageSettings {
     private long seed;
     private OptimizerStateAdapters adapters = OptimizerStateAdapters.builtIn();
     private Consumer<SavedCheckpoint> onSaved = saved -> {};
-    private CheckpointListener.CheckpointSaver saver;
+    private CheckpointSaver saver;
 
     /**
      * Saves at the end of every {@code n}-th epoch; 0 turns it off. Default 1.
@@ -266,7 +266,7 @@ abstract class ListenerSettings extends StorageSettings {
         return self();
     }
 
-    CheckpointListener.Builder optSaver(CheckpointListener.CheckpointSaver saver) {
+    CheckpointListener.Builder optSaver(CheckpointSaver saver) {
         this.saver = Objects.requireNonNull(saver, "saver");
         return self();
     }

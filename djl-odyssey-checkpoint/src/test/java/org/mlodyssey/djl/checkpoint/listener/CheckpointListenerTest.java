@@ -322,7 +322,7 @@ class CheckpointListenerTest {
     }
 
     /** Fails the save of one step with a real I/O error: the root given is a regular file. */
-    private static CheckpointListener.CheckpointSaver failingAt(long step, Path notADirectory) {
+    private static CheckpointSaver failingAt(long step, Path notADirectory) {
         return (root, snapshot, meta) ->
                 CheckpointDirectories.save(
                         snapshot.getProgress().globalStep() == step ? notADirectory : root,
