@@ -5,17 +5,11 @@
 package org.mlodyssey.djl.checkpoint.listener;
 
 import ai.djl.training.Trainer;
-import ai.djl.training.TrainingResult;
 import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.listener.TrainingListenerAdapter;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import org.mlodyssey.djl.checkpoint.format.Locations;
 import org.mlodyssey.djl.checkpoint.internal.HostArrayPool;
@@ -93,40 +87,13 @@ public final class CheckpointListener extends TrainingListenerAdapter
     private static final Logger logger = LoggerFactory.getLogger(CheckpointListener.class);
 
     private final CheckpointDirectory directory;
-    private final ResumeSource.Origin resumeFrom;
-    private final long seed;
-    private final Map<String, String> configuration;
-    private String resumedAt = "";
-    private Path resumedFrom;
     private final OptimizerStateAdapters adapters;
     private final Monitor monitor;
-    private final CheckpointTrigger trigger;
     private final CheckpointRegistry registry;
     private final CheckpointSaving saving;
-
-    // Training thread.
-    private TrainingProgress progress;
-
-    // Which loop drives the listener: the resumable loop (STEP: its StepListener calls) or
-    // EasyTrain.fit (EPOCH: DJL's calls only), known from the first calls.
-    private enum Driver {
-        UNKNOWN,
-        EPOCH,
-        STEP
-    }
-
-    private Driver driver = Driver.UNKNOWN;
-
     private final DirectoryClaim claim;
-
-    /** Whether the trigger knows the step the run started at (resume() or a first step). */
-    private boolean startKnown;
-
-    /** Whether a step ran since the run started or resumed. */
-    private boolean stepped;
-
-    /** With {@code EasyTrain.fit}: the state after the last step taken, for the next save. */
-    private final LastStepState lastStep = new LastStepState();
+    private final SaveSchedule schedule;
+    private final Resumption resumption;
 
     /**
      * The trainer whose {@code onTrainingBegin} this listener accepted; only its end of training
@@ -134,23 +101,21 @@ public final class CheckpointListener extends TrainingListenerAdapter
      */
     private Trainer begun;
 
-    private boolean epochEndPending;
-    private long stepsThisEpoch;
     private RuntimeException endFailure;
 
     private CheckpointListener(ListenerSettings settings) {
-        this.trigger = settings.trigger();
+        CheckpointTrigger trigger = settings.trigger();
         RetentionPolicy policy = settings.retention();
         this.directory = settings.checkpointDirectory();
-        this.resumeFrom = settings.resumeFrom(directory);
-        this.seed = settings.seed();
-        this.configuration = settings.configuration();
+        ResumeSource.Origin resumeFrom = settings.resumeFrom(directory);
         this.adapters = settings.adapters();
         this.monitor = settings.monitor();
         this.registry = new CheckpointRegistry(directory, policy, monitor);
         this.saving = settings.saving(directory, registry, trigger);
         this.claim = new DirectoryClaim(directory, registry, trigger);
-        this.progress = TrainingProgress.start(seed);
+        this.schedule = new SaveSchedule(settings.seed(), trigger, registry, claim, saving);
+        this.resumption =
+                new Resumption(resumeFrom, settings, directory, registry, claim, saving, schedule);
     }
 
     /**
@@ -178,7 +143,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
         }
         claim.open();
         begun = trainer;
-        progress.seedSchedule().beforeInitialization();
+        schedule.beforeInitialization();
     }
 
     /**
@@ -206,58 +171,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
      * @throws IllegalStateException if the trainer is not initialized, or a resume failed before
      */
     public TrainingProgress resume(Trainer trainer) throws IOException {
-        Objects.requireNonNull(trainer, "trainer");
-        if (claim.failure() != null) {
-            throw new IllegalStateException(
-                    "The checkpoint listener of " + directory + " failed to resume before",
-                    claim.failure());
-        }
-        if (!trainer.getModel().getBlock().isInitialized()) {
-            throw new IllegalStateException(
-                    "The trainer's model is not initialized: call trainer.initialize(...) before"
-                            + " resuming");
-        }
-        if (stepped) {
-            // This listener trained the trainer in this JVM: its live state is the newest.
-            saving.awaitWrites();
-            return position();
-        }
-        try {
-            claim.open();
-            ResumeSource.Restored restored =
-                    resumeFrom.restore(trainer, seed, adapters, configuration);
-            progress = restored.progress();
-            registry.forget(directory.moveAsideAfter(progress));
-            Path from = restored.checkpoint().orElse(null);
-            if (from != null) {
-                String earlier = restored.metadata().getOrDefault(META_RESUMED_AT, "");
-                resumedAt = (earlier.isEmpty() ? "" : earlier + ",") + progress.globalStep();
-                resumedFrom = from;
-                String totals = restored.metadata().get(META_EVALUATORS);
-                if (totals != null) {
-                    EvaluatorAccumulators.restore(trainer, totals);
-                }
-                registry.protect(from);
-                if (directory.contains(from)) {
-                    directory.pointLatestAt(from);
-                }
-            }
-            saving.markSaved(from == null ? null : progress);
-        } catch (IOException | RuntimeException e) {
-            logger.error(
-                    "Resuming into {} failed: this checkpoint listener saves and deletes nothing"
-                            + " for the rest of the run",
-                    directory);
-            claim.fail(e);
-            throw e;
-        }
-        claim.resumed();
-        stepsThisEpoch = 0;
-        stepped = false;
-        trigger.start(progress.globalStep(), registry.best());
-        startKnown = true;
-        progress.seedSchedule().beforeStep(progress.globalStep());
-        return progress;
+        return resumption.resume(trainer);
     }
 
     /**
@@ -308,7 +222,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
      * @return its directory, or empty before a resume or when the run started anew
      */
     public Optional<Path> getResumedFrom() {
-        return Optional.ofNullable(resumedFrom);
+        return resumption.resumedFrom();
     }
 
     /**
@@ -353,51 +267,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
      */
     @Override
     public void onTrainingBatch(Trainer trainer, TrainingListener.BatchData batchData) {
-        if (driver == Driver.STEP) {
-            return;
-        }
-        claim.startAnew(progress.globalStep());
-        if (driver == Driver.UNKNOWN && (stepsThisEpoch > 0 || epochEndPending)) {
-            // A batch without an afterStep after the previous batch or epoch end: EasyTrain.fit.
-            driver = Driver.EPOCH;
-            saveEpochEndPending(trainer);
-        }
-        if (driver == Driver.EPOCH && stepsThisEpoch > 0) {
-            TrainingProgress at = position();
-            save(trainer, at, trigger.afterStep(at.globalStep()), true, lastStep.totals());
-        }
-        stepsThisEpoch++;
-        stepped = true;
-        if (trigger.mayBeDueAfterStep(progress.globalStep() + stepsThisEpoch)) {
-            // The next batch's save needs them: its forward pass changes both before it is told.
-            lastStep.keep(trainer);
-        } else {
-            // Not copied at every step: the next batch saves nothing (an epoch end saves the
-            // trainer's own, which are the epoch end's).
-            lastStep.drop();
-        }
-        progress.seedSchedule().beforeStep(progress.globalStep() + stepsThisEpoch);
-    }
-
-    /** Where an {@code EasyTrain.fit} run stands: the steps of this epoch counted so far. */
-    private TrainingProgress position() {
-        return new TrainingProgress(
-                progress.seed(),
-                progress.epoch(),
-                Math.toIntExact(progress.batchInEpoch() + stepsThisEpoch),
-                progress.globalStep() + stepsThisEpoch,
-                progress.epochMetrics());
-    }
-
-    /**
-     * Saves at an epoch end left undecided: the next batch's step has not been taken, so the state
-     * is still the epoch end's.
-     */
-    private void saveEpochEndPending(Trainer trainer) {
-        if (epochEndPending) {
-            epochEndPending = false;
-            atEpochEnd(trainer, true, EnumSet.noneOf(SaveReason.class));
-        }
+        schedule.onTrainingBatch(trainer);
     }
 
     /**
@@ -409,26 +279,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
      */
     @Override
     public void onEpoch(Trainer trainer) {
-        if (driver == Driver.STEP) {
-            return;
-        }
-        List<Map<String, Float>> history = new ArrayList<>(progress.epochMetrics());
-        history.add(evaluations(trainer));
-        long steps = progress.globalStep() + stepsThisEpoch;
-        boolean batchesSeen = stepsThisEpoch > 0;
-        progress = new TrainingProgress(progress.seed(), progress.epoch() + 1, 0, steps, history);
-        stepsThisEpoch = 0;
-        if (driver == Driver.UNKNOWN && !batchesSeen) {
-            // No batch yet: the resumable loop resumed at an epoch's last batch fires this before
-            // its afterEpoch. Decided by the next call: afterEpoch, or a batch or the end.
-            epochEndPending = true;
-            return;
-        }
-        driver = Driver.EPOCH;
-        EnumSet<SaveReason> stepDue =
-                batchesSeen ? trigger.afterStep(steps) : EnumSet.noneOf(SaveReason.class);
-        atEpochEnd(trainer, true, stepDue);
-        progress.seedSchedule().beforeStep(steps);
+        schedule.onEpoch(trainer);
     }
 
     /** {@inheritDoc} */
@@ -445,42 +296,13 @@ public final class CheckpointListener extends TrainingListenerAdapter
      */
     @Override
     public void afterStep(Trainer trainer, TrainingProgress at, boolean epochEndFollows) {
-        if (!startKnown) {
-            // The run started without resume(): counting starts at the step before this one, not
-            // at 0, so a run picked up at step k saves at the multiples after k, no extra save.
-            claim.open();
-            claim.startAnew(at.globalStep() - 1);
-            trigger.start(at.globalStep() - 1, registry.best());
-            startKnown = true;
-        }
-        driver = Driver.STEP;
-        epochEndPending = false;
-        stepped = true;
-        progress = at;
-        if (!epochEndFollows) {
-            save(trainer, at, trigger.afterStep(at.globalStep()), true, null);
-        }
+        schedule.afterStep(trainer, at, epochEndFollows);
     }
 
     /** {@inheritDoc} */
     @Override
     public void afterEpoch(Trainer trainer, TrainingProgress at) {
-        driver = Driver.STEP;
-        epochEndPending = false;
-        progress = at;
-        atEpochEnd(trainer, true, EnumSet.noneOf(SaveReason.class));
-    }
-
-    private void atEpochEnd(Trainer trainer, boolean applyPolicy, EnumSet<SaveReason> alsoDue) {
-        List<Map<String, Float>> history = progress.epochMetrics();
-        Map<String, Float> last = history.isEmpty() ? Map.of() : history.get(history.size() - 1);
-        if (trigger.dependsOnWritesInFlight(last)) {
-            saving.awaitWrites(); // a new best only if the best in flight failed: wait to know
-        }
-        EnumSet<SaveReason> reasons =
-                trigger.afterEpoch(progress.epoch(), progress.globalStep(), last);
-        reasons.addAll(alsoDue);
-        save(trainer, progress, reasons, applyPolicy, null);
+        schedule.afterEpoch(trainer, at);
     }
 
     /**
@@ -512,22 +334,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
             if (claim.warnIfFailed()) {
                 return;
             }
-            // The writes in flight decide whether this position is committed already.
-            saving.awaitWrites();
-            if (epochEndPending) {
-                driver = Driver.EPOCH;
-                epochEndPending = false;
-                atEpochEnd(trainer, false, EnumSet.noneOf(SaveReason.class));
-            }
-            if (driver == Driver.EPOCH && stepsThisEpoch > 0) {
-                logger.warn(
-                        "Training ended in the middle of epoch {}: no checkpoint at the end (DJL"
-                                + " tells listeners of a batch before its step, so whether the"
-                                + " last batch's step was taken is unknown)",
-                        progress.epoch());
-            } else if (stepped) {
-                save(trainer, progress, trigger.atEnd(), false, null);
-            }
+            schedule.atTrainingEnd(trainer);
         } catch (RuntimeException e) {
             endFailure = e;
             logger.error("The checkpoint at the end of training in {} failed", directory, e);
@@ -535,7 +342,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
             if (!saving.finish()) {
                 logger.warn("Interrupted while waiting for the checkpoint writes of {}", directory);
             }
-            lastStep.free();
+            schedule.free();
             claim.release();
         }
     }
@@ -568,43 +375,13 @@ public final class CheckpointListener extends TrainingListenerAdapter
                 failure.addSuppressed(e);
             }
         } finally {
-            lastStep.free();
+            schedule.free();
             claim.release();
             directory.close();
         }
         if (failure != null) {
             throw failure;
         }
-    }
-
-    /**
-     * Saves a position if there are reasons to, unless the listener is inert; {@code totals} are
-     * the evaluators' running totals at that position, or null to capture them now (with the
-     * parameters as they are).
-     */
-    private void save(
-            Trainer trainer,
-            TrainingProgress at,
-            EnumSet<SaveReason> reasons,
-            boolean applyPolicy,
-            EvaluatorAccumulators.Totals totals) {
-        if (reasons.isEmpty() || !claim.openForSave()) {
-            return;
-        }
-        saving.save(
-                trainer,
-                at,
-                reasons,
-                applyPolicy,
-                totals,
-                totals == null ? null : lastStep.forwardState(),
-                resumedAt);
-    }
-
-    private static Map<String, Float> evaluations(Trainer trainer) {
-        TrainingResult result = trainer.getTrainingResult();
-        Map<String, Float> evaluations = result == null ? null : result.getEvaluations();
-        return evaluations == null ? Map.of() : new LinkedHashMap<>(evaluations);
     }
 
     /**

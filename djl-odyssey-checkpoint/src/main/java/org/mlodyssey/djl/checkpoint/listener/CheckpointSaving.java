@@ -52,6 +52,9 @@ final class CheckpointSaving {
     // The position saved last, committed or in flight; cleared by the writing thread on failure.
     private final AtomicReference<String> lastSaved = new AtomicReference<>();
 
+    // Training thread: the steps the run resumed at, comma-separated, or empty.
+    private String resumedAt = "";
+
     CheckpointSaving(
             CheckpointDirectory directory,
             CheckpointRegistry registry,
@@ -82,6 +85,16 @@ final class CheckpointSaving {
      */
     void markSaved(TrainingProgress position) {
         lastSaved.set(position == null ? null : CheckpointDirectories.directoryName(position));
+    }
+
+    /**
+     * Sets the steps the run resumed at, which every later checkpoint records ({@link
+     * CheckpointListener#META_RESUMED_AT}).
+     *
+     * @param steps the steps, comma-separated
+     */
+    void setResumedAt(String steps) {
+        resumedAt = steps;
     }
 
     /** Waits for the writes in flight. */
@@ -133,7 +146,6 @@ final class CheckpointSaving {
      * @param totals the evaluators' running totals at {@code at}, or null to capture them now
      * @param beforeForward the parameters without gradient at {@code at}, or null to take them as
      *     they are
-     * @param resumedAt the steps the run resumed at, comma-separated, or empty
      */
     void save(
             Trainer trainer,
@@ -141,8 +153,7 @@ final class CheckpointSaving {
             EnumSet<SaveReason> reasons,
             boolean applyPolicy,
             EvaluatorAccumulators.Totals totals,
-            ForwardState beforeForward,
-            String resumedAt) {
+            ForwardState beforeForward) {
         String name = CheckpointDirectories.directoryName(at);
         Float value = metricAt(at);
         // The trigger counts a new best as pending until told whether it was committed.

@@ -9,7 +9,8 @@
  * that resumes.
  *
  * <p>The listener only wires three parts: a trigger policy (when), a retention policy (which to
- * keep) and a writer (how, on which thread). The saving itself is {@link
- * org.mlodyssey.djl.checkpoint.training.CheckpointDirectories}'s.
+ * keep) and a writer (how, on which thread); package-private classes of one job each follow the
+ * training position, hold the directory's lock, resume, and end the run. The saving itself is
+ * {@link org.mlodyssey.djl.checkpoint.training.CheckpointDirectories}'s.
  */
 package org.mlodyssey.djl.checkpoint.listener;
