@@ -94,14 +94,13 @@ public final class CheckpointListener extends TrainingListenerAdapter
     private final DirectoryClaim claim;
     private final SaveSchedule schedule;
     private final Resumption resumption;
+    private final EndOfRun end;
 
     /**
      * The trainer whose {@code onTrainingBegin} this listener accepted; only its end of training
      * counts (a trainer refused at its creation may still be closed, by its finalizer for one).
      */
     private Trainer begun;
-
-    private RuntimeException endFailure;
 
     private CheckpointListener(ListenerSettings settings) {
         CheckpointTrigger trigger = settings.trigger();
@@ -116,6 +115,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
         this.schedule = new SaveSchedule(settings.seed(), trigger, registry, claim, saving);
         this.resumption =
                 new Resumption(resumeFrom, settings, directory, registry, claim, saving, schedule);
+        this.end = new EndOfRun(directory, claim, schedule, saving);
     }
 
     /**
@@ -328,23 +328,8 @@ public final class CheckpointListener extends TrainingListenerAdapter
                     directory);
             return;
         }
-        claim.markEnded();
         begun = null;
-        try {
-            if (claim.warnIfFailed()) {
-                return;
-            }
-            schedule.atTrainingEnd(trainer);
-        } catch (RuntimeException e) {
-            endFailure = e;
-            logger.error("The checkpoint at the end of training in {} failed", directory, e);
-        } finally {
-            if (!saving.finish()) {
-                logger.warn("Interrupted while waiting for the checkpoint writes of {}", directory);
-            }
-            schedule.free();
-            claim.release();
-        }
+        end.endTraining(trainer);
     }
 
     /**
@@ -358,30 +343,7 @@ public final class CheckpointListener extends TrainingListenerAdapter
      */
     @Override
     public void close() {
-        if (claim.isClosed()) {
-            return;
-        }
-        claim.markClosed();
-        if (!claim.isEnded()) {
-            claim.warnIfFailed();
-        }
-        RuntimeException failure = endFailure;
-        try {
-            saving.close();
-        } catch (RuntimeException e) {
-            if (failure == null) {
-                failure = e;
-            } else {
-                failure.addSuppressed(e);
-            }
-        } finally {
-            schedule.free();
-            claim.release();
-            directory.close();
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        end.close();
     }
 
     /**
