@@ -220,7 +220,7 @@ final class CompressedLayout {
         String[] parts = text.split(",", -1);
         long[] result = new long[parts.length];
         for (int i = 0; i < parts.length; i++) {
-            if (!TensorHeader.isInteger(parts[i], false)) {
+            if (!HeaderParser.isInteger(parts[i], false)) {
                 throw invalid(file, subject, "expected a non-negative integer, found " + parts[i]);
             }
             try {
