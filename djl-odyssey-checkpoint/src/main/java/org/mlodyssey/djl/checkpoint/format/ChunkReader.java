@@ -175,7 +175,7 @@ final class ChunkReader {
         int storedLength = table.storedLength(index);
         byte[] stored = array(scratch, 0, storedLength);
         ByteBuffer buffer = ByteBuffer.wrap(stored, 0, storedLength);
-        TensorFileReader.readFully(
+        DataRegion.readFully(
                 channel, buffer, dataStart + table.storedOffset(index), file, table.subject(index));
         if (storedLength == length) {
             return stored; // stored verbatim: neither compressed nor filtered

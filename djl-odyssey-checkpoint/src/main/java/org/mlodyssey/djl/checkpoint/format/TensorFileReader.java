@@ -7,19 +7,13 @@ package org.mlodyssey.djl.checkpoint.format;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.zip.CRC32C;
 import org.mlodyssey.djl.checkpoint.format.TensorFileFormatException.Kind;
-import org.mlodyssey.djl.checkpoint.internal.FormatKeys;
 import org.mlodyssey.djl.io.BoundedFiles;
 import org.mlodyssey.djl.io.BoundedReadException;
 
@@ -35,37 +29,19 @@ import org.mlodyssey.djl.io.BoundedReadException;
  */
 public final class TensorFileReader implements Closeable {
 
-    private static final int VERIFY_CHUNK = 4 << 20;
-
     private final Path file;
     private final FileChannel channel;
-    private final TensorHeader header;
-    private final long dataStart;
-    private final int formatVersion;
-    private final Map<String, Integer> checksums;
+    private final TensorFileHead head;
     private final boolean verify;
-    private final CompressedLayout layout;
-    private final ChunkReader chunks;
+    private final DataRegion data;
     private Object fileKey;
 
-    private TensorFileReader(
-            Path file,
-            FileChannel channel,
-            TensorHeader header,
-            long dataStart,
-            int formatVersion,
-            Map<String, Integer> checksums,
-            boolean verify,
-            CompressedLayout layout) {
+    private TensorFileReader(Path file, FileChannel channel, TensorFileHead head, boolean verify) {
         this.file = file;
         this.channel = channel;
-        this.header = header;
-        this.dataStart = dataStart;
-        this.formatVersion = formatVersion;
-        this.checksums = checksums;
+        this.head = head;
         this.verify = verify;
-        this.layout = layout;
-        this.chunks = layout == null ? null : new ChunkReader(file, channel, dataStart);
+        this.data = new DataRegion(file, channel, head);
     }
 
     /**
@@ -122,134 +98,8 @@ public final class TensorFileReader implements Closeable {
     public static TensorFileReader open(
             Path file, FileChannel channel, boolean verify, long maxHeaderBytes)
             throws IOException {
-        long size = channel.size();
-        if (size < 8) {
-            throw new TensorFileFormatException(
-                    Kind.HEADER_TOO_SMALL,
-                    file,
-                    "header length",
-                    "file has " + size + " bytes, fewer than the 8-byte header length");
-        }
-        ByteBuffer prefix = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-        readFully(channel, prefix, 0, file, null);
-        long headerLength = prefix.getLong(0);
-        long cap = Math.min(maxHeaderBytes, Integer.MAX_VALUE - 8);
-        if (headerLength < 0 || headerLength > cap) {
-            throw new TensorFileFormatException(
-                    Kind.HEADER_TOO_LARGE,
-                    file,
-                    "header length",
-                    "header length "
-                            + Long.toUnsignedString(headerLength)
-                            + " exceeds the cap of "
-                            + cap
-                            + " bytes");
-        }
-        if (headerLength > size - 8) {
-            throw new TensorFileFormatException(
-                    Kind.HEADER_BEYOND_FILE,
-                    file,
-                    "header length",
-                    "header length "
-                            + headerLength
-                            + " reaches beyond the end of the "
-                            + size
-                            + "-byte file");
-        }
-        ByteBuffer json = ByteBuffer.allocate((int) headerLength);
-        readFully(channel, json, 8, file, null);
-        long dataStart = 8 + headerLength;
-        TensorHeader header = TensorHeader.parse(json.array(), file, size - dataStart);
-        int version = FormatKeys.version(header.metadata(), file);
-        Map<String, Integer> checksums = version == 0 ? null : checksums(header, file, verify);
-        CompressedLayout layout = null;
-        if (version >= FormatKeys.COMPRESSED_VERSION) {
-            // compressed tensors: from here on, the header is the logical one (section 9)
-            layout = CompressedLayout.parse(header, file);
-            header = layout.header();
-            checksums = layout.byLogicalName(checksums);
-        }
-        return new TensorFileReader(
-                file,
-                channel,
-                header,
-                dataStart,
-                version,
-                checksums,
-                verify && version > 0,
-                layout);
-    }
-
-    private static Map<String, Integer> checksums(TensorHeader header, Path file, boolean verify)
-            throws TensorFileFormatException {
-        Map<String, String> metadata = header.metadata();
-        if (verify) {
-            int stored =
-                    FormatKeys.parseHex(
-                            metadata.get(FormatKeys.HEADER_CRC32C), file, FormatKeys.HEADER_CRC32C);
-            int actual = header.canonicalCrc32c(java.util.Set.of(FormatKeys.HEADER_CRC32C));
-            if (stored != actual) {
-                throw new TensorFileFormatException(
-                        Kind.HEADER_CHECKSUM_MISMATCH,
-                        file,
-                        "header",
-                        "header checksum is "
-                                + FormatKeys.hex(actual)
-                                + ", the file says "
-                                + FormatKeys.hex(stored));
-            }
-        }
-        String list = metadata.getOrDefault(FormatKeys.TENSOR_CRC32C, "");
-        List<TensorEntry> entries = header.entries();
-        // Counted and parsed in place: no array of substrings as large as the list.
-        int count = list.isEmpty() ? 0 : 1;
-        for (int i = 0; i < list.length(); i++) {
-            if (list.charAt(i) == ',') {
-                count++;
-            }
-        }
-        if (count != entries.size()) {
-            throw new TensorFileFormatException(
-                    Kind.INVALID_METADATA,
-                    file,
-                    FormatKeys.TENSOR_CRC32C,
-                    count + " checksums for " + entries.size() + " tensors");
-        }
-        Map<String, Integer> result = new HashMap<>(TensorHeader.mapCapacity(count));
-        int start = 0;
-        for (int i = 0; i < count; i++) {
-            int end = list.indexOf(',', start);
-            end = end < 0 ? list.length() : end;
-            result.put(
-                    entries.get(i).name(),
-                    FormatKeys.parseHex(list, start, end, file, FormatKeys.TENSOR_CRC32C));
-            start = end + 1;
-        }
-        return result;
-    }
-
-    /**
-     * Reads a buffer's remaining bytes from a file, from a file offset on.
-     *
-     * @param channel the open file
-     * @param buffer receives the bytes from its position to its limit
-     * @param position the file offset of the first byte
-     * @param file the file, for error messages
-     * @param subject the tensor or field read, for error messages; may be null
-     * @throws IOException if the file cannot be read or ends before the buffer is full
-     */
-    static void readFully(
-            FileChannel channel, ByteBuffer buffer, long position, Path file, String subject)
-            throws IOException {
-        long at = position;
-        while (buffer.hasRemaining()) {
-            int n = channel.read(buffer, at);
-            if (n < 0) {
-                throw new TensorFileFormatException(
-                        Kind.TRUNCATED, file, subject, "file ended at byte " + at);
-            }
-            at += n;
-        }
+        TensorFileHead head = TensorFileHead.read(file, channel, verify, maxHeaderBytes);
+        return new TensorFileReader(file, channel, head, verify && head.formatVersion() > 0);
     }
 
     /**
@@ -261,12 +111,7 @@ public final class TensorFileReader implements Closeable {
      * @throws TensorFileFormatException if the file has no such tensor
      */
     public Tensor tensor(String name) throws TensorFileFormatException {
-        TensorEntry entry = header.entry(name);
-        if (entry == null) {
-            throw new TensorFileFormatException(
-                    Kind.MISSING_TENSOR, file, name, "no such tensor in the file");
-        }
-        return Tensor.lazy(this, entry);
+        return Tensor.lazy(this, found(head.header().entry(name), name));
     }
 
     /**
@@ -284,7 +129,7 @@ public final class TensorFileReader implements Closeable {
      * @return the header
      */
     public TensorHeader header() {
-        return header;
+        return head.header();
     }
 
     /**
@@ -293,7 +138,7 @@ public final class TensorFileReader implements Closeable {
      * @return 8 plus the header length
      */
     public long dataStart() {
-        return dataStart;
+        return head.dataStart();
     }
 
     /**
@@ -302,7 +147,7 @@ public final class TensorFileReader implements Closeable {
      * @return the version, or 0 for a plain safetensors file
      */
     public int formatVersion() {
-        return formatVersion;
+        return head.formatVersion();
     }
 
     /**
@@ -311,7 +156,7 @@ public final class TensorFileReader implements Closeable {
      * @return the integrity status
      */
     public Integrity integrity() {
-        if (checksums == null) {
+        if (head.checksums() == null) {
             return Integrity.UNCHECKED;
         }
         return verify ? Integrity.VERIFIED : Integrity.DISABLED;
@@ -336,15 +181,9 @@ public final class TensorFileReader implements Closeable {
                             + Integer.MAX_VALUE
                             + "); read it in parts with readRange");
         }
-        ChunkTable table = table(name);
-        if (table != null) {
-            return readCompressed(entry, table);
-        }
-        ByteBuffer buffer = map(entry.begin(), (int) entry.byteSize());
+        ByteBuffer buffer = data.read(entry);
         if (verify) {
-            CRC32C crc = new CRC32C();
-            crc.update(buffer.duplicate());
-            check(entry, (int) crc.getValue());
+            head.checksums().check(entry, buffer);
         }
         return buffer;
     }
@@ -383,18 +222,9 @@ public final class TensorFileReader implements Closeable {
         }
         ByteBuffer region = target.slice();
         region.limit((int) entry.byteSize());
-        ChunkTable table = table(name);
-        if (table != null) {
-            readCompressedInto(entry, table, region, check);
-            target.position(target.position() + (int) entry.byteSize());
-            return;
-        }
-        readFully(channel, region, dataStart + entry.begin(), file, name);
-        if (check && checksums != null) {
-            region.flip();
-            CRC32C crc = new CRC32C();
-            crc.update(region);
-            check(entry, (int) crc.getValue());
+        data.readInto(entry, region);
+        if (check && head.checksums() != null) {
+            head.checksums().check(entry, region);
         }
         target.position(target.position() + (int) entry.byteSize());
     }
@@ -424,13 +254,7 @@ public final class TensorFileReader implements Closeable {
                             + entry.byteSize()
                             + " bytes");
         }
-        ChunkTable table = table(name);
-        if (table != null) {
-            ByteBuffer range = ByteBuffer.allocateDirect(length).order(ByteOrder.LITTLE_ENDIAN);
-            chunks.readRange(table, offset, range);
-            return range.asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
-        }
-        return map(entry.begin() + offset, length);
+        return data.readRange(entry, offset, length);
     }
 
     /**
@@ -440,11 +264,11 @@ public final class TensorFileReader implements Closeable {
      * @throws IOException if a tensor is damaged, naming it
      */
     public void verify() throws IOException {
-        if (checksums == null) {
+        if (head.checksums() == null) {
             return;
         }
         List<Tensor> tensors = new ArrayList<>();
-        for (TensorEntry entry : header.entries()) {
+        for (TensorEntry entry : head.header().entries()) {
             tensors.add(Tensor.lazy(this, entry));
         }
         ParallelTensorReads.verifyStored(tensors);
@@ -458,31 +282,9 @@ public final class TensorFileReader implements Closeable {
      */
     public void verify(String name) throws IOException {
         TensorEntry entry = entry(name);
-        if (checksums != null) {
-            verify(
-                    entry,
-                    ByteBuffer.allocateDirect((int) Math.min(VERIFY_CHUNK, entry.byteSize())));
+        if (head.checksums() != null) {
+            head.checksums().check(entry, data.crc32c(entry));
         }
-    }
-
-    private void verify(TensorEntry entry, ByteBuffer scratch) throws IOException {
-        ChunkTable table = table(entry.name());
-        if (table != null) {
-            check(entry, chunks.crc32c(table));
-            return;
-        }
-        CRC32C crc = new CRC32C();
-        long position = dataStart + entry.begin();
-        long end = dataStart + entry.end();
-        while (position < end) {
-            scratch.clear();
-            scratch.limit((int) Math.min(scratch.capacity(), end - position));
-            readFully(channel, scratch, position, file, entry.name());
-            scratch.flip();
-            position += scratch.remaining();
-            crc.update(scratch);
-        }
-        check(entry, (int) crc.getValue());
     }
 
     /**
@@ -522,7 +324,7 @@ public final class TensorFileReader implements Closeable {
      */
     void checkComputed(String name, int actual) throws TensorFileFormatException {
         if (verify) {
-            check(entry(name), actual);
+            head.checksums().check(entry(name), actual);
         }
     }
 
@@ -531,49 +333,22 @@ public final class TensorFileReader implements Closeable {
      * this reader verifies on read or not.
      */
     void checkStored(String name, int actual) throws TensorFileFormatException {
-        if (checksums != null) {
-            check(entry(name), actual);
-        }
-    }
-
-    private void check(TensorEntry entry, int actual) throws TensorFileFormatException {
-        int stored = checksums.get(entry.name());
-        if (stored != actual) {
-            throw new TensorFileFormatException(
-                    Kind.CHECKSUM_MISMATCH,
-                    file,
-                    entry.name(),
-                    "data checksum is "
-                            + FormatKeys.hex(actual)
-                            + ", the file says "
-                            + FormatKeys.hex(stored));
+        if (head.checksums() != null) {
+            head.checksums().check(entry(name), actual);
         }
     }
 
     private TensorEntry entry(String name) throws TensorFileFormatException {
         // in a compressed file, a tensor stored as it is lies where the stored header says
-        TensorEntry entry = layout == null ? header.entry(name) : layout.positioned(name);
+        return found(head.positioned(name), name);
+    }
+
+    private TensorEntry found(TensorEntry entry, String name) throws TensorFileFormatException {
         if (entry == null) {
             throw new TensorFileFormatException(
                     Kind.MISSING_TENSOR, file, name, "no such tensor in the file");
         }
         return entry;
-    }
-
-    private ByteBuffer map(long dataOffset, int length) throws IOException {
-        if (length == 0) {
-            return ByteBuffer.allocate(0).asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
-        }
-        MappedByteBuffer mapped;
-        try {
-            mapped = channel.map(FileChannel.MapMode.READ_ONLY, dataStart + dataOffset, length);
-        } catch (UnsupportedOperationException e) {
-            // a channel that cannot be mapped (an object in a bucket): read into memory
-            ByteBuffer copy = ByteBuffer.allocateDirect(length);
-            readFully(channel, copy, dataStart + dataOffset, file, null);
-            return copy.flip().asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
-        }
-        return mapped.order(ByteOrder.LITTLE_ENDIAN);
     }
 
     /**
@@ -585,18 +360,7 @@ public final class TensorFileReader implements Closeable {
      * @throws TensorFileFormatException if the tensor is not in the file
      */
     public TensorStorage storage(String name) throws TensorFileFormatException {
-        TensorEntry entry = entry(name);
-        ChunkTable table = table(name);
-        if (table == null) {
-            return new TensorStorage(
-                    "none", ChunkFilter.NONE, 0, entry.byteSize(), entry.byteSize());
-        }
-        return new TensorStorage(
-                table.codec(),
-                table.filter(),
-                table.chunkCount(),
-                table.byteSize(),
-                table.storedBytes());
+        return head.storage(entry(name));
     }
 
     /**
@@ -606,12 +370,12 @@ public final class TensorFileReader implements Closeable {
      * @return its chunk table, or {@code null} for a tensor stored as it is
      */
     ChunkTable tableOf(String name) {
-        return table(name);
+        return head.table(name);
     }
 
     /** Returns the reader of this file's compressed chunks, or {@code null} for a plain file. */
     ChunkReader chunkReader() {
-        return chunks;
+        return data.chunks();
     }
 
     /**
@@ -623,29 +387,7 @@ public final class TensorFileReader implements Closeable {
      * @throws IOException if the tensor is missing or the file ends early
      */
     void readStored(String name, long offset, ByteBuffer region) throws IOException {
-        readFully(channel, region, dataStart + entry(name).begin() + offset, file, name);
-    }
-
-    private ChunkTable table(String name) {
-        return layout == null ? null : layout.table(name);
-    }
-
-    private ByteBuffer readCompressed(TensorEntry entry, ChunkTable table) throws IOException {
-        ByteBuffer buffer =
-                ByteBuffer.allocateDirect((int) entry.byteSize()).order(ByteOrder.LITTLE_ENDIAN);
-        readCompressedInto(entry, table, buffer, verify);
-        return buffer.asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
-    }
-
-    private void readCompressedInto(
-            TensorEntry entry, ChunkTable table, ByteBuffer region, boolean check)
-            throws IOException {
-        chunks.readInto(table, region);
-        if (check && checksums != null) {
-            CRC32C crc = new CRC32C();
-            crc.update(region.duplicate());
-            check(entry, (int) crc.getValue());
-        }
+        data.readStored(entry(name), offset, region);
     }
 
     /** Closes the file. Buffers already returned stay valid. */
