@@ -28,9 +28,9 @@ import org.mlodyssey.djl.io.UntrustedText;
 
 /**
  * Parses the JSON header of a named-tensor file: checks its bytes (UTF-8, no byte order mark,
- * strict JSON) and every member as it reads it (checks 4 to 9 of {@code docs/checkpoint-format.md}:
- * field types, names, counts, integers), then hands the tensors and metadata to {@link
- * TensorHeader#validate} for the checks of the layout as a whole.
+ * strict JSON) and every member as it reads it (checks 4 to 9 of {@code docs/checkpoint-format.md}
+ * section 5, with the entry cap of check 2 and the 64-bit integers of check 10), then hands the
+ * tensors and metadata to {@link TensorHeader#validate} for the checks of the layout as a whole.
  */
 final class HeaderParser {
 

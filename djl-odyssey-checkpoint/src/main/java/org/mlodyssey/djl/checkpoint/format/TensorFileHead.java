@@ -13,9 +13,10 @@ import org.mlodyssey.djl.checkpoint.format.TensorFileFormatException.Kind;
 import org.mlodyssey.djl.checkpoint.internal.FormatKeys;
 
 /**
- * What a reader learns from the head of a named-tensor file before it reads any tensor: the 8-byte
- * header length and the header, checked in the order of {@code docs/checkpoint-format.md} section
- * 5, then the format version, the tensors' checksums and, for a compressed file, its layout.
+ * What a reader learns from the head of a named-tensor file before it reads any tensor, checked in
+ * the order of {@code docs/checkpoint-format.md} section 5: the 8-byte header length (checks 1 to
+ * 3), the header ({@link TensorHeader#parse}, checks 4 to 15), the format version (16 and 17), the
+ * checksums ({@link TensorChecksums}, 18 and 19) and, for a compressed file, its layout.
  *
  * @param header the validated header; for a compressed file, the logical one (section 9)
  * @param dataStart the file offset at which the data region starts: 8 plus the header length

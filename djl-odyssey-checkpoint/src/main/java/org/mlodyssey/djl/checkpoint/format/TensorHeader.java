@@ -98,9 +98,10 @@ public final class TensorHeader {
     }
 
     /**
-     * Checks the layout of a header's tensors, as parsed or as laid out by a writer: each tensor's
-     * offsets span the bytes its shape and dtype need, the tensors are contiguous from offset 0,
-     * and they cover the data region exactly.
+     * Checks the layout of a header's tensors, as parsed or as laid out by a writer (checks 10 to
+     * 15 of {@code docs/checkpoint-format.md} section 5): each tensor's offsets span the bytes its
+     * shape and dtype need, the tensors are contiguous from offset 0, and they cover the data
+     * region exactly.
      *
      * @param entries the tensors, in any order; sorted into data order in place
      * @param byName the same tensors by name; the header takes ownership
