@@ -6,13 +6,8 @@ package org.mlodyssey.djl.checkpoint.training;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -25,8 +20,6 @@ import org.mlodyssey.djl.checkpoint.storage.CheckpointStore;
 import org.mlodyssey.djl.checkpoint.storage.CheckpointStores;
 import org.mlodyssey.djl.checkpoint.storage.LocalCheckpointStore;
 import org.mlodyssey.djl.checkpoint.storage.s3.S3StoreOptions;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A directory of training checkpoints, and every file operation on it: checkpoint names, listing,
@@ -37,33 +30,23 @@ import org.slf4j.LoggerFactory;
  * CheckpointDirectories}'s. The checkpoints can also live in a bucket ({@link #open}, {@link #on}):
  * then every operation goes through a {@code CheckpointStore}, a checkpoint is committed by its
  * manifest written last, moving aside and deleting are deletions (manifest first), and the lock is
- * a lease ({@link DirectoryLock}).
+ * a lease ({@link DirectoryLock}). This class checks the arguments; a {@link LocalCheckpoints} or a
+ * {@link StoreCheckpoints} does the I/O.
  */
 public final class CheckpointDirectory implements Closeable {
 
     /** The lock file's name: {@code .lock}, held while a run writes into the directory. */
     public static final String LOCK_FILE = DirectoryLock.FILE_NAME;
 
-    private static final Logger logger = LoggerFactory.getLogger(CheckpointDirectory.class);
-
     /** How long a lease on a bucket lasts without renewal, unless set. */
     public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
 
     private final Path root;
-    private final StoreCheckpoints remote;
-    private final Duration lease;
-    private final boolean ownsStore;
+    private final CheckpointBackend backend;
 
-    private CheckpointDirectory(
-            Path root, StoreCheckpoints remote, Duration lease, boolean ownsStore) {
+    private CheckpointDirectory(Path root, CheckpointBackend backend) {
         this.root = root;
-        this.remote = remote;
-        this.lease = lease;
-        this.ownsStore = ownsStore;
-    }
-
-    private CheckpointDirectory(Path root) {
-        this(root, null, null, false);
+        this.backend = backend;
     }
 
     /**
@@ -73,8 +56,8 @@ public final class CheckpointDirectory implements Closeable {
      * @return the directory of checkpoints, with an absolute, normalized root
      */
     public static CheckpointDirectory of(Path root) {
-        return new CheckpointDirectory(
-                Objects.requireNonNull(root, "root").toAbsolutePath().normalize());
+        Path normalized = Objects.requireNonNull(root, "root").toAbsolutePath().normalize();
+        return new CheckpointDirectory(normalized, new LocalCheckpoints(normalized));
     }
 
     /**
@@ -118,7 +101,7 @@ public final class CheckpointDirectory implements Closeable {
             return of(local.root());
         }
         Path root = Locations.asPath(store.location());
-        return new CheckpointDirectory(root, new StoreCheckpoints(store, root), lease, owns);
+        return new CheckpointDirectory(root, new StoreCheckpoints(store, root, lease, owns));
     }
 
     /**
@@ -127,7 +110,7 @@ public final class CheckpointDirectory implements Closeable {
      * @return true for a bucket
      */
     public boolean isRemote() {
-        return remote != null;
+        return backend instanceof StoreCheckpoints;
     }
 
     /**
@@ -138,9 +121,7 @@ public final class CheckpointDirectory implements Closeable {
      * @return the location
      */
     public String locationOf(Path checkpoint) {
-        return remote == null
-                ? checkpoint.toString()
-                : remote.store().locationOf(checkpoint.getFileName() + "/");
+        return backend.locationOf(checkpoint);
     }
 
     /**
@@ -152,26 +133,13 @@ public final class CheckpointDirectory implements Closeable {
      * @throws IOException if the directory cannot be listed
      */
     public List<Path> listIncomplete() throws IOException {
-        if (remote == null) {
-            return LocalCheckpoints.incomplete(root);
-        }
-        List<Path> found = new ArrayList<>();
-        for (String name : remote.incomplete()) {
-            found.add(root.resolve(name));
-        }
-        return found;
+        return backend.listIncomplete();
     }
 
     /** Closes the store this directory opened ({@link #open}); otherwise does nothing. */
     @Override
     public void close() {
-        if (ownsStore) {
-            try {
-                remote.store().close();
-            } catch (IOException e) {
-                logger.warn("Could not close {}: {}", remote.store().location(), e.toString());
-            }
-        }
+        backend.close();
     }
 
     /**
@@ -253,14 +221,7 @@ public final class CheckpointDirectory implements Closeable {
      * @return true if it exists
      */
     public boolean exists(Path checkpoint) {
-        if (remote != null) {
-            try {
-                return remote.exists(checkpoint.getFileName().toString());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return Files.isDirectory(checkpoint, LinkOption.NOFOLLOW_LINKS);
+        return backend.exists(checkpoint);
     }
 
     /**
@@ -272,10 +233,7 @@ public final class CheckpointDirectory implements Closeable {
      * @throws IOException if the lock file cannot be created or written
      */
     public DirectoryLock lock() throws IOException {
-        if (remote != null) {
-            return DirectoryLock.acquire(remote.store(), root, lease);
-        }
-        return DirectoryLock.acquire(root);
+        return backend.lock();
     }
 
     /**
@@ -290,7 +248,7 @@ public final class CheckpointDirectory implements Closeable {
         if (!CheckpointDirectories.isCheckpointName(name)) {
             throw new IllegalArgumentException(name + " is not a training checkpoint's name");
         }
-        return remote != null ? remote.open(name) : TrainingCheckpoint.open(root.resolve(name));
+        return backend.open(name);
     }
 
     /**
@@ -304,7 +262,7 @@ public final class CheckpointDirectory implements Closeable {
      */
     public TrainingCheckpointManifest readManifest(String name)
             throws InvalidTrainingCheckpointException {
-        return TrainingCheckpoint.readManifest(root.resolve(name), filesOf(name));
+        return TrainingCheckpoint.readManifest(root.resolve(name), backend.filesOf(name));
     }
 
     /**
@@ -319,13 +277,7 @@ public final class CheckpointDirectory implements Closeable {
      */
     public void verifyFile(String name, String file, TrainingCheckpointManifest.FileEntry expected)
             throws InvalidTrainingCheckpointException {
-        TrainingCheckpoint.verifyFile(root.resolve(name), filesOf(name), file, expected);
-    }
-
-    private CheckpointFiles filesOf(String name) {
-        return remote != null
-                ? new StoredCheckpointFiles(remote.store(), name)
-                : new CheckpointFiles.Local(root.resolve(name));
+        TrainingCheckpoint.verifyFile(root.resolve(name), backend.filesOf(name), file, expected);
     }
 
     /**
@@ -335,11 +287,7 @@ public final class CheckpointDirectory implements Closeable {
      * @throws IOException if the directory cannot be listed
      */
     public Optional<TrainingCheckpoint> findLatestValid() throws IOException {
-        if (remote != null) {
-            return remote.findLatestValid(
-                    e -> logger.warn("Skipping training checkpoint: {}", e.getMessage()));
-        }
-        return CheckpointDirectories.findLatestValid(root);
+        return backend.findLatestValid();
     }
 
     /**
@@ -351,10 +299,7 @@ public final class CheckpointDirectory implements Closeable {
      */
     public Optional<TrainingCheckpoint> findLatestValid(
             Consumer<InvalidTrainingCheckpointException> onSkipped) throws IOException {
-        if (remote != null) {
-            return remote.findLatestValid(onSkipped);
-        }
-        return CheckpointDirectories.findLatestValid(root, onSkipped);
+        return backend.findLatestValid(onSkipped);
     }
 
     /**
@@ -385,10 +330,7 @@ public final class CheckpointDirectory implements Closeable {
      */
     public Path save(TrainingSnapshot snapshot, Map<String, String> metadata, WriteOptions options)
             throws IOException {
-        if (remote != null) {
-            return remote.save(snapshot, metadata, options);
-        }
-        return CheckpointDirectories.save(root, snapshot, metadata, options);
+        return backend.save(snapshot, metadata, options);
     }
 
     /**
@@ -399,14 +341,8 @@ public final class CheckpointDirectory implements Closeable {
      * @throws IOException if it cannot be deleted
      */
     public void delete(Path checkpoint) throws IOException {
-        if (!contains(checkpoint)) {
-            throw new IllegalArgumentException(checkpoint + " is not a checkpoint of " + root);
-        }
-        if (remote != null) {
-            remote.delete(checkpoint.getFileName().toString());
-            return;
-        }
-        CheckpointDirectories.delete(checkpoint);
+        requireContained(checkpoint);
+        backend.delete(checkpoint);
     }
 
     /**
@@ -417,7 +353,7 @@ public final class CheckpointDirectory implements Closeable {
      * @throws IOException if the directory cannot be listed
      */
     public List<Listed> list() throws IOException {
-        return remote != null ? remote.list() : LocalCheckpoints.list(root);
+        return backend.list();
     }
 
     /**
@@ -455,10 +391,7 @@ public final class CheckpointDirectory implements Closeable {
      * @throws IOException if one cannot be moved
      */
     public List<Path> moveAsideAfter(TrainingProgress position) throws IOException {
-        String name = CheckpointDirectories.directoryName(position);
-        return remote != null
-                ? remote.deleteAfter(name)
-                : LocalCheckpoints.moveAsideAfter(root, name);
+        return backend.removeAfter(CheckpointDirectories.directoryName(position));
     }
 
     /**
@@ -468,10 +401,7 @@ public final class CheckpointDirectory implements Closeable {
      * @throws IOException if it cannot be read or names no plain directory name
      */
     public Optional<Path> readLatest() throws IOException {
-        if (remote != null) {
-            return LatestPointer.read(remote.store()).map(root::resolve);
-        }
-        return LatestPointer.read(root);
+        return backend.readLatest();
     }
 
     /**
@@ -483,9 +413,7 @@ public final class CheckpointDirectory implements Closeable {
      * @throws IOException if the pointer cannot be written
      */
     public void pointLatestAt(Path checkpoint) throws IOException {
-        if (!contains(checkpoint)) {
-            throw new IllegalArgumentException(checkpoint + " is not a checkpoint of " + root);
-        }
+        requireContained(checkpoint);
         Optional<Path> named;
         try {
             named = readLatest();
@@ -494,11 +422,7 @@ public final class CheckpointDirectory implements Closeable {
         }
         String name = checkpoint.getFileName().toString();
         if (named.isEmpty() || !named.get().getFileName().toString().equals(name)) {
-            if (remote != null) {
-                LatestPointer.write(remote.store(), name);
-            } else {
-                LatestPointer.write(root, root.resolve(name));
-            }
+            backend.writeLatest(name);
         }
     }
 
@@ -510,18 +434,17 @@ public final class CheckpointDirectory implements Closeable {
      * @throws IOException if the manifest cannot be read
      */
     public long sizeOf(Path checkpoint) throws IOException {
-        if (remote != null) {
-            return remote.sizeOf(checkpoint.getFileName().toString());
+        return backend.sizeOf(checkpoint);
+    }
+
+    private void requireContained(Path checkpoint) {
+        if (!contains(checkpoint)) {
+            throw new IllegalArgumentException(checkpoint + " is not a checkpoint of " + root);
         }
-        return TrainingCheckpointManifest.totalBytes(
-                checkpoint,
-                Files.readString(
-                        checkpoint.resolve(TrainingCheckpointManifest.FILE_NAME),
-                        StandardCharsets.UTF_8));
     }
 
     @Override
     public String toString() {
-        return remote == null ? root.toString() : remote.store().location();
+        return backend.toString();
     }
 }

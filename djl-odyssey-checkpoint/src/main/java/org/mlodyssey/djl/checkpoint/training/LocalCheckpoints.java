@@ -17,30 +17,121 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.mlodyssey.djl.checkpoint.format.WriteOptions;
 import org.mlodyssey.djl.checkpoint.internal.AtomicFiles;
+import org.mlodyssey.djl.checkpoint.internal.DirectoryLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The listing and moving of the training checkpoints of a local directory, for {@link
- * CheckpointDirectory}; {@link StoreCheckpoints} does the same on a bucket.
+ * The training checkpoints of a local directory, for {@link CheckpointDirectory}: listing them and
+ * moving them aside here; saving, finding the newest valid one and deleting through {@link
+ * CheckpointDirectories}, whose atomic commit by rename they share. {@link StoreCheckpoints} does
+ * the same on a bucket.
  */
-final class LocalCheckpoints {
+final class LocalCheckpoints implements CheckpointBackend {
 
     private static final Logger logger = LoggerFactory.getLogger(CheckpointDirectory.class);
 
     private static final DateTimeFormatter STAMP =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC);
 
-    private LocalCheckpoints() {}
+    private final Path root;
 
-    /** See {@link CheckpointDirectory#list()}. */
-    static List<CheckpointDirectory.Listed> list(Path root) throws IOException {
+    /**
+     * Names the checkpoints of a local directory.
+     *
+     * @param root the directory, absolute and normalized
+     */
+    LocalCheckpoints(Path root) {
+        this.root = root;
+    }
+
+    @Override
+    public String locationOf(Path checkpoint) {
+        return checkpoint.toString();
+    }
+
+    @Override
+    public boolean exists(Path checkpoint) {
+        return Files.isDirectory(checkpoint, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    @Override
+    public DirectoryLock lock() throws IOException {
+        return DirectoryLock.acquire(root);
+    }
+
+    @Override
+    public TrainingCheckpoint open(String name) throws InvalidTrainingCheckpointException {
+        return TrainingCheckpoint.open(root.resolve(name));
+    }
+
+    @Override
+    public CheckpointFiles filesOf(String name) {
+        return new CheckpointFiles.Local(root.resolve(name));
+    }
+
+    @Override
+    public Optional<TrainingCheckpoint> findLatestValid() throws IOException {
+        return CheckpointDirectories.findLatestValid(root);
+    }
+
+    @Override
+    public Optional<TrainingCheckpoint> findLatestValid(
+            Consumer<InvalidTrainingCheckpointException> onSkipped) throws IOException {
+        return CheckpointDirectories.findLatestValid(root, onSkipped);
+    }
+
+    @Override
+    public Path save(TrainingSnapshot snapshot, Map<String, String> metadata, WriteOptions options)
+            throws IOException {
+        return CheckpointDirectories.save(root, snapshot, metadata, options);
+    }
+
+    @Override
+    public void delete(Path checkpoint) throws IOException {
+        CheckpointDirectories.delete(checkpoint);
+    }
+
+    @Override
+    public Optional<Path> readLatest() throws IOException {
+        return LatestPointer.read(root);
+    }
+
+    @Override
+    public void writeLatest(String name) throws IOException {
+        LatestPointer.write(root, root.resolve(name));
+    }
+
+    @Override
+    public long sizeOf(Path checkpoint) throws IOException {
+        return TrainingCheckpointManifest.totalBytes(
+                checkpoint,
+                Files.readString(
+                        checkpoint.resolve(TrainingCheckpointManifest.FILE_NAME),
+                        StandardCharsets.UTF_8));
+    }
+
+    /** Does nothing: a local directory holds nothing open. */
+    @Override
+    public void close() {}
+
+    @Override
+    public String toString() {
+        return root.toString();
+    }
+
+    @Override
+    public List<CheckpointDirectory.Listed> list() throws IOException {
         List<CheckpointDirectory.Listed> found = new ArrayList<>();
         if (!Files.isDirectory(root)) {
             return found;
         }
-        for (Path dir : checkpointDirectories(root)) {
+        for (Path dir : checkpointDirectories()) {
             Path manifestFile = dir.resolve(TrainingCheckpointManifest.FILE_NAME);
             if (!Files.isRegularFile(manifestFile)) {
                 continue;
@@ -63,10 +154,11 @@ final class LocalCheckpoints {
     }
 
     /** The checkpoint-named directories without a manifest. */
-    static List<Path> incomplete(Path root) throws IOException {
+    @Override
+    public List<Path> listIncomplete() throws IOException {
         List<Path> found = new ArrayList<>();
         if (Files.isDirectory(root)) {
-            for (Path dir : checkpointDirectories(root)) {
+            for (Path dir : checkpointDirectories()) {
                 if (!Files.exists(dir.resolve(TrainingCheckpointManifest.FILE_NAME))) {
                     found.add(dir);
                 }
@@ -76,7 +168,7 @@ final class LocalCheckpoints {
     }
 
     /** The checkpoint-named subdirectories, sorted by name (that is, by position). */
-    private static List<Path> checkpointDirectories(Path root) throws IOException {
+    private List<Path> checkpointDirectories() throws IOException {
         List<Path> dirs = new ArrayList<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(root)) {
             for (Path dir : stream) {
@@ -90,13 +182,14 @@ final class LocalCheckpoints {
         return dirs;
     }
 
-    /** See {@link CheckpointDirectory#moveAsideAfter}. */
-    static List<Path> moveAsideAfter(Path root, String name) throws IOException {
+    /** Moves aside to {@code .<name>.abandoned-<timestamp>}, with a warning for each. */
+    @Override
+    public List<Path> removeAfter(String name) throws IOException {
         List<Path> later = new ArrayList<>();
         if (!Files.isDirectory(root)) {
             return later;
         }
-        for (Path dir : checkpointDirectories(root)) {
+        for (Path dir : checkpointDirectories()) {
             if (dir.getFileName().toString().compareTo(name) > 0) {
                 later.add(dir);
             }

@@ -5,10 +5,12 @@
 package org.mlodyssey.djl.checkpoint.training;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +19,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.mlodyssey.djl.checkpoint.format.WriteOptions;
+import org.mlodyssey.djl.checkpoint.internal.DirectoryLock;
 import org.mlodyssey.djl.checkpoint.ndarray.StoredNDArrays;
 import org.mlodyssey.djl.checkpoint.storage.CheckpointStore;
 import org.mlodyssey.djl.checkpoint.storage.StoredObject;
@@ -31,35 +34,83 @@ import org.slf4j.LoggerFactory;
  * {@code <name>/}; its files are written under their final keys and the manifest last, whose
  * appearance commits the checkpoint. A prefix without a manifest is incomplete: never loaded,
  * listed or counted, and deleted by the next save. Deleting a checkpoint deletes its manifest
- * first, so that it stops being a checkpoint before its files go.
+ * first, so that it stops being a checkpoint before its files go. The run's lock is a lease.
  *
  * <p>{@link CheckpointDirectory} delegates here for a store; the layout of one checkpoint is the
  * same as in a local directory.
  */
-final class StoreCheckpoints {
+final class StoreCheckpoints implements CheckpointBackend {
 
     private static final Logger logger = LoggerFactory.getLogger(StoreCheckpoints.class);
 
+    /** The log of {@link CheckpointDirectory#findLatestValid()}'s warnings. */
+    private static final Logger directoryLogger =
+            LoggerFactory.getLogger(CheckpointDirectory.class);
+
     private final CheckpointStore store;
     private final Path root;
+    private final Duration lease;
+    private final boolean ownsStore;
 
     /**
      * Names the checkpoints of a store.
      *
      * @param store the store
      * @param root the path standing for the store's root in {@link Path}-typed results
+     * @param lease how long the run's lease lasts without renewal
+     * @param ownsStore whether {@link #close} closes the store
      */
-    StoreCheckpoints(CheckpointStore store, Path root) {
+    StoreCheckpoints(CheckpointStore store, Path root, Duration lease, boolean ownsStore) {
         this.store = store;
         this.root = root;
+        this.lease = lease;
+        this.ownsStore = ownsStore;
     }
 
-    CheckpointStore store() {
-        return store;
+    @Override
+    public String locationOf(Path checkpoint) {
+        return store.locationOf(checkpoint.getFileName() + "/");
+    }
+
+    @Override
+    public DirectoryLock lock() throws IOException {
+        return DirectoryLock.acquire(store, root, lease);
+    }
+
+    @Override
+    public CheckpointFiles filesOf(String name) {
+        return new StoredCheckpointFiles(store, name);
+    }
+
+    @Override
+    public Optional<Path> readLatest() throws IOException {
+        return LatestPointer.read(store).map(root::resolve);
+    }
+
+    @Override
+    public void writeLatest(String name) throws IOException {
+        LatestPointer.write(store, name);
+    }
+
+    /** Closes the store if this owns it (opened from a location); a failure is logged. */
+    @Override
+    public void close() {
+        if (ownsStore) {
+            try {
+                store.close();
+            } catch (IOException e) {
+                logger.warn("Could not close {}: {}", store.location(), e.toString());
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return store.location();
     }
 
     /** The checkpoint-named prefixes, sorted by name, each with whether it holds a manifest. */
-    TreeMap<String, Boolean> scan() throws IOException {
+    private TreeMap<String, Boolean> scan() throws IOException {
         TreeMap<String, Boolean> found = new TreeMap<>();
         for (StoredObject object : store.list("")) {
             String key = object.key();
@@ -82,7 +133,7 @@ final class StoreCheckpoints {
      * @return their names, sorted
      * @throws IOException if the store cannot be listed
      */
-    List<String> incomplete() throws IOException {
+    private List<String> incomplete() throws IOException {
         List<String> names = new ArrayList<>();
         scan().forEach(
                         (name, committed) -> {
@@ -93,11 +144,30 @@ final class StoreCheckpoints {
         return names;
     }
 
-    boolean exists(String name) throws IOException {
+    @Override
+    public List<Path> listIncomplete() throws IOException {
+        List<Path> found = new ArrayList<>();
+        for (String name : incomplete()) {
+            found.add(root.resolve(name));
+        }
+        return found;
+    }
+
+    @Override
+    public boolean exists(Path checkpoint) {
+        try {
+            return isCommitted(checkpoint.getFileName().toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private boolean isCommitted(String name) throws IOException {
         return store.stat(name + "/" + TrainingCheckpointManifest.FILE_NAME).isPresent();
     }
 
-    TrainingCheckpoint open(String name) throws InvalidTrainingCheckpointException {
+    @Override
+    public TrainingCheckpoint open(String name) throws InvalidTrainingCheckpointException {
         Path label = root.resolve(name);
         TrainingCheckpoint checkpoint =
                 TrainingCheckpoint.open(label, new StoredCheckpointFiles(store, name));
@@ -112,7 +182,15 @@ final class StoreCheckpoints {
         return checkpoint;
     }
 
-    Optional<TrainingCheckpoint> findLatestValid(
+    /** Finds the newest valid checkpoint, logging a warning for each newer one skipped. */
+    @Override
+    public Optional<TrainingCheckpoint> findLatestValid() throws IOException {
+        return findLatestValid(
+                e -> directoryLogger.warn("Skipping training checkpoint: {}", e.getMessage()));
+    }
+
+    @Override
+    public Optional<TrainingCheckpoint> findLatestValid(
             Consumer<InvalidTrainingCheckpointException> onSkipped) throws IOException {
         for (Map.Entry<String, Boolean> entry : scan().descendingMap().entrySet()) {
             if (!entry.getValue()) {
@@ -134,7 +212,8 @@ final class StoreCheckpoints {
         return Optional.empty();
     }
 
-    List<CheckpointDirectory.Listed> list() throws IOException {
+    @Override
+    public List<CheckpointDirectory.Listed> list() throws IOException {
         List<CheckpointDirectory.Listed> found = new ArrayList<>();
         for (Map.Entry<String, Boolean> entry : scan().entrySet()) {
             if (!entry.getValue()) {
@@ -166,12 +245,13 @@ final class StoreCheckpoints {
      * @throws IOException if a file cannot be written; no manifest is then written and what was
      *     written of the checkpoint is deleted
      */
-    Path save(TrainingSnapshot snapshot, Map<String, String> metadata, WriteOptions options)
+    @Override
+    public Path save(TrainingSnapshot snapshot, Map<String, String> metadata, WriteOptions options)
             throws IOException {
         TrainingProgress progress = snapshot.getProgress();
         String name = CheckpointDirectories.directoryName(progress);
         deleteIncomplete();
-        if (exists(name)) {
+        if (isCommitted(name)) {
             try {
                 open(name);
                 throw new FileAlreadyExistsException(
@@ -251,8 +331,13 @@ final class StoreCheckpoints {
         return new FileEntry(written.size(), written.crc32c());
     }
 
+    @Override
+    public void delete(Path checkpoint) throws IOException {
+        delete(checkpoint.getFileName().toString());
+    }
+
     /** Deletes a checkpoint: its manifest first (it stops being one), then its files. */
-    void delete(String name) throws IOException {
+    private void delete(String name) throws IOException {
         store.delete(name + "/" + TrainingCheckpointManifest.FILE_NAME);
         store.deleteAll(name + "/");
     }
@@ -262,7 +347,8 @@ final class StoreCheckpoints {
      *
      * @return their paths
      */
-    List<Path> deleteAfter(String name) throws IOException {
+    @Override
+    public List<Path> removeAfter(String name) throws IOException {
         List<Path> later = new ArrayList<>();
         for (String found : scan().tailMap(name, false).keySet()) {
             delete(found);
@@ -276,7 +362,9 @@ final class StoreCheckpoints {
         return later;
     }
 
-    long sizeOf(String name) throws IOException {
+    @Override
+    public long sizeOf(Path checkpoint) throws IOException {
+        String name = checkpoint.getFileName().toString();
         String json =
                 new StoredCheckpointFiles(store, name)
                         .readText(
