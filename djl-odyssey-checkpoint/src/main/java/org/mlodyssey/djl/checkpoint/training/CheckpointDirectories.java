@@ -235,16 +235,48 @@ public final class CheckpointDirectories {
      */
     private static TrainingCheckpoint openAt(Path candidate)
             throws InvalidTrainingCheckpointException {
-        TrainingCheckpoint checkpoint = TrainingCheckpoint.open(candidate);
+        return requireNamedPosition(
+                TrainingCheckpoint.open(candidate),
+                candidate,
+                candidate.getFileName().toString(),
+                "directory");
+    }
+
+    /**
+     * Checks that an opened checkpoint records the position its name says, in a directory or a
+     * bucket.
+     *
+     * @param checkpoint the checkpoint
+     * @param label its path, for the message
+     * @param name its name
+     * @param holder what holds it, for the message: {@code directory} or {@code checkpoint}
+     * @return the checkpoint
+     * @throws InvalidTrainingCheckpointException if its manifest records another position
+     */
+    static TrainingCheckpoint requireNamedPosition(
+            TrainingCheckpoint checkpoint, Path label, String name, String holder)
+            throws InvalidTrainingCheckpointException {
         String expected = directoryName(checkpoint.getProgress());
-        if (!expected.equals(candidate.getFileName().toString())) {
+        if (!expected.equals(name)) {
             throw new InvalidTrainingCheckpointException(
                     InvalidTrainingCheckpointException.Kind.MALFORMED_MANIFEST,
-                    candidate,
+                    label,
                     TrainingCheckpointManifest.FILE_NAME,
-                    "records " + expected + ", not the directory's position");
+                    "records " + expected + ", not the " + holder + "'s position");
         }
         return checkpoint;
+    }
+
+    /**
+     * Tells whether a manifest records the position a checkpoint's name says (a listing skips one
+     * that does not).
+     *
+     * @param manifest the manifest
+     * @param name the checkpoint's name
+     * @return true if they agree
+     */
+    static boolean recordsPositionOf(TrainingCheckpointManifest manifest, String name) {
+        return directoryName(CheckpointDirectory.positionOf(manifest)).equals(name);
     }
 
     /**

@@ -145,8 +145,7 @@ final class LocalCheckpoints implements CheckpointBackend {
                 logger.warn("Ignoring {}: {}", dir, e.getMessage());
                 continue;
             }
-            if (CheckpointDirectories.directoryName(CheckpointDirectory.positionOf(manifest))
-                    .equals(dir.getFileName().toString())) {
+            if (CheckpointDirectories.recordsPositionOf(manifest, dir.getFileName().toString())) {
                 found.add(new CheckpointDirectory.Listed(dir, manifest));
             }
         }

@@ -169,17 +169,11 @@ final class StoreCheckpoints implements CheckpointBackend {
     @Override
     public TrainingCheckpoint open(String name) throws InvalidTrainingCheckpointException {
         Path label = root.resolve(name);
-        TrainingCheckpoint checkpoint =
-                TrainingCheckpoint.open(label, new StoredCheckpointFiles(store, name));
-        String expected = CheckpointDirectories.directoryName(checkpoint.getProgress());
-        if (!expected.equals(name)) {
-            throw new InvalidTrainingCheckpointException(
-                    Kind.MALFORMED_MANIFEST,
-                    label,
-                    TrainingCheckpointManifest.FILE_NAME,
-                    "records " + expected + ", not the checkpoint's position");
-        }
-        return checkpoint;
+        return CheckpointDirectories.requireNamedPosition(
+                TrainingCheckpoint.open(label, new StoredCheckpointFiles(store, name)),
+                label,
+                name,
+                "checkpoint");
     }
 
     /** Finds the newest valid checkpoint, logging a warning for each newer one skipped. */
@@ -230,8 +224,7 @@ final class StoreCheckpoints implements CheckpointBackend {
                 logger.warn("Ignoring {}: {}", label, e.getMessage());
                 continue;
             }
-            if (CheckpointDirectories.directoryName(CheckpointDirectory.positionOf(manifest))
-                    .equals(name)) {
+            if (CheckpointDirectories.recordsPositionOf(manifest, name)) {
                 found.add(new CheckpointDirectory.Listed(label, manifest));
             }
         }

@@ -10,12 +10,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.mlodyssey.djl.checkpoint.storage.CheckpointStore;
+import org.mlodyssey.djl.checkpoint.storage.StoredObject;
 import org.mlodyssey.djl.checkpoint.storage.s3.LoopbackS3Server;
 import org.mlodyssey.djl.checkpoint.storage.s3.S3CheckpointStore;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpointManifest.FileEntry;
@@ -251,6 +254,68 @@ class CheckpointDirectoryTest {
                     name(2).length() + 3, store.stat(LatestPointer.FILE_NAME).orElseThrow().size());
             checkpoints.pointLatestAt(root.resolve(name(3)));
             assertEquals(Optional.of(root.resolve(name(3))), checkpoints.readLatest());
+        }
+    }
+
+    private static TrainingSnapshot snapshot(long step) {
+        NDManager parameters = NDManager.newBaseManager();
+        NDManager optimizer = NDManager.newBaseManager();
+        return new TrainingSnapshot(
+                at(step),
+                Map.of("w", parameters.create(new float[] {1, 2, 3})),
+                new OptimizerState("none", Map.of(), Map.of(), optimizer),
+                parameters);
+    }
+
+    @Test
+    void aCheckpointUnderAnotherPositionsNameIsRefusedInADirectoryAndABucket() throws Exception {
+        Path root = dir.resolve("run");
+        CheckpointDirectory local = CheckpointDirectory.of(root);
+        try (TrainingSnapshot snapshot = snapshot(2)) {
+            Files.move(local.save(snapshot, Map.of()), root.resolve(name(9)));
+        }
+        List<InvalidTrainingCheckpointException> skipped = new ArrayList<>();
+        assertEquals(Optional.empty(), local.findLatestValid(skipped::add));
+        assertEquals(1, skipped.size());
+        assertEquals(
+                "Training checkpoint "
+                        + root.resolve(name(9))
+                        + ": manifest.json: records "
+                        + name(2)
+                        + ", not the directory's position (MALFORMED_MANIFEST)",
+                skipped.get(0).getMessage());
+
+        try (S3CheckpointStore store = bucketRun()) {
+            CheckpointDirectory bucket = CheckpointDirectory.on(store, Duration.ofSeconds(3));
+            try (TrainingSnapshot snapshot = snapshot(6)) {
+                bucket.save(snapshot, Map.of());
+            }
+            for (StoredObject object : store.list(name(6) + "/")) {
+                byte[] bytes;
+                try (var reader = store.open(object.key())) {
+                    ByteBuffer all = ByteBuffer.allocate((int) reader.size());
+                    reader.readFully(all, 0);
+                    bytes = all.array();
+                }
+                store.write(
+                        object.key().replace(name(6), name(9)),
+                        channel -> channel.write(ByteBuffer.wrap(bytes)));
+            }
+            InvalidTrainingCheckpointException refused =
+                    assertThrows(
+                            InvalidTrainingCheckpointException.class, () -> bucket.open(name(9)));
+            assertEquals(
+                    InvalidTrainingCheckpointException.Kind.MALFORMED_MANIFEST, refused.getKind());
+            assertTrue(
+                    refused.getMessage()
+                            .contains(
+                                    "manifest.json: records "
+                                            + name(6)
+                                            + ", not the checkpoint's position"),
+                    refused.getMessage());
+            assertEquals(
+                    bucket.getRoot().resolve(name(6)),
+                    bucket.findLatestValid().orElseThrow().getDirectory());
         }
     }
 }
