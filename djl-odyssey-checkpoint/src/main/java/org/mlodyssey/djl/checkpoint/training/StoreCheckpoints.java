@@ -43,7 +43,9 @@ final class StoreCheckpoints implements CheckpointBackend {
 
     private static final Logger logger = LoggerFactory.getLogger(StoreCheckpoints.class);
 
-    /** The log of {@link CheckpointDirectory#findLatestValid()}'s warnings. */
+    /**
+     * The log of the warnings of {@link CheckpointDirectory#findLatestValid()} and {@link #close}.
+     */
     private static final Logger directoryLogger =
             LoggerFactory.getLogger(CheckpointDirectory.class);
 
@@ -99,7 +101,7 @@ final class StoreCheckpoints implements CheckpointBackend {
             try {
                 store.close();
             } catch (IOException e) {
-                logger.warn("Could not close {}: {}", store.location(), e.toString());
+                directoryLogger.warn("Could not close {}: {}", store.location(), e.toString());
             }
         }
     }
