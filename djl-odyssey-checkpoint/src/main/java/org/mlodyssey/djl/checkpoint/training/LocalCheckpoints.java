@@ -5,7 +5,6 @@
 package org.mlodyssey.djl.checkpoint.training;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -23,6 +22,7 @@ import java.util.function.Consumer;
 import org.mlodyssey.djl.checkpoint.format.WriteOptions;
 import org.mlodyssey.djl.checkpoint.internal.AtomicFiles;
 import org.mlodyssey.djl.checkpoint.internal.DirectoryLock;
+import org.mlodyssey.djl.io.BoundedFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -109,11 +109,11 @@ final class LocalCheckpoints implements CheckpointBackend {
 
     @Override
     public long sizeOf(Path checkpoint) throws IOException {
-        return TrainingCheckpointManifest.totalBytes(
-                checkpoint,
-                Files.readString(
+        String json =
+                BoundedFiles.readUtf8(
                         checkpoint.resolve(TrainingCheckpointManifest.FILE_NAME),
-                        StandardCharsets.UTF_8));
+                        TrainingCheckpoint.MAX_MANIFEST_BYTES);
+        return TrainingCheckpointManifest.totalBytes(checkpoint, json);
     }
 
     /** Does nothing: a local directory holds nothing open. */
@@ -138,9 +138,8 @@ final class LocalCheckpoints implements CheckpointBackend {
             }
             TrainingCheckpointManifest manifest;
             try {
-                manifest =
-                        TrainingCheckpointManifest.parse(
-                                dir, Files.readString(manifestFile, StandardCharsets.UTF_8));
+                // bounded, strict UTF-8: a manifest that lies about its size is skipped, not read
+                manifest = TrainingCheckpoint.readManifest(dir);
             } catch (InvalidTrainingCheckpointException e) {
                 logger.warn("Ignoring {}: {}", dir, e.getMessage());
                 continue;

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -151,6 +152,28 @@ class CheckpointDirectoryTest {
                         IllegalArgumentException.class, () -> checkpoints.pointLatestAt(foreign));
         assertEquals(delete.getMessage(), point.getMessage());
         assertFalse(Files.exists(root), "nothing was created");
+    }
+
+    @Test
+    void aLocalManifestThatLiesAboutItsSizeOrIsNotUtf8IsSkippedWithoutBeingRead()
+            throws IOException {
+        Path root = localRun();
+        Path huge = root.resolve(name(6)).resolve(TrainingCheckpointManifest.FILE_NAME);
+        Files.createDirectories(huge.getParent());
+        try (RandomAccessFile file = new RandomAccessFile(huge.toFile(), "rw")) {
+            file.setLength(3L << 30); // sparse: 3 GiB that a whole read could not hold
+        }
+        Files.write(
+                Files.createDirectories(root.resolve(name(7)))
+                        .resolve(TrainingCheckpointManifest.FILE_NAME),
+                new byte[] {'{', (byte) 0xC3, '}'});
+        CheckpointDirectory checkpoints = CheckpointDirectory.of(root);
+        assertEquals(
+                List.of(root.resolve(name(1)), root.resolve(name(2)), root.resolve(name(3))),
+                listed(checkpoints));
+        IOException tooLarge =
+                assertThrows(IOException.class, () -> checkpoints.sizeOf(huge.getParent()));
+        assertTrue(tooLarge.getMessage().contains(huge.toString()), tooLarge.getMessage());
     }
 
     @Test
