@@ -94,7 +94,9 @@ final class DirectoryClaim {
         try {
             open();
             directory.requireNoCheckpoints();
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            throw fail(e);
+        } catch (RuntimeException e) {
             throw fail(e);
         }
     }
@@ -109,10 +111,21 @@ final class DirectoryClaim {
      * directory.
      *
      * @param e the failure
-     * @return the failure, unchecked
+     * @return the failure, wrapped in an {@link UncheckedIOException}
      */
-    RuntimeException fail(Exception e) {
-        failure = e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+    RuntimeException fail(IOException e) {
+        return fail(new UncheckedIOException(e));
+    }
+
+    /**
+     * Records the failure after which nothing is saved or deleted any more, and unlocks the
+     * directory.
+     *
+     * @param e the failure
+     * @return the failure itself
+     */
+    RuntimeException fail(RuntimeException e) {
+        failure = e;
         release();
         return failure;
     }

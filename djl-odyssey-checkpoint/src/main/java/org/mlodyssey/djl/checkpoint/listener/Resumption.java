@@ -108,17 +108,26 @@ final class Resumption {
                 }
             }
             saving.markSaved(from == null ? null : progress);
-        } catch (IOException | RuntimeException e) {
-            logger.error(
-                    "Resuming into {} failed: this checkpoint listener saves and deletes nothing"
-                            + " for the rest of the run",
-                    directory);
+        } catch (IOException e) {
+            failed();
+            claim.fail(e);
+            throw e;
+        } catch (RuntimeException e) {
+            failed();
             claim.fail(e);
             throw e;
         }
         claim.resumed();
         schedule.restart();
         return progress;
+    }
+
+    /** Logs that the resume failed (the caller records the failure in the claim). */
+    private void failed() {
+        logger.error(
+                "Resuming into {} failed: this checkpoint listener saves and deletes nothing"
+                        + " for the rest of the run",
+                directory);
     }
 
     /**

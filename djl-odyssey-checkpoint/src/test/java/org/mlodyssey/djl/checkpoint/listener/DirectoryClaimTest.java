@@ -118,7 +118,7 @@ class DirectoryClaimTest {
     }
 
     @Test
-    void aFailedReadOfTheDirectoryIsUncheckedAndNamesIt(@TempDir Path root) throws IOException {
+    void aFailureIsRecordedUncheckedAndUnlocksTheDirectory(@TempDir Path root) throws IOException {
         try (CheckpointDirectory dir = CheckpointDirectory.of(root)) {
             DirectoryClaim claim = claimOf(dir);
             claim.open();
@@ -128,6 +128,13 @@ class DirectoryClaimTest {
             assertInstanceOf(UncheckedIOException.class, failure);
             assertSame(cause, failure.getCause());
             assertSame(failure, claim.failure());
+            assertTrue(lockable(root));
+
+            DirectoryClaim other = claimOf(dir);
+            other.open();
+            IllegalStateException unchecked = new IllegalStateException("refused");
+            assertSame(unchecked, other.fail(unchecked), "an unchecked failure is kept as is");
+            assertSame(unchecked, other.failure());
             assertTrue(lockable(root));
         }
     }
