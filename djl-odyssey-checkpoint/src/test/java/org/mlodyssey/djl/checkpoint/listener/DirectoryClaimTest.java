@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -136,6 +137,19 @@ class DirectoryClaimTest {
             assertSame(unchecked, other.fail(unchecked), "an unchecked failure is kept as is");
             assertSame(unchecked, other.failure());
             assertTrue(lockable(root));
+        }
+    }
+
+    @Test
+    void aDirectoryThatCannotBeOpenedFailsUncheckedNamingIt(@TempDir Path parent)
+            throws IOException {
+        Path root = Files.writeString(parent.resolve("ckpt"), "a regular file");
+        try (CheckpointDirectory dir = CheckpointDirectory.of(root)) {
+            DirectoryClaim claim = claimOf(dir);
+
+            UncheckedIOException e = assertThrows(UncheckedIOException.class, claim::open);
+            assertEquals("Cannot open the checkpoint directory " + dir, e.getMessage());
+            assertInstanceOf(IOException.class, e.getCause());
         }
     }
 
