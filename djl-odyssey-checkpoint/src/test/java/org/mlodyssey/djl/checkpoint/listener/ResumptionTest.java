@@ -6,6 +6,9 @@ package org.mlodyssey.djl.checkpoint.listener;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -13,7 +16,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mlodyssey.djl.checkpoint.internal.DirectoryLock;
 import org.mlodyssey.djl.checkpoint.training.CheckpointDirectories;
+import org.mlodyssey.djl.checkpoint.training.CheckpointDirectory;
+import org.mlodyssey.djl.checkpoint.training.ParameterMismatchException;
 import org.mlodyssey.djl.checkpoint.training.TinyTraining;
 import org.mlodyssey.djl.checkpoint.training.TinyTraining.OptimizerKind;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoint;
@@ -30,20 +36,23 @@ class ResumptionTest {
         return TrainingCheckpoint.open(root.resolve(name)).getManifest().metadata();
     }
 
-    /** Trains with the resumable loop up to a step, resuming first; saves every 5 steps. */
+    /**
+     * Trains with the resumable loop up to a step, resuming first; saves every 5 steps. The
+     * listener is closed even when training throws.
+     */
     private static void runTo(Path root, long step, int initSeed) throws Exception {
-        CheckpointListener listener =
-                CheckpointListener.builder()
-                        .setDirectory(root)
-                        .optEveryEpochs(0)
-                        .optEverySteps(5)
-                        .optAtEnd(false)
-                        .optSeed(TinyTraining.RUN_SEED)
-                        .build();
-        try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, initSeed, false, listener)) {
+        try (CheckpointListener listener =
+                        CheckpointListener.builder()
+                                .setDirectory(root)
+                                .optEveryEpochs(0)
+                                .optEverySteps(5)
+                                .optAtEnd(false)
+                                .optSeed(TinyTraining.RUN_SEED)
+                                .build();
+                TinyTraining run =
+                        new TinyTraining(OptimizerKind.ADAM, initSeed, false, listener)) {
             run.train(listener.resume(run.trainer()), step, listener);
             run.trainer().close();
-            listener.close();
         }
     }
 
@@ -75,6 +84,30 @@ class ResumptionTest {
             assertTrue(listener.getResumedFrom().isEmpty());
             run.trainer().close();
             listener.close();
+        }
+    }
+
+    @Test
+    void aFailedResumeUnlocksTheDirectoryAndRefusesAnotherResume(@TempDir Path dir)
+            throws Exception {
+        Path root = dir.resolve("ckpt");
+        runTo(root, 5, 1);
+        try (CheckpointListener listener = CheckpointListener.builder().setDirectory(root).build();
+                TinyTraining run =
+                        new TinyTraining(
+                                OptimizerKind.ADAM, 2, TinyTraining.HIDDEN_UNITS + 8, listener)) {
+            ParameterMismatchException first =
+                    assertThrows(
+                            ParameterMismatchException.class, () -> listener.resume(run.trainer()));
+
+            try (CheckpointDirectory other = CheckpointDirectory.of(root);
+                    DirectoryLock lock = other.lock()) {
+                assertNotNull(lock, "another run locks the directory");
+            }
+            IllegalStateException again =
+                    assertThrows(IllegalStateException.class, () -> listener.resume(run.trainer()));
+            assertTrue(again.getMessage().contains("failed to resume before"), again.getMessage());
+            assertSame(first, again.getCause());
         }
     }
 }
