@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
  */
 final class DirectoryClaim {
 
+    // CheckpointListener's logger on purpose: log configurations naming it keep working.
     private static final Logger logger = LoggerFactory.getLogger(CheckpointListener.class);
 
     private final CheckpointDirectory directory;

@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
  */
 final class EndOfRun {
 
+    // CheckpointListener's logger on purpose: log configurations naming it keep working.
     private static final Logger logger = LoggerFactory.getLogger(CheckpointListener.class);
 
     private final CheckpointDirectory directory;

@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Resumption {
 
+    // CheckpointListener's logger on purpose: log configurations naming it keep working.
     private static final Logger logger = LoggerFactory.getLogger(CheckpointListener.class);
 
     private final CheckpointDirectory directory;

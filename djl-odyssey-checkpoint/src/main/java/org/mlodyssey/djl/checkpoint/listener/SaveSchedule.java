@@ -21,11 +21,13 @@ import org.slf4j.LoggerFactory;
  * through the calls of the loop that drives the listener ({@code EasyTrain.fit}: DJL's batch and
  * epoch calls only; the resumable loop: its step listener calls; told apart by the first calls),
  * asks the {@link CheckpointTrigger} at each step, epoch end and the end of training for the
- * reasons a save is due, and hands due saves to {@link CheckpointSaving} through the {@link
- * DirectoryClaim}. With {@code EasyTrain.fit} it also reseeds the engine before each step.
+ * reasons a save is due, and hands due saves straight to {@link CheckpointSaving}; the {@link
+ * DirectoryClaim} only gates them (none after a failure) and opens the directory for them. With
+ * {@code EasyTrain.fit} it also reseeds the engine before each step.
  */
 final class SaveSchedule {
 
+    // CheckpointListener's logger on purpose: log configurations naming it keep working.
     private static final Logger logger = LoggerFactory.getLogger(CheckpointListener.class);
 
     // Which loop drives the listener: the resumable loop (STEP: its StepListener calls) or

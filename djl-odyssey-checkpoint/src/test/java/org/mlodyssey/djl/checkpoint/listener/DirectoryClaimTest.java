@@ -28,6 +28,11 @@ import org.mlodyssey.djl.checkpoint.training.TinyTraining.OptimizerKind;
 import org.mlodyssey.djl.checkpoint.training.TrainingProgress;
 import org.mlodyssey.djl.checkpoint.training.TrainingSnapshot;
 
+/**
+ * Tests {@link DirectoryClaim}: the directory's lock taken once and released, the check that a run
+ * starting at step 0 finds no checkpoint (made once, at the first step), the failure after which
+ * nothing is saved, and the directory not opened again after the end or close.
+ */
 class DirectoryClaimTest {
 
     private static CheckpointRegistry registryOf(CheckpointDirectory dir) {

@@ -30,6 +30,11 @@ import org.mlodyssey.djl.checkpoint.internal.ForwardState;
 import org.mlodyssey.djl.checkpoint.internal.ParameterNames;
 import org.mlodyssey.djl.checkpoint.training.EvaluatorAccumulators;
 
+/**
+ * Tests {@link LastStepState}: the copy of a trainer's state after the last step (parameters
+ * without gradient, evaluator totals) that the next {@code EasyTrain.fit} save uses, and what
+ * freeing it releases.
+ */
 class LastStepStateTest {
 
     private static final Shape INPUT = new Shape(4, 3);

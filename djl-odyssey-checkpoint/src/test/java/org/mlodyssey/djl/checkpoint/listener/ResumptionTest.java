@@ -25,6 +25,10 @@ import org.mlodyssey.djl.checkpoint.training.TinyTraining.OptimizerKind;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoint;
 import org.mlodyssey.djl.checkpoint.training.TrainingProgress;
 
+/**
+ * Tests {@link Resumption}: the steps a run resumed at recorded in every checkpoint, a new run
+ * restoring nothing, and a failed resume (directory unlocked, a second resume refused).
+ */
 class ResumptionTest {
 
     private static Map<String, String> metadataAt(Path root, long step) throws Exception {
