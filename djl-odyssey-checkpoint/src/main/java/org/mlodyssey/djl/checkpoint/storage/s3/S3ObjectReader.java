@@ -22,13 +22,17 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 
 /**
  * Positional reads of one object by ranged GETs. A large {@link #readFully} is split into ranges of
- * one part each, fetched by the store's threads straight into the caller's buffer, so the memory
- * used is the buffer itself. A body that breaks off mid-way is asked for again from where it
- * stopped, within the options' attempt budget.
+ * at most one part, and of less where that gives each of the store's threads a range (at least 8
+ * MiB), fetched by the store's threads straight into the caller's buffer, so the memory used is the
+ * buffer itself. A body that breaks off mid-way is asked for again from where it stopped, within
+ * the options' attempt budget.
  */
 final class S3ObjectReader implements ObjectReader {
 
     private static final int COPY_CHUNK = 64 << 10;
+
+    /** The smallest range a large read is split into, unless a part is smaller. */
+    private static final int MIN_RANGE = 8 << 20;
 
     /** The largest preferred read size answered, whatever the part size and parallelism. */
     private static final long MAX_PREFERRED_READ = 1L << 30;
@@ -96,8 +100,8 @@ final class S3ObjectReader implements ObjectReader {
                             + " at "
                             + position);
         }
-        long part = requests.options().partSize();
-        if (n <= part || requests.options().parallelism() == 1) {
+        long rangeSize = rangeSize(n);
+        if (n <= rangeSize) {
             fetch(dst.slice(), position, NEVER);
             dst.position(dst.limit());
             return;
@@ -105,10 +109,10 @@ final class S3ObjectReader implements ObjectReader {
         List<Future<?>> ranges = new ArrayList<>();
         AtomicBoolean stop = new AtomicBoolean();
         try {
-            for (long offset = 0; offset < n; offset += part) {
+            for (long offset = 0; offset < n; offset += rangeSize) {
                 ByteBuffer range = dst.slice();
                 range.position((int) offset);
-                range.limit((int) Math.min(n, offset + part));
+                range.limit((int) Math.min(n, offset + rangeSize));
                 ByteBuffer target = range.slice();
                 long at = position + offset;
                 ranges.add(
@@ -134,6 +138,21 @@ final class S3ObjectReader implements ObjectReader {
             awaitAll(ranges);
         }
         dst.position(dst.limit());
+    }
+
+    /**
+     * Returns the size of the ranges a read of {@code n} bytes is split into: a part at most, so
+     * that each GET is no larger than an upload's part; fewer bytes where that gives each of the
+     * store's threads a range, down to {@value #MIN_RANGE} bytes (the byte-range size AWS suggests
+     * for parallel GETs); {@code n} itself (no split) for a store of one thread.
+     */
+    private long rangeSize(int n) {
+        int parallelism = requests.options().parallelism();
+        if (parallelism == 1) {
+            return n;
+        }
+        long spread = Math.max(MIN_RANGE, (n + parallelism - 1L) / parallelism);
+        return Math.min(requests.options().partSize(), spread);
     }
 
     /**

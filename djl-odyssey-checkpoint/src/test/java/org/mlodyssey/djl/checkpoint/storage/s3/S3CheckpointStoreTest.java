@@ -99,6 +99,24 @@ class S3CheckpointStoreTest extends S3ProxyTestBase {
     }
 
     @Test
+    void aReadOfLessThanAPartIsSplitSoThatEachThreadFetchesARange() throws IOException {
+        byte[] bytes = random(32 << 20, 4);
+        try (S3CheckpointStore store =
+                S3CheckpointStore.open(
+                        "s3://" + bucket + "/runs/a",
+                        LoopbackS3Server.options(proxy.endpoint())
+                                .optPartSize(40 << 20)
+                                .optParallelism(4)
+                                .build())) {
+            write(store, "one-part.odc", bytes);
+            assertEquals(1, count("PUT", "/runs/a/one-part.odc"));
+            assertArrayEquals(bytes, readAll(store, "one-part.odc"));
+            // 32 MiB in one part of 40: 4 ranges of 8 MiB, one per thread, not one GET
+            assertEquals(4, count("GET", "/runs/a/one-part.odc"));
+        }
+    }
+
+    @Test
     void aTensorFileInTheBucketIsReadInRequestsOfAPartOrMore() throws IOException {
         int count = 4 * PART / 4;
         ByteBuffer data = ByteBuffer.allocate(4 * PART).order(ByteOrder.LITTLE_ENDIAN);
