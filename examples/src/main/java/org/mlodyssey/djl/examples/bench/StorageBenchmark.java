@@ -58,7 +58,10 @@ public final class StorageBenchmark {
     private static final String LOCAL = "local directory (fsync)";
     private static final String SINGLE = "S3 single-stream PutObject/GetObject";
 
-    /** The single-stream row of unsigned payloads: the store with one part for the whole file. */
+    /**
+     * The single-stream row of unsigned payloads: the store with one part for the whole file and
+     * one thread, so one PutObject and one GetObject.
+     */
     private static final String SINGLE_UNSIGNED = "S3 store: one PutObject/GetObject" + UNSIGNED;
 
     private StorageBenchmark() {}
@@ -196,6 +199,7 @@ public final class StorageBenchmark {
                             optionsBuilder(endpoint, true)
                                     .optPartSize(
                                             Math.max(S3StoreOptions.MIN_PART_SIZE, file.length))
+                                    .optParallelism(1) // one GET for the load, too
                                     .build())) {
                 rows.put(SINGLE_UNSIGNED, timeStore(oneStream, file, warmUps, repetitions));
             }
