@@ -41,18 +41,22 @@ public final class MappedPool {
     }
 
     /**
-     * Collects unreachable mappings left by earlier code until the count stops changing.
+     * Collects unreachable mappings left by earlier code until the count stays the same over three
+     * more collections: on a loaded machine the cleaner may unmap a collected buffer only some time
+     * after the collection, so one unchanged count is not enough.
      *
      * @return the settled count
      * @throws InterruptedException if interrupted while waiting for the collector
      */
     public static long settle() throws InterruptedException {
         long last = -1;
-        for (int round = 0; round < 100; round++) {
+        int unchanged = 0;
+        for (int round = 0; round < 200; round++) {
             System.gc();
             Thread.sleep(20);
             long now = count();
-            if (now == last) {
+            unchanged = now == last ? unchanged + 1 : 0;
+            if (unchanged == 3) {
                 return now;
             }
             last = now;
