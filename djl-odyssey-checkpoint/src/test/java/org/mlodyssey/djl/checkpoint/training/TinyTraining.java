@@ -106,12 +106,16 @@ public final class TinyTraining implements AutoCloseable {
         this(kind, initSeed, new Device[] {Device.cpu()}, false, hiddenUnits, listeners);
     }
 
-    private TinyTraining(
+    /**
+     * Builds data, model and trainer on given training devices (data and model on the first), with
+     * or without metrics, with extra training listeners added after DJL's.
+     */
+    public TinyTraining(
             OptimizerKind kind,
             int initSeed,
             Device[] devices,
             boolean metrics,
-            TrainingListener[] listeners) {
+            TrainingListener... listeners) {
         this(kind, initSeed, devices, metrics, HIDDEN_UNITS, listeners);
     }
 
@@ -122,7 +126,7 @@ public final class TinyTraining implements AutoCloseable {
             boolean metrics,
             int hiddenUnits,
             TrainingListener[] listeners) {
-        dataManager = NDManager.newBaseManager(Device.cpu());
+        dataManager = NDManager.newBaseManager(devices[0]);
         Random random = new Random(7);
         float[] x = new float[SAMPLES * FEATURES];
         float[] y = new float[SAMPLES * 3];
