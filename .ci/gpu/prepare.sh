@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Builds .gpu/, the bundle that runs the GPU tests on a lent GPU machine (see README.md here):
+# a small Java runtime, the test classpath's jars (no libtorch: the machine's own is used), DJL's
+# JNI sources patched for that libtorch, and the device-side script. Run from the repository root.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+HERE=.ci/gpu
+OUTB=.gpu
+DJL_VERSION=$(sed -n 's:.*<djl.version>\(.*\)</djl.version>.*:\1:p' pom.xml | head -1)
+JUNIT_VERSION=$(sed -n 's:.*<junit.version>\(.*\)</junit.version>.*:\1:p' pom.xml | head -1)
+JUNIT_PLATFORM=1.${JUNIT_VERSION#5.}
+
+missing=$(for f in ai_djl_pytorch_jni_PyTorchLibrary_{inference,ivalue,nn_functional,optim,system,tensor,torch_comparison,torch_creation,torch_isjm,torch_other,torch_pointwise,torch_random_sampling,torch_reduction}.cc djl_pytorch_jni_exception.h djl_pytorch_jni_log.h djl_pytorch_utils.h; do
+    [ -f "$HERE/djl-native/$f" ] || echo "$f"; done)
+if [ -n "$missing" ]; then
+    echo "DJL's native sources are missing from $HERE/djl-native/ (see $HERE/README.md):" >&2
+    echo "$missing" >&2
+    exit 2
+fi
+
+rm -rf "$OUTB"; mkdir -p "$OUTB/lib" "$OUTB/testlib" "$OUTB/jni/native" "$OUTB/jni/include/djl"
+
+echo "== build the modules' classes and test classes"
+mvn -B -q -o -pl djl-odyssey-checkpoint,djl-odyssey-datasets -am -DskipTests -Djacoco.skip=true test-compile
+for m in io checkpoint datasets; do
+    (cd "djl-odyssey-$m/target/classes" && jar cf "../../../$OUTB/lib/odyssey-$m.jar" .)
+    if [ -d "djl-odyssey-$m/target/test-classes" ]; then
+        (cd "djl-odyssey-$m/target/test-classes" && jar cf "../../../$OUTB/lib/odyssey-$m-tests.jar" .)
+    fi
+done
+
+echo "== the test classpath, less the S3 server, the fuzzer, JUnit (the console launcher has it) and libtorch"
+for m in djl-odyssey-checkpoint djl-odyssey-datasets; do
+    mvn -B -q -o -pl "$m" dependency:build-classpath -Dmdep.includeScope=test \
+        -Dmdep.outputFile="$PWD/$OUTB/cp-$m.txt"
+done
+cat "$OUTB"/cp-*.txt | tr ':' '\n' | sort -u | grep -v -E \
+    'djl-odyssey|s3proxy|jclouds|azure|netty|jetty|nimbus|msal4j|guice|jaxb|jakarta|amazonaws|awssdk|pytorch-native|jazzer|jackson|woodstox|stax2|reactor|joda|args4j|json-smart|accessors-smart|/asm/|jna-platform|checker-qual|j2objc|listenablefuture|jsr305|fileupload|modernizer|jcl-over|javax|istack|angus|txw2|aopalliance|jcip|content-type|lang-tag|reactive-streams|eventstream|commons-logging|httpc|/junit/|opentest4j|apiguardian' \
+    > "$OUTB/jars.txt"
+while read -r jar; do
+    case "$jar" in
+        *mockito*|*byte-buddy*|*objenesis*|*jimfs*|*guava*|*failureaccess*) cp "$jar" "$OUTB/testlib/" ;;
+        *) cp "$jar" "$OUTB/lib/" ;;
+    esac
+done < "$OUTB/jars.txt"
+rm "$OUTB"/cp-*.txt "$OUTB/jars.txt"
+
+echo "== JUnit's console launcher and a small Java runtime"
+mvn -B -q dependency:copy -Dartifact="org.junit.platform:junit-platform-console-standalone:$JUNIT_PLATFORM" \
+    -DoutputDirectory="$PWD/$OUTB"
+mv "$OUTB/junit-platform-console-standalone-$JUNIT_PLATFORM.jar" "$OUTB/junit-console.jar"
+JDK=$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")
+"$JDK/bin/jlink" --add-modules java.base,java.logging,java.management,java.naming,java.sql,java.xml,java.desktop,jdk.unsupported,jdk.management,java.instrument,jdk.zipfs,java.net.http,jdk.crypto.ec,jdk.attach \
+    --compress=2 --strip-debug --no-man-pages --no-header-files --output "$OUTB/jre17"
+(cd "$OUTB" && tar czf jre17.tgz jre17 && rm -rf jre17)
+
+echo "== DJL's JNI: the header from pytorch-engine $DJL_VERSION's sources, the sources patched"
+mvn -B -q dependency:copy -Dartifact="ai.djl.pytorch:pytorch-engine:$DJL_VERSION:jar:sources" \
+    -DoutputDirectory="$PWD/$OUTB/src"
+(cd "$OUTB/src" && unzip -q -o "pytorch-engine-$DJL_VERSION-sources.jar")
+javac -h "$OUTB/jni/include" -d "$OUTB/src/classes" -cp "$(ls "$OUTB"/lib/api-*.jar):$(ls "$OUTB"/lib/slf4j-api-*.jar)" \
+    -sourcepath "$OUTB/src" "$OUTB/src/ai/djl/pytorch/jni/PyTorchLibrary.java"
+rm -rf "$OUTB/src"
+cp "$JDK/include/jni.h" "$JDK/include/linux/jni_md.h" "$OUTB/jni/include/"
+cp "$HERE"/djl-native/* "$OUTB/jni/native/"
+python3 "$HERE/patch_djl_native.py" "$OUTB/jni/native"
+cp "$HERE"/native/*.h "$HERE"/native/*.cc "$OUTB/jni/native/"
+cp "$HERE/native/djl/utils.h" "$OUTB/jni/include/djl/utils.h"
+
+echo "== the smoke test and the device-side script"
+mkdir -p "$OUTB/smoke"
+javac -d "$OUTB/smoke" -cp "$(ls "$OUTB"/lib/api-*.jar)" "$HERE/GpuSmoke.java"
+(cd "$OUTB/smoke" && jar cf ../lib/smoke.jar . ) && rm -rf "$OUTB/smoke"
+cp "$HERE/run.sh" "$OUTB/run.sh"
+du -sh "$OUTB"
