@@ -233,8 +233,7 @@ public final class CheckpointDirectories {
      * Opens a checkpoint and checks that its manifest records the position its directory is named
      * after.
      */
-    private static TrainingCheckpoint openAt(Path candidate)
-            throws InvalidTrainingCheckpointException {
+    static TrainingCheckpoint openAt(Path candidate) throws InvalidTrainingCheckpointException {
         return requireNamedPosition(
                 TrainingCheckpoint.open(candidate),
                 candidate,

@@ -67,7 +67,7 @@ final class LocalCheckpoints implements CheckpointBackend {
 
     @Override
     public TrainingCheckpoint open(String name) throws InvalidTrainingCheckpointException {
-        return TrainingCheckpoint.open(root.resolve(name));
+        return CheckpointDirectories.openAt(root.resolve(name));
     }
 
     @Override

@@ -307,6 +307,9 @@ class CheckpointDirectoryTest {
                         + name(2)
                         + ", not the directory's position (MALFORMED_MANIFEST)",
                 skipped.get(0).getMessage());
+        InvalidTrainingCheckpointException openedLocally =
+                assertThrows(InvalidTrainingCheckpointException.class, () -> local.open(name(9)));
+        assertEquals(skipped.get(0).getMessage(), openedLocally.getMessage());
 
         try (S3CheckpointStore store = bucketRun()) {
             CheckpointDirectory bucket = CheckpointDirectory.on(store, Duration.ofSeconds(3));
