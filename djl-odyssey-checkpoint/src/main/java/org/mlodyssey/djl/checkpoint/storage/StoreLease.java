@@ -24,11 +24,13 @@ import org.slf4j.LoggerFactory;
  * does not enforce {@code If-None-Match: *}): a small lease object naming its holder and an expiry,
  * renewed in the background while the run lives.
  *
- * <p>Acquiring reads the object; a lease of another holder not yet expired is refused. Otherwise
- * the object is written with this holder, and read back after a settle delay: if another run wrote
- * in between, the last writer wins (S3 is strongly consistent) and the loser is refused. A holder
- * that dies stops renewing and its lease expires. Expiry is compared with the wall clock, so hosts
- * must agree on the time to within the settle delay.
+ * <p>Acquiring reads the object; a lease of another holder not yet expired is watched until it
+ * expires: renewed meanwhile, it has a live holder and this run is refused; not renewed, its holder
+ * is gone (killed) and the lease is taken over. Then the object is written with this holder, and
+ * read back after a settle delay: if another run wrote in between, the last writer wins (S3 is
+ * strongly consistent) and the loser is refused. A holder that dies stops renewing and its lease
+ * expires. Expiry is compared with the wall clock, so hosts must agree on the time to within the
+ * settle delay.
  */
 public final class StoreLease implements AutoCloseable {
 
@@ -66,7 +68,8 @@ public final class StoreLease implements AutoCloseable {
      * @param lease how long a lease lasts without renewal
      * @param settle how long to wait before reading the lease back
      * @return the held lease, to be closed
-     * @throws StoreLockedException if another holder's lease is live, or another run won a race
+     * @throws StoreLockedException if another holder renews its lease while this run waits for it
+     *     to expire (at most twice {@code lease}), or another run won a race
      * @throws IOException if the store fails
      */
     public static StoreLease acquire(
@@ -78,11 +81,7 @@ public final class StoreLease implements AutoCloseable {
             CheckpointStore store, String key, Duration lease, Duration settle, Clock clock)
             throws IOException {
         Optional<String> held = read(store, key);
-        if (held.isPresent()) {
-            long expires = expiresAt(held.get());
-            if (expires > clock.millis()) {
-                throw new StoreLockedException(store.locationOf(key), held.get().trim());
-            }
+        if (held.isPresent() && awaitExpiry(store, key, held.get(), lease, clock)) {
             logger.warn(
                     "Taking over the expired lease {}: {}",
                     store.locationOf(key),
@@ -101,6 +100,45 @@ public final class StoreLease implements AutoCloseable {
         long period = Math.max(1, lease.toMillis() / 3);
         taken.renewer.scheduleAtFixedRate(taken::renew, period, period, TimeUnit.MILLISECONDS);
         return taken;
+    }
+
+    /**
+     * Waits for another holder's lease to expire, watching whether its holder renews it: a run
+     * killed without closing leaves a lease that nobody renews, and the next run takes it over as
+     * soon as it expires instead of being refused until then. A lease that is renewed (or taken by
+     * a third run) while waited for has a live holder and refuses this run; one that expires
+     * further ahead than twice this run's lease (another configuration, or a clock far off) is
+     * refused at once.
+     *
+     * @return true if the lease expired unrenewed, false if its holder released it meanwhile
+     */
+    private static boolean awaitExpiry(
+            CheckpointStore store, String key, String seen, Duration lease, Clock clock)
+            throws IOException {
+        long expires = expiresAt(seen);
+        long ahead = expires - clock.millis();
+        if (ahead > 2 * lease.toMillis()) {
+            throw new StoreLockedException(store.locationOf(key), seen.trim());
+        }
+        if (ahead > 0) {
+            logger.info(
+                    "{} is held by {} for {} ms more: waiting to see whether its holder renews it",
+                    store.locationOf(key),
+                    seen.trim(),
+                    ahead);
+        }
+        long poll = Math.min(1000, Math.max(50, lease.toMillis() / 6));
+        while (clock.millis() < expires) {
+            sleep(Duration.ofMillis(Math.min(poll, Math.max(1, expires - clock.millis()))));
+            Optional<String> now = read(store, key);
+            if (now.isEmpty()) {
+                return false;
+            }
+            if (!now.get().equals(seen)) {
+                throw new StoreLockedException(store.locationOf(key), now.get().trim());
+            }
+        }
+        return true;
     }
 
     /**

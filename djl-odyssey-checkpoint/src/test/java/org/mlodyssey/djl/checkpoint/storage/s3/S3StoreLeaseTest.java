@@ -41,7 +41,9 @@ class S3StoreLeaseTest extends S3ProxyTestBase {
     void aSecondRunIsRefusedUntilTheFirstReleasesOrItsLeaseExpires() throws Exception {
         try (S3CheckpointStore first = store();
                 S3CheckpointStore second = store()) {
-            StoreLease held = StoreLease.acquire(first, ".lock", LEASE, SETTLE);
+            // A live holder renews every third of its lease: the second run sees a renewal while
+            // it waits for the lease to expire, and is refused.
+            StoreLease held = StoreLease.acquire(first, ".lock", Duration.ofSeconds(3), SETTLE);
             StoreLockedException refused =
                     assertThrows(
                             StoreLockedException.class,
@@ -57,6 +59,70 @@ class S3StoreLeaseTest extends S3ProxyTestBase {
             byte[] dead = "owner=dead\nexpires=1\n".getBytes(StandardCharsets.UTF_8);
             first.write(".lock", ch -> ch.write(ByteBuffer.wrap(dead)));
             StoreLease.acquire(second, ".lock", LEASE, SETTLE).close();
+        }
+    }
+
+    @Test
+    void aLeaseNobodyRenewsIsTakenOverWhenItExpiresAndAReleasedOneAtOnce() throws Exception {
+        try (S3CheckpointStore first = store();
+                S3CheckpointStore second = store()) {
+            // A holder killed a moment ago: its lease has 1.5 s to run and is never renewed.
+            long expires = System.currentTimeMillis() + 1500;
+            writeLease(first, "owner=4242@elsewhere/killed\nexpires=" + expires + "\n");
+            try (StoreLease taken = StoreLease.acquire(second, ".lock", LEASE, SETTLE)) {
+                assertTrue(System.currentTimeMillis() >= expires, "taken over once it expired");
+                assertFalse(taken.isLost());
+                assertFalse(leaseText(second).contains("killed"), leaseText(second));
+            }
+
+            // A holder that releases its lease while the next run waits lets it in at once.
+            writeLease(
+                    first,
+                    "owner=4242@elsewhere/closing\nexpires="
+                            + (System.currentTimeMillis() + 20_000)
+                            + "\n");
+            Thread release =
+                    new Thread(
+                            () -> {
+                                try {
+                                    Thread.sleep(300);
+                                    first.delete(".lock");
+                                } catch (Exception e) {
+                                    throw new IllegalStateException(e);
+                                }
+                            });
+            release.start();
+            long start = System.nanoTime();
+            StoreLease.acquire(second, ".lock", LEASE, SETTLE).close();
+            release.join();
+            assertTrue(
+                    System.nanoTime() - start < Duration.ofSeconds(10).toNanos(),
+                    "did not wait for the expiry 20 s ahead");
+
+            // One that expires further ahead than twice the lease is refused without waiting.
+            writeLease(
+                    first,
+                    "owner=4242@elsewhere/long\nexpires="
+                            + (System.currentTimeMillis() + 600_000)
+                            + "\n");
+            long refusedAt = System.nanoTime();
+            assertThrows(
+                    StoreLockedException.class,
+                    () -> StoreLease.acquire(second, ".lock", LEASE, SETTLE));
+            assertTrue(System.nanoTime() - refusedAt < Duration.ofSeconds(5).toNanos());
+        }
+    }
+
+    private static void writeLease(S3CheckpointStore store, String text) throws Exception {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        store.write(".lock", ch -> ch.write(ByteBuffer.wrap(bytes)));
+    }
+
+    private static String leaseText(S3CheckpointStore store) throws Exception {
+        try (var reader = store.open(".lock")) {
+            ByteBuffer bytes = ByteBuffer.allocate((int) reader.size());
+            reader.readFully(bytes, 0);
+            return new String(bytes.array(), StandardCharsets.UTF_8);
         }
     }
 
