@@ -34,7 +34,7 @@ timeout ${TEST_TIMEOUT:-300} $JAVA $JOPTS -jar .gpu/junit-console.jar -cp "$CP" 
   --select-class org.mlodyssey.djl.checkpoint.ndarray.NDArrayFilesGpuTest \
   --select-class org.mlodyssey.djl.checkpoint.training.GpuResumeTest \
   --select-class org.mlodyssey.djl.checkpoint.training.DataParallelCheckpointsTest \
-  --select-class org.mlodyssey.djl.checkpoint.listener.EasyTrainGpuResumeTest \
+  --select-class org.mlodyssey.djl.checkpoint.listener.EasyTrainResumeTest \
   ${EXTRA_SELECT:-} --details=tree --disable-banner --disable-ansi-colors --reports-dir "$OUTD/reports"
 echo "tests rc=$?"
 echo "== the checkpoint and datasets unit suites with the GPU as the default device (S3 and fuzz tests left out)"

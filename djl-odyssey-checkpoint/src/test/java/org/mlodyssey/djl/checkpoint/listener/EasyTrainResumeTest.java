@@ -6,7 +6,11 @@ package org.mlodyssey.djl.checkpoint.listener;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import ai.djl.Device;
+import ai.djl.engine.Engine;
 import ai.djl.training.Trainer;
 import ai.djl.training.TrainingResult;
 import ai.djl.training.listener.TrainingListener;
@@ -59,11 +63,30 @@ class EasyTrainResumeTest {
                 new TrainingProgress(0, epoch, batch, step, List.of()));
     }
 
+    private static final Device[] CPU = {Device.cpu()};
+
     /** Trains 3 epochs uninterrupted through the one call; returns the final state. */
     private static TrainingSnapshot uninterrupted(Path root, int initSeed) throws Exception {
+        return uninterrupted(root, initSeed, CPU);
+    }
+
+    /** Trains 3 epochs uninterrupted on given devices; returns the final state. */
+    private static TrainingSnapshot uninterrupted(Path root, int initSeed, Device[] devices)
+            throws Exception {
         CheckpointListener listener = every4(root);
-        try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, initSeed, true, listener)) {
+        try (TinyTraining run =
+                new TinyTraining(OptimizerKind.ADAM, initSeed, devices, true, listener)) {
             ResumableTraining.fit(run.trainer(), 3, run.positionableDataset(), run.validation());
+            assertTrue(
+                    run.trainer()
+                            .getModel()
+                            .getBlock()
+                            .getParameters()
+                            .valueAt(0)
+                            .getArray()
+                            .getDevice()
+                            .equals(devices[0]),
+                    "the model trains on " + devices[0]);
             TrainingSnapshot end = run.snapshot(END);
             run.trainer().close();
             listener.close();
@@ -83,12 +106,25 @@ class EasyTrainResumeTest {
     @Test
     void aRunCrashedMidEpochAndResumedThroughTheOneCallEndsBitIdentical(@TempDir Path dir)
             throws Exception {
+        assertCrashedRunResumesBitIdentical(dir, CPU);
+    }
+
+    /** The same with model, data and optimizer state on a GPU; skipped without one (CI). */
+    @Test
+    void onAGpuARunCrashedMidEpochAndResumedEndsBitIdentical(@TempDir Path dir) throws Exception {
+        assumeTrue(Engine.getInstance().getGpuCount() > 0, "needs a GPU");
+        assertCrashedRunResumesBitIdentical(dir, new Device[] {Device.gpu(0)});
+    }
+
+    private static void assertCrashedRunResumesBitIdentical(Path dir, Device[] devices)
+            throws Exception {
         Path crashed = dir.resolve("crashed");
-        try (TrainingSnapshot expected = uninterrupted(dir.resolve("straight"), 1)) {
+        try (TrainingSnapshot expected = uninterrupted(dir.resolve("straight"), 1, devices)) {
             CheckpointListener first = every4(crashed);
             // Batch 12 is epoch 1's fifth: 11 steps done, the newest save is step 8's.
             try (TinyTraining run =
-                    new TinyTraining(OptimizerKind.ADAM, 1, true, first, crashAtBatch(12))) {
+                    new TinyTraining(
+                            OptimizerKind.ADAM, 1, devices, true, first, crashAtBatch(12))) {
                 assertThrows(
                         IllegalStateException.class,
                         () ->
@@ -109,9 +145,13 @@ class EasyTrainResumeTest {
                     "saved at batch 9, before its step: the state after 8 steps");
 
             CheckpointListener second = every4(crashed);
-            try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 2, true, second)) {
+            try (TinyTraining run =
+                    new TinyTraining(OptimizerKind.ADAM, 2, devices, true, second)) {
                 ResumableTraining.fit(
                         run.trainer(), 3, run.positionableDataset(), run.validation());
+                assertEquals(
+                        name(8, 1, 1),
+                        second.getResumedFrom().orElseThrow().getFileName().toString());
                 try (TrainingSnapshot actual = run.snapshot(END)) {
                     TinyTraining.assertBitIdentical(expected, actual);
                 }
