@@ -65,11 +65,13 @@ public final class StoreLease implements AutoCloseable {
      *
      * @param store the store
      * @param key the lease object's key, such as {@code .lock}
-     * @param lease how long a lease lasts without renewal
-     * @param settle how long to wait before reading the lease back
+     * @param lease how long a lease lasts without renewal, positive
+     * @param settle how long to wait before reading the lease back, not negative
      * @return the held lease, to be closed
      * @throws StoreLockedException if another holder renews its lease while this run waits for it
      *     to expire (at most twice {@code lease}), or another run won a race
+     * @throws IllegalArgumentException if the lease is zero or negative, or the settle delay
+     *     negative
      * @throws IOException if the store fails
      */
     public static StoreLease acquire(
@@ -80,6 +82,13 @@ public final class StoreLease implements AutoCloseable {
     static StoreLease acquire(
             CheckpointStore store, String key, Duration lease, Duration settle, Clock clock)
             throws IOException {
+        if (lease.isNegative() || lease.isZero()) {
+            throw new IllegalArgumentException("The lease must be positive, got " + lease);
+        }
+        if (settle.isNegative()) {
+            throw new IllegalArgumentException(
+                    "The settle delay must not be negative, got " + settle);
+        }
         Optional<String> held = read(store, key);
         if (held.isPresent() && awaitExpiry(store, key, held.get(), lease, clock)) {
             logger.warn(

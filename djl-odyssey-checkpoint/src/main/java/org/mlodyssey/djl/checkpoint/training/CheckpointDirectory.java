@@ -70,9 +70,10 @@ public final class CheckpointDirectory implements Closeable {
      * @param lease how long the run's lease on a bucket lasts without renewal: a killed run's lease
      *     blocks the location this long
      * @return the directory of checkpoints
+     * @throws IllegalArgumentException if the lease is zero or negative
      */
     public static CheckpointDirectory on(CheckpointStore store, Duration lease) {
-        return on(store, lease, false);
+        return on(store, requirePositive(lease), false);
     }
 
     /**
@@ -83,20 +84,30 @@ public final class CheckpointDirectory implements Closeable {
      * @param location a directory path or {@code s3://bucket/prefix}
      * @param s3Options the options for a bucket, or {@code null} for the defaults (SDK chains,
      *     {@code AWS_ENDPOINT_URL})
-     * @param lease how long the run's lease on a bucket lasts without renewal
+     * @param lease how long the run's lease on a bucket lasts without renewal (checked for a local
+     *     directory too, which has none)
      * @return the directory of checkpoints
+     * @throws IllegalArgumentException if the lease is zero or negative
      */
     public static CheckpointDirectory open(
             String location, S3StoreOptions s3Options, Duration lease) {
+        requirePositive(lease);
         if (!CheckpointStores.isRemote(location)) {
             return of(Path.of(location));
         }
         return on(CheckpointStores.open(location, s3Options), lease, true);
     }
 
+    private static Duration requirePositive(Duration lease) {
+        Objects.requireNonNull(lease, "lease");
+        if (lease.isNegative() || lease.isZero()) {
+            throw new IllegalArgumentException("The lease must be positive, got " + lease);
+        }
+        return lease;
+    }
+
     private static CheckpointDirectory on(CheckpointStore store, Duration lease, boolean owns) {
         Objects.requireNonNull(store, "store");
-        Objects.requireNonNull(lease, "lease");
         if (store instanceof LocalCheckpointStore local) {
             return of(local.root());
         }

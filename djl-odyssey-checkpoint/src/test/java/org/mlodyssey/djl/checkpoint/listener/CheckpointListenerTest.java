@@ -1020,7 +1020,9 @@ class CheckpointListenerTest {
                         b -> b.optKeepEvery(-1),
                         b -> b.optEveryEpochs(-1),
                         b -> b.optEverySteps(-1),
-                        b -> b.optMaxWritesInFlight(0))) {
+                        b -> b.optMaxWritesInFlight(0),
+                        b -> b.optLease(java.time.Duration.ZERO),
+                        b -> b.optLease(java.time.Duration.ofSeconds(-1)))) {
             CheckpointListener.Builder builder =
                     CheckpointListener.builder().setDirectory(Path.of("x"));
             assertThrows(IllegalArgumentException.class, () -> setting.apply(builder).build());

@@ -155,6 +155,33 @@ class CheckpointDirectoryTest {
     }
 
     @Test
+    void aLeaseThatIsNotPositiveIsRefusedWhereverItIsGiven() throws IOException {
+        try (S3CheckpointStore store = bucketRun()) {
+            for (Duration lease : List.of(Duration.ZERO, Duration.ofSeconds(-30))) {
+                IllegalArgumentException on =
+                        assertThrows(
+                                IllegalArgumentException.class,
+                                () -> CheckpointDirectory.on(store, lease));
+                assertEquals("The lease must be positive, got " + lease, on.getMessage());
+                IllegalArgumentException open =
+                        assertThrows(
+                                IllegalArgumentException.class,
+                                () ->
+                                        CheckpointDirectory.open(
+                                                store.location(),
+                                                LoopbackS3Server.options(server.endpoint()).build(),
+                                                lease));
+                assertEquals(on.getMessage(), open.getMessage());
+                // A local directory has no lease, but a wrong one is still a mistake.
+                String local = dir.resolve("run").toString();
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> CheckpointDirectory.open(local, null, lease));
+            }
+        }
+    }
+
+    @Test
     void aLocalManifestThatLiesAboutItsSizeOrIsNotUtf8IsSkippedWithoutBeingRead()
             throws IOException {
         Path root = localRun();
