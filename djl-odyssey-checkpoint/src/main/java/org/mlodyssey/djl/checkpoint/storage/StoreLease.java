@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * read back after a settle delay: if another run wrote in between, the last writer wins (S3 is
  * strongly consistent) and the loser is refused. A holder that dies stops renewing and its lease
  * expires. Expiry is compared with the wall clock, so hosts must agree on the time to within the
- * settle delay.
+ * settle delay; the wait for a lease to expire is bounded by the monotonic clock as well.
  */
 public final class StoreLease implements AutoCloseable {
 
@@ -119,6 +119,10 @@ public final class StoreLease implements AutoCloseable {
      * further ahead than twice this run's lease (another configuration, or a clock far off) is
      * refused at once.
      *
+     * <p>The wall clock says when the lease expires; the monotonic clock bounds the wait by the
+     * time the lease had left when first read, so a wall clock set back meanwhile cannot prolong
+     * it: a lease nobody renewed for that long is expired however the clock reads.
+     *
      * @return true if the lease expired unrenewed, false if its holder released it meanwhile
      */
     private static boolean awaitExpiry(
@@ -129,16 +133,32 @@ public final class StoreLease implements AutoCloseable {
         if (ahead > 2 * lease.toMillis()) {
             throw new StoreLockedException(store.locationOf(key), seen.trim());
         }
-        if (ahead > 0) {
-            logger.info(
-                    "{} is held by {} for {} ms more: waiting to see whether its holder renews it",
-                    store.locationOf(key),
-                    seen.trim(),
-                    ahead);
+        if (ahead <= 0) {
+            return true;
         }
+        logger.info(
+                "{} is held by {} for {} ms more: waiting to see whether its holder renews it",
+                store.locationOf(key),
+                seen.trim(),
+                ahead);
+        long start = System.nanoTime();
         long poll = Math.min(1000, Math.max(50, lease.toMillis() / 6));
         while (clock.millis() < expires) {
-            sleep(Duration.ofMillis(Math.min(poll, Math.max(1, expires - clock.millis()))));
+            long left = ahead - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            if (left <= 0) {
+                long behind = expires - clock.millis();
+                if (behind > poll) {
+                    logger.warn(
+                            "{} went unrenewed for the {} ms it had left, yet by the wall clock it"
+                                    + " expires in {} ms more: the clock was set back",
+                            store.locationOf(key),
+                            ahead,
+                            behind);
+                }
+                return true;
+            }
+            long wallLeft = Math.max(1, expires - clock.millis());
+            sleep(Duration.ofMillis(Math.min(poll, Math.min(wallLeft, left))));
             Optional<String> now = read(store, key);
             if (now.isEmpty()) {
                 return false;
