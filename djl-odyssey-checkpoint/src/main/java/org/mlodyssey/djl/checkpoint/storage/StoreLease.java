@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -92,9 +94,9 @@ public final class StoreLease implements AutoCloseable {
         Optional<String> held = read(store, key);
         if (held.isPresent() && awaitExpiry(store, key, held.get(), lease, clock)) {
             logger.warn(
-                    "Taking over the expired lease {}: {}",
+                    "Taking over the expired lease {} of {}: nobody renewed it",
                     store.locationOf(key),
-                    held.get().trim());
+                    describe(held.get()));
         }
         String owner = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID();
         StoreLease taken = new StoreLease(store, key, owner, lease, clock);
@@ -104,7 +106,9 @@ public final class StoreLease implements AutoCloseable {
         if (now.isEmpty() || !owner.equals(ownerOf(now.get()))) {
             taken.renewer.shutdownNow();
             throw new StoreLockedException(
-                    store.locationOf(key), now.map(String::trim).orElse("released meanwhile"));
+                    store.locationOf(key),
+                    now.map(text -> describe(text) + ", written after this run's own")
+                            .orElse("released meanwhile"));
         }
         long period = Math.max(1, lease.toMillis() / 3);
         taken.renewer.scheduleAtFixedRate(taken::renew, period, period, TimeUnit.MILLISECONDS);
@@ -128,18 +132,20 @@ public final class StoreLease implements AutoCloseable {
     private static boolean awaitExpiry(
             CheckpointStore store, String key, String seen, Duration lease, Clock clock)
             throws IOException {
-        long expires = expiresAt(seen);
+        long expires = expiresAt(seen).orElse(0); // unreadable: treated as expired
         long ahead = expires - clock.millis();
         if (ahead > 2 * lease.toMillis()) {
-            throw new StoreLockedException(store.locationOf(key), seen.trim());
+            throw new StoreLockedException(
+                    store.locationOf(key),
+                    describe(seen) + ", more than twice this run's lease of " + lease + " ahead");
         }
         if (ahead <= 0) {
             return true;
         }
         logger.info(
-                "{} is held by {} for {} ms more: waiting to see whether its holder renews it",
+                "{} is held by {} ({} ms more): waiting to see whether its holder renews it",
                 store.locationOf(key),
-                seen.trim(),
+                describe(seen),
                 ahead);
         long start = System.nanoTime();
         long poll = Math.min(1000, Math.max(50, lease.toMillis() / 6));
@@ -164,7 +170,11 @@ public final class StoreLease implements AutoCloseable {
                 return false;
             }
             if (!now.get().equals(seen)) {
-                throw new StoreLockedException(store.locationOf(key), now.get().trim());
+                throw new StoreLockedException(
+                        store.locationOf(key),
+                        describe(now.get())
+                                + ", which renewed or took the lease while this run"
+                                + " waited for it to expire");
             }
         }
         return true;
@@ -194,7 +204,10 @@ public final class StoreLease implements AutoCloseable {
             Optional<String> now = read(store, key);
             if (now.isPresent() && !owner.equals(ownerOf(now.get()))) {
                 lost = true;
-                logger.error("The lease {} was taken over: {}", store.locationOf(key), now.get());
+                logger.error(
+                        "The lease {} was taken over by {}",
+                        store.locationOf(key),
+                        describe(now.get()));
                 renewer.shutdown();
                 return;
             }
@@ -228,12 +241,33 @@ public final class StoreLease implements AutoCloseable {
         return field(text, "owner");
     }
 
-    private static long expiresAt(String text) {
+    /** Reads the expiry of a lease text, in epoch milliseconds; empty if it does not parse. */
+    private static OptionalLong expiresAt(String text) {
         try {
-            return Long.parseLong(field(text, "expires"));
+            return OptionalLong.of(Long.parseLong(field(text, "expires")));
         } catch (NumberFormatException e) {
-            return 0; // unreadable: treated as expired
+            return OptionalLong.empty();
         }
+    }
+
+    /**
+     * Describes a lease text for people, on one line: its holder and its expiry as an instant, such
+     * as {@code 4242@host/6f1c… until 2026-03-01T12:00:30Z}.
+     */
+    private static String describe(String text) {
+        String owner = printable(ownerOf(text));
+        String holder = owner.isEmpty() ? "an unnamed holder" : owner;
+        OptionalLong expires = expiresAt(text);
+        if (expires.isEmpty()) {
+            return holder + " (an unreadable lease text: \"" + printable(text) + "\")";
+        }
+        return holder + " until " + Instant.ofEpochMilli(expires.getAsLong());
+    }
+
+    /** A text on one line, without control characters, cut at 120 characters. */
+    private static String printable(String text) {
+        String line = text.strip().replaceAll("\\s+", " ").replaceAll("\\p{Cntrl}", "?");
+        return line.length() <= 120 ? line : line.substring(0, 120) + "...";
     }
 
     private static String field(String text, String name) {

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.mlodyssey.djl.checkpoint.storage.StoreLease;
 import org.mlodyssey.djl.checkpoint.storage.StoreLockedException;
@@ -49,6 +50,7 @@ class S3StoreLeaseTest extends S3ProxyTestBase {
                             StoreLockedException.class,
                             () -> StoreLease.acquire(second, ".lock", LEASE, SETTLE));
             assertTrue(refused.getMessage().contains("s3://" + bucket + "/run/.lock"));
+            assertTrue(refused.getMessage().contains("renewed"), refused.getMessage());
             held.close();
             assertTrue(first.stat(".lock").isEmpty());
             StoreLease again = StoreLease.acquire(second, ".lock", LEASE, SETTLE);
@@ -99,17 +101,21 @@ class S3StoreLeaseTest extends S3ProxyTestBase {
                     System.nanoTime() - start < Duration.ofSeconds(10).toNanos(),
                     "did not wait for the expiry 20 s ahead");
 
-            // One that expires further ahead than twice the lease is refused without waiting.
-            writeLease(
-                    first,
-                    "owner=4242@elsewhere/long\nexpires="
-                            + (System.currentTimeMillis() + 600_000)
-                            + "\n");
+            // One that expires further ahead than twice the lease is refused without waiting,
+            // naming its holder and its expiry as an instant.
+            long far = System.currentTimeMillis() + 600_000;
+            writeLease(first, "owner=4242@elsewhere/long\nexpires=" + far + "\n");
             long refusedAt = System.nanoTime();
-            assertThrows(
-                    StoreLockedException.class,
-                    () -> StoreLease.acquire(second, ".lock", LEASE, SETTLE));
+            StoreLockedException refused =
+                    assertThrows(
+                            StoreLockedException.class,
+                            () -> StoreLease.acquire(second, ".lock", LEASE, SETTLE));
             assertTrue(System.nanoTime() - refusedAt < Duration.ofSeconds(5).toNanos());
+            String message = refused.getMessage();
+            assertTrue(message.contains("4242@elsewhere/long"), message);
+            assertTrue(message.contains(Instant.ofEpochMilli(far).toString()), message);
+            assertFalse(message.contains("expires=") || message.contains("owner="), message);
+            assertFalse(message.contains("\n"), message);
         }
     }
 
