@@ -28,11 +28,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Acquiring reads the object; a lease of another holder not yet expired is watched until it
  * expires: renewed meanwhile, it has a live holder and this run is refused; not renewed, its holder
- * is gone (killed) and the lease is taken over. Then the object is written with this holder, and
- * read back after a settle delay: if another run wrote in between, the last writer wins (S3 is
- * strongly consistent) and the loser is refused. A holder that dies stops renewing and its lease
- * expires. Expiry is compared with the wall clock, so hosts must agree on the time to within the
- * settle delay; the wait for a lease to expire is bounded by the monotonic clock as well.
+ * is gone (killed) and the lease is taken over. A lease object whose text does not parse is not
+ * this version's to judge: the run is refused, and the object left for a person to delete. Then the
+ * object is written with this holder, and read back after a settle delay: if another run wrote in
+ * between, the last writer wins (S3 is strongly consistent) and the loser is refused. A holder that
+ * dies stops renewing and its lease expires. Expiry is compared with the wall clock, so hosts must
+ * agree on the time to within the settle delay; the wait for a lease to expire is bounded by the
+ * monotonic clock as well.
  */
 public final class StoreLease implements AutoCloseable {
 
@@ -71,7 +73,8 @@ public final class StoreLease implements AutoCloseable {
      * @param settle how long to wait before reading the lease back, not negative
      * @return the held lease, to be closed
      * @throws StoreLockedException if another holder renews its lease while this run waits for it
-     *     to expire (at most twice {@code lease}), or another run won a race
+     *     to expire (at most twice {@code lease}), its lease expires further ahead than that or its
+     *     text does not parse, or another run won a race
      * @throws IllegalArgumentException if the lease is zero or negative, or the settle delay
      *     negative
      * @throws IOException if the store fails
@@ -121,7 +124,7 @@ public final class StoreLease implements AutoCloseable {
      * soon as it expires instead of being refused until then. A lease that is renewed (or taken by
      * a third run) while waited for has a live holder and refuses this run; one that expires
      * further ahead than twice this run's lease (another configuration, or a clock far off) is
-     * refused at once.
+     * refused at once, and so is a lease whose text does not parse (not this version's to judge).
      *
      * <p>The wall clock says when the lease expires; the monotonic clock bounds the wait by the
      * time the lease had left when first read, so a wall clock set back meanwhile cannot prolong
@@ -132,7 +135,11 @@ public final class StoreLease implements AutoCloseable {
     private static boolean awaitExpiry(
             CheckpointStore store, String key, String seen, Duration lease, Clock clock)
             throws IOException {
-        long expires = expiresAt(seen).orElse(0); // unreadable: treated as expired
+        OptionalLong expiry = expiresAt(seen);
+        if (expiry.isEmpty()) {
+            throw StoreLockedException.unreadable(store.locationOf(key), printable(seen));
+        }
+        long expires = expiry.getAsLong();
         long ahead = expires - clock.millis();
         if (ahead > 2 * lease.toMillis()) {
             throw new StoreLockedException(

@@ -20,4 +20,25 @@ public final class StoreLockedException extends IOException {
     public StoreLockedException(String location, String holder) {
         super(location + " is held by another run (" + holder + ")");
     }
+
+    private StoreLockedException(String message) {
+        super(message);
+    }
+
+    /**
+     * Creates an exception for a lease object whose text does not parse: not a lease this version
+     * can judge, so its location is treated as held by someone unknown.
+     *
+     * @param location the lease object's location
+     * @param text its text, on one line
+     * @return the exception
+     */
+    static StoreLockedException unreadable(String location, String text) {
+        return new StoreLockedException(
+                location
+                        + " holds an unreadable lease text (\""
+                        + text
+                        + "\"): another program or version may be writing into the location;"
+                        + " delete the object if no run is");
+    }
 }

@@ -4,6 +4,7 @@
  */
 package org.mlodyssey.djl.checkpoint.storage.s3;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.mlodyssey.djl.checkpoint.storage.StoreLease;
 import org.mlodyssey.djl.checkpoint.storage.StoreLockedException;
@@ -116,6 +118,27 @@ class S3StoreLeaseTest extends S3ProxyTestBase {
             assertTrue(message.contains(Instant.ofEpochMilli(far).toString()), message);
             assertFalse(message.contains("expires=") || message.contains("owner="), message);
             assertFalse(message.contains("\n"), message);
+        }
+    }
+
+    @Test
+    void aLeaseWhoseTextDoesNotParseIsRefusedAtOnceAndLeftAlone() throws Exception {
+        try (S3CheckpointStore first = store();
+                S3CheckpointStore second = store()) {
+            for (String garbled :
+                    List.of("owner=4242@elsewhere/v9\nexpiry=soon\n", "{\"lease\": 1}", "")) {
+                writeLease(first, garbled);
+                long start = System.nanoTime();
+                StoreLockedException refused =
+                        assertThrows(
+                                StoreLockedException.class,
+                                () -> StoreLease.acquire(second, ".lock", LEASE, SETTLE));
+                assertTrue(System.nanoTime() - start < Duration.ofSeconds(5).toNanos());
+                String message = refused.getMessage();
+                assertTrue(message.contains("s3://" + bucket + "/run/.lock"), message);
+                assertTrue(message.contains("unreadable"), message);
+                assertEquals(garbled, leaseText(second), "not taken over");
+            }
         }
     }
 
