@@ -31,6 +31,7 @@ import org.mlodyssey.djl.checkpoint.listener.FailurePolicy;
 import org.mlodyssey.djl.checkpoint.listener.ResumableTraining;
 import org.mlodyssey.djl.checkpoint.listener.SavedCheckpoint;
 import org.mlodyssey.djl.checkpoint.ndarray.StoredNDArrays;
+import org.mlodyssey.djl.checkpoint.storage.StoreLease;
 import org.mlodyssey.djl.checkpoint.storage.StoredObject;
 import org.mlodyssey.djl.checkpoint.training.CheckpointDirectories;
 import org.mlodyssey.djl.checkpoint.training.CheckpointDirectory;
@@ -283,7 +284,7 @@ class S3CheckpointListenerTest extends S3ProxyTestBase {
     }
 
     @Test
-    void aSecondRunIntoALocationWhoseLeaseIsLiveIsRefused() throws Exception {
+    void aSecondRunIsRefusedAtOnceByALeaseThatExpiresBeyondTwiceItsOwn() throws Exception {
         try (S3CheckpointStore store = store()) {
             String lease =
                     "owner=4242@elsewhere/other-run\nexpires="
@@ -317,6 +318,45 @@ class S3CheckpointListenerTest extends S3ProxyTestBase {
                 thrown.get(0).getMessage().contains("directory " + location() + " is in use"),
                 thrown.get(0).getMessage());
         assertEquals(List.of(), new ArrayList<>(committed()));
+    }
+
+    @Test
+    void aSecondRunIsRefusedWhenTheHolderRenewsTheLeaseItWaitsFor() throws Exception {
+        try (S3CheckpointStore other = store();
+                StoreLease held =
+                        StoreLease.acquire(
+                                other, ".lock", Duration.ofSeconds(2), Duration.ofMillis(50))) {
+            // The holder, a live run of another process, renews every 2/3 s; the second run (a
+            // 3 s lease) waits for the lease to expire and sees it renewed instead.
+            CheckpointListener listener = every4InBucket().build();
+            long start = System.nanoTime();
+            List<Throwable> thrown = new ArrayList<>();
+            try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 1, true, listener)) {
+                thrown.add(
+                        assertThrows(
+                                CheckpointDirectoryLockedException.class,
+                                () ->
+                                        ResumableTraining.fit(
+                                                run.trainer(),
+                                                3,
+                                                run.positionableDataset(),
+                                                run.validation())));
+            } catch (CheckpointDirectoryLockedException e) {
+                thrown.add(e); // refused when the trainer is built, at onTrainingBegin
+            }
+            long waited = System.nanoTime() - start;
+            listener.close();
+            assertEquals(1, thrown.size());
+            String message = thrown.get(0).getMessage();
+            assertTrue(message.contains("directory " + location() + " is in use"), message);
+            assertTrue(message.contains("renewed"), message);
+            assertTrue(waited < Duration.ofSeconds(10).toNanos(), "waited " + waited + " ns");
+            assertFalse(held.isLost(), "the holder keeps its lease");
+            assertEquals(List.of(), new ArrayList<>(committed()));
+        }
+        try (S3CheckpointStore store = store()) {
+            assertTrue(store.stat(".lock").isEmpty(), "the holder released its lease");
+        }
     }
 
     @Test
