@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * is refused as well.
  *
  * <p>A store without file locks (a bucket) is locked with a {@link StoreLease} instead: an object
- * {@code .lock} naming the holder and an expiry, renewed in the background; a killed run's lease
- * blocks the location until it expires.
+ * {@code .lock} naming the holder and an expiry, renewed in the background. A killed run's lease,
+ * which nobody renews, is waited out and taken over when it expires (at most one lease when both
+ * runs use the same one; one whose expiry lies more than twice the lease ahead is refused at once).
  */
 public final class DirectoryLock implements AutoCloseable {
 
@@ -70,8 +71,9 @@ public final class DirectoryLock implements AutoCloseable {
      *
      * @param store the store
      * @param root names the store in messages and identifies it within this process
-     * @param duration how long the lease lasts without renewal: a killed run's lease blocks the
-     *     next run this long
+     * @param duration how long the lease lasts without renewal: a killed run's lease is waited out,
+     *     at most this long when it was written with the same duration and never more than twice it
+     *     (one expiring further ahead is refused at once)
      * @return the lock; close it to release
      * @throws CheckpointDirectoryLockedException if another run holds the lease
      * @throws IOException if the store fails

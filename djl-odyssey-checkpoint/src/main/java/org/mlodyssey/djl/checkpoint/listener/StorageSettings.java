@@ -100,11 +100,14 @@ abstract class StorageSettings {
 
     /**
      * Sets how long the run's lease on a bucket lasts without renewal (renewed every third of it
-     * while the run lives); a killed run's lease keeps the next run out this long. Default 30 s. No
-     * effect on a local directory, which the operating system unlocks when a process dies.
+     * while the run lives). Default 30 s. A killed run's lease, which nobody renews, is waited out
+     * when the next run's trainer is created: at most one lease when both runs use the same one;
+     * one whose expiry lies more than twice this lease ahead is refused at once. No effect on a
+     * local directory, which the operating system unlocks when a process dies.
      *
      * @param lease the lease duration
      * @return this builder
+     * @throws IllegalArgumentException if the lease is zero or negative
      */
     public CheckpointListener.Builder optLease(Duration lease) {
         if (lease.isNegative() || lease.isZero()) {

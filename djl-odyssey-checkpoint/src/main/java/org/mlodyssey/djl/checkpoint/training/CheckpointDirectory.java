@@ -67,8 +67,9 @@ public final class CheckpointDirectory implements Closeable {
      * in the {@link Path}-typed results. The store stays open: its owner closes it.
      *
      * @param store the store
-     * @param lease how long the run's lease on a bucket lasts without renewal: a killed run's lease
-     *     blocks the location this long
+     * @param lease how long the run's lease on a bucket lasts without renewal: {@link #lock} waits
+     *     out a killed run's lease, at most this long when it was written with the same lease and
+     *     never more than twice it (one expiring further ahead is refused at once)
      * @return the directory of checkpoints
      * @throws IllegalArgumentException if the lease is zero or negative
      */
@@ -237,7 +238,11 @@ public final class CheckpointDirectory implements Closeable {
 
     /**
      * Locks the directory for writing, creating it if absent; see {@link
-     * CheckpointDirectoryLockedException}. A lock a dead process left is taken over with a warning.
+     * CheckpointDirectoryLockedException}. A lock a dead process left is taken over with a warning:
+     * a local directory's at once; in a bucket, the killed run's lease when it expires, which this
+     * call waits for (at most one lease when both runs use the same one, refused at once if its
+     * expiry lies more than twice the lease ahead; refused as soon as its holder is seen renewing
+     * it).
      *
      * @return the lock; close it to release
      * @throws CheckpointDirectoryLockedException if another run holds it
@@ -248,12 +253,16 @@ public final class CheckpointDirectory implements Closeable {
     }
 
     /**
-     * Opens one checkpoint of this directory by name, verifying it.
+     * Opens one checkpoint of this directory by name, verifying it; a checkpoint whose manifest
+     * records another position than its name says (a directory or prefix renamed) is refused, as
+     * the listing skips it.
      *
      * @param name the checkpoint's name, such as {@code step-…-epoch-…-batch-…}
      * @return the verified checkpoint
      * @throws IllegalArgumentException if the name is not a checkpoint's name
-     * @throws InvalidTrainingCheckpointException if it must not be loaded, saying why
+     * @throws InvalidTrainingCheckpointException if it must not be loaded, saying why: among others
+     *     {@link InvalidTrainingCheckpointException.Kind#MALFORMED_MANIFEST} naming {@code
+     *     manifest.json} when its manifest records another position than the name
      */
     public TrainingCheckpoint open(String name) throws InvalidTrainingCheckpointException {
         if (!CheckpointDirectories.isCheckpointName(name)) {
