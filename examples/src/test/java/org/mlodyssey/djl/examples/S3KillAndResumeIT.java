@@ -137,10 +137,14 @@ class S3KillAndResumeIT {
                             ChildJvm.run(
                                     dir, "resumed", 300, train(trainArgs, LOCATION, "auto"), env));
             assertEquals(0, resumed.exit(), resumed.toString());
+            int waiting = resumed.err().indexOf("waiting to see whether its holder renews it");
+            int takenOver = resumed.err().indexOf("Taking over the expired lease");
             assertTrue(
-                    resumed.err().contains("Taking over the expired lease"),
-                    "the resumed run waited for the killed run's lease and took it over: "
-                            + resumed);
+                    waiting >= 0,
+                    "the resumed run found the killed run's lease live and waited: " + resumed);
+            assertTrue(
+                    takenOver > waiting,
+                    "the resumed run took the lease over after waiting for it: " + resumed);
             JsonObject w = whole.json();
             JsonObject r = resumed.json();
             assertEquals(8, r.get("resumed_at_step").getAsLong(), r.toString());
