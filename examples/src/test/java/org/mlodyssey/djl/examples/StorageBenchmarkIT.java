@@ -50,6 +50,10 @@ class StorageBenchmarkIT {
                     "parts/ranges, signed, CRC32C, 50 MB/s per connection: save",
                     "S3 store: 1 shard in parallel, a PUT each, signed, CRC32C",
                     "in parallel, a PUT each, unsigned, MD5, unthrottled: save",
+                    "CPU time of each unthrottled save (medians)",
+                    "server ms",
+                    "cores busy",
+                    "(its CPU time allows at most",
                     "through a " + StorageBenchmark.LINK_MB_PER_S + " MB/s link",
                     "uncompressed",
                     "zstd (default filter) *"

@@ -54,10 +54,10 @@ final class ShardedStoreSave {
      *     larger one makes fewer
      * @param warmUps untimed saves and loads before the timed ones
      * @param repetitions how many timed saves and loads
-     * @return the median save and load, in seconds, and the number of shards written
+     * @return the medians and the number of shards written
      * @throws IOException if a request fails or a tensor does not match its checksum
      */
-    static double[] time(
+    static Result time(
             S3StoreOptions.Builder options,
             String location,
             TensorFile checkpoint,
@@ -83,33 +83,35 @@ final class ShardedStoreSave {
         int threads = (int) Math.max(shards, (total + shardBytes - 1) / shardBytes);
         WriteOptions write =
                 WriteOptions.builder().optMaxShardBytes(shardBytes).optThreads(threads).build();
-        double[] saves = new double[repetitions];
-        double[] loads = new double[repetitions];
+        StorageRowTimer timer = new StorageRowTimer(repetitions);
         long written;
         try (S3CheckpointStore store =
                 S3CheckpointStore.open(location, options.optPartSize(partSize).build())) {
             for (int r = -warmUps; r < repetitions; r++) {
-                long start = System.nanoTime();
+                timer.startSave();
                 StoredTensorFiles.save(
                         store, KEY, checkpoint.tensors(), checkpoint.metadata(), write);
-                double save = (System.nanoTime() - start) / 1e9;
-                start = System.nanoTime();
+                timer.endSave(r);
+                timer.startLoad();
                 try (TensorFile loaded =
                         StoredTensorFiles.load(store, KEY, ReadOptions.defaults())) {
                     ParallelTensorReads.copy(new ArrayList<>(loaded.tensors().values()), targets);
                 }
-                if (r >= 0) {
-                    saves[r] = save;
-                    loads[r] = (System.nanoTime() - start) / 1e9;
-                }
+                timer.endLoad(r);
             }
             written =
                     store.list("").stream()
                             .filter(object -> object.key().endsWith(".safetensors"))
                             .count();
         }
-        return new double[] {
-            CompressionBenchmark.median(saves), CompressionBenchmark.median(loads), written
-        };
+        return new Result(timer.row(), written);
     }
+
+    /**
+     * What {@link #time} measured.
+     *
+     * @param row the medians of the saves and loads
+     * @param shards the number of shards a save wrote
+     */
+    record Result(StorageRowTimer.Row row, long shards) {}
 }

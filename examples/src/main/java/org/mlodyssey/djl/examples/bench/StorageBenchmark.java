@@ -53,16 +53,16 @@ public final class StorageBenchmark {
     /** The bucket the benchmark creates on the loopback server. */
     static final String BUCKET = "bench";
 
-    private static final String SIGNED = ", signed, CRC32C";
-    private static final String UNSIGNED = ", unsigned, MD5";
-    private static final String LOCAL = "local directory (fsync)";
-    private static final String SINGLE = "S3 single-stream PutObject/GetObject";
+    static final String SIGNED = ", signed, CRC32C";
+    static final String UNSIGNED = ", unsigned, MD5";
+    static final String LOCAL = "local directory (fsync)";
+    static final String SINGLE = "S3 single-stream PutObject/GetObject";
 
     /**
      * The single-stream row of unsigned payloads: the store with one part for the whole file and
      * one thread, so one PutObject and one GetObject.
      */
-    private static final String SINGLE_UNSIGNED = "S3 store: one PutObject/GetObject" + UNSIGNED;
+    static final String SINGLE_UNSIGNED = "S3 store: one PutObject/GetObject" + UNSIGNED;
 
     private StorageBenchmark() {}
 
@@ -123,8 +123,9 @@ public final class StorageBenchmark {
             URI endpoint = URI.create("http://127.0.0.1:" + server.port());
             TensorFile checkpoint = gaussianCheckpoint(mib);
             byte[] file = checkpointFile(checkpoint, dir.resolve("parameters.safetensors"));
-            Map<String, double[]> open = measure(endpoint, settings, true, file, checkpoint, dir);
-            Map<String, double[]> limited = Map.of();
+            Map<String, StorageRowTimer.Row> open =
+                    measure(endpoint, settings, true, file, checkpoint, dir);
+            Map<String, StorageRowTimer.Row> limited = Map.of();
             if (perConnectionMbps > 0) {
                 try (ThrottlingProxy perConnection =
                         new ThrottlingProxy(server.port(), perConnectionMbps * 1_000_000L, true)) {
@@ -138,7 +139,7 @@ public final class StorageBenchmark {
                                     dir);
                 }
             }
-            printStorageTable(open, limited, settings, file.length, out);
+            StorageTable.print(open, limited, settings, file.length, out);
             for (int rate : new int[] {FAST_LINK_MB_PER_S, LINK_MB_PER_S}) {
                 try (ThrottlingProxy link = new ThrottlingProxy(server.port(), rate * 1_000_000L)) {
                     LimitedLinkTable.print(
@@ -170,7 +171,7 @@ public final class StorageBenchmark {
      * Times every row against one endpoint: save and load medians in seconds, by row. The first
      * condition (unthrottled) also has the local directory's row, and warms each row up first.
      */
-    private static Map<String, double[]> measure(
+    private static Map<String, StorageRowTimer.Row> measure(
             URI endpoint,
             Settings settings,
             boolean first,
@@ -180,7 +181,7 @@ public final class StorageBenchmark {
             throws IOException {
         int repetitions = settings.repetitions();
         int warmUps = first ? settings.warmUps() : 0;
-        Map<String, double[]> rows = new LinkedHashMap<>();
+        Map<String, StorageRowTimer.Row> rows = new LinkedHashMap<>();
         S3StoreOptions defaults = options(endpoint, false);
         try (LocalCheckpointStore disk = LocalCheckpointStore.of(dir.resolve("local"));
                 S3Client client = plainClient(endpoint);
@@ -213,7 +214,7 @@ public final class StorageBenchmark {
             rows.put(parallel + UNSIGNED, timeStore(unsigned, file, warmUps, repetitions));
         }
         for (boolean unsigned : new boolean[] {false, true}) {
-            double[] row =
+            ShardedStoreSave.Result sharded =
                     ShardedStoreSave.time(
                             optionsBuilder(endpoint, unsigned),
                             "s3://" + BUCKET + (unsigned ? "/sharded-unsigned" : "/sharded-signed"),
@@ -222,99 +223,10 @@ public final class StorageBenchmark {
                             warmUps,
                             repetitions);
             rows.put(
-                    ShardedStoreSave.title((long) row[2]) + (unsigned ? UNSIGNED : SIGNED),
-                    new double[] {row[0], row[1]});
+                    ShardedStoreSave.title(sharded.shards()) + (unsigned ? UNSIGNED : SIGNED),
+                    sharded.row());
         }
         return rows;
-    }
-
-    private static void printStorageTable(
-            Map<String, double[]> open,
-            Map<String, double[]> limited,
-            Settings settings,
-            long bytes,
-            PrintStream out) {
-        int perConnectionMbps = settings.perConnectionMbps();
-        out.printf(
-                Locale.ROOT,
-                "Save and load of a %.0f MiB checkpoint file (float32 values), median of %d"
-                        + " after %d untimed (unthrottled);"
-                        + " S3Proxy 2.6 (filesystem backend) on 127.0.0.1 over http, AWS SDK"
-                        + " 2.31; signed = the SDK's SigV4 payload hash over http, unsigned ="
-                        + " UNSIGNED-PAYLOAD with the checksum header signed; %d cores, load"
-                        + " average %s%n",
-                bytes / 1048576.0,
-                settings.repetitions(),
-                settings.warmUps(),
-                Runtime.getRuntime().availableProcessors(),
-                CompressionBenchmark.loadAverage());
-        String limitedTitle = perConnectionMbps + " MB/s per connection";
-        out.printf(
-                Locale.ROOT,
-                "%-58s %-39s %s%n",
-                "",
-                "unthrottled",
-                limited.isEmpty() ? "" : limitedTitle);
-        String columns =
-                String.format(Locale.ROOT, "%9s %9s %9s %9s", "save ms", "MB/s", "load ms", "MB/s");
-        out.printf(
-                Locale.ROOT, "%-58s %s%s%n", "", columns, limited.isEmpty() ? "" : "  " + columns);
-        for (Map.Entry<String, double[]> row : open.entrySet()) {
-            double[] other = limited.get(row.getKey());
-            out.printf(
-                    Locale.ROOT,
-                    "%-58s %s%s%n",
-                    row.getKey(),
-                    cells(row.getValue(), bytes),
-                    other == null ? "" : "  " + cells(other, bytes));
-        }
-        summary(open, "unthrottled", bytes, out);
-        if (!limited.isEmpty()) {
-            summary(limited, limitedTitle, bytes, out);
-        }
-    }
-
-    private static String cells(double[] times, long bytes) {
-        return String.format(
-                Locale.ROOT,
-                "%9.0f %9.0f %9.0f %9.0f",
-                times[0] * 1e3,
-                bytes / times[0] / 1e6,
-                times[1] * 1e3,
-                bytes / times[1] / 1e6);
-    }
-
-    /**
-     * Prints each parallel row against the single stream of the same signing: signed rows against
-     * the plain client's, unsigned rows against the store's one-part stream.
-     */
-    private static void summary(
-            Map<String, double[]> rows, String condition, long bytes, PrintStream out) {
-        double[] local = rows.get(LOCAL);
-        for (Map.Entry<String, double[]> row : rows.entrySet()) {
-            String name = row.getKey();
-            boolean unsigned = name.endsWith(UNSIGNED);
-            if (name.equals(SINGLE)
-                    || name.equals(SINGLE_UNSIGNED)
-                    || !(unsigned || name.endsWith(SIGNED))) {
-                continue;
-            }
-            double[] single = rows.get(unsigned ? SINGLE_UNSIGNED : SINGLE);
-            out.printf(
-                    Locale.ROOT,
-                    "%s, %s: save %.1fx and load %.1fx as fast as single-stream (%s)%s%n",
-                    name,
-                    condition,
-                    single[0] / row.getValue()[0],
-                    single[1] / row.getValue()[1],
-                    unsigned ? "unsigned" : "signed",
-                    local == null
-                            ? ""
-                            : String.format(
-                                    Locale.ROOT,
-                                    "; load time %.1fx the local directory's",
-                                    row.getValue()[1] / local[1]));
-        }
     }
 
     /**
@@ -372,55 +284,41 @@ public final class StorageBenchmark {
         return bytes;
     }
 
-    private static double[] timeStore(
+    private static StorageRowTimer.Row timeStore(
             CheckpointStore store, byte[] bytes, int warmUps, int repetitions) throws IOException {
-        double[] saves = new double[repetitions];
-        double[] loads = new double[repetitions];
+        StorageRowTimer timer = new StorageRowTimer(repetitions);
         for (int i = -warmUps; i < repetitions; i++) {
-            long start = System.nanoTime();
+            timer.startSave();
             store.write("parameters.safetensors", ch -> ch.write(ByteBuffer.wrap(bytes)));
-            double save = (System.nanoTime() - start) / 1e9;
+            timer.endSave(i);
             ByteBuffer back = ByteBuffer.allocate(bytes.length);
-            start = System.nanoTime();
+            timer.startLoad();
             try (ObjectReader reader = store.open("parameters.safetensors")) {
                 reader.readFully(back, 0);
             }
-            double load = (System.nanoTime() - start) / 1e9;
+            timer.endLoad(i);
             check(bytes, back.array());
-            if (i >= 0) {
-                saves[i] = save;
-                loads[i] = load;
-            }
         }
-        return new double[] {
-            CompressionBenchmark.median(saves), CompressionBenchmark.median(loads)
-        };
+        return timer.row();
     }
 
-    private static double[] timeSingleStream(
+    private static StorageRowTimer.Row timeSingleStream(
             S3Client client, byte[] bytes, int warmUps, int repetitions) {
-        double[] saves = new double[repetitions];
-        double[] loads = new double[repetitions];
+        StorageRowTimer timer = new StorageRowTimer(repetitions);
         for (int i = -warmUps; i < repetitions; i++) {
-            long start = System.nanoTime();
+            timer.startSave();
             client.putObject(b -> b.bucket(BUCKET).key("single"), RequestBody.fromBytes(bytes));
-            double save = (System.nanoTime() - start) / 1e9;
-            start = System.nanoTime();
+            timer.endSave(i);
+            timer.startLoad();
             byte[] back =
                     client.getObject(
                                     b -> b.bucket(BUCKET).key("single"),
                                     ResponseTransformer.toBytes())
                             .asByteArrayUnsafe();
-            double load = (System.nanoTime() - start) / 1e9;
+            timer.endLoad(i);
             check(bytes, back);
-            if (i >= 0) {
-                saves[i] = save;
-                loads[i] = load;
-            }
         }
-        return new double[] {
-            CompressionBenchmark.median(saves), CompressionBenchmark.median(loads)
-        };
+        return timer.row();
     }
 
     private static void check(byte[] expected, byte[] actual) {

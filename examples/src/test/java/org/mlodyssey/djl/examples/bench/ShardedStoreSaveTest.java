@@ -33,7 +33,7 @@ class ShardedStoreSaveTest {
         try (LoopbackS3Server server = LoopbackS3Server.startInMemory(true)) {
             server.createBucket("bench");
             URI endpoint = URI.create("http://127.0.0.1:" + server.port());
-            double[] row =
+            ShardedStoreSave.Result result =
                     ShardedStoreSave.time(
                             LoopbackS3Server.options(endpoint),
                             "s3://bench/x",
@@ -41,9 +41,13 @@ class ShardedStoreSaveTest {
                             4,
                             1,
                             2);
-            assertEquals(3, row.length);
-            assertTrue(row[0] > 0 && row[1] > 0, java.util.Arrays.toString(row));
-            assertEquals(4, (long) row[2], "8 tensors of 64 KiB in 4 shards of 128 KiB");
+            StorageRowTimer.Row row = result.row();
+            assertTrue(row.save() > 0 && row.load() > 0, row.toString());
+            assertTrue(row.saveCpu() > 0, "the JVM used CPU time to save: " + row);
+            assertTrue(
+                    row.saveServerCpu() > 0 && row.saveServerCpu() <= row.saveCpu(),
+                    "S3Proxy's threads handled the uploads, within the JVM's time: " + row);
+            assertEquals(4, result.shards(), "8 tensors of 64 KiB in 4 shards of 128 KiB");
         }
         assertEquals("S3 store: 4 shards in parallel, a PUT each", ShardedStoreSave.title(4));
         assertEquals("S3 store: 1 shard in parallel, a PUT each", ShardedStoreSave.title(1));
