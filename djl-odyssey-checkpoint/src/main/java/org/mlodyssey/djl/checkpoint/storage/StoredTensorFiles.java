@@ -285,25 +285,28 @@ public final class StoredTensorFiles {
      */
     public static TensorFile load(CheckpointStore store, String key, ReadOptions options)
             throws IOException {
-        String indexKey = key.endsWith(ShardPlan.INDEX_SUFFIX) ? key : null;
-        if (indexKey == null && store.stat(key).isEmpty()) {
-            indexKey = indexKeyOf(key);
-            if (store.stat(indexKey).isEmpty()) {
-                throw new java.nio.file.NoSuchFileException(store.locationOf(key));
+        String indexKey = key;
+        if (!key.endsWith(ShardPlan.INDEX_SUFFIX)) {
+            // opened at once rather than asked for first: one request less to a bucket
+            ObjectReader object = openIfExists(store, key);
+            if (object != null) {
+                return TensorFile.of(
+                        openReader(store, key, object, options.verify(), options.maxHeaderBytes()),
+                        options);
             }
+            indexKey = indexKeyOf(key);
         }
-        if (indexKey == null) {
-            return TensorFile.of(
-                    openReader(
-                            store,
-                            key,
-                            store.open(key),
-                            options.verify(),
-                            options.maxHeaderBytes()),
-                    options);
+        String indexText;
+        try {
+            indexText = readIndex(store, indexKey, options);
+        } catch (java.nio.file.NoSuchFileException e) {
+            java.nio.file.NoSuchFileException missing =
+                    new java.nio.file.NoSuchFileException(store.locationOf(key));
+            missing.initCause(e);
+            throw missing;
         }
         Path indexFile = Locations.asPath(store.locationOf(indexKey));
-        ShardIndex index = ShardIndex.parse(indexFile, readIndex(store, indexKey, options));
+        ShardIndex index = ShardIndex.parse(indexFile, indexText);
         String directory = indexKey.substring(0, indexKey.lastIndexOf('/') + 1);
         return TensorFile.load(
                 index,
@@ -316,16 +319,23 @@ public final class StoredTensorFiles {
                     @Override
                     public TensorFileReader open(String shard, boolean verify, long maxHeaderBytes)
                             throws IOException {
-                        ObjectReader reader;
-                        try {
-                            reader = store.open(directory + shard);
-                        } catch (java.nio.file.NoSuchFileException e) {
-                            return null;
-                        }
-                        return openReader(store, directory + shard, reader, verify, maxHeaderBytes);
+                        ObjectReader reader = openIfExists(store, directory + shard);
+                        return reader == null
+                                ? null
+                                : openReader(
+                                        store, directory + shard, reader, verify, maxHeaderBytes);
                     }
                 },
                 options);
+    }
+
+    /** Opens an object, or returns {@code null} when there is none. */
+    private static ObjectReader openIfExists(CheckpointStore store, String key) throws IOException {
+        try {
+            return store.open(key);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return null;
+        }
     }
 
     /**

@@ -129,9 +129,7 @@ public final class S3CheckpointStore implements CheckpointStore {
 
     @Override
     public ObjectReader open(String key) throws IOException {
-        StoredObject object =
-                stat(key).orElseThrow(() -> new java.nio.file.NoSuchFileException(locationOf(key)));
-        return new S3ObjectReader(requests, location.keyOf(key), object.size(), executor);
+        return S3ObjectReader.open(requests, location.keyOf(key), executor);
     }
 
     @Override

@@ -15,21 +15,31 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.mlodyssey.djl.checkpoint.storage.ObjectReader;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
- * Positional reads of one object by ranged GETs. A large {@link #readFully} is split into ranges of
- * at most one part, and of less where that gives each of the store's threads a range (at least 8
- * MiB), fetched by the store's threads straight into the caller's buffer, so the memory used is the
- * buffer itself. A body that breaks off mid-way is asked for again from where it stopped, within
- * the options' attempt budget.
+ * Positional reads of one object by ranged GETs. {@link #open} learns the object's size from the
+ * GET of its first {@value #HEAD_BYTES} bytes, which it keeps: a file's header is then read without
+ * another request (one request where a HEAD and two small GETs were). A large {@link #readFully} is
+ * split into ranges of at most one part, and of less where that gives each of the store's threads a
+ * range (at least 8 MiB), fetched by the store's threads straight into the caller's buffer, so the
+ * memory used is the buffer itself. A body that breaks off mid-way is asked for again from where it
+ * stopped, within the options' attempt budget.
  */
 final class S3ObjectReader implements ObjectReader {
 
     private static final int COPY_CHUNK = 64 << 10;
+
+    /** The bytes at the start of an object that {@link #open} fetches and keeps. */
+    static final int HEAD_BYTES = 64 << 10;
+
+    private static final Pattern CONTENT_RANGE = Pattern.compile("bytes \\d+-\\d+/(\\d+)");
 
     /** The smallest range a large read is split into, unless a part is smaller. */
     private static final int MIN_RANGE = 8 << 20;
@@ -47,11 +57,113 @@ final class S3ObjectReader implements ObjectReader {
     private final long size;
     private final ExecutorService executor;
 
-    S3ObjectReader(S3Requests requests, String key, long size, ExecutorService executor) {
+    /** The object's first bytes, as {@link #open} fetched them; empty where it did not. */
+    private final ByteBuffer head;
+
+    S3ObjectReader(
+            S3Requests requests, String key, long size, ExecutorService executor, ByteBuffer head) {
         this.requests = requests;
         this.key = key;
         this.size = size;
         this.executor = executor;
+        this.head = head.asReadOnlyBuffer();
+    }
+
+    /**
+     * Opens an object: one ranged GET of its first {@value #HEAD_BYTES} bytes gives its size (from
+     * {@code Content-Range}) and the bytes, kept for reads that fall within them. An empty object
+     * (to which no range applies) and a body that breaks off are opened with a HEAD instead,
+     * keeping nothing.
+     *
+     * @param requests the bucket's requests
+     * @param key the object's full key
+     * @param executor the store's threads, for large reads
+     * @return the reader
+     * @throws java.nio.file.NoSuchFileException if there is no such object
+     * @throws IOException if the request fails
+     */
+    static S3ObjectReader open(S3Requests requests, String key, ExecutorService executor)
+            throws IOException {
+        ResponseInputStream<GetObjectResponse> body;
+        try {
+            body = requests.getRange(key, 0, HEAD_BYTES - 1);
+        } catch (S3Exception e) {
+            if (e.statusCode() != 416) { // 416: no range of an empty object is satisfiable
+                throw S3Requests.failure("open", requests.locationOf(key), e);
+            }
+            return withoutHead(requests, key, executor);
+        } catch (SdkException e) {
+            throw S3Requests.failure("open", requests.locationOf(key), e);
+        }
+        try (InputStream in = body) {
+            long size = sizeOf(body.response(), requests.locationOf(key));
+            ByteBuffer head = ByteBuffer.allocate((int) Math.min(size, HEAD_BYTES));
+            copy(in, head, NEVER);
+            if (head.hasRemaining()) {
+                throw new EOFException(requests.locationOf(key) + " ended at " + head.position());
+            }
+            if (body.response().contentRange() == null) {
+                body.abort(); // the server sent the whole object: the rest is not wanted
+            }
+            return new S3ObjectReader(requests, key, size, executor, head.flip());
+        } catch (IOException | SdkException e) {
+            // the body broke off: the reads fetch and resume what they need
+            return withoutHead(requests, key, executor);
+        }
+    }
+
+    private static S3ObjectReader withoutHead(
+            S3Requests requests, String key, ExecutorService executor) throws IOException {
+        long size;
+        try {
+            size =
+                    requests.client()
+                            .headObject(b -> b.bucket(requests.bucket()).key(key))
+                            .contentLength();
+        } catch (SdkException e) {
+            throw S3Requests.failure("open", requests.locationOf(key), e);
+        }
+        return new S3ObjectReader(requests, key, size, executor, ByteBuffer.allocate(0));
+    }
+
+    /**
+     * Returns the object's size from a ranged GET's answer: the total in {@code Content-Range}, or
+     * the length of the body where the server ignored the range and sent the whole object.
+     */
+    private static long sizeOf(GetObjectResponse response, String location) throws IOException {
+        String range = response.contentRange();
+        if (range == null) {
+            Long length = response.contentLength();
+            if (length == null || length < 0) {
+                throw new IOException(location + ": the GET answered neither a range nor a length");
+            }
+            return length;
+        }
+        Matcher m = CONTENT_RANGE.matcher(range);
+        if (!m.matches()) {
+            throw new IOException(location + ": unexpected Content-Range \"" + range + "\"");
+        }
+        try {
+            return Long.parseLong(m.group(1));
+        } catch (NumberFormatException e) {
+            throw new IOException(location + ": Content-Range \"" + range + "\" out of range", e);
+        }
+    }
+
+    /**
+     * Copies the bytes at {@code position} from the kept head into {@code dst}, when they all lie
+     * within it.
+     *
+     * @return whether they did (and were copied)
+     */
+    private boolean fromHead(ByteBuffer dst, long position, int n) {
+        if (position + n > head.limit()) {
+            return false;
+        }
+        ByteBuffer bytes = head.duplicate();
+        bytes.position((int) position).limit((int) position + n);
+        dst.put(bytes);
+        return true;
     }
 
     @Override
@@ -80,6 +192,9 @@ final class S3ObjectReader implements ObjectReader {
             return -1;
         }
         int n = (int) Math.min(dst.remaining(), size - position);
+        if (fromHead(dst, position, n)) {
+            return n;
+        }
         ByteBuffer range = dst.slice();
         range.limit(n);
         fetch(range, position, NEVER);
@@ -99,6 +214,9 @@ final class S3ObjectReader implements ObjectReader {
                             + n
                             + " at "
                             + position);
+        }
+        if (fromHead(dst, position, n)) {
+            return;
         }
         long rangeSize = rangeSize(n);
         if (n <= rangeSize) {

@@ -94,7 +94,9 @@ class S3CheckpointStoreTest extends S3ProxyTestBase {
             assertEquals(crc32c(bytes), written.crc32c());
             assertEquals(5, count("PUT", "partNumber="));
             assertArrayEquals(bytes, readAll(store, "big.odc"));
-            assertEquals(5, count("GET", "/runs/a/big.odc"));
+            // the open's GET of the head (it gives the size: no HEAD), then a range per part
+            assertEquals(0, count("HEAD", "/runs/a/big.odc"));
+            assertEquals(1 + 5, count("GET", "/runs/a/big.odc"));
         }
     }
 
@@ -111,8 +113,9 @@ class S3CheckpointStoreTest extends S3ProxyTestBase {
             write(store, "one-part.odc", bytes);
             assertEquals(1, count("PUT", "/runs/a/one-part.odc"));
             assertArrayEquals(bytes, readAll(store, "one-part.odc"));
-            // 32 MiB in one part of 40: 4 ranges of 8 MiB, one per thread, not one GET
-            assertEquals(4, count("GET", "/runs/a/one-part.odc"));
+            // 32 MiB in one part of 40: 4 ranges of 8 MiB, one per thread, not one GET (after
+            // the open's GET of the head)
+            assertEquals(1 + 4, count("GET", "/runs/a/one-part.odc"));
         }
     }
 
@@ -249,6 +252,84 @@ class S3CheckpointStoreTest extends S3ProxyTestBase {
                     store.list("").stream().map(StoredObject::key).toList());
             store.delete("missing");
             assertEquals(1, other.list("").size());
+        }
+    }
+
+    @Test
+    void aTensorFileIsOpenedWithOneRequestWhenItsHeaderFitsTheHeadOpenFetches() throws IOException {
+        ByteBuffer data = ByteBuffer.allocate(PART).order(ByteOrder.LITTLE_ENDIAN);
+        Tensor tensor = Tensor.of(TensorDType.F32, new long[] {PART / 4}, data);
+        try (S3CheckpointStore store = store(UploadChecksum.CRC32C)) {
+            StoredTensorFiles.writeFile(
+                    store, "w.safetensors", Map.of("w", tensor), Map.of(), WriteOptions.defaults());
+            int before = proxy.requests().size();
+            try (TensorFile loaded =
+                    StoredTensorFiles.load(store, "w.safetensors", ReadOptions.defaults())) {
+                assertEquals(List.of("w"), List.copyOf(loaded.tensors().keySet()));
+                // one GET of the object's head gives its size, header length and header
+                List<String> opening = proxy.requests().subList(before, proxy.requests().size());
+                assertEquals(1, opening.size(), opening.toString());
+                assertTrue(opening.get(0).startsWith("GET "), opening.toString());
+            }
+        }
+    }
+
+    @Test
+    void readsWithinTheHeadAreAnsweredFromItAndOthersAreFetched() throws IOException {
+        byte[] bytes = random(S3ObjectReader.HEAD_BYTES + 100, 5);
+        try (S3CheckpointStore store = store(UploadChecksum.CRC32C)) {
+            write(store, "h", bytes);
+            try (ObjectReader reader = store.open("h")) {
+                long opened = count("GET", "/runs/a/h");
+                assertEquals(1, opened);
+                assertEquals(0, count("HEAD", "/runs/a/h"));
+                assertEquals(bytes.length, reader.size());
+                ByteBuffer inHead = ByteBuffer.allocate(S3ObjectReader.HEAD_BYTES - 10);
+                reader.readFully(inHead, 10);
+                assertArrayEquals(
+                        java.util.Arrays.copyOfRange(bytes, 10, S3ObjectReader.HEAD_BYTES),
+                        inHead.array());
+                assertEquals(opened, count("GET", "/runs/a/h"), "no request for the head");
+                ByteBuffer across = ByteBuffer.allocate(20);
+                assertEquals(20, reader.read(across, S3ObjectReader.HEAD_BYTES - 10));
+                assertArrayEquals(
+                        java.util.Arrays.copyOfRange(
+                                bytes,
+                                S3ObjectReader.HEAD_BYTES - 10,
+                                S3ObjectReader.HEAD_BYTES + 10),
+                        across.array());
+                assertEquals(opened + 1, count("GET", "/runs/a/h"), "past the head: fetched");
+            }
+        }
+    }
+
+    @Test
+    void anEmptyObjectAndOneSmallerThanTheHeadOpenWithTheirSizes() throws IOException {
+        byte[] small = random(1000, 6);
+        try (S3CheckpointStore store = store(UploadChecksum.CRC32C)) {
+            write(store, "empty", new byte[0]);
+            write(store, "small", small);
+            try (ObjectReader reader = store.open("empty")) {
+                assertEquals(0, reader.size());
+                assertEquals(-1, reader.read(ByteBuffer.allocate(1), 0));
+            }
+            assertArrayEquals(small, readAll(store, "small"));
+            assertEquals(1, count("GET", "/runs/a/small"), "the head held all of it");
+        }
+    }
+
+    @Test
+    void aHeadWhoseBodyBreaksOffIsOpenedAgainWithoutIt() throws IOException {
+        byte[] bytes = random(3 * S3ObjectReader.HEAD_BYTES, 7);
+        try (S3CheckpointStore store = store(UploadChecksum.CRC32C)) {
+            write(store, "broken", bytes);
+            proxy.inject(
+                    line -> line.startsWith("GET ") && line.contains("/runs/a/broken"),
+                    FaultInjectingProxy.Fault.DROP_RESPONSE_BODY,
+                    1);
+            assertArrayEquals(bytes, readAll(store, "broken"));
+            assertEquals(1, proxy.faultsInjected());
+            assertEquals(1, count("HEAD", "/runs/a/broken"), "the size, asked for instead");
         }
     }
 

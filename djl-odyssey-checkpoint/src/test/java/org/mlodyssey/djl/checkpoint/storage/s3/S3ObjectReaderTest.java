@@ -67,20 +67,36 @@ class S3ObjectReaderTest {
         // the reads of all cores together make the store's parallelism
         assertEquals(
                 PART,
-                new S3ObjectReader(requests(client, PART, 1), "k", 1, executor)
+                new S3ObjectReader(
+                                requests(client, PART, 1), "k", 1, executor, ByteBuffer.allocate(0))
                         .preferredReadSize());
         assertEquals(
                 PART,
-                new S3ObjectReader(requests(client, PART, CORES), "k", 1, executor)
+                new S3ObjectReader(
+                                requests(client, PART, CORES),
+                                "k",
+                                1,
+                                executor,
+                                ByteBuffer.allocate(0))
                         .preferredReadSize());
         assertEquals(
                 8 * PART,
-                new S3ObjectReader(requests(client, PART, 8 * CORES), "k", 1, executor)
+                new S3ObjectReader(
+                                requests(client, PART, 8 * CORES),
+                                "k",
+                                1,
+                                executor,
+                                ByteBuffer.allocate(0))
                         .preferredReadSize());
         // never more than 1 GiB
         assertEquals(
                 1 << 30,
-                new S3ObjectReader(requests(client, 600L << 20, 2 * CORES), "k", 1, executor)
+                new S3ObjectReader(
+                                requests(client, 600L << 20, 2 * CORES),
+                                "k",
+                                1,
+                                executor,
+                                ByteBuffer.allocate(0))
                         .preferredReadSize());
     }
 
@@ -135,7 +151,12 @@ class S3ObjectReaderTest {
                                     AbortableInputStream.create(held));
                         });
         S3ObjectReader reader =
-                new S3ObjectReader(requests(client, PART, 2), "k", 2L * PART, executor);
+                new S3ObjectReader(
+                        requests(client, PART, 2),
+                        "k",
+                        2L * PART,
+                        executor,
+                        ByteBuffer.allocate(0));
         ExecutorService caller = Executors.newSingleThreadExecutor();
         try {
             Future<?> read =
