@@ -1,4 +1,8 @@
-// Device-build stand-in: caches the exception classes the JNI functions throw.
+/*
+ * Copyright 2026 The djl-odyssey authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+// Device-build stand-in, written here: caches the exception classes the JNI functions throw.
 #include "ai_djl_pytorch_jni_cache.h"
 jclass ENGINE_EXCEPTION_CLASS = nullptr;
 jclass NULL_PTR_EXCEPTION_CLASS = nullptr;

@@ -1,5 +1,9 @@
+/*
+ * Copyright 2026 The djl-odyssey authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
 // Device-build stand-ins for natives that DJL 0.36's Java side declares and the stored (older)
-// native sources lack. Written for the GPU test run only; not part of the project.
+// native sources lack. Written here for the GPU test run only (not part of the project's library).
 #include <djl/utils.h>
 #include <torch/torch.h>
 

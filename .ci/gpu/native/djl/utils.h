@@ -1,4 +1,18 @@
-// Compact stand-in for DJL's api/src/main/native/djl/utils.h (device build only; not part of the project).
+/*
+ * Copyright 2020 Amazon.com, Inc. or its affiliates. All Rights Reserved.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License"). You may not use this file except in compliance
+ * with the License. A copy of the License is located at
+ *
+ * http://aws.amazon.com/apache2.0/
+ *
+ * or in the "license" file accompanying this file. This file is distributed on an "AS IS" BASIS, WITHOUT WARRANTIES
+ * OR CONDITIONS OF ANY KIND, either express or implied. See the License for the specific language governing permissions
+ * and limitations under the License.
+ */
+// Modified by the djl-odyssey authors (2026) from DJL's api/src/main/native/djl/utils.h: a compact
+// version of its JNI array and string helpers, without its allocation limits, for the GPU test run's
+// device build only (not part of the project's code).
 #ifndef DJL_UTILS_H
 #define DJL_UTILS_H
 #include <cstdint>
