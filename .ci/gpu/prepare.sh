@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # Builds .gpu/, the bundle that runs the GPU tests on a lent GPU machine (see README.md here):
 # a small Java runtime, the test classpath's jars (no libtorch: the machine's own is used), DJL's
-# JNI sources patched for that libtorch, and the device-side script. Run from the repository root.
+# JNI sources patched for that libtorch, and the device-side script. Run from anywhere; it works in
+# the repository root. Every mvn call is offline (-o): what it needs must be in the local repository
+# (see README.md).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 HERE=.ci/gpu
 OUTB=.gpu
-DJL_VERSION=$(sed -n 's:.*<djl.version>\(.*\)</djl.version>.*:\1:p' pom.xml | head -1)
-JUNIT_VERSION=$(sed -n 's:.*<junit.version>\(.*\)</junit.version>.*:\1:p' pom.xml | head -1)
+prop() { sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" pom.xml | head -1; }
+DJL_VERSION=$(prop djl.version)
+JUNIT_VERSION=$(prop junit.version)
 JUNIT_PLATFORM=1.${JUNIT_VERSION#5.}
+MODULES=(djl-odyssey-checkpoint djl-odyssey-datasets)
 
 missing=$(for f in ai_djl_pytorch_jni_PyTorchLibrary_{inference,ivalue,nn_functional,optim,system,tensor,torch_comparison,torch_creation,torch_isjm,torch_other,torch_pointwise,torch_random_sampling,torch_reduction}.cc djl_pytorch_jni_exception.h djl_pytorch_jni_log.h djl_pytorch_utils.h; do
     [ -f "$HERE/djl-native/$f" ] || echo "$f"; done)
@@ -20,8 +24,12 @@ fi
 
 rm -rf "$OUTB"; mkdir -p "$OUTB/lib" "$OUTB/testlib" "$OUTB/jni/native" "$OUTB/jni/include/djl"
 
-echo "== build the modules' classes and test classes"
-mvn -B -q -o -pl djl-odyssey-checkpoint,djl-odyssey-datasets -am -DskipTests -Djacoco.skip=true test-compile
+echo "== build the modules' classes and test classes, and their test classpaths"
+# One reactor build (-am): djl-odyssey-io resolves to its target/classes, whether a djl-odyssey-io
+# is installed in the local repository or not (or a stale one). Each module writes its classpath to
+# its own target/gpu-classpath.txt (a relative outputFile is taken from the module's folder).
+mvn -B -q -o -pl "$(IFS=,; echo "${MODULES[*]}")" -am -DskipTests -Djacoco.skip=true \
+    test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/gpu-classpath.txt
 for m in io checkpoint datasets; do
     (cd "djl-odyssey-$m/target/classes" && jar cf "../../../$OUTB/lib/odyssey-$m.jar" .)
     if [ -d "djl-odyssey-$m/target/test-classes" ]; then
@@ -29,24 +37,29 @@ for m in io checkpoint datasets; do
     fi
 done
 
-echo "== the test classpath, less the S3 server, the fuzzer, JUnit (the console launcher has it) and libtorch"
-for m in djl-odyssey-checkpoint djl-odyssey-datasets; do
-    mvn -B -q -o -pl "$m" dependency:build-classpath -Dmdep.includeScope=test \
-        -Dmdep.outputFile="$PWD/$OUTB/cp-$m.txt"
-done
-cat "$OUTB"/cp-*.txt | tr ':' '\n' | sort -u | grep -v -E \
-    'djl-odyssey|s3proxy|jclouds|azure|netty|jetty|nimbus|msal4j|guice|jaxb|jakarta|amazonaws|awssdk|pytorch-native|jazzer|jackson|woodstox|stax2|reactor|joda|args4j|json-smart|accessors-smart|/asm/|jna-platform|checker-qual|j2objc|listenablefuture|jsr305|fileupload|modernizer|jcl-over|javax|istack|angus|txw2|aopalliance|jcip|content-type|lang-tag|reactive-streams|eventstream|commons-logging|httpc|/junit/|opentest4j|apiguardian' \
+echo "== the test classpath, less the reactor's outputs (jarred above), the S3 server, the fuzzer, JUnit (the console launcher has it) and libtorch"
+# One entry a line; a classpath file does not end in a newline, so each is closed before the next.
+for m in "${MODULES[@]}"; do
+    tr ':' '\n' < "$m/target/gpu-classpath.txt"
+    echo
+done | grep -v -e '^$' -e '/org/mlodyssey/' | grep -v -F "$(pwd -P)/" | sort -u | grep -v -E \
+    's3proxy|jclouds|azure|netty|jetty|nimbus|msal4j|guice|jaxb|jakarta|amazonaws|awssdk|pytorch-native|jazzer|jackson|woodstox|stax2|reactor|joda|args4j|json-smart|accessors-smart|/asm/|jna-platform|checker-qual|j2objc|listenablefuture|jsr305|fileupload|modernizer|jcl-over|javax|istack|angus|txw2|aopalliance|jcip|content-type|lang-tag|reactive-streams|eventstream|commons-logging|httpc|/junit/|opentest4j|apiguardian' \
     > "$OUTB/jars.txt"
 while read -r jar; do
+    case "$jar" in
+        *.jar) [ -f "$jar" ] || { echo "missing jar on the test classpath: $jar" >&2; exit 3; } ;;
+        *) echo "not a jar on the test classpath: $jar" >&2; exit 3 ;;
+    esac
     case "$jar" in
         *mockito*|*byte-buddy*|*objenesis*|*jimfs*|*guava*|*failureaccess*) cp "$jar" "$OUTB/testlib/" ;;
         *) cp "$jar" "$OUTB/lib/" ;;
     esac
 done < "$OUTB/jars.txt"
-rm "$OUTB"/cp-*.txt "$OUTB/jars.txt"
+rm "$OUTB/jars.txt"
 
 echo "== JUnit's console launcher and a small Java runtime"
-mvn -B -q dependency:copy -Dartifact="org.junit.platform:junit-platform-console-standalone:$JUNIT_PLATFORM" \
+# Offline: junit-platform-console-standalone must be in the local repository (README.md).
+mvn -B -q -o dependency:copy -Dartifact="org.junit.platform:junit-platform-console-standalone:$JUNIT_PLATFORM" \
     -DoutputDirectory="$PWD/$OUTB"
 mv "$OUTB/junit-platform-console-standalone-$JUNIT_PLATFORM.jar" "$OUTB/junit-console.jar"
 JDK=$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")
@@ -55,7 +68,8 @@ JDK=$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")
 (cd "$OUTB" && tar czf jre17.tgz jre17 && rm -rf jre17)
 
 echo "== DJL's JNI: the header from pytorch-engine $DJL_VERSION's sources, the sources patched"
-mvn -B -q dependency:copy -Dartifact="ai.djl.pytorch:pytorch-engine:$DJL_VERSION:jar:sources" \
+# Offline: pytorch-engine's sources jar must be in the local repository (README.md).
+mvn -B -q -o dependency:copy -Dartifact="ai.djl.pytorch:pytorch-engine:$DJL_VERSION:jar:sources" \
     -DoutputDirectory="$PWD/$OUTB/src"
 (cd "$OUTB/src" && unzip -q -o "pytorch-engine-$DJL_VERSION-sources.jar")
 javac -h "$OUTB/jni/include" -d "$OUTB/src/classes" -cp "$(ls "$OUTB"/lib/api-*.jar):$(ls "$OUTB"/lib/slf4j-api-*.jar)" \
