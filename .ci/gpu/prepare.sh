@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Builds .gpu/, the bundle that runs the GPU tests on a lent GPU machine (see README.md here):
 # a small Java runtime, the test classpath's jars (no libtorch: the machine's own is used), DJL's
-# JNI sources patched for that libtorch, and the device-side script. Run from anywhere; it works in
-# the repository root. Every mvn call is offline (-o): what it needs must be in the local repository
-# (see README.md).
+# JNI sources patched for that libtorch, the versions that DJL's JNI cache path is named after
+# (.gpu/env), and the device-side script. Run from anywhere; it works in the repository root. Every
+# mvn call is offline (-o): what it needs must be in the local repository (see README.md).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 HERE=.ci/gpu
 OUTB=.gpu
 prop() { sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" pom.xml | head -1; }
 DJL_VERSION=$(prop djl.version)
+# The libtorch version of DJL's native jars (pytorch-native-*, pytorch-jni).
+PYTORCH_VERSION=$(prop pytorch.version)
 JUNIT_VERSION=$(prop junit.version)
 JUNIT_PLATFORM=1.${JUNIT_VERSION#5.}
 MODULES=(djl-odyssey-checkpoint djl-odyssey-datasets)
@@ -80,6 +82,30 @@ cp "$HERE"/djl-native/* "$OUTB/jni/native/"
 python3 "$HERE/patch_djl_native.py" "$OUTB/jni/native"
 cp "$HERE"/native/*.h "$HERE"/native/*.cc "$OUTB/jni/native/"
 cp "$HERE/native/djl/utils.h" "$OUTB/jni/include/djl/utils.h"
+
+echo "== .gpu/env: the versions that DJL's JNI cache path, which run.sh fills, is named after"
+# The CUDA flavor that DJL ships a JNI for with this libtorch (cu128 for DJL 0.36's 2.7.1, as its
+# BOM's pytorch-native-cu128 says), read from the pytorch-jni jar of the test classpath. DJL loads
+# libtorch's CUDA libraries only under a flavor with "cu" in it. The classifier is this machine's:
+# the bundle's Java is built for it.
+JNI_JAR="$OUTB/lib/pytorch-jni-$PYTORCH_VERSION-$DJL_VERSION.jar"
+if [ ! -f "$JNI_JAR" ]; then
+    echo "no $JNI_JAR: pytorch.version and djl.version in pom.xml do not name the pytorch-jni on the classpath" >&2
+    exit 4
+fi
+case "$(uname -m)" in
+    x86_64) CLASSIFIER=linux-x86_64 ;;
+    aarch64) CLASSIFIER=linux-aarch64 ;;
+    *) echo "unsupported architecture: $(uname -m)" >&2; exit 4 ;;
+esac
+FLAVOR=$(unzip -Z1 "$JNI_JAR" | sed -n 's:^jnilib/linux-x86_64/\(cu[0-9]*\)/libdjl_torch\.so$:\1:p')
+if [ "$(printf '%s\n' "$FLAVOR" | grep -c .)" != 1 ]; then
+    echo "expected one CUDA flavor of libdjl_torch in $JNI_JAR, found: ${FLAVOR:-none}" >&2
+    exit 4
+fi
+printf '%s\n' "DJL_VERSION=$DJL_VERSION" "PYTORCH_VERSION=$PYTORCH_VERSION" \
+    "PYTORCH_FLAVOR=$FLAVOR" "PYTORCH_CLASSIFIER=$CLASSIFIER" > "$OUTB/env"
+cat "$OUTB/env"
 
 echo "== the smoke test and the device-side script"
 mkdir -p "$OUTB/smoke"

@@ -2,6 +2,8 @@
 # Device side of the GPU check (see .ci/gpu/README.md): builds DJL's JNI against the machine's own
 # libtorch (its pip torch), then runs the GPU tests and the unit suites with the GPU as the default device.
 set -u
+# DJL_VERSION, PYTORCH_VERSION, PYTORCH_FLAVOR, PYTORCH_CLASSIFIER: written by prepare.sh.
+. .gpu/env
 OUTD=${OUT:-/tmp/out}; mkdir -p "$OUTD"
 exec > >(tee "$OUTD/log.txt") 2>&1
 echo "== machine"; nvidia-smi -L; nproc
@@ -13,7 +15,7 @@ CUDART=$(find / -xdev -name 'libcudart.so*' 2>/dev/null | sort | head -3); echo 
 mkdir -p /tmp/cudart && ln -sf "$(echo "$CUDART" | head -1)" /tmp/cudart/libcudart.so
 tar xzf .gpu/jre17.tgz -C /tmp
 JAVA=/tmp/jre17/bin/java
-export PYTORCH_LIBRARY_PATH=$TORCHLIB PYTORCH_VERSION=2.7.1 PYTORCH_FLAVOR=cu128 DJL_CACHE_DIR=/tmp/djl ENGINE_CACHE_DIR=/tmp/djl
+export PYTORCH_LIBRARY_PATH=$TORCHLIB PYTORCH_VERSION PYTORCH_FLAVOR DJL_CACHE_DIR=/tmp/djl ENGINE_CACHE_DIR=/tmp/djl
 CP=$(ls .gpu/lib/*.jar | tr '\n' ':')
 JOPTS="-Djna.library.path=/tmp/cudart -Xmx8g -Dorg.slf4j.simpleLogger.defaultLogLevel=info"
 echo "== build libdjl_torch against the device's libtorch"
@@ -26,7 +28,8 @@ SECONDS=0
 ls .gpu/jni/native/*.cc | xargs -P16 -I{} sh -c "$CXX -std=c++20 -O1 -fPIC -c -D_GLIBCXX_USE_CXX11_ABI=$ABI -I.gpu/jni/native -I.gpu/jni/include -I$TORCHDIR/include -I$TORCHDIR/include/torch/csrc/api/include $CUDAINC {} -o /tmp/jni/\$(basename {}).o 2>/tmp/jni/\$(basename {}).log || { echo FAILED {}; head -c 3000 /tmp/jni/\$(basename {}).log; }"
 $CXX -shared -o /tmp/jni/libdjl_torch.so /tmp/jni/*.o -L"$TORCHLIB" -Wl,-rpath,"$TORCHLIB" -ltorch -ltorch_cpu -lc10 -ltorch_cuda -lc10_cuda || exit 3
 echo "built in ${SECONDS}s: $(ls -la /tmp/jni/libdjl_torch.so)"
-mkdir -p /tmp/djl/pytorch/2.7.1-cu128-linux-x86_64 && cp /tmp/jni/libdjl_torch.so /tmp/djl/pytorch/2.7.1-cu128-linux-x86_64/0.36.0-libdjl_torch.so
+JNIDIR=/tmp/djl/pytorch/$PYTORCH_VERSION-$PYTORCH_FLAVOR-$PYTORCH_CLASSIFIER
+mkdir -p "$JNIDIR" && cp /tmp/jni/libdjl_torch.so "$JNIDIR/$DJL_VERSION-libdjl_torch.so"
 echo "== smoke"
 timeout 120 $JAVA $JOPTS -cp "$CP" GpuSmoke; echo "smoke rc=$?"
 echo "== tests"
