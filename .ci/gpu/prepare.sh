@@ -2,7 +2,7 @@
 # Builds .gpu/, the bundle that runs the GPU tests on a lent GPU machine (see README.md here):
 # a small Java runtime, the test classpath's jars (no libtorch: the machine's own is used), DJL's
 # JNI sources patched for that libtorch, the versions that DJL's JNI cache path is named after
-# (.gpu/env), and the device-side script. Run from anywhere; it works in the repository root. Every
+# (.gpu/env), and the device-side scripts. Run from anywhere; it works in the repository root. Every
 # mvn call is offline (-o): what it needs must be in the local repository (see README.md).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -107,9 +107,9 @@ printf '%s\n' "DJL_VERSION=$DJL_VERSION" "PYTORCH_VERSION=$PYTORCH_VERSION" \
     "PYTORCH_FLAVOR=$FLAVOR" "PYTORCH_CLASSIFIER=$CLASSIFIER" > "$OUTB/env"
 cat "$OUTB/env"
 
-echo "== the smoke test and the device-side script"
+echo "== the smoke test and the device-side scripts"
 mkdir -p "$OUTB/smoke"
 javac -d "$OUTB/smoke" -cp "$(ls "$OUTB"/lib/api-*.jar)" "$HERE/GpuSmoke.java"
 (cd "$OUTB/smoke" && jar cf ../lib/smoke.jar . ) && rm -rf "$OUTB/smoke"
-cp "$HERE/run.sh" "$OUTB/run.sh"
+cp "$HERE/run.sh" "$HERE/check_reports.py" "$OUTB/"
 du -sh "$OUTB"
