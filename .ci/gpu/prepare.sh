@@ -65,7 +65,7 @@ mvn -B -q -o dependency:copy -Dartifact="org.junit.platform:junit-platform-conso
     -DoutputDirectory="$PWD/$OUTB"
 mv "$OUTB/junit-platform-console-standalone-$JUNIT_PLATFORM.jar" "$OUTB/junit-console.jar"
 JDK=$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")
-"$JDK/bin/jlink" --add-modules java.base,java.logging,java.management,java.naming,java.sql,java.xml,java.desktop,jdk.unsupported,jdk.management,java.instrument,jdk.zipfs,java.net.http,jdk.crypto.ec,jdk.attach \
+"$JDK/bin/jlink" --add-modules java.base,java.logging,java.management,java.naming,java.sql,java.xml,java.desktop,jdk.unsupported,jdk.management,java.instrument,jdk.zipfs,java.net.http,jdk.crypto.ec,jdk.attach,jdk.httpserver \
     --compress=2 --strip-debug --no-man-pages --no-header-files --output "$OUTB/jre17"
 (cd "$OUTB" && tar czf jre17.tgz jre17 && rm -rf jre17)
 
@@ -111,5 +111,5 @@ echo "== the smoke test and the device-side scripts"
 mkdir -p "$OUTB/smoke"
 javac -d "$OUTB/smoke" -cp "$(ls "$OUTB"/lib/api-*.jar)" "$HERE/GpuSmoke.java"
 (cd "$OUTB/smoke" && jar cf ../lib/smoke.jar . ) && rm -rf "$OUTB/smoke"
-cp "$HERE/run.sh" "$HERE/check_reports.py" "$OUTB/"
+cp "$HERE/run.sh" "$HERE/check_reports.py" "$HERE/junit-logging.properties" "$OUTB/"
 du -sh "$OUTB"
