@@ -27,6 +27,8 @@ B=.gpu
 . "$B/env"
 OUTD=${OUT:-/tmp/out}
 mkdir -p "$OUTD"
+# Nothing of an earlier run's results may be read as this run's.
+rm -rf "$OUTD/jni" "$OUTD/reports" "$OUTD/full" "$OUTD/gpu-tests.txt" "$OUTD/full.txt"
 exec > >(tee "$OUTD/log.txt") 2>&1
 TEE_PID=$!
 
