@@ -24,7 +24,9 @@ import java.util.function.Predicate;
 /**
  * An HTTP/1.1 proxy on 127.0.0.1 between an S3 client and a server on another loopback port, which
  * answers chosen requests with a fault instead of (or in the middle of) the server's answer. Each
- * request is relayed over a fresh connection to the server; the client may keep its connection.
+ * request is relayed over a fresh connection to the server; the client may keep its connection,
+ * unless the server ended its own after the answer, and gets each answer with a {@code
+ * Content-Length}.
  */
 public final class FaultInjectingProxy implements AutoCloseable {
 
@@ -134,7 +136,7 @@ public final class FaultInjectingProxy implements AutoCloseable {
                 String line = head.substring(0, head.indexOf("\r\n"));
                 requests.add(line);
                 Fault fault = faultFor(line);
-                long length = contentLength(head);
+                long length = Math.max(0, contentLength(head)); // a request without one has no body
                 if (head.toLowerCase(Locale.ROOT).contains("\r\nexpect: 100-continue")) {
                     out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                     out.flush();
@@ -180,7 +182,17 @@ public final class FaultInjectingProxy implements AutoCloseable {
         return null;
     }
 
-    /** Relays one request; false when the client connection was reset. */
+    /**
+     * Relays one request and the server's answer to it; false when the client connection is to be
+     * closed: reset by a fault, or ended as the server ended its own.
+     *
+     * <p>The answer goes to the client framed by a {@code Content-Length}, whatever framing the
+     * server chose (RFC 9112, section 6.3): chunks are joined, and an answer with neither a length
+     * nor chunks, whose body runs to the end of the server's connection (as Jetty's {@code 500} for
+     * a handler that failed, with {@code Connection: close}), is read to that end. Relayed without
+     * a length on a connection the proxy kept open, the client would wait for the end of a body
+     * that never comes.
+     */
     private boolean relay(
             String head, byte[] body, boolean isHead, OutputStream out, Fault fault, Socket client)
             throws IOException {
@@ -196,23 +208,27 @@ public final class FaultInjectingProxy implements AutoCloseable {
                 if (responseHead == null) {
                     throw new IOException("The server closed the connection");
                 }
-            } while (responseHead.startsWith("HTTP/1.1 100"));
+            } while (responseHead.startsWith("HTTP/1.1 1")); // interim: 100 Continue
             int status = Integer.parseInt(responseHead.substring(9, 12));
+            boolean keepAlive = !hasHeader(responseHead, "connection", "close");
             byte[] responseBody;
             if (isHead || status == 204 || status == 304) {
                 responseBody = new byte[0];
-            } else if (responseHead
-                    .toLowerCase(Locale.ROOT)
-                    .contains("\r\ntransfer-encoding: chunked")) {
+            } else if (hasHeader(responseHead, "transfer-encoding", "chunked")) {
                 responseBody = dechunk(down);
                 responseHead =
-                        responseHead
-                                .replaceAll("(?i)\r\ntransfer-encoding: chunked", "")
-                                .replace(
-                                        "\r\n\r\n",
-                                        "\r\nContent-Length: " + responseBody.length + "\r\n\r\n");
+                        withContentLength(
+                                responseHead.replaceAll("(?i)\r\ntransfer-encoding: chunked", ""),
+                                responseBody.length);
+            } else if (contentLength(responseHead) >= 0) {
+                long length = contentLength(responseHead);
+                responseBody = down.readNBytes((int) length);
+                // a server that ended short: the client sees the same end, not a wait
+                keepAlive &= responseBody.length == length;
             } else {
-                responseBody = down.readNBytes((int) contentLength(responseHead));
+                responseBody = down.readAllBytes();
+                responseHead = withContentLength(responseHead, responseBody.length);
+                keepAlive = false;
             }
             out.write(responseHead.getBytes(StandardCharsets.ISO_8859_1));
             if (fault == Fault.DROP_RESPONSE_BODY) {
@@ -223,8 +239,27 @@ public final class FaultInjectingProxy implements AutoCloseable {
             }
             out.write(responseBody);
             out.flush();
-            return true;
+            return keepAlive;
         }
+    }
+
+    private static String withContentLength(String head, long length) {
+        return head.substring(0, head.length() - 2) + "Content-Length: " + length + "\r\n\r\n";
+    }
+
+    /** Whether a head has a header whose comma-separated values include a value. */
+    private static boolean hasHeader(String head, String name, String value) {
+        for (String header : head.split("\r\n")) {
+            int colon = header.indexOf(':');
+            if (colon > 0 && header.substring(0, colon).trim().equalsIgnoreCase(name)) {
+                for (String v : header.substring(colon + 1).split(",")) {
+                    if (v.trim().equalsIgnoreCase(value)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     /**
@@ -280,6 +315,7 @@ public final class FaultInjectingProxy implements AutoCloseable {
         return head.toString(StandardCharsets.ISO_8859_1);
     }
 
+    /** The {@code Content-Length} of a head; -1 when it has none. */
     private static long contentLength(String head) {
         for (String header : head.split("\r\n")) {
             int colon = header.indexOf(':');
@@ -287,7 +323,7 @@ public final class FaultInjectingProxy implements AutoCloseable {
                 return Long.parseLong(header.substring(colon + 1).trim());
             }
         }
-        return 0;
+        return -1;
     }
 
     private static byte[] dechunk(InputStream in) throws IOException {
