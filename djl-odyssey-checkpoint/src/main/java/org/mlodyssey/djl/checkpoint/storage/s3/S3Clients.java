@@ -14,6 +14,11 @@ import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
@@ -36,8 +41,9 @@ final class S3Clients {
     /**
      * Builds a client: the JDK's HTTP client, the options' endpoint, region, addressing and
      * credentials, standard retries (5xx, throttling, connection errors, timeouts) with exponential
-     * backoff and the options' attempt budget, and checksums only where the API requires them (the
-     * store sets its own upload checksum on each request).
+     * backoff and the options' attempt budget, checksums only where the API requires them (the
+     * store sets its own upload checksum on each request), and no {@code Expect: 100-continue} on
+     * an upload without content (see {@link NoExpectContinueWithoutContent}).
      *
      * @param options the options
      * @return a new client, to be closed
@@ -60,6 +66,8 @@ final class S3Clients {
                                                                         BASE_BACKOFF, MAX_BACKOFF))
                                                         .build())
                                         .apiCallAttemptTimeout(options.attemptTimeout())
+                                        .addExecutionInterceptor(
+                                                new NoExpectContinueWithoutContent())
                                         .build())
                         .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                         .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
@@ -99,6 +107,36 @@ final class S3Clients {
             }
             throw new IllegalStateException(
                     "No AWS region configured: set AWS_REGION or the region in ~/.aws/config", e);
+        }
+    }
+
+    /**
+     * Takes the {@code Expect: 100-continue} off a request without content, which the SDK (2.31)
+     * puts on every {@code PutObject} and {@code UploadPart}, an empty one too, although a client
+     * must not expect a 100 for a request without content (RFC 9110, section 10.1.1).
+     *
+     * <p>With it, the JDK's {@code HttpURLConnection} stalls on a server that answers such a
+     * request with {@code 100 Continue} and its final answer together, as S3Proxy's Jetty does when
+     * nothing is left to wait for: the connection reads both into a buffer while waiting for the
+     * 100, then reads the final answer through a new buffer over the socket, so the final answer is
+     * lost and the write waits until the server closes the idle connection (Jetty: 30 s), after
+     * which the JDK sends the request again.
+     */
+    static final class NoExpectContinueWithoutContent implements ExecutionInterceptor {
+
+        @Override
+        public SdkHttpRequest modifyHttpRequest(
+                Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
+            SdkHttpRequest request = context.httpRequest();
+            boolean empty =
+                    context.requestBody()
+                            .flatMap(RequestBody::optionalContentLength)
+                            .map(length -> length == 0)
+                            .orElse(false);
+            if (empty && request.firstMatchingHeader("Expect").isPresent()) {
+                return request.toBuilder().removeHeader("Expect").build();
+            }
+            return request;
         }
     }
 }
