@@ -7,14 +7,17 @@ package org.mlodyssey.djl.checkpoint.storage.s3;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.NoSuchFileException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.zip.CRC32C;
 import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -64,11 +67,12 @@ final class S3Requests {
             case MD5 -> put.contentMD5(md5(body));
             case NONE -> {}
         }
-        client.putObject(put.build(), bodyOf(body));
+        PutObjectRequest request = put.build();
+        retryingBrokenAnswers(() -> client.putObject(request, bodyOf(body)));
     }
 
     String createMultipartUpload(CreateMultipartUploadRequest request) {
-        return client.createMultipartUpload(request).uploadId();
+        return once(() -> client.createMultipartUpload(request)).uploadId();
     }
 
     CompletedPart uploadPart(String key, String uploadId, int number, ByteBuffer body) {
@@ -88,21 +92,24 @@ final class S3Requests {
             case MD5 -> part.contentMD5(md5(body));
             case NONE -> {}
         }
-        String etag = client.uploadPart(part.build(), bodyOf(body)).eTag();
+        UploadPartRequest request = part.build();
+        String etag = retryingBrokenAnswers(() -> client.uploadPart(request, bodyOf(body))).eTag();
         return completed.eTag(etag).build();
     }
 
     void completeMultipartUpload(String key, String uploadId, List<CompletedPart> parts) {
-        client.completeMultipartUpload(
-                b ->
-                        b.bucket(bucket)
-                                .key(key)
-                                .uploadId(uploadId)
-                                .multipartUpload(u -> u.parts(parts)));
+        once(
+                () ->
+                        client.completeMultipartUpload(
+                                b ->
+                                        b.bucket(bucket)
+                                                .key(key)
+                                                .uploadId(uploadId)
+                                                .multipartUpload(u -> u.parts(parts))));
     }
 
     void abortMultipartUpload(String key, String uploadId) {
-        client.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
+        once(() -> client.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)));
     }
 
     /**
@@ -114,8 +121,64 @@ final class S3Requests {
      * @return the body, to be closed
      */
     ResponseInputStream<GetObjectResponse> getRange(String key, long first, long last) {
-        return client.getObject(
-                b -> b.bucket(bucket).key(key).range("bytes=" + first + "-" + last));
+        return once(
+                () ->
+                        client.getObject(
+                                b ->
+                                        b.bucket(bucket)
+                                                .key(key)
+                                                .range("bytes=" + first + "-" + last)));
+    }
+
+    /**
+     * Sends a request whose answer may be lost without harm, again when the SDK fails it with an
+     * {@link UncheckedIOException}: an attempt timeout that fires while the SDK reads an answer
+     * without a length (a server's {@code 500} closing its connection, stalled) surfaces so,
+     * outside the SDK's retries. Within the options' attempt budget, with the SDK's backoff; past
+     * it, an {@link SdkClientException} that callers handle as any other failure.
+     */
+    private <T> T retryingBrokenAnswers(Supplier<T> request) {
+        int attempts = 0;
+        long delay = S3Clients.BASE_BACKOFF.toMillis();
+        while (true) {
+            try {
+                return request.get();
+            } catch (UncheckedIOException e) {
+                if (++attempts >= options.maxAttempts()) {
+                    throw brokenAnswer(e, attempts);
+                }
+            }
+            try {
+                Thread.sleep(delay);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw SdkClientException.create("Interrupted between attempts", e);
+            }
+            delay = Math.min(delay * 2, S3Clients.MAX_BACKOFF.toMillis());
+        }
+    }
+
+    /**
+     * Sends a request once, turning an {@link UncheckedIOException} of the SDK (see {@link
+     * #retryingBrokenAnswers}) into an {@link SdkClientException}: a request whose answer may not
+     * be lost unseen (a new multipart upload, a completion) is not sent again here.
+     */
+    private static <T> T once(Supplier<T> request) {
+        try {
+            return request.get();
+        } catch (UncheckedIOException e) {
+            throw brokenAnswer(e, 1);
+        }
+    }
+
+    private static SdkClientException brokenAnswer(UncheckedIOException e, int attempts) {
+        return SdkClientException.create(
+                "The answer broke off ("
+                        + attempts
+                        + (attempts == 1 ? " attempt" : " attempts")
+                        + "): "
+                        + e.getCause(),
+                e);
     }
 
     /**

@@ -43,7 +43,13 @@ public final class FaultInjectingProxy implements AutoCloseable {
         /** Read, then never answered until the client gives up. */
         STALL,
         /** Relayed with one byte of the request body flipped. */
-        CORRUPT_REQUEST_BODY
+        CORRUPT_REQUEST_BODY,
+        /**
+         * Answered {@code 500} without reaching the server, with {@code Connection: close} and no
+         * length (as Jetty answers when its handler fails), then held open until the client gives
+         * up: the client reads the answer's body until its attempt timeout.
+         */
+        STALL_ANSWER_WITHOUT_LENGTH
     }
 
     private record Rule(Predicate<String> matches, Fault fault, AtomicInteger left) {}
@@ -148,6 +154,16 @@ public final class FaultInjectingProxy implements AutoCloseable {
                 }
                 byte[] body = in.readNBytes((int) length);
                 if (body.length < length) {
+                    return;
+                }
+                if (fault == Fault.STALL_ANSWER_WITHOUT_LENGTH) {
+                    out.write(
+                            "HTTP/1.1 500 Server Error\r\nConnection: close\r\n\r\n"
+                                    .getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    while (in.read() >= 0) {
+                        // hold the answer until the client hangs up
+                    }
                     return;
                 }
                 if (fault == Fault.SERVICE_UNAVAILABLE || fault == Fault.INTERNAL_ERROR) {
@@ -273,23 +289,26 @@ public final class FaultInjectingProxy implements AutoCloseable {
     }
 
     private static void error(OutputStream out, int status) throws IOException {
+        out.write(errorAnswer(status));
+        out.flush();
+    }
+
+    /** An S3 error answer, head and XML body. */
+    private static byte[] errorAnswer(int status) {
         String code = status == 503 ? "SlowDown" : "InternalError";
-        byte[] xml =
-                ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>"
-                                + code
-                                + "</Code><Message>injected</Message></Error>")
-                        .getBytes(StandardCharsets.UTF_8);
+        String xml =
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>"
+                        + code
+                        + "</Code><Message>injected</Message></Error>";
         String head =
                 "HTTP/1.1 "
                         + status
                         + " "
                         + code
                         + "\r\nContent-Type: application/xml\r\nContent-Length: "
-                        + xml.length
+                        + xml.getBytes(StandardCharsets.UTF_8).length
                         + "\r\n\r\n";
-        out.write(head.getBytes(StandardCharsets.US_ASCII));
-        out.write(xml);
-        out.flush();
+        return (head + xml).getBytes(StandardCharsets.UTF_8);
     }
 
     private static void reset(Socket socket) throws IOException {

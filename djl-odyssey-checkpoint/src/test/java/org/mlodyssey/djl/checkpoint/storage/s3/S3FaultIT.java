@@ -113,6 +113,19 @@ class S3FaultIT extends S3ProxyTestBase {
     }
 
     @Test
+    void anAnswerWithoutLengthThatStallsTimesOutAndIsRetried() throws IOException {
+        // the attempt timeout fires while the SDK reads the answer's body, not while it waits
+        // for the answer: the SDK throws an UncheckedIOException there, which it does not retry
+        // (the single PutObject threw it raw, the part failed the upload)
+        assertRecovers(1000, S3FaultIT::isPut, Fault.STALL_ANSWER_WITHOUT_LENGTH, 1);
+    }
+
+    @Test
+    void aPartWhoseAnswerWithoutLengthStallsTimesOutAndIsRetried() throws IOException {
+        assertRecovers(2 * PART + 5, S3FaultIT::isPartTwo, Fault.STALL_ANSWER_WITHOUT_LENGTH, 1);
+    }
+
+    @Test
     void aPermanentFailureLeavesNoObjectAndNoUpload() throws IOException {
         proxy.inject(S3FaultIT::isPartTwo, Fault.SERVICE_UNAVAILABLE, 1000);
         IOException thrown =
