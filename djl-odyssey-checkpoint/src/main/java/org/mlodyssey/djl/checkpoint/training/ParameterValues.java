@@ -137,7 +137,9 @@ public final class ParameterValues {
                 }
             }
             for (NDArray target : targets) {
-                // NDArray.copyTo writes the bytes into the existing tensor, on its device.
+                // NDArray.copyTo gives the existing array (the same object, on its device) the
+                // values; on PyTorch's CPU engine it does so by swapping the tensor's storage
+                // (PtNDArray.set), so a view taken before the restore keeps the old values.
                 value.copyTo(target);
             }
         }
