@@ -320,7 +320,12 @@ public final class FaultInjectingProxy implements AutoCloseable {
         socket.close();
     }
 
-    private static String readHead(InputStream in) throws IOException {
+    /**
+     * Reads an HTTP head, through its blank line.
+     *
+     * @return the head, or {@code null} if the connection ends first
+     */
+    static String readHead(InputStream in) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         int last = 0;
         while (last != 0x0d0a0d0a) {
@@ -335,7 +340,7 @@ public final class FaultInjectingProxy implements AutoCloseable {
     }
 
     /** The {@code Content-Length} of a head; -1 when it has none. */
-    private static long contentLength(String head) {
+    static long contentLength(String head) {
         for (String header : head.split("\r\n")) {
             int colon = header.indexOf(':');
             if (colon > 0 && header.substring(0, colon).trim().equalsIgnoreCase("content-length")) {

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -79,10 +78,10 @@ class FaultInjectingProxyTest {
                                     + "Expect: 100-continue\r\nConnection: keep-alive\r\n"
                                     + "Content-Length: 5\r\n\r\n"));
             out.flush();
-            assertEquals("HTTP/1.1 100 Continue\r\n\r\n", readHead(in));
+            assertEquals("HTTP/1.1 100 Continue\r\n\r\n", FaultInjectingProxy.readHead(in));
             out.write(ascii("12345"));
             out.flush();
-            String head = readHead(in);
+            String head = FaultInjectingProxy.readHead(in);
             assertTrue(head.startsWith("HTTP/1.1 500 "), head);
             assertTrue(head.contains("\r\nContent-Length: 0\r\n"), head);
             // the server ended its connection after the answer; the client sees that end
@@ -98,7 +97,7 @@ class FaultInjectingProxyTest {
         try (Socket client = connect(proxy.endpoint())) {
             InputStream in = client.getInputStream();
             client.getOutputStream().write(ascii("GET /bucket/key HTTP/1.1\r\nHost: x\r\n\r\n"));
-            String head = readHead(in);
+            String head = FaultInjectingProxy.readHead(in);
             assertTrue(head.contains("\r\nContent-Length: 14\r\n"), head);
             assertEquals("the whole body", new String(in.readNBytes(14), StandardCharsets.UTF_8));
             assertEquals(-1, in.read());
@@ -111,7 +110,7 @@ class FaultInjectingProxyTest {
         try (Socket client = connect(proxy.endpoint())) {
             InputStream in = client.getInputStream();
             client.getOutputStream().write(ascii("GET /bucket/key HTTP/1.1\r\nHost: x\r\n\r\n"));
-            readHead(in);
+            FaultInjectingProxy.readHead(in);
             assertEquals("only ten b", new String(in.readAllBytes(), StandardCharsets.UTF_8));
         }
     }
@@ -124,7 +123,7 @@ class FaultInjectingProxyTest {
             for (int i = 0; i < 2; i++) {
                 client.getOutputStream()
                         .write(ascii("GET /b/k" + i + " HTTP/1.1\r\nHost: x\r\n\r\n"));
-                assertTrue(readHead(in).startsWith("HTTP/1.1 200 OK"));
+                assertTrue(FaultInjectingProxy.readHead(in).startsWith("HTTP/1.1 200 OK"));
                 assertEquals("ok", new String(in.readNBytes(2), StandardCharsets.UTF_8));
             }
         }
@@ -174,20 +173,6 @@ class FaultInjectingProxyTest {
         return s.getBytes(StandardCharsets.US_ASCII);
     }
 
-    private static String readHead(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        int last = 0;
-        while (last != 0x0d0a0d0a) {
-            int b = in.read();
-            if (b < 0) {
-                throw new IOException("The connection ended in a head: " + head);
-            }
-            head.write(b);
-            last = (last << 8) | b;
-        }
-        return head.toString(StandardCharsets.ISO_8859_1);
-    }
-
     /**
      * Reads each request on a connection of its own, answers it with fixed bytes and ends the
      * connection.
@@ -225,12 +210,19 @@ class FaultInjectingProxyTest {
                     connection.setSoTimeout(PATIENCE_MS);
                     InputStream in = connection.getInputStream();
                     OutputStream out = connection.getOutputStream();
-                    String head = readHead(in);
+                    String head = FaultInjectingProxy.readHead(in);
                     if (head.toLowerCase(Locale.ROOT).contains("\r\nexpect: 100-continue")) {
                         out.write(ascii("HTTP/1.1 100 Continue\r\n\r\n"));
                         out.flush();
                     }
-                    bodyLengths.add(in.readNBytes(contentLength(head)).length);
+                    bodyLengths.add(
+                            in.readNBytes(
+                                            (int)
+                                                    Math.max(
+                                                            0,
+                                                            FaultInjectingProxy.contentLength(
+                                                                    head)))
+                                    .length);
                     out.write(answer);
                     out.flush();
                     connection.shutdownOutput();
@@ -238,15 +230,6 @@ class FaultInjectingProxyTest {
                     // closed, or a client that went away: the test sees it
                 }
             }
-        }
-
-        private static int contentLength(String head) {
-            for (String header : head.split("\r\n")) {
-                if (header.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
-                    return Integer.parseInt(header.substring(15).trim());
-                }
-            }
-            return 0;
         }
 
         @Override
