@@ -99,4 +99,17 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    # 1 means "tests skipped" to run.sh; a usage error or a report it cannot read is another
+    # failure (2), never read as a skip
+    try:
+        code = main(sys.argv[1:])
+    except SystemExit as e:
+        if e.code not in (None, 0, 1) or isinstance(e.code, str):
+            print(e.code if isinstance(e.code, str) else f"check: exit {e.code}", file=sys.stderr)
+            code = 2
+        else:
+            code = e.code or 0
+    except Exception as e:  # malformed XML and the like
+        print(f"check: {type(e).__name__}: {e}", file=sys.stderr)
+        code = 2
+    sys.exit(code)

@@ -98,7 +98,7 @@ case "$(uname -m)" in
     aarch64) CLASSIFIER=linux-aarch64 ;;
     *) echo "unsupported architecture: $(uname -m)" >&2; exit 4 ;;
 esac
-FLAVOR=$(unzip -Z1 "$JNI_JAR" | sed -n 's:^jnilib/linux-x86_64/\(cu[0-9]*\)/libdjl_torch\.so$:\1:p')
+FLAVOR=$(unzip -Z1 "$JNI_JAR" | sed -n "s:^jnilib/$CLASSIFIER/\\(cu[0-9]*\\)/libdjl_torch\\.so\$:\\1:p")
 if [ "$(printf '%s\n' "$FLAVOR" | grep -c .)" != 1 ]; then
     echo "expected one CUDA flavor of libdjl_torch in $JNI_JAR, found: ${FLAVOR:-none}" >&2
     exit 4

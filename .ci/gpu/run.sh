@@ -23,6 +23,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 B=.gpu
 # DJL_VERSION, PYTORCH_VERSION, PYTORCH_FLAVOR, PYTORCH_CLASSIFIER: written by prepare.sh.
+if [ ! -f "$B/env" ]; then
+    echo "run.sh: $B/env is missing: build the bundle with .ci/gpu/prepare.sh (exit 10)" >&2
+    exit 10
+fi
 # shellcheck source=/dev/null
 . "$B/env"
 OUTD=${OUT:-/tmp/out}
