@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Objects;
 import org.mlodyssey.djl.checkpoint.storage.CheckpointStore;
 import org.mlodyssey.djl.checkpoint.storage.CheckpointStores;
+import org.mlodyssey.djl.checkpoint.storage.StoreLease;
 import org.mlodyssey.djl.checkpoint.storage.s3.S3StoreOptions;
 import org.mlodyssey.djl.checkpoint.training.CheckpointDirectory;
 
@@ -107,13 +108,10 @@ abstract class StorageSettings {
      *
      * @param lease the lease duration
      * @return this builder
-     * @throws IllegalArgumentException if the lease is zero or negative
+     * @throws IllegalArgumentException if the lease is shorter than 1 ms, zero or negative
      */
     public CheckpointListener.Builder optLease(Duration lease) {
-        if (lease.isNegative() || lease.isZero()) {
-            throw new IllegalArgumentException("The lease must be positive, got " + lease);
-        }
-        this.lease = lease;
+        this.lease = StoreLease.checkLease(lease);
         return self();
     }
 

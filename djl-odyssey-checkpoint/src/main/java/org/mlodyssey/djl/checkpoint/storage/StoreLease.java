@@ -84,12 +84,27 @@ public final class StoreLease implements AutoCloseable {
         return acquire(store, key, lease, settle, Clock.systemUTC());
     }
 
+    /**
+     * Checks a lease duration, as every place that takes one does.
+     *
+     * @param lease the duration
+     * @return the duration
+     * @throws IllegalArgumentException if it is shorter than 1 ms (expiries are written in ms),
+     *     zero or negative
+     * @throws NullPointerException if it is null
+     */
+    public static Duration checkLease(Duration lease) {
+        if (lease.isNegative() || lease.toMillis() < 1) {
+            throw new IllegalArgumentException(
+                    "The lease must be at least 1 ms (its expiry is written in ms), got " + lease);
+        }
+        return lease;
+    }
+
     static StoreLease acquire(
             CheckpointStore store, String key, Duration lease, Duration settle, Clock clock)
             throws IOException {
-        if (lease.isNegative() || lease.isZero()) {
-            throw new IllegalArgumentException("The lease must be positive, got " + lease);
-        }
+        checkLease(lease);
         if (settle.isNegative()) {
             throw new IllegalArgumentException(
                     "The settle delay must not be negative, got " + settle);
@@ -140,7 +155,11 @@ public final class StoreLease implements AutoCloseable {
             throw StoreLockedException.unreadable(store.locationOf(key), printable(seen));
         }
         long expires = expiry.getAsLong();
-        long ahead = expires - clock.millis();
+        long seenAt = clock.millis();
+        if (expires <= seenAt) {
+            return true; // checked first: expires - seenAt may overflow for a far past expiry
+        }
+        long ahead = expires - seenAt;
         if (ahead > 2 * lease.toMillis()) {
             throw new StoreLockedException(
                     store.locationOf(key),

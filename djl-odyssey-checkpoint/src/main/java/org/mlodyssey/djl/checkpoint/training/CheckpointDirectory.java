@@ -19,6 +19,7 @@ import org.mlodyssey.djl.checkpoint.internal.DirectoryLock;
 import org.mlodyssey.djl.checkpoint.storage.CheckpointStore;
 import org.mlodyssey.djl.checkpoint.storage.CheckpointStores;
 import org.mlodyssey.djl.checkpoint.storage.LocalCheckpointStore;
+import org.mlodyssey.djl.checkpoint.storage.StoreLease;
 import org.mlodyssey.djl.checkpoint.storage.s3.S3StoreOptions;
 
 /**
@@ -101,10 +102,7 @@ public final class CheckpointDirectory implements Closeable {
 
     private static Duration requirePositive(Duration lease) {
         Objects.requireNonNull(lease, "lease");
-        if (lease.isNegative() || lease.isZero()) {
-            throw new IllegalArgumentException("The lease must be positive, got " + lease);
-        }
-        return lease;
+        return StoreLease.checkLease(lease);
     }
 
     private static CheckpointDirectory on(CheckpointStore store, Duration lease, boolean owns) {

@@ -43,12 +43,32 @@ class StoreLeaseTest {
                         IllegalArgumentException.class,
                         () -> StoreLease.acquire(store, ".lock", Duration.ofSeconds(-5), SETTLE));
         assertTrue(negative.getMessage().contains("PT-5S"), negative.getMessage());
+        // under a millisecond: the expiry written (in ms) would be now, expired at once
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> StoreLease.acquire(store, ".lock", Duration.ofNanos(500_000), SETTLE));
         assertThrows(
                 IllegalArgumentException.class,
                 () ->
                         StoreLease.acquire(
                                 store, ".lock", Duration.ofSeconds(1), Duration.ofMillis(-1)));
         assertFalse(Files.exists(store.resolve(".lock")), "no lease object was written");
+    }
+
+    @Test
+    void aLeaseThatExpiredAtTheEarliestTimeIsTakenOverNotRefused() throws Exception {
+        LocalCheckpointStore store = LocalCheckpointStore.of(dir.resolve("run"));
+        byte[] old =
+                ("owner=gone\nexpires=" + Long.MIN_VALUE + "\n").getBytes(StandardCharsets.UTF_8);
+        store.write(".lock", channel -> channel.write(ByteBuffer.wrap(old)));
+        // expires - now overflowed to a large positive number: refused as "far ahead" before
+        try (StoreLease lease = StoreLease.acquire(store, ".lock", Duration.ofSeconds(5), SETTLE)) {
+            assertTrue(
+                    Files.readString(store.resolve(".lock")).contains("expires="),
+                    "this run's lease was written");
+            assertFalse(Files.readString(store.resolve(".lock")).contains("owner=gone\n"));
+            assertFalse(lease.isLost());
+        }
     }
 
     @Test

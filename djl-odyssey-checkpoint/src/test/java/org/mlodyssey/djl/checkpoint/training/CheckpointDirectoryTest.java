@@ -162,7 +162,10 @@ class CheckpointDirectoryTest {
                         assertThrows(
                                 IllegalArgumentException.class,
                                 () -> CheckpointDirectory.on(store, lease));
-                assertEquals("The lease must be positive, got " + lease, on.getMessage());
+                assertEquals(
+                        "The lease must be at least 1 ms (its expiry is written in ms), got "
+                                + lease,
+                        on.getMessage());
                 IllegalArgumentException open =
                         assertThrows(
                                 IllegalArgumentException.class,

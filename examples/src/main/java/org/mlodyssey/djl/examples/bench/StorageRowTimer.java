@@ -13,9 +13,10 @@ import java.util.Map;
 /**
  * Times the saves and loads of one row of {@link StorageBenchmark}, and the CPU time each save
  * took: the whole JVM's (the client, the loopback server and everything else in it) and, of it, the
- * server's request threads' (S3Proxy's Jetty pool, whose threads are named {@value
- * #SERVER_THREADS}...). On a machine whose cores the server shares with the client, a save cannot
- * take less than its CPU time over the cores, which bounds what parallel requests can gain.
+ * server's threads' (S3Proxy's Jetty pool, whose threads are named {@value #SERVER_THREADS}...; a
+ * lower bound, since a thread that ends during the save is not counted). On a machine whose cores
+ * the server shares with the client, a save cannot take less than its CPU time over the cores,
+ * which bounds what parallel requests can gain.
  *
  * <p>Call {@link #startSave}, {@link #endSave}, {@link #startLoad} and {@link #endLoad} in turn for
  * each repetition, the untimed warm-ups with a negative index; {@link #row} gives the medians.

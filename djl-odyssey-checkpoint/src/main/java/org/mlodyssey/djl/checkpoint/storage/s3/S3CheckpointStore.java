@@ -97,14 +97,20 @@ public final class S3CheckpointStore implements CheckpointStore {
         String full = location.keyOf(prefix);
         List<StoredObject> objects = new ArrayList<>();
         try {
-            for (S3Object object :
-                    requests.client()
-                            .listObjectsV2Paginator(b -> b.bucket(location.bucket()).prefix(full))
-                            .contents()) {
-                objects.add(
-                        new StoredObject(
-                                object.key().substring(location.prefix().length()), object.size()));
-            }
+            S3Requests.once(
+                    () -> {
+                        for (S3Object object :
+                                requests.client()
+                                        .listObjectsV2Paginator(
+                                                b -> b.bucket(location.bucket()).prefix(full))
+                                        .contents()) {
+                            objects.add(
+                                    new StoredObject(
+                                            object.key().substring(location.prefix().length()),
+                                            object.size()));
+                        }
+                        return objects;
+                    });
         } catch (SdkException e) {
             throw S3Requests.failure("list", requests.locationOf(full), e);
         }
@@ -116,7 +122,11 @@ public final class S3CheckpointStore implements CheckpointStore {
         String full = location.keyOf(key);
         try {
             HeadObjectResponse head =
-                    requests.client().headObject(b -> b.bucket(location.bucket()).key(full));
+                    S3Requests.once(
+                            () ->
+                                    requests.client()
+                                            .headObject(
+                                                    b -> b.bucket(location.bucket()).key(full)));
             return Optional.of(new StoredObject(key, head.contentLength()));
         } catch (SdkException e) {
             IOException failure = S3Requests.failure("stat", requests.locationOf(full), e);
@@ -147,7 +157,10 @@ public final class S3CheckpointStore implements CheckpointStore {
     public void delete(String key) throws IOException {
         String full = location.keyOf(key);
         try {
-            requests.client().deleteObject(b -> b.bucket(location.bucket()).key(full));
+            S3Requests.once(
+                    () ->
+                            requests.client()
+                                    .deleteObject(b -> b.bucket(location.bucket()).key(full)));
         } catch (SdkException e) {
             IOException failure = S3Requests.failure("delete", requests.locationOf(full), e);
             if (!(failure instanceof java.nio.file.NoSuchFileException)) {
@@ -247,14 +260,19 @@ public final class S3CheckpointStore implements CheckpointStore {
         String full = location.keyOf(prefix);
         List<MultipartUpload> uploads = new ArrayList<>();
         try {
-            for (MultipartUpload upload :
-                    requests.client()
-                            .listMultipartUploadsPaginator(b -> b.bucket(location.bucket()))
-                            .uploads()) {
-                if (upload.key().startsWith(full)) {
-                    uploads.add(upload);
-                }
-            }
+            S3Requests.once(
+                    () -> {
+                        for (MultipartUpload upload :
+                                requests.client()
+                                        .listMultipartUploadsPaginator(
+                                                b -> b.bucket(location.bucket()))
+                                        .uploads()) {
+                            if (upload.key().startsWith(full)) {
+                                uploads.add(upload);
+                            }
+                        }
+                        return uploads;
+                    });
         } catch (SdkException e) {
             throw S3Requests.failure("list uploads", requests.locationOf(full), e);
         }

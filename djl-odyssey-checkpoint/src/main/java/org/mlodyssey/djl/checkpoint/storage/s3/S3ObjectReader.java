@@ -18,6 +18,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.mlodyssey.djl.checkpoint.storage.ObjectReader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
@@ -34,12 +36,14 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  */
 final class S3ObjectReader implements ObjectReader {
 
+    private static final Logger logger = LoggerFactory.getLogger(S3ObjectReader.class);
+
     private static final int COPY_CHUNK = 64 << 10;
 
     /** The bytes at the start of an object that {@link #open} fetches and keeps. */
     static final int HEAD_BYTES = 64 << 10;
 
-    private static final Pattern CONTENT_RANGE = Pattern.compile("bytes \\d+-\\d+/(\\d+)");
+    private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+)");
 
     /** The smallest range a large read is split into, unless a part is smaller. */
     private static final int MIN_RANGE = 8 << 20;
@@ -102,12 +106,16 @@ final class S3ObjectReader implements ObjectReader {
             if (head.hasRemaining()) {
                 throw new EOFException(requests.locationOf(key) + " ended at " + head.position());
             }
-            if (body.response().contentRange() == null) {
-                body.abort(); // the server sent the whole object: the rest is not wanted
+            if (size > HEAD_BYTES && body.response().contentRange() == null) {
+                body.abort(); // the server ignored the range: the rest of the object is not wanted
             }
             return new S3ObjectReader(requests, key, size, executor, head.flip());
+        } catch (InterruptedIOException e) {
+            throw e;
         } catch (IOException | SdkException e) {
-            // the body broke off: the reads fetch and resume what they need
+            // the body broke off, or an answer this reader does not trust: the reads fetch what
+            // they need
+            logger.debug("Opening {} with a HEAD: {}", requests.locationOf(key), e.toString());
             return withoutHead(requests, key, executor);
         }
     }
@@ -117,8 +125,13 @@ final class S3ObjectReader implements ObjectReader {
         long size;
         try {
             size =
-                    requests.client()
-                            .headObject(b -> b.bucket(requests.bucket()).key(key))
+                    S3Requests.once(
+                                    () ->
+                                            requests.client()
+                                                    .headObject(
+                                                            b ->
+                                                                    b.bucket(requests.bucket())
+                                                                            .key(key)))
                             .contentLength();
         } catch (SdkException e) {
             throw S3Requests.failure("open", requests.locationOf(key), e);
@@ -144,7 +157,15 @@ final class S3ObjectReader implements ObjectReader {
             throw new IOException(location + ": unexpected Content-Range \"" + range + "\"");
         }
         try {
-            return Long.parseLong(m.group(1));
+            long first = Long.parseLong(m.group(1));
+            long last = Long.parseLong(m.group(2));
+            long size = Long.parseLong(m.group(3));
+            // the range asked for, as the object's size allows it: else the bytes are not the head
+            if (first != 0 || last != Math.min(size, HEAD_BYTES) - 1) {
+                throw new IOException(
+                        location + ": Content-Range \"" + range + "\" is not the range asked for");
+            }
+            return size;
         } catch (NumberFormatException e) {
             throw new IOException(location + ": Content-Range \"" + range + "\" out of range", e);
         }
@@ -188,6 +209,9 @@ final class S3ObjectReader implements ObjectReader {
 
     @Override
     public int read(ByteBuffer dst, long position) throws IOException {
+        if (position < 0) {
+            throw new IllegalArgumentException("negative position " + position);
+        }
         if (position >= size) {
             return -1;
         }

@@ -163,7 +163,7 @@ final class S3Requests {
      * #retryingBrokenAnswers}) into an {@link SdkClientException}: a request whose answer may not
      * be lost unseen (a new multipart upload, a completion) is not sent again here.
      */
-    private static <T> T once(Supplier<T> request) {
+    static <T> T once(Supplier<T> request) {
         try {
             return request.get();
         } catch (UncheckedIOException e) {

@@ -100,6 +100,61 @@ class S3ObjectReaderTest {
                         .preferredReadSize());
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void anAnswerForAnotherRangeThanTheHeadIsNotKeptAsTheHead() throws Exception {
+        byte[] object = new byte[100_000];
+        new java.util.Random(3).nextBytes(object);
+        S3Client client = mock(S3Client.class);
+        java.util.List<String> ranges = new java.util.concurrent.CopyOnWriteArrayList<>();
+        when(client.getObject(any(Consumer.class)))
+                .thenAnswer(
+                        invocation -> {
+                            Consumer<GetObjectRequest.Builder> request = invocation.getArgument(0);
+                            String range =
+                                    GetObjectRequest.builder()
+                                            .applyMutation(request)
+                                            .build()
+                                            .range();
+                            ranges.add(range);
+                            java.util.regex.Matcher m =
+                                    java.util.regex.Pattern.compile("bytes=(\\d+)-(\\d+)")
+                                            .matcher(range);
+                            assertTrue(m.matches(), range);
+                            int first = Integer.parseInt(m.group(1));
+                            int last = Integer.parseInt(m.group(2));
+                            // the first answer is for bytes 1000 on: a cache that got it wrong
+                            int from = ranges.size() == 1 ? first + 1000 : first;
+                            int to = ranges.size() == 1 ? last + 1000 : last;
+                            return new ResponseInputStream<>(
+                                    GetObjectResponse.builder()
+                                            .contentRange(
+                                                    "bytes "
+                                                            + from
+                                                            + "-"
+                                                            + to
+                                                            + "/"
+                                                            + object.length)
+                                            .contentLength((long) (to - from + 1))
+                                            .build(),
+                                    AbortableInputStream.create(
+                                            new java.io.ByteArrayInputStream(
+                                                    object, from, to - from + 1)));
+                        });
+        when(client.headObject(any(Consumer.class)))
+                .thenReturn(
+                        software.amazon.awssdk.services.s3.model.HeadObjectResponse.builder()
+                                .contentLength((long) object.length)
+                                .build());
+        S3ObjectReader reader = S3ObjectReader.open(requests(client, PART, 2), "k", executor);
+        assertEquals(object.length, reader.size());
+        ByteBuffer start = ByteBuffer.allocate(100);
+        reader.readFully(start, 0);
+        assertEquals(
+                ByteBuffer.wrap(object, 0, 100), start.flip(), "the object's first bytes, fetched");
+        assertEquals(2, ranges.size(), "the wrong head was not kept: " + ranges);
+    }
+
     /** A body that blocks, deaf to interrupts as a socket read may be, until released. */
     private static final class HeldBody extends InputStream {
         private final CountDownLatch started = new CountDownLatch(1);
