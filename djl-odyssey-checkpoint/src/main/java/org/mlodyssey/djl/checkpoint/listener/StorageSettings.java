@@ -13,6 +13,7 @@ import org.mlodyssey.djl.checkpoint.storage.CheckpointStores;
 import org.mlodyssey.djl.checkpoint.storage.StoreLease;
 import org.mlodyssey.djl.checkpoint.storage.s3.S3StoreOptions;
 import org.mlodyssey.djl.checkpoint.training.CheckpointDirectory;
+import org.mlodyssey.djl.checkpoint.training.LocationParts;
 
 /**
  * The settings of a {@link CheckpointListener} that say where its checkpoints live (a local
@@ -169,7 +170,7 @@ abstract class StorageSettings {
             return (trainer, seed, adapters, configuration) ->
                     ResumeSource.restore(trainer, own, seed, adapters, configuration);
         }
-        CheckpointDirectory.Located located = CheckpointDirectory.Located.of(resumeLocation);
+        LocationParts located = LocationParts.of(resumeLocation);
         S3StoreOptions options = s3Options;
         Duration held = lease;
         return (trainer, seed, adapters, configuration) ->

@@ -72,7 +72,7 @@ public final class CheckpointDirectory implements Closeable {
      *     out a killed run's lease, at most this long when it was written with the same lease and
      *     never more than twice it (one expiring further ahead is refused at once)
      * @return the directory of checkpoints
-     * @throws IllegalArgumentException if the lease is zero or negative
+     * @throws IllegalArgumentException if the lease is shorter than 1 ms, zero or negative
      */
     public static CheckpointDirectory on(CheckpointStore store, Duration lease) {
         return on(store, requirePositive(lease), false);
@@ -89,7 +89,7 @@ public final class CheckpointDirectory implements Closeable {
      * @param lease how long the run's lease on a bucket lasts without renewal (checked for a local
      *     directory too, which has none)
      * @return the directory of checkpoints
-     * @throws IllegalArgumentException if the lease is zero or negative
+     * @throws IllegalArgumentException if the lease is shorter than 1 ms, zero or negative
      */
     public static CheckpointDirectory open(
             String location, S3StoreOptions s3Options, Duration lease) {
@@ -150,37 +150,6 @@ public final class CheckpointDirectory implements Closeable {
     @Override
     public void close() {
         backend.close();
-    }
-
-    /**
-     * A location split into a directory of checkpoints and, when it names one checkpoint, its name:
-     * {@code s3://b/runs/step-…} is {@code s3://b/runs} and {@code step-…}; {@code s3://b/runs} is
-     * itself and no name.
-     *
-     * @param root the directory of checkpoints
-     * @param name the checkpoint's name, or {@code null}
-     */
-    public record Located(String root, String name) {
-
-        /**
-         * Splits a location.
-         *
-         * @param location a directory path, {@code s3://bucket/prefix} or either followed by a
-         *     checkpoint's name
-         * @return the directory and the name
-         */
-        public static Located of(String location) {
-            String trimmed =
-                    location.endsWith("/")
-                            ? location.substring(0, location.length() - 1)
-                            : location;
-            int slash = trimmed.lastIndexOf('/');
-            String last = trimmed.substring(slash + 1);
-            if (slash > 0 && CheckpointDirectories.isCheckpointName(last)) {
-                return new Located(trimmed.substring(0, slash), last);
-            }
-            return new Located(trimmed, null);
-        }
     }
 
     /**

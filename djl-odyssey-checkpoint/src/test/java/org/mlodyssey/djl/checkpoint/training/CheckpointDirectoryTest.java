@@ -209,9 +209,9 @@ class CheckpointDirectoryTest {
     @Test
     void aLocationSplitsIntoItsDirectoryAndCheckpoint() {
         assertEquals(
-                new CheckpointDirectory.Located("s3://b/runs", name(3)),
-                CheckpointDirectory.Located.of("s3://b/runs/" + name(3) + "/"));
-        CheckpointDirectory.Located plain = CheckpointDirectory.Located.of("s3://b/runs/");
+                new LocationParts("s3://b/runs", name(3)),
+                LocationParts.of("s3://b/runs/" + name(3) + "/"));
+        LocationParts plain = LocationParts.of("s3://b/runs/");
         assertEquals("s3://b/runs", plain.root());
         assertNull(plain.name());
     }

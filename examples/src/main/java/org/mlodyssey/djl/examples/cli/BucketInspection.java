@@ -18,6 +18,7 @@ import org.mlodyssey.djl.checkpoint.storage.CheckpointStore;
 import org.mlodyssey.djl.checkpoint.storage.CheckpointStores;
 import org.mlodyssey.djl.checkpoint.training.CheckpointDirectory;
 import org.mlodyssey.djl.checkpoint.training.InvalidTrainingCheckpointException;
+import org.mlodyssey.djl.checkpoint.training.LocationParts;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpointManifest;
 
 /**
@@ -47,7 +48,7 @@ final class BucketInspection {
                 return inspectFile(store, location.substring(slash + 1));
             }
         }
-        CheckpointDirectory.Located located = CheckpointDirectory.Located.of(location);
+        LocationParts located = LocationParts.of(location);
         try (CheckpointStore store = CheckpointStores.open(located.root())) {
             CheckpointDirectory directory =
                     CheckpointDirectory.on(store, CheckpointDirectory.DEFAULT_LEASE);

@@ -14,6 +14,7 @@ import org.mlodyssey.djl.checkpoint.ndarray.StoredNDArrays;
 import org.mlodyssey.djl.checkpoint.storage.CheckpointStore;
 import org.mlodyssey.djl.checkpoint.storage.CheckpointStores;
 import org.mlodyssey.djl.checkpoint.training.CheckpointDirectory;
+import org.mlodyssey.djl.checkpoint.training.LocationParts;
 import org.mlodyssey.djl.checkpoint.training.TrainingCheckpoint;
 import org.mlodyssey.djl.examples.CheckpointLocations;
 
@@ -37,7 +38,7 @@ final class BucketVerification {
      */
     static int run(Path path, PrintWriter out, PrintWriter err) {
         String location = CheckpointLocations.of(path);
-        CheckpointDirectory.Located located = CheckpointDirectory.Located.of(location);
+        LocationParts located = LocationParts.of(location);
         boolean one = located.name() != null;
         try (CheckpointStore store = CheckpointStores.open(located.root())) {
             CheckpointDirectory directory =

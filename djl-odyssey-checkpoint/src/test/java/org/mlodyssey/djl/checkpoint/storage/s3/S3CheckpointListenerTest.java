@@ -295,8 +295,19 @@ class S3CheckpointListenerTest extends S3ProxyTestBase {
                     channel ->
                             channel.write(ByteBuffer.wrap(lease.getBytes(StandardCharsets.UTF_8))));
         }
+        String message = refusal().getMessage();
+        assertTrue(message.contains("4242@elsewhere"), message);
+        assertTrue(message.contains("directory " + location() + " is in use"), message);
+        assertEquals(List.of(), new ArrayList<>(committed()));
+    }
+
+    /**
+     * Trains with a listener into the bucket location and returns how the run was refused: when the
+     * trainer is built (onTrainingBegin) or when it fits.
+     */
+    private CheckpointDirectoryLockedException refusal() throws Exception {
         CheckpointListener listener = every4InBucket().build();
-        List<Throwable> thrown = new ArrayList<>();
+        List<CheckpointDirectoryLockedException> thrown = new ArrayList<>();
         try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 1, true, listener)) {
             thrown.add(
                     assertThrows(
@@ -309,15 +320,11 @@ class S3CheckpointListenerTest extends S3ProxyTestBase {
                                             run.validation())));
         } catch (CheckpointDirectoryLockedException e) {
             thrown.add(e); // refused when the trainer is built, at onTrainingBegin
+        } finally {
+            listener.close();
         }
-        listener.close();
         assertEquals(1, thrown.size());
-        assertTrue(
-                thrown.get(0).getMessage().contains("4242@elsewhere"), thrown.get(0).getMessage());
-        assertTrue(
-                thrown.get(0).getMessage().contains("directory " + location() + " is in use"),
-                thrown.get(0).getMessage());
-        assertEquals(List.of(), new ArrayList<>(committed()));
+        return thrown.get(0);
     }
 
     @Test
@@ -328,26 +335,9 @@ class S3CheckpointListenerTest extends S3ProxyTestBase {
                                 other, ".lock", Duration.ofSeconds(2), Duration.ofMillis(50))) {
             // The holder, a live run of another process, renews every 2/3 s; the second run (a
             // 3 s lease) waits for the lease to expire and sees it renewed instead.
-            CheckpointListener listener = every4InBucket().build();
             long start = System.nanoTime();
-            List<Throwable> thrown = new ArrayList<>();
-            try (TinyTraining run = new TinyTraining(OptimizerKind.ADAM, 1, true, listener)) {
-                thrown.add(
-                        assertThrows(
-                                CheckpointDirectoryLockedException.class,
-                                () ->
-                                        ResumableTraining.fit(
-                                                run.trainer(),
-                                                3,
-                                                run.positionableDataset(),
-                                                run.validation())));
-            } catch (CheckpointDirectoryLockedException e) {
-                thrown.add(e); // refused when the trainer is built, at onTrainingBegin
-            }
+            String message = refusal().getMessage();
             long waited = System.nanoTime() - start;
-            listener.close();
-            assertEquals(1, thrown.size());
-            String message = thrown.get(0).getMessage();
             assertTrue(message.contains("directory " + location() + " is in use"), message);
             assertTrue(message.contains("renewed"), message);
             assertTrue(waited < Duration.ofSeconds(10).toNanos(), "waited " + waited + " ns");
